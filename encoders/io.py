@@ -1,0 +1,276 @@
+"""Reading EEG files into a `Recording`.
+
+MNE does the parsing; this module adds what a user needs around it: format detection that
+checks the file's first bytes, canonical channel names and positions, auxiliary channels set
+aside with a reason, units checked, patient identifiers kept apart, and one clear error for every
+way a file can be unusable.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .channels import classify_non_eeg, electrode_positions, normalize_channel_name
+from .errors import (
+    CorruptFileError,
+    DuplicateChannelError,
+    EmptyFileError,
+    FlatRecordingError,
+    NoEEGChannelsError,
+    NonFiniteDataError,
+    RecordingError,
+    SamplingRateError,
+    UnitError,
+    UnsupportedFormatError,
+)
+from .log import get_logger
+from .recording import Annotation, Recording, RecordingMeta
+
+log = get_logger(__name__)
+
+MIN_SFREQ = 64.0  # below this the γ band (31–50 Hz) cannot be measured
+MAX_SFREQ = 100_000.0
+
+# Extension → (format name, first bytes the file must start with, or None when not fixed).
+FORMATS: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    ".edf": ("EDF", (b"0       ",)),
+    ".bdf": ("BDF", (b"\xffBIOSEMI",)),
+    ".fif": ("FIF", (b"\x00\x00\x00\x64",)),
+    ".fif.gz": ("FIF", (b"\x1f\x8b",)),
+    ".vhdr": ("BrainVision", (b"Brain Vision", b"BrainVision", b"\xef\xbb\xbfBrain")),
+    ".set": ("EEGLAB", (b"MATLAB", b"\x89HDF")),
+    ".cnt": ("NeuroScan CNT", None),
+}
+SUPPORTED = "EDF/EDF+ (.edf), BDF (.bdf), FIF (.fif), BrainVision (.vhdr), EEGLAB (.set), NeuroScan (.cnt)"
+
+SYNTHETIC_MARK = "SYNTHETIC"  # annotation/description prefix written into every generated file
+
+
+def detect_format(path: Path, source_name: str | None = None) -> str:
+    """The extension the file will be read as, after checking its first bytes."""
+    display = source_name or path.name
+    name = path.name.lower()
+    ext = ".fif.gz" if name.endswith(".fif.gz") else path.suffix.lower()
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if ext in FORMATS:
+        label, magics = FORMATS[ext]
+        if magics is not None and not head.startswith(magics):
+            raise CorruptFileError(
+                f"{display} has the extension {ext} but its header is not a valid {label} header; "
+                f"re-export the recording as {label} or give the file its real extension."
+            )
+        return ext
+    for candidate, (_, magics) in FORMATS.items():
+        if magics and head.startswith(magics) and candidate != ".fif.gz":
+            return candidate
+    raise UnsupportedFormatError(
+        f"{display} is not a recognised EEG file format; supported formats are {SUPPORTED}."
+    )
+
+
+def _reader(ext: str) -> Callable:
+    import mne
+
+    return {
+        ".edf": mne.io.read_raw_edf,
+        ".bdf": mne.io.read_raw_bdf,
+        ".fif": mne.io.read_raw_fif,
+        ".fif.gz": mne.io.read_raw_fif,
+        ".vhdr": mne.io.read_raw_brainvision,
+        ".set": mne.io.read_raw_eeglab,
+        ".cnt": mne.io.read_raw_cnt,
+    }[ext]
+
+
+def read_raw_mne(path: str | Path, source_name: str | None = None):
+    """Open a file with the MNE reader for its format (preloaded); typed errors for unusable files.
+
+    `source_name` is how messages name the file (an upload's original name, not its stored name)."""
+    path = Path(path)
+    name = source_name or path.name
+    if not path.exists():
+        raise RecordingError(f"{name} does not exist; check the path.")
+    if path.is_dir():
+        raise UnsupportedFormatError(f"{name} is a folder; give the recording file itself ({SUPPORTED}).")
+    if path.stat().st_size == 0:
+        raise EmptyFileError(f"{name} is empty (0 bytes); the upload or export did not complete, try again.")
+    ext = detect_format(path, name)
+    reader = _reader(ext)
+    label = FORMATS[ext][0]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            raw = reader(str(path), preload=True, verbose="error")
+    except RecordingError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # MNE raises many types for broken files; all mean the same to a user
+        log.debug("MNE could not read %s: %r", path.name, exc)
+        raise CorruptFileError(
+            f"{name} could not be read as {label} ({_short(exc)}); the file is damaged or "
+            f"truncated: re-export it from the recording software."
+        ) from None
+    if raw.n_times == 0:
+        raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
+    return raw, FORMATS[ext][0]
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120].rstrip(".")
+
+
+_DEDUP = re.compile(r"^(.*)-(\d+)$")
+
+
+def _check_duplicates(raw_names: list[str], source: str) -> None:
+    """MNE renames repeated labels to `X-0`, `X-1`; refuse those files rather than guess."""
+    stems: dict[str, int] = {}
+    for name in raw_names:
+        match = _DEDUP.match(name)
+        if match:
+            stems[match.group(1)] = stems.get(match.group(1), 0) + 1
+    repeated = sorted(stem for stem, count in stems.items() if count > 1 and stem not in raw_names)
+    if repeated:
+        raise DuplicateChannelError(
+            f"{source} has more than one channel named {', '.join(repeated)}; give every channel a "
+            f"unique name before loading it."
+        )
+
+
+def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> tuple[list[int], list[str], dict[str, str]]:
+    """Indices and canonical names of scalp EEG channels, and why each other channel is set aside."""
+    _check_duplicates(raw_names, source)
+    keep: list[int] = []
+    names: list[str] = []
+    set_aside: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for index, (raw_name, kind) in enumerate(zip(raw_names, kinds)):
+        aux = classify_non_eeg(raw_name)
+        if kind not in ("eeg", "seeg") and kind is not None:
+            set_aside[raw_name] = kind
+            continue
+        if aux:
+            set_aside[raw_name] = aux
+            continue
+        canonical = normalize_channel_name(raw_name)
+        if canonical is None:
+            set_aside[raw_name] = "not a known 10-05 electrode name"
+            continue
+        if canonical in seen:
+            raise DuplicateChannelError(
+                f"{source} has two channels for electrode {canonical} ({seen[canonical]!r} and "
+                f"{raw_name!r}); drop or rename one of them."
+            )
+        seen[canonical] = raw_name
+        keep.append(index)
+        names.append(canonical)
+    if not keep:
+        found = ", ".join(raw_names[:8]) + (" …" if len(raw_names) > 8 else "")
+        raise NoEEGChannelsError(
+            f"{source} has no EEG channels with a standard 10-20/10-05 electrode name (found: {found}); "
+            f"rename the EEG channels to standard names (e.g. Fp1, Cz, O2)."
+        )
+    return keep, names, set_aside
+
+
+def check_units(data_uv: np.ndarray, source: str) -> tuple[np.ndarray, str | None]:
+    """Scalp EEG has a standard deviation of roughly 1–500 µV. A file whose unit field is wrong is off
+    by a power of 1000; correct that (and say so) or refuse the file."""
+    std = np.std(data_uv, axis=1)
+    live = std[std > 0]
+    if live.size == 0:
+        return data_uv, None
+    typical = float(np.median(live))
+    if 0.05 <= typical <= 20_000:
+        return data_uv, None
+    for factor, unit in ((1e-3, "mV"), (1e-6, "V"), (1e3, "mV"), (1e6, "V")):
+        if 0.5 <= typical * factor <= 5_000:
+            if factor < 1:
+                note = f"values looked like µV stored with unit {unit}; rescaled by {factor:g}"
+            else:
+                note = f"values looked like {unit} stored as µV; rescaled by {factor:g}"
+            return data_uv * factor, note
+    raise UnitError(
+        f"{source} has a typical channel amplitude of {typical:.3g} µV, which is not EEG in any common "
+        f"unit; check the channel units in the recording software and re-export."
+    )
+
+
+def validate_samples(data: np.ndarray, sfreq: float, source: str) -> None:
+    if not np.isfinite(sfreq) or sfreq < MIN_SFREQ or sfreq > MAX_SFREQ:
+        raise SamplingRateError(
+            f"{source} has a sampling rate of {sfreq:g} Hz; eegreason needs {MIN_SFREQ:g} Hz to "
+            f"{MAX_SFREQ:g} Hz (the gamma band up to 50 Hz must be measurable)."
+        )
+    bad = ~np.isfinite(data)
+    if bad.any():
+        channels = int(bad.any(axis=1).sum())
+        raise NonFiniteDataError(
+            f"{source} contains {int(bad.sum())} NaN or infinite samples in {channels} channel(s); "
+            f"interpolate or cut the broken segments before loading."
+        )
+    if np.all(np.ptp(data, axis=1) == 0):
+        raise FlatRecordingError(
+            f"{source} is flat on every EEG channel (no signal); check the amplifier connection "
+            f"and the exported channels."
+        )
+
+
+def read_recording(path: str | Path, *, keep_identifiers: bool = False, source_name: str | None = None) -> Recording:
+    """Read any supported EEG file into a `Recording` (µV, canonical names, positions).
+
+    Patient identifiers from the header go to `meta.identifiers` only when `keep_identifiers` is set.
+    `source_name` replaces the file name in messages and metadata (uploads are stored renamed).
+    """
+    path = Path(path)
+    raw, label = read_raw_mne(path, source_name)
+    source = source_name or path.name
+    kinds = raw.get_channel_types()
+    keep, names, set_aside = select_eeg_channels(list(raw.ch_names), kinds, source)
+    data = raw.get_data(picks=keep) * 1e6  # MNE gives volts
+    sfreq = float(raw.info["sfreq"])
+    validate_samples(data, sfreq, source)
+    data, units_note = check_units(data, source)
+    annotations = [Annotation(float(a["onset"]), float(a["duration"]), str(a["description"]))
+                   for a in raw.annotations]
+    description = str(raw.info.get("description") or "")
+    synthetic = SYNTHETIC_MARK.lower() in description.lower() or any(
+        a.description.upper().startswith(SYNTHETIC_MARK) for a in annotations
+    )
+    meta = RecordingMeta(
+        source_name=source,
+        file_format=label,
+        original_names=[raw.ch_names[i] for i in keep],
+        set_aside=set_aside,
+        synthetic=synthetic,
+        line_freq=raw.info.get("line_freq"),
+        units_note=units_note,
+        extra={"n_channels_in_file": len(raw.ch_names)},
+        identifiers=_identifiers(raw) if keep_identifiers else {},
+    )
+    if units_note:
+        log.warning("%s: %s", source, units_note)
+    return Recording(data, names, sfreq, electrode_positions(names), annotations, meta)
+
+
+def _identifiers(raw) -> dict[str, str]:
+    """Patient-identifying header fields, as strings (kept only when the user asks)."""
+    out: dict[str, str] = {}
+    subject = raw.info.get("subject_info") or {}
+    for key in ("his_id", "first_name", "middle_name", "last_name", "birthday", "sex", "hand"):
+        if subject.get(key) not in (None, ""):
+            out[key] = str(subject[key])
+    if raw.info.get("meas_date") is not None:
+        out["meas_date"] = raw.info["meas_date"].isoformat()
+    for key in ("experimenter",):
+        if raw.info.get(key):
+            out[key] = str(raw.info[key])
+    return out

@@ -1,0 +1,27 @@
+"""The one package logger. Modules call `get_logger(__name__)`; handlers are set by entry points."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+ROOT = "eegreason"
+
+
+def get_logger(name: str | None = None) -> logging.Logger:
+    if not name or name == ROOT:
+        return logging.getLogger(ROOT)
+    return logging.getLogger(f"{ROOT}.{name}")
+
+
+def configure_logging(level: str | int | None = None) -> None:
+    """Attach one stderr handler to the package logger (idempotent). Level from EEGREASON_LOG."""
+    level = level or os.environ.get("EEGREASON_LOG", "INFO")
+    logger = logging.getLogger(ROOT)
+    logger.setLevel(level)
+    if not any(getattr(h, "_eegreason", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        handler._eegreason = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.propagate = False

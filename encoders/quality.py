@@ -1,0 +1,207 @@
+"""Signal quality per window and per recording.
+
+Runs on the recording as read (before filtering), because clipping, flat lines and mains noise are
+properties of the raw signal that filtering hides. Thresholds are module constants with the reason
+for each; the report lists reasons in plain words so the app, the prompt and the note can quote
+them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.signal
+
+from .features import make_windows
+from .recording import Recording
+
+FLAT_STD_UV = 0.5  # a live electrode shows more than 0.5 µV of noise
+SATURATION_FRACTION = 0.01  # ≥1% of samples pinned at the channel's extreme value = clipping
+ARTIFACT_PTP_UV = 200.0  # peak-to-peak above 200 µV after a 1-Hz high-pass: movement/electrode pop
+BLINK_PTP_UV = 100.0  # frontopolar 0.5–4 Hz deflection above 100 µV: blink or eye movement
+MUSCLE_RATIO = 0.6  # 30–50 Hz power / 1–30 Hz power above this: muscle (EMG) contamination
+LINE_NOISE_RATIO = 10.0  # mains-band power 10× the neighbouring bands: strong line noise
+NOISY_CHANNEL_Z = 5.0  # channel amplitude this many robust SDs above the others
+BAD_WINDOW_CHANNEL_FRACTION = 0.25  # a window with more than 25% of channels hit is unusable
+GOOD_USABLE, FAIR_USABLE = 0.8, 0.5
+GOOD_BAD_CHANNELS, FAIR_BAD_CHANNELS = 0.1, 0.25
+FRONTOPOLAR = ("Fp1", "Fp2", "Fpz", "AF3", "AF4", "AF7", "AF8")
+
+
+@dataclass
+class QualityReport:
+    grade: str  # "good" | "fair" | "poor"
+    reasons: list[str]
+    bad_channels: list[str]
+    bad_channel_reasons: dict[str, str]
+    usable_seconds: float
+    total_seconds: float
+    window_s: float
+    window_ok: list[bool]  # per analysis window
+    artifact_percent: float  # windows with high-amplitude artifacts
+    blink_percent: float
+    muscle_percent: float
+    line_noise_ratio: float  # median over channels
+    line_freq: float
+    flat_channels: list[str] = field(default_factory=list)
+    saturated_channels: list[str] = field(default_factory=list)
+
+    @property
+    def usable_fraction(self) -> float:
+        return self.usable_seconds / self.total_seconds if self.total_seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["usable_fraction"] = round(self.usable_fraction, 4)
+        return out
+
+    def summary(self) -> str:
+        bad = ", ".join(self.bad_channels) if self.bad_channels else "none"
+        return (f"quality {self.grade}: {self.usable_seconds:.0f} of {self.total_seconds:.0f} s usable; "
+                f"bad channels: {bad}")
+
+
+def _band_power(freqs: np.ndarray, psd: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    mask = (freqs >= lo) & (freqs < hi)
+    return psd[..., mask].sum(axis=-1)
+
+
+def detect_line_freq(rec: Recording) -> float:
+    """50 or 60 Hz: from the file when it says, else whichever peak is stronger."""
+    if rec.meta.line_freq in (50.0, 60.0, 50, 60):
+        return float(rec.meta.line_freq)
+    if rec.sfreq < 130:
+        return 50.0
+    freqs, psd = scipy.signal.welch(rec.data[:, : int(rec.sfreq * 60)], rec.sfreq, nperseg=int(rec.sfreq))
+    p50 = np.median(_band_power(freqs, psd, 49, 51))
+    p60 = np.median(_band_power(freqs, psd, 59, 61))
+    return 60.0 if p60 > 2 * p50 else 50.0
+
+
+def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
+    """Quality of a raw recording (µV, any rate ≥ 64 Hz)."""
+    sfreq = rec.sfreq
+    names = rec.ch_names
+    data = rec.data
+    n_channels = len(names)
+    line_freq = detect_line_freq(rec)
+    windows = make_windows(data, sfreq, window_s, source=rec.meta.source_name or "the recording")
+    n_windows = windows.shape[0]
+
+    # Flat and saturated channels on the raw signal.
+    win_std = windows.std(axis=-1)  # (W, C)
+    flat_frac = (win_std < FLAT_STD_UV).mean(axis=0)
+    maxima, minima = data.max(axis=1, keepdims=True), data.min(axis=1, keepdims=True)
+    span = np.maximum(maxima - minima, 1e-9)
+    pinned = ((data >= maxima - 1e-6 * span) | (data <= minima + 1e-6 * span)).mean(axis=1)
+    saturated = (pinned >= SATURATION_FRACTION) & (flat_frac < 0.5)
+
+    # Mains noise: power at the line frequency against its neighbourhood.
+    if sfreq / 2 > line_freq + 5:
+        freqs, psd = scipy.signal.welch(data, sfreq, nperseg=min(int(sfreq * 2), data.shape[1]))
+        line = _band_power(freqs, psd, line_freq - 1, line_freq + 1) / 2.0
+        around = (_band_power(freqs, psd, line_freq - 6, line_freq - 2)
+                  + _band_power(freqs, psd, line_freq + 2, line_freq + 6)) / 8.0
+        line_ratio = line / np.maximum(around, 1e-12)
+    else:
+        line_ratio = np.zeros(n_channels)
+
+    # Window-level artifacts on a 1-Hz high-passed copy (removes drift, keeps blinks).
+    sos_hp = scipy.signal.butter(2, 1.0, btype="high", fs=sfreq, output="sos")
+    hp = scipy.signal.sosfiltfilt(sos_hp, data, axis=-1)
+    hp_windows = make_windows(hp, sfreq, window_s)
+    ptp = np.ptp(hp_windows, axis=-1)  # (W, C)
+    high_amp = ptp > ARTIFACT_PTP_UV
+
+    f, p = scipy.signal.periodogram(hp_windows, sfreq, axis=-1)
+    high = _band_power(f, p, 30, min(50, sfreq / 2 - 1))
+    low = _band_power(f, p, 1, 30)
+    muscle = (high / np.maximum(low, 1e-12)) > MUSCLE_RATIO  # (W, C)
+
+    frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
+    if frontal:
+        sos_lo = scipy.signal.butter(2, [0.5, 4.0], btype="band", fs=sfreq, output="sos")
+        eye = scipy.signal.sosfiltfilt(sos_lo, data[frontal], axis=-1)
+        blink = (np.ptp(make_windows(eye, sfreq, window_s), axis=-1) > BLINK_PTP_UV).any(axis=1)
+    else:
+        blink = np.zeros(n_windows, bool)
+
+    # Channels that are far noisier than the rest (robust z-score of median window amplitude).
+    level = np.log(np.maximum(np.median(win_std, axis=0), 1e-6))
+    mad = np.median(np.abs(level - np.median(level))) * 1.4826 + 1e-6
+    noisy = (level - np.median(level)) / mad > NOISY_CHANNEL_Z
+
+    bad_reasons: dict[str, str] = {}
+    for c, name in enumerate(names):
+        if flat_frac[c] >= 0.5:
+            bad_reasons[name] = "flat (no signal)"
+        elif saturated[c]:
+            bad_reasons[name] = f"clipped ({pinned[c]:.0%} of samples at the amplifier limit)"
+        elif line_ratio[c] > LINE_NOISE_RATIO * 10:
+            bad_reasons[name] = f"strong {line_freq:g} Hz line noise"
+        elif noisy[c]:
+            bad_reasons[name] = "much noisier than the other channels"
+        elif high_amp[:, c].mean() > 0.5:
+            bad_reasons[name] = "high-amplitude artifacts in most windows"
+    bad_idx = np.array([names.index(n) for n in bad_reasons], dtype=int)
+    good_ch = np.setdiff1d(np.arange(n_channels), bad_idx)
+
+    if good_ch.size:
+        hit = (high_amp[:, good_ch] | muscle[:, good_ch]).mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
+        window_ok = ~hit
+        artifact = high_amp[:, good_ch].mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
+        muscle_w = muscle[:, good_ch].mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
+    else:
+        window_ok = np.zeros(n_windows, bool)
+        artifact = muscle_w = np.ones(n_windows, bool)
+
+    usable = float(window_ok.sum() * window_s)
+    total = float(n_windows * window_s)
+    usable_fraction = usable / total if total else 0.0
+    bad_fraction = len(bad_reasons) / n_channels
+
+    reasons: list[str] = []
+    if bad_reasons:
+        reasons.append(f"{len(bad_reasons)} of {n_channels} channels are bad ("
+                       + "; ".join(f"{k}: {v}" for k, v in list(bad_reasons.items())[:6])
+                       + ("; …" if len(bad_reasons) > 6 else "") + ")")
+    if artifact.mean() > 0.05:
+        reasons.append(f"high-amplitude artifacts in {artifact.mean():.0%} of windows")
+    if muscle_w.mean() > 0.05:
+        reasons.append(f"muscle (EMG) contamination in {muscle_w.mean():.0%} of windows")
+    if blink.mean() > 0.3:
+        reasons.append(f"eye blinks or movements in {blink.mean():.0%} of windows (frontal channels)")
+    median_line = float(np.median(line_ratio)) if line_ratio.size else 0.0
+    if median_line > LINE_NOISE_RATIO:
+        reasons.append(f"{line_freq:g} Hz line noise {median_line:.0f}× the neighbouring bands")
+    if n_channels < 8:
+        reasons.append(f"only {n_channels} EEG channels")
+    reasons.append(f"{usable:.0f} of {total:.0f} s usable")
+
+    if usable_fraction >= GOOD_USABLE and bad_fraction <= GOOD_BAD_CHANNELS:
+        grade = "good"
+    elif usable_fraction >= FAIR_USABLE and bad_fraction <= FAIR_BAD_CHANNELS:
+        grade = "fair"
+    else:
+        grade = "poor"
+
+    return QualityReport(
+        grade=grade,
+        reasons=reasons,
+        bad_channels=list(bad_reasons),
+        bad_channel_reasons=bad_reasons,
+        usable_seconds=usable,
+        total_seconds=total,
+        window_s=window_s,
+        window_ok=[bool(x) for x in window_ok],
+        artifact_percent=round(float(artifact.mean() * 100), 2),
+        blink_percent=round(float(blink.mean() * 100), 2),
+        muscle_percent=round(float(muscle_w.mean() * 100), 2),
+        line_noise_ratio=round(median_line, 3),
+        line_freq=line_freq,
+        flat_channels=[n for c, n in enumerate(names) if flat_frac[c] >= 0.5],
+        saturated_channels=[n for c, n in enumerate(names) if saturated[c]],
+    )
+

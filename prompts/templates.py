@@ -1,0 +1,50 @@
+"""Versioned prompt templates (YAML data in prompts/templates/), loaded by version name."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from encoders.errors import ConfigError
+
+DEFAULT_VERSION = "chat-v1"
+
+
+@dataclass(frozen=True)
+class ChatTemplate:
+    version: str
+    placeholder: str
+    system: str
+    recording: str
+    user: str
+    follow_up: str
+    default_question: str
+
+    def recording_block(self, evidence_text: str, label: str = "") -> str:
+        return self.recording.format(label=f" {label}" if label else "", evidence=evidence_text)
+
+    def user_turn(self, recording_blocks: list[str], question: str) -> str:
+        return self.user.format(recordings="\n".join(recording_blocks), question=question.strip())
+
+    def follow_up_turn(self, question: str) -> str:
+        return self.follow_up.format(question=question.strip())
+
+
+@functools.lru_cache(maxsize=8)
+def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
+    files = resources.files("prompts") / "templates"
+    path = files / f"{version}.yaml"
+    if not path.is_file():
+        known = sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
+        raise ConfigError(f"Unknown prompt template version {version!r}; known versions: {', '.join(known)}.")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data.get("version") != version:
+        raise ConfigError(f"Template file {version}.yaml declares version {data.get('version')!r}; fix the file.")
+    fields = set(ChatTemplate.__dataclass_fields__)
+    missing = fields - set(data)
+    if missing:
+        raise ConfigError(f"Template {version} lacks {sorted(missing)}.")
+    return ChatTemplate(**{k: data[k] for k in fields})

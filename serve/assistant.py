@@ -1,0 +1,130 @@
+"""The assistant: a checkpoint, an engine, and the path from a recording and a question to an answer.
+
+    file → analysis (quality, features) → evidence → EEG tokens (encoder + projector)
+         → chat prompt with <eeg> slots → prompt embeddings (one splice) → engine → text
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from encoders.analysis import FeatureConfig, RecordingAnalysis, analyse_recording
+from encoders.errors import ShapeError
+from encoders.evidence import BandReference, Evidence, build_evidence
+from encoders.io import read_recording
+from encoders.log import get_logger
+from projector.checkpoint import default_checkpoint, llm_folder, load_modules, read_config
+from projector.fused import EEGInputs, PromptEmbedder, eeg_inputs_from_analysis, token_count
+from projector.llm import load_input_embeddings, load_tokenizer
+from prompts.evidence_text import render_evidence
+from prompts.render import render_conversation
+from prompts.templates import load_template
+
+from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
+
+log = get_logger(__name__)
+
+
+@dataclass
+class RecordingContext:
+    """Everything the assistant derived from one recording (no patient identifiers)."""
+
+    name: str  # file name as uploaded (shown to the user, never logged)
+    analysis: RecordingAnalysis
+    evidence: Evidence
+    evidence_text: str
+    eeg_inputs: EEGInputs
+    eeg_tokens: torch.Tensor  # (n, H) projected EEG tokens
+
+    @property
+    def synthetic(self) -> bool:
+        return self.evidence.synthetic
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: str
+
+
+@dataclass
+class Conversation:
+    recordings: list[RecordingContext]
+    turns: list[Turn] = field(default_factory=list)
+
+
+class Assistant:
+    def __init__(self, checkpoint: Path | None = None, engine_config: EngineConfig | None = None,
+                 engine: Engine | None = None):
+        self.checkpoint = Path(checkpoint or default_checkpoint())
+        self.config = read_config(self.checkpoint)
+        self.llm_path = llm_folder(self.checkpoint, self.config)
+        encoder, projector = load_modules(self.checkpoint, self.config)
+        self.embedder = PromptEmbedder(encoder, projector, load_input_embeddings(self.llm_path))
+        self.tokenizer = load_tokenizer(self.llm_path)
+        self.template = load_template(self.config.prompt_template)
+        self.features = FeatureConfig.from_dict(self.config.features)
+        self.reference = BandReference.from_dict(self.config.evidence_reference)
+        self.engine = engine or create_engine(self.llm_path, self.embedder.hidden_size,
+                                              engine_config or EngineConfig())
+
+    def close(self) -> None:
+        self.engine.close()
+
+    # ---- recordings ----
+    def analyse(self, path: str | Path, display_name: str | None = None) -> RecordingContext:
+        name = display_name or Path(path).name
+        return self.analyse_recording(read_recording(path, source_name=name), name)
+
+    def analyse_recording(self, recording, display_name: str) -> RecordingContext:
+        analysis = analyse_recording(recording, self.features)
+        evidence = build_evidence(analysis, self.reference)
+        inputs = eeg_inputs_from_analysis(analysis)
+        tokens = self.embedder.eeg_tokens(inputs)
+        expected = token_count(self.config.projector, inputs.n_windows)
+        if tokens.shape[0] != expected:
+            raise ShapeError(f"The projector made {tokens.shape[0]} EEG tokens where its config promises "
+                             f"{expected}; the checkpoint's projector config is inconsistent.")
+        return RecordingContext(display_name, analysis, evidence, render_evidence(evidence), inputs, tokens)
+
+    # ---- prompts ----
+    def messages(self, conversation: Conversation, question: str) -> list[dict[str, str]]:
+        blocks = [self.template.recording_block(ctx.evidence_text, label=f"{i + 1}" if len(conversation.recordings) > 1 else "")
+                  for i, ctx in enumerate(conversation.recordings)]
+        questions = [t.question for t in conversation.turns] + [question]
+        messages = [{"role": "system", "content": self.template.system}]
+        for i, q in enumerate(questions):
+            content = self.template.user_turn(blocks, q) if i == 0 else self.template.follow_up_turn(q)
+            messages.append({"role": "user", "content": content})
+            if i < len(conversation.turns):
+                messages.append({"role": "assistant", "content": conversation.turns[i].answer})
+        return messages
+
+    def prompt_embeds(self, conversation: Conversation, question: str) -> torch.Tensor:
+        blocks = [ctx.eeg_tokens for ctx in conversation.recordings]
+        rendered = render_conversation(self.tokenizer, self.messages(conversation, question),
+                                       [b.shape[0] for b in blocks], add_generation_prompt=True)
+        return self.embedder.embed(rendered.input_ids, rendered.eeg_mask, blocks)
+
+    # ---- answers ----
+    def ask(self, conversation: Conversation, question: str | None = None,
+            params: GenerationParams | None = None) -> Generation:
+        question = question or self.template.default_question
+        result = self.engine.generate([self.prompt_embeds(conversation, question)], params)[0]
+        conversation.turns.append(Turn(question, result.text))
+        return result
+
+    def stream(self, conversation: Conversation, question: str | None = None,
+               params: GenerationParams | None = None) -> Iterator[str]:
+        """Yields the answer so far, growing; records the turn when done."""
+        question = question or self.template.default_question
+        embeds = self.prompt_embeds(conversation, question)
+        text = ""
+        for piece in self.engine.stream(embeds, params):
+            text += piece
+            yield text
+        conversation.turns.append(Turn(question, text))

@@ -1,0 +1,6 @@
+"""Subcommands of the `eegreason` CLI, in the order `--help` lists them (module names)."""
+
+COMMANDS: tuple[str, ...] = (
+    "ask",
+    "app",
+)

@@ -1,0 +1,26 @@
+"""Inference engines behind one interface (`Engine`): vLLM (default) and transformers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from encoders.errors import ConfigError
+
+from .base import Engine, EngineConfig, Generation, GenerationParams
+
+BACKENDS = ("vllm", "transformers")
+
+
+def create_engine(model_path: Path, hidden_size: int, config: EngineConfig) -> Engine:
+    if config.backend == "vllm":
+        from .vllm import VLLMEngine
+
+        return VLLMEngine(model_path, hidden_size, config)
+    if config.backend == "transformers":
+        from .hf import TransformersEngine
+
+        return TransformersEngine(model_path, config)
+    raise ConfigError(f"Unknown engine {config.backend!r}; choose {' or '.join(BACKENDS)}.")
+
+
+__all__ = ["BACKENDS", "Engine", "EngineConfig", "Generation", "GenerationParams", "create_engine"]

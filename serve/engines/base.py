@@ -1,0 +1,100 @@
+"""One interface for every inference engine: prompt embeddings in, text out (whole or streamed)."""
+
+from __future__ import annotations
+
+import abc
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import torch
+
+from encoders.errors import ShapeError
+
+
+@dataclass
+class EngineConfig:
+    backend: str = "vllm"  # vllm | transformers
+    dtype: str = "float32"  # float32 is ~5× faster than bfloat16 on AVX2 CPUs; bfloat16/auto on GPU
+    enforce_eager: bool = True  # skip graph compilation: engine start in seconds instead of minutes
+    max_model_len: int = 4096
+    max_num_seqs: int = 16  # requests batched together
+    kv_cache_gib: float = 2.0  # vLLM CPU KV cache (VLLM_CPU_KVCACHE_SPACE)
+    tensor_parallel_size: int = 1  # GPU: shard the model over this many GPUs
+    gpu_memory_utilization: float = 0.85  # GPU only
+    seed: int = 0
+
+
+@dataclass
+class GenerationParams:
+    max_tokens: int = 256
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 1.0
+    seed: int | None = None
+
+
+@dataclass
+class Generation:
+    text: str
+    token_ids: list[int]
+    finish_reason: str | None
+    first_token_s: float | None = None  # time to first token
+    total_s: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+class Engine(abc.ABC):
+    """Subclasses implement `_generate_many` and `_stream`; validation lives here once."""
+
+    name = "engine"
+
+    def __init__(self, model_path, hidden_size: int, config: EngineConfig):
+        self.model_path = model_path
+        self.hidden_size = hidden_size
+        self.config = config
+        self.dtype = getattr(torch, config.dtype) if config.dtype not in ("auto",) else torch.float32
+
+    def check_prompt(self, embeds: torch.Tensor) -> torch.Tensor:
+        """vLLM's engine process dies on a wrong hidden size, so every prompt is checked here."""
+        if not isinstance(embeds, torch.Tensor) or embeds.dim() != 2:
+            raise ShapeError(f"Prompt embeddings must be a (tokens, hidden) tensor; got "
+                             f"{getattr(embeds, 'shape', type(embeds))}.")
+        if embeds.shape[1] != self.hidden_size:
+            raise ShapeError(f"Prompt embeddings have hidden size {embeds.shape[1]} but the model expects "
+                             f"{self.hidden_size}.")
+        if embeds.shape[0] == 0:
+            raise ShapeError("The prompt is empty.")
+        if embeds.shape[0] >= self.config.max_model_len:
+            raise ShapeError(f"The prompt has {embeds.shape[0]} tokens, at or above the engine's limit of "
+                             f"{self.config.max_model_len}; shorten the question or the recording's token count.")
+        if not torch.isfinite(embeds).all():
+            raise ShapeError("Prompt embeddings contain NaN or infinite values.")
+        return embeds.detach().to("cpu", self.dtype).contiguous()
+
+    def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None) -> list[Generation]:
+        params = params or GenerationParams()
+        checked = [self.check_prompt(p) for p in prompts]
+        return self._generate_many(checked, params)
+
+    def stream(self, prompt: torch.Tensor, params: GenerationParams | None = None) -> Iterator[str]:
+        """Yields text pieces as they are generated."""
+        return self._stream(self.check_prompt(prompt), params or GenerationParams())
+
+    @abc.abstractmethod
+    def _generate_many(self, prompts: list[torch.Tensor], params: GenerationParams) -> list[Generation]: ...
+
+    @abc.abstractmethod
+    def _stream(self, prompt: torch.Tensor, params: GenerationParams) -> Iterator[str]: ...
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def now() -> float:
+    return time.perf_counter()

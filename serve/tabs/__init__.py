@@ -1,0 +1,1 @@
+"""Tabs of the Gradio app, one module each."""
