@@ -101,6 +101,8 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{name} is empty (0 bytes); the upload or export did not complete, try again.")
     ext = detect_format(path, name)
+    if ext in (".edf", ".bdf"):
+        _check_edf_length(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
     reader = _reader(ext)
     label = FORMATS[ext][0]
     try:
@@ -120,6 +122,30 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
+
+
+def _check_edf_length(path: Path, name: str, bytes_per_sample: int) -> None:
+    """MNE reads a cut-off EDF/BDF without complaint (it pads); compare the header's promised
+    size with the file's real size instead."""
+    label = "BDF" if bytes_per_sample == 3 else "EDF"
+    try:
+        with open(path, "rb") as fh:
+            fixed = fh.read(256)
+            header_bytes = int(fixed[184:192].decode("ascii").strip())
+            n_records = int(fixed[236:244].decode("ascii").strip())
+            n_signals = int(fixed[252:256].decode("ascii").strip())
+            fh.seek(256 + n_signals * 216)
+            per_record = [int(fh.read(8).decode("ascii").strip()) for _ in range(n_signals)]
+    except (ValueError, UnicodeDecodeError):
+        raise CorruptFileError(f"{name} has a damaged {label} header (its size fields are not numbers); "
+                               f"re-export the recording from the recording software.") from None
+    if n_records < 0:  # -1: "unknown", allowed while recording; nothing to compare
+        return
+    expected = header_bytes + n_records * sum(per_record) * bytes_per_sample
+    actual = path.stat().st_size
+    if actual < expected:
+        raise CorruptFileError(f"{name} is truncated: its header promises {expected} bytes but the file has "
+                               f"{actual}; copy or export the complete file again.")
 
 
 def _short(exc: Exception) -> str:
@@ -176,7 +202,7 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
         found = ", ".join(raw_names[:8]) + (" …" if len(raw_names) > 8 else "")
         raise NoEEGChannelsError(
             f"{source} has no EEG channels with a standard 10-20/10-05 electrode name (found: {found}); "
-            f"rename the EEG channels to standard names (e.g. Fp1, Cz, O2)."
+            f"rename the EEG channels to standard names such as Fp1, Cz or O2."
         )
     return keep, names, set_aside
 

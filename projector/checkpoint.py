@@ -28,6 +28,7 @@ from typing import Any
 from encoders.analysis import FeatureConfig
 from encoders.errors import CheckpointError
 from encoders.evidence import BandReference
+from encoders.labels import EMOTIONS
 from encoders.log import get_logger
 from encoders.model import EEGEncoder, EncoderConfig
 from encoders.paths import home, repo_root
@@ -38,7 +39,6 @@ from .registry import ProjectorConfig, build_projector
 log = get_logger(__name__)
 
 FORMAT = "eegreason-checkpoint/1"
-EMOTIONS = ("happy", "surprise", "neutral", "sad", "disgust", "fear", "anger")
 
 
 @dataclass

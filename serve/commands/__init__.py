@@ -2,5 +2,6 @@
 
 COMMANDS: tuple[str, ...] = (
     "ask",
+    "inspect",
     "app",
 )

@@ -1,0 +1,1 @@
+"""Benchmarks. `python -m bench [NAME ...]` runs them and rewrites their sections of BENCHMARKS.md."""

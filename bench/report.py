@@ -1,0 +1,31 @@
+"""Writing benchmark results into BENCHMARKS.md, one marked section per benchmark."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCHMARKS_MD = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+HEADER = """# Benchmarks
+
+Measured by `make bench` (or `python -m bench NAME`) on the machine named in each section; each
+section compares our implementation with the alternative in the same process, on the same data,
+and states the ratio. Sections are rewritten in place when a benchmark is re-run.
+"""
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return f"{os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}"
+
+
+def write_section(name: str, body: str) -> None:
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    block = f"<!-- bench:{name} -->\n{body.strip()}\n\n_Measured {stamp} on {machine()}._\n<!-- /bench:{name} -->"
+    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else HEADER
+    pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    BENCHMARKS_MD.write_text(text)

@@ -1,0 +1,90 @@
+"""Every way a file can be unusable gives a typed error with one clear sentence; the CLI exits
+non-zero without a traceback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from eeg_files import eeg_like, write_edf, write_fif
+from encoders import errors
+from encoders.analysis import analyse_recording
+from encoders.channels import montage
+from encoders.io import read_recording
+from test_cli import run_cli
+
+NAMES = montage("emotiv14")
+
+
+def _file(path, content: bytes):
+    path.write_bytes(content)
+    return path
+
+
+def _truncated(tmp_path):
+    path = write_edf(tmp_path / "cut.edf", eeg_like(14, 128.0, 20.0), NAMES, 128.0)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    return path
+
+
+def _corrupt(tmp_path):
+    path = tmp_path / "garbage.edf"
+    path.write_bytes(b"0       " + bytes(np.random.default_rng(0).integers(0, 255, 3000, dtype=np.uint8)))
+    return path
+
+
+CASES = {
+    "empty": (lambda p: _file(p / "empty.edf", b""), errors.EmptyFileError, "empty"),
+    "truncated": (_truncated, errors.CorruptFileError, "truncated"),
+    "corrupt": (_corrupt, errors.CorruptFileError, "damaged"),
+    "unknown format": (lambda p: _file(p / "data.xyz", b"\x00\x01 binary"),
+                       errors.UnsupportedFormatError, "supported formats"),
+    "no eeg channels": (lambda p: write_edf(p / "aux.edf", eeg_like(3, 128.0, 10.0), ["ECG", "Resp", "ch7"], 128.0),
+                        errors.NoEEGChannelsError, "no EEG channels"),
+    "nan samples": (lambda p: write_fif(p / "nan_raw.fif", np.where(np.arange(128 * 10) % 97 == 0, np.nan,
+                                        eeg_like(14, 128.0, 10.0)), NAMES, 128.0),
+                    errors.NonFiniteDataError, "NaN or infinite"),
+    "flat": (lambda p: write_fif(p / "flat_raw.fif", np.zeros((14, 1280)), NAMES, 128.0),
+             errors.FlatRecordingError, "flat on every EEG channel"),
+    "low rate": (lambda p: write_fif(p / "slow_raw.fif", eeg_like(14, 50.0, 20.0), NAMES, 50.0),
+                 errors.SamplingRateError, "50 Hz"),
+    "duplicate names": (lambda p: write_edf(p / "dup.edf", eeg_like(3, 128.0, 10.0), ["Fp1", "Fp1", "Cz"], 128.0),
+                        errors.DuplicateChannelError, "more than one channel named Fp1"),
+    "old and new name": (lambda p: write_edf(p / "t3t7.edf", eeg_like(3, 128.0, 10.0), ["T3", "T7", "Cz"], 128.0),
+                         errors.DuplicateChannelError, "two channels for electrode T7"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_read_errors_are_typed_sentences(tmp_path, case):
+    make, kind, words = CASES[case]
+    path = make(tmp_path)
+    with pytest.raises(kind, match=words) as info:
+        read_recording(path)
+    message = str(info.value)
+    assert message.count(". ") == 0 and message.endswith((".", ")")) and path.name in message
+    assert isinstance(info.value, errors.EEGReasonError)
+
+
+def test_too_short_for_one_window(tmp_path):
+    path = write_fif(tmp_path / "short_raw.fif", eeg_like(14, 128.0, 2.5), NAMES, 128.0)
+    rec = read_recording(path)
+    with pytest.raises(errors.RecordingTooShortError, match="shorter than one 4-s analysis window"):
+        analyse_recording(rec)
+
+
+@pytest.mark.parametrize("case", ["truncated", "no eeg channels", "flat", "duplicate names"])
+def test_inspect_and_ask_exit_non_zero_without_traceback(tmp_path, case):
+    path = CASES[case][0](tmp_path)
+    for command in ("inspect", "ask"):
+        result = run_cli(command, str(path))
+        assert result.returncode == 2, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().startswith("eegreason: error:") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_too_short_through_the_cli(tmp_path):
+    path = write_fif(tmp_path / "short_raw.fif", eeg_like(14, 128.0, 2.0), NAMES, 128.0)
+    result = run_cli("inspect", str(path))
+    assert result.returncode == 2 and "shorter than one" in result.stderr and "Traceback" not in result.stderr
