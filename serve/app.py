@@ -23,17 +23,23 @@ def bundled_samples() -> dict[str, Path]:
     return {p.name: p for p in sorted(folder.glob("*.edf"))}
 
 
-def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, upload_dir: Path | None = None):
+def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, upload_dir: Path | None = None,
+              store_path: Path | None = None):
     import gradio as gr
 
+    from .report_store import ReportStore
     from .tabs.chat import build_chat_tab
+    from .tabs.report import build_report_tab
 
     samples = bundled_samples() if samples is None else samples
     upload_dir = upload_dir or home() / "uploads"
+    store = ReportStore(store_path)  # default: $EEGREASON_HOME/reports.sqlite3
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"# {TITLE}")
         with gr.Tab("Chat"):
             build_chat_tab(assistant, samples, upload_dir)
+        with gr.Tab("Report"):
+            build_report_tab(assistant, store, samples, upload_dir)
     app.queue(default_concurrency_limit=8, max_size=64)
     return app
 

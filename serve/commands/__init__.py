@@ -4,4 +4,5 @@ COMMANDS: tuple[str, ...] = (
     "ask",
     "inspect",
     "app",
+    "report",
 )

@@ -1,0 +1,208 @@
+"""Exporting a note as Markdown or PDF, written atomically.
+
+The PDF is laid out from the note's structure (not from its Markdown) with fpdf2. fpdf2's core
+fonts are Latin-1 only, and notes carry "µV", "α", "−" and "—", so a Unicode TTF is embedded:
+DejaVu Sans, which matplotlib ships, so no font has to be installed or downloaded.
+
+Both exports go to a temporary file in the target folder and are moved into place with
+`os.replace`: a reader never sees half a file, and a crash leaves the previous export intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from encoders.errors import ReportError
+from encoders.log import get_logger
+from prompts.record import (
+    MedicalRecordNote,
+    assessment_rows,
+    band_table,
+    quality_rows,
+    recording_rows,
+    render_markdown,
+)
+
+log = get_logger(__name__)
+
+FONT_FAMILY = "DejaVu"
+FOOTER_TEXT = "research use — not a medical device"
+TITLE = "Draft EEG note — emotion reasoning"
+
+
+def _write_atomic(path: str | Path, data: bytes) -> Path:
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as err:
+        raise ReportError(f"Cannot write {path.name} in {path.parent} ({err.strerror}); choose a writable "
+                          f"folder.") from err
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def export_markdown(note: MedicalRecordNote, path: str | Path, reference: str | None = None) -> Path:
+    """The note as Markdown (UTF-8); `reference` names the stored report and version it comes from."""
+    out = _write_atomic(path, render_markdown(note, reference).encode("utf-8"))
+    log.info("exported a note as Markdown")
+    return out
+
+
+def _font_files() -> tuple[Path, Path]:
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+    for font in (regular, bold):
+        if not font.is_file():
+            raise ReportError(f"The PDF font {font.name} is missing from matplotlib's data folder ({folder}); "
+                              f"reinstall matplotlib.")
+    return regular, bold
+
+
+def _pdf_class():
+    from fpdf import FPDF
+
+    class NotePDF(FPDF):
+        """A4 pages whose footer carries the page number and the research-use statement."""
+
+        def footer(self) -> None:
+            self.set_y(-14)
+            self.set_font(FONT_FAMILY, "", 8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 8, f"Page {self.page_no()} of {{nb}} · {FOOTER_TEXT}", align="C")
+
+    return NotePDF
+
+
+def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
+    from fpdf.enums import XPos, YPos
+
+    regular, bold = _font_files()
+    pdf = _pdf_class()(format="A4")
+    pdf.set_title(TITLE)
+    pdf.set_creator("eegreason")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_font(FONT_FAMILY, "", str(regular))
+    pdf.add_font(FONT_FAMILY, "B", str(bold))
+    pdf.add_page()
+    width = pdf.epw
+
+    def text(body: str, size: float = 10, style: str = "") -> None:
+        pdf.set_font(FONT_FAMILY, style, size)
+        pdf.set_text_color(0, 0, 0)
+        pdf.multi_cell(width, size * 0.5, body, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+    def heading(title: str) -> None:
+        pdf.ln(3)
+        pdf.set_font(FONT_FAMILY, "B", 12)
+        pdf.set_text_color(20, 40, 90)
+        pdf.cell(width, 7, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_draw_color(20, 40, 90)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+        pdf.ln(1.5)
+
+    def subheading(title: str) -> None:
+        pdf.ln(1.5)
+        text(title, 10, "B")
+
+    def bullets(items: list[str]) -> None:
+        pdf.set_font(FONT_FAMILY, "", 10)
+        pdf.set_text_color(0, 0, 0)
+        for item in items or ["none"]:
+            pdf.cell(5, 5, "•")  # a hanging indent keeps wrapped lines clear of the bullet
+            pdf.multi_cell(width - 5, 5, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+    def pairs(rows: list[tuple[str, str]]) -> None:
+        pdf.set_font(FONT_FAMILY, "", 10)
+        with pdf.table(col_widths=(1, 3), first_row_as_headings=False, line_height=5.5,
+                       text_align="LEFT") as table:
+            for key, value in rows:
+                row = table.row()
+                row.cell(key)
+                row.cell(value)
+
+    # Title and banner: the banner is what a reader must not miss.
+    pdf.set_font(FONT_FAMILY, "B", 16)
+    pdf.cell(width, 9, TITLE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text(f"Schema {note.schema_version} · created {note.created_at} · status {note.status}"
+         + (f" · {reference}" if reference else ""), 9)
+    pdf.ln(2)
+    signed = note.status == "signed"
+    pdf.set_fill_color(*((225, 240, 225) if signed else (255, 235, 200)))
+    pdf.set_draw_color(*((40, 120, 40) if signed else (200, 110, 0)))
+    pdf.set_font(FONT_FAMILY, "B", 13)
+    pdf.set_text_color(0, 0, 0)
+    pdf.multi_cell(width, 9, note.banner, border=1, fill=True, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(0, 0, 0)
+
+    heading("Recording")
+    pairs(recording_rows(note))
+    heading("Patient")
+    text(note.recording.patient)
+    if note.recording.identifiers:
+        pairs(list(note.recording.identifiers.items()))
+    heading("Signal quality")
+    pairs(quality_rows(note))
+
+    heading("EEG findings")
+    subheading("Measured (computed from the recording; not editable)")
+    bullets([f.statement for f in note.eeg_findings] or ["No frontal asymmetry or band-power deviation to report."])
+    if note.band_z:
+        subheading(f"Band-power z-scores by region (against the {note.reference})")
+        header, rows = band_table(note)
+        pdf.set_font(FONT_FAMILY, "", 9)
+        with pdf.table(line_height=5, text_align="CENTER") as table:
+            for values in [header, *rows]:
+                row = table.row()
+                for value in values:
+                    row.cell(value)
+    subheading("Findings summary")
+    text(note.findings_text or "—")
+
+    heading("Affective assessment")
+    pairs(assessment_rows(note))
+    a = note.affective_assessment
+    subheading("Evidence it rests on" + ("" if a.evidence_cited else " (shown to the model; not cited explicitly)"))
+    bullets(a.evidence)
+    if a.reasoning:
+        subheading("Model reasoning")
+        text(a.reasoning)
+    subheading("Assessment summary")
+    text(note.assessment_text or "—")
+
+    heading("Limitations")
+    bullets(note.limitations)
+    heading("Suggested follow-up")
+    bullets(note.suggested_follow_up)
+    heading("Clinician comments")
+    text(note.clinician_comments or "—")
+    heading("Sign-off")
+    text(note.banner, 11, "B")
+    if note.edited_fields:
+        text(f"Edited by a clinician: {', '.join(note.edited_fields)}.", 9)
+    return bytes(pdf.output())
+
+
+def export_pdf(note: MedicalRecordNote, path: str | Path, reference: str | None = None) -> Path:
+    """The note as an A4 PDF with the draft/signed banner, one heading per section, page footers."""
+    out = _write_atomic(path, _pdf_bytes(note, reference))
+    log.info("exported a note as PDF")
+    return out

@@ -1,0 +1,439 @@
+"""SQLite store for draft medical-record notes: versions, sign-off, and an append-only audit trail.
+
+Why it is built this way:
+
+- Every operation is one transaction (`BEGIN IMMEDIATE`, WAL journal, `synchronous=FULL`): a process
+  killed in the middle of a save leaves the previous committed state, never half a version.
+- Versions are never rewritten. Each edit adds a version with the full note as JSON and its sha256
+  (checked on every read). Signing stamps the signer on the current version; after that the
+  version is immutable (enforced by triggers, not only by this code), and a later edit creates an
+  "amended draft" version that needs signing again.
+- Edits are optimistic: the caller says which version it edited; if someone saved in between, the
+  edit is refused with who changed it and when, instead of silently overwriting their work.
+- The audit table is append-only and records who did what to which version, with field-level
+  old/new values for edits.
+- Logs carry report ids, versions and actions only; never note text or people's names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from encoders.errors import ReportError
+from encoders.log import get_logger
+from encoders.paths import home
+from prompts.record import EDITABLE_FIELDS, MedicalRecordNote, apply_edits, check_no_prescriptions, utc_now
+
+log = get_logger(__name__)
+
+STORE_SCHEMA = 1
+DEFAULT_FILENAME = "reports.sqlite3"
+EXPORT_FORMATS = ("markdown", "pdf")
+MAX_NAME_CHARS = 200
+# Test hook: when set to a file path, `edit` creates that file after writing the new version row and
+# before committing, then sleeps, so a test can kill the process in the middle of a save.
+TEST_PAUSE_ENV = "EEGREASON_TEST_PAUSE_IN_SAVE"
+TEST_PAUSE_SECONDS = 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY,
+    recording_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'signed')),
+    current_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    signed_by TEXT,
+    signed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS report_versions (
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('create', 'edit', 'amend')),
+    content TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    signed_by TEXT,
+    signed_at TEXT,
+    PRIMARY KEY (report_id, version)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    version INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'sign', 'amend', 'export')),
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    changes TEXT NOT NULL DEFAULT '[]',
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS audit_by_report ON audit (report_id, id);
+CREATE INDEX IF NOT EXISTS reports_by_recording ON reports (recording_id);
+
+CREATE TRIGGER IF NOT EXISTS versions_content_is_fixed BEFORE UPDATE ON report_versions
+WHEN NEW.content IS NOT OLD.content OR NEW.sha256 IS NOT OLD.sha256 OR NEW.version IS NOT OLD.version
+  OR NEW.report_id IS NOT OLD.report_id OR NEW.author IS NOT OLD.author OR NEW.kind IS NOT OLD.kind
+  OR NEW.created_at IS NOT OLD.created_at OR NEW.comment IS NOT OLD.comment
+BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS signed_versions_are_immutable BEFORE UPDATE ON report_versions
+WHEN OLD.signed_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'signed report versions are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS versions_are_kept BEFORE DELETE ON report_versions
+BEGIN SELECT RAISE(ABORT, 'report versions cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"""
+
+
+@dataclass
+class ReportSummary:
+    report_id: str
+    recording_id: str
+    status: str  # draft | signed
+    current_version: int
+    created_at: str
+    updated_at: str
+    signed_by: str | None
+    signed_at: str | None
+
+
+@dataclass
+class VersionMeta:
+    report_id: str
+    recording_id: str
+    version: int
+    current_version: int
+    report_status: str  # the report's status (of its current version)
+    kind: str  # create | edit | amend
+    author: str
+    created_at: str
+    comment: str
+    sha256: str
+    signed_by: str | None
+    signed_at: str | None
+
+    @property
+    def is_current(self) -> bool:
+        return self.version == self.current_version
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class AuditEntry:
+    at: str
+    actor: str
+    action: str  # create | edit | sign | amend | export
+    version: int
+    changes: list[dict[str, Any]]  # field-level: {"field", "old", "new"}
+    detail: dict[str, Any]
+
+
+def content_json(note: MedicalRecordNote) -> str:
+    """Canonical JSON (sorted keys, no spaces) so the sha256 is reproducible."""
+    return json.dumps(note.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def required_name(value: Any, role: str) -> str:
+    """Every change is attributed to a named person: names are non-empty, one line, bounded."""
+    name = " ".join(str(value or "").split())
+    if not name:
+        raise ReportError(f"Enter the {role}'s name; every change to a note is attributed to a named person.")
+    if len(name) > MAX_NAME_CHARS:
+        raise ReportError(f"The {role}'s name is longer than {MAX_NAME_CHARS} characters; shorten it.")
+    return name
+
+
+def _test_pause_in_save() -> None:
+    marker = os.environ.get(TEST_PAUSE_ENV)
+    if marker:
+        Path(marker).touch()
+        time.sleep(TEST_PAUSE_SECONDS)
+
+
+class ReportStore:
+    """Notes, their versions and audit trail in one SQLite file (default: `$EEGREASON_HOME/reports.sqlite3`).
+
+    Each call opens its own connection, so one store object serves any number of threads.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else home() / DEFAULT_FILENAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # Notes are sensitive: the file (and SQLite's -wal/-shm, which copy its mode) is owner-only.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        with self._connection() as conn:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise ReportError(f"The report store at {self.path} cannot use write-ahead logging (got {mode}); "
+                                  f"put it on a local disk.")
+        with self._transaction() as conn:
+            for statement in _split_sql(_SCHEMA):
+                conn.execute(statement)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                conn.execute(f"PRAGMA user_version = {STORE_SCHEMA}")
+            elif version != STORE_SCHEMA:
+                raise ReportError(f"The report store at {self.path} has schema {version}, which this version "
+                                  f"of eegreason does not read (it reads {STORE_SCHEMA}).")
+
+    # ---- connections and transactions ----
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        except sqlite3.Error as err:
+            raise ReportError(f"The report store at {self.path} cannot be opened ({err}); check the path "
+                              f"and its permissions.") from err
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _transaction(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction: all of it commits, or none of it (also if the process dies)."""
+        with self._connection() as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.OperationalError as err:
+                raise ReportError(f"The report store is busy ({err}); try again in a moment.") from err
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                conn.execute("ROLLBACK")
+                raise ReportError(f"The report store could not save ({err}); nothing was changed, try again.") \
+                    from err
+
+    # ---- reading rows ----
+    @staticmethod
+    def _report_row(conn: sqlite3.Connection, report_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM reports WHERE id = ?", (str(report_id),)).fetchone()
+        if row is None:
+            raise ReportError(f"There is no report {report_id!r} in this store; check the id or list the reports.")
+        return row
+
+    @staticmethod
+    def _version_row(conn: sqlite3.Connection, report_id: str, version: int) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM report_versions WHERE report_id = ? AND version = ?",
+                           (report_id, int(version))).fetchone()
+        if row is None:
+            raise ReportError(f"Report {report_id} has no version {version}; pick one from its history.")
+        return row
+
+    @staticmethod
+    def _note(row: sqlite3.Row) -> MedicalRecordNote:
+        """The stored note, checksum verified, with the version's signature (if any) applied."""
+        if sha256_text(row["content"]) != row["sha256"]:
+            raise ReportError(f"Version {row['version']} of report {row['report_id']} does not match its checksum; "
+                              f"the store was altered outside eegreason, so restore it from a backup.")
+        note = MedicalRecordNote.from_dict(json.loads(row["content"]))
+        if row["signed_at"]:
+            note = replace(note, status="signed", signed_by=row["signed_by"], signed_at=row["signed_at"])
+        return note
+
+    @staticmethod
+    def _meta(report: sqlite3.Row, row: sqlite3.Row) -> VersionMeta:
+        return VersionMeta(report["id"], report["recording_id"], row["version"], report["current_version"],
+                           report["status"], row["kind"], row["author"], row["created_at"], row["comment"],
+                           row["sha256"], row["signed_by"], row["signed_at"])
+
+    @staticmethod
+    def _audit(conn: sqlite3.Connection, report_id: str, version: int, action: str, actor: str, at: str,
+               changes: list[dict[str, Any]] | None = None, detail: dict[str, Any] | None = None) -> None:
+        conn.execute("INSERT INTO audit (report_id, version, action, actor, at, changes, detail) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (report_id, version, action, actor, at, json.dumps(changes or [], ensure_ascii=False),
+                      json.dumps(detail or {}, ensure_ascii=False)))
+
+    # ---- operations ----
+    def create(self, note: MedicalRecordNote, author: str) -> str:
+        """Store a new note as version 1 of a new report; returns the report id."""
+        author = required_name(author, "author")
+        note = replace(note, status="draft", signed_by=None, signed_at=None)
+        for name in EDITABLE_FIELDS:
+            value = getattr(note, name)
+            check_no_prescriptions("\n".join(value) if isinstance(value, list) else value)
+        content = content_json(note)
+        report_id = "rpt-" + uuid.uuid4().hex[:12]
+        at = utc_now()
+        with self._transaction() as conn:
+            conn.execute("INSERT INTO reports (id, recording_id, status, current_version, created_at, updated_at) "
+                         "VALUES (?, ?, 'draft', 1, ?, ?)", (report_id, note.recording.recording_id, at, at))
+            conn.execute("INSERT INTO report_versions (report_id, version, kind, content, sha256, author, "
+                         "created_at, comment) VALUES (?, 1, 'create', ?, ?, ?, ?, '')",
+                         (report_id, content, sha256_text(content), author, at))
+            self._audit(conn, report_id, 1, "create", author, at,
+                        detail={"schema": note.schema_version, "recording_id": note.recording.recording_id})
+        log.info("report %s: created version 1", report_id)
+        return report_id
+
+    def get(self, report_id: str, version: int | None = None) -> tuple[MedicalRecordNote, VersionMeta]:
+        """A version of a note (default: the current one) and its metadata."""
+        with self._transaction(write=False) as conn:
+            report = self._report_row(conn, report_id)
+            row = self._version_row(conn, report["id"], report["current_version"] if version is None else version)
+            return self._note(row), self._meta(report, row)
+
+    def edit(self, report_id: str, base_version: int, changes: dict[str, Any], author: str,
+             comment: str = "") -> int:
+        """Apply `changes` (editable fields only) on top of `base_version`, which must be current;
+        returns the new version. Editing a signed version starts an amended draft."""
+        author = required_name(author, "author")
+        comment = " ".join(str(comment or "").split())[:1000]
+        check_no_prescriptions(comment)
+        with self._transaction() as conn:
+            report = self._report_row(conn, report_id)
+            current = report["current_version"]
+            if int(base_version) != current:
+                self._version_row(conn, report["id"], base_version)  # a version that never existed: say so
+                latest = conn.execute("SELECT actor, at FROM audit WHERE report_id = ? AND version > ? AND "
+                                      "action IN ('edit', 'amend') ORDER BY id DESC LIMIT 1",
+                                      (report["id"], int(base_version))).fetchone()
+                who, when = (latest["actor"], latest["at"]) if latest else ("another user", report["updated_at"])
+                raise ReportError(f"Report {report['id']} was changed by {who} at {when} (now version {current}, "
+                                  f"your edit started from version {base_version}); reload it and apply your edit "
+                                  f"again.")
+            row = self._version_row(conn, report["id"], current)
+            note = self._note(row)
+            amend = row["signed_at"] is not None
+            edited, diffs = apply_edits(note, changes)
+            if not diffs:
+                raise ReportError(f"The edit changes nothing in version {current} of report {report['id']}; "
+                                  f"change a field and save again.")
+            status = "amended draft" if amend or note.status == "amended draft" else "draft"
+            edited = replace(edited, status=status, signed_by=None, signed_at=None)
+            content = content_json(edited)
+            new_version = current + 1
+            at = utc_now()
+            kind = "amend" if amend else "edit"
+            conn.execute("INSERT INTO report_versions (report_id, version, kind, content, sha256, author, "
+                         "created_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (report["id"], new_version, kind, content, sha256_text(content), author, at, comment))
+            _test_pause_in_save()
+            conn.execute("UPDATE reports SET current_version = ?, status = 'draft', updated_at = ?, "
+                         "signed_by = NULL, signed_at = NULL WHERE id = ?", (new_version, at, report["id"]))
+            detail = {"base_version": current}
+            if amend:
+                detail["amends_signed_version"] = current
+            self._audit(conn, report["id"], new_version, kind, author, at, [asdict(d) for d in diffs], detail)
+        log.info("report %s: %s -> version %d (%d fields)", report_id, kind, new_version, len(diffs))
+        return new_version
+
+    def sign(self, report_id: str, version: int, signer_name: str) -> VersionMeta:
+        """Sign the current version; from then on it is immutable."""
+        signer = required_name(signer_name, "signer")
+        with self._transaction() as conn:
+            report = self._report_row(conn, report_id)
+            current = report["current_version"]
+            if int(version) != current:
+                self._version_row(conn, report["id"], version)
+                raise ReportError(f"Version {version} of report {report['id']} is not the current version "
+                                  f"({current}); review version {current} and sign that one.")
+            row = self._version_row(conn, report["id"], current)
+            if row["signed_at"]:
+                raise ReportError(f"Version {current} of report {report['id']} is already signed (by "
+                                  f"{row['signed_by']} at {row['signed_at']}); signed versions are immutable, so "
+                                  f"edit it to start an amendment.")
+            note = self._note(row)
+            at = utc_now()
+            conn.execute("UPDATE report_versions SET signed_by = ?, signed_at = ? WHERE report_id = ? AND "
+                         "version = ? AND signed_at IS NULL", (signer, at, report["id"], current))
+            conn.execute("UPDATE reports SET status = 'signed', signed_by = ?, signed_at = ?, updated_at = ? "
+                         "WHERE id = ?", (signer, at, at, report["id"]))
+            self._audit(conn, report["id"], current, "sign", signer, at,
+                        [{"field": "status", "old": note.status, "new": "signed"},
+                         {"field": "signed_by", "old": None, "new": signer}],
+                        {"sha256": row["sha256"], "amendment": row["kind"] == "amend"})
+            meta = self._meta(self._report_row(conn, report["id"]), self._version_row(conn, report["id"], current))
+        log.info("report %s: signed version %d", report_id, current)
+        return meta
+
+    def record_export(self, report_id: str, version: int, fmt: str, actor: str,
+                      file_sha256: str | None = None) -> None:
+        """Note in the audit trail that a version left the store (as Markdown or PDF)."""
+        actor = required_name(actor, "exporting user")
+        fmt = {"md": "markdown"}.get(str(fmt).lower(), str(fmt).lower())
+        if fmt not in EXPORT_FORMATS:
+            raise ReportError(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}.")
+        with self._transaction() as conn:
+            report = self._report_row(conn, report_id)
+            row = self._version_row(conn, report["id"], version)
+            detail = {"format": fmt, "signed": row["signed_at"] is not None}
+            if file_sha256:
+                detail["file_sha256"] = file_sha256
+            self._audit(conn, report["id"], int(version), "export", actor, utc_now(), detail=detail)
+        log.info("report %s: exported version %d as %s", report_id, int(version), fmt)
+
+    def history(self, report_id: str) -> list[VersionMeta]:
+        with self._transaction(write=False) as conn:
+            report = self._report_row(conn, report_id)
+            rows = conn.execute("SELECT * FROM report_versions WHERE report_id = ? ORDER BY version",
+                                (report["id"],)).fetchall()
+            return [self._meta(report, row) for row in rows]
+
+    def audit_trail(self, report_id: str) -> list[AuditEntry]:
+        with self._transaction(write=False) as conn:
+            report = self._report_row(conn, report_id)
+            rows = conn.execute("SELECT * FROM audit WHERE report_id = ? ORDER BY id", (report["id"],)).fetchall()
+            return [AuditEntry(r["at"], r["actor"], r["action"], r["version"], json.loads(r["changes"]),
+                               json.loads(r["detail"])) for r in rows]
+
+    def list_reports(self, recording_id: str | None = None) -> list[ReportSummary]:
+        """All reports (or those of one recording), most recently changed first."""
+        query = "SELECT * FROM reports" + (" WHERE recording_id = ?" if recording_id else "") + \
+            " ORDER BY updated_at DESC, rowid DESC"
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(query, (recording_id,) if recording_id else ()).fetchall()
+        return [ReportSummary(r["id"], r["recording_id"], r["status"], r["current_version"], r["created_at"],
+                              r["updated_at"], r["signed_by"], r["signed_at"]) for r in rows]
+
+    def integrity_check(self) -> str:
+        """SQLite's own consistency check ("ok" when the file is sound)."""
+        with self._connection() as conn:
+            return conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of the schema script (triggers contain ';' inside BEGIN…END), for executing them
+    one by one inside the schema transaction (`executescript` would commit on its own)."""
+    statements, buffer = [], []
+    for line in script.strip().splitlines():
+        buffer.append(line)
+        text = "\n".join(buffer).strip()
+        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.upper().endswith("END;")):
+            statements.append(text)
+            buffer = []
+    return statements
