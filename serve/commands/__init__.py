@@ -5,4 +5,5 @@ COMMANDS: tuple[str, ...] = (
     "inspect",
     "app",
     "report",
+    "synth",
 )
