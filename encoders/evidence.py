@@ -19,6 +19,7 @@ import numpy as np
 from .analysis import RecordingAnalysis
 from .channels import region_of
 from .features import BAND_NAMES
+from .quality import QualityReport
 
 EVIDENCE_VERSION = "evidence-v1"
 REGIONS = ("frontal", "central", "temporal", "parietal", "occipital")
@@ -91,6 +92,9 @@ class Evidence:
     band_z: dict[str, dict[str, float]]  # region → band → z against the reference
     reference: str  # which reference the z-scores use
     findings: list[Finding] = field(default_factory=list)
+    # The EEG encoder's calibrated pattern match, best first: [[emotion, probability], ...] (top 3).
+    # A model output, not a raw feature, and labelled as such wherever it is shown.
+    pattern: list[list] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,14 +127,41 @@ def region_log_relative_power(band_power: np.ndarray, names: list[str], rows: np
     return out
 
 
-def build_evidence(analysis: RecordingAnalysis, reference: BandReference | None = None) -> Evidence:
+PATTERN_TOP = 3
+
+
+def pattern_from_probabilities(probabilities, labels) -> list[list]:
+    """Top emotions of a probability vector, rounded once (to whole percent) for text and checks."""
+    order = np.argsort(-np.asarray(probabilities))[:PATTERN_TOP]
+    return [[str(labels[i]), round(float(probabilities[i]), 2)] for i in order]
+
+
+def build_evidence(analysis: RecordingAnalysis, reference: BandReference | None = None,
+                   pattern: list[list] | None = None) -> Evidence:
+    return evidence_from_parts(
+        pattern=pattern,
+        quality=analysis.quality,
+        band_power=analysis.band_power,
+        ch_names=analysis.ch_names,
+        faa=analysis.faa,
+        window_ok=analysis.window_ok,
+        synthetic=analysis.recording.meta.synthetic,
+        duration_s=analysis.recording.duration,
+        reference=reference,
+    )
+
+
+def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names: list[str], faa: np.ndarray | None,
+                        window_ok: np.ndarray, synthetic: bool, duration_s: float,
+                        reference: BandReference | None = None, pattern: list[list] | None = None) -> Evidence:
+    """Evidence from stored analysis results (training caches keep these, not whole recordings)."""
     reference = reference or BandReference.generic()
-    quality = analysis.quality
-    rows = analysis.window_ok if analysis.window_ok.any() else np.ones(analysis.n_windows, bool)
-    good_channels = [i for i, n in enumerate(analysis.ch_names) if n not in quality.bad_channels]
-    names = [analysis.ch_names[i] for i in good_channels]
-    power = analysis.band_power[:, good_channels] if good_channels else analysis.band_power
-    region_power = region_log_relative_power(power, names or analysis.ch_names, rows)
+    window_ok = np.asarray(window_ok, bool)
+    rows = window_ok if window_ok.any() else np.ones(len(window_ok), bool)
+    good_channels = [i for i, n in enumerate(ch_names) if n not in quality.bad_channels]
+    names = [ch_names[i] for i in good_channels] if good_channels else list(ch_names)
+    power = band_power[:, good_channels] if good_channels else band_power
+    region_power = region_log_relative_power(power, names, rows)
 
     band_z: dict[str, dict[str, float]] = {}
     findings: list[Finding] = [Finding("quality", quality.grade, round(quality.usable_fraction, 2))]
@@ -145,25 +176,28 @@ def build_evidence(analysis: RecordingAnalysis, reference: BandReference | None 
             direction = "elevated" if z >= Z_THRESHOLD else "reduced" if z <= -Z_THRESHOLD else "typical"
             findings.append(Finding(f"band:{region}:{band}", direction, z))
 
-    faa = faa_direction = None
-    if analysis.faa is not None:
-        faa = round(float(np.mean(analysis.faa[rows])), 2)
-        faa_direction = "left" if faa >= FAA_THRESHOLD else "right" if faa <= -FAA_THRESHOLD else "balanced"
-        findings.append(Finding("faa", faa_direction, faa))
+    faa_value = faa_direction = None
+    if faa is not None:
+        faa_value = round(float(np.mean(np.asarray(faa)[rows])), 2)
+        faa_direction = "left" if faa_value >= FAA_THRESHOLD else "right" if faa_value <= -FAA_THRESHOLD else "balanced"
+        findings.append(Finding("faa", faa_direction, faa_value))
+    if pattern:
+        findings.append(Finding("pattern", pattern[0][0], pattern[0][1]))
 
     return Evidence(
         version=EVIDENCE_VERSION,
-        synthetic=analysis.recording.meta.synthetic,
-        duration_s=round(analysis.recording.duration, 1),
-        n_channels=len(analysis.ch_names),
+        synthetic=synthetic,
+        duration_s=round(duration_s, 1),
+        n_channels=len(ch_names),
         quality_grade=quality.grade,
         quality_reasons=list(quality.reasons),
         usable_seconds=quality.usable_seconds,
         total_seconds=quality.total_seconds,
         bad_channels=list(quality.bad_channels),
-        faa=faa,
+        faa=faa_value,
         faa_direction=faa_direction,
         band_z=band_z,
         reference=reference.source,
         findings=findings,
+        pattern=[list(p) for p in pattern] if pattern else [],
     )

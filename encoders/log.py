@@ -25,3 +25,11 @@ def configure_logging(level: str | int | None = None) -> None:
         handler._eegreason = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.propagate = False
+
+
+def progress_bar(iterable=None, enabled: bool = True, **kwargs):
+    """A tqdm bar for long work. Shown on terminals only (`disable=None` hides it when output is
+    piped to a file or another program), and never when `enabled` is false."""
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, disable=None if enabled else True, **kwargs)

@@ -7,6 +7,7 @@ prepared, and a checkpoint's config can rebuild the same pipeline at inference.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
@@ -19,11 +20,11 @@ TARGET_SFREQ = 200.0
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(abc.ABC):
     name: ClassVar[str] = ""
 
-    def apply(self, rec: Recording) -> Recording:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def apply(self, rec: Recording) -> Recording: ...
 
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.name, **asdict(self)}

@@ -19,7 +19,12 @@ from .recording import Recording
 
 FLAT_STD_UV = 0.5  # a live electrode shows more than 0.5 µV of noise
 SATURATION_FRACTION = 0.01  # ≥1% of samples pinned at the channel's extreme value = clipping
-ARTIFACT_PTP_UV = 200.0  # peak-to-peak above 200 µV after a 1-Hz high-pass: movement/electrode pop
+# A window is an artifact on a channel when its peak-to-peak (after a 1-Hz high-pass) is both
+# far above that channel's typical window (movement, electrode pop) and above what scalp EEG
+# reaches; or beyond an absolute ceiling whatever the channel usually does.
+ARTIFACT_RELATIVE = 4.0  # × the channel's median window peak-to-peak
+ARTIFACT_MIN_PTP_UV = 150.0
+ARTIFACT_PTP_UV = 500.0  # absolute ceiling
 BLINK_PTP_UV = 100.0  # frontopolar 0.5–4 Hz deflection above 100 µV: blink or eye movement
 MUSCLE_RATIO = 0.6  # 30–50 Hz power / 1–30 Hz power above this: muscle (EMG) contamination
 LINE_NOISE_RATIO = 10.0  # mains-band power 10× the neighbouring bands: strong line noise
@@ -56,6 +61,11 @@ class QualityReport:
         out = asdict(self)
         out["usable_fraction"] = round(self.usable_fraction, 4)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "QualityReport":
+        data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**data)
 
     def summary(self) -> str:
         bad = ", ".join(self.bad_channels) if self.bad_channels else "none"
@@ -113,7 +123,8 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
     hp = scipy.signal.sosfiltfilt(sos_hp, data, axis=-1)
     hp_windows = make_windows(hp, sfreq, window_s)
     ptp = np.ptp(hp_windows, axis=-1)  # (W, C)
-    high_amp = ptp > ARTIFACT_PTP_UV
+    typical_ptp = np.median(ptp, axis=0, keepdims=True)
+    high_amp = ((ptp > ARTIFACT_RELATIVE * typical_ptp) & (ptp > ARTIFACT_MIN_PTP_UV)) | (ptp > ARTIFACT_PTP_UV)
 
     f, p = scipy.signal.periodogram(hp_windows, sfreq, axis=-1)
     high = _band_power(f, p, 30, min(50, sfreq / 2 - 1))

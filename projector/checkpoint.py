@@ -56,6 +56,8 @@ class CheckpointConfig:
     merged_llm: str | None = None  # sub-folder with a merged LLM
     synthetic_data: bool = True  # trained on synthetic EEG only
     metrics: dict[str, Any] = field(default_factory=dict)
+    encoder_temperature: float = 1.0  # softmax temperature calibrating the encoder head on unseen subjects
+    provenance: dict[str, Any] = field(default_factory=dict)  # stage configs and data each stage used
     git_revision: str | None = None
     created: str | None = None
     format: str = FORMAT

@@ -54,6 +54,13 @@ def token_count(projector_config: dict, n_windows: int) -> int:
     return min(int(n_windows), int(projector_config["n_tokens"]))
 
 
+@torch.no_grad()
+def pattern_probabilities(encoder: nn.Module, inputs: EEGInputs, temperature: float = 1.0) -> np.ndarray:
+    """The encoder head's calibrated class probabilities for one recording (the evidence's pattern match)."""
+    logits = encoder(inputs.features[None], positions=inputs.positions, channel_mask=inputs.channel_mask[None])
+    return torch.softmax(logits[0] / temperature, dim=-1).numpy().astype(np.float64)
+
+
 def project_eeg(encoder: nn.Module, projector: nn.Module, inputs: EEGInputs) -> torch.Tensor:
     """(n_tokens, H) LLM-space tokens for one recording."""
     out = encoder(inputs.features[None], positions=inputs.positions, channel_mask=inputs.channel_mask[None],
@@ -100,7 +107,9 @@ class EEGLanguageModel(nn.Module):
 
     def set_trainable(self, encoder: bool, projector: bool, llm: bool) -> None:
         """Freeze or unfreeze whole components. LoRA adapters, when present, are the LLM's only
-        trainable weights: `llm=True` then means "train the adapter"."""
+        trainable weights: `llm=True` then means "train the adapter". A frozen encoder also stays
+        in eval mode (no dropout), whatever `train()` is called with later."""
+        self._frozen_encoder = not encoder
         for p in self.encoder.parameters():
             p.requires_grad_(encoder)
         for p in self.projector.parameters():
@@ -109,6 +118,15 @@ class EEGLanguageModel(nn.Module):
         for name, p in self.llm.named_parameters():
             p.requires_grad_(llm and (not lora or "lora_" in name))
         self.encoder.train(encoder)
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        if getattr(self, "_frozen_encoder", False):
+            self.encoder.eval()
+        return self
+
+    def trainable_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
 
     def embed(self, input_ids: torch.Tensor, eeg_mask: torch.Tensor, eeg_inputs: list[EEGInputs]) -> torch.Tensor:
         text = self.llm.get_input_embeddings()(input_ids)

@@ -3,34 +3,48 @@ text. Only numbers present in the `Evidence` object appear here."""
 
 from __future__ import annotations
 
-from encoders.evidence import Evidence
+from encoders.evidence import Evidence, Finding
 
 MAX_BAND_FINDINGS = 4
-_FAA_WORDS = {
-    "left": "favours the left hemisphere (relatively more left-frontal activity)",
-    "right": "favours the right hemisphere (relatively more right-frontal activity)",
-    "balanced": "is balanced",
-}
+_FAA_WORDS = {"left": "favours left", "right": "favours right", "balanced": "balanced"}
+
+
+def notable_band_findings(ev: Evidence) -> list[Finding]:
+    """The strongest band-power deviations (the ones a prompt shows): a prompt is not a table, and a
+    small model reads short lists best."""
+    return sorted((f for f in ev.findings if f.key.startswith("band:") and f.direction != "typical"),
+                  key=lambda f: (-abs(f.value or 0.0), f.key))[:MAX_BAND_FINDINGS]
+
+
+def format_z(value: float) -> str:
+    """How a z-score is written everywhere (prompt, rationale, checker): one decimal, signed."""
+    return f"z {value:+.1f}"
+
+
+def format_percent(probability: float) -> str:
+    """How a pattern-match probability is written everywhere: whole percent."""
+    return f"{round(probability * 100):d}%"
 
 
 def render_evidence(ev: Evidence) -> str:
+    """Compact on purpose: every token here is paid for in training and at every answer."""
     lines = []
     if ev.synthetic:
-        lines.append("- source: SYNTHETIC recording (generated, not from a person)")
-    bad = ", ".join(ev.bad_channels) if ev.bad_channels else "none"
-    lines.append(f"- quality: {ev.quality_grade}; {ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s usable; "
-                 f"bad channels: {bad}")
+        lines.append("- SYNTHETIC recording (generated, not from a person)")
+    bad = ", ".join(ev.bad_channels[:8]) + (" …" if len(ev.bad_channels) > 8 else "") if ev.bad_channels else "none"
+    lines.append(f"- quality {ev.quality_grade}: {ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s usable; "
+                 f"bad channels {bad}")
     if ev.faa is not None:
-        lines.append(f"- frontal alpha asymmetry: {ev.faa:+.2f} ({_FAA_WORDS[ev.faa_direction]})")
-    # The strongest deviations only: a prompt is not a table, and a small model reads short lists best.
-    notable = sorted((f for f in ev.findings if f.key.startswith("band:") and f.direction != "typical"),
-                     key=lambda f: -abs(f.value or 0.0))[:MAX_BAND_FINDINGS]
+        lines.append(f"- frontal alpha asymmetry {ev.faa:+.2f} ({_FAA_WORDS[ev.faa_direction]})")
+    if ev.pattern:
+        lines.append("- EEG pattern match (encoder): " + ", ".join(f"{e} {format_percent(p)}" for e, p in ev.pattern))
+    notable = notable_band_findings(ev)
     if notable:
         parts = []
         for f in notable:
             _, region, band = f.key.split(":")
-            parts.append(f"{region} {band} {f.direction} (z {f.value:+.1f})")
-        lines.append("- band power vs reference: " + "; ".join(parts))
+            parts.append(f"{region} {band} {f.direction} ({format_z(f.value)})")
+        lines.append("- band power: " + "; ".join(parts))
     else:
-        lines.append("- band power vs reference: all regions typical")
+        lines.append("- band power: all regions typical")
     return "\n".join(lines)

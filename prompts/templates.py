@@ -48,3 +48,26 @@ def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
     if missing:
         raise ConfigError(f"Template {version} lacks {sorted(missing)}.")
     return ChatTemplate(**{k: data[k] for k in fields})
+
+
+@dataclass(frozen=True)
+class TaskTemplates:
+    version: str
+    questions: dict[str, list[str]]
+    scenarios: dict[str, dict[str, list[str]]]  # emotion → type → situations
+    held_out_scenario_types: tuple[str, ...]
+
+    def scenario_pool(self, emotion: str, held_out: bool) -> list[str]:
+        """Situations of the held-out types (held_out=True) or of the training types."""
+        return [text for kind, texts in self.scenarios.get(emotion, {}).items()
+                if (kind in self.held_out_scenario_types) == held_out for text in texts]
+
+
+@functools.lru_cache(maxsize=8)
+def load_tasks(version: str = "tasks-v1") -> TaskTemplates:
+    path = resources.files("prompts") / "templates" / f"{version}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"Unknown task template version {version!r}.")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return TaskTemplates(data["version"], data["questions"], data["scenarios"],
+                         tuple(data.get("held_out_scenario_types", ())))

@@ -29,6 +29,7 @@ def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, uplo
 
     from .report_store import ReportStore
     from .tabs.chat import build_chat_tab
+    from .tabs.evaluate import build_evaluate_tab
     from .tabs.report import build_report_tab
 
     samples = bundled_samples() if samples is None else samples
@@ -40,6 +41,8 @@ def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, uplo
             build_chat_tab(assistant, samples, upload_dir)
         with gr.Tab("Report"):
             build_report_tab(assistant, store, samples, upload_dir)
+        with gr.Tab("Batch evaluation"):
+            build_evaluate_tab(assistant)
     app.queue(default_concurrency_limit=8, max_size=64)
     return app
 

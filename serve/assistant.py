@@ -14,17 +14,18 @@ import torch
 
 from encoders.analysis import FeatureConfig, RecordingAnalysis, analyse_recording
 from encoders.errors import ShapeError
-from encoders.evidence import BandReference, Evidence, build_evidence
+from encoders.evidence import BandReference, Evidence, build_evidence, pattern_from_probabilities
 from encoders.io import read_recording
 from encoders.log import get_logger
 from projector.checkpoint import default_checkpoint, llm_folder, load_modules, read_config
-from projector.fused import EEGInputs, PromptEmbedder, eeg_inputs_from_analysis, token_count
+from projector.fused import EEGInputs, PromptEmbedder, eeg_inputs_from_analysis, pattern_probabilities, token_count
 from projector.llm import load_input_embeddings, load_tokenizer
 from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
 from prompts.templates import load_template
 
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
+from .timeline import Timeline, emotion_timeline
 
 log = get_logger(__name__)
 
@@ -39,6 +40,7 @@ class RecordingContext:
     evidence_text: str
     eeg_inputs: EEGInputs
     eeg_tokens: torch.Tensor  # (n, H) projected EEG tokens
+    timeline: Timeline | None = None  # the encoder's emotion probabilities along the recording
 
     @property
     def synthetic(self) -> bool:
@@ -59,7 +61,8 @@ class Conversation:
 
 class Assistant:
     def __init__(self, checkpoint: Path | None = None, engine_config: EngineConfig | None = None,
-                 engine: Engine | None = None):
+                 engine: Engine | None = None, start_engine: bool = True):
+        """`start_engine=False` builds prompts only (e.g. for a client of `eegreason serve`)."""
         self.checkpoint = Path(checkpoint or default_checkpoint())
         self.config = read_config(self.checkpoint)
         self.llm_path = llm_folder(self.checkpoint, self.config)
@@ -69,11 +72,12 @@ class Assistant:
         self.template = load_template(self.config.prompt_template)
         self.features = FeatureConfig.from_dict(self.config.features)
         self.reference = BandReference.from_dict(self.config.evidence_reference)
-        self.engine = engine or create_engine(self.llm_path, self.embedder.hidden_size,
-                                              engine_config or EngineConfig())
+        self.engine = engine or (create_engine(self.llm_path, self.embedder.hidden_size,
+                                               engine_config or EngineConfig()) if start_engine else None)
 
     def close(self) -> None:
-        self.engine.close()
+        if self.engine is not None:
+            self.engine.close()
 
     # ---- recordings ----
     def analyse(self, path: str | Path, display_name: str | None = None) -> RecordingContext:
@@ -82,14 +86,28 @@ class Assistant:
 
     def analyse_recording(self, recording, display_name: str) -> RecordingContext:
         analysis = analyse_recording(recording, self.features)
-        evidence = build_evidence(analysis, self.reference)
         inputs = eeg_inputs_from_analysis(analysis)
+        probabilities = pattern_probabilities(self.embedder.encoder, inputs, self.config.encoder_temperature)
+        evidence = build_evidence(analysis, self.reference, pattern_from_probabilities(probabilities, self.config.labels))
         tokens = self.embedder.eeg_tokens(inputs)
         expected = token_count(self.config.projector, inputs.n_windows)
         if tokens.shape[0] != expected:
             raise ShapeError(f"The projector made {tokens.shape[0]} EEG tokens where its config promises "
                              f"{expected}; the checkpoint's projector config is inconsistent.")
-        return RecordingContext(display_name, analysis, evidence, render_evidence(evidence), inputs, tokens)
+        timeline = self.timeline(analysis)
+        return RecordingContext(display_name, analysis, evidence, render_evidence(evidence), inputs, tokens, timeline)
+
+    def timeline(self, analysis: RecordingAnalysis) -> Timeline:
+        """Encoder probabilities along the whole recording (every window, usable or not)."""
+        import numpy as np
+
+        bad = set(analysis.quality.bad_channels)
+        mask = np.array([n not in bad for n in analysis.ch_names])
+        inputs = EEGInputs(torch.tensor(analysis.features, dtype=torch.float32),
+                           torch.tensor(analysis.positions, dtype=torch.float32),
+                           torch.tensor(mask if mask.any() else np.ones_like(mask)))
+        return emotion_timeline(self.embedder.encoder, inputs, analysis.window_ok, self.features.window_s,
+                                list(self.config.labels), self.config.encoder_temperature)
 
     # ---- prompts ----
     def messages(self, conversation: Conversation, question: str) -> list[dict[str, str]]:
@@ -106,9 +124,13 @@ class Assistant:
 
     def prompt_embeds(self, conversation: Conversation, question: str) -> torch.Tensor:
         blocks = [ctx.eeg_tokens for ctx in conversation.recordings]
-        rendered = render_conversation(self.tokenizer, self.messages(conversation, question),
-                                       [b.shape[0] for b in blocks], add_generation_prompt=True)
-        return self.embedder.embed(rendered.input_ids, rendered.eeg_mask, blocks)
+        return self.embed_messages(self.messages(conversation, question), blocks)
+
+    def embed_messages(self, messages: list[dict[str, str]], eeg_blocks: list[torch.Tensor]) -> torch.Tensor:
+        """Prompt embeddings for any conversation ending in a user turn (evaluation uses this)."""
+        rendered = render_conversation(self.tokenizer, messages, [b.shape[0] for b in eeg_blocks],
+                                       add_generation_prompt=True)
+        return self.embedder.embed(rendered.input_ids, rendered.eeg_mask, eeg_blocks)
 
     # ---- answers ----
     def ask(self, conversation: Conversation, question: str | None = None,

@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default: $EEGREASON_LOG or INFO)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMANDS:
-        module = importlib.import_module(f"serve.commands.{module_name}")
+        module = importlib.import_module(f"serve.commands.{module_name.replace('-', '_')}")
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)

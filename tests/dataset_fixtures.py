@@ -1,7 +1,7 @@
 """Miniature copies of the emotion-EEG datasets, written in their real on-disk formats.
 
 Same folder layout, file names, variable names and order, shape layout, dtypes and nesting as
-the releases (facts in /work/shared/DATASETS.md), but 2 subjects and trials of a second or two.
+the releases (facts in docs/datasets.md), but 2 subjects and trials of a second or two.
 Each trial's first sample carries a tag, `tag(subject, session, trial)`, so tests can check that
 a loader put every array under the right (subject, session, trial) and did not mix them up.
 Where the release order of variables is not documented, the choice is marked "unverified".

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -16,27 +18,49 @@ def message_text(message: dict) -> str:
 
 
 @pytest.fixture(scope="module")
+def second_recording(tmp_path_factory):
+    from eeg_files import eeg_like, write_fif
+    from encoders.channels import montage
+
+    path = tmp_path_factory.mktemp("rec2") / "tenten19_raw.fif"
+    return write_fif(path, eeg_like(19, 200.0, 40.0, seed=9), montage("1020-19"), 200.0)
+
+
+@pytest.fixture(scope="module")
 def app_url(tiny_checkpoint, vllm_engine, fif14, tmp_path_factory):
     from serve.app import build_app
     from serve.assistant import Assistant
 
     assistant = Assistant(tiny_checkpoint, engine=vllm_engine)
-    app = build_app(assistant, samples={"sample_SYNTHETIC.fif": fif14},
-                    upload_dir=tmp_path_factory.mktemp("uploads"))
+    folder = tmp_path_factory.mktemp("app")
+    app = build_app(assistant, samples={"sample_SYNTHETIC.fif": fif14}, upload_dir=folder / "uploads",
+                    store_path=folder / "reports.sqlite3")
     app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
     yield app.local_url
     app.close()
 
 
-def test_upload_and_ask(app_url, fif14):
+def test_upload_ask_and_follow_up(app_url, fif14):
     from gradio_client import Client, handle_file
 
     client = Client(app_url, verbose=False)
-    status, chat = client.predict(handle_file(str(fif14)), None, api_name="/load_recording")
-    assert "Signal quality" in status and "SYNTHETIC" in status
-    history = client.predict("What emotion is most likely?", [], api_name="/ask")[0]
+    status, _chat, *_plots, current = client.predict(handle_file(str(fif14)), None, api_name="/load_recording")
+    assert "Signal quality" in status and "SYNTHETIC" in status and "Bad channels" in status
+    assert "emotiv14_SYNTHETIC_raw.fif" in current
+    history, _, current = client.predict("What emotion is most likely?", [], api_name="/ask")
     assert history[0]["role"] == "user"
     assert history[-1]["role"] == "assistant" and message_text(history[-1]).strip()
+    history, _, current = client.predict("Why do you think so?", history, api_name="/ask")
+    assert [m["role"] for m in history] == ["user", "assistant", "user", "assistant"]
+    assert message_text(history[-1]).strip() and "emotiv14" in current
+
+
+def test_plots_are_produced(app_url, fif14):
+    from gradio_client import Client, handle_file
+
+    outputs = Client(app_url, verbose=False).predict(handle_file(str(fif14)), None, api_name="/load_recording")
+    plots = outputs[2:5]
+    assert all(plot is not None for plot in plots)
 
 
 def test_bad_upload_shows_the_message_and_the_app_keeps_running(app_url, tmp_path, fif14):
@@ -45,7 +69,50 @@ def test_bad_upload_shows_the_message_and_the_app_keeps_running(app_url, tmp_pat
     bad = tmp_path / "broken.edf"
     bad.write_bytes(b"0       " + b"\x00" * 100)  # EDF magic, then garbage
     client = Client(app_url, verbose=False)
-    status, _ = client.predict(handle_file(str(bad)), None, api_name="/load_recording")
+    status = client.predict(handle_file(str(bad)), None, api_name="/load_recording")[0]
     assert status.startswith("⚠️") and "broken.edf" in status
-    status, _ = client.predict(None, "sample_SYNTHETIC.fif", api_name="/load_recording")
+    wrong_type = tmp_path / "notes.txt"
+    wrong_type.write_text("not eeg")
+    status = client.predict(handle_file(str(wrong_type)), None, api_name="/load_recording")[0]
+    assert status.startswith("⚠️") and "not a supported EEG file" in status
+    status = client.predict(None, "sample_SYNTHETIC.fif", api_name="/load_recording")[0]
     assert "Signal quality" in status
+
+
+def test_two_concurrent_sessions_never_mix_recordings(app_url, fif14, second_recording):
+    from gradio_client import Client, handle_file
+
+    files = {"a": fif14, "b": second_recording}
+    seen: dict[str, list[str]] = {"a": [], "b": []}
+    errors: list[BaseException] = []
+
+    def session(name: str) -> None:
+        try:
+            client = Client(app_url, verbose=False)
+            outputs = client.predict(handle_file(str(files[name])), None, api_name="/load_recording")
+            seen[name].append(outputs[0])
+            for question in ("What emotion?", "And the arousal?"):
+                _, _, current = client.predict(question, [], api_name="/ask")
+                seen[name].append(current)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    assert "14 EEG channels" in seen["a"][0] and "19 EEG channels" in seen["b"][0]
+    assert all(files["a"].name in text for text in seen["a"][1:])
+    assert all(files["b"].name in text for text in seen["b"][1:])
+
+
+def test_exposed_host_without_auth_is_refused():
+    from encoders.errors import ConfigError
+    from serve.app import launch_settings
+
+    with pytest.raises(ConfigError, match="without authentication"):
+        launch_settings("0.0.0.0", None)
+    assert launch_settings("0.0.0.0", "ana:secret")["auth"] == ("ana", "secret")
+    assert launch_settings("127.0.0.1", None)["server_name"] == "127.0.0.1"

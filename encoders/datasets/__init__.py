@@ -1,6 +1,6 @@
 """Loaders for the public emotion-EEG datasets (SEED, SEED-IV, SEED-V, SEED-VII, DEAP, DREAMER).
 
-Each reads its dataset's real on-disk layout (see /work/shared/DATASETS.md) into `Trial` records;
+Each reads its dataset's real on-disk layout (see docs/datasets.md) into `Trial` records;
 `open_dataset(name, root)` is the entry point.
 """
 

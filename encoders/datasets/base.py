@@ -1,6 +1,6 @@
 """The common trial record and loader interface shared by every emotion-EEG dataset loader.
 
-Every loader turns its dataset's own files (formats in /work/shared/DATASETS.md) into `Trial`
+Every loader turns its dataset's own files (formats in docs/datasets.md) into `Trial`
 records with the same fields, so training and evaluation code never looks at a `.mat` key or a
 pickle. One trial is one film clip watched by one subject in one session.
 """

@@ -1,4 +1,4 @@
-"""DEAP (valence/arousal/dominance/liking ratings 1–9) from `data_preprocessed_python` (DATASETS.md).
+"""DEAP (valence/arousal/dominance/liking ratings 1–9) from `data_preprocessed_python` (docs/datasets.md).
 
 Layout read: `data_preprocessed_python/sXX.dat`, a Python-2 pickle of a dict with `data`
 (trials, 40, samples) at 128 Hz = 3 s pre-trial baseline + 60 s, and `labels` (trials, 4) in the

@@ -1,4 +1,4 @@
-"""DREAMER (valence/arousal/dominance ratings 1–5) from `DREAMER.mat` (DATASETS.md, "DREAMER").
+"""DREAMER (valence/arousal/dominance ratings 1–5) from `DREAMER.mat` (docs/datasets.md, "DREAMER").
 
 Layout read: one struct `DREAMER` with `Data` (one struct per subject: `EEG.baseline` and
 `EEG.stimuli`, cells of (samples, 14) arrays, time first; `ScoreValence`/`ScoreArousal`/

@@ -1,7 +1,7 @@
 """Loading pickles from dataset files without letting them run code.
 
 A pickle names callables (module + attribute) that the unpickler imports and calls, so an
-untrusted `.dat` or `.npz` could run anything (DATASETS.md, DEAP). DEAP's
+untrusted `.dat` or `.npz` could run anything (docs/datasets.md, DEAP). DEAP's
 `data_preprocessed_python/sXX.dat` are Python-2 pickles of a dict of numpy arrays, and SEED-V's
 `EEG_DE_features/<s>_123.npz` members hold pickled dicts of arrays; both only ever need numpy
 array reconstruction and plain containers. `RestrictedUnpickler` admits exactly those and refuses

@@ -1,4 +1,4 @@
-"""SEED (3 classes) from its released folders (DATASETS.md, "SEED").
+"""SEED (3 classes) from its released folders (docs/datasets.md, "SEED").
 
 Layout read:
 - `Preprocessed_EEG/<subject>_<yyyymmdd>.mat`: 15 variables `<initials>_eeg1 … _eeg15`, float64

@@ -1,4 +1,4 @@
-"""SEED-IV (4 classes) from its released folders (DATASETS.md, "SEED-IV").
+"""SEED-IV (4 classes) from its released folders (docs/datasets.md, "SEED-IV").
 
 Layout read:
 - `eeg_raw_data/{1,2,3}/<subject>_<yyyymmdd>.mat` (the folder is the session): 24 variables
@@ -8,7 +8,7 @@ Layout read:
   (windows, 62, 5).
 
 The dataset ships no label file; the per-session label lists are the ones published with it
-(DATASETS.md) and are indexed by the trial number parsed from the variable name. SEED-IV used 72
+(docs/datasets.md) and are indexed by the trial number parsed from the variable name. SEED-IV used 72
 different clips, 24 per session, so `stimulus_id` is `seed-iv:s<session>clipNN`.
 """
 

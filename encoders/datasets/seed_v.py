@@ -1,4 +1,4 @@
-"""SEED-V (5 classes) from its released folders (DATASETS.md, "SEED-V").
+"""SEED-V (5 classes) from its released folders (docs/datasets.md, "SEED-V").
 
 Layout read:
 - `EEG_raw/<subject>_<session>_<yyyymmdd>.cnt`: NeuroScan, 1000 Hz, 62 EEG + M1 M2 VEO HEO. One

@@ -1,4 +1,4 @@
-"""SEED-VII (7 classes) from its released folders (DATASETS.md, "SEED-VII"; sources unofficial).
+"""SEED-VII (7 classes) from its released folders (docs/datasets.md, "SEED-VII"; sources unofficial).
 
 Layout read:
 - `EEG_preprocessed/<subject>.mat`: variables `'1' … '80'` (one per video, 4 sessions × 20),

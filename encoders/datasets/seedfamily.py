@@ -1,4 +1,4 @@
-"""What SEED and SEED-IV files have in common (DATASETS.md, SEED and SEED-IV sections).
+"""What SEED and SEED-IV files have in common (docs/datasets.md, SEED and SEED-IV sections).
 
 Both store a subject-session as `<subject>_<yyyymmdd>.mat` holding one (62, samples) array per
 trial named `<initials>_eeg<k>`, and features as one (62, windows, 5) array per trial and feature

@@ -4,6 +4,11 @@ COMMANDS: tuple[str, ...] = (
     "ask",
     "inspect",
     "app",
+    "serve",
+    "train",
+    "encoder-eval",
+    "export",
+    "evaluate",
     "report",
     "synth",
 )

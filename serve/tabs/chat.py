@@ -1,4 +1,5 @@
-"""Chat tab: load a recording (upload or bundled sample), see its quality and evidence, ask."""
+"""Chat tab: load a recording (upload or bundled sample), see its quality, signal, band-power maps
+and emotion timeline, then ask; answers stream, follow-up questions keep the recording's context."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from encoders.errors import EEGReasonError
 from encoders.log import get_logger
 
 from ..assistant import Assistant, Conversation, RecordingContext
+from ..plots import band_topomaps, signal_preview, timeline_figure
 from ..uploads import SINGLE_FILE_EXTENSIONS, store_upload
 
 log = get_logger(__name__)
@@ -25,13 +27,31 @@ def recording_summary(ctx: RecordingContext) -> str:
         lines.append("**SYNTHETIC recording** — generated, not recorded from a person.")
     lines.append(f"**{ctx.name}** · {ev.n_channels} EEG channels · {ev.duration_s:.0f} s")
     lines.append(f"**Signal quality: {ev.quality_grade}** — " + "; ".join(ev.quality_reasons))
+    bad = ctx.analysis.quality.bad_channel_reasons
+    lines.append("**Bad channels:** " + (", ".join(f"{k} ({v})" for k, v in bad.items()) if bad else "none"))
+    if ctx.timeline is not None:
+        mean = ctx.timeline.probabilities[ctx.timeline.usable].mean(axis=0) if ctx.timeline.usable.any() \
+            else ctx.timeline.probabilities.mean(axis=0)
+        top = mean.argsort()[::-1][:3]
+        lines.append("**Encoder timeline (mean):** " + ", ".join(f"{ctx.timeline.labels[i]} {mean[i]:.0%}" for i in top))
     lines.append("")
     lines.append("Measured evidence:")
     lines.append(ctx.evidence_text)
     return "\n".join(lines)
 
 
-def build_chat_tab(assistant: Assistant, samples: dict[str, Path], upload_dir: Path) -> None:
+def figures(ctx: RecordingContext):
+    import matplotlib.pyplot as plt
+
+    synthetic = ctx.synthetic
+    out = (signal_preview(ctx.analysis, synthetic=synthetic), band_topomaps(ctx.analysis, synthetic=synthetic),
+           timeline_figure(ctx.timeline, synthetic=synthetic) if ctx.timeline is not None else None)
+    plt.close("all")  # gradio has rendered copies; free the figures
+    return out
+
+
+def build_chat_tab(assistant: Assistant, samples: dict[str, Path], upload_dir: Path) -> gr.State:
+    """Builds the tab; returns its per-session state (the Conversation) for other tabs to read."""
     state = gr.State(None)  # per browser session: the Conversation
     with gr.Row():
         with gr.Column(scale=1):
@@ -40,23 +60,38 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], upload_dir: P
             load = gr.Button("Load recording", variant="secondary")
             status = gr.Markdown("Upload a recording or pick a sample, then load it.")
         with gr.Column(scale=2):
-            chatbot = gr.Chatbot(label="Conversation", height=480)
+            current = gr.Markdown("No recording loaded.")
+            chatbot = gr.Chatbot(label="Conversation", height=420)
             question = gr.Textbox(label="Question", placeholder=assistant.template.default_question)
             send = gr.Button("Ask", variant="primary")
             gr.Markdown(DISCLAIMER)
+    with gr.Accordion("Signal, band power and emotion timeline", open=True):
+        with gr.Row():
+            signal_plot = gr.Plot(label="Signal preview")
+            timeline_plot = gr.Plot(label="Emotion timeline")
+        topomap_plot = gr.Plot(label="Band-power topomaps")
 
     def load_recording(file_path: str | None, sample_name: str | None):
+        empty = (None, None, None)
         try:
             if file_path:
                 path, label = store_upload(file_path, upload_dir, original_name=Path(file_path).name)
             elif sample_name:
                 path, label = samples[sample_name], sample_name
             else:
-                return "Choose a file or a sample first.", [], None
+                return "Choose a file or a sample first.", [], None, *empty, about(None)
             ctx = assistant.analyse(path, display_name=label)
         except EEGReasonError as err:
-            return f"⚠️ {err}", [], None
-        return recording_summary(ctx), [], Conversation([ctx])
+            return f"⚠️ {err}", [], None, *empty, about(None)
+        signal, topomaps, timeline = figures(ctx)
+        conversation = Conversation([ctx])
+        return recording_summary(ctx), [], conversation, signal, timeline, topomaps, about(conversation)
+
+    def about(conversation: Conversation | None) -> str:
+        if conversation is None:
+            return "No recording loaded."
+        ctx = conversation.recordings[0]
+        return f"Conversation about **{ctx.name}**" + (" (SYNTHETIC)" if ctx.synthetic else "")
 
     def ask(text: str, history: list, conversation: Conversation | None):
         history = list(history or [])
@@ -64,17 +99,19 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], upload_dir: P
         history.append({"role": "user", "content": text})
         if conversation is None:
             history.append({"role": "assistant", "content": "Load a recording first."})
-            yield history, conversation, ""
+            yield history, conversation, "", about(conversation)
             return
         history.append({"role": "assistant", "content": ""})
         try:
             for partial in assistant.stream(conversation, text):
                 history[-1] = {"role": "assistant", "content": partial}
-                yield history, conversation, ""
+                yield history, conversation, "", about(conversation)
         except EEGReasonError as err:
             history[-1] = {"role": "assistant", "content": f"⚠️ {err}"}
-            yield history, conversation, ""
+            yield history, conversation, "", about(conversation)
 
-    load.click(load_recording, [upload, sample], [status, chatbot, state], api_name="load_recording")
-    send.click(ask, [question, chatbot, state], [chatbot, state, question], api_name="ask")
-    question.submit(ask, [question, chatbot, state], [chatbot, state, question], api_name=False)
+    load.click(load_recording, [upload, sample],
+               [status, chatbot, state, signal_plot, timeline_plot, topomap_plot, current], api_name="load_recording")
+    send.click(ask, [question, chatbot, state], [chatbot, state, question, current], api_name="ask")
+    question.submit(ask, [question, chatbot, state], [chatbot, state, question, current], api_name=False)
+    return state

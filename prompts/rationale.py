@@ -1,0 +1,301 @@
+"""Chain-of-thought rationales built from the measured evidence, and the grammar to read them back.
+
+A rationale (1) states the signal quality, (2) cites the valence and arousal indicators that the
+evidence shows, each tied to its documented association, (3) says whether those indicators agree
+with each other and with the conclusion ("mixed" when they do not), and (4) ends with one
+conclusion sentence. It only writes numbers that are in the `Evidence`, formatted as the prompt
+shows them. The same module holds the patterns that find claims and conclusions in generated
+text, so writing and checking cannot drift apart.
+
+Associations (literature the synthetic cohort also follows):
+* frontal alpha asymmetry, ln α(F4) − ln α(F3) > 0 (relatively more left-frontal activity) →
+  approach, positive valence; < 0 → withdrawal, negative valence (Davidson 1992; Smith et al. 2017).
+* lateral temporal β/γ power higher in positive than negative emotion (Zheng & Lu 2015).
+* frontal(-midline) θ rises with arousal and engagement; posterior α desynchronises (falls)
+  with arousal and rises when relaxed (Klimesch 1999; Aftanas & Golocheikine 2001).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from encoders.evidence import Evidence, Finding
+from encoders.labels import EMOTIONS, VALENCE_AROUSAL
+
+from .answer_format import ABSTAIN
+from .evidence_text import format_percent, format_z, notable_band_findings
+
+RATIONALE_VERSION = "rationale-v1"
+
+
+def valence_class(valence: float) -> str:
+    return "positive" if valence > 0.2 else "negative" if valence < -0.2 else "neutral"
+
+
+def arousal_class(arousal: float) -> str:
+    return "high" if arousal > 0 else "low"
+
+
+def expected_signs(emotion: str) -> tuple[int, int]:
+    """(valence sign, arousal sign) the emotion implies: +1, 0 or −1."""
+    valence, arousal = VALENCE_AROUSAL[emotion]
+    return ({"positive": 1, "neutral": 0, "negative": -1}[valence_class(valence)], 1 if arousal > 0 else -1)
+
+
+@dataclass
+class Cue:
+    sentence: str
+    dimension: str  # valence | arousal
+    sign: int  # +1 / −1: which way the indicator points
+
+
+# ---- cues from evidence ------------------------------------------------------------------------
+
+_FAA_CUES = {
+    "left": ["frontal alpha asymmetry is {v}, favouring the left hemisphere (approach, positive valence)",
+             "frontal alpha asymmetry of {v} favours the left hemisphere, a sign of positive valence"],
+    "right": ["frontal alpha asymmetry is {v}, favouring the right hemisphere (withdrawal, negative valence)",
+              "frontal alpha asymmetry of {v} favours the right hemisphere, a sign of negative valence"],
+}
+_BAND_CUES = {  # (region, band, direction) → dimension, sign, phrasings
+    ("temporal", "beta", "elevated"): ("valence", 1, "typical of positive emotion"),
+    ("temporal", "gamma", "elevated"): ("valence", 1, "typical of positive emotion"),
+    ("temporal", "beta", "reduced"): ("valence", -1, "typical of negative emotion"),
+    ("temporal", "gamma", "reduced"): ("valence", -1, "typical of negative emotion"),
+    ("frontal", "theta", "elevated"): ("arousal", 1, "a sign of higher arousal"),
+    ("frontal", "theta", "reduced"): ("arousal", -1, "a sign of lower arousal"),
+    ("parietal", "alpha", "reduced"): ("arousal", 1, "alpha desynchronisation, a sign of higher arousal"),
+    ("occipital", "alpha", "reduced"): ("arousal", 1, "alpha desynchronisation, a sign of higher arousal"),
+    ("parietal", "alpha", "elevated"): ("arousal", -1, "a sign of a relaxed, low-arousal state"),
+    ("occipital", "alpha", "elevated"): ("arousal", -1, "a sign of a relaxed, low-arousal state"),
+}
+
+
+def pattern_cue(ev: Evidence) -> str | None:
+    """The encoder's pattern match as a sentence (top two), or None when there is none."""
+    if not ev.pattern:
+        return None
+    (first, p1), *rest = ev.pattern
+    text = f"the EEG pattern match rates it closest to {first} ({format_percent(p1)})"
+    if rest:
+        text += f", then {rest[0][0]} ({format_percent(rest[0][1])})"
+    return text
+
+
+def cues(ev: Evidence, rng: random.Random) -> list[Cue]:
+    out: list[Cue] = []
+    if ev.faa is not None and ev.faa_direction in _FAA_CUES:
+        text = rng.choice(_FAA_CUES[ev.faa_direction]).format(v=f"{ev.faa:+.2f}")
+        out.append(Cue(text, "valence", 1 if ev.faa_direction == "left" else -1))
+    for finding in notable_band_findings(ev):
+        _, region, band = finding.key.split(":")
+        rule = _BAND_CUES.get((region, band, finding.direction))
+        if rule:
+            dimension, sign, why = rule
+            out.append(Cue(f"{region} {band} power is {finding.direction} ({format_z(finding.value)}), {why}",
+                           dimension, sign))
+    return out
+
+
+def quality_sentence(ev: Evidence) -> str:
+    text = f"Signal quality is {ev.quality_grade} ({ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s usable"
+    if ev.bad_channels:
+        shown = ", ".join(ev.bad_channels[:4]) + (" and others" if len(ev.bad_channels) > 4 else "")
+        text += f"; bad channels {shown} left out"
+    return text + ")."
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _dimension_summary(found: list[Cue], dimension: str, expected: int) -> str:
+    """A clause on whether the indicators of a dimension agree with each other and the conclusion."""
+    signs = {c.sign for c in found if c.dimension == dimension}
+    if not signs:
+        return f"no {dimension} indicator stands out"
+    word = {("valence", 1): "positive", ("valence", -1): "negative", ("arousal", 1): "higher", ("arousal", -1): "lower"}
+    if len(signs) > 1:
+        return f"the {dimension} evidence is mixed"
+    sign = signs.pop()
+    if expected == 0 or sign == expected:
+        return f"the {dimension} evidence points to {word[(dimension, sign)]} {dimension}"
+    return f"the {dimension} evidence points to {word[(dimension, sign)]} {dimension}, against the conclusion (mixed)"
+
+
+def _summary(found: list[Cue], valence_sign: int, arousal_sign: int) -> str:
+    return _sentence(f"{_dimension_summary(found, 'valence', valence_sign)}; "
+                     f"{_dimension_summary(found, 'arousal', arousal_sign)}")
+
+
+# ---- conclusions (written and parsed here) -----------------------------------------------------
+
+CONCLUSION_EMOTION = "Overall the EEG pattern fits {label} best"
+CONCLUSION_ABSTAIN = "The recording is too poor to judge the emotion"
+CONCLUSION_VA = "Overall this suggests {valence} valence and {arousal} arousal"
+CONCLUSION_COMPARE = "Recording {n} shows the {quality}"
+CONCLUSION_RANK = "The order is {order}"
+CONCLUSION_SCENARIO = "Situation {letter} fits best"
+
+_CONCLUSION_PATTERNS = {
+    "emotion": re.compile(r"fits (\w+) best", re.I),
+    "abstain": re.compile(r"too poor to judge", re.I),
+    "valence_arousal": re.compile(r"suggests (positive|neutral|negative) valence and (high|low) arousal", re.I),
+    "compare": re.compile(r"Recording (\d+) shows the (?:more|higher)", re.I),
+    "rank": re.compile(r"The order is ([\d, ]+\d)", re.I),
+    "scenario": re.compile(r"Situation ([A-Z]) fits best", re.I),
+}
+
+
+def conclusion_of(reasoning: str) -> str | None:
+    """The answer a reasoning text concludes, normalised like an Answer field; None if it concludes
+    nothing we can read. The last conclusion sentence wins."""
+    best: tuple[int, str] | None = None
+    for kind, pattern in _CONCLUSION_PATTERNS.items():
+        for match in pattern.finditer(reasoning):
+            if kind == "emotion":
+                value = match.group(1).lower()
+                if value not in EMOTIONS:
+                    continue
+            elif kind == "abstain":
+                value = ABSTAIN
+            elif kind == "valence_arousal":
+                value = f"{match.group(1).lower()} valence, {match.group(2).lower()} arousal"
+            elif kind == "compare":
+                value = f"recording {match.group(1)}"
+            elif kind == "rank":
+                value = ", ".join(x.strip() for x in match.group(1).split(","))
+            else:
+                value = match.group(1).upper()
+            if best is None or match.start() > best[0]:
+                best = (match.start(), value)
+    return best[1] if best else None
+
+
+# ---- claims (parsed from any reasoning text, checked against evidence by the evaluator) ----------
+
+
+@dataclass
+class Claim:
+    kind: str  # faa | band | quality | pattern
+    text: str  # the matched words
+    key: str  # "faa", "band:<region>:<band>", "quality"
+    direction: str  # left/right/balanced; elevated/reduced/typical; good/fair/poor
+    value: float | None = None  # FAA (2 decimals) or z (1 decimal) when the claim states one
+    extra: tuple | None = None  # quality: (usable s, total s); pattern: (second emotion, probability)
+
+
+_NUM = r"([+\-−]?\d+(?:\.\d+)?)"
+_FAA_CLAIM = re.compile(
+    r"frontal alpha asymmetry(?: is| of)?\s*" + _NUM + r"?,?\s*(?:\()?(?:and )?(?:is )?"
+    r"(favou?r(?:s|ing) the (left|right)(?: hemisphere)?|favou?rs? (left|right)|(balanced))", re.I)
+_BAND_CLAIM = re.compile(r"(frontal|central|temporal|parietal|occipital) (delta|theta|alpha|beta|gamma)"
+                         r"(?: power)?(?: is)? (elevated|reduced|typical)(?: \(z " + _NUM + r"\))?", re.I)
+_PATTERN_CLAIM = re.compile(r"closest to (\w+) \((\d+)%\)(?:,? then (\w+) \((\d+)%\))?", re.I)
+_QUALITY_CLAIM = re.compile(r"(?:signal )?quality(?: is)? (good|fair|poor)(?: \(|: )?(?:(\d+) of (\d+) s usable)?", re.I)
+
+
+def _number(text: str | None) -> float | None:
+    return None if text is None else float(text.replace("−", "-"))
+
+
+def extract_claims(text: str) -> list[Claim]:
+    """Feature claims in a reasoning text, in order of appearance."""
+    claims: list[Claim] = []
+    for m in _FAA_CLAIM.finditer(text):
+        side = (m.group(3) or m.group(4) or ("balanced" if m.group(5) else "")).lower()
+        claims.append(Claim("faa", m.group(0), "faa", side, _number(m.group(1))))
+    for m in _BAND_CLAIM.finditer(text):
+        claims.append(Claim("band", m.group(0), f"band:{m.group(1).lower()}:{m.group(2).lower()}",
+                            m.group(3).lower(), _number(m.group(4))))
+    for m in _PATTERN_CLAIM.finditer(text):
+        second = (m.group(3).lower(), float(m.group(4)) / 100) if m.group(3) else None
+        claims.append(Claim("pattern", m.group(0), "pattern", m.group(1).lower(), float(m.group(2)) / 100, second))
+    for m in _QUALITY_CLAIM.finditer(text):
+        extra = (float(m.group(2)), float(m.group(3))) if m.group(2) else None
+        claims.append(Claim("quality", m.group(0), "quality", m.group(1).lower(), None, extra))
+    return claims
+
+
+# ---- builders ----------------------------------------------------------------------------------
+
+
+def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: bool = False) -> str:
+    """Rationale for a 7-way emotion answer (also the medical-record assessment when `clinical`)."""
+    found = cues(ev, rng)
+    valence_sign, arousal_sign = expected_signs(emotion)
+    parts = [quality_sentence(ev)]
+    pattern = pattern_cue(ev)
+    if pattern:
+        agree = ev.pattern[0][0] == emotion
+        parts.append(_sentence(pattern + ("" if agree else f", so {emotion} is a closer call")))
+    rng.shuffle(found)  # the order of cues carries no meaning; varying it stops rote copying
+    parts += [_sentence(c.sentence) for c in found]
+    parts.append(_summary(found, valence_sign, arousal_sign))
+    valence, arousal = VALENCE_AROUSAL[emotion]
+    conclusion = CONCLUSION_EMOTION.format(label=emotion)
+    if clinical:
+        conclusion += f" ({valence_class(valence)} valence, {arousal_class(arousal)} arousal); research use, not a diagnosis"
+    parts.append(_sentence(conclusion))
+    return " ".join(parts)
+
+
+def abstain_rationale(ev: Evidence) -> str:
+    reasons = "; ".join(r for r in ev.quality_reasons if "usable" not in r)[:220]
+    text = quality_sentence(ev)
+    if reasons:
+        text += f" Problems: {reasons}."
+    return text + " The measured features cannot be trusted. " + _sentence(CONCLUSION_ABSTAIN)
+
+
+def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: random.Random) -> str:
+    found = cues(ev, rng)
+    v_sign = {"positive": 1, "neutral": 0, "negative": -1}[v_class]
+    parts = [quality_sentence(ev)] + [_sentence(c.sentence) for c in found]
+    parts.append(_summary(found, v_sign, 1 if a_class == "high" else -1))
+    parts.append(_sentence(CONCLUSION_VA.format(valence=v_class, arousal=a_class)))
+    return " ".join(parts)
+
+
+def _per_recording(evidences: list[Evidence], dimension: str, rng: random.Random) -> list[str]:
+    parts = []
+    for i, ev in enumerate(evidences, start=1):
+        relevant = [c for c in cues(ev, rng) if c.dimension == dimension]
+        if ev.quality_grade == "poor":
+            parts.append(f"Recording {i} has poor signal quality, so its indicators are weak.")
+        if relevant:
+            parts.append(f"In recording {i}, " + "; ".join(c.sentence for c in relevant) + ".")
+        else:
+            parts.append(f"Recording {i} shows no clear {dimension} indicator.")
+    return parts
+
+
+def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, rng: random.Random) -> str:
+    quality = "more positive state" if dimension == "valence" else "higher arousal"
+    return " ".join(_per_recording(evidences, dimension, rng)
+                    + [_sentence(CONCLUSION_COMPARE.format(n=winner, quality=quality))])
+
+
+def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], rng: random.Random) -> str:
+    return " ".join(_per_recording(evidences, dimension, rng)
+                    + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
+
+
+def scenario_rationale(ev: Evidence, emotion: str, letter: str, rng: random.Random) -> str:
+    body = emotion_rationale(ev, emotion, rng)
+    valence, arousal = VALENCE_AROUSAL[emotion]
+    return (body + f" A situation with {valence_class(valence)} valence and {arousal_class(arousal)} arousal "
+            f"matches. " + _sentence(CONCLUSION_SCENARIO.format(letter=letter)))
+
+
+def describe_target(emotion: str) -> str:
+    """Stage-2 alignment text: what the EEG tokens alone should make the model say."""
+    valence, arousal = VALENCE_AROUSAL[emotion]
+    return f"The EEG pattern resembles {emotion}: {valence_class(valence)} valence, {arousal_class(arousal)} arousal."
+
+
+__all__ = ["Claim", "Cue", "Finding", "extract_claims", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_of", "cues",
+           "describe_target", "emotion_rationale", "expected_signs", "rank_rationale", "scenario_rationale",
+           "valence_arousal_rationale", "valence_class", "arousal_class"]

@@ -1,0 +1,90 @@
+"""Batch-evaluation tab: run `training.evaluate` on a dataset and protocol, show metrics and the
+confusion matrix, offer the run's files for download. The app's own checkpoint runs on the app's
+engine; another checkpoint gets an engine of its own for the duration of the run."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import gradio as gr
+
+from encoders.errors import EEGReasonError
+from encoders.paths import home
+
+from ..assistant import Assistant
+
+DATASETS = ("synthetic", "seed", "seed-iv", "seed-v", "seed-vii", "deap", "dreamer")
+PROTOCOLS = ("loso", "cross-trial", "cross-session", "leave-stimulus-out")
+
+
+def metrics_markdown(metrics: dict, synthetic: bool) -> str:
+    def num(v):
+        return "n/a" if v is None or v != v else f"{v:.3f}"
+
+    lines = []
+    if synthetic:
+        lines.append("**SYNTHETIC data** — generated recordings, no clinical validity.\n")
+    lines += [f"**{metrics['n_items']} items**", "",
+              "| metric | value |", "|---|---|",
+              *[f"| {label} | {num(metrics.get(key))} |" for key, label in (
+                  ("accuracy", "7-way accuracy"), ("balanced_accuracy", "balanced accuracy"), ("macro_f1", "macro-F1"),
+                  ("cohen_kappa", "Cohen's κ"), ("parse_rate", "answer format parsed"),
+                  ("consistency", "reasoning ↔ answer consistency"), ("faithfulness", "faithful feature claims"),
+                  ("ece", "ECE (stated confidence)"), ("abstain_on_poor", "abstains on poor recordings"),
+                  ("abstain_on_good", "abstains on good recordings"),
+                  ("zero_shot_scenario_accuracy", "zero-shot scenario accuracy"))],
+              "", "| task | n | accuracy | parse | consistency | faithfulness |", "|---|---|---|---|---|---|"]
+    for task, m in metrics["tasks"].items():
+        lines.append(f"| {task} | {m['n']} | {num(m.get('accuracy'))} | {num(m['parse_rate'])} | "
+                     f"{num(m['consistency'])} | {num(m['faithfulness'])} |")
+    return "\n".join(lines)
+
+
+def build_evaluate_tab(assistant: Assistant) -> None:
+    from training.evaluate import EVAL_TASKS
+
+    gr.Markdown("Evaluate answers, reasoning consistency, faithfulness to the measured EEG and calibration on a "
+                "leak-free split. Synthetic cohorts are generated on the fly; released datasets need their folder.")
+    with gr.Row():
+        checkpoint = gr.Textbox(value=str(assistant.checkpoint), label="Checkpoint folder")
+        dataset = gr.Dropdown(choices=list(DATASETS), value="synthetic", label="Dataset")
+        root = gr.Textbox(value="", label="Dataset folder (released datasets only)")
+    with gr.Row():
+        protocol = gr.Dropdown(choices=list(PROTOCOLS), value="loso", label="Protocol")
+        seed = gr.Number(value=20, precision=0, label="Synthetic cohort seed")
+        subjects = gr.Number(value=3, precision=0, label="Synthetic subjects")
+        tasks = gr.CheckboxGroup(choices=list(EVAL_TASKS), value=["emotion", "valence_arousal", "abstain"], label="Tasks")
+    run = gr.Button("Run evaluation", variant="primary")
+    summary = gr.Markdown()
+    confusion = gr.Image(label="Confusion matrix (7-way emotion)", type="filepath")
+    files = gr.File(label="Results (metrics, per-item answers, report)", file_count="multiple")
+
+    def evaluate(checkpoint_dir, dataset_name, root_dir, protocol_name, cohort_seed, n_subjects, task_names,
+                 progress=gr.Progress()):
+        from training.evaluate import EvalConfig, run_evaluation
+
+        try:
+            if not task_names:
+                return "Choose at least one task.", None, None
+            same = Path(checkpoint_dir).resolve() == assistant.checkpoint.resolve()
+            engine_config = assistant.engine.config
+            config = EvalConfig(
+                checkpoint=str(Path(checkpoint_dir)), dataset=dataset_name, root=root_dir or None,
+                cohort_seed=int(cohort_seed), subjects=int(n_subjects),
+                sessions=2 if protocol_name == "cross-session" else 1, protocol=protocol_name,
+                tasks=list(task_names), reference="checkpoint" if dataset_name == "synthetic" else "train-fold",
+                engine={"backend": engine_config.backend, "dtype": engine_config.dtype})
+            run_dir = home() / "evaluations" / uuid.uuid4().hex[:12]
+            progress(0, desc="preparing data")
+            metrics = run_evaluation(config, run_dir, progress=False, engine=assistant.engine if same else None,
+                                     on_progress=lambda done, total: progress(done / total, desc=f"{done}/{total} items"))
+        except EEGReasonError as err:
+            return f"⚠️ {err}", None, None
+        image = run_dir / "confusion.png"
+        outputs = [str(run_dir / n) for n in ("metrics.json", "metrics.csv", "results.jsonl", "report.html")]
+        return (metrics_markdown(metrics, dataset_name == "synthetic"), str(image) if image.exists() else None,
+                outputs)
+
+    run.click(evaluate, [checkpoint, dataset, root, protocol, seed, subjects, tasks], [summary, confusion, files],
+              api_name="evaluate")

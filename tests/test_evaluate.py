@@ -1,0 +1,136 @@
+"""Batch evaluation: the faithfulness checker, consistency, resuming, a tiny end-to-end run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from encoders.evidence import Evidence, Finding
+from prompts.rationale import conclusion_of, extract_claims
+from training.faithfulness import check_reasoning
+
+
+@pytest.fixture
+def evidence():
+    return Evidence("evidence-v1", True, 32.0, 62, "good", ["30 of 32 s usable"], 30.0, 32.0, [], 0.21, "left",
+                    {"temporal": {"beta": 1.23, "gamma": 0.4}, "frontal": {"theta": -1.4}}, "ref",
+                    [Finding("quality", "good", 0.94), Finding("band:temporal:beta", "elevated", 1.23),
+                     Finding("band:frontal:theta", "reduced", -1.4), Finding("faa", "left", 0.21)])
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Frontal alpha asymmetry of +0.21 favours the left hemisphere.", True),
+    ("Frontal alpha asymmetry is +0.21, favouring the left hemisphere.", True),
+    ("Frontal alpha asymmetry of +0.21 favours the right hemisphere.", False),  # wrong side
+    ("Frontal alpha asymmetry of +0.35 favours the left hemisphere.", False),  # invented number
+    ("Frontal alpha asymmetry is balanced.", False),
+    ("Temporal beta power is elevated (z +1.2).", True),
+    ("Temporal beta power is reduced (z -1.2).", False),
+    ("Temporal beta power is elevated (z +2.0).", False),  # right direction, wrong number
+    ("Temporal gamma power is typical.", True),
+    ("Frontal theta power is elevated.", False),
+    ("Occipital alpha power is elevated.", False),  # no measurement for that region
+    ("Signal quality is good (30 of 32 s usable).", True),
+    ("Signal quality is poor (30 of 32 s usable).", False),
+    ("Signal quality is good (12 of 32 s usable).", False),
+])
+def test_claims_are_checked_against_the_evidence(evidence, text, holds):
+    checked = check_reasoning(text, [evidence])
+    assert len(checked) == 1, checked
+    assert checked[0].holds is holds, checked[0].why
+
+
+def test_claims_about_several_recordings_are_checked_against_the_right_one(evidence):
+    other = Evidence.from_dict({**evidence.to_dict(), "faa": -0.3, "faa_direction": "right"})
+    text = ("In recording 1, frontal alpha asymmetry of +0.21 favours the left hemisphere. "
+            "In recording 2, frontal alpha asymmetry of -0.30 favours the right hemisphere. "
+            "Recording 1 shows the more positive state.")
+    checked = check_reasoning(text, [evidence, other])
+    assert [c.holds for c in checked] == [True, True]
+    swapped = check_reasoning(text, [other, evidence])
+    assert [c.holds for c in swapped] == [False, False]
+
+
+def test_reasoning_without_claims_has_nothing_to_check():
+    assert extract_claims("The person seems happy because they smile.") == []
+
+
+@pytest.mark.parametrize("reasoning, conclusion", [
+    ("Quality good. Overall the EEG pattern fits sad best.", "sad"),
+    ("The recording is too poor to judge the emotion.", "cannot tell"),
+    ("Overall this suggests positive valence and high arousal.", "positive valence, high arousal"),
+    ("Recording 2 shows the higher arousal.", "recording 2"),
+    ("The order is 3, 1, 2.", "3, 1, 2"),
+    ("It fits happy best. Situation B fits best.", "B"),
+    ("No conclusion here.", None),
+])
+def test_conclusions_are_read_from_reasoning(reasoning, conclusion):
+    assert conclusion_of(reasoning) == conclusion
+
+
+def test_scoring_judges_consistency_and_correctness():
+    from training.evaluate import score_item
+
+    item = {"id": "x", "task": "emotion", "subjects": [1], "answer": "happy", "evidence": [],
+            "messages": [], "recordings": []}
+    good = score_item(item, "Reasoning: Overall the EEG pattern fits happy best.\nAnswer: happy\nConfidence: 0.6")
+    assert good["correct"] and good["consistent"] and good["parsed"]["well_formed"]
+    contradicted = score_item(item, "Reasoning: Overall the EEG pattern fits sad best.\nAnswer: happy\nConfidence: 0.6")
+    assert contradicted["correct"] and not contradicted["consistent"]
+    babble = score_item(item, "happy happy")
+    assert not babble["parsed"]["well_formed"] and not babble["correct"]
+
+
+@pytest.fixture(scope="module")
+def eval_config(tiny_checkpoint):
+    from training.evaluate import EvalConfig
+
+    return EvalConfig(checkpoint=str(tiny_checkpoint), cohort_seed=31, subjects=2, trials_per_emotion=1,
+                      trial_seconds=16.0, montage="1020-19", pairs_per_fold=2, max_tokens=12, batch_size=8,
+                      engine={"backend": "transformers"})
+
+
+def test_tiny_end_to_end_run_writes_everything(eval_config, hf_engine, tmp_path):
+    from training.evaluate import run_evaluation
+
+    metrics = run_evaluation(eval_config, tmp_path / "run", progress=False, engine=hf_engine)
+    for name in ("config.json", "split.json", "items.jsonl", "results.jsonl", "metrics.json", "metrics.csv",
+                 "report.html"):
+        assert (tmp_path / "run" / name).exists(), name
+    for key in ("accuracy", "balanced_accuracy", "macro_f1", "cohen_kappa", "confusion_matrix", "parse_rate",
+                "consistency", "faithfulness", "ece", "abstain_on_poor", "zero_shot_scenario_accuracy", "tasks"):
+        assert key in metrics
+    assert set(metrics["tasks"]) >= {"emotion", "valence_arousal", "compare", "scenario", "abstain"}
+    results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
+    assert len(results) == metrics["n_items"] and all(r["output"] is not None for r in results)
+    assert "SYNTHETIC" in (tmp_path / "run" / "report.html").read_text()
+
+
+def test_an_interrupted_run_resumes_to_the_same_metrics(eval_config, hf_engine, tmp_path):
+    from training.evaluate import rescore, run_evaluation
+
+    full = run_evaluation(eval_config, tmp_path / "full", progress=False, engine=hf_engine)
+    run_evaluation(eval_config, tmp_path / "cut", progress=False, engine=hf_engine)
+    results = (tmp_path / "cut" / "results.jsonl").read_text().splitlines()
+    # Keep a third of the answers and half of the next line, as a killed process would leave them.
+    kept = results[: len(results) // 3]
+    (tmp_path / "cut" / "results.jsonl").write_text("\n".join(kept) + "\n" + results[len(kept)][:40])
+    partial = rescore(tmp_path / "cut")
+    assert partial["n_items"] == len(kept) and not partial["complete"]
+    resumed = run_evaluation(eval_config, tmp_path / "cut", progress=False, engine=hf_engine)
+    assert resumed["n_items"] == full["n_items"] and resumed["complete"]
+    drop = lambda m: json.dumps({k: v for k, v in m.items()}, sort_keys=True, default=str)  # noqa: E731
+    assert drop(resumed) == drop(full)
+
+
+def test_a_run_folder_refuses_different_settings(eval_config, hf_engine, tmp_path):
+    from dataclasses import replace
+
+    from encoders.errors import ConfigError
+    from training.evaluate import run_evaluation
+
+    run_evaluation(replace(eval_config, tasks=["emotion"]), tmp_path / "run", progress=False, engine=hf_engine)
+    with pytest.raises(ConfigError, match="different settings"):
+        run_evaluation(replace(eval_config, tasks=["emotion", "compare"]), tmp_path / "run", progress=False,
+                       engine=hf_engine)

@@ -1,0 +1,219 @@
+"""Stages 2–4 on the tiny model: data, loss masks with several recordings, one step lowers the
+loss, resumable runs, export that vLLM serves with the unmerged model's greedy output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from training.config import (AlignStageConfig, CohortSpec, ExportStageConfig, InstructStageConfig, LLMTrainSpec,
+                             ProjectorSpec, TaskMixSpec, load_config)
+
+TINY_COHORT = CohortSpec(seed=4, subjects=3, trials_per_emotion=1, montage="1020-19", trial_seconds=16.0)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory, tiny_llm):
+    from training.stages import run_stage
+
+    root = tmp_path_factory.mktemp("pipeline")
+    encoder = load_config("encoder-tiny")
+    run_stage(encoder, root / "encoder", progress=False)
+    align = AlignStageConfig(name="align-tiny", encoder=str(root / "encoder"), llm="tiny-qwen2", cohort=TINY_COHORT,
+                             validation_subjects=1, projector=ProjectorSpec(type="mlp2x_gelu", n_tokens=4),
+                             data=TaskMixSpec(describe=8), train=LLMTrainSpec(batch_size=4, max_length=4096))
+    run_stage(align, root / "align", progress=False)
+    instruct = InstructStageConfig(name="instruct-tiny", align=str(root / "align"), degraded_share=0.5,
+                                   data=TaskMixSpec(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
+                                                    record=1, abstain=1),
+                                   train=LLMTrainSpec(batch_size=3, max_length=4096))
+    run_stage(instruct, root / "instruct", progress=False)
+    return root
+
+
+def test_artifacts_are_self_describing(pipeline):
+    from projector.checkpoint import read_config
+
+    align = read_config(pipeline / "align")
+    instruct = read_config(pipeline / "instruct")
+    assert align.stage == "align" and instruct.stage == "instruct" and instruct.adapter == "adapter"
+    assert instruct.projector["type"] == "mlp2x_gelu" and instruct.projector["n_tokens"] == 4
+    assert instruct.provenance["align"]["cohort"]["seed"] == 4 and instruct.git_revision is not None
+    assert (pipeline / "instruct" / "adapter" / "adapter_model.safetensors").exists()
+    for stage in ("align", "instruct"):
+        assert (pipeline / stage / "loss.csv").exists() and (pipeline / stage / "loss.png").exists()
+
+
+def test_training_data_never_contains_held_out_subjects(pipeline):
+    import datasets
+
+    from projector.checkpoint import read_config
+
+    config = read_config(pipeline / "instruct")
+    held_out = set(config.provenance["validation_subjects"])
+    assert held_out
+    for stage in ("align", "instruct"):
+        rows = datasets.load_from_disk(str(pipeline / stage / "dataset"))
+        subjects = {s for row in rows for s in row["subjects"]}
+        assert subjects and not subjects & held_out
+        assert set(rows["task"]) <= {"describe", "emotion", "valence_arousal", "compare", "rank", "scenario",
+                                     "record", "abstain"}
+
+
+@pytest.fixture(scope="module")
+def cohort_sources(tiny_llm):
+    from encoders.analysis import FeatureConfig
+    from training.feature_table import cohort_table
+    from training.instruction_data import Sources
+
+    table = cohort_table(TINY_COHORT.cohort(), FeatureConfig(), progress=False)
+    degraded = cohort_table(TINY_COHORT.cohort(), FeatureConfig(), progress=False, degraded_share=0.5)
+    return Sources(table, degraded, table.fit_reference(table.trials, "test"), {})
+
+
+def test_data_builder_is_deterministic_by_seed(cohort_sources):
+    from prompts.templates import load_template
+    from training.instruction_data import TaskMix, build_items
+
+    trials = cohort_sources.table.trials
+    mix = TaskMix(emotion=4, valence_arousal=2, compare=2, rank=1, scenario=2, record=1, abstain=2)
+    degraded = cohort_sources.degraded.trials
+    one = build_items(cohort_sources, trials, mix, load_template(), seed=5, degraded_trials=degraded)
+    two = build_items(cohort_sources, trials, mix, load_template(), seed=5, degraded_trials=degraded)
+    other = build_items(cohort_sources, trials, mix, load_template(), seed=6, degraded_trials=degraded)
+    assert json.dumps(one) == json.dumps(two)
+    assert json.dumps(one) != json.dumps(other)
+    subject_one = [t for t in trials if t.info.subject == 1]
+    only = build_items(cohort_sources, subject_one, TaskMix(emotion=5, compare=3), load_template(), seed=1)
+    assert {s for item in only for s in item["subjects"]} == {1}
+
+
+def test_targets_follow_the_format_and_cite_only_measured_numbers(cohort_sources):
+    from encoders.evidence import Evidence
+    from prompts.answer_format import parse_answer
+    from prompts.rationale import conclusion_of
+    from prompts.templates import load_template
+    from training.faithfulness import check_reasoning
+    from training.instruction_data import TaskMix, build_items
+
+    items = build_items(cohort_sources, cohort_sources.table.trials,
+                        TaskMix(emotion=6, valence_arousal=3, compare=3, rank=2, scenario=3, record=2, abstain=2),
+                        load_template(), seed=2, degraded_trials=cohort_sources.degraded.trials)
+    for item in items:
+        parsed = parse_answer(item["messages"][-1]["content"])
+        assert parsed.well_formed and 0 <= parsed.confidence <= 1
+        assert conclusion_of(parsed.reasoning) == item["answer"], item["id"]
+        claims = check_reasoning(parsed.reasoning, [Evidence.from_dict(e) for e in item["evidence"]])
+        assert all(c.holds for c in claims), [c for c in claims if not c.holds]
+
+
+def test_several_recordings_in_one_prompt_get_their_own_slots(pipeline, cohort_sources):
+    from projector.checkpoint import read_config
+    from projector.llm import load_tokenizer, resolve_llm
+    from projector.splice import mask_runs
+    from prompts.templates import load_template
+    from training.collate import Collator
+    from training.instruction_data import TaskMix, build_items
+
+    config = read_config(pipeline / "instruct")
+    items = build_items(cohort_sources, cohort_sources.table.trials, TaskMix(rank=1, compare=1), load_template(), 3)
+    collator = Collator(load_tokenizer(resolve_llm("tiny-qwen2")), {"clean": cohort_sources.table},
+                        config.projector, max_length=4096)
+    batch = collator(items)
+    for row, item in zip(batch.eeg_mask, items):
+        assert mask_runs(row) == [4] * len(item["recordings"])
+    assert len(batch.eeg_inputs) == sum(len(i["recordings"]) for i in items)
+    # loss only on the assistant's tokens, never on EEG slots or padding
+    assert not (batch.labels[batch.eeg_mask] != -100).any()
+    assert not (batch.labels[batch.attention_mask == 0] != -100).any()
+
+
+@pytest.mark.parametrize("stage", ["align", "instruct"])
+def test_one_step_of_each_stage_lowers_the_loss(pipeline, cohort_sources, stage):
+    from peft import LoraConfig, get_peft_model
+
+    from projector.checkpoint import load_modules, read_config
+    from projector.fused import EEGLanguageModel
+    from projector.llm import load_causal_lm, load_tokenizer, resolve_llm
+    from prompts.templates import load_template
+    from training.collate import Collator
+    from training.instruction_data import TaskMix, build_items
+
+    config = read_config(pipeline / "align")
+    encoder, projector = load_modules(pipeline / "align", config)
+    llm = load_causal_lm(resolve_llm("tiny-qwen2"))
+    mix = TaskMix(describe=4) if stage == "align" else TaskMix(emotion=2, compare=1, abstain=1)
+    if stage == "instruct":
+        llm = get_peft_model(llm, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
+    model = EEGLanguageModel(encoder, projector, llm)
+    model.set_trainable(encoder=False, projector=True, llm=stage == "instruct")
+    items = build_items(cohort_sources, cohort_sources.table.trials, mix, load_template(), 4,
+                        degraded_trials=cohort_sources.degraded.trials)
+    batch = Collator(load_tokenizer(resolve_llm("tiny-qwen2")),
+                     {"clean": cohort_sources.table, "degraded": cohort_sources.degraded},
+                     config.projector, 4096)(items)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    assert trainable and all(not p.requires_grad for p in model.encoder.parameters())
+    optimizer = torch.optim.SGD(trainable, lr=1e-3)  # small: a first-order step must lower the loss
+
+    def loss():
+        return model(batch.input_ids, batch.attention_mask, batch.eeg_mask, batch.eeg_inputs, labels=batch.labels).loss
+
+    model.eval()  # no dropout: the comparison is of the weights, not of noise
+    before = loss()
+    before.backward()
+    optimizer.step()
+    with torch.no_grad():
+        after = loss()
+    assert after.item() < before.item()
+
+
+def test_resume_completes_an_interrupted_stage(pipeline, tmp_path):
+    import shutil
+
+    from training.stages import run_stage
+
+    copy = tmp_path / "instruct"
+    shutil.copytree(pipeline / "instruct", copy)
+    progress = json.loads((copy / "state" / "progress.json").read_text())
+    final_steps = progress["step"]
+    # Pretend the run stopped after its first step: the snapshot says 1, the loop must redo the rest.
+    progress["step"], progress["history"] = 1, progress["history"][:1]
+    (copy / "state" / "progress.json").write_text(json.dumps(progress))
+    config = InstructStageConfig(name="instruct-tiny", align=str(pipeline / "align"), degraded_share=0.5,
+                                 data=TaskMixSpec(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
+                                                  record=1, abstain=1),
+                                 train=LLMTrainSpec(batch_size=3, max_length=4096))
+    run_stage(config, copy, progress=False)
+    history = json.loads((copy / "state" / "progress.json").read_text())["history"]
+    assert [h["step"] for h in history] == list(range(1, final_steps + 1))
+
+
+@pytest.mark.slow
+def test_export_serves_in_vllm_with_the_unmerged_models_greedy_output(pipeline, tmp_path):
+    from peft import PeftModel
+
+    from projector.checkpoint import read_config
+    from projector.llm import load_causal_lm, resolve_llm
+    from serve.engines import EngineConfig, GenerationParams
+    from serve.engines.vllm import VLLMEngine
+    from training.stages import run_stage
+
+    served = run_stage(ExportStageConfig(checkpoint=str(pipeline / "instruct")), tmp_path / "served")
+    config = read_config(served)
+    assert config.merged_llm == "llm" and config.adapter is None and config.stage == "export"
+    unmerged = PeftModel.from_pretrained(load_causal_lm(resolve_llm("tiny-qwen2")), str(pipeline / "instruct" / "adapter"))
+    unmerged.eval()
+    torch.manual_seed(0)
+    embeds = unmerged.get_input_embeddings()(torch.randint(3, 300, (1, 40)))[0].detach()
+    with torch.no_grad():
+        reference = unmerged.generate(inputs_embeds=embeds[None], attention_mask=torch.ones(1, 40, dtype=torch.long),
+                                      max_new_tokens=16, do_sample=False)[0].tolist()
+    engine = VLLMEngine(served / "llm", 128, EngineConfig(kv_cache_gib=1, max_model_len=1024))
+    try:
+        tokens = engine.generate([embeds], GenerationParams(max_tokens=16))[0].token_ids
+    finally:
+        engine.close()
+    assert tokens == reference[: len(tokens)] and len(tokens) == 16

@@ -1,0 +1,54 @@
+"""Metrics against hand-computed examples (and sklearn as a cross-check)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics as sk
+
+from training.metrics import (accuracy, balanced_accuracy, classification_report, cohen_kappa, confusion_matrix,
+                              expected_calibration_error, macro_f1)
+
+Y_TRUE = [0, 0, 0, 0, 1, 1]
+Y_PRED = [0, 0, 0, 0, 0, 1]
+
+
+def test_hand_computed_example():
+    assert accuracy(Y_TRUE, Y_PRED) == pytest.approx(5 / 6)
+    assert balanced_accuracy(Y_TRUE, Y_PRED, 2) == pytest.approx((1 + 0.5) / 2)
+    # F1: class 0 = 2·4/(2·4+1+0) = 8/9, class 1 = 2·1/(2·1+0+1) = 2/3
+    assert macro_f1(Y_TRUE, Y_PRED, 2) == pytest.approx((8 / 9 + 2 / 3) / 2)
+    # κ: p_o = 5/6, p_e = 4/6·5/6 + 2/6·1/6 = 22/36 → κ = (30/36 − 22/36)/(14/36) = 4/7
+    assert cohen_kappa(Y_TRUE, Y_PRED, 2) == pytest.approx(4 / 7)
+    assert confusion_matrix(Y_TRUE, Y_PRED, 2).tolist() == [[4, 0], [1, 1]]
+
+
+def test_agrees_with_sklearn_on_random_labels():
+    rng = np.random.default_rng(0)
+    y, p = rng.integers(0, 7, 500), rng.integers(0, 7, 500)
+    assert balanced_accuracy(y, p, 7) == pytest.approx(sk.balanced_accuracy_score(y, p))
+    assert macro_f1(y, p, 7) == pytest.approx(sk.f1_score(y, p, average="macro"))
+    assert cohen_kappa(y, p, 7) == pytest.approx(sk.cohen_kappa_score(y, p))
+
+
+def test_invalid_predictions_count_as_wrong():
+    assert accuracy([0, 1], [0, -1]) == 0.5
+    assert confusion_matrix([0, 1], [0, -1], 2).tolist() == [[1, 0], [0, 0]]
+    assert cohen_kappa([0, 1, 0, 1], [0, -1, 0, 1], 2) < 1.0
+
+
+def test_ece_hand_computed():
+    # bin [0.8, 0.9]: two answers at 0.9, one right → |0.5 − 0.9|·2/4; bin [0.5, 0.6]: both right → |1 − 0.6|·2/4
+    ece, bins = expected_calibration_error([0.9, 0.9, 0.6, 0.6], [1, 0, 1, 1], n_bins=10)
+    assert ece == pytest.approx(0.4)
+    assert bins[8]["count"] == 2 and bins[8]["accuracy"] == 0.5
+    assert bins[5]["count"] == 2 and bins[5]["confidence"] == pytest.approx(0.6)
+    perfect, _ = expected_calibration_error([1.0, 1.0, 0.0], [1, 1, 0])
+    assert perfect == pytest.approx(0.0)
+
+
+def test_report_per_subject_mean_and_sd():
+    report = classification_report([0, 1, 0, 1], [0, 1, 1, 1], 2, groups=["a", "a", "b", "b"])
+    assert report["per_subject"]["a"]["accuracy"] == 1.0 and report["per_subject"]["b"]["accuracy"] == 0.5
+    assert report["per_subject_accuracy_mean"] == pytest.approx(0.75)
+    assert report["per_subject_accuracy_sd"] == pytest.approx(np.std([1.0, 0.5], ddof=1))

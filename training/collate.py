@@ -1,0 +1,93 @@
+"""Batches for the LLM stages: rendered conversations + EEG inputs, with loss only on assistant tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from encoders.quality import QualityReport
+from projector.fused import EEGInputs, token_count
+from prompts.render import render_conversation
+
+from .feature_table import FeatureTable, TrialRow
+
+IGNORE = -100
+
+
+def trial_inputs(table: FeatureTable, trial: TrialRow, max_windows: int = 4096) -> EEGInputs:
+    """What the encoder reads for one trial: usable windows, bad channels masked (as in serving)."""
+    rows = np.arange(trial.offset, trial.offset + trial.n_windows)
+    ok = table.window_ok[rows]
+    rows = rows[ok] if ok.any() else rows
+    bad = set(QualityReport.from_dict(trial.quality).bad_channels)
+    mask = np.array([n not in bad for n in table.ch_names])
+    if not mask.any():
+        mask[:] = True
+    return EEGInputs(torch.from_numpy(np.asarray(table.features[rows], dtype=np.float32)),
+                     torch.tensor(table.positions, dtype=torch.float32), torch.from_numpy(mask))
+
+
+@dataclass
+class Batch:
+    input_ids: torch.Tensor  # (B, L)
+    attention_mask: torch.Tensor  # (B, L)
+    eeg_mask: torch.Tensor  # (B, L) bool
+    labels: torch.Tensor  # (B, L), IGNORE outside assistant tokens
+    eeg_inputs: list[EEGInputs]  # in placeholder reading order
+
+    def to(self, device) -> "Batch":
+        if str(device) == "cpu":
+            return self
+        move = lambda x: EEGInputs(x.features.to(device), x.positions.to(device), x.channel_mask.to(device))  # noqa: E731
+        return Batch(self.input_ids.to(device), self.attention_mask.to(device), self.eeg_mask.to(device),
+                     self.labels.to(device), [move(x) for x in self.eeg_inputs])
+
+    @property
+    def n_target_tokens(self) -> int:
+        return int((self.labels != IGNORE).sum())
+
+
+class Collator:
+    def __init__(self, tokenizer, tables: dict[str, FeatureTable], projector_config: dict, max_length: int = 1024):
+        self.tokenizer = tokenizer
+        self.tables = tables
+        self.projector_config = projector_config
+        self.max_length = max_length
+        self._trials = {name: {tuple(t.key): t for t in table.trials} for name, table in tables.items()}
+
+    def inputs_for(self, item: dict) -> list[EEGInputs]:
+        if not item.get("eeg", True):
+            return []
+        out = []
+        for rec in item["recordings"]:
+            table = self.tables[rec["source"]]
+            out.append(trial_inputs(table, self._trials[rec["source"]][tuple(rec["key"])]))
+        return out
+
+    def __call__(self, items: list[dict]) -> Batch:
+        rendered, inputs = [], []
+        for item in items:
+            eeg = self.inputs_for(item)
+            counts = [token_count(self.projector_config, x.n_windows) for x in eeg]
+            r = render_conversation(self.tokenizer, item["messages"], counts)
+            if len(r) > self.max_length:
+                raise ValueError(f"example {item['id']} has {len(r)} tokens, above max_length {self.max_length}")
+            rendered.append(r)
+            inputs += eeg
+        length = max(len(r) for r in rendered)
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        ids = torch.full((len(items), length), pad, dtype=torch.long)
+        attention = torch.zeros((len(items), length), dtype=torch.long)
+        eeg_mask = torch.zeros((len(items), length), dtype=torch.bool)
+        labels = torch.full((len(items), length), IGNORE, dtype=torch.long)
+        for i, r in enumerate(rendered):  # right padding: training only, never generation
+            n = len(r)
+            ids[i, :n] = torch.tensor(r.input_ids)
+            attention[i, :n] = 1
+            eeg_mask[i, :n] = torch.tensor(r.eeg_mask)
+            token_labels = torch.tensor(r.input_ids)
+            token_labels[~torch.tensor(r.loss_mask)] = IGNORE
+            labels[i, :n] = token_labels
+        return Batch(ids, attention, eeg_mask, labels, inputs)

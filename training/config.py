@@ -1,0 +1,227 @@
+"""Stage configs: YAML files loaded into typed dataclasses, unknown keys refused.
+
+One file per stage and preset (training/configs/<stage>-<preset>.yaml). The loaded config is saved
+beside the artifact it produced, so a run can be reproduced from its output folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from encoders.errors import ConfigError
+
+T = TypeVar("T")
+
+
+@dataclass
+class CohortSpec:
+    """A synthetic cohort (encoders.synthetic.CohortConfig) for training."""
+
+    seed: int = 1
+    subjects: int = 12
+    sessions: int = 1
+    trials_per_emotion: int = 3
+    montage: str = "seed62"
+    trial_seconds: float = 32.0
+
+    def cohort(self):
+        from encoders.synthetic import CohortConfig
+
+        return CohortConfig(seed=self.seed, subjects=self.subjects, sessions=self.sessions,
+                            trials_per_emotion=self.trials_per_emotion, montage=self.montage,
+                            trial_seconds=self.trial_seconds)
+
+
+@dataclass
+class EncoderModelSpec:
+    d_model: int = 128
+    n_heads: int = 4
+    spatial_layers: int = 2
+    temporal_layers: int = 2
+    dropout: float = 0.1
+
+
+@dataclass
+class EncoderTrainSpec:
+    epochs: int = 30
+    batch_size: int = 64
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_steps: int = 50
+    seq_windows: int = 4  # consecutive usable windows per training crop
+    crops_per_trial: int = 4  # crops drawn from every training trial per epoch
+    supcon_weight: float = 0.5  # supervised contrastive term beside cross-entropy
+    supcon_temperature: float = 0.1
+    recon_weight: float = 0.1  # masked-feature reconstruction (also usable on unlabelled data)
+    mask_ratio: float = 0.25
+    channel_dropout: float = 0.3  # max share of channels hidden per crop (montage robustness)
+    subset_prob: float = 0.3  # chance a crop is restricted to a smaller standard montage
+    seed: int = 0
+
+
+@dataclass
+class EncoderStageConfig:
+    stage: str = "encoder"
+    name: str = "encoder"
+    cohort: CohortSpec = field(default_factory=CohortSpec)
+    validation_subjects: int = 2  # the last N subjects are held out for validation curves
+    model: EncoderModelSpec = field(default_factory=EncoderModelSpec)
+    train: EncoderTrainSpec = field(default_factory=EncoderTrainSpec)
+    window_s: float = 4.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a mapping of settings.")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ConfigError(f"{where} has unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(fields)}.")
+    hints = typing.get_type_hints(cls)  # resolves string annotations in the class's own module
+    values = {}
+    for name, value in data.items():
+        target = hints.get(name)
+        nested = dataclasses.is_dataclass(target)
+        values[name] = _build(target, value, f"{where}.{name}") if nested else value
+    return cls(**values)
+
+
+STAGES: dict[str, type] = {"encoder": EncoderStageConfig}
+
+
+def register_stage(name: str, cls: type) -> None:
+    STAGES[name] = cls
+
+
+def load_config(path_or_name: str | Path):
+    """A stage config from a YAML path, or a bundled preset name like "encoder-demo"."""
+    path = Path(path_or_name)
+    if path.suffix not in (".yaml", ".yml"):
+        bundled = resources.files("training") / "configs" / f"{path_or_name}.yaml"
+        if not bundled.is_file():
+            raise ConfigError(f"No config {path_or_name!r}: give a YAML file or a bundled preset "
+                              f"({', '.join(bundled_presets())}).")
+        text = bundled.read_text()
+        where = f"{path_or_name}.yaml"
+    else:
+        if not path.exists():
+            raise ConfigError(f"Config file {path} does not exist.")
+        text = path.read_text()
+        where = path.name
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+    stage = data.get("stage")
+    if stage not in STAGES:
+        raise ConfigError(f"{where} names stage {stage!r}; known stages: {', '.join(STAGES)}.")
+    return _build(STAGES[stage], data, where)
+
+
+def bundled_presets() -> list[str]:
+    folder = resources.files("training") / "configs"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+# ---- LLM stages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectorSpec:
+    type: str = "mlp2x_gelu"  # linear | mlp{N}x_gelu | attnpool
+    n_tokens: int = 8
+
+
+@dataclass
+class LoraSpec:
+    r: int = 8
+    alpha: int = 16
+    dropout: float = 0.05
+    target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj",
+                                                               "gate_proj", "up_proj", "down_proj"])
+
+
+@dataclass
+class LLMTrainSpec:
+    epochs: int = 1
+    max_steps: int | None = None  # stop early after this many optimiser steps
+    batch_size: int = 8
+    grad_accum: int = 1
+    lr: float = 1e-3  # projector
+    lora_lr: float = 2e-4
+    weight_decay: float = 0.0
+    warmup_steps: int = 10
+    save_every: int = 25  # steps between resumable snapshots
+    max_length: int = 640
+    seed: int = 0
+
+
+@dataclass
+class TaskMixSpec:
+    emotion: int = 0
+    valence_arousal: int = 0
+    compare: int = 0
+    rank: int = 0
+    scenario: int = 0
+    record: int = 0
+    abstain: int = 0
+    describe: int = 0
+
+
+@dataclass
+class AlignStageConfig:
+    stage: str = "align"
+    name: str = "align"
+    encoder: str = "runs/encoder-demo"  # stage-1 artifact folder
+    llm: str = "embedded:smollm2-135m-instruct"
+    cohort: CohortSpec = field(default_factory=lambda: CohortSpec(seed=2, subjects=10))
+    validation_subjects: int = 2  # held out of the LLM stages (monitoring only)
+    projector: ProjectorSpec = field(default_factory=ProjectorSpec)
+    data: TaskMixSpec = field(default_factory=lambda: TaskMixSpec(describe=800))
+    train: LLMTrainSpec = field(default_factory=LLMTrainSpec)
+    window_s: float = 4.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class InstructStageConfig:
+    stage: str = "instruct"
+    name: str = "instruct"
+    align: str = "runs/align-demo"  # stage-2 artifact folder (a checkpoint)
+    degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (abstention)
+    data: TaskMixSpec = field(default_factory=lambda: TaskMixSpec(emotion=120, valence_arousal=30, compare=30,
+                                                                  rank=15, scenario=30, record=25, abstain=30))
+    lora: LoraSpec = field(default_factory=LoraSpec)
+    train_projector: bool = True
+    train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+STAGES.update({"align": AlignStageConfig, "instruct": InstructStageConfig})
+
+
+@dataclass
+class ExportStageConfig:
+    stage: str = "export"
+    name: str = "export"
+    checkpoint: str = "runs/instruct-demo"  # stage-3 checkpoint with a LoRA adapter
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+STAGES["export"] = ExportStageConfig

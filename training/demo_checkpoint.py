@@ -1,0 +1,136 @@
+"""Package a stage-3 run as the shipped demo checkpoint, evaluated on held-out synthetic subjects.
+
+    python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
+
+Copies what serving needs (config, encoder, projector, LoRA adapter: the merged LLM is rebuilt
+from the embedded LLM + adapter at first use, so the folder stays small), runs the evaluator on a
+synthetic cohort no stage saw, and writes a model card with the commands, seeds, data and the
+measured metrics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from projector.checkpoint import read_config
+
+EVAL_SEED = 30
+EVAL_SUBJECTS = 6
+
+
+def package(run: Path, out: Path) -> Path:
+    config = read_config(run)
+    if not config.adapter:
+        raise SystemExit(f"{run} has no LoRA adapter; pass a stage-3 (instruct) run.")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for name in ("config.json", "encoder.safetensors", "projector.safetensors"):
+        shutil.copy2(run / name, out / name)
+    shutil.copytree(run / config.adapter, out / config.adapter)
+    for extra in ("README.md",):
+        (out / config.adapter / extra).unlink(missing_ok=True)
+    return out
+
+
+def evaluate(checkpoint: Path, run_dir: Path) -> dict:
+    from training.evaluate import EvalConfig, run_evaluation
+
+    config = EvalConfig(checkpoint=str(checkpoint), cohort_seed=EVAL_SEED, subjects=EVAL_SUBJECTS, trials_per_emotion=2,
+                        protocol="loso", engine={"backend": "vllm", "dtype": "float32"})
+    return run_evaluation(config, run_dir)
+
+
+def _num(value) -> str:
+    return "n/a" if value is None or value != value else f"{value:.3f}"
+
+
+def model_card(checkpoint: Path, metrics: dict, eval_dir: Path) -> str:
+    config = read_config(checkpoint)
+    prov = config.provenance
+    encoder_stage = (prov.get("encoder") or {}).get("stage_config") or {}
+    tasks = metrics["tasks"]
+    rows = "\n".join(f"| {task} | {m['n']} | {_num(m.get('accuracy'))} | {_num(m['parse_rate'])} | "
+                     f"{_num(m['consistency'])} | {_num(m['faithfulness'])} |" for task, m in tasks.items())
+    return f"""# eegreason demo checkpoint
+
+**Trained on SYNTHETIC EEG only** (the project's simulated cohort). It demonstrates the system; it
+has no clinical validity and says nothing about real people's emotions.
+
+- Base LLM: `{config.llm}` (SmolLM2-135M-Instruct, embedded; the LoRA adapter in `adapter/` is
+  merged into it at first use)
+- Encoder: electrode-token transformer, d_model {config.encoder['d_model']}, trained on the SEED 62-channel
+  montage; runs on any channel subset. Projector: `{config.projector['type']}`, {config.projector['n_tokens']} EEG tokens.
+- Prompt template `{config.prompt_template}`; evidence reference: {config.evidence_reference['source']}.
+- git revision {config.git_revision}
+
+## How it was made (CPU, 2 cores)
+
+```bash
+make demo-checkpoint
+# = eegreason train encoder-demo  --out runs/encoder-demo    # stage 1
+#   eegreason train align-demo    --out runs/align-demo      # stage 2
+#   eegreason train instruct-demo --out runs/instruct-demo   # stage 3
+#   python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
+```
+
+Data (all synthetic, `encoders/synthetic.py`, generator version {prov.get('data', {}).get('generator_version')}):
+- stage 1: cohort seed {encoder_stage.get('cohort', {}).get('seed')}, {encoder_stage.get('cohort', {}).get('subjects')} subjects
+  ({encoder_stage.get('validation_subjects')} held out for validation curves)
+- stages 2–3: cohort seed {prov.get('align', {}).get('cohort', {}).get('seed')}, training subjects
+  {prov.get('train_subjects')}, held out {prov.get('validation_subjects')} (never in training data)
+- evaluation below: cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no stage saw; leave-one-subject-out folds.
+
+## Measured on held-out synthetic subjects
+
+`eegreason evaluate --checkpoint checkpoints/demo --cohort-seed {EVAL_SEED} --subjects {EVAL_SUBJECTS} --trials-per-emotion 2 --protocol loso --out {eval_dir}`
+
+| | value |
+|---|---|
+| 7-way emotion accuracy (LLM answer) | {_num(metrics['accuracy'])} |
+| stage-1 encoder head, same items | {_num(metrics.get('encoder_accuracy_same_items'))} |
+| balanced accuracy / macro-F1 / κ | {_num(metrics['balanced_accuracy'])} / {_num(metrics['macro_f1'])} / {_num(metrics['cohen_kappa'])} |
+| chance (7 classes) | 0.143 |
+| answer format parsed | {_num(metrics['parse_rate'])} |
+| reasoning consistent with answer | {_num(metrics['consistency'])} |
+| feature claims that hold (faithfulness) | {_num(metrics['faithfulness'])} ({metrics.get('claims')} claims) |
+| ECE of stated confidence | {_num(metrics['ece'])} |
+| abstains on poor / good recordings | {_num(metrics['abstain_on_poor'])} / {_num(metrics['abstain_on_good'])} |
+| zero-shot scenario accuracy (held-out situation types) | {_num(metrics['zero_shot_scenario_accuracy'])} |
+
+| task | n | accuracy | parse | consistency | faithfulness |
+|---|---|---|---|---|---|
+{rows}
+
+## Limits
+
+Research and software testing only. Synthetic training data; small model; accuracy on real
+recordings is unknown and expected to be lower. Not a medical device.
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--eval-dir", type=Path, default=Path("runs/eval-demo"))
+    args = parser.parse_args()
+    checkpoint = package(args.run, args.out)
+    if args.eval_dir.exists():
+        shutil.rmtree(args.eval_dir)
+    metrics = evaluate(checkpoint, args.eval_dir)
+    config = json.loads((checkpoint / "config.json").read_text())
+    config["metrics"] = {**config.get("metrics", {}), "held_out_eval": {
+        k: metrics[k] for k in ("accuracy", "encoder_accuracy_same_items", "balanced_accuracy", "macro_f1",
+                                "cohen_kappa", "parse_rate", "consistency", "faithfulness", "ece", "abstain_on_poor",
+                                "abstain_on_good", "zero_shot_scenario_accuracy", "n_items")}}
+    (checkpoint / "config.json").write_text(json.dumps(config, indent=2))
+    (checkpoint / "MODEL_CARD.md").write_text(model_card(checkpoint, metrics, args.eval_dir))
+    print(f"demo checkpoint written to {checkpoint}")
+
+
+if __name__ == "__main__":
+    main()

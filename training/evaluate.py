@@ -1,0 +1,308 @@
+"""Batch evaluation of reasoning accuracy: run a checkpoint over every test item of a split.
+
+RUN_DIR holds everything needed to reproduce and to re-score:
+    config.json      what was evaluated, how (checkpoint, data, protocol, tasks, ablation, engine)
+    split.json       the folds (trial keys) used
+    items.jsonl      every test item: prompt messages, recordings, target, evidence
+    results.jsonl    one line per answered item (appended as answers arrive: an interrupted run resumes)
+    metrics.json / metrics.csv / report.html (+ PNG plots)
+
+Items are built per fold from that fold's test trials only; the evidence reference is the
+checkpoint's (fitted on its own training cohort) or, with `reference="train-fold"`, refitted on the
+fold's training trials, so nothing about a test trial shapes its own prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from encoders.errors import ConfigError
+from encoders.evidence import BandReference
+from encoders.log import get_logger, progress_bar
+from prompts.answer_format import parse_answer
+
+from .faithfulness import check_reasoning
+from .feature_table import FeatureTable, TrialRow
+from .instruction_data import TASKS, Sources, TaskMix, build_items
+from .splits import make_split
+
+log = get_logger(__name__)
+EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain
+
+
+@dataclass
+class EvalConfig:
+    checkpoint: str
+    dataset: str = "synthetic"
+    root: str | None = None  # dataset folder for released datasets
+    cohort_seed: int = 20  # synthetic: a seed no training stage used
+    subjects: int = 6
+    sessions: int = 1
+    trials_per_emotion: int = 2
+    trial_seconds: float = 32.0
+    montage: str = "seed62"
+    protocol: str = "loso"
+    n_folds: int = 5
+    tasks: list[str] = field(default_factory=lambda: list(EVAL_TASKS))
+    ablation: str = "both"  # both | eeg-only | text-only
+    reference: str = "checkpoint"  # checkpoint | train-fold
+    degraded_share: float = 0.25
+    pairs_per_fold: int = 8  # compare items per fold (rank: half as many)
+    seed: int = 0
+    max_tokens: int = 220
+    batch_size: int = 32  # items submitted to the engine at once (vLLM batches them)
+    engine: dict = field(default_factory=dict)  # serve.engines.EngineConfig fields
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# ---- data ---------------------------------------------------------------------------------------
+
+
+def load_tables(config: EvalConfig, window_s: float, progress: bool) -> tuple[FeatureTable, FeatureTable | None]:
+    from encoders.analysis import FeatureConfig
+
+    from .feature_table import cohort_table
+
+    features = FeatureConfig(window_s=window_s)
+    if config.dataset == "synthetic":
+        from encoders.synthetic import CohortConfig
+
+        cohort = CohortConfig(seed=config.cohort_seed, subjects=config.subjects, sessions=config.sessions,
+                              trials_per_emotion=config.trials_per_emotion, montage=config.montage,
+                              trial_seconds=config.trial_seconds)
+        table = cohort_table(cohort, features, progress=progress)
+        degraded = (cohort_table(cohort, features, progress=progress, degraded_share=config.degraded_share)
+                    if "abstain" in config.tasks else None)
+        return table, degraded
+    from .dataset_tables import dataset_table
+
+    return dataset_table(config.dataset, Path(config.root) if config.root else None, features, progress), None
+
+
+def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureTable | None, template,
+                     checkpoint_reference: BandReference, encoder=None, temperature: float = 1.0
+                     ) -> tuple[list[dict], dict]:
+    """Test items of every fold, with ground-truth answers. With `encoder`, each recording's evidence
+    carries the encoder's pattern match, as in serving."""
+    from .llm_stages import encoder_probabilities
+
+    from .dataset_tables import available_tasks
+
+    split = make_split(config.protocol, [t.info for t in table.trials], seed=config.seed, n_folds=config.n_folds)
+    tasks = [t for t in config.tasks if t in available_tasks(table)]
+    unknown = set(config.tasks) - set(EVAL_TASKS)
+    if unknown:
+        raise ConfigError(f"Unknown task(s) {', '.join(sorted(unknown))}; choose from {', '.join(EVAL_TASKS)}.")
+    by_key = {tuple(t.key): t for t in table.trials}
+    degraded_by_key = {tuple(t.key): t for t in degraded.trials} if degraded else {}
+    probabilities = encoder_probabilities(encoder, table, table.trials, temperature) if encoder is not None else {}
+    degraded_probabilities = (encoder_probabilities(encoder, degraded, degraded.trials, temperature)
+                              if encoder is not None and degraded else {})
+    items: list[dict] = []
+    for index, fold in enumerate(split.folds):
+        test = [by_key[tuple(k)] for k in fold.test]
+        train = [by_key[tuple(k)] for k in fold.train]
+        reference = (table.fit_reference(train, f"training folds of {config.dataset}") if config.reference == "train-fold"
+                     else checkpoint_reference)
+        sources = Sources(table, degraded, reference, probabilities, degraded_probabilities)
+        n = len(test)
+        mix = TaskMix(emotion=n if "emotion" in tasks else 0,
+                      valence_arousal=n if "valence_arousal" in tasks else 0,
+                      record=max(1, n // 3) if "record" in tasks else 0,
+                      compare=config.pairs_per_fold if "compare" in tasks and n >= 2 else 0,
+                      rank=max(1, config.pairs_per_fold // 2) if "rank" in tasks and n >= 3 else 0)
+        seed = config.seed * 1000 + index
+        fold_items = build_items(sources, test, mix, template, seed, ablation=config.ablation,
+                                 id_prefix=f"{fold.name}/", targets="truth")
+        if "scenario" in tasks:  # zero-shot: situations of the types held out of training
+            fold_items += build_items(sources, test, TaskMix(scenario=n), template, seed + 500, zero_shot_scenarios=True,
+                                      ablation=config.ablation, id_prefix=f"{fold.name}/zs-", targets="truth")
+        degraded_test = [degraded_by_key[k] for k in map(tuple, fold.test) if k in degraded_by_key]
+        if "abstain" in tasks and degraded_test:
+            fold_items += build_items(sources, test, TaskMix(abstain=len(degraded_test)), template, seed + 900,
+                                      degraded_trials=degraded_test, ablation=config.ablation,
+                                      id_prefix=f"{fold.name}/ab-", targets="truth")
+        for item in fold_items:
+            item["fold"] = fold.name
+        items += fold_items
+    return items, split.to_dict()
+
+
+# ---- running ------------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    rows = []
+    with open(path) as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:  # a line cut by an interruption: its item is redone
+                    break
+    return rows
+
+
+def _append_jsonl(path: Path, rows: list[dict]) -> None:
+    with open(path, "a") as fh:
+        for row in rows:
+            fh.write(json.dumps(row) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def score_item(item: dict, output: str) -> dict:
+    """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims."""
+    from encoders.evidence import Evidence
+    from prompts.rationale import conclusion_of
+
+    labels = None  # emotion labels are the default vocabulary of the parser
+    parsed = parse_answer(output) if labels is None else parse_answer(output, labels)
+    answer = parsed.answer
+    if answer is not None and item["task"] in ("compare",):
+        answer = answer.lower().replace("rec ", "recording ").strip(".")
+    if answer is not None and item["task"] in ("scenario",):
+        answer = answer.strip("). ").upper()[:1]
+    if answer is not None and item["task"] in ("rank",):
+        answer = ", ".join(x.strip() for x in answer.replace(">", ",").split(",") if x.strip())
+    conclusion = conclusion_of(parsed.reasoning) if parsed.reasoning else None
+    evidences = [Evidence.from_dict(e) for e in item["evidence"]]
+    claims = check_reasoning(parsed.reasoning, evidences) if parsed.reasoning else []
+    return {
+        "id": item["id"],
+        "task": item["task"],
+        "fold": item.get("fold"),
+        "subjects": item["subjects"],
+        "zero_shot": item.get("zero_shot", False),
+        "quality": [e["quality_grade"] for e in item["evidence"]],
+        "target": item["answer"],
+        "output": output,
+        "parsed": {"reasoning": parsed.reasoning, "answer": answer, "confidence": parsed.confidence,
+                   "well_formed": parsed.well_formed},
+        "correct": answer == item["answer"],
+        "encoder_correct": (item["encoder_answer"] == item["answer"]) if "encoder_answer" in item else None,
+        "conclusion": conclusion,
+        "consistent": bool(parsed.well_formed and conclusion is not None and conclusion == answer),
+        "claims": [c.to_dict() for c in claims],
+    }
+
+
+def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, engine=None, on_progress=None) -> dict:
+    """Evaluate (resuming whatever `run_dir` already holds) and write metrics and the report.
+    `on_progress(done, total)` is called after every engine batch (the app's progress bar)."""
+    from serve.assistant import Assistant
+    from serve.engines import EngineConfig, GenerationParams
+
+    from .collate import trial_inputs
+
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config_path = run_dir / "config.json"
+    if config_path.exists():
+        saved = json.loads(config_path.read_text())
+        if saved != config.to_dict():
+            raise ConfigError(f"{run_dir} holds a run with different settings; use a new folder or the same settings.")
+    assistant = Assistant(Path(config.checkpoint), EngineConfig(**config.engine) if config.engine else None,
+                          engine=engine)
+    try:
+        window_s = assistant.features.window_s
+        table, degraded = load_tables(config, window_s, progress)
+        items_path = run_dir / "items.jsonl"
+        if items_path.exists():
+            items = _read_jsonl(items_path)
+        else:
+            items, split = build_eval_items(config, table, degraded, assistant.template, assistant.reference,
+                                            assistant.embedder.encoder, assistant.config.encoder_temperature)
+            _add_encoder_answers(items, assistant, {"clean": table, "degraded": degraded})
+            (run_dir / "split.json").write_text(json.dumps(split))
+            tmp = items_path.with_suffix(".tmp")
+            tmp.write_text("".join(json.dumps(i) + "\n" for i in items))
+            tmp.replace(items_path)
+        config_path.write_text(json.dumps(config.to_dict(), indent=2))
+
+        results_path = run_dir / "results.jsonl"
+        done = {r["id"] for r in _read_jsonl(results_path)}
+        _rewrite_complete_lines(results_path)
+        todo = [i for i in items if i["id"] not in done]
+        tables = {"clean": table, "degraded": degraded}
+        trial_maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
+        params = GenerationParams(max_tokens=config.max_tokens)
+        bar = progress_bar(total=len(items), initial=len(items) - len(todo), enabled=progress, desc="evaluate",
+                           unit="item")
+        for start in range(0, len(todo), config.batch_size):
+            chunk = todo[start:start + config.batch_size]
+            prompts = []
+            for item in chunk:
+                blocks = []
+                if item.get("eeg", True):
+                    for rec in item["recordings"]:
+                        trial: TrialRow = trial_maps[rec["source"]][tuple(rec["key"])]
+                        blocks.append(assistant.embedder.eeg_tokens(trial_inputs(tables[rec["source"]], trial)))
+                prompts.append(assistant.embed_messages(item["messages"][:-1], blocks))
+            outputs = assistant.engine.generate(prompts, params)
+            _append_jsonl(results_path, [score_item(item, out.text) for item, out in zip(chunk, outputs)])
+            bar.update(len(chunk))
+            if on_progress:
+                on_progress(bar.n, len(items))
+        bar.close()
+    finally:
+        if engine is None:
+            assistant.close()
+    return rescore(run_dir)
+
+
+def _add_encoder_answers(items: list[dict], assistant, tables: dict) -> None:
+    """The stage-1 encoder head's own label for every single-recording emotion item: the reference
+    the language model's answers are compared with on the very same items."""
+    import torch
+
+    from encoders.labels import EMOTIONS
+
+    from .collate import trial_inputs
+
+    maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
+    encoder = assistant.embedder.encoder
+    for item in items:
+        if item["task"] not in ("emotion", "record") or len(item["recordings"]) != 1:
+            continue
+        rec = item["recordings"][0]
+        inputs = trial_inputs(tables[rec["source"]], maps[rec["source"]][tuple(rec["key"])])
+        with torch.no_grad():
+            logits = encoder(inputs.features[None], positions=inputs.positions, channel_mask=inputs.channel_mask[None])
+        item["encoder_answer"] = EMOTIONS[int(logits.argmax())]
+
+
+def _rewrite_complete_lines(path: Path) -> None:
+    """Drop a trailing half-written line left by an interruption (its item is answered again)."""
+    if not path.exists():
+        return
+    rows = _read_jsonl(path)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    tmp.replace(path)
+
+
+def rescore(run_dir: Path) -> dict:
+    """Metrics, CSV and HTML report from RUN_DIR's items and results alone."""
+    from .eval_metrics import compute_metrics, metrics_rows
+    from .eval_report import write_report
+
+    run_dir = Path(run_dir)
+    results = _read_jsonl(run_dir / "results.jsonl")
+    items = {i["id"]: i for i in _read_jsonl(run_dir / "items.jsonl")}
+    # Re-judge stored outputs with the current checker, so a re-score reflects the code, not a cache.
+    results = [score_item(items[r["id"]], r["output"]) | {"fold": r.get("fold")} for r in results if r["id"] in items]
+    metrics = compute_metrics(results, total_items=len(items))
+    (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    rows = metrics_rows(metrics)
+    (run_dir / "metrics.csv").write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")
+    write_report(run_dir, metrics, json.loads((run_dir / "config.json").read_text()))
+    return metrics

@@ -1,0 +1,223 @@
+"""Window-level features of a labelled cohort, computed once and cached on disk.
+
+Training, baselines and the evaluator read trials as rows of one table: per window the encoder's
+input feature and band power (W, C, B), the quality flag and the frontal alpha asymmetry; per
+trial its key, labels and quality report. Building the table runs the same analysis as serving
+(`encoders.analysis.analyse_recording`) on every trial, so training sees exactly what inference
+will compute. Tables are cached in `EEGREASON_HOME/features/` under a hash of everything that
+determines them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from encoders.analysis import FeatureConfig, analyse_recording
+from encoders.evidence import BandReference, Evidence, evidence_from_parts, region_log_relative_power
+from encoders.log import get_logger, progress_bar
+from encoders.paths import home
+from encoders.quality import QualityReport
+from encoders.recording import Recording
+
+from .splits import TrialInfo
+
+log = get_logger(__name__)
+TABLE_FORMAT = 2  # bump when the table's content or layout changes
+
+
+@dataclass
+class TrialRow:
+    info: TrialInfo
+    emotion: str
+    valence: float
+    arousal: float
+    offset: int  # first window in the table
+    n_windows: int
+    duration_s: float
+    synthetic: bool
+    quality: dict  # QualityReport.to_dict()
+
+    @property
+    def key(self):
+        return self.info.key
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["info"] = asdict(self.info)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrialRow":
+        data = dict(data)
+        data["info"] = TrialInfo(**data["info"])
+        return cls(**data)
+
+
+@dataclass
+class FeatureTable:
+    trials: list[TrialRow]
+    features: np.ndarray  # (N, C, B) float32, the encoder's input feature
+    band_power: np.ndarray  # (N, C, B) float32, µV²
+    window_ok: np.ndarray  # (N,) bool
+    faa: np.ndarray  # (N,) float32, NaN where no frontal pair
+    ch_names: list[str]
+    positions: np.ndarray  # (C, 3)
+    feature_config: dict
+    source: dict = field(default_factory=dict)  # how the trials were made (e.g. cohort config)
+
+    # ---- access ----
+    def rows(self, trial: TrialRow) -> slice:
+        return slice(trial.offset, trial.offset + trial.n_windows)
+
+    def trial_windows(self, trial: TrialRow) -> np.ndarray:
+        return self.features[self.rows(trial)]
+
+    def window_trial_index(self) -> np.ndarray:
+        """(N,) index into `trials` for every window."""
+        out = np.empty(len(self.features), dtype=np.int64)
+        for i, trial in enumerate(self.trials):
+            out[self.rows(trial)] = i
+        return out
+
+    def subset(self, keys: Iterable) -> list[TrialRow]:
+        wanted = set(map(tuple, keys))
+        return [t for t in self.trials if t.key in wanted]
+
+    def evidence(self, trial: TrialRow, reference: BandReference | None = None,
+                 probabilities: np.ndarray | None = None) -> Evidence:
+        """`probabilities`: the encoder's calibrated class probabilities for this trial (the pattern match)."""
+        from encoders.evidence import pattern_from_probabilities
+        from encoders.labels import EMOTIONS
+
+        rows = self.rows(trial)
+        faa = self.faa[rows]
+        return evidence_from_parts(
+            quality=QualityReport.from_dict(trial.quality), band_power=self.band_power[rows].astype(np.float64),
+            ch_names=self.ch_names, faa=None if np.isnan(faa).all() else faa.astype(np.float64),
+            window_ok=self.window_ok[rows], synthetic=trial.synthetic, duration_s=trial.duration_s,
+            reference=reference,
+            pattern=pattern_from_probabilities(probabilities, EMOTIONS) if probabilities is not None else None)
+
+    def fit_reference(self, trials: list[TrialRow], source: str) -> BandReference:
+        """Band-power reference from these (training) trials only."""
+        values = []
+        for trial in trials:
+            rows = self.rows(trial)
+            ok = self.window_ok[rows]
+            values.append(region_log_relative_power(self.band_power[rows].astype(np.float64), self.ch_names,
+                                                    ok if ok.any() else None))
+        return BandReference.fit(values, source)
+
+    # ---- persistence ----
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"format": TABLE_FORMAT, "trials": [t.to_dict() for t in self.trials], "ch_names": self.ch_names,
+                "feature_config": self.feature_config, "source": self.source}
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, features=self.features, band_power=self.band_power, window_ok=self.window_ok, faa=self.faa,
+                 positions=self.positions, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> "FeatureTable":
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(data["meta"].tobytes().decode())
+            if meta.get("format") != TABLE_FORMAT:
+                raise ValueError(f"feature table format {meta.get('format')} is outdated")
+            return cls([TrialRow.from_dict(t) for t in meta["trials"]], data["features"], data["band_power"],
+                       data["window_ok"], data["faa"], meta["ch_names"], data["positions"], meta["feature_config"],
+                       meta["source"])
+
+
+@dataclass
+class LabelledRecording:
+    """One trial to put in a table: the recording and its ground truth."""
+
+    info: TrialInfo
+    emotion: str
+    valence: float
+    arousal: float
+    recording: Recording
+
+
+def build_table(items: Iterable[LabelledRecording], feature_config: FeatureConfig, source: dict,
+                total: int | None = None, progress: bool = True) -> FeatureTable:
+    trials: list[TrialRow] = []
+    chunks: dict[str, list[np.ndarray]] = {"features": [], "band_power": [], "window_ok": [], "faa": []}
+    ch_names: list[str] | None = None
+    positions = None
+    offset = 0
+    for item in progress_bar(items, enabled=progress, total=total, desc="features", unit="trial", leave=False):
+        analysis = analyse_recording(item.recording, feature_config)
+        if ch_names is None:
+            ch_names, positions = analysis.ch_names, analysis.positions
+        elif analysis.ch_names != ch_names:
+            raise ValueError("All trials of a feature table must share one montage.")
+        n = analysis.n_windows
+        chunks["features"].append(analysis.features.astype(np.float32))
+        chunks["band_power"].append(analysis.band_power.astype(np.float32))
+        chunks["window_ok"].append(analysis.window_ok)
+        chunks["faa"].append(np.full(n, np.nan, np.float32) if analysis.faa is None else analysis.faa.astype(np.float32))
+        trials.append(TrialRow(item.info, item.emotion, float(item.valence), float(item.arousal), offset, n,
+                               float(item.recording.duration), bool(item.recording.meta.synthetic),
+                               analysis.quality.to_dict()))
+        offset += n
+    if not trials:
+        raise ValueError("No trials to build a feature table from.")
+    return FeatureTable(trials, np.concatenate(chunks["features"]), np.concatenate(chunks["band_power"]),
+                        np.concatenate(chunks["window_ok"]), np.concatenate(chunks["faa"]), ch_names, positions,
+                        feature_config.to_dict(), source)
+
+
+# ---- the synthetic cohort --------------------------------------------------------------------
+
+
+def synthetic_items(cohort, degraded_share: float = 0.0) -> Iterator[LabelledRecording]:
+    """Trials of a synthetic cohort; with `degraded_share` > 0, only that share of trials (chosen by
+    the cohort seed), each damaged by `encoders.augment.degrade`."""
+    from encoders.augment import degrade
+    from encoders.synthetic import iter_trials, trial_to_recording
+
+    rng = np.random.default_rng([cohort.seed, 7919])
+    for trial in iter_trials(cohort):
+        info = TrialInfo("synthetic", trial.subject, trial.session, trial.trial, trial.label, trial.stimulus_id)
+        recording = trial_to_recording(trial)
+        if degraded_share:
+            if rng.random() >= degraded_share:
+                continue
+            recording = degrade(recording, rng)
+        yield LabelledRecording(info, trial.emotion, trial.valence, trial.arousal, recording)
+
+
+def cohort_table(cohort, feature_config: FeatureConfig | None = None, cache: bool = True,
+                 progress: bool = True, degraded_share: float = 0.0) -> FeatureTable:
+    """The feature table of a synthetic cohort (`encoders.synthetic.CohortConfig`), cached; with
+    `degraded_share`, a table of damaged copies of that share of its trials (for abstention)."""
+    from encoders.synthetic import GENERATOR_VERSION
+
+    feature_config = feature_config or FeatureConfig()
+    source = {"kind": "synthetic", "cohort": asdict(cohort), "generator_version": GENERATOR_VERSION,
+              "degraded_share": degraded_share}
+    key = hashlib.sha256(json.dumps([source, feature_config.to_dict(), TABLE_FORMAT], sort_keys=True).encode()).hexdigest()[:20]
+    path = home() / "features" / f"synthetic-{key}.npz"
+    if cache and path.exists():
+        try:
+            return FeatureTable.load(path)
+        except (ValueError, KeyError, OSError) as exc:
+            log.info("Rebuilding feature cache %s (%s)", path.name, exc)
+    total = cohort.subjects * cohort.sessions * cohort.trials_per_session
+    if degraded_share:
+        total = None  # unknown in advance: trials are drawn as the cohort is generated
+    table = build_table(synthetic_items(cohort, degraded_share), feature_config, source, total=total,
+                        progress=progress)
+    if cache:
+        table.save(path)
+    return table

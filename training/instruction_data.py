@@ -1,0 +1,343 @@
+"""Instruction data: multi-task examples with chain-of-thought targets, built from a cohort.
+
+Every example is a conversation (system, user with one or more `<eeg>` recordings and their
+evidence text, assistant target in the Reasoning/Answer/Confidence format) plus the keys of the
+recordings it uses. Rationales come from each recording's measured evidence (`prompts.rationale`);
+answers and confidences come from the stage-1 encoder's temperature-scaled class probabilities on
+subjects it never saw (see `ItemBuilder`), so they reflect how readable the EEG actually is;
+evaluation items carry the ground truth instead.
+
+Deterministic by seed. Built with `datasets` and saved beside the stage artifact. Subjects in
+`trials` are the only ones used: callers pass training subjects for training data and held-out
+subjects for evaluation items, so test subjects never leak into training.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from encoders.evidence import BandReference, Evidence
+from encoders.labels import EMOTIONS, VALENCE_AROUSAL
+from prompts.answer_format import ABSTAIN, format_answer
+from prompts.evidence_text import render_evidence
+from prompts.rationale import (abstain_rationale, arousal_class, compare_rationale, describe_target,
+                               emotion_rationale, rank_rationale, scenario_rationale, valence_arousal_rationale,
+                               valence_class)
+from prompts.templates import ChatTemplate, load_tasks
+
+from .feature_table import FeatureTable, TrialRow
+
+TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain")
+LETTERS = "ABCD"
+CHANCE_CONFIDENCE = round(1 / len(EMOTIONS), 2)
+
+
+@dataclass
+class TaskMix:
+    """How many examples of each task to build (per call)."""
+
+    emotion: int = 0
+    valence_arousal: int = 0
+    compare: int = 0
+    rank: int = 0
+    scenario: int = 0
+    record: int = 0
+    abstain: int = 0
+    describe: int = 0  # stage-2 alignment pairs (EEG tokens only, no evidence text)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+@dataclass
+class Sources:
+    """Where recordings come from: the clean table, and degraded copies for abstention, with the
+    encoder's calibrated class probabilities for each (the evidence's pattern match)."""
+
+    table: FeatureTable
+    degraded: FeatureTable | None = None
+    reference: BandReference | None = None
+    probabilities: dict[tuple, np.ndarray] = field(default_factory=dict)  # clean trial key → p(emotion)
+    degraded_probabilities: dict[tuple, np.ndarray] = field(default_factory=dict)
+
+    def lookup(self, source: str) -> FeatureTable:
+        return self.degraded if source == "degraded" else self.table
+
+    def evidence(self, source: str, trial: TrialRow) -> Evidence:
+        probabilities = (self.degraded_probabilities if source == "degraded" else self.probabilities).get(tuple(trial.key))
+        return self.lookup(source).evidence(trial, self.reference, probabilities)
+
+
+def _confidence(value: float) -> float:
+    return float(np.clip(round(value, 2), 0.05, 0.95))
+
+
+def _va(emotion: str) -> tuple[float, float]:
+    return VALENCE_AROUSAL[emotion]
+
+
+ABLATIONS = ("both", "eeg-only", "text-only")
+
+
+TARGETS = ("encoder", "truth")
+
+
+class ItemBuilder:
+    """Builds items. `targets="encoder"` (training): answers are the decisions the evidence supports
+    under the stage-1 encoder's calibrated probabilities (the Bayes decision given everything the
+    model is shown), so the language model learns to report and explain the EEG evidence, with
+    confidences that match it. `targets="truth"` (evaluation): answers are the ground truth."""
+
+    def __init__(self, sources: Sources, template: ChatTemplate, seed: int, zero_shot: bool = False,
+                 ablation: str = "both", id_prefix: str = "", targets: str = "encoder"):
+        if ablation not in ABLATIONS:
+            raise ValueError(f"unknown ablation {ablation!r}")
+        if targets not in TARGETS:
+            raise ValueError(f"unknown targets {targets!r}")
+        self.targets = targets
+        self.sources = sources
+        self.template = template
+        self.tasks = load_tasks()
+        self.rng = random.Random(seed)
+        self.zero_shot = zero_shot  # scenarios from the held-out types
+        self.ablation = ablation  # evaluation only: withhold the evidence text or the EEG tokens
+        self.id_prefix = id_prefix
+        self.counter = itertools.count()
+
+    # ---- shared pieces ----
+    def _probs(self, trial: TrialRow) -> np.ndarray:
+        p = self.sources.probabilities.get(tuple(trial.key))
+        return np.full(len(EMOTIONS), 1 / len(EMOTIONS)) if p is None else p
+
+    def _question(self, task: str, **fmt) -> str:
+        return self.rng.choice(self.tasks.questions[task]).format(**fmt)
+
+    def _item(self, task: str, recordings: list[tuple[str, TrialRow]], question: str, reasoning: str,
+              answer: str, confidence: float, with_evidence: bool = True) -> dict:
+        evidences = [self.sources.evidence(src, t) for src, t in recordings]
+        texts = [render_evidence(ev) for ev in evidences]
+        multi = len(recordings) > 1
+        with_eeg = self.ablation != "text-only"
+        if with_evidence and self.ablation != "eeg-only":
+            blocks = [self.template.recording_block(text, label=str(i + 1) if multi else "")
+                      for i, text in enumerate(texts)]
+        else:
+            blocks = [f"EEG{' ' + str(i + 1) if multi else ''}: {self.template.placeholder}" for i in range(len(recordings))]
+        if not with_eeg:
+            blocks = [b.replace(self.template.placeholder, "(not provided)") for b in blocks]
+        target = reasoning if task == "describe" else format_answer(reasoning, answer, confidence)
+        return {
+            "id": f"{self.id_prefix}{task}-{next(self.counter):05d}",
+            "eeg": with_eeg,
+            "task": task,
+            "recordings": [{"source": src, "key": list(t.key)} for src, t in recordings],
+            "subjects": [t.info.subject for _, t in recordings],
+            "messages": [{"role": "system", "content": self.template.system},
+                         {"role": "user", "content": self.template.user_turn(blocks, question)},
+                         {"role": "assistant", "content": target}],
+            "answer": answer,
+            "confidence": confidence,
+            "evidence": [ev.to_dict() for ev in evidences],
+            "zero_shot": self.zero_shot and task == "scenario",
+        }
+
+    # ---- targets: what the evidence supports (training) or the ground truth (evaluation) ----
+    def _emotion_target(self, trial: TrialRow) -> str:
+        if self.targets == "truth":
+            return trial.emotion
+        return EMOTIONS[int(np.argmax(self._probs(trial)))]
+
+    def _combo_probabilities(self, trial: TrialRow) -> dict[str, float]:
+        combos: dict[str, float] = {}
+        for p, emotion in zip(self._probs(trial), EMOTIONS):
+            v, a = _va(emotion)
+            key = f"{valence_class(v)} valence, {arousal_class(a)} arousal"
+            combos[key] = combos.get(key, 0.0) + float(p)
+        return combos
+
+    def _expected(self, trial: TrialRow, dimension: int) -> float:
+        """Value on a dimension: the truth, or its expectation under the encoder's probabilities."""
+        if self.targets == "truth":
+            return _value(trial, dimension)
+        return float(np.dot(self._probs(trial), [_va(e)[dimension] for e in EMOTIONS]))
+
+    # ---- tasks ----
+    def emotion(self, trial: TrialRow, clinical: bool = False) -> dict:
+        task = "record" if clinical else "emotion"
+        ev = self.sources.evidence("clean", trial)
+        answer = self._emotion_target(trial)
+        reasoning = emotion_rationale(ev, answer, self.rng, clinical=clinical)
+        return self._item(task, [("clean", trial)], self._question(task), reasoning, answer,
+                          _confidence(self._probs(trial)[EMOTIONS.index(answer)]))
+
+    def abstain(self, trial: TrialRow) -> dict:
+        ev = self.sources.evidence("degraded", trial)
+        question = self._question(self.rng.choice(["emotion", "record"]))
+        return self._item("abstain", [("degraded", trial)], question, abstain_rationale(ev), ABSTAIN, CHANCE_CONFIDENCE)
+
+    def valence_arousal(self, trial: TrialRow) -> dict:
+        ev = self.sources.evidence("clean", trial)
+        combos = self._combo_probabilities(trial)
+        if self.targets == "truth":
+            answer = f"{valence_class(trial.valence)} valence, {arousal_class(trial.arousal)} arousal"
+        else:
+            answer = max(combos, key=combos.get)
+        v_class, a_class = answer.split(" valence, ")[0], answer.split(", ")[1].split(" ")[0]
+        return self._item("valence_arousal", [("clean", trial)], self._question("valence_arousal"),
+                          valence_arousal_rationale(ev, v_class, a_class, self.rng), answer,
+                          _confidence(combos.get(answer, 0.0)))
+
+    def _pair_probability(self, a: TrialRow, b: TrialRow, dimension: int) -> float:
+        """P(a's value > b's value) under the encoder's class probabilities (ties ignored)."""
+        values = np.array([_va(e)[dimension] for e in EMOTIONS])
+        greater = values[:, None] > values[None, :]
+        differ = values[:, None] != values[None, :]
+        joint = np.outer(self._probs(a), self._probs(b))
+        total = float((joint * differ).sum())
+        return float((joint * greater).sum()) / total if total > 0 else 0.5
+
+    def compare(self, a: TrialRow, b: TrialRow, dimension: str) -> dict:
+        d = 0 if dimension == "valence" else 1
+        p = self._pair_probability(a, b, d)
+        if self.targets == "truth":
+            winner = 1 if _value(a, d) > _value(b, d) else 2
+        else:
+            winner = 1 if p >= 0.5 else 2
+        evidences = [self.sources.evidence("clean", t) for t in (a, b)]
+        return self._item("compare", [("clean", a), ("clean", b)], self._question(f"compare_{dimension}"),
+                          compare_rationale(evidences, dimension, winner, self.rng), f"recording {winner}",
+                          _confidence(p if winner == 1 else 1 - p))
+
+    def rank(self, trials: Sequence[TrialRow], dimension: str) -> dict:
+        d = 0 if dimension == "valence" else 1
+        order = sorted(range(len(trials)), key=lambda i: -self._expected(trials[i], d))
+        # Confidence: how strongly the probabilities back each ordered pair of the ranking.
+        agreement = [self._pair_probability(trials[order[i]], trials[order[j]], d)
+                     for i, j in itertools.combinations(range(len(trials)), 2)]
+        evidences = [self.sources.evidence("clean", t) for t in trials]
+        ranking = [i + 1 for i in order]
+        return self._item("rank", [("clean", t) for t in trials], self._question(f"rank_{dimension}"),
+                          rank_rationale(evidences, dimension, ranking, self.rng), ", ".join(map(str, ranking)),
+                          _confidence(float(np.mean(agreement))))
+
+    def scenario(self, trial: TrialRow) -> dict:
+        # The options always include the situation of the trial's true emotion plus two that differ
+        # in valence or arousal; the answer is the true one (evaluation) or the one the evidence favours.
+        pool = self.tasks.scenario_pool(trial.emotion, held_out=self.zero_shot)
+        truth_v, truth_a = _va(trial.emotion)
+        distinguishable = [e for e in EMOTIONS if e != trial.emotion and
+                           (valence_class(_va(e)[0]), arousal_class(_va(e)[1])) != (valence_class(truth_v), arousal_class(truth_a))]
+        others = self.rng.sample(distinguishable, 2)
+        options = [(trial.emotion, self.rng.choice(pool))] + [(e, self.rng.choice(self.tasks.scenario_pool(e, self.zero_shot)))
+                                                             for e in others]
+        self.rng.shuffle(options)
+        p = self._probs(trial)
+        option_p = np.array([p[EMOTIONS.index(e)] for e, _ in options])
+        chosen = [e for e, _ in options].index(trial.emotion) if self.targets == "truth" else int(option_p.argmax())
+        letter = LETTERS[chosen]
+        listing = "\n".join(f"{LETTERS[i]}) {text}" for i, (_, text) in enumerate(options))
+        ev = self.sources.evidence("clean", trial)
+        return self._item("scenario", [("clean", trial)], self._question("scenario", options=listing),
+                          scenario_rationale(ev, options[chosen][0], letter, self.rng), letter,
+                          _confidence(option_p[chosen] / option_p.sum()))
+
+    def describe(self, trial: TrialRow) -> dict:
+        emotion = self._emotion_target(trial)
+        return self._item("describe", [("clean", trial)], self._question("describe"), describe_target(emotion),
+                          emotion, 1.0, with_evidence=False)
+
+
+def _value(trial: TrialRow, dimension: int) -> float:
+    return trial.valence if dimension == 0 else trial.arousal
+
+
+def _distinct(trials: Sequence[TrialRow], dimension: int, min_gap: float = 0.25) -> bool:
+    values = [_value(t, dimension) for t in trials]
+    return all(abs(x - y) >= min_gap for x, y in itertools.combinations(values, 2))
+
+
+def _draw(rng: random.Random, trials: list[TrialRow], k: int, dimension: int, gap: float) -> list[TrialRow] | None:
+    """k trials whose values on `dimension` differ pairwise by at least `gap` (None if none found)."""
+    if len(trials) < k:
+        return None
+    for _ in range(500):
+        chosen = rng.sample(trials, k)
+        if _distinct(chosen, dimension, gap):
+            return chosen
+    return None
+
+
+def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template: ChatTemplate, seed: int,
+                zero_shot_scenarios: bool = False, degraded_trials: list[TrialRow] | None = None,
+                ablation: str = "both", id_prefix: str = "", targets: str = "encoder") -> list[dict]:
+    """`mix` examples drawn from `trials` (and `degraded_trials` for abstention), deterministic by seed."""
+    builder = ItemBuilder(sources, template, seed, zero_shot=zero_shot_scenarios, ablation=ablation,
+                          id_prefix=id_prefix, targets=targets)
+    rng = random.Random(seed + 1)
+    items: list[dict] = []
+
+    def cycle(n: int) -> list[TrialRow]:
+        order: list[TrialRow] = []
+        while len(order) < n:
+            batch = list(trials)
+            rng.shuffle(batch)
+            order += batch
+        return order[:n]
+
+    counts = mix.counts()
+    for trial in cycle(counts.get("emotion", 0)):
+        items.append(builder.emotion(trial))
+    for trial in cycle(counts.get("record", 0)):
+        items.append(builder.emotion(trial, clinical=True))
+    for trial in cycle(counts.get("valence_arousal", 0)):
+        items.append(builder.valence_arousal(trial))
+    for trial in cycle(counts.get("scenario", 0)):
+        items.append(builder.scenario(trial))
+    for trial in cycle(counts.get("describe", 0)):
+        items.append(builder.describe(trial))
+    dimensions = [d for d in ("valence", "arousal")
+                  if len({round(_value(t, 0 if d == "valence" else 1), 3) for t in trials}) > 1]
+    for i in range(counts.get("compare", 0) if dimensions else 0):
+        dimension = dimensions[i % len(dimensions)]
+        pair = _draw(rng, trials, 2, 0 if dimension == "valence" else 1, 0.3)
+        if pair:
+            items.append(builder.compare(*pair, dimension))
+    for i in range(counts.get("rank", 0) if dimensions else 0):
+        dimension = dimensions[i % len(dimensions)]
+        triple = _draw(rng, trials, 3, 0 if dimension == "valence" else 1, 0.25)
+        if triple:
+            items.append(builder.rank(triple, dimension))
+    if counts.get("abstain"):
+        if not degraded_trials:
+            raise ValueError("abstention examples need degraded recordings")
+        pool = list(degraded_trials)
+        for i in range(counts["abstain"]):
+            if i % len(pool) == 0:
+                rng.shuffle(pool)
+            items.append(builder.abstain(pool[i % len(pool)]))
+    rng.shuffle(items)
+    return items
+
+
+def to_dataset(items: list[dict]):
+    """A `datasets.Dataset` (evidence and messages kept as JSON strings: nested, ragged records)."""
+    import json
+
+    import datasets
+
+    rows = [{**{k: v for k, v in item.items() if k not in ("messages", "evidence", "recordings")},
+             "messages": json.dumps(item["messages"]), "evidence": json.dumps(item["evidence"]),
+             "recordings": json.dumps(item["recordings"])} for item in items]
+    return datasets.Dataset.from_list(rows)
+
+
+def from_dataset(dataset) -> list[dict]:
+    import json
+
+    return [{**row, "messages": json.loads(row["messages"]), "evidence": json.loads(row["evidence"]),
+             "recordings": json.loads(row["recordings"])} for row in dataset]

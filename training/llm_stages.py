@@ -1,0 +1,350 @@
+"""Stages 2 and 3: teaching the LLM to read the encoder, then to reason from evidence.
+
+* `align` (stage 2): encoder and LLM frozen; only the projector learns, from EEG → description
+  pairs whose prompt carries the EEG tokens and nothing else, so the tokens must carry the content.
+* `instruct` (stage 3): LoRA on the LLM plus the projector, on the multi-task instruction data with
+  chain-of-thought targets (training/instruction_data.py).
+
+Both run on a cohort whose subjects the stage-1 encoder never saw, so the EEG tokens are as noisy
+as they will be on new people; its last `validation_subjects` subjects are kept out entirely.
+Each stage writes a checkpoint folder (projector.checkpoint) plus its data, loss curves and a
+resumable snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from encoders.analysis import FeatureConfig
+from encoders.labels import EMOTIONS
+from encoders.log import get_logger, progress_bar
+from projector.checkpoint import CheckpointConfig, load_modules, read_config, save_modules
+from projector.fused import EEGLanguageModel
+from projector.llm import load_causal_lm, load_tokenizer, resolve_llm
+from projector.registry import ProjectorConfig, build_projector
+from prompts.templates import load_template
+
+from .collate import Collator
+from .config import AlignStageConfig, CohortSpec, InstructStageConfig, LLMTrainSpec
+from .encoder_stage import load_encoder, split_subjects
+from .feature_table import FeatureTable, TrialRow, cohort_table
+from .instruction_data import Sources, TaskMix, build_items, to_dataset
+from .plots import plot_loss_curves
+
+log = get_logger(__name__)
+
+
+# ---- calibration --------------------------------------------------------------------------------
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Softmax temperature minimising the NLL of the true labels (grid search: robust, no optimiser)."""
+    best_t, best_nll = 1.0, np.inf
+    for t in np.exp(np.linspace(np.log(0.3), np.log(10.0), 120)):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        nll = -log_p[np.arange(len(labels)), labels].mean()
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def encoder_logits(encoder, table: FeatureTable, trials: list[TrialRow]) -> np.ndarray:
+    """Head logits per trial, computed exactly as serving does (usable windows, bad channels masked)."""
+    from .collate import trial_inputs
+
+    encoder.eval()
+    out = []
+    with torch.no_grad():
+        for t in trials:
+            inputs = trial_inputs(table, t)
+            out.append(encoder(inputs.features[None], positions=inputs.positions,
+                               channel_mask=inputs.channel_mask[None])[0].numpy())
+    return np.stack(out)
+
+
+def encoder_probabilities(encoder, table: FeatureTable, trials: list[TrialRow], temperature: float) -> dict:
+    """Calibrated pattern-match probabilities per trial (the evidence's `pattern`)."""
+    logits = encoder_logits(encoder, table, trials) / temperature
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return {tuple(t.key): p for t, p in zip(trials, z / z.sum(axis=1, keepdims=True))}
+
+
+# ---- the shared training loop ---------------------------------------------------------------------
+
+
+def _lr_factor(step: int, total: int, warmup: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))
+
+
+def _batches(items: list[dict], spec: LLMTrainSpec):
+    """Deterministic order: epoch e shuffles with seed + e."""
+    for epoch in range(spec.epochs):
+        order = list(range(len(items)))
+        random.Random(spec.seed + epoch).shuffle(order)
+        for start in range(0, len(order), spec.batch_size):
+            yield epoch, [items[i] for i in order[start:start + spec.batch_size]]
+
+
+def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collator, spec: LLMTrainSpec,
+                    groups: list[dict], state_dir: Path, label: str, progress: bool = True,
+                    resume: bool = True, save_extra=None, load_extra=None) -> list[dict]:
+    """Optimise `groups` (torch param groups with their base lr) on `items`; resumable from `state_dir`.
+
+    Runs through `accelerate`: one process on a CPU or a GPU, or data-parallel over several GPUs
+    with `accelerate launch` (each process takes its share of every global batch; only the main
+    process writes snapshots)."""
+    from accelerate import Accelerator
+
+    accelerator = Accelerator()
+    torch.manual_seed(spec.seed)
+    steps_per_epoch = math.ceil(len(items) / spec.batch_size / spec.grad_accum)
+    total = min(spec.max_steps or 10**9, steps_per_epoch * spec.epochs)
+    optimizer = torch.optim.AdamW(groups, weight_decay=spec.weight_decay)
+    base_lrs = [g["lr"] for g in optimizer.param_groups]
+    params = [p for g in groups for p in g["params"]]
+    history: list[dict] = []
+    step = 0
+    if resume and (state_dir / "progress.json").exists():
+        progress_state = json.loads((state_dir / "progress.json").read_text())
+        step, history = int(progress_state["step"]), list(progress_state["history"])
+        optimizer.load_state_dict(torch.load(state_dir / "optimizer.pt", weights_only=True))
+        if load_extra:
+            load_extra(state_dir)
+        log.info("Resuming %s at step %d of %d", label, step, total)
+    if step >= total:
+        return history
+    model, optimizer = accelerator.prepare(model, optimizer)
+    model.train()
+    rank, world = accelerator.process_index, accelerator.num_processes
+    bar = progress_bar(total=total, initial=step, desc=label, unit="step",
+                       enabled=progress and accelerator.is_main_process)
+    micro = 0
+    done_micro = step * spec.grad_accum  # micro-batches already consumed
+    running, tokens, started = 0.0, 0, time.perf_counter()
+    for epoch, chunk in _batches(items, spec):
+        if micro < done_micro:
+            micro += 1
+            continue
+        batch = collator(chunk[rank::world] or chunk[:1]).to(accelerator.device)
+        out = model(batch.input_ids, batch.attention_mask, batch.eeg_mask, batch.eeg_inputs, labels=batch.labels)
+        accelerator.backward(out.loss / spec.grad_accum)
+        running += float(out.loss.detach())
+        tokens += int(batch.attention_mask.sum())
+        micro += 1
+        if micro % spec.grad_accum:
+            continue
+        factor = _lr_factor(step, total, spec.warmup_steps)
+        for group, base in zip(optimizer.param_groups, base_lrs):
+            group["lr"] = base * factor
+        accelerator.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        step += 1
+        history.append({"step": step, "epoch": epoch + 1, "loss": running / spec.grad_accum,
+                        "tokens_per_s": tokens * world / max(time.perf_counter() - started, 1e-9)})
+        running = 0.0
+        bar.update(1)
+        bar.set_postfix(loss=f"{history[-1]['loss']:.3f}")
+        if (step % spec.save_every == 0 or step >= total) and accelerator.is_main_process:
+            _snapshot(state_dir, optimizer, step, history, save_extra)
+        if step >= total:
+            break
+    bar.close()
+    accelerator.wait_for_everyone()
+    return history
+
+
+def _snapshot(state_dir: Path, optimizer, step: int, history: list[dict], save_extra) -> None:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    if save_extra:
+        save_extra(state_dir)
+    torch.save(optimizer.state_dict(), state_dir / "optimizer.pt")
+    tmp = state_dir / "progress.json.tmp"
+    tmp.write_text(json.dumps({"step": step, "history": history}))
+    tmp.replace(state_dir / "progress.json")  # the step counter moves last: a crash repeats, never skips
+
+
+def _write_history(out: Path, history: list[dict], title: str) -> None:
+    if not history:
+        return
+    keys = list(history[0])
+    (out / "loss.csv").write_text("\n".join([",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in history]) + "\n")
+    plot_loss_curves(history, out / "loss.png", x="step", series=["loss"], title=title)
+
+
+def _save_projector(projector, path: Path) -> None:
+    from safetensors.torch import save_file
+
+    save_file({k: v.detach().contiguous() for k, v in projector.state_dict().items()}, str(path))
+
+
+def _load_projector(projector, path: Path) -> None:
+    from safetensors.torch import load_file
+
+    projector.load_state_dict(load_file(str(path)))
+
+
+# ---- cohort for the LLM stages ---------------------------------------------------------------------
+
+
+def _llm_cohort(cohort_spec, window_s: float, validation_subjects: int, progress: bool):
+    table = cohort_table(cohort_spec.cohort(), FeatureConfig(window_s=window_s), progress=progress)
+    train, validation = split_subjects(table, validation_subjects)
+    return table, train, validation
+
+
+# ---- stage 2 ---------------------------------------------------------------------------------------
+
+
+def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress: bool = True) -> Path:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    encoder = load_encoder(Path(config.encoder))
+    if abs(encoder.config.window_s - config.window_s) > 1e-9:
+        raise ValueError("the align stage must use the encoder's window length")
+    table, train, validation = _llm_cohort(config.cohort, config.window_s, config.validation_subjects, progress)
+
+    temperature = fit_temperature(encoder_logits(encoder, table, train), np.array([t.info.label for t in train]))
+    reference = table.fit_reference(train, f"training cohort (synthetic seed {config.cohort.seed}, "
+                                           f"{len({t.info.subject for t in train})} subjects)")
+    llm_path = resolve_llm(config.llm)
+    tokenizer = load_tokenizer(llm_path)
+    llm = load_causal_lm(llm_path, "float32")
+    hidden = llm.config.hidden_size
+    torch.manual_seed(config.train.seed)
+    projector = build_projector(ProjectorConfig(type=config.projector.type, d_in=encoder.config.d_model,
+                                                d_out=hidden, n_tokens=config.projector.n_tokens))
+    model = EEGLanguageModel(encoder, projector, llm)
+    model.set_trainable(encoder=False, projector=True, llm=False)
+
+    template = load_template()
+    sources = Sources(table, None, reference, encoder_probabilities(encoder, table, train, temperature))
+    items = build_items(sources, train, TaskMix(**asdict(config.data)), template, config.train.seed, targets="encoder")
+    to_dataset(items).save_to_disk(str(out / "dataset"))
+    collator = Collator(tokenizer, {"clean": table}, asdict(projector.config), config.train.max_length)
+
+    state_dir = out / "state"
+    history = train_llm_stage(
+        model, items, collator, config.train, [{"params": list(projector.parameters()), "lr": config.train.lr}],
+        state_dir, "align", progress, resume,
+        save_extra=lambda d: _save_projector(projector, d / "projector.safetensors"),
+        load_extra=lambda d: _load_projector(projector, d / "projector.safetensors"))
+    _write_history(out, history, "Stage 2: align (projector only)")
+
+    checkpoint = CheckpointConfig(
+        llm=config.llm, llm_hidden_size=hidden, encoder={}, projector={},
+        features=FeatureConfig(window_s=config.window_s).to_dict(), evidence_reference=reference.to_dict(),
+        stage="align", encoder_temperature=temperature,
+        provenance={"encoder": _artifact_config(Path(config.encoder)), "align": config.to_dict(), "data": table.source,
+                    "train_subjects": sorted({t.info.subject for t in train}),
+                    "validation_subjects": sorted({t.info.subject for t in validation})},
+        metrics={"align": {"steps": len(history), "final_loss": history[-1]["loss"] if history else None}})
+    save_modules(out, checkpoint, encoder, projector)
+    return out
+
+
+def _artifact_config(folder: Path) -> dict:
+    path = folder / "config.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    return {"path": str(folder), "stage_config": data.get("stage_config") or data.get("provenance"),
+            "git_revision": data.get("git_revision")}
+
+
+# ---- stage 3 ---------------------------------------------------------------------------------------
+
+
+def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, progress: bool = True) -> Path:
+    from peft import LoraConfig, get_peft_model
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    align_dir = Path(config.align)
+    base = read_config(align_dir)
+    encoder, projector = load_modules(align_dir, base)
+    cohort_spec = CohortSpec(**base.provenance["align"]["cohort"])
+    validation_subjects = base.provenance["align"]["validation_subjects"]
+    window_s = FeatureConfig.from_dict(base.features).window_s
+    table, train, validation = _llm_cohort(cohort_spec, window_s, validation_subjects, progress)
+    degraded = cohort_table(cohort_spec.cohort(), FeatureConfig(window_s=window_s), progress=progress,
+                            degraded_share=config.degraded_share)
+    train_subjects = {t.info.subject for t in train}
+    degraded_train = [t for t in degraded.trials if t.info.subject in train_subjects]
+
+    from encoders.evidence import BandReference
+
+    reference = BandReference.from_dict(base.evidence_reference)
+    llm_path = resolve_llm(base.llm)
+    tokenizer = load_tokenizer(llm_path)
+    llm = load_causal_lm(llm_path, "float32")
+    lora = LoraConfig(r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
+                      target_modules=list(config.lora.target_modules), task_type="CAUSAL_LM")
+    torch.manual_seed(config.train.seed)
+    llm = get_peft_model(llm, lora)
+    model = EEGLanguageModel(encoder, projector, llm)
+    model.set_trainable(encoder=False, projector=config.train_projector, llm=True)
+
+    template = load_template(base.prompt_template)
+    sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, base.encoder_temperature),
+                      encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature))
+    items = build_items(sources, train, TaskMix(**asdict(config.data)), template, config.train.seed,
+                        degraded_trials=degraded_train, targets="encoder")
+    to_dataset(items).save_to_disk(str(out / "dataset"))
+    collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
+                        config.train.max_length)
+
+    lora_params = [p for n, p in llm.named_parameters() if p.requires_grad]
+    groups = [{"params": lora_params, "lr": config.train.lora_lr}]
+    if config.train_projector:
+        groups.append({"params": list(projector.parameters()), "lr": config.train.lr})
+
+    def save_extra(d: Path) -> None:
+        _save_projector(projector, d / "projector.safetensors")
+        llm.save_pretrained(str(d / "adapter"))
+
+    def load_extra(d: Path) -> None:
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        _load_projector(projector, d / "projector.safetensors")
+        set_peft_model_state_dict(llm, load_file(str(d / "adapter" / "adapter_model.safetensors")))
+
+    history = train_llm_stage(model, items, collator, config.train, groups, out / "state", "instruct",
+                              progress, resume, save_extra, load_extra)
+    _write_history(out, history, "Stage 3: instruct (LoRA + projector)")
+
+    adapter_dir = out / "adapter"
+    if adapter_dir.exists():
+        shutil.rmtree(adapter_dir)
+    llm.save_pretrained(str(adapter_dir))
+    _portable_adapter_config(adapter_dir, base.llm)
+    checkpoint = CheckpointConfig(
+        llm=base.llm, llm_hidden_size=base.llm_hidden_size, encoder={}, projector={}, features=base.features,
+        prompt_template=base.prompt_template, evidence_reference=base.evidence_reference, labels=list(EMOTIONS),
+        stage="instruct", adapter="adapter", encoder_temperature=base.encoder_temperature,
+        provenance={**base.provenance, "instruct": config.to_dict(), "degraded_data": degraded.source},
+        metrics={**base.metrics, "instruct": {"steps": len(history),
+                                              "final_loss": history[-1]["loss"] if history else None}})
+    save_modules(out, checkpoint, encoder, projector)
+    return out
+
+
+def _portable_adapter_config(adapter_dir: Path, llm_spec: str) -> None:
+    """peft records the base model's local path; record the spec instead, so the folder travels
+    (eegreason resolves the base from the checkpoint config, not from this field)."""
+    path = adapter_dir / "adapter_config.json"
+    data = json.loads(path.read_text())
+    data["base_model_name_or_path"] = llm_spec
+    path.write_text(json.dumps(data, indent=2))

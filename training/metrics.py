@@ -1,0 +1,110 @@
+"""Classification and calibration metrics, computed from predictions (never typed in).
+
+Plain numpy so every number can be checked by hand; sklearn is used in tests as a cross-check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int) -> np.ndarray:
+    """(n_classes, n_classes) counts, rows = true class, columns = predicted class. Predictions
+    outside 0..n_classes-1 (e.g. −1 for "no answer") count as wrong and are left out of the matrix."""
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    for t, p in zip(y_true, y_pred):
+        if 0 <= p < n_classes:
+            matrix[t, p] += 1
+    return matrix
+
+
+def accuracy(y_true, y_pred) -> float:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return float(np.mean(y_true == y_pred)) if len(y_true) else float("nan")
+
+
+def balanced_accuracy(y_true, y_pred, n_classes: int) -> float:
+    """Mean recall over the classes present in `y_true`."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    recalls = [np.mean(y_pred[y_true == c] == c) for c in range(n_classes) if np.any(y_true == c)]
+    return float(np.mean(recalls)) if recalls else float("nan")
+
+
+def macro_f1(y_true, y_pred, n_classes: int) -> float:
+    """Unweighted mean F1 over classes present in `y_true` or predicted."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    scores = []
+    for c in range(n_classes):
+        tp = np.sum((y_pred == c) & (y_true == c))
+        fp = np.sum((y_pred == c) & (y_true != c))
+        fn = np.sum((y_pred != c) & (y_true == c))
+        if tp + fp + fn == 0:
+            continue
+        scores.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def cohen_kappa(y_true, y_pred, n_classes: int) -> float:
+    """κ = (p_o − p_e) / (1 − p_e), with "no answer" (−1) counted as its own disagreeing category."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    n = len(y_true)
+    if n == 0:
+        return float("nan")
+    categories = n_classes + 1  # the extra one collects invalid predictions
+    pred = np.where((y_pred >= 0) & (y_pred < n_classes), y_pred, n_classes)
+    p_o = np.mean(y_true == pred)
+    true_freq = np.bincount(y_true, minlength=categories) / n
+    pred_freq = np.bincount(pred, minlength=categories) / n
+    p_e = float(np.sum(true_freq * pred_freq))
+    return float((p_o - p_e) / (1 - p_e)) if p_e < 1 else float("nan")
+
+
+def expected_calibration_error(confidence, correct, n_bins: int = 10) -> tuple[float, list[dict]]:
+    """ECE with equal-width bins over [0, 1]: Σ_b (n_b / N)·|accuracy_b − mean confidence_b|.
+    Returns the ECE and the reliability-diagram bins."""
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    index = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, n_bins - 1)
+    bins, ece, n = [], 0.0, len(confidence)
+    for b in range(n_bins):
+        members = index == b
+        count = int(members.sum())
+        if count:
+            acc, conf = float(correct[members].mean()), float(confidence[members].mean())
+            ece += count / n * abs(acc - conf)
+        else:
+            acc = conf = float("nan")
+        bins.append({"lower": float(edges[b]), "upper": float(edges[b + 1]), "count": count,
+                     "accuracy": acc, "confidence": conf})
+    return (float(ece) if n else float("nan")), bins
+
+
+def classification_report(y_true, y_pred, n_classes: int, groups: Sequence | None = None) -> dict:
+    """The standard metric set; with `groups` (e.g. subjects) also the per-group mean and SD."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    report = {
+        "n": int(len(y_true)),
+        "accuracy": accuracy(y_true, y_pred),
+        "balanced_accuracy": balanced_accuracy(y_true, y_pred, n_classes),
+        "macro_f1": macro_f1(y_true, y_pred, n_classes),
+        "cohen_kappa": cohen_kappa(y_true, y_pred, n_classes),
+        "confusion_matrix": confusion_matrix(y_true, y_pred, n_classes).tolist(),
+    }
+    if groups is not None:
+        groups = np.asarray(groups)
+        per = {}
+        for g in np.unique(groups):
+            rows = groups == g
+            per[str(g)] = {"accuracy": accuracy(y_true[rows], y_pred[rows]),
+                           "balanced_accuracy": balanced_accuracy(y_true[rows], y_pred[rows], n_classes)}
+        accs = np.array([v["accuracy"] for v in per.values()])
+        bals = np.array([v["balanced_accuracy"] for v in per.values()])
+        report["per_subject"] = per
+        report["per_subject_accuracy_mean"] = float(accs.mean())
+        report["per_subject_accuracy_sd"] = float(accs.std(ddof=1)) if len(accs) > 1 else 0.0
+        report["per_subject_balanced_accuracy_mean"] = float(np.nanmean(bals))
+        report["per_subject_balanced_accuracy_sd"] = float(np.nanstd(bals, ddof=1)) if len(bals) > 1 else 0.0
+    return report
