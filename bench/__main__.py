@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHMARKS = ("features", "serving", "evaluate")
+BENCHMARKS = ("features", "encoder", "serving", "evaluate")
 
 
 def main() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 
@@ -16,3 +19,20 @@ def home() -> Path:
 def repo_root() -> Path:
     """The source tree (holds checkpoints/demo); packages are installed editable from it."""
     return Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def folder_written_atomically(target: Path):
+    """Yield a temporary sibling folder to fill; on success it replaces `target` in one rename, so
+    an interrupted write never leaves a half-written folder that a later run would trust."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        yield tmp
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,7 +29,7 @@ from encoders.evidence import BandReference
 from encoders.labels import EMOTIONS
 from encoders.log import get_logger
 from encoders.model import EEGEncoder, EncoderConfig
-from encoders.paths import home, repo_root
+from encoders.paths import folder_written_atomically, home, repo_root
 
 from .llm import resolve_llm
 from .registry import ProjectorConfig, build_projector
@@ -178,19 +176,11 @@ def merge_adapter(base: Path, adapter: Path, target: Path) -> None:
 
     model = load_causal_lm(base, "float32")
     merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".merge-"))
-    try:
+    with folder_written_atomically(target) as tmp:
         with torch.no_grad():
             merged.save_pretrained(tmp)
         load_tokenizer(base).save_pretrained(tmp)
         (tmp / "eegreason-merged.json").write_text(json.dumps({"base": str(base), "adapter": adapter.name}))
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def new_untrained(directory: Path, llm: str = "embedded:smollm2-135m-instruct", ch_names: list[str] | None = None,

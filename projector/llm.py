@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from encoders.errors import CheckpointError
 from encoders.log import get_logger
-from encoders.paths import home
+from encoders.paths import folder_written_atomically, home
 
 log = get_logger(__name__)
 
@@ -124,19 +121,9 @@ def convert_gguf(gguf: Path, target: Path) -> None:
         raise CheckpointError(f"{gguf.name} does not match a Llama model: missing {missing[:3]}, unexpected "
                               f"{extra[:3]}, wrong shapes {wrong[:3]}.")
     plain.load_state_dict(source, strict=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write into a sibling temp folder and rename, so an interrupted conversion never leaves a
-    # half-written model that later runs would trust.
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".convert-"))
-    try:
+    with folder_written_atomically(target) as tmp:
         plain.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def load_tokenizer(path: Path):

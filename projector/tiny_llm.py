@@ -9,12 +9,9 @@ is a real byte-level BPE wrapped in `Qwen2Tokenizer` with the ChatML template.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from encoders.paths import home
+from encoders.paths import folder_written_atomically, home
 
 CHATML = (
     "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
@@ -70,18 +67,10 @@ def build_tiny_qwen2(target: Path, seed: int = 0, vocab_size: int = 384, hidden_
         initializer_range=0.5,
     )
     model = Qwen2ForCausalLM(config).eval()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tiny-"))
-    try:
+    with folder_written_atomically(target) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / "eegreason-tiny.json").write_text(json.dumps({"seed": seed, "format": _FORMAT}))
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

@@ -70,3 +70,18 @@ def test_wrong_content_for_extension_is_a_clear_error(tmp_path, name):
     path.write_text("this is a text file, not EEG\n" * 20)
     with pytest.raises(CorruptFileError, match="not a valid"):
         read_recording(path)
+
+
+@pytest.mark.parametrize("fmt, name", [("brainvision", "rec.vhdr"), ("eeglab", "rec.set")])
+def test_brainvision_and_eeglab_round_trip(tmp_path, fmt, name):
+    import mne
+
+    names = montage("1020-19")
+    data = eeg_like(19, 250.0, 10.0, seed=8)
+    raw = mne.io.RawArray(data * 1e-6, mne.create_info(names, 250.0, "eeg"), verbose="error")
+    path = tmp_path / name
+    mne.export.export_raw(str(path), raw, fmt=fmt, verbose="error")
+    rec = read_recording(path)
+    assert rec.ch_names == names and rec.sfreq == 250.0
+    assert rec.meta.file_format == {"brainvision": "BrainVision", "eeglab": "EEGLAB"}[fmt]
+    np.testing.assert_allclose(rec.data, data, atol=0.05)  # BrainVision stores 0.1 µV steps

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from training.config import (AlignStageConfig, CohortSpec, ExportStageConfig, InstructStageConfig, LLMTrainSpec,
-                             ProjectorSpec, TaskMixSpec, load_config)
+                             ProjectorSpec, TaskMix, load_config)
 
 TINY_COHORT = CohortSpec(seed=4, subjects=3, trials_per_emotion=1, montage="1020-19", trial_seconds=16.0)
 
@@ -23,10 +23,10 @@ def pipeline(tmp_path_factory, tiny_llm):
     run_stage(encoder, root / "encoder", progress=False)
     align = AlignStageConfig(name="align-tiny", encoder=str(root / "encoder"), llm="tiny-qwen2", cohort=TINY_COHORT,
                              validation_subjects=1, projector=ProjectorSpec(type="mlp2x_gelu", n_tokens=4),
-                             data=TaskMixSpec(describe=8), train=LLMTrainSpec(batch_size=4, max_length=4096))
+                             data=TaskMix(describe=8), train=LLMTrainSpec(batch_size=4, max_length=4096))
     run_stage(align, root / "align", progress=False)
     instruct = InstructStageConfig(name="instruct-tiny", align=str(root / "align"), degraded_share=0.5,
-                                   data=TaskMixSpec(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
+                                   data=TaskMix(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
                                                     record=1, abstain=1),
                                    train=LLMTrainSpec(batch_size=3, max_length=4096))
     run_stage(instruct, root / "instruct", progress=False)
@@ -183,7 +183,7 @@ def test_resume_completes_an_interrupted_stage(pipeline, tmp_path):
     progress["step"], progress["history"] = 1, progress["history"][:1]
     (copy / "state" / "progress.json").write_text(json.dumps(progress))
     config = InstructStageConfig(name="instruct-tiny", align=str(pipeline / "align"), degraded_share=0.5,
-                                 data=TaskMixSpec(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
+                                 data=TaskMix(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
                                                   record=1, abstain=1),
                                  train=LLMTrainSpec(batch_size=3, max_length=4096))
     run_stage(config, copy, progress=False)

@@ -167,7 +167,9 @@ class LLMTrainSpec:
 
 
 @dataclass
-class TaskMixSpec:
+class TaskMix:
+    """How many examples of each task to build."""
+
     emotion: int = 0
     valence_arousal: int = 0
     compare: int = 0
@@ -175,7 +177,11 @@ class TaskMixSpec:
     scenario: int = 0
     record: int = 0
     abstain: int = 0
-    describe: int = 0
+    describe: int = 0  # stage-2 alignment pairs (EEG tokens only, no evidence text)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in asdict(self).items() if v}
+
 
 
 @dataclass
@@ -187,7 +193,7 @@ class AlignStageConfig:
     cohort: CohortSpec = field(default_factory=lambda: CohortSpec(seed=2, subjects=10))
     validation_subjects: int = 2  # held out of the LLM stages (monitoring only)
     projector: ProjectorSpec = field(default_factory=ProjectorSpec)
-    data: TaskMixSpec = field(default_factory=lambda: TaskMixSpec(describe=800))
+    data: TaskMix = field(default_factory=lambda: TaskMix(describe=800))
     train: LLMTrainSpec = field(default_factory=LLMTrainSpec)
     window_s: float = 4.0
 
@@ -201,7 +207,7 @@ class InstructStageConfig:
     name: str = "instruct"
     align: str = "runs/align-demo"  # stage-2 artifact folder (a checkpoint)
     degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (abstention)
-    data: TaskMixSpec = field(default_factory=lambda: TaskMixSpec(emotion=120, valence_arousal=30, compare=30,
+    data: TaskMix = field(default_factory=lambda: TaskMix(emotion=120, valence_arousal=30, compare=30,
                                                                   rank=15, scenario=30, record=25, abstain=30))
     lora: LoraSpec = field(default_factory=LoraSpec)
     train_projector: bool = True

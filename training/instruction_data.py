@@ -30,28 +30,12 @@ from prompts.rationale import (abstain_rationale, arousal_class, compare_rationa
                                valence_class)
 from prompts.templates import ChatTemplate, load_tasks
 
+from .config import TaskMix
 from .feature_table import FeatureTable, TrialRow
 
 TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain")
 LETTERS = "ABCD"
 CHANCE_CONFIDENCE = round(1 / len(EMOTIONS), 2)
-
-
-@dataclass
-class TaskMix:
-    """How many examples of each task to build (per call)."""
-
-    emotion: int = 0
-    valence_arousal: int = 0
-    compare: int = 0
-    rank: int = 0
-    scenario: int = 0
-    record: int = 0
-    abstain: int = 0
-    describe: int = 0  # stage-2 alignment pairs (EEG tokens only, no evidence text)
-
-    def counts(self) -> dict[str, int]:
-        return {k: v for k, v in asdict(self).items() if v}
 
 
 @dataclass

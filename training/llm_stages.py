@@ -232,7 +232,7 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
 
     template = load_template()
     sources = Sources(table, None, reference, encoder_probabilities(encoder, table, train, temperature))
-    items = build_items(sources, train, TaskMix(**asdict(config.data)), template, config.train.seed, targets="encoder")
+    items = build_items(sources, train, config.data, template, config.train.seed, targets="encoder")
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table}, asdict(projector.config), config.train.max_length)
 
@@ -299,7 +299,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     template = load_template(base.prompt_template)
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, base.encoder_temperature),
                       encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature))
-    items = build_items(sources, train, TaskMix(**asdict(config.data)), template, config.train.seed,
+    items = build_items(sources, train, config.data, template, config.train.seed,
                         degraded_trials=degraded_train, targets="encoder")
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
