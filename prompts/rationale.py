@@ -185,6 +185,7 @@ class Claim:
     direction: str  # left/right/balanced; elevated/reduced/typical; good/fair/poor
     value: float | None = None  # FAA (2 decimals) or z (1 decimal) when the claim states one
     extra: tuple | None = None  # quality: (usable s, total s); pattern: (second emotion, probability)
+    association: tuple[str, int] | None = None  # what the sentence says it means: (dimension, sign)
 
 
 _NUM = r"([+\-−]?\d+(?:\.\d+)?)"
@@ -197,6 +198,32 @@ _PATTERN_CLAIM = re.compile(r"closest to (\w+) \((\d+)%\)(?:,? then (\w+) \((\d+
 _QUALITY_CLAIM = re.compile(r"(?:signal )?quality(?: is)? (good|fair|poor)(?: \(|: )?(?:(\d+) of (\d+) s usable)?", re.I)
 
 
+_ASSOCIATIONS = [  # phrase → (dimension, sign); the first one after a claim, in its sentence, counts
+    (re.compile(r"positive valence|positive emotion|\bapproach\b", re.I), ("valence", 1)),
+    (re.compile(r"negative valence|negative emotion|withdrawal", re.I), ("valence", -1)),
+    (re.compile(r"higher arousal|high arousal", re.I), ("arousal", 1)),
+    (re.compile(r"lower arousal|low-arousal|low arousal|relaxed", re.I), ("arousal", -1)),
+]
+
+
+def _association(text: str, start: int) -> tuple[str, int] | None:
+    sentence_end = text.find(".", start)
+    rest = text[start: sentence_end if sentence_end >= 0 else len(text)]
+    found = [(m.start(), meaning) for pattern, meaning in _ASSOCIATIONS for m in [pattern.search(rest)] if m]
+    return min(found)[1] if found else None
+
+
+def documented_association(claim: Claim) -> tuple[str, int] | None:
+    """What the literature this project follows says a claim means (None: nothing documented)."""
+    if claim.kind == "faa":
+        return {"left": ("valence", 1), "right": ("valence", -1)}.get(claim.direction)
+    if claim.kind == "band":
+        _, region, band = claim.key.split(":")
+        rule = _BAND_CUES.get((region, band, claim.direction))
+        return (rule[0], rule[1]) if rule else None
+    return None
+
+
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text.replace("−", "-"))
 
@@ -206,10 +233,10 @@ def extract_claims(text: str) -> list[Claim]:
     claims: list[Claim] = []
     for m in _FAA_CLAIM.finditer(text):
         side = (m.group(3) or m.group(4) or ("balanced" if m.group(5) else "")).lower()
-        claims.append(Claim("faa", m.group(0), "faa", side, _number(m.group(1))))
+        claims.append(Claim("faa", m.group(0), "faa", side, _number(m.group(1)), association=_association(text, m.end())))
     for m in _BAND_CLAIM.finditer(text):
         claims.append(Claim("band", m.group(0), f"band:{m.group(1).lower()}:{m.group(2).lower()}",
-                            m.group(3).lower(), _number(m.group(4))))
+                            m.group(3).lower(), _number(m.group(4)), association=_association(text, m.end())))
     for m in _PATTERN_CLAIM.finditer(text):
         second = (m.group(3).lower(), float(m.group(4)) / 100) if m.group(3) else None
         claims.append(Claim("pattern", m.group(0), "pattern", m.group(1).lower(), float(m.group(2)) / 100, second))

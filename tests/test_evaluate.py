@@ -134,3 +134,26 @@ def test_a_run_folder_refuses_different_settings(eval_config, hf_engine, tmp_pat
     with pytest.raises(ConfigError, match="different settings"):
         run_evaluation(replace(eval_config, tasks=["emotion", "compare"]), tmp_path / "run", progress=False,
                        engine=hf_engine)
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Frontal alpha asymmetry of +0.21 favours the left hemisphere, a sign of positive valence.", True),
+    ("Frontal alpha asymmetry of +0.21 favours the left hemisphere (withdrawal, negative valence).", False),
+    ("Temporal beta power is elevated (z +1.2), typical of positive emotion.", True),
+    ("Temporal beta power is elevated (z +1.2), a sign of lower arousal.", False),
+    ("Frontal theta power is reduced (z -1.4), a sign of lower arousal.", True),
+    ("Frontal theta power is reduced (z -1.4), a sign of higher arousal.", False),
+])
+def test_the_meaning_attached_to_a_measurement_must_be_the_documented_one(evidence, text, holds):
+    checked = check_reasoning(text, [evidence])
+    assert len(checked) == 1 and checked[0].holds is holds, checked[0].why
+
+
+def test_pattern_match_claims_are_checked(evidence):
+    ev = Evidence.from_dict({**evidence.to_dict(), "pattern": [["sad", 0.41], ["fear", 0.22], ["anger", 0.12]]})
+    good = check_reasoning("The EEG pattern match rates it closest to sad (41%), then fear (22%).", [ev])
+    assert [c.holds for c in good] == [True]
+    wrong = check_reasoning("The EEG pattern match rates it closest to fear (41%), then sad (22%).", [ev])
+    assert [c.holds for c in wrong] == [False]
+    invented = check_reasoning("The EEG pattern match rates it closest to sad (60%).", [ev])
+    assert [c.holds for c in invented] == [False]

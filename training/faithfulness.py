@@ -1,9 +1,11 @@
 """Checking generated reasoning against the measured evidence.
 
 Every feature claim the reasoning makes (frontal alpha asymmetry, a region's band power, signal
-quality) is parsed with the grammar in `prompts.rationale` and compared with the recording's
-computed `Evidence`: the direction must match and a stated number must be the measured one at the
-precision the prompt shows. Faithfulness is the share of claims that hold.
+quality, the encoder's pattern match) is parsed with the grammar in `prompts.rationale` and
+compared with the recording's computed `Evidence`: the direction must match, a stated number must
+be the measured one at the precision the prompt shows, and a meaning the sentence attaches to it
+("…, a sign of positive valence") must be the documented association. Faithfulness is the share
+of claims that hold.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
-from prompts.rationale import Claim, extract_claims
+from prompts.rationale import Claim, documented_association, extract_claims
 
 
 @dataclass
@@ -30,6 +32,19 @@ def _band_direction(z: float) -> str:
 
 
 def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
+    checked = _check_measurement(claim, ev)
+    if checked.holds and claim.association is not None:
+        documented = documented_association(claim)
+        if documented != claim.association:
+            dimension, sign = claim.association
+            said = f"{'higher' if sign > 0 else 'lower'} {dimension}" if dimension == "arousal" else \
+                f"{'positive' if sign > 0 else 'negative'} {dimension}"
+            return CheckedClaim(claim.text, claim.key, False, f"the measurement is right but it does not indicate "
+                                                             f"{said} (no such documented association)")
+    return checked
+
+
+def _check_measurement(claim: Claim, ev: Evidence) -> CheckedClaim:
     def result(holds: bool, why: str) -> CheckedClaim:
         return CheckedClaim(claim.text, claim.key, holds, why)
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator
 
 import torch
@@ -134,7 +136,15 @@ class VLLMEngine(Engine):
     def close(self) -> None:
         engine = getattr(self, "_engine", None)
         if engine is not None:
-            engine.shutdown()
-            self._engine = None
+            # Its output handler logs the engine process's exit as an error while shutting down: noise.
+            handler_log = logging.getLogger("vllm.v1.engine.async_llm")
+            level = handler_log.level
+            handler_log.setLevel(logging.CRITICAL)
+            try:
+                engine.shutdown()
+            finally:
+                self._engine = None
+                time.sleep(0.5)  # let the handler notice the shutdown while muted
+                handler_log.setLevel(level)
         if self._thread.is_alive():
             self._stop_loop()
