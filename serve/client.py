@@ -40,6 +40,7 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
 
     client = OpenAI(base_url=base_url, api_key=api_key)
     payload = prompt_embeds_base64(recording, question, checkpoint, assistant)
-    response = client.completions.create(model=SERVED_MODEL_NAME, prompt="", max_tokens=max_tokens, temperature=0.0,
+    # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
+    response = client.completions.create(model=SERVED_MODEL_NAME, prompt=None, max_tokens=max_tokens, temperature=0.0,
                                          extra_body={"prompt_embeds": payload})
     return response.choices[0].text

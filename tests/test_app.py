@@ -65,16 +65,23 @@ def test_plots_are_produced(app_url, fif14):
 
 def test_bad_upload_shows_the_message_and_the_app_keeps_running(app_url, tmp_path, fif14):
     from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
 
     bad = tmp_path / "broken.edf"
     bad.write_bytes(b"0       " + b"\x00" * 100)  # EDF magic, then garbage
     client = Client(app_url, verbose=False)
     status = client.predict(handle_file(str(bad)), None, api_name="/load_recording")[0]
     assert status.startswith("⚠️") and "broken.edf" in status
+    # An extension the upload box does not accept: Gradio itself refuses it with the list of formats.
     wrong_type = tmp_path / "notes.txt"
     wrong_type.write_text("not eeg")
-    status = client.predict(handle_file(str(wrong_type)), None, api_name="/load_recording")[0]
-    assert status.startswith("⚠️") and "not a supported EEG file" in status
+    with pytest.raises(AppError, match=r"Invalid file type.*\.edf"):
+        client.predict(handle_file(str(wrong_type)), None, api_name="/load_recording")
+    # An accepted extension with text inside: our reader says what it is not.
+    disguised = tmp_path / "notes.fif"
+    disguised.write_text("not eeg at all, just some notes")
+    status = client.predict(handle_file(str(disguised)), None, api_name="/load_recording")[0]
+    assert status.startswith("⚠️") and "notes.fif" in status
     status = client.predict(None, "sample_SYNTHETIC.fif", api_name="/load_recording")[0]
     assert "Signal quality" in status
 

@@ -12,8 +12,11 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  await page.goto(url, { waitUntil: "networkidle", timeout: 60000 });
-  await page.locator('input[type="file"]').first().setInputFiles(recording);
+  // Not "networkidle": Gradio keeps a live connection open, so the network never goes quiet.
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60000 });
+  const fileInput = page.locator('input[type="file"]').first();
+  await fileInput.waitFor({ state: "attached", timeout: 60000 });
+  await fileInput.setInputFiles(recording);
   await page.waitForTimeout(1500); // the upload completes before the load button reads it
   await page.getByRole("button", { name: "Load recording" }).first().click();
   await page.getByText("Signal quality", { exact: false }).first().waitFor({ timeout: 120000 });
