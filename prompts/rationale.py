@@ -139,11 +139,15 @@ CONCLUSION_COMPARE = "Recording {n} shows the {quality}"
 CONCLUSION_RANK = "The order is {order}"
 CONCLUSION_SCENARIO = "Situation {letter} fits best"
 
+# Each pattern reads the template sentence above and the close paraphrases a generating model
+# writes instead ("suggests fear.", "the valence is negative, with high arousal", "Recording 2
+# has the highest valence"): a conclusion is what the sentence says, not its exact wording.
 _CONCLUSION_PATTERNS = {
-    "emotion": re.compile(r"fits (\w+) best", re.I),
+    "emotion": re.compile(r"(?:fits (\w+) best|suggests (\w+)\.)", re.I),
     "abstain": re.compile(r"too poor to judge", re.I),
-    "valence_arousal": re.compile(r"suggests (positive|neutral|negative) valence and (high|low) arousal", re.I),
-    "compare": re.compile(r"Recording (\d+) shows the (?:more|higher)", re.I),
+    "valence_arousal": re.compile(r"(?:suggests (positive|neutral|negative) valence and (high|low) arousal"
+                                  r"|valence is (positive|neutral|negative), with (high|low) arousal)", re.I),
+    "compare": re.compile(r"Recording (\d+) (?:shows|has) (?:the )?(?:more|higher|highest|most)", re.I),
     "rank": re.compile(r"The order is ([\d, ]+\d)", re.I),
     "scenario": re.compile(r"Situation ([A-Z]) fits best", re.I),
 }
@@ -155,14 +159,15 @@ def conclusion_of(reasoning: str) -> str | None:
     best: tuple[int, str] | None = None
     for kind, pattern in _CONCLUSION_PATTERNS.items():
         for match in pattern.finditer(reasoning):
+            groups = [g for g in match.groups() if g is not None]
             if kind == "emotion":
-                value = match.group(1).lower()
+                value = groups[0].lower()
                 if value not in EMOTIONS:
                     continue
             elif kind == "abstain":
                 value = ABSTAIN
             elif kind == "valence_arousal":
-                value = f"{match.group(1).lower()} valence, {match.group(2).lower()} arousal"
+                value = f"{groups[0].lower()} valence, {groups[1].lower()} arousal"
             elif kind == "compare":
                 value = f"recording {match.group(1)}"
             elif kind == "rank":
@@ -172,6 +177,32 @@ def conclusion_of(reasoning: str) -> str | None:
             if best is None or match.start() > best[0]:
                 best = (match.start(), value)
     return best[1] if best else None
+
+
+def _valence_arousal_label(label: str) -> str | None:
+    """"negative valence, high arousal" for an emotion or for such a label itself; None otherwise."""
+    if label in EMOTIONS:
+        valence, arousal = VALENCE_AROUSAL[label]
+        return f"{valence_class(valence)} valence, {arousal_class(arousal)} arousal"
+    return label if re.fullmatch(r"(positive|neutral|negative) valence, (high|low) arousal", label) else None
+
+
+def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotions: list[str] | None = None) -> bool:
+    """Whether a reasoning's conclusion and the stated answer say the same thing: the same label;
+    or, across the two vocabularies, an emotion and a valence/arousal label with the same classes
+    ("fits fear best" and "negative valence, high arousal"); or, for a situation choice, an emotion
+    conclusion that is the chosen situation's emotion (`option_emotions`, in letter order)."""
+    if conclusion is None or answer is None:
+        return False
+    if conclusion == answer:
+        return True
+    if option_emotions and len(answer) == 1 and answer.isalpha() and conclusion in EMOTIONS:
+        index = ord(answer.upper()) - ord("A")
+        return 0 <= index < len(option_emotions) and option_emotions[index] == conclusion
+    if (conclusion in EMOTIONS) != (answer in EMOTIONS):  # one emotion, one valence/arousal label
+        left, right = _valence_arousal_label(conclusion), _valence_arousal_label(answer)
+        return left is not None and left == right
+    return False
 
 
 # ---- claims (parsed from any reasoning text, checked against evidence by the evaluator) ----------
@@ -277,10 +308,20 @@ def abstain_rationale(ev: Evidence) -> str:
     return text + " The measured features cannot be trusted. " + _sentence(CONCLUSION_ABSTAIN)
 
 
+def _va_words(emotion: str) -> str:
+    valence, arousal = VALENCE_AROUSAL[emotion]
+    return f"{valence_class(valence)} valence and {arousal_class(arousal)} arousal"
+
+
 def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: random.Random) -> str:
+    # Opens with the task, so a small model commits to this answer shape from the first token.
     found = cues(ev, rng)
     v_sign = {"positive": 1, "neutral": 0, "negative": -1}[v_class]
-    parts = [quality_sentence(ev)] + [_sentence(c.sentence) for c in found]
+    parts = ["Rating valence and arousal.", quality_sentence(ev)]
+    pattern = pattern_cue(ev)
+    if pattern:
+        parts.append(_sentence(f"{pattern}; {ev.pattern[0][0]} has {_va_words(ev.pattern[0][0])}"))
+    parts += [_sentence(c.sentence) for c in found]
     parts.append(_summary(found, v_sign, 1 if a_class == "high" else -1))
     parts.append(_sentence(CONCLUSION_VA.format(valence=v_class, arousal=a_class)))
     return " ".join(parts)
@@ -289,24 +330,24 @@ def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: ran
 def _per_recording(evidences: list[Evidence], dimension: str, rng: random.Random) -> list[str]:
     parts = []
     for i, ev in enumerate(evidences, start=1):
-        relevant = [c for c in cues(ev, rng) if c.dimension == dimension]
+        relevant = [c.sentence for c in cues(ev, rng) if c.dimension == dimension]
+        if ev.pattern:
+            top, p = ev.pattern[0]
+            relevant.insert(0, f"the pattern match is closest to {top} ({format_percent(p)}), with {_va_words(top)}")
         if ev.quality_grade == "poor":
-            parts.append(f"Recording {i} has poor signal quality, so its indicators are weak.")
-        if relevant:
-            parts.append(f"In recording {i}, " + "; ".join(c.sentence for c in relevant) + ".")
-        else:
-            parts.append(f"Recording {i} shows no clear {dimension} indicator.")
+            relevant.append("its signal quality is poor, so these indicators are weak")
+        parts.append(f"Recording {i}: " + ("; ".join(relevant) if relevant else f"no clear {dimension} indicator") + ".")
     return parts
 
 
 def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, rng: random.Random) -> str:
     quality = "more positive state" if dimension == "valence" else "higher arousal"
-    return " ".join(_per_recording(evidences, dimension, rng)
+    return " ".join([f"Comparing {dimension}."] + _per_recording(evidences, dimension, rng)
                     + [_sentence(CONCLUSION_COMPARE.format(n=winner, quality=quality))])
 
 
 def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], rng: random.Random) -> str:
-    return " ".join(_per_recording(evidences, dimension, rng)
+    return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension, rng)
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 
@@ -323,6 +364,7 @@ def describe_target(emotion: str) -> str:
     return f"The EEG pattern resembles {emotion}: {valence_class(valence)} valence, {arousal_class(arousal)} arousal."
 
 
-__all__ = ["Claim", "Cue", "Finding", "extract_claims", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_of", "cues",
+__all__ = ["Claim", "Cue", "Finding", "extract_claims", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
+           "conclusion_of", "cues",
            "describe_target", "emotion_rationale", "expected_signs", "rank_rationale", "scenario_rationale",
            "valence_arousal_rationale", "valence_class", "arousal_class"]

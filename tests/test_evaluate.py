@@ -64,9 +64,33 @@ def test_reasoning_without_claims_has_nothing_to_check():
     ("The order is 3, 1, 2.", "3, 1, 2"),
     ("It fits happy best. Situation B fits best.", "B"),
     ("No conclusion here.", None),
+    # paraphrases a small model writes instead of the template sentence
+    ("Overall this suggests surprise.", "surprise"),
+    ("Overall this suggests negative valence.", None),  # half a valence/arousal label is no conclusion
+    ("Overall the valence is positive, with high arousal.", "positive valence, high arousal"),
+    ("Recording 1 shows the most positive state. Recording 2 has the highest valence.", "recording 2"),
+    ("Recording 1 shows higher arousal.", "recording 1"),
 ])
 def test_conclusions_are_read_from_reasoning(reasoning, conclusion):
     assert conclusion_of(reasoning) == conclusion
+
+
+@pytest.mark.parametrize("conclusion, answer, options, agrees", [
+    ("fear", "fear", None, True),
+    ("fear", "anger", None, False),
+    ("fear", "negative valence, high arousal", None, True),   # same classes in the other vocabulary
+    ("negative valence, low arousal", "fear", None, False),
+    ("neutral valence, low arousal", "neutral", None, True),
+    ("happy", "B", ["sad", "happy", "fear"], True),           # the chosen situation's emotion
+    ("happy", "C", ["sad", "happy", "fear"], False),
+    ("happy", "B", None, False),                              # no options known: no reading across
+    ("recording 1", "recording 2", None, False),
+    (None, "fear", None, False),
+])
+def test_conclusion_agreement_is_judged_by_meaning(conclusion, answer, options, agrees):
+    from prompts.rationale import conclusion_agrees
+
+    assert conclusion_agrees(conclusion, answer, options) is agrees
 
 
 def test_scoring_judges_consistency_and_correctness():

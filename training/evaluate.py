@@ -162,7 +162,7 @@ def _append_jsonl(path: Path, rows: list[dict]) -> None:
 def score_item(item: dict, output: str) -> dict:
     """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims."""
     from encoders.evidence import Evidence
-    from prompts.rationale import conclusion_of
+    from prompts.rationale import conclusion_agrees, conclusion_of
 
     labels = None  # emotion labels are the default vocabulary of the parser
     parsed = parse_answer(output) if labels is None else parse_answer(output, labels)
@@ -190,7 +190,7 @@ def score_item(item: dict, output: str) -> dict:
         "correct": answer == item["answer"],
         "encoder_correct": (item["encoder_answer"] == item["answer"]) if "encoder_answer" in item else None,
         "conclusion": conclusion,
-        "consistent": bool(parsed.well_formed and conclusion is not None and conclusion == answer),
+        "consistent": bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions"))),
         "claims": [c.to_dict() for c in claims],
     }
 

@@ -98,7 +98,7 @@ def check_reasoning(reasoning: str, evidences: list[Evidence]) -> list[CheckedCl
     checked: list[CheckedClaim] = []
     import re
 
-    pieces = re.split(r"(?=\b[Ii]n recording \d+|\bRecording \d+ )", reasoning)
+    pieces = re.split(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])", reasoning)
     for piece in pieces:
         match = re.match(r"\s*(?:[Ii]n r|R)ecording (\d+)", piece)
         index = int(match.group(1)) - 1 if match else 0

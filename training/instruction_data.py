@@ -226,9 +226,11 @@ class ItemBuilder:
         letter = LETTERS[chosen]
         listing = "\n".join(f"{LETTERS[i]}) {text}" for i, (_, text) in enumerate(options))
         ev = self.sources.evidence("clean", trial)
-        return self._item("scenario", [("clean", trial)], self._question("scenario", options=listing),
+        item = self._item("scenario", [("clean", trial)], self._question("scenario", options=listing),
                           scenario_rationale(ev, options[chosen][0], letter, self.rng), letter,
                           _confidence(option_p[chosen] / option_p.sum()))
+        item["option_emotions"] = [e for e, _ in options]  # lets the evaluator read an emotion conclusion
+        return item
 
     def describe(self, trial: TrialRow) -> dict:
         emotion = self._emotion_target(trial)

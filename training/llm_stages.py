@@ -134,6 +134,7 @@ def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collat
     micro = 0
     done_micro = step * spec.grad_accum  # micro-batches already consumed
     running, tokens, started = 0.0, 0, time.perf_counter()
+    earlier_s = history[-1].get("elapsed_s", 0.0) if history else 0.0  # training time before a resume
     for epoch, chunk in _batches(items, spec):
         if micro < done_micro:
             micro += 1
@@ -154,7 +155,8 @@ def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collat
         optimizer.zero_grad(set_to_none=True)
         step += 1
         history.append({"step": step, "epoch": epoch + 1, "loss": running / spec.grad_accum,
-                        "tokens_per_s": tokens * world / max(time.perf_counter() - started, 1e-9)})
+                        "tokens_per_s": tokens * world / max(time.perf_counter() - started, 1e-9),
+                        "elapsed_s": round(earlier_s + time.perf_counter() - started, 1)})
         running = 0.0
         bar.update(1)
         bar.set_postfix(loss=f"{history[-1]['loss']:.3f}")
@@ -181,7 +183,7 @@ def _write_history(out: Path, history: list[dict], title: str) -> None:
     if not history:
         return
     keys = list(history[0])
-    (out / "loss.csv").write_text("\n".join([",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in history]) + "\n")
+    (out / "loss.csv").write_text("\n".join([",".join(keys)] + [",".join(str(r.get(k, "")) for k in keys) for r in history]) + "\n")
     plot_loss_curves(history, out / "loss.png", x="step", series=["loss"], title=title)
 
 
@@ -251,7 +253,8 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
         provenance={"encoder": _artifact_config(Path(config.encoder)), "align": config.to_dict(), "data": table.source,
                     "train_subjects": sorted({t.info.subject for t in train}),
                     "validation_subjects": sorted({t.info.subject for t in validation})},
-        metrics={"align": {"steps": len(history), "final_loss": history[-1]["loss"] if history else None}})
+        metrics={"align": {"steps": len(history), "final_loss": history[-1]["loss"] if history else None,
+                           "train_seconds": history[-1].get("elapsed_s") if history else None}})
     save_modules(out, checkpoint, encoder, projector)
     return out
 
@@ -259,8 +262,10 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
 def _artifact_config(folder: Path) -> dict:
     path = folder / "config.json"
     data = json.loads(path.read_text()) if path.exists() else {}
+    metrics_path = folder / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
     return {"path": str(folder), "stage_config": data.get("stage_config") or data.get("provenance"),
-            "git_revision": data.get("git_revision")}
+            "git_revision": data.get("git_revision"), "metrics": {k: v for k, v in metrics.items() if k == "train_seconds"}}
 
 
 # ---- stage 3 ---------------------------------------------------------------------------------------
@@ -336,7 +341,8 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
         stage="instruct", adapter="adapter", encoder_temperature=base.encoder_temperature,
         provenance={**base.provenance, "instruct": config.to_dict(), "degraded_data": degraded.source},
         metrics={**base.metrics, "instruct": {"steps": len(history),
-                                              "final_loss": history[-1]["loss"] if history else None}})
+                                              "final_loss": history[-1]["loss"] if history else None,
+                                              "train_seconds": history[-1].get("elapsed_s") if history else None}})
     save_modules(out, checkpoint, encoder, projector)
     return out
 
