@@ -197,3 +197,43 @@ class DatasetLoader(ABC):
 
     def _describe_extra(self) -> dict[str, Any]:
         return {}
+
+
+class FolderPerKindLoader(DatasetLoader):
+    """A dataset with one folder for raw recordings and one for released features (the SEED
+    family): the layout checks and messages shared by those loaders.
+
+    Subclasses also set FOLDERS (kind → folder name), FILES (kind → the files a folder must hold,
+    as the user should read it) and implement `_files(kind)`; `_check_extra_files` checks files
+    outside the two folders (label tables).
+    """
+
+    FOLDERS: ClassVar[dict[str, str]]
+    FILES: ClassVar[dict[str, str]]
+    NAMED_WHEN_MISSING: ClassVar[str] = "raw"  # the folder a message names when neither exists
+
+    @abstractmethod
+    def _files(self, kind: str) -> list:
+        """The files of `kind` on disk (each entry as the subclass's readers want it)."""
+
+    def available_kinds(self) -> list[str]:
+        return [kind for kind in self.KINDS if self._files(kind)]
+
+    def _check_layout(self) -> None:
+        if not any((self.root / folder).is_dir() for folder in self.FOLDERS.values()):
+            raise DatasetError(f"{shown(self.root, self.FOLDERS[self.NAMED_WHEN_MISSING])} was not found; "
+                               f"point --root at {self.LAYOUT}.")
+        for kind, folder in self.FOLDERS.items():
+            if (self.root / folder).is_dir() and not self._files(kind):
+                raise DatasetError(f"{shown(self.root, folder)} contains no {self.FILES[kind]}; copy the "
+                                   f"dataset's files into it or point --root at {self.LAYOUT}.")
+        self._check_extra_files()
+
+    def _check_extra_files(self) -> None:
+        """Raise DatasetError when a file the loader needs besides the two folders is missing."""
+
+    def _check_kind(self, kind: str) -> None:
+        if not self._files(kind):
+            raise DatasetError(f"{shown(self.root, self.FOLDERS[kind])} was not found; point --root at the "
+                               f"folder that contains {self.FOLDERS[kind]} to load {self.NAME.upper()} {kind}.")
+

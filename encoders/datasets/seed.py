@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..log import get_logger
-from .base import DatasetLoader, Trial, matching_files, require_file, shown
+from .base import FolderPerKindLoader, Trial, matching_files, require_file
 from .matfile import load_mat
 from .seedfamily import SEED_CHANNELS, SESSION_FILE, SFREQ, feature_trials, raw_trials, sessions_by_date
 
@@ -37,32 +37,18 @@ FOLDERS = {"raw": RAW_DIR, "features": FEATURE_DIR}
 FEATURE_WINDOW_S = 1.0
 
 
-class SEED(DatasetLoader):
+class SEED(FolderPerKindLoader):
     NAME = "seed"
     CLASS_NAMES = ("negative", "neutral", "positive")
     LAYOUT = "the SEED folder that contains Preprocessed_EEG and/or ExtractedFeatures"
+    FOLDERS = FOLDERS
+    FILES = {"raw": "<subject>_<yyyymmdd>.mat files", "features": "<subject>_<yyyymmdd>.mat files"}
 
     def _files(self, kind: str) -> list:
         return matching_files(self.root / FOLDERS[kind], SESSION_FILE)
 
-    def available_kinds(self) -> list[str]:
-        return [kind for kind in self.KINDS if self._files(kind)]
-
-    def _check_layout(self) -> None:
-        if not any((self.root / folder).is_dir() for folder in FOLDERS.values()):
-            raise DatasetError(f"{shown(self.root, RAW_DIR)} was not found; point --root at {self.LAYOUT}.")
-        for kind, folder in FOLDERS.items():
-            if (self.root / folder).is_dir() and not self._files(kind):
-                raise DatasetError(
-                    f"{shown(self.root, folder)} contains no <subject>_<yyyymmdd>.mat files; copy the "
-                    f"dataset's files into it or point --root at {self.LAYOUT}."
-                )
+    def _check_extra_files(self) -> None:
         self._label_file()
-
-    def _check_kind(self, kind: str) -> None:
-        if not self._files(kind):
-            raise DatasetError(f"{shown(self.root, FOLDERS[kind])} was not found; point --root at the "
-                               f"folder that contains {FOLDERS[kind]} to load SEED {kind}.")
 
     def _label_file(self, kind: str = "raw") -> Path:
         """label.mat next to the files of `kind`, else the other folder's copy (they are identical)."""

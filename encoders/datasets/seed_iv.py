@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from ..errors import DatasetError
 from ..log import get_logger
-from .base import DatasetLoader, Trial, matching_files, shown
+from .base import FolderPerKindLoader, Trial, matching_files
 from .matfile import load_mat
 from .seedfamily import SEED_CHANNELS, SESSION_FILE, SFREQ, feature_trials, raw_trials
 
@@ -38,10 +38,12 @@ SESSION_LABELS: dict[int, tuple[int, ...]] = {
 }
 
 
-class SEEDIV(DatasetLoader):
+class SEEDIV(FolderPerKindLoader):
     NAME = "seed-iv"
     CLASS_NAMES = ("neutral", "sad", "fear", "happy")
     LAYOUT = "the SEED-IV folder that contains eeg_raw_data/1..3 and/or eeg_feature_smooth/1..3"
+    FOLDERS = FOLDERS
+    FILES = dict.fromkeys(FOLDERS, "session folders 1, 2, 3 with <subject>_<yyyymmdd>.mat files")
 
     def _files(self, kind: str) -> list[tuple[int, int, str, Any]]:
         """(subject, session, date, path) for every subject file of `kind`."""
@@ -51,23 +53,6 @@ class SEEDIV(DatasetLoader):
                 out.append((int(match.group(1)), session, match.group(2), path))
         return out
 
-    def available_kinds(self) -> list[str]:
-        return [kind for kind in self.KINDS if self._files(kind)]
-
-    def _check_layout(self) -> None:
-        if not any((self.root / folder).is_dir() for folder in FOLDERS.values()):
-            raise DatasetError(f"{shown(self.root, RAW_DIR)} was not found; point --root at {self.LAYOUT}.")
-        for kind, folder in FOLDERS.items():
-            if (self.root / folder).is_dir() and not self._files(kind):
-                raise DatasetError(
-                    f"{shown(self.root, folder)} has no session folders 1, 2, 3 with "
-                    f"<subject>_<yyyymmdd>.mat files; point --root at {self.LAYOUT}."
-                )
-
-    def _check_kind(self, kind: str) -> None:
-        if not self._files(kind):
-            raise DatasetError(f"{shown(self.root, FOLDERS[kind])} was not found; point --root at the "
-                               f"folder that contains {FOLDERS[kind]} to load SEED-IV {kind}.")
 
     def subjects(self, kind: str | None = None) -> list[int]:
         kinds = [kind] if kind else list(self.KINDS)

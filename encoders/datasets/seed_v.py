@@ -27,7 +27,7 @@ from ..channels import normalize_channel_name
 from ..errors import DatasetError
 from ..log import get_logger
 from ..recording import Annotation
-from .base import DatasetLoader, Trial, matching_files, shown
+from .base import FolderPerKindLoader, Trial, matching_files
 from .safe_pickle import load_npz_pickled
 from .seedfamily import N_BANDS, SEED_CHANNELS
 
@@ -144,31 +144,17 @@ def clip_annotations(annotations: list[Annotation], start: float, end: float) ->
             for a in annotations if start <= a.onset < end]
 
 
-class SEEDV(DatasetLoader):
+class SEEDV(FolderPerKindLoader):
     NAME = "seed-v"
     CLASS_NAMES = ("disgust", "fear", "sad", "neutral", "happy")
     LAYOUT = "the SEED-V folder that contains EEG_raw and/or EEG_DE_features"
+    FOLDERS = FOLDERS
+    FILES = {"raw": "<subject>_<session>_<date>.cnt files", "features": "<subject>_123.npz files"}
+    NAMED_WHEN_MISSING = "features"  # most users have the released features only
 
     def _files(self, kind: str) -> list:
         return matching_files(self.root / FOLDERS[kind], RAW_FILE if kind == "raw" else FEATURE_FILE)
 
-    def available_kinds(self) -> list[str]:
-        return [kind for kind in self.KINDS if self._files(kind)]
-
-    def _check_layout(self) -> None:
-        if not any((self.root / folder).is_dir() for folder in FOLDERS.values()):
-            raise DatasetError(f"{shown(self.root, FEATURE_DIR)} was not found; point --root at "
-                               f"{self.LAYOUT}.")
-        patterns = {"raw": "<subject>_<session>_<date>.cnt", "features": "<subject>_123.npz"}
-        for kind, folder in FOLDERS.items():
-            if (self.root / folder).is_dir() and not self._files(kind):
-                raise DatasetError(f"{shown(self.root, folder)} contains no {patterns[kind]} files; copy "
-                                   f"the dataset's files into it or point --root at {self.LAYOUT}.")
-
-    def _check_kind(self, kind: str) -> None:
-        if not self._files(kind):
-            raise DatasetError(f"{shown(self.root, FOLDERS[kind])} was not found; point --root at the "
-                               f"folder that contains {FOLDERS[kind]} to load SEED-V {kind}.")
 
     def subjects(self, kind: str | None = None) -> list[int]:
         kinds = [kind] if kind else list(self.KINDS)

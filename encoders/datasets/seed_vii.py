@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..log import get_logger
-from .base import DatasetLoader, Trial, matching_files, require_file, shown
+from .base import FolderPerKindLoader, Trial, matching_files, require_file
 from .matfile import load_mat
 from .seedfamily import N_BANDS, SEED_CHANNELS, SFREQ
 
@@ -83,31 +83,19 @@ def read_label_table(path: Path, class_names: tuple[str, ...]) -> dict[int, list
     return dict(sorted(sessions.items()))
 
 
-class SEEDVII(DatasetLoader):
+class SEEDVII(FolderPerKindLoader):
     NAME = "seed-vii"
     CLASS_NAMES = ("happy", "surprise", "neutral", "sad", "disgust", "fear", "anger")
     LAYOUT = (f"the SEED-VII folder that contains {LABEL_FILE} and EEG_preprocessed and/or "
               f"EEG_features")
+    FOLDERS = FOLDERS
+    FILES = dict.fromkeys(FOLDERS, "<subject>.mat files")
 
     def _files(self, kind: str) -> list:
         return matching_files(self.root / FOLDERS[kind], SUBJECT_FILE)
 
-    def available_kinds(self) -> list[str]:
-        return [kind for kind in self.KINDS if self._files(kind)]
-
-    def _check_layout(self) -> None:
-        if not any((self.root / folder).is_dir() for folder in FOLDERS.values()):
-            raise DatasetError(f"{shown(self.root, RAW_DIR)} was not found; point --root at {self.LAYOUT}.")
-        for kind, folder in FOLDERS.items():
-            if (self.root / folder).is_dir() and not self._files(kind):
-                raise DatasetError(f"{shown(self.root, folder)} contains no <subject>.mat files; copy the "
-                                   f"dataset's files into it or point --root at {self.LAYOUT}.")
+    def _check_extra_files(self) -> None:
         require_file(self.root, LABEL_FILE, f"point --root at {self.LAYOUT}")
-
-    def _check_kind(self, kind: str) -> None:
-        if not self._files(kind):
-            raise DatasetError(f"{shown(self.root, FOLDERS[kind])} was not found; point --root at the "
-                               f"folder that contains {FOLDERS[kind]} to load SEED-VII {kind}.")
 
     def labels(self) -> dict[int, list[str]]:
         """session -> emotion names, read from the workbook."""
