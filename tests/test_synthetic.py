@@ -309,6 +309,8 @@ def test_leaky_split_inflates_accuracy_and_permuted_labels_sit_at_chance(cohort_
             permuted.append(_within_subject_accuracy(xs, yp, ts, grouped_split))
     leaky, grouped, permuted = np.mean(leaky), np.mean(grouped), np.mean(permuted)
     chance = 1 / len(syn.EMOTIONS)
+    print(f"within-subject accuracy: leaky window split {leaky:.3f}, trial split {grouped:.3f}, "
+          f"permuted {permuted:.3f}, chance {chance:.3f}")  # shown with `pytest -s`
     assert leaky > grouped + 0.25, (leaky, grouped)
     assert 0.25 < grouped < 0.9, grouped
     assert abs(permuted - chance) < 0.07, permuted
