@@ -44,6 +44,7 @@ def test_artifacts_are_self_describing(pipeline):
     assert (pipeline / "instruct" / "adapter" / "adapter_model.safetensors").exists()
     for stage in ("align", "instruct"):
         assert (pipeline / stage / "loss.csv").exists() and (pipeline / stage / "loss.png").exists()
+        assert instruct.metrics[stage]["train_seconds"] > 0  # training time travels with the artifact
 
 
 def test_training_data_never_contains_held_out_subjects(pipeline):
@@ -189,6 +190,8 @@ def test_resume_completes_an_interrupted_stage(pipeline, tmp_path):
     run_stage(config, copy, progress=False)
     history = json.loads((copy / "state" / "progress.json").read_text())["history"]
     assert [h["step"] for h in history] == list(range(1, final_steps + 1))
+    elapsed = [h["elapsed_s"] for h in history]
+    assert elapsed == sorted(elapsed) and elapsed[1] >= elapsed[0]  # time before the resume is kept
 
 
 @pytest.mark.slow

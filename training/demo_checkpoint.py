@@ -155,7 +155,7 @@ recordings is unknown and expected to be lower. Not a medical device.
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", type=Path, required=True)
+    parser.add_argument("--run", type=Path, help="the stage-3 run to package (not needed with --rescore)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--eval-dir", type=Path, default=Path("runs/eval-demo"))
     parser.add_argument("--rescore", action="store_true",
@@ -166,6 +166,8 @@ def main() -> None:
         from training.evaluate import rescore
 
         checkpoint, metrics = args.out, rescore(args.eval_dir)
+    elif args.run is None:
+        parser.error("--run is required unless --rescore is given")
     else:
         checkpoint = package(args.run, args.out)
         if args.eval_dir.exists():
