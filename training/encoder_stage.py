@@ -186,7 +186,7 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
     elapsed = time.perf_counter() - started
 
     encoder.eval()
-    metrics = {"train_seconds": round(elapsed, 1), "epochs": spec.epochs, "final": history[-1] if history else {},
+    metrics = {"train_seconds": round(elapsed, 3), "epochs": spec.epochs, "final": history[-1] if history else {},
                "n_train_trials": len(train_trials), "n_validation_trials": len(val_trials)}
     save_encoder_artifact(out_dir, encoder, config, table, metrics)
     _write_curves(out_dir, history)

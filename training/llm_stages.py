@@ -156,7 +156,7 @@ def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collat
         step += 1
         history.append({"step": step, "epoch": epoch + 1, "loss": running / spec.grad_accum,
                         "tokens_per_s": tokens * world / max(time.perf_counter() - started, 1e-9),
-                        "elapsed_s": round(earlier_s + time.perf_counter() - started, 1)})
+                        "elapsed_s": round(earlier_s + time.perf_counter() - started, 3)})
         running = 0.0
         bar.update(1)
         bar.set_postfix(loss=f"{history[-1]['loss']:.3f}")
