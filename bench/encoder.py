@@ -24,6 +24,8 @@ def main(checkpoint: Path | None = None) -> dict:
 
     checkpoint = Path(checkpoint or default_checkpoint())
     encoder = load_encoder(checkpoint)
+    shown = checkpoint.resolve()
+    shown = shown.relative_to(Path.cwd()) if shown.is_relative_to(Path.cwd()) else shown  # no home paths in the report
     rows, results = [], {}
     subsets: dict[str, list[float]] = {}
     for seed in SEEDS:
@@ -45,7 +47,7 @@ def main(checkpoint: Path | None = None) -> dict:
     subset_text = ", ".join(f"{name} {np.mean(v):.3f}" for name, v in subsets.items())
     body = f"""## Encoder (stage 1) vs baselines: leave-one-subject-out, 7 emotions, SYNTHETIC cohorts
 
-Checkpoint `{checkpoint}`; {SUBJECTS} subjects × 21 trials (32 s) per cohort; seeds never used in training or
+Checkpoint `{shown}`; {SUBJECTS} subjects × 21 trials (32 s) per cohort; seeds never used in training or
 development; trial-level scoring (all usable windows of a trial); chance 0.143. Baselines are fitted on
 each fold's training subjects; the encoder was pretrained on other subjects (cohort seed 1) and its own
 head needs no fitting; the probe is a logistic regression on its pooled embedding.

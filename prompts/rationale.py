@@ -27,7 +27,7 @@ from encoders.labels import EMOTIONS, VALENCE_AROUSAL
 from .answer_format import ABSTAIN
 from .evidence_text import format_percent, format_z, notable_band_findings
 
-RATIONALE_VERSION = "rationale-v1"
+RATIONALE_VERSION = "rationale-v2"
 
 
 def valence_class(valence: float) -> str:
@@ -137,7 +137,7 @@ CONCLUSION_ABSTAIN = "The recording is too poor to judge the emotion"
 CONCLUSION_VA = "Overall this suggests {valence} valence and {arousal} arousal"
 CONCLUSION_COMPARE = "Recording {n} shows the {quality}"
 CONCLUSION_RANK = "The order is {order}"
-CONCLUSION_SCENARIO = "Situation {letter} fits best"
+CONCLUSION_SCENARIO = "situation {letter} fits best"
 
 # Each pattern reads the template sentence above and the close paraphrases a generating model
 # writes instead ("suggests fear.", "the valence is negative, with high arousal", "Recording 2
@@ -280,8 +280,14 @@ def extract_claims(text: str) -> list[Claim]:
 # ---- builders ----------------------------------------------------------------------------------
 
 
-def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: bool = False) -> str:
-    """Rationale for a 7-way emotion answer (also the medical-record assessment when `clinical`)."""
+# Every rationale opens with the task it answers: a small model that has committed to "Judging
+# the emotion." in its first tokens does not drift into the valence/arousal or comparison shapes.
+OPENING = {"emotion": "Judging the emotion.", "record": "Drafting the assessment.",
+           "valence_arousal": "Rating valence and arousal.", "scenario": "Matching a situation."}
+
+
+def _emotion_body(ev: Evidence, emotion: str, rng: random.Random) -> list[str]:
+    """Quality, pattern match, cues and their agreement: the evidence part of an emotion judgement."""
     found = cues(ev, rng)
     valence_sign, arousal_sign = expected_signs(emotion)
     parts = [quality_sentence(ev)]
@@ -292,19 +298,31 @@ def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: 
     rng.shuffle(found)  # the order of cues carries no meaning; varying it stops rote copying
     parts += [_sentence(c.sentence) for c in found]
     parts.append(_summary(found, valence_sign, arousal_sign))
-    valence, arousal = VALENCE_AROUSAL[emotion]
-    conclusion = CONCLUSION_EMOTION.format(label=emotion)
+    parts.append(_sentence(CONCLUSION_EMOTION.format(label=emotion)))
+    return parts
+
+
+def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: bool = False) -> str:
+    """Rationale for a 7-way emotion answer (also the medical-record assessment when `clinical`)."""
+    parts = [OPENING["record" if clinical else "emotion"]] + _emotion_body(ev, emotion, rng)
     if clinical:
-        conclusion += f" ({valence_class(valence)} valence, {arousal_class(arousal)} arousal); research use, not a diagnosis"
-    parts.append(_sentence(conclusion))
+        valence, arousal = VALENCE_AROUSAL[emotion]
+        parts[-1] = _sentence(CONCLUSION_EMOTION.format(label=emotion) + f" ({valence_class(valence)} valence, "
+                              f"{arousal_class(arousal)} arousal); research use, not a diagnosis")
     return " ".join(parts)
 
 
-def abstain_rationale(ev: Evidence) -> str:
-    reasons = "; ".join(r for r in ev.quality_reasons if "usable" not in r)[:220]
-    text = quality_sentence(ev)
+# A poor recording lists many bad channels; two reasons say enough, and a long list is what a small
+# model starts repeating instead of concluding.
+MAX_ABSTAIN_REASONS = 2
+
+
+def abstain_rationale(ev: Evidence, task: str = "emotion") -> str:
+    reasons = [r for r in ev.quality_reasons if "usable" not in r][:MAX_ABSTAIN_REASONS]
+    text = f"{OPENING[task]} {quality_sentence(ev)}"
     if reasons:
-        text += f" Problems: {reasons}."
+        # The headline of each reason; its per-channel detail is in the evidence shown to the model.
+        text += " Problems: " + "; ".join(r.split(" (")[0] for r in reasons) + "."
     return text + " The measured features cannot be trusted. " + _sentence(CONCLUSION_ABSTAIN)
 
 
@@ -317,7 +335,7 @@ def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: ran
     # Opens with the task, so a small model commits to this answer shape from the first token.
     found = cues(ev, rng)
     v_sign = {"positive": 1, "neutral": 0, "negative": -1}[v_class]
-    parts = ["Rating valence and arousal.", quality_sentence(ev)]
+    parts = [OPENING["valence_arousal"], quality_sentence(ev)]
     pattern = pattern_cue(ev)
     if pattern:
         parts.append(_sentence(f"{pattern}; {ev.pattern[0][0]} has {_va_words(ev.pattern[0][0])}"))
@@ -327,13 +345,38 @@ def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: ran
     return " ".join(parts)
 
 
+def _class_on(emotion: str, dimension: str) -> str:
+    valence, arousal = VALENCE_AROUSAL[emotion]
+    return valence_class(valence) if dimension == "valence" else arousal_class(arousal)
+
+
+_CLASS_ORDER = {"negative": -1, "neutral": 0, "positive": 1, "low": -1, "high": 1}
+
+
+def pattern_class(ev: Evidence, dimension: str) -> str | None:
+    """The class on `dimension` of the emotion the pattern match puts first (None without one)."""
+    return _class_on(ev.pattern[0][0], dimension) if ev.pattern else None
+
+
+def class_winner(evidences: list[Evidence], dimension: str) -> int | None:
+    """Which of two recordings (1 or 2) the pattern match puts higher on `dimension`, by class; None
+    when the classes tie or a pattern match is missing."""
+    classes = [pattern_class(ev, dimension) for ev in evidences]
+    if None in classes or classes[0] == classes[1]:
+        return None
+    return 1 if _CLASS_ORDER[classes[0]] > _CLASS_ORDER[classes[1]] else 2
+
+
 def _per_recording(evidences: list[Evidence], dimension: str, rng: random.Random) -> list[str]:
+    """One sentence per recording: its pattern match and that emotion's class on `dimension` first
+    (what the conclusion is derived from), then the measured cues on that dimension."""
     parts = []
     for i, ev in enumerate(evidences, start=1):
         relevant = [c.sentence for c in cues(ev, rng) if c.dimension == dimension]
         if ev.pattern:
             top, p = ev.pattern[0]
-            relevant.insert(0, f"the pattern match is closest to {top} ({format_percent(p)}), with {_va_words(top)}")
+            relevant.insert(0, f"the pattern match is closest to {top} ({format_percent(p)}), "
+                               f"an emotion with {_class_on(top, dimension)} {dimension}")
         if ev.quality_grade == "poor":
             relevant.append("its signal quality is poor, so these indicators are weak")
         parts.append(f"Recording {i}: " + ("; ".join(relevant) if relevant else f"no clear {dimension} indicator") + ".")
@@ -342,8 +385,12 @@ def _per_recording(evidences: list[Evidence], dimension: str, rng: random.Random
 
 def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, rng: random.Random) -> str:
     quality = "more positive state" if dimension == "valence" else "higher arousal"
-    return " ".join([f"Comparing {dimension}."] + _per_recording(evidences, dimension, rng)
-                    + [_sentence(CONCLUSION_COMPARE.format(n=winner, quality=quality))])
+    parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension, rng)
+    classes = [pattern_class(ev, dimension) for ev in evidences]
+    if None not in classes and classes[0] == classes[1]:
+        parts.append(f"Both match emotions with {classes[0]} {dimension}; the rest of the pattern match "
+                     f"tips the balance.")
+    return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, quality=quality))])
 
 
 def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], rng: random.Random) -> str:
@@ -351,11 +398,14 @@ def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], 
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 
-def scenario_rationale(ev: Evidence, emotion: str, letter: str, rng: random.Random) -> str:
-    body = emotion_rationale(ev, emotion, rng)
-    valence, arousal = VALENCE_AROUSAL[emotion]
-    return (body + f" A situation with {valence_class(valence)} valence and {arousal_class(arousal)} arousal "
-            f"matches. " + _sentence(CONCLUSION_SCENARIO.format(letter=letter)))
+def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions: list[str],
+                       rng: random.Random) -> str:
+    """The emotion judgement, then what each situation evokes, then the situation whose emotion it is:
+    the chosen letter is read off the stated emotions, never picked apart from them."""
+    readings = "Situation " + ", ".join(f"{option} {'reads ' if i == 0 else ''}as {e}"
+                                        for i, (option, e) in enumerate(zip("ABCDEFG", option_emotions)))
+    return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng)
+                    + [_sentence(readings), f"So {CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 
 def describe_target(emotion: str) -> str:
@@ -366,5 +416,6 @@ def describe_target(emotion: str) -> str:
 
 __all__ = ["Claim", "Cue", "Finding", "extract_claims", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
            "conclusion_of", "cues",
-           "describe_target", "emotion_rationale", "expected_signs", "rank_rationale", "scenario_rationale",
+           "class_winner", "describe_target", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
+           "scenario_rationale",
            "valence_arousal_rationale", "valence_class", "arousal_class"]

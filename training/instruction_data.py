@@ -25,7 +25,7 @@ from encoders.evidence import BandReference, Evidence
 from encoders.labels import EMOTIONS, VALENCE_AROUSAL
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
-from prompts.rationale import (abstain_rationale, arousal_class, compare_rationale, describe_target,
+from prompts.rationale import (abstain_rationale, arousal_class, class_winner, compare_rationale, describe_target,
                                emotion_rationale, rank_rationale, scenario_rationale, valence_arousal_rationale,
                                valence_class)
 from prompts.templates import ChatTemplate, load_tasks
@@ -161,8 +161,9 @@ class ItemBuilder:
 
     def abstain(self, trial: TrialRow) -> dict:
         ev = self.sources.evidence("degraded", trial)
-        question = self._question(self.rng.choice(["emotion", "record"]))
-        return self._item("abstain", [("degraded", trial)], question, abstain_rationale(ev), ABSTAIN, CHANCE_CONFIDENCE)
+        task = self.rng.choice(["emotion", "record"])
+        return self._item("abstain", [("degraded", trial)], self._question(task), abstain_rationale(ev, task),
+                          ABSTAIN, CHANCE_CONFIDENCE)
 
     def valence_arousal(self, trial: TrialRow) -> dict:
         ev = self.sources.evidence("clean", trial)
@@ -188,11 +189,11 @@ class ItemBuilder:
     def compare(self, a: TrialRow, b: TrialRow, dimension: str) -> dict:
         d = 0 if dimension == "valence" else 1
         p = self._pair_probability(a, b, d)
+        evidences = [self.sources.evidence("clean", t) for t in (a, b)]
         if self.targets == "truth":
             winner = 1 if _value(a, d) > _value(b, d) else 2
-        else:
-            winner = 1 if p >= 0.5 else 2
-        evidences = [self.sources.evidence("clean", t) for t in (a, b)]
+        else:  # the pattern matches' classes when they differ (what the rationale derives it from)
+            winner = class_winner(evidences, dimension) or (1 if p >= 0.5 else 2)
         return self._item("compare", [("clean", a), ("clean", b)], self._question(f"compare_{dimension}"),
                           compare_rationale(evidences, dimension, winner, self.rng), f"recording {winner}",
                           _confidence(p if winner == 1 else 1 - p))
@@ -227,7 +228,8 @@ class ItemBuilder:
         listing = "\n".join(f"{LETTERS[i]}) {text}" for i, (_, text) in enumerate(options))
         ev = self.sources.evidence("clean", trial)
         item = self._item("scenario", [("clean", trial)], self._question("scenario", options=listing),
-                          scenario_rationale(ev, options[chosen][0], letter, self.rng), letter,
+                          scenario_rationale(ev, options[chosen][0], letter, [e for e, _ in options], self.rng),
+                          letter,
                           _confidence(option_p[chosen] / option_p.sum()))
         item["option_emotions"] = [e for e, _ in options]  # lets the evaluator read an emotion conclusion
         return item
