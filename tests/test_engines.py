@@ -36,6 +36,21 @@ def test_greedy_parity_on_spliced_eeg_prompts(assistant, fif14, vllm_engine, hf_
     assert streamed == fast[0].text
 
 
+def test_frequency_penalty_is_the_same_in_both_engines(vllm_engine, hf_engine):
+    # A random tiny model repeats itself under greedy decoding: the penalty must change that, and
+    # the transformers processor must compute exactly what vLLM does.
+    embed = hf_engine.model.get_input_embeddings().weight.detach()
+    prompts = [embed[(torch.arange(n) * 7) % embed.shape[0]] for n in (9, 25)]
+    plain = GenerationParams(max_tokens=24)
+    penalised = GenerationParams(max_tokens=24, frequency_penalty=1.5)
+    fast = [g.token_ids for g in vllm_engine.generate(prompts, penalised)]
+    reference = [g.token_ids for g in hf_engine.generate(prompts, penalised)]
+    assert fast == reference
+    unpenalised = [g.token_ids for g in vllm_engine.generate(prompts, plain)]
+    assert fast != unpenalised
+    assert sum(len(set(t)) for t in fast) > sum(len(set(t)) for t in unpenalised)
+
+
 def test_batched_requests_match_single_requests(vllm_engine, hf_engine):
     embed = hf_engine.model.get_input_embeddings().weight.detach()
     prompts = [embed[torch.arange(n) % embed.shape[0]] for n in (7, 30, 61)]

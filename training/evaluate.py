@@ -23,6 +23,7 @@ from encoders.errors import ConfigError
 from encoders.evidence import BandReference
 from encoders.log import get_logger, progress_bar
 from prompts.answer_format import parse_answer
+from serve.engines.base import GenerationParams
 
 from .faithfulness import check_reasoning
 from .feature_table import FeatureTable, TrialRow
@@ -53,6 +54,7 @@ class EvalConfig:
     pairs_per_fold: int = 8  # compare items per fold (rank: half as many)
     seed: int = 0
     max_tokens: int = 220
+    frequency_penalty: float = GenerationParams.frequency_penalty  # the served default: evaluate what users get
     batch_size: int = 32  # items submitted to the engine at once (vLLM batches them)
     engine: dict = field(default_factory=dict)  # serve.engines.EngineConfig fields
 
@@ -173,7 +175,7 @@ def score_item(item: dict, output: str) -> dict:
         answer = answer.strip("). ").upper()[:1]
     if answer is not None and item["task"] in ("rank",):
         answer = ", ".join(x.strip() for x in answer.replace(">", ",").split(",") if x.strip())
-    conclusion = conclusion_of(parsed.reasoning) if parsed.reasoning else None
+    conclusion = conclusion_of(parsed.reasoning, item["task"]) if parsed.reasoning else None
     evidences = [Evidence.from_dict(e) for e in item["evidence"]]
     claims = check_reasoning(parsed.reasoning, evidences) if parsed.reasoning else []
     return {
@@ -199,7 +201,7 @@ def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, eng
     """Evaluate (resuming whatever `run_dir` already holds) and write metrics and the report.
     `on_progress(done, total)` is called after every engine batch (the app's progress bar)."""
     from serve.assistant import Assistant
-    from serve.engines import EngineConfig, GenerationParams
+    from serve.engines import EngineConfig
 
     from .collate import trial_inputs
 
@@ -234,7 +236,7 @@ def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, eng
         todo = [i for i in items if i["id"] not in done]
         tables = {"clean": table, "degraded": degraded}
         trial_maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
-        params = GenerationParams(max_tokens=config.max_tokens)
+        params = GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)
         bar = progress_bar(total=len(items), initial=len(items) - len(todo), enabled=progress, desc="evaluate",
                            unit="item")
         for start in range(0, len(todo), config.batch_size):

@@ -18,7 +18,17 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                        help="let vLLM compile graphs (slower start, faster decoding; worth it on GPU)")
     group.add_argument("--tensor-parallel-size", type=int, default=1, help="GPUs to shard the model over (vLLM)")
     group.add_argument("--max-tokens", type=int, default=256, help="longest answer, in tokens")
+    add_frequency_penalty(group)
     group.add_argument("--max-model-len", type=int, default=4096, help="longest prompt + answer the engine accepts")
+
+
+def add_frequency_penalty(parser) -> None:
+    from serve.engines import GenerationParams
+
+    default = GenerationParams.frequency_penalty
+    parser.add_argument("--frequency-penalty", type=float, default=default,
+                        help=f"logit penalty per earlier use of a token in the answer; stops greedy loops "
+                             f"(default {default}: plain greedy)")
 
 
 def engine_config(args: argparse.Namespace):
@@ -31,7 +41,7 @@ def engine_config(args: argparse.Namespace):
 def generation_params(args: argparse.Namespace):
     from serve.engines import GenerationParams
 
-    return GenerationParams(max_tokens=args.max_tokens)
+    return GenerationParams(max_tokens=args.max_tokens, frequency_penalty=args.frequency_penalty)
 
 
 def load_assistant(args: argparse.Namespace):

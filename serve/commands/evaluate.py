@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ._options import add_frequency_penalty
+
 NAME = "evaluate"
 HELP = "Evaluate a checkpoint's answers, reasoning consistency, faithfulness and calibration on a leak-free split."
 DATASETS = ("synthetic", "seed", "seed-iv", "seed-v", "seed-vii", "deap", "dreamer")
@@ -35,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("vllm", "transformers"), default="vllm")
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--max-tokens", type=int, default=220)
+    add_frequency_penalty(parser)
     parser.add_argument("--batch-size", type=int, default=32, help="items submitted to the engine together")
     parser.add_argument("--json", action="store_true", help="print metrics.json")
 
@@ -53,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             trials_per_emotion=args.trials_per_emotion, protocol=args.protocol, n_folds=args.folds,
             tasks=list(args.tasks), ablation=args.ablation,
             reference=args.reference or ("checkpoint" if args.dataset == "synthetic" else "train-fold"),
-            max_tokens=args.max_tokens, batch_size=args.batch_size,
+            max_tokens=args.max_tokens, frequency_penalty=args.frequency_penalty, batch_size=args.batch_size,
             engine={"backend": args.engine, "dtype": args.dtype})
         metrics = run_evaluation(config, args.out, progress=not args.json)
     if args.json:

@@ -31,6 +31,11 @@ class GenerationParams:
     temperature: float = 0.0  # 0 = greedy
     top_p: float = 1.0
     seed: int | None = None
+    # OpenAI/vLLM semantics: each logit minus penalty × how often its token is already in the answer
+    # (output tokens only, never the prompt). It breaks greedy loops, but off by default: our Answer
+    # line repeats the label the reasoning concluded, and penalising that repetition cost the demo
+    # model 8 points of accuracy at 0.2 (0.440 → 0.357 on the held-out evaluation).
+    frequency_penalty: float = 0.0
 
 
 @dataclass

@@ -13,6 +13,21 @@ from projector.llm import load_causal_lm, load_tokenizer
 from .base import Engine, EngineConfig, Generation, GenerationParams, now
 
 
+class FrequencyPenalty:
+    """vLLM's frequency penalty as a transformers logits processor: scores minus penalty × count of
+    each token in the answer so far. With `inputs_embeds`, `input_ids` holds the answer's tokens
+    only, so the prompt is never penalised, as in vLLM."""
+
+    def __init__(self, penalty: float):
+        self.penalty = penalty
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        if input_ids.shape[1] == 0:
+            return scores
+        counts = torch.zeros_like(scores).scatter_add_(1, input_ids, torch.ones_like(input_ids, dtype=scores.dtype))
+        return scores - self.penalty * counts
+
+
 class TransformersEngine(Engine):
     name = "transformers"
 
@@ -28,6 +43,10 @@ class TransformersEngine(Engine):
     def _kwargs(self, params: GenerationParams) -> dict:
         kwargs = {"max_new_tokens": params.max_tokens, "pad_token_id": self.tokenizer.pad_token_id
                   if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id}
+        if params.frequency_penalty:
+            from transformers import LogitsProcessorList
+
+            kwargs["logits_processor"] = LogitsProcessorList([FrequencyPenalty(params.frequency_penalty)])
         if params.temperature > 0:
             kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
         else:

@@ -82,6 +82,7 @@ class VLLMEngine(Engine):
             temperature=params.temperature,
             top_p=params.top_p if params.temperature > 0 else 1.0,
             seed=params.seed,
+            frequency_penalty=params.frequency_penalty,
             output_kind=RequestOutputKind.DELTA if delta else RequestOutputKind.FINAL_ONLY,
         )
 
