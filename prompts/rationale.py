@@ -135,8 +135,8 @@ def _summary(found: list[Cue], valence_sign: int, arousal_sign: int) -> str:
 CONCLUSION_EMOTION = "Overall the EEG pattern fits {label} best"
 CONCLUSION_ABSTAIN = "The recording is too poor to judge the emotion"
 CONCLUSION_VA = "Overall this suggests {valence} valence and {arousal} arousal"
-CONCLUSION_COMPARE = "Recording {n} shows the {quality}"
-CONCLUSION_RANK = "The order is {order}"
+CONCLUSION_COMPARE = "So recording {n} has the higher {dimension}"
+CONCLUSION_RANK = "So the order is {order}"
 CONCLUSION_SCENARIO = "situation {letter} fits best"
 
 # Each pattern reads the template sentence above and the close paraphrases a generating model
@@ -147,17 +147,34 @@ _CONCLUSION_PATTERNS = {
     "abstain": re.compile(r"too poor to judge", re.I),
     "valence_arousal": re.compile(r"(?:suggests (positive|neutral|negative) valence and (high|low) arousal"
                                   r"|valence is (positive|neutral|negative), with (high|low) arousal)", re.I),
+    # "Overall this suggests negative valence." / "Overall the recording has negative valence and high
+    # arousal.": a closing sentence may name one dimension only. Anchored on "Overall" so the evidence
+    # sentences ("the valence evidence points to negative valence") are never read as a conclusion.
+    "valence_arousal_overall": re.compile(r"\bOverall\b[^.;]*?\b(positive|neutral|negative) valence"
+                                          r"(?:,? (?:and|with) (high|low) arousal)?", re.I),
     "compare": re.compile(r"Recording (\d+) (?:shows|has) (?:the )?(?:more|higher|highest|most)", re.I),
     "rank": re.compile(r"The order is ([\d, ]+\d)", re.I),
     "scenario": re.compile(r"Situation ([A-Z]) fits best", re.I),
 }
 
 
-def conclusion_of(reasoning: str) -> str | None:
+_LABEL_KINDS = ("emotion", "abstain", "valence_arousal", "valence_arousal_overall")
+# The conclusions that answer each task's question. A comparison that ends "Overall the results favour
+# positive valence" has not answered "which recording?" with that sentence; its conclusion is the
+# sentence that names a recording.
+_KINDS_FOR_TASK = {"compare": ("compare", "abstain"), "rank": ("rank", "abstain"),
+                   "scenario": ("scenario", "emotion", "abstain")}
+
+
+def conclusion_of(reasoning: str, task: str | None = None) -> str | None:
     """The answer a reasoning text concludes, normalised like an Answer field; None if it concludes
-    nothing we can read. The last conclusion sentence wins."""
+    nothing we can read. The last conclusion sentence wins; with `task`, only sentences that answer
+    that task's question count (any kind without one)."""
+    kinds = _KINDS_FOR_TASK.get(task, _LABEL_KINDS) if task else tuple(_CONCLUSION_PATTERNS)
     best: tuple[int, str] | None = None
     for kind, pattern in _CONCLUSION_PATTERNS.items():
+        if kind not in kinds:
+            continue
         for match in pattern.finditer(reasoning):
             groups = [g for g in match.groups() if g is not None]
             if kind == "emotion":
@@ -168,6 +185,8 @@ def conclusion_of(reasoning: str) -> str | None:
                 value = ABSTAIN
             elif kind == "valence_arousal":
                 value = f"{groups[0].lower()} valence, {groups[1].lower()} arousal"
+            elif kind == "valence_arousal_overall":
+                value = f"{groups[0].lower()} valence" + (f", {groups[1].lower()} arousal" if len(groups) > 1 else "")
             elif kind == "compare":
                 value = f"recording {match.group(1)}"
             elif kind == "rank":
@@ -179,19 +198,24 @@ def conclusion_of(reasoning: str) -> str | None:
     return best[1] if best else None
 
 
-def _valence_arousal_label(label: str) -> str | None:
-    """"negative valence, high arousal" for an emotion or for such a label itself; None otherwise."""
+def _classes(label: str) -> dict[str, str] | None:
+    """{"valence": …, "arousal": …} that an emotion implies, or that a valence/arousal label states (one
+    or both dimensions: "negative valence", "negative valence, high arousal"); None for anything else."""
     if label in EMOTIONS:
         valence, arousal = VALENCE_AROUSAL[label]
-        return f"{valence_class(valence)} valence, {arousal_class(arousal)} arousal"
-    return label if re.fullmatch(r"(positive|neutral|negative) valence, (high|low) arousal", label) else None
+        return {"valence": valence_class(valence), "arousal": arousal_class(arousal)}
+    match = re.fullmatch(r"(positive|neutral|negative) valence(?:, (high|low) arousal)?", label)
+    if not match:
+        return None
+    return {"valence": match.group(1), **({"arousal": match.group(2)} if match.group(2) else {})}
 
 
 def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotions: list[str] | None = None) -> bool:
     """Whether a reasoning's conclusion and the stated answer say the same thing: the same label;
-    or, across the two vocabularies, an emotion and a valence/arousal label with the same classes
-    ("fits fear best" and "negative valence, high arousal"); or, for a situation choice, an emotion
-    conclusion that is the chosen situation's emotion (`option_emotions`, in letter order)."""
+    or, when one of them is a valence/arousal label, the same classes on every dimension both state
+    ("fits fear best" and "negative valence, high arousal"; "suggests negative valence" and "sad");
+    or, for a situation choice, an emotion conclusion that is the chosen situation's emotion
+    (`option_emotions`, in letter order). Two different emotions never agree."""
     if conclusion is None or answer is None:
         return False
     if conclusion == answer:
@@ -199,10 +223,13 @@ def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotion
     if option_emotions and len(answer) == 1 and answer.isalpha() and conclusion in EMOTIONS:
         index = ord(answer.upper()) - ord("A")
         return 0 <= index < len(option_emotions) and option_emotions[index] == conclusion
-    if (conclusion in EMOTIONS) != (answer in EMOTIONS):  # one emotion, one valence/arousal label
-        left, right = _valence_arousal_label(conclusion), _valence_arousal_label(answer)
-        return left is not None and left == right
-    return False
+    if conclusion in EMOTIONS and answer in EMOTIONS:
+        return False
+    left, right = _classes(conclusion), _classes(answer)
+    if left is None or right is None:
+        return False
+    shared = set(left) & set(right)
+    return bool(shared) and all(left[k] == right[k] for k in shared)
 
 
 # ---- claims (parsed from any reasoning text, checked against evidence by the evaluator) ----------
@@ -367,34 +394,35 @@ def class_winner(evidences: list[Evidence], dimension: str) -> int | None:
     return 1 if _CLASS_ORDER[classes[0]] > _CLASS_ORDER[classes[1]] else 2
 
 
-def _per_recording(evidences: list[Evidence], dimension: str, rng: random.Random) -> list[str]:
-    """One sentence per recording: its pattern match and that emotion's class on `dimension` first
-    (what the conclusion is derived from), then the measured cues on that dimension."""
+def _per_recording(evidences: list[Evidence], dimension: str) -> list[str]:
+    """One sentence per recording: its pattern match and that emotion's class on `dimension`, the
+    facts the conclusion is derived from. Band and asymmetry cues stay in the single-recording
+    rationales: across several recordings they do not decide the order, and listing them only adds
+    numbers for a small model to garble."""
     parts = []
     for i, ev in enumerate(evidences, start=1):
-        relevant = [c.sentence for c in cues(ev, rng) if c.dimension == dimension]
         if ev.pattern:
             top, p = ev.pattern[0]
-            relevant.insert(0, f"the pattern match is closest to {top} ({format_percent(p)}), "
-                               f"an emotion with {_class_on(top, dimension)} {dimension}")
+            text = (f"the pattern match is closest to {top} ({format_percent(p)}), "
+                    f"an emotion with {_class_on(top, dimension)} {dimension}")
+        else:
+            text = f"no pattern match, so no clear {dimension} indicator"
         if ev.quality_grade == "poor":
-            relevant.append("its signal quality is poor, so these indicators are weak")
-        parts.append(f"Recording {i}: " + ("; ".join(relevant) if relevant else f"no clear {dimension} indicator") + ".")
+            text += "; its signal quality is poor, so this is weak"
+        parts.append(f"Recording {i}: {text}.")
     return parts
 
 
 def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, rng: random.Random) -> str:
-    quality = "more positive state" if dimension == "valence" else "higher arousal"
-    parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension, rng)
+    parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension)
     classes = [pattern_class(ev, dimension) for ev in evidences]
     if None not in classes and classes[0] == classes[1]:
-        parts.append(f"Both match emotions with {classes[0]} {dimension}; the rest of the pattern match "
-                     f"tips the balance.")
-    return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, quality=quality))])
+        parts.append(f"Both match emotions with {classes[0]} {dimension}, so the rest of the pattern match decides.")
+    return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, dimension=dimension))])
 
 
 def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], rng: random.Random) -> str:
-    return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension, rng)
+    return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension)
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 

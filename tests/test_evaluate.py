@@ -66,13 +66,24 @@ def test_reasoning_without_claims_has_nothing_to_check():
     ("No conclusion here.", None),
     # paraphrases a small model writes instead of the template sentence
     ("Overall this suggests surprise.", "surprise"),
-    ("Overall this suggests negative valence.", None),  # half a valence/arousal label is no conclusion
+    ("Overall this suggests negative valence.", "negative valence"),  # one dimension only
+    ("Overall the recording has negative valence and high arousal.", "negative valence, high arousal"),
+    ("The valence evidence points to negative valence.", None),  # evidence, not a conclusion
     ("Overall the valence is positive, with high arousal.", "positive valence, high arousal"),
     ("Recording 1 shows the most positive state. Recording 2 has the highest valence.", "recording 2"),
     ("Recording 1 shows higher arousal.", "recording 1"),
 ])
 def test_conclusions_are_read_from_reasoning(reasoning, conclusion):
     assert conclusion_of(reasoning) == conclusion
+
+
+def test_only_sentences_that_answer_the_task_count_as_its_conclusion():
+    text = "Recording 2 has the higher valence. Overall the results favour positive valence."
+    assert conclusion_of(text) == "positive valence"
+    assert conclusion_of(text, "compare") == "recording 2"
+    assert conclusion_of("The order is 3, 1, 2. Overall the EEG pattern fits sad best.", "rank") == "3, 1, 2"
+    assert conclusion_of("Overall the EEG pattern fits sad best. So situation C fits best.", "scenario") == "C"
+    assert conclusion_of("Recording 2 has the higher valence.", "emotion") is None
 
 
 @pytest.mark.parametrize("conclusion, answer, options, agrees", [
@@ -85,6 +96,10 @@ def test_conclusions_are_read_from_reasoning(reasoning, conclusion):
     ("happy", "C", ["sad", "happy", "fear"], False),
     ("happy", "B", None, False),                              # no options known: no reading across
     ("recording 1", "recording 2", None, False),
+    ("negative valence", "sad", None, True),                  # one stated dimension, and it agrees
+    ("negative valence", "happy", None, False),
+    ("negative valence", "negative valence, high arousal", None, True),
+    ("positive valence", "negative valence, high arousal", None, False),
     (None, "fear", None, False),
 ])
 def test_conclusion_agreement_is_judged_by_meaning(conclusion, answer, options, agrees):
