@@ -10,7 +10,7 @@ import numpy as np
 
 from .report import write_section
 
-SEEDS = (12, 13, 14)
+SEEDS = (12, 13, 14, 15, 16, 17)
 SUBJECTS = 10
 
 
