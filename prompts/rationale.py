@@ -413,7 +413,7 @@ def _per_recording(evidences: list[Evidence], dimension: str) -> list[str]:
     return parts
 
 
-def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, rng: random.Random) -> str:
+def compare_rationale(evidences: list[Evidence], dimension: str, winner: int) -> str:
     parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension)
     classes = [pattern_class(ev, dimension) for ev in evidences]
     if None not in classes and classes[0] == classes[1]:
@@ -421,7 +421,7 @@ def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, rn
     return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, dimension=dimension))])
 
 
-def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], rng: random.Random) -> str:
+def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int]) -> str:
     return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension)
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 

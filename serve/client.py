@@ -14,8 +14,6 @@ from pathlib import Path
 
 import torch
 
-from .engines.base import GenerationParams
-
 SERVED_MODEL_NAME = "eegreason"
 
 
@@ -44,6 +42,5 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
     payload = prompt_embeds_base64(recording, question, checkpoint, assistant)
     # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
     response = client.completions.create(model=SERVED_MODEL_NAME, prompt=None, max_tokens=max_tokens, temperature=0.0,
-                                         frequency_penalty=GenerationParams.frequency_penalty,
                                          extra_body={"prompt_embeds": payload})
     return response.choices[0].text

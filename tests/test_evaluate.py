@@ -196,3 +196,29 @@ def test_pattern_match_claims_are_checked(evidence):
     assert [c.holds for c in wrong] == [False]
     invented = check_reasoning("The EEG pattern match rates it closest to sad (60%).", [ev])
     assert [c.holds for c in invented] == [False]
+
+
+def test_a_comparison_concludes_from_each_recordings_pattern_class(evidence):
+    from dataclasses import replace
+
+    from prompts.rationale import class_winner, compare_rationale, conclusion_agrees
+
+    sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
+    happy = replace(evidence, pattern=[["happy", 0.5], ["surprise", 0.2]])
+    fear = replace(evidence, pattern=[["fear", 0.3], ["anger", 0.2]])
+    assert class_winner([sad, happy], "valence") == 2 and class_winner([happy, sad], "arousal") == 1
+    assert class_winner([sad, fear], "valence") is None  # both negative: the classes do not decide
+    assert class_winner([sad, replace(evidence, pattern=[])], "valence") is None
+    text = compare_rationale([sad, happy], "valence", 2)
+    assert "closest to sad (40%), an emotion with negative valence" in text
+    assert conclusion_agrees(conclusion_of(text, "compare"), "recording 2")
+    assert "the rest of the pattern match decides" in compare_rationale([sad, fear], "valence", 1)
+
+
+def test_a_frequency_penalty_outside_the_engines_range_is_refused():
+    from encoders.errors import ConfigError
+    from serve.engines import GenerationParams
+
+    assert GenerationParams(frequency_penalty=0.3).frequency_penalty == 0.3
+    with pytest.raises(ConfigError, match="outside -2 to 2"):
+        GenerationParams(frequency_penalty=5.0)

@@ -195,7 +195,7 @@ class ItemBuilder:
         else:  # the pattern matches' classes when they differ (what the rationale derives it from)
             winner = class_winner(evidences, dimension) or (1 if p >= 0.5 else 2)
         return self._item("compare", [("clean", a), ("clean", b)], self._question(f"compare_{dimension}"),
-                          compare_rationale(evidences, dimension, winner, self.rng), f"recording {winner}",
+                          compare_rationale(evidences, dimension, winner), f"recording {winner}",
                           _confidence(p if winner == 1 else 1 - p))
 
     def rank(self, trials: Sequence[TrialRow], dimension: str) -> dict:
@@ -207,7 +207,7 @@ class ItemBuilder:
         evidences = [self.sources.evidence("clean", t) for t in trials]
         ranking = [i + 1 for i in order]
         return self._item("rank", [("clean", t) for t in trials], self._question(f"rank_{dimension}"),
-                          rank_rationale(evidences, dimension, ranking, self.rng), ", ".join(map(str, ranking)),
+                          rank_rationale(evidences, dimension, ranking), ", ".join(map(str, ranking)),
                           _confidence(float(np.mean(agreement))))
 
     def scenario(self, trial: TrialRow) -> dict:
