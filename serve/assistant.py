@@ -24,6 +24,7 @@ from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
 from prompts.templates import load_template
 
+from . import loop_guard
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
 from .timeline import Timeline, emotion_timeline
 
@@ -133,20 +134,67 @@ class Assistant:
         return self.embedder.embed(rendered.input_ids, rendered.eeg_mask, eeg_blocks)
 
     # ---- answers ----
+    def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None) -> list[Generation]:
+        """The engine's answers, each one that lost its Answer line to a loop completed by the
+        model itself (see serve/loop_guard.py); all completions go to the engine as one batch."""
+        params = params or GenerationParams()
+        return self.complete_broken(prompts, self.engine.generate(prompts, params), params)
+
+    def complete_broken(self, prompts: list[torch.Tensor], results: list[Generation],
+                        params: GenerationParams) -> list[Generation]:
+        """Answers to `prompts` whose reasoning never reached an Answer line get one (in place)."""
+        broken = [i for i, r in enumerate(results) if loop_guard.needs_answer(r.text)]
+        if broken:
+            prefixes = [loop_guard.reasoning_prefix(results[i].text) for i in broken]
+            endings = self._complete([prompts[i] for i in broken], prefixes, params)
+            for i, prefix, ending in zip(broken, prefixes, endings):
+                raw = results[i]
+                raw.extra["loop_guard"] = {"raw_text": raw.text, "kept_chars": len(prefix)}
+                raw.text = loop_guard.merge(prefix, ending.text)
+                written = self.tokenizer.encode(loop_guard.merge(prefix, ""), add_special_tokens=False)
+                raw.token_ids = written + ending.token_ids
+                raw.finish_reason = ending.finish_reason
+                raw.total_s += ending.total_s
+        return results
+
+    def _complete(self, prompts: list[torch.Tensor], prefixes: list[str], params: GenerationParams) -> list[Generation]:
+        """Continue each prompt after `prefix` + "Answer:" (the prefix re-embedded as ordinary tokens)."""
+        continued = [self.continuation_prompt(prompt, prefix) for prompt, prefix in zip(prompts, prefixes)]
+        short = GenerationParams(max_tokens=loop_guard.CONTINUATION_TOKENS, temperature=params.temperature,
+                                 top_p=params.top_p, seed=params.seed, frequency_penalty=params.frequency_penalty)
+        return self.engine.generate(continued, short)
+
+    def continuation_prompt(self, prompt: torch.Tensor, prefix: str) -> torch.Tensor:
+        """`prompt` followed by the kept reasoning and "Answer:", embedded as ordinary tokens."""
+        ids = self.tokenizer.encode(loop_guard.merge(prefix, ""), add_special_tokens=False)
+        return torch.cat([prompt, self.embedder.embed(ids, [False] * len(ids), []).to(prompt.dtype)])
+
     def ask(self, conversation: Conversation, question: str | None = None,
             params: GenerationParams | None = None) -> Generation:
         question = question or self.template.default_question
-        result = self.engine.generate([self.prompt_embeds(conversation, question)], params)[0]
+        result = self.generate([self.prompt_embeds(conversation, question)], params)[0]
         conversation.turns.append(Turn(question, result.text))
         return result
 
     def stream(self, conversation: Conversation, question: str | None = None,
                params: GenerationParams | None = None) -> Iterator[str]:
-        """Yields the answer so far, growing; records the turn when done."""
+        """Yields the answer so far, growing; records the turn when done. A loop stops the stream
+        early (the engine request is aborted) and the loop guard completes the answer."""
         question = question or self.template.default_question
+        params = params or GenerationParams()
         embeds = self.prompt_embeds(conversation, question)
         text = ""
-        for piece in self.engine.stream(embeds, params):
-            text += piece
+        pieces = self.engine.stream(embeds, params)
+        try:
+            for piece in pieces:
+                text += piece
+                yield text
+                if "answer:" not in text.lower() and loop_guard.loop_start(text[-3 * loop_guard.MAX_PERIOD:]) is not None:
+                    break
+        finally:
+            pieces.close()
+        if loop_guard.needs_answer(text):
+            prefix = loop_guard.reasoning_prefix(text)
+            text = loop_guard.merge(prefix, self._complete([embeds], [prefix], params)[0].text)
             yield text
         conversation.turns.append(Turn(question, text))

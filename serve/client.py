@@ -26,21 +26,39 @@ def encode_embeds(embeds: torch.Tensor) -> str:
 def prompt_embeds_base64(recording: str | Path, question: str | None = None, checkpoint: Path | None = None,
                          assistant=None) -> str:
     """The full, chat-templated prompt (system, evidence, EEG tokens, question) as embeddings."""
-    from .assistant import Assistant, Conversation
+    from .assistant import Assistant
 
     assistant = assistant or Assistant(checkpoint, start_engine=False)
-    context = assistant.analyse(recording)
-    conversation = Conversation([context])
-    return encode_embeds(assistant.prompt_embeds(conversation, question or assistant.template.default_question))
+    return encode_embeds(_prompt(assistant, recording, question))
+
+
+def _prompt(assistant, recording: str | Path, question: str | None) -> torch.Tensor:
+    from .assistant import Conversation
+
+    conversation = Conversation([assistant.analyse(recording)])
+    return assistant.prompt_embeds(conversation, question or assistant.template.default_question)
 
 
 def ask_server(recording: str | Path, question: str | None = None, base_url: str = "http://127.0.0.1:8000/v1",
                api_key: str = "EMPTY", checkpoint: Path | None = None, max_tokens: int = 256, assistant=None) -> str:
     from openai import OpenAI
 
+    from . import loop_guard
+    from .assistant import Assistant
+
     client = OpenAI(base_url=base_url, api_key=api_key)
-    payload = prompt_embeds_base64(recording, question, checkpoint, assistant)
-    # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
-    response = client.completions.create(model=SERVED_MODEL_NAME, prompt=None, max_tokens=max_tokens, temperature=0.0,
-                                         extra_body={"prompt_embeds": payload})
-    return response.choices[0].text
+    assistant = assistant or Assistant(checkpoint, start_engine=False)
+    prompt = _prompt(assistant, recording, question)
+
+    def complete(embeds: torch.Tensor, tokens: int) -> str:
+        # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
+        response = client.completions.create(model=SERVED_MODEL_NAME, prompt=None, max_tokens=tokens, temperature=0.0,
+                                             extra_body={"prompt_embeds": encode_embeds(embeds)})
+        return response.choices[0].text
+
+    text = complete(prompt, max_tokens)
+    if loop_guard.needs_answer(text):  # the same loop guard as in-process answers (serve/loop_guard.py)
+        prefix = loop_guard.reasoning_prefix(text)
+        text = loop_guard.merge(prefix, complete(assistant.continuation_prompt(prompt, prefix),
+                                                 loop_guard.CONTINUATION_TOKENS))
+    return text

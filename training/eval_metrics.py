@@ -40,8 +40,12 @@ def _faithfulness(results: list[dict]) -> dict:
 
 def _format(results: list[dict]) -> dict:
     formed = [r for r in results if r["parsed"]["well_formed"]]
+    guarded = sum(bool(r.get("loop_guard")) for r in results)  # completed by the loop guard
+    unguarded = [r for r in formed if not r.get("loop_guard")]
     return {"n": len(results),
             "parse_rate": len(formed) / len(results) if results else float("nan"),
+            "parse_rate_unguarded": len(unguarded) / len(results) if results else float("nan"),
+            "loop_guard_repairs": guarded,
             "consistency": float(np.mean([r["consistent"] for r in formed])) if formed else float("nan")}
 
 

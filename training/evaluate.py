@@ -161,8 +161,9 @@ def _append_jsonl(path: Path, rows: list[dict]) -> None:
         os.fsync(fh.fileno())
 
 
-def score_item(item: dict, output: str) -> dict:
-    """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims."""
+def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict:
+    """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims.
+    `guarded_from`: the model's own text when the loop guard completed it (kept for the report)."""
     from encoders.evidence import Evidence
     from prompts.rationale import conclusion_agrees, conclusion_of
 
@@ -187,6 +188,8 @@ def score_item(item: dict, output: str) -> dict:
         "quality": [e["quality_grade"] for e in item["evidence"]],
         "target": item["answer"],
         "output": output,
+        "loop_guard": guarded_from is not None,
+        "unguarded_output": guarded_from,
         "parsed": {"reasoning": parsed.reasoning, "answer": answer, "confidence": parsed.confidence,
                    "well_formed": parsed.well_formed},
         "correct": answer == item["answer"],
@@ -249,8 +252,9 @@ def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, eng
                         trial: TrialRow = trial_maps[rec["source"]][tuple(rec["key"])]
                         blocks.append(assistant.embedder.eeg_tokens(trial_inputs(tables[rec["source"]], trial)))
                 prompts.append(assistant.embed_messages(item["messages"][:-1], blocks))
-            outputs = assistant.engine.generate(prompts, params)
-            _append_jsonl(results_path, [score_item(item, out.text) for item, out in zip(chunk, outputs)])
+            outputs = assistant.generate(prompts, params)
+            _append_jsonl(results_path, [score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"))
+                                         for item, out in zip(chunk, outputs)])
             bar.update(len(chunk))
             if on_progress:
                 on_progress(bar.n, len(items))
@@ -301,7 +305,8 @@ def rescore(run_dir: Path) -> dict:
     results = _read_jsonl(run_dir / "results.jsonl")
     items = {i["id"]: i for i in _read_jsonl(run_dir / "items.jsonl")}
     # Re-judge stored outputs with the current checker, so a re-score reflects the code, not a cache.
-    results = [score_item(items[r["id"]], r["output"]) | {"fold": r.get("fold")} for r in results if r["id"] in items]
+    results = [score_item(items[r["id"]], r["output"], r.get("unguarded_output")) | {"fold": r.get("fold")}
+               for r in results if r["id"] in items]
     metrics = compute_metrics(results, total_items=len(items))
     (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     rows = metrics_rows(metrics)
