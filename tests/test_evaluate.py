@@ -121,6 +121,27 @@ def test_scoring_judges_consistency_and_correctness():
     assert not babble["parsed"]["well_formed"] and not babble["correct"]
 
 
+def test_parse_rate_is_reported_with_and_without_the_loop_guard():
+    from training.eval_metrics import compute_metrics
+    from training.evaluate import score_item
+
+    item = {"id": "x", "task": "emotion", "subjects": [1], "answer": "happy", "evidence": [],
+            "messages": [], "recordings": []}
+    looping = "Reasoning: alpha points to happy; " + "beta points to sad, against the conclusion (mixed); " * 4
+    results = [
+        score_item(item, "Reasoning: Overall the EEG pattern fits happy best.\nAnswer: happy\nConfidence: 0.6"),
+        score_item(item, "Reasoning: alpha points to happy; beta points to sad, against the conclusion (mixed)."
+                         "\nAnswer: happy\nConfidence: 0.5", guarded_from=looping),
+        score_item(item, "happy happy"),
+    ]
+    assert [r["loop_guard"] for r in results] == [False, True, False]
+    assert results[1]["unguarded_output"] == looping
+    metrics = compute_metrics(results, total_items=3)
+    assert metrics["parse_rate"] == pytest.approx(2 / 3)
+    assert metrics["parse_rate_unguarded"] == pytest.approx(1 / 3)
+    assert metrics["loop_guard_repairs"] == 1
+
+
 @pytest.fixture(scope="module")
 def eval_config(tiny_checkpoint):
     from training.evaluate import EvalConfig

@@ -30,6 +30,7 @@ def metrics_markdown(metrics: dict, synthetic: bool) -> str:
               *[f"| {label} | {num(metrics.get(key))} |" for key, label in (
                   ("accuracy", "7-way accuracy"), ("balanced_accuracy", "balanced accuracy"), ("macro_f1", "macro-F1"),
                   ("cohen_kappa", "Cohen's κ"), ("parse_rate", "answer format parsed"),
+                  ("parse_rate_unguarded", "… by the model alone (no loop guard)"),
                   ("consistency", "reasoning ↔ answer consistency"), ("faithfulness", "faithful feature claims"),
                   ("ece", "ECE (stated confidence)"), ("abstain_on_poor", "abstains on poor recordings"),
                   ("abstain_on_good", "abstains on good recordings"),
