@@ -144,29 +144,30 @@ class Assistant:
                         params: GenerationParams) -> list[Generation]:
         """Answers to `prompts` whose reasoning never reached an Answer line get one (in place)."""
         broken = [i for i, r in enumerate(results) if loop_guard.needs_answer(r.text)]
-        if broken:
-            prefixes = [loop_guard.reasoning_prefix(results[i].text) for i in broken]
-            endings = self._complete([prompts[i] for i in broken], prefixes, params)
-            for i, prefix, ending in zip(broken, prefixes, endings):
-                raw = results[i]
-                raw.extra["loop_guard"] = {"raw_text": raw.text, "kept_chars": len(prefix)}
-                raw.text = loop_guard.merge(prefix, ending.text)
-                written = self.tokenizer.encode(loop_guard.merge(prefix, ""), add_special_tokens=False)
-                raw.token_ids = written + ending.token_ids
-                raw.finish_reason = ending.finish_reason
-                raw.total_s += ending.total_s
-        return results
-
-    def _complete(self, prompts: list[torch.Tensor], prefixes: list[str], params: GenerationParams) -> list[Generation]:
-        """Continue each prompt after `prefix` + "Answer:" (the prefix re-embedded as ordinary tokens)."""
-        continued = [self.continuation_prompt(prompt, prefix) for prompt, prefix in zip(prompts, prefixes)]
+        if not broken:
+            return results
+        prefixes = [loop_guard.reasoning_prefix(results[i].text) for i in broken]
+        written = [self._cue_ids(prefix) for prefix in prefixes]
         short = GenerationParams(max_tokens=loop_guard.CONTINUATION_TOKENS, temperature=params.temperature,
                                  top_p=params.top_p, seed=params.seed, frequency_penalty=params.frequency_penalty)
-        return self.engine.generate(continued, short)
+        endings = self.engine.generate([self._followed_by(prompts[i], ids) for i, ids in zip(broken, written)], short)
+        for i, prefix, ids, ending in zip(broken, prefixes, written, endings):
+            raw = results[i]
+            raw.extra["loop_guard"] = {"raw_text": raw.text}
+            raw.text = loop_guard.merge(prefix, ending.text)
+            raw.token_ids = ids + ending.token_ids
+            raw.finish_reason = ending.finish_reason
+            raw.total_s += ending.total_s
+        return results
 
     def continuation_prompt(self, prompt: torch.Tensor, prefix: str) -> torch.Tensor:
         """`prompt` followed by the kept reasoning and "Answer:", embedded as ordinary tokens."""
-        ids = self.tokenizer.encode(loop_guard.merge(prefix, ""), add_special_tokens=False)
+        return self._followed_by(prompt, self._cue_ids(prefix))
+
+    def _cue_ids(self, prefix: str) -> list[int]:
+        return self.tokenizer.encode(loop_guard.merge(prefix, ""), add_special_tokens=False)
+
+    def _followed_by(self, prompt: torch.Tensor, ids: list[int]) -> torch.Tensor:
         return torch.cat([prompt, self.embedder.embed(ids, [False] * len(ids), []).to(prompt.dtype)])
 
     def ask(self, conversation: Conversation, question: str | None = None,
@@ -189,12 +190,11 @@ class Assistant:
             for piece in pieces:
                 text += piece
                 yield text
-                if "answer:" not in text.lower() and loop_guard.loop_start(text[-3 * loop_guard.MAX_PERIOD:]) is not None:
+                if loop_guard.stream_is_looping(text):
                     break
         finally:
             pieces.close()
         if loop_guard.needs_answer(text):
-            prefix = loop_guard.reasoning_prefix(text)
-            text = loop_guard.merge(prefix, self._complete([embeds], [prefix], params)[0].text)
+            text = self.complete_broken([embeds], [Generation(text, [], "abort")], params)[0].text
             yield text
         conversation.turns.append(Turn(question, text))

@@ -40,6 +40,12 @@ def loop_start(text: str, min_period: int = MIN_PERIOD, max_period: int = MAX_PE
     return None
 
 
+def stream_is_looping(text: str) -> bool:
+    """For a growing answer: still before its Answer line, and already ending in a loop (only the
+    tail is searched, so the check costs the same at every token)."""
+    return "answer:" not in text.lower() and loop_start(text[-MIN_COPIES * MAX_PERIOD:]) is not None
+
+
 def needs_answer(text: str) -> bool:
     """Reasoning was written in the answer format but no Answer line followed."""
     parsed = parse_answer(text)

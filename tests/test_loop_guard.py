@@ -8,7 +8,7 @@ import torch
 
 from prompts.answer_format import parse_answer
 from serve.engines import Generation, GenerationParams
-from serve.loop_guard import loop_start, merge, needs_answer, reasoning_prefix
+from serve.loop_guard import loop_start, merge, needs_answer, reasoning_prefix, stream_is_looping
 
 LOOP = "beta points to anger, against the conclusion (mixed); "
 HEAD = "Reasoning: Emotion question. Frontal alpha is lower on the left, which points to sad; "
@@ -55,6 +55,13 @@ def test_a_half_written_answer_line_is_written_again():
 ])
 def test_only_reasoning_without_an_answer_line_needs_one(text, broken):
     assert needs_answer(text) is broken
+
+
+def test_a_stream_stops_at_a_loop_but_not_after_its_answer_line_or_in_ordinary_text():
+    assert stream_is_looping(HEAD + LOOP * 3)
+    assert stream_is_looping("Reasoning: " + "x" * 5000 + LOOP * 3)  # a long answer: only the tail is searched
+    assert not stream_is_looping(HEAD + LOOP)
+    assert not stream_is_looping(HEAD + LOOP * 3 + "\nAnswer: sad\nConfidence: 0.5 0.5 0.5 0.5 0.5")
 
 
 def test_merged_answers_parse():
