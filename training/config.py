@@ -22,21 +22,29 @@ T = TypeVar("T")
 
 @dataclass
 class CohortSpec:
-    """A synthetic cohort (encoders.synthetic.CohortConfig) for training."""
+    """A synthetic cohort (encoders.synthetic.CohortConfig) for training, or several.
+
+    Every synthetic cohort has its own film clips (stimulus responses shared by its viewers) and its
+    own clip order. `seeds` trains on the first `subjects` people of each listed cohort instead of
+    one cohort, so a pretrained encoder cannot lean on one clip set's quirks."""
 
     seed: int = 1
-    subjects: int = 12
+    subjects: int = 12  # per cohort
+    seeds: list[int] = field(default_factory=list)  # several cohorts; empty: just `seed`
     sessions: int = 1
     trials_per_emotion: int = 3
     montage: str = "seed62"
     trial_seconds: float = 32.0
 
-    def cohort(self):
+    def cohort(self, seed: int | None = None):
         from encoders.synthetic import CohortConfig
 
-        return CohortConfig(seed=self.seed, subjects=self.subjects, sessions=self.sessions,
+        return CohortConfig(seed=self.seed if seed is None else seed, subjects=self.subjects, sessions=self.sessions,
                             trials_per_emotion=self.trials_per_emotion, montage=self.montage,
                             trial_seconds=self.trial_seconds)
+
+    def cohorts(self) -> list:
+        return [self.cohort(seed) for seed in (self.seeds or [self.seed])]
 
 
 @dataclass
@@ -64,6 +72,7 @@ class EncoderTrainSpec:
     channel_dropout: float = 0.3  # max share of channels hidden per crop (montage robustness)
     subset_prob: float = 0.3  # chance a crop is restricted to a smaller standard montage
     seed: int = 0
+    device: str = "cpu"  # "cuda", "cuda:1", or "auto" (a GPU when there is one)
 
 
 @dataclass

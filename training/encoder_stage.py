@@ -28,7 +28,7 @@ from encoders.model import EEGEncoder, EncoderConfig
 from projector.checkpoint import git_revision
 
 from .config import EncoderStageConfig
-from .feature_table import FeatureTable, TrialRow, cohort_table
+from .feature_table import FeatureTable, TrialRow, training_table
 from .losses import supervised_contrastive
 from .plots import plot_loss_curves
 from .trial_inference import encode_trials
@@ -102,6 +102,25 @@ def feature_stats(table: FeatureTable, trials: list[TrialRow]) -> tuple[np.ndarr
     return values.mean(axis=(0, 1)), values.std(axis=(0, 1))
 
 
+def resolve_device(name: str) -> torch.device:
+    """The training device a config names; "auto" takes a GPU when torch sees one."""
+    from encoders.errors import ConfigError
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ConfigError(f"train.device {name!r} is not a device name; use cpu, cuda, cuda:N or auto.") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"train.device is {name!r} but torch sees no GPU here; use cpu or auto.")
+    return device
+
+
+def _cpu_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().cpu().contiguous() for k, v in module.state_dict().items()}
+
+
 def _lr_at(step: int, total: int, base: float, warmup: int) -> float:
     if step < warmup:
         return base * (step + 1) / warmup
@@ -117,7 +136,7 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
     torch.manual_seed(spec.seed)
     rng = np.random.default_rng(spec.seed)
     feature_config = FeatureConfig(window_s=config.window_s)
-    table = table or cohort_table(config.cohort.cohort(), feature_config, progress=progress)
+    table = table or training_table(config.cohort, feature_config, progress=progress)
     train_trials, val_trials = split_subjects(table, config.validation_subjects)
 
     mean, std = feature_stats(table, train_trials)
@@ -125,10 +144,13 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
         n_chans=len(table.ch_names), ch_names=list(table.ch_names), n_outputs=len(EMOTIONS),
         window_s=config.window_s, **asdict(config.model)))
     encoder.set_feature_stats(mean, std)
+    device = resolve_device(spec.device)
     projection = torch.nn.Linear(config.model.d_model, 64)  # contrastive head, discarded after training
+    encoder.to(device)
+    projection.to(device)
     params = list(encoder.parameters()) + list(projection.parameters())
     optimizer = torch.optim.AdamW(params, lr=spec.lr, weight_decay=spec.weight_decay)
-    positions = torch.tensor(table.positions, dtype=torch.float32)
+    positions = torch.tensor(table.positions, dtype=torch.float32, device=device)
 
     sampler = CropSampler(table, train_trials, spec, rng)
     steps_per_epoch = math.ceil(len(train_trials) * spec.crops_per_trial / spec.batch_size)
@@ -150,16 +172,16 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
         sums = {"loss": 0.0, "ce": 0.0, "supcon": 0.0, "recon": 0.0}
         n_batches = 0
         for b in range(0, len(crops), spec.batch_size):
-            x, window_mask, channel_mask, labels = sampler.batch(crops[b:b + spec.batch_size])
+            x, window_mask, channel_mask, labels = (t.to(device) for t in sampler.batch(crops[b:b + spec.batch_size]))
             feature_mask = None
             if spec.recon_weight > 0:
-                feature_mask = (torch.rand(x.shape[:3]) < spec.mask_ratio) & channel_mask[:, None, :]
+                feature_mask = (torch.rand(x.shape[:3], device=device) < spec.mask_ratio) & channel_mask[:, None, :]
             out = encoder(x, positions=positions, channel_mask=channel_mask, window_mask=window_mask,
                           return_features=True, feature_mask=feature_mask)
             ce = torch.nn.functional.cross_entropy(out.logits, labels)
             supcon = supervised_contrastive(projection(out.pooled), labels, spec.supcon_temperature)
             loss = ce + spec.supcon_weight * supcon
-            recon = torch.zeros(())
+            recon = torch.zeros((), device=device)
             if feature_mask is not None and feature_mask.any():
                 target = encoder.normalise(x)
                 predicted = encoder.reconstruct_features(out)
@@ -180,13 +202,15 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
         record = {"epoch": epoch + 1, **{k: v / max(n_batches, 1) for k, v in sums.items()}}
         if val_trials:
             record.update(_validate(encoder, table, val_trials))
+            encoder.train()
         history.append(record)
         _save_state(state_dir, encoder, projection, optimizer, rng, epoch + 1, history)
     bar.close()
     elapsed = time.perf_counter() - started
 
-    encoder.eval()
-    metrics = {"train_seconds": round(elapsed, 3), "epochs": spec.epochs, "final": history[-1] if history else {},
+    encoder.cpu().eval()
+    metrics = {"train_seconds": round(elapsed, 3), "device": str(device), "epochs": spec.epochs,
+               "final": history[-1] if history else {},
                "n_train_trials": len(train_trials), "n_validation_trials": len(val_trials)}
     save_encoder_artifact(out_dir, encoder, config, table, metrics)
     _write_curves(out_dir, history)
@@ -199,7 +223,6 @@ def _validate(encoder: EEGEncoder, table: FeatureTable, trials: list[TrialRow]) 
     logits, _ = encode_trials(encoder, table, trials)
     labels = np.array([t.info.label for t in trials])
     predictions = logits.argmax(1)
-    encoder.train()
     return {"val_accuracy": float(np.mean(predictions == labels)),
             "val_balanced_accuracy": balanced_accuracy(labels, predictions, len(EMOTIONS))}
 
@@ -208,7 +231,7 @@ def save_encoder_artifact(out_dir: Path, encoder: EEGEncoder, config: EncoderSta
                           metrics: dict) -> None:
     from safetensors.torch import save_file
 
-    save_file({k: v.contiguous() for k, v in encoder.state_dict().items()}, str(out_dir / "encoder.safetensors"))
+    save_file(_cpu_state(encoder), str(out_dir / "encoder.safetensors"))
     (out_dir / "config.json").write_text(json.dumps({
         "artifact": "eegreason-encoder/1",
         "encoder": encoder.get_config(),
@@ -247,8 +270,8 @@ def _save_state(state_dir: Path, encoder, projection, optimizer, rng, epoch: int
     from safetensors.torch import save_file
 
     state_dir.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in encoder.state_dict().items()}, str(state_dir / "encoder.safetensors"))
-    save_file({k: v.contiguous() for k, v in projection.state_dict().items()}, str(state_dir / "projection.safetensors"))
+    save_file(_cpu_state(encoder), str(state_dir / "encoder.safetensors"))
+    save_file(_cpu_state(projection), str(state_dir / "projection.safetensors"))
     torch.save(optimizer.state_dict(), state_dir / "optimizer.pt")
     (state_dir / "progress.json").write_text(json.dumps({"epoch": epoch, "history": history,
                                                         "rng": rng.bit_generator.state}, default=int))
@@ -260,7 +283,7 @@ def _load_state(state_dir: Path, encoder, projection, optimizer, rng) -> tuple[i
     encoder.load_state_dict(load_file(str(state_dir / "encoder.safetensors")))
     projection.load_state_dict(load_file(str(state_dir / "projection.safetensors")))
     # Our own file, written above; weights_only refuses anything but tensors and plain containers.
-    optimizer.load_state_dict(torch.load(state_dir / "optimizer.pt", weights_only=True))
+    optimizer.load_state_dict(torch.load(state_dir / "optimizer.pt", map_location="cpu", weights_only=True))
     progress = json.loads((state_dir / "progress.json").read_text())
     rng.bit_generator.state = progress["rng"]
     return int(progress["epoch"]), list(progress["history"])

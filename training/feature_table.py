@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -221,3 +221,36 @@ def cohort_table(cohort, feature_config: FeatureConfig | None = None, cache: boo
     if cache:
         table.save(path)
     return table
+
+
+def merge_cohort_tables(tables: list[FeatureTable]) -> FeatureTable:
+    """One table of several synthetic cohorts. Each cohort's people are different people and its
+    clips different clips, so subjects become `seed * 1000 + subject` and stimulus ids gain the
+    seed; window rows are re-offset."""
+    if len(tables) == 1:
+        return tables[0]
+    first = tables[0]
+    trials: list[TrialRow] = []
+    offset = 0
+    for table in tables:
+        if table.ch_names != first.ch_names or table.feature_config != first.feature_config:
+            raise ValueError("Cohorts merged into one table must share their montage and feature settings.")
+        seed = int(table.source["cohort"]["seed"])
+        for t in table.trials:
+            if t.info.subject >= 1000:
+                raise ValueError("Subject numbers of a merged cohort must stay below 1000.")
+            info = replace(t.info, subject=seed * 1000 + t.info.subject, stimulus_id=f"{seed}:{t.info.stimulus_id}")
+            trials.append(replace(t, info=info, offset=t.offset + offset))
+        offset += len(table.features)
+    source = {"kind": "synthetic", "cohorts": [t.source["cohort"] for t in tables],
+              "generator_version": first.source.get("generator_version"),
+              "subject_numbering": "seed * 1000 + subject"}
+    return FeatureTable(trials, *(np.concatenate([getattr(t, name) for t in tables])
+                                  for name in ("features", "band_power", "window_ok", "faa")),
+                        list(first.ch_names), first.positions, first.feature_config, source)
+
+
+def training_table(spec, feature_config: FeatureConfig, progress: bool = True) -> FeatureTable:
+    """The feature table a training stage's cohort spec (`training.config.CohortSpec`) describes:
+    one cohort, or several merged."""
+    return merge_cohort_tables([cohort_table(c, feature_config, progress=progress) for c in spec.cohorts()])

@@ -14,8 +14,9 @@ def encode_trials(encoder, table: FeatureTable, trials: list[TrialRow], channels
     """(logits (N, classes), pooled embeddings (N, d)) from each trial's usable windows.
     `channels` restricts the input to a montage subset (positions follow the names)."""
     encoder.eval()
+    device = next(encoder.parameters()).device
     index = np.arange(len(table.ch_names)) if channels is None else np.array([table.ch_names.index(c) for c in channels])
-    positions = torch.tensor(table.positions[index], dtype=torch.float32)
+    positions = torch.tensor(table.positions[index], dtype=torch.float32, device=device)
     logits, pooled = [], []
     for start in range(0, len(trials), batch_size):
         chunk = trials[start:start + batch_size]
@@ -30,8 +31,8 @@ def encode_trials(encoder, table: FeatureTable, trials: list[TrialRow], channels
         for i, r in enumerate(rows):
             x[i, : len(r)] = table.features[r][:, index]
             mask[i, : len(r)] = True
-        out = encoder(torch.from_numpy(x), positions=positions, window_mask=torch.from_numpy(mask),
-                      return_features=True)
-        logits.append(out.logits.numpy())
-        pooled.append(out.pooled.numpy())
+        out = encoder(torch.from_numpy(x).to(device), positions=positions,
+                      window_mask=torch.from_numpy(mask).to(device), return_features=True)
+        logits.append(out.logits.cpu().numpy())
+        pooled.append(out.pooled.cpu().numpy())
     return np.concatenate(logits), np.concatenate(pooled)
