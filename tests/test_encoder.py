@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from encoders.analysis import FeatureConfig
 from encoders.channels import electrode_positions, montage
 from encoders.errors import ShapeError
 from encoders.model import EEGEncoder, EncoderConfig
@@ -156,3 +157,55 @@ def test_encoder_eval_json_schema(tiny_encoder_run):
     assert payload["chance"] == pytest.approx(1 / 7) and payload["n_subjects"] == 3
     assert set(payload["valence"]) == {"encoder_probe", "logreg", "svm"}
     assert payload["synthetic"] is True
+
+
+def test_several_cohorts_merge_into_one_training_table():
+    from training.config import CohortSpec
+    from training.encoder_stage import split_subjects
+    from training.feature_table import cohort_table, merge_cohort_tables, training_table
+
+    spec = CohortSpec(seeds=[3, 5], subjects=2, trials_per_emotion=1, montage="1020-19", trial_seconds=8.0)
+    merged = training_table(spec, FeatureConfig(), progress=False)
+    parts = [cohort_table(c, FeatureConfig(), progress=False) for c in spec.cohorts()]
+    assert len(merged.trials) == sum(len(p.trials) for p in parts) == 2 * 2 * 7
+    assert sorted({t.info.subject for t in merged.trials}) == [3001, 3002, 5001, 5002]
+    # Every trial still points at its own windows, and clips of different cohorts stay different clips.
+    second = merged.trials[len(parts[0].trials)]
+    assert np.array_equal(merged.trial_windows(second), parts[1].trial_windows(parts[1].trials[0]))
+    assert second.info.stimulus_id == f"5:{parts[1].trials[0].info.stimulus_id}"
+    assert len({t.info.stimulus_id for t in merged.trials}) == 2 * 7
+    assert merged.source["cohorts"][1]["seed"] == 5
+    _, held = split_subjects(merged, 1)
+    assert {t.info.subject for t in held} == {5002}
+
+    other = cohort_table(CohortSpec(seed=3, subjects=1, trials_per_emotion=1, montage="emotiv14",
+                                    trial_seconds=8.0).cohort(), FeatureConfig(), progress=False)
+    with pytest.raises(ValueError, match="share their montage"):
+        merge_cohort_tables([parts[0], other])
+
+
+def test_training_device_names_are_checked():
+    from encoders.errors import ConfigError
+    from training.encoder_stage import resolve_device
+
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(ConfigError, match="not a device name"):
+        resolve_device("gpu please")
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="sees no GPU"):
+            resolve_device("cuda")
+
+
+def test_stage1_variants_are_valid_configs_and_summarised():
+    from bench.encoder_variants import DEV_SEEDS, VARIANTS, summary, variant_config
+
+    for name, overrides in VARIANTS.items():
+        config = variant_config(overrides, train_seed=2, device="cpu")
+        assert config.train.seed == 2 and config.train.device == "cpu"
+        assert set(config.cohort.seeds) & set(DEV_SEEDS) == set()  # development cohorts stay unseen
+    assert variant_config(VARIANTS["16cohorts-x2"], 0, "cpu").cohort.subjects == 2
+    assert variant_config(VARIANTS["d64-epochs40"], 0, "cpu").model.d_model == 64
+    runs = [{"variant": "default", "train_seed": s, "dev": {d: 0.2 + 0.1 * s for d in DEV_SEEDS}} for s in (0, 1)]
+    table = summary(runs)
+    assert "| default | 2 |" in table and "| 0.250 |" in table and "| 0.050 |" in table
