@@ -52,3 +52,21 @@ def test_report_per_subject_mean_and_sd():
     assert report["per_subject"]["a"]["accuracy"] == 1.0 and report["per_subject"]["b"]["accuracy"] == 0.5
     assert report["per_subject_accuracy_mean"] == pytest.approx(0.75)
     assert report["per_subject_accuracy_sd"] == pytest.approx(np.std([1.0, 0.5], ddof=1))
+
+
+def test_hierarchical_bootstrap_interval():
+    from training.metrics import hierarchical_bootstrap_mean
+
+    # Cohort means 0.1, 0.2, 0.3: the estimate is their mean and the interval brackets it.
+    groups = [[0.0, 0.2], [0.1, 0.3], [0.2, 0.4]]
+    mean, lower, upper = hierarchical_bootstrap_mean(groups, n_resamples=4000)
+    assert mean == pytest.approx(0.2)
+    assert 0.0 <= lower < 0.2 < upper <= 0.4
+    # Identical values leave nothing to resample: a zero-width interval.
+    assert hierarchical_bootstrap_mean([[0.5, 0.5], [0.5]], n_resamples=200) == pytest.approx((0.5, 0.5, 0.5))
+    # More cohorts that agree narrow the interval; one cohort's subjects cannot stand in for many cohorts.
+    wide = hierarchical_bootstrap_mean([[0.1, 0.3]] * 3, n_resamples=4000)
+    narrow = hierarchical_bootstrap_mean([[0.1, 0.3]] * 30, n_resamples=4000)
+    assert narrow[2] - narrow[1] < wide[2] - wide[1]
+    with pytest.raises(ValueError, match="at least one value"):
+        hierarchical_bootstrap_mean([[0.1], []])

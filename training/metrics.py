@@ -108,3 +108,23 @@ def classification_report(y_true, y_pred, n_classes: int, groups: Sequence | Non
         report["per_subject_balanced_accuracy_mean"] = float(np.nanmean(bals))
         report["per_subject_balanced_accuracy_sd"] = float(np.nanstd(bals, ddof=1)) if len(bals) > 1 else 0.0
     return report
+
+
+def hierarchical_bootstrap_mean(groups: Sequence[Sequence[float]], n_resamples: int = 10_000, level: float = 0.95,
+                                seed: int = 0) -> tuple[float, float, float]:
+    """Mean of per-unit values nested in groups (subjects in cohorts) with a percentile interval
+    from resampling groups, then units within each drawn group. Both levels vary between studies, so
+    both are resampled; a plain bootstrap over pooled subjects would understate the uncertainty of a
+    claim about unseen cohorts. Returns (mean of group means, lower, upper)."""
+    arrays = [np.asarray(g, dtype=float) for g in groups]
+    if not arrays or any(len(a) == 0 for a in arrays):
+        raise ValueError("Every group needs at least one value.")
+    rng = np.random.default_rng(seed)
+    estimate = float(np.mean([a.mean() for a in arrays]))
+    stats = np.empty(n_resamples)
+    for i in range(n_resamples):
+        drawn = rng.integers(0, len(arrays), len(arrays))
+        stats[i] = np.mean([arrays[g][rng.integers(0, len(arrays[g]), len(arrays[g]))].mean() for g in drawn])
+    tail = (1.0 - level) / 2.0 * 100.0
+    lower, upper = np.percentile(stats, [tail, 100.0 - tail])
+    return estimate, float(lower), float(upper)
