@@ -70,3 +70,24 @@ def test_hierarchical_bootstrap_interval():
     assert narrow[2] - narrow[1] < wide[2] - wide[1]
     with pytest.raises(ValueError, match="at least one value"):
         hierarchical_bootstrap_mean([[0.1], []])
+
+
+def test_encoder_benchmark_pairs_margins_by_person():
+    from bench.encoder import pooled_margins
+
+    def report(per):  # per-subject balanced accuracies, keyed by subject id as evaluate_encoder writes them
+        return {"balanced_accuracy": float(np.mean(list(per.values()))),
+                "per_subject": {str(k): {"balanced_accuracy": v} for k, v in per.items()}}
+
+    results = {
+        1: {"encoder": report({1: 0.5, 2: 0.3, 10: 0.4}),
+            "baselines": {"logreg": report({10: 0.2, 2: 0.3, 1: 0.4}), "svm": report({1: 0.1, 2: 0.1, 10: 0.1})}},
+        2: {"encoder": report({1: 0.3, 2: 0.3}),
+            "baselines": {"logreg": report({1: 0.2, 2: 0.2}), "svm": report({1: 0.4, 2: 0.4})}},
+    }
+    pooled = pooled_margins(results)
+    # Person by person, whatever order a report lists them in: cohort 1 margins vs logreg 0.1, 0.0, 0.2.
+    assert pooled["logreg"][0] == pytest.approx((0.1 + 0.1) / 2)
+    assert pooled["svm"][0] == pytest.approx((0.3 - 0.1) / 2)
+    # The better baseline is chosen per cohort: logreg in cohort 1, SVM in cohort 2.
+    assert pooled["best baseline of each cohort"][0] == pytest.approx((0.1 - 0.1) / 2)
