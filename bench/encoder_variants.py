@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--out", default="runs/encoder-variants")
     parser.add_argument("--json", default=None, help="also write the results to this file")
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     names = [n for n in args.variants.split(",") if n]
     unknown = set(names) - set(VARIANTS)
     if unknown:

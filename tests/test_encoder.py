@@ -209,3 +209,26 @@ def test_stage1_variants_are_valid_configs_and_summarised():
     runs = [{"variant": "default", "train_seed": s, "dev": {d: 0.2 + 0.1 * s for d in DEV_SEEDS}} for s in (0, 1)]
     table = summary(runs)
     assert "| default | 2 |" in table and "| 0.250 |" in table and "| 0.050 |" in table
+
+
+@pytest.mark.parametrize("seeds, match", [([100, 100], "twice"), ("100,101", "list of whole numbers"),
+                                          ([100, 1.5], "list of whole numbers")])
+def test_bad_cohort_lists_are_refused(tmp_path, seeds, match):
+    from encoders.errors import ConfigError
+    from training.config import load_config
+
+    path = tmp_path / "several.yaml"
+    path.write_text(f"stage: encoder\ncohort:\n  seeds: {seeds if isinstance(seeds, list) else repr(seeds)}\n")
+    with pytest.raises(ConfigError, match=match):
+        load_config(path)
+
+
+def test_only_stage1_takes_several_cohorts():
+    from encoders.errors import ConfigError
+    from training.config import CohortSpec
+
+    spec = CohortSpec(seeds=[100, 101], subjects=2)
+    assert [c.seed for c in spec.cohorts()] == [100, 101]
+    with pytest.raises(ConfigError, match="stage 1 only"):
+        spec.cohort()  # what the LLM stages ask for: one cohort, never a silently ignored list
+    assert CohortSpec(seed=4).cohorts()[0].seed == 4

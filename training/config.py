@@ -36,11 +36,20 @@ class CohortSpec:
     montage: str = "seed62"
     trial_seconds: float = 32.0
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.seeds, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in self.seeds):
+            raise ConfigError(f"cohort.seeds must be a list of whole numbers, e.g. [100, 101]; got {self.seeds!r}.")
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ConfigError(f"cohort.seeds lists a cohort twice ({self.seeds}); each seed once.")
+
     def cohort(self, seed: int | None = None):
+        """The one cohort (or, with `seed`, that cohort of the list)."""
         from encoders.synthetic import CohortConfig
 
-        return CohortConfig(seed=self.seed if seed is None else seed, subjects=self.subjects, sessions=self.sessions,
-                            trials_per_emotion=self.trials_per_emotion, montage=self.montage,
+        if seed is None and self.seeds:
+            raise ConfigError("cohort.seeds (several cohorts) is for stage 1 only; give this stage one cohort.seed.")
+        return CohortConfig(seed=self.seed if seed is None else seed, subjects=self.subjects,
+                            sessions=self.sessions, trials_per_emotion=self.trials_per_emotion, montage=self.montage,
                             trial_seconds=self.trial_seconds)
 
     def cohorts(self) -> list:

@@ -172,7 +172,8 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
         sums = {"loss": 0.0, "ce": 0.0, "supcon": 0.0, "recon": 0.0}
         n_batches = 0
         for b in range(0, len(crops), spec.batch_size):
-            x, window_mask, channel_mask, labels = (t.to(device) for t in sampler.batch(crops[b:b + spec.batch_size]))
+            batch = sampler.batch(crops[b:b + spec.batch_size])
+            x, window_mask, channel_mask, labels = (t.to(device) for t in batch)
             feature_mask = None
             if spec.recon_weight > 0:
                 feature_mask = (torch.rand(x.shape[:3], device=device) < spec.mask_ratio) & channel_mask[:, None, :]
