@@ -124,6 +124,29 @@ def test_short_training_lowers_the_loss_and_beats_chance(tiny_encoder_run):
     assert accuracy > 2 / 7
 
 
+def test_variant_report_computes_its_reference_rows(tiny_encoder_run, tmp_path, monkeypatch):
+    """The report reads saved runs and computes the shipped encoder's and the baselines' rows on the
+    development cohorts (here the tiny training cohort stands in for them, to stay fast)."""
+    import bench.encoder_variants as variants
+    from training.config import load_config
+    from training.encoder_stage import load_encoder
+    from training.feature_table import cohort_table
+
+    table = cohort_table(load_config("encoder-tiny").cohort.cohort(), progress=False)
+    monkeypatch.setattr(variants, "DEV_SEEDS", (3,))
+    monkeypatch.setattr(variants, "dev_tables", lambda: {3: table})
+    results = tmp_path / "runs.json"
+    results.write_text(json.dumps([{"variant": "default", "train_seed": 1, "device": "cpu", "dev": {"3": 0.5},
+                                    "train_seconds": 90.0}]))
+    text = variants.report(results, tiny_encoder_run)
+    shipped = variants.head_accuracy(load_encoder(tiny_encoder_run), {3: table})[3]
+    assert f"| {shipped:.3f} | {shipped:.3f} |" in text  # one cohort: its value and the mean
+    baselines = variants.dev_baselines({3: table})[3]
+    assert set(baselines) == {"logreg", "svm"} and all(0.0 <= v <= 1.0 for v in baselines.values())
+    assert f"| {max(baselines.values()):.3f} |" in text
+    assert "| default | 1 (1) | 0.500 |" in text and "| cpu | 1.5 |" in text
+
+
 def test_resume_continues_from_the_saved_epoch(tiny_encoder_run, tmp_path):
     import shutil
 
@@ -206,9 +229,16 @@ def test_stage1_variants_are_valid_configs_and_summarised():
         assert set(config.cohort.seeds) & set(DEV_SEEDS) == set()  # development cohorts stay unseen
     assert variant_config(VARIANTS["16cohorts-x2"], 0, "cpu").cohort.subjects == 2
     assert variant_config(VARIANTS["d64-epochs40"], 0, "cpu").model.d_model == 64
+    for name, overrides in VARIANTS.items():  # each name says its dropout and epochs, whatever the shipped recipe
+        config = variant_config(overrides, 0, "cpu")
+        if "dropout" in name:
+            assert f"dropout{config.model.dropout:g}" in name
+        if "epochs" in name:
+            assert f"epochs{config.train.epochs}" in name
     runs = [{"variant": "default", "train_seed": s, "dev": {d: 0.2 + 0.1 * s for d in DEV_SEEDS}} for s in (0, 1)]
     table = summary(runs)
-    assert "| default | 2 |" in table and "| 0.250 |" in table and "| 0.050 |" in table
+    assert "| default | 2 (0, 1) |" in table and "| 0.250 |" in table and "| 0.050 |" in table
+    assert "| 0.300 (seed 1) |" in table  # the best run and its training seed
 
 
 @pytest.mark.parametrize("seeds, match", [([100, 100], "twice"), ("100,101", "list of whole numbers"),
