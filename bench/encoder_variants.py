@@ -143,6 +143,8 @@ by its own head (leave-one-subject-out needs no fitting for it; 7-class balanced
 0.143) on development cohorts {DEV_SEEDS[0]}–{DEV_SEEDS[-1]} ({DEV_SUBJECTS} subjects each), which no
 benchmark uses. The shipped recipe (`default`) and its training seed were chosen here; the encoder
 benchmark (the section on the encoder against baselines) then measures it on cohorts never looked at.
+Training seeds move the score as much as recipes do (compare a row's SD with the gaps between rows),
+so the shipped encoder is a choice of run as well as of recipe.
 
 {summary(results)}
 {reference}
