@@ -91,49 +91,36 @@ def summary(results: list[dict]) -> str:
         runs = sorted((r for r in results if r["variant"] == name), key=lambda r: r["train_seed"])
         if not runs:
             continue
-        grid = np.array([[r["dev"][str(s)] if str(s) in r["dev"] else r["dev"][s] for s in DEV_SEEDS] for r in runs])
+        grid = np.array([[r["dev"][s] for s in DEV_SEEDS] for r in runs])
         cells = " | ".join(f"{v:.3f}" for v in grid.mean(0))
         best = int(np.argmax(grid.mean(1)))
-        minutes = np.mean([r.get("train_seconds", np.nan) for r in runs]) / 60
+        seconds = [r["train_seconds"] for r in runs if "train_seconds" in r]
+        minutes = f"{np.mean(seconds) / 60:.1f}" if seconds else "–"
         lines.append(f"| {name} | {len(runs)} ({', '.join(str(r['train_seed']) for r in runs)}) | {cells} "
                      f"| {grid.mean():.3f} | {grid.mean(1).std():.3f} | {grid.mean(1)[best]:.3f} (seed "
-                     f"{runs[best]['train_seed']}) | {runs[0].get('device', '–')} | {minutes:.1f} |".replace("| nan |", "| – |"))
+                     f"{runs[best]['train_seed']}) | {runs[0].get('device', '–')} | {minutes} |")
     return "\n".join(lines)
 
 
-def dev_baselines(tables: dict) -> dict[int, dict[str, float]]:
-    """LOSO balanced accuracy of each DE baseline on each development cohort (fitted per fold)."""
-    from training.baselines import BASELINES, fit_predict
-    from training.metrics import balanced_accuracy
-    from training.splits import make_split
-
-    out = {}
-    for seed, table in tables.items():
-        trials = table.trials
-        labels = np.array([t.info.label for t in trials])
-        index_of = {t.key: i for i, t in enumerate(trials)}
-        predictions = {name: np.full(len(trials), -1) for name in BASELINES}
-        for fold in make_split("loso", [t.info for t in trials], seed=0).folds:
-            train = np.array([index_of[k] for k in fold.train])
-            test = np.array([index_of[k] for k in fold.test])
-            for name in BASELINES:
-                predictions[name][test] = fit_predict(name, table, [trials[i] for i in train], [trials[i] for i in test],
-                                                      labels[train], 7).argmax(1)
-        out[seed] = {name: balanced_accuracy(labels, p, 7) for name, p in predictions.items()}
-    return out
+def load_results(path: Path) -> list[dict]:
+    """Saved runs (`--json`), with development-cohort keys back to integers."""
+    runs = json.loads(Path(path).read_text())
+    return [{**r, "dev": {int(k): v for k, v in r["dev"].items()}} for r in runs]
 
 
 def report(results_file: Path, checkpoint: Path) -> str:
-    """BENCHMARKS.md's section on stage-1 variants, from saved runs; references computed here."""
+    """BENCHMARKS.md's section on stage-1 variants, from saved runs; the shipped encoder and the
+    baselines are evaluated here, in the encoder benchmark's harness, on the development cohorts."""
+    from training.encoder_eval import evaluate_encoder
     from training.encoder_stage import load_encoder
 
-    results = json.loads(Path(results_file).read_text())
-    tables = dev_tables()
-    baselines = dev_baselines(tables)
-    shipped = head_accuracy(load_encoder(checkpoint), tables)
-    best = [max(baselines[s].values()) for s in DEV_SEEDS]
-    reference = (f"| shipped encoder (`{checkpoint}`) | – | " + " | ".join(f"{shipped[s]:.3f}" for s in DEV_SEEDS)
-                 + f" | {np.mean(list(shipped.values())):.3f} | – | – | – | – |\n"
+    results = load_results(results_file)
+    encoder = load_encoder(checkpoint)
+    evaluated = {seed: evaluate_encoder(encoder, table, "loso", progress=False) for seed, table in dev_tables().items()}
+    shipped = [evaluated[s]["encoder"]["balanced_accuracy"] for s in DEV_SEEDS]
+    best = [max(b["balanced_accuracy"] for b in evaluated[s]["baselines"].values()) for s in DEV_SEEDS]
+    reference = (f"| shipped encoder (`{checkpoint}`) | – | " + " | ".join(f"{v:.3f}" for v in shipped)
+                 + f" | {np.mean(shipped):.3f} | – | – | – | – |\n"
                  f"| best DE baseline of each cohort (LOSO, fitted per fold) | – | "
                  + " | ".join(f"{b:.3f}" for b in best) + f" | {np.mean(best):.3f} | – | – | – | – |")
     return f"""## Stage-1 variants on development cohorts (SYNTHETIC)
@@ -150,7 +137,7 @@ so the shipped encoder is a choice of run as well as of recipe.
 {reference}
 
 Runs read from `{results_file}` (each with its device and training time); the two reference rows
-are computed when this section is written. Reproduce a row:
+are computed when this section is written, in the encoder benchmark's harness. Reproduce a row:
 `python -m bench.encoder_variants --variants NAME --device cuda --workers 8 --json FILE`, then
 `python -m bench.encoder_variants --report FILE`."""
 
@@ -167,8 +154,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--checkpoint", default="checkpoints/demo", help="the shipped encoder, for --report")
     args = parser.parse_args(argv)
     if args.report:
+        try:
+            load_results(Path(args.report))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            parser.error(f"--report {args.report}: not a results file written by --json ({exc}); "
+                         "run the variants with --json FILE first.")
         write_section("encoder-variants", report(Path(args.report), Path(args.checkpoint)))
-        return json.loads(Path(args.report).read_text())
+        return load_results(Path(args.report))
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     names = [n for n in args.variants.split(",") if n]

@@ -141,10 +141,26 @@ def test_variant_report_computes_its_reference_rows(tiny_encoder_run, tmp_path, 
     text = variants.report(results, tiny_encoder_run)
     shipped = variants.head_accuracy(load_encoder(tiny_encoder_run), {3: table})[3]
     assert f"| {shipped:.3f} | {shipped:.3f} |" in text  # one cohort: its value and the mean
-    baselines = variants.dev_baselines({3: table})[3]
+    from training.encoder_eval import evaluate_encoder
+
+    evaluated = evaluate_encoder(load_encoder(tiny_encoder_run), table, "loso", progress=False)
+    baselines = {name: b["balanced_accuracy"] for name, b in evaluated["baselines"].items()}
     assert set(baselines) == {"logreg", "svm"} and all(0.0 <= v <= 1.0 for v in baselines.values())
     assert f"| {max(baselines.values()):.3f} |" in text
     assert "| default | 1 (1) | 0.500 |" in text and "| cpu | 1.5 |" in text
+
+
+@pytest.mark.parametrize("content", [None, "not json", '[{"variant": "default"}]'])
+def test_variant_report_refuses_a_file_that_is_not_saved_runs(tmp_path, capsys, content):
+    from bench.encoder_variants import main
+
+    path = tmp_path / "runs.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--report", str(path)])
+    assert exit_info.value.code == 2
+    assert "not a results file written by --json" in capsys.readouterr().err
 
 
 def test_resume_continues_from_the_saved_epoch(tiny_encoder_run, tmp_path):
