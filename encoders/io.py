@@ -48,6 +48,14 @@ FORMATS: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 }
 SUPPORTED = "EDF/EDF+ (.edf), BDF (.bdf), FIF (.fif), BrainVision (.vhdr), EEGLAB (.set), NeuroScan (.cnt)"
 
+# Files that belong to a multi-file recording but are not its header: extension → (format, the
+# header's extension, what the file holds, the set's files as a reader should be told them).
+COMPANIONS: dict[str, tuple[str, str, str, str]] = {
+    ".vmrk": ("BrainVision", ".vhdr", "marker file", "the .eeg and .vmrk files"),
+    ".eeg": ("BrainVision", ".vhdr", "sample data", "the .eeg and .vmrk files"),
+    ".fdt": ("EEGLAB", ".set", "sample data", "the .fdt file"),
+}
+
 SYNTHETIC_MARK = "SYNTHETIC"  # annotation/description prefix written into every generated file
 
 
@@ -56,6 +64,12 @@ def detect_format(path: Path, source_name: str | None = None) -> str:
     display = source_name or path.name
     name = path.name.lower()
     ext = ".fif.gz" if name.endswith(".fif.gz") else path.suffix.lower()
+    if ext in COMPANIONS:
+        label, header, role, companions = COMPANIONS[ext]
+        raise UnsupportedFormatError(
+            f"{display} is the {role} of a {label} recording, not its header; give the {header} file "
+            f"instead, with {companions} beside it."
+        )
     with open(path, "rb") as fh:
         head = fh.read(16)
     if ext in FORMATS:
@@ -268,8 +282,10 @@ def read_recording(path: str | Path, *, keep_identifiers: bool = False, source_n
     annotations = [Annotation(float(a["onset"]), float(a["duration"]), str(a["description"]))
                    for a in raw.annotations]
     description = str(raw.info.get("description") or "")
+    # MNE reads BrainVision comments as "Comment/<text>": a synthetic file exported to BrainVision
+    # keeps its mark there.
     synthetic = SYNTHETIC_MARK.lower() in description.lower() or any(
-        a.description.upper().startswith(SYNTHETIC_MARK) for a in annotations
+        a.description.upper().removeprefix("COMMENT/").startswith(SYNTHETIC_MARK) for a in annotations
     )
     meta = RecordingMeta(
         source_name=source,
