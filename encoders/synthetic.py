@@ -90,8 +90,10 @@ def arousal_high(arousal: float) -> bool:
     return arousal > HIGH_THRESHOLD
 
 
+# No commas: BrainVision marker files separate fields with commas, and pybv (behind MNE's
+# `export_raw`) writes them unescaped, so a comma here made exported samples unreadable.
 SYNTHETIC_DESCRIPTION = (
-    f"{SYNTHETIC_MARK} EEG (eegreason): generated, not recorded from a person"
+    f"{SYNTHETIC_MARK} EEG (eegreason): generated and not recorded from a person"
 )
 GENERATOR = "eegreason.encoders.synthetic"
 GENERATOR_VERSION = 2  # bump when a change alters generated samples for the same seed
@@ -803,7 +805,7 @@ _EDF_ANNOTATION_CHARS = 40  # edflib (inside pyedflib) truncates an annotation's
 def _edf_annotation_pieces(text: str, limit: int = _EDF_ANNOTATION_CHARS) -> list[str]:
     """Split a long description at spaces into pieces edflib will not truncate, written as
     consecutive annotations at the same onset: the first still starts with SYNTHETIC, and the full
-    sentence survives ("SYNTHETIC EEG (eegreason): generated," + "not recorded from a person")."""
+    sentence survives ("SYNTHETIC EEG (eegreason): generated and" + "not recorded from a person")."""
     pieces: list[str] = []
     current = ""
     for word in text.split():

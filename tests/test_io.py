@@ -85,3 +85,59 @@ def test_brainvision_and_eeglab_round_trip(tmp_path, fmt, name):
     assert rec.ch_names == names and rec.sfreq == 250.0
     assert rec.meta.file_format == {"brainvision": "BrainVision", "eeglab": "EEGLAB"}[fmt]
     np.testing.assert_allclose(rec.data, data, atol=0.05)  # BrainVision stores 0.1 µV steps
+
+
+@pytest.fixture(scope="module")
+def brainvision_set(tmp_path_factory):
+    import mne
+
+    names = montage("1020-19")
+    raw = mne.io.RawArray(eeg_like(19, 250.0, 6.0, seed=11) * 1e-6, mne.create_info(names, 250.0, "eeg"),
+                          verbose="error")
+    path = tmp_path_factory.mktemp("bv") / "session 3.vhdr"
+    mne.export.export_raw(str(path), raw, fmt="brainvision", verbose="error")
+    return path
+
+
+@pytest.mark.parametrize("companion, header", [(".vmrk", ".vhdr"), (".eeg", ".vhdr")])
+def test_brainvision_companion_file_names_the_header_to_give(brainvision_set, companion, header):
+    from encoders.errors import UnsupportedFormatError
+
+    assert read_recording(brainvision_set).n_channels == 19  # the header itself reads
+    with pytest.raises(UnsupportedFormatError) as info:
+        read_recording(brainvision_set.with_suffix(companion))
+    message = str(info.value)
+    assert f"session 3{companion}" in message and header in message
+    assert "damaged" not in message and "truncated" not in message
+    assert message.count(". ") == 0 and message.endswith(".")  # one sentence
+
+
+def test_eeglab_data_file_names_the_set_to_give(tmp_path):
+    from encoders.errors import UnsupportedFormatError
+
+    fdt = tmp_path / "rest.fdt"
+    fdt.write_bytes(np.arange(4000, dtype="<f4").tobytes())  # an .fdt is bare float32 samples
+    with pytest.raises(UnsupportedFormatError, match=r"rest\.fdt .*\.set file"):
+        read_recording(fdt)
+
+
+@pytest.mark.parametrize("sample", ["synthetic-fear-32ch_SYNTHETIC.edf", "synthetic-happy-62ch_SYNTHETIC.edf"])
+def test_bundled_samples_export_to_brainvision_and_read_back(tmp_path, sample):
+    """MNE's BrainVision export (pybv) writes annotation text unescaped into comma-separated marker
+    lines: the samples' annotations must survive that, for MNE and for eegreason."""
+    import mne
+
+    from encoders.paths import repo_root
+
+    source = read_recording(repo_root() / "serve" / "samples" / sample)
+    raw = mne.io.read_raw_edf(repo_root() / "serve" / "samples" / sample, preload=True, verbose="error")
+    target = tmp_path / "exported.vhdr"
+    mne.export.export_raw(str(target), raw, fmt="brainvision", verbose="error")
+    back = mne.io.read_raw_brainvision(str(target), verbose="error")
+    # MNE names BrainVision comments "Comment/<text>"
+    texts = [d.removeprefix("Comment/") for d in back.annotations.description if d.startswith("Comment/")]
+    assert " ".join(texts) == " ".join(a.description for a in source.annotations)
+    rec = read_recording(target)
+    assert rec.meta.synthetic and rec.meta.file_format == "BrainVision"  # still labelled synthetic
+    assert rec.ch_names == source.ch_names and rec.data.shape == source.data.shape
+    np.testing.assert_allclose(rec.data, source.data, atol=0.06)  # BrainVision keeps 0.1 µV steps

@@ -144,7 +144,7 @@ def test_recording_is_marked_synthetic_with_labels():
     assert rec.meta.synthetic and rec.ch_names == t.ch_names and rec.sfreq == t.sfreq
     assert rec.annotations[0].onset == 0.0
     assert rec.annotations[0].description.startswith(
-        "SYNTHETIC EEG (eegreason): generated, not recorded from a person")
+        "SYNTHETIC EEG (eegreason): generated and not recorded from a person")
     assert rec.meta.extra["emotion"] == t.emotion and rec.meta.extra["synthetic"] is True
     assert np.isfinite(rec.positions).all()
 
