@@ -373,7 +373,7 @@ def test_restricted_unpickler_refuses_shell_commands(tmp_path):
     with pytest.raises(UnsafePickleError, match=r"(posix|os|nt)\.system"):
         safe_load(F.malicious_system_pickle(marker), source="evil.dat")
     assert not marker.exists()
-    assert issubclass(UnsafePickleError, DatasetError) and issubclass(RestrictedUnpickler, pickle.Unpickler)
+    assert issubclass(UnsafePickleError, DatasetError) and issubclass(RestrictedUnpickler, pickle._Unpickler)
 
 
 # -- DREAMER --------------------------------------------------------------------------------------
@@ -473,6 +473,56 @@ def test_safe_load_reads_python2_pickles_and_reports_damage():
     with pytest.raises(DatasetError, match="s02.dat is not a readable pickle") as info:
         safe_load(truncated, source="s02.dat")
     assert not isinstance(info.value, UnsafePickleError)
+
+
+def _declared_only(shape: tuple[int, ...], dtype: str = "<f8") -> bytes:
+    """A DEAP-style Python-2 pickle whose 'data' array declares `shape` through `_reconstruct`
+    (the call that allocates) but carries only 8 bytes of samples."""
+    head = (b"cnumpy.core.multiarray\n_reconstruct\n"
+            + F._py2_tuple([b"cnumpy\nndarray\n", F._py2_tuple([F._py2_int(n) if n < 2**31 else
+                                                                b"\x8a\x05" + n.to_bytes(5, "little")
+                                                                for n in shape]),
+                            F._py2_str(b"f8")]) + b"R")
+    return b"\x80\x02}(" + F._py2_str(b"data") + head + b"u."
+
+
+@pytest.mark.parametrize("declared", [(40, 40, 5_368_709), (2**33,)])  # both 64 GiB of float64
+def test_a_huge_declared_array_is_refused_without_allocating(tmp_path, declared):
+    import resource
+
+    folder = tmp_path / "deap" / "data_preprocessed_python"
+    folder.mkdir(parents=True)
+    (folder / "s01.dat").write_bytes(_declared_only(declared))
+    loader = open_dataset("deap", tmp_path / "deap")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(UnsafePickleError) as info:
+        list(loader.iter_trials())
+    message = str(info.value)
+    gib = np.prod(declared, dtype=np.float64) * 8 / 1024**3
+    assert f"{gib:.1f} GiB" in message and "s01.dat" in message and message.count(". ") == 0
+    assert "download it again" in message
+    # no allocation happened: the process's peak memory did not grow by anything like it
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB
+
+
+def test_declared_sizes_are_checked_on_every_allocating_path():
+    n = 2**33  # 8 Gi elements
+    reduce_ndarray = pickle.dumps(np.ndarray, protocol=2)[2:-1]  # GLOBAL numpy ndarray
+    big = b"\x8a\x05" + n.to_bytes(5, "little")
+    cases = {
+        "ndarray(shape)": b"\x80\x02" + reduce_ndarray + big + b"\x85\x85R.",
+        "ndarray.__new__": b"\x80\x02" + reduce_ndarray + big + b"\x85\x85\x81.",
+        "bytearray(n)": b"\x80\x02c__builtin__\nbytearray\n" + big + b"\x85R.",
+        # an object array whose state declares 8 Gi elements but lists two
+        "object state": pickle.dumps(np.array([1, 2], dtype=object), protocol=2).replace(
+            b"K\x02\x85", big + b"\x85", 1),
+    }
+    for name, blob in cases.items():
+        with pytest.raises(UnsafePickleError, match="more than its whole file"):
+            safe_load(blob, source=f"{name}.pkl")
+    # honest arrays as large as their stream still load
+    honest = np.arange(300_000.0)
+    np.testing.assert_array_equal(safe_load(pickle.dumps(honest, protocol=2), source="ok.pkl"), honest)
 
 
 def test_load_npz_pickled_both_layouts(tmp_path):

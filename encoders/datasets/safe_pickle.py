@@ -6,12 +6,19 @@ untrusted `.dat` or `.npz` could run anything (docs/datasets.md, DEAP). DEAP's
 `EEG_DE_features/<s>_123.npz` members hold pickled dicts of arrays; both only ever need numpy
 array reconstruction and plain containers. `RestrictedUnpickler` admits exactly those and refuses
 everything else before it is imported, with a sentence naming the refused global.
+
+Admitted callables can still be told to allocate: `_reconstruct`, `ndarray` and `bytearray` take
+a shape or a size, and an array's state names its shape before its data arrives. A genuine pickle
+carries every byte of its arrays, so nothing it declares can be larger than the stream itself;
+each declaration is checked against that bound before anything is allocated (a 64 GiB array
+declared in a 1 kB file is refused in a sentence, not answered with MemoryError).
 """
 
 from __future__ import annotations
 
 import collections
 import io
+import math
 import pickle
 import zipfile
 from pathlib import Path
@@ -44,6 +51,70 @@ def _codecs_encode() -> Callable[..., Any]:
     return _codecs.encode
 
 
+# A stream whose size cannot be measured (not seekable) may declare up to this much.
+UNMEASURED_STREAM_LIMIT = 4 * 1024**3
+_SLACK = 1024**2  # small arrays in tiny pickles (headers, empty arrays) are always fine
+
+
+def _human(n: int) -> str:
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
+
+
+class DeclaredSizeGuard:
+    """Refuses any allocation a pickle asks for that its own size cannot account for.
+
+    Numeric arrays carry their bytes in the stream; object arrays one 8-byte pointer per element,
+    each element at least one opcode: so `8 × stream bytes` bounds every honest declaration.
+    """
+
+    def __init__(self, stream_bytes: int | None, source: str) -> None:
+        self.stream_bytes = stream_bytes
+        self.limit = (8 * stream_bytes if stream_bytes is not None else UNMEASURED_STREAM_LIMIT) + _SLACK
+        self.source = source
+
+    def check_bytes(self, n_bytes: int) -> None:
+        if n_bytes > self.limit:
+            held = (f"its whole file ({_human(self.stream_bytes)})" if self.stream_bytes is not None
+                    else f"an unmeasured stream ({_human(UNMEASURED_STREAM_LIMIT)} at most)")
+            log.warning("%s: refused a declared allocation of %d bytes", self.source, n_bytes)
+            raise UnsafePickleError(
+                f"{self.source} declares an array of {_human(n_bytes)}, more than {held} could hold; "
+                f"refusing to allocate it because the file is damaged or not what it claims to be: "
+                f"download it again."
+            )
+
+    def check_array(self, shape: Any, dtype: Any) -> None:
+        dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape or ())
+        try:
+            count = math.prod(int(d) for d in dims)
+            itemsize = np.dtype(dtype).itemsize
+        except (TypeError, ValueError):
+            return  # not a shape numpy would accept either: numpy refuses it without allocating
+        self.check_bytes(max(count, 0) * max(itemsize, 1))
+
+    def check_array_state(self, state: Any) -> None:
+        """`ndarray.__setstate__` state: (version, shape, dtype, fortran, data) or its 4-tuple form."""
+        if isinstance(state, tuple) and len(state) in (4, 5):
+            shape, dtype = state[-4], state[-3]
+            self.check_array(shape, dtype)
+
+
+def _check_call(guard: DeclaredSizeGuard, func: Any, args: tuple, kwargs: dict) -> None:
+    """Before an admitted callable runs: the sizes it would allocate. `_reconstruct(type, shape,
+    dtype)` and `ndarray(shape, dtype)` (without a buffer) allocate the declared array;
+    `bytes(n)` / `bytearray(n)` allocate n bytes. Everything else builds from what the stream holds."""
+    if func is _numpy_core("multiarray", "_reconstruct") and len(args) == 3:
+        guard.check_array(args[1], args[2])
+    elif isinstance(func, type) and issubclass(func, np.ndarray):
+        if args and kwargs.get("buffer", args[2] if len(args) > 2 else None) is None:
+            guard.check_array(args[0], kwargs.get("dtype", args[1] if len(args) > 1 else float))
+    elif func in (bytes, bytearray) and args and isinstance(args[0], (int, np.integer)):
+        guard.check_bytes(int(args[0]))
+
+
 # (module, name) as written in the pickle -> a function returning the object to hand back.
 # Both numpy spellings are listed: Python-2 era files (DEAP) say `numpy.core.multiarray`,
 # files written with numpy >= 2 say `numpy._core.multiarray`.
@@ -52,7 +123,7 @@ _ALLOWED: dict[tuple[str, str], Callable[[], Any]] = {
        for core in ("core", "_core")},
     **{(f"numpy.{core}.multiarray", "scalar"): (lambda: _numpy_core("multiarray", "scalar"))
        for core in ("core", "_core")},
-    # Protocol-5 pickles rebuild arrays from an in-band buffer.
+    # Protocol-5 pickles rebuild arrays from an in-band buffer (a view: its size is the buffer's).
     **{(f"numpy.{core}.numeric", "_frombuffer"): (lambda: _numpy_core("numeric", "_frombuffer"))
        for core in ("core", "_core")},
     ("numpy", "ndarray"): lambda: np.ndarray,
@@ -68,12 +139,23 @@ _ALLOWED: dict[tuple[str, str], Callable[[], Any]] = {
 _PY2_MODULES = {"__builtin__": "builtins", "copy_reg": "copyreg"}
 
 
-class RestrictedUnpickler(pickle.Unpickler):
-    """An unpickler that can build numpy arrays, dtypes, numpy scalars and plain containers only."""
+class RestrictedUnpickler(pickle._Unpickler):
+    """An unpickler that can build numpy arrays, dtypes, numpy scalars and plain containers only,
+    none larger than the stream could hold.
 
-    def __init__(self, file: IO[bytes], *, source: str, encoding: str = "latin1") -> None:
+    The pure-Python unpickler, because its opcodes can be checked before they run: REDUCE and
+    NEWOBJ (a call that may allocate) and BUILD (where an array's state declares its shape, which
+    the C unpickler hands straight to numpy). Our pickles hold few, large opcodes (whole arrays as
+    one string), so the speed is the same.
+    """
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+
+    def __init__(self, file: IO[bytes], *, source: str, encoding: str = "latin1",
+                 stream_bytes: int | None = None) -> None:
         super().__init__(file, encoding=encoding)
         self.source = source
+        self.guard = DeclaredSizeGuard(stream_bytes if stream_bytes is not None else _remaining(file), source)
 
     def find_class(self, module: str, name: str) -> Any:
         key = (_PY2_MODULES.get(module, module), name)
@@ -92,6 +174,39 @@ class RestrictedUnpickler(pickle.Unpickler):
             f"{self.source} contains a pickled external reference, which is not an array or a plain "
             f"container; refusing to load it because pickles can run code."
         )
+
+    def load_reduce(self) -> None:  # stack: ... func args
+        _check_call(self.guard, self.stack[-2], tuple(self.stack[-1]), {})
+        pickle._Unpickler.load_reduce(self)
+
+    def load_newobj(self) -> None:  # stack: ... cls args  →  cls.__new__(cls, *args)
+        _check_call(self.guard, self.stack[-2], tuple(self.stack[-1]), {})
+        pickle._Unpickler.load_newobj(self)
+
+    def load_newobj_ex(self) -> None:  # stack: ... cls args kwargs
+        _check_call(self.guard, self.stack[-3], tuple(self.stack[-2]), dict(self.stack[-1]))
+        pickle._Unpickler.load_newobj_ex(self)
+
+    def load_build(self) -> None:  # stack: ... instance state
+        if isinstance(self.stack[-2], np.ndarray):
+            self.guard.check_array_state(self.stack[-1])
+        pickle._Unpickler.load_build(self)
+
+    dispatch[pickle.REDUCE[0]] = load_reduce
+    dispatch[pickle.NEWOBJ[0]] = load_newobj
+    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
+    dispatch[pickle.BUILD[0]] = load_build
+
+
+def _remaining(fh: IO[bytes]) -> int | None:
+    """Bytes left in a seekable stream (what a pickle read from here can carry), else None."""
+    try:
+        here = fh.tell()
+        end = fh.seek(0, io.SEEK_END)
+        fh.seek(here)
+        return max(end - here, 0)
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def safe_load(fileobj_or_path: str | Path | bytes | IO[bytes], encoding: str = "latin1",
