@@ -1,7 +1,9 @@
 """The Gradio app: building it, and launching it safely.
 
 Binds 127.0.0.1 unless told otherwise; any other address requires credentials (`--auth USER:PASS`
-or $EEGREASON_AUTH), because recordings and notes are sensitive.
+or $EEGREASON_AUTH), because recordings and notes are sensitive. Uploads go through one
+`UploadStore` (serve/uploads.py): Gradio's own temporary copies land in its private folder, and a
+browser session's recordings are removed when the session ends.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from encoders.errors import ConfigError
 from encoders.paths import home, repo_root
 
 from .assistant import Assistant
+from .uploads import MAX_UPLOAD_MIB, SWEEP_EVERY_S, UploadStore
 
 TITLE = "eegreason — emotion reasoning over EEG"
 
@@ -24,26 +27,35 @@ def bundled_samples() -> dict[str, Path]:
 
 
 def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, upload_dir: Path | None = None,
-              store_path: Path | None = None):
+              store_path: Path | None = None, uploads: UploadStore | None = None):
+    """The app's Blocks. `uploads` (default: a store in `upload_dir`, else $EEGREASON_HOME/uploads)
+    is shared by the Chat and Report tabs; the caller closes it when the app stops."""
+    uploads = uploads or UploadStore(upload_dir or home() / "uploads")
+    # Gradio copies each upload before a handler sees it, by default into a world-readable
+    # /tmp/gradio; its components read this variable when they are created.
+    os.environ["GRADIO_TEMP_DIR"] = str(uploads.gradio_dir)
     import gradio as gr
 
     from .report_store import ReportStore
     from .tabs.chat import build_chat_tab
     from .tabs.evaluate import build_evaluate_tab
     from .tabs.report import build_report_tab
+    from .tabs.session import remove_uploads_when_sessions_end
 
     samples = bundled_samples() if samples is None else samples
-    upload_dir = upload_dir or home() / "uploads"
     store = ReportStore(store_path)  # default: $EEGREASON_HOME/reports.sqlite3
-    with gr.Blocks(title=TITLE) as app:
+    # delete_cache: Gradio also ages out the files it created (and removes them all on shutdown).
+    with gr.Blocks(title=TITLE, delete_cache=(int(SWEEP_EVERY_S), int(uploads.retention_s))) as app:
         gr.Markdown(f"# {TITLE}")
         with gr.Tab("Chat"):
-            build_chat_tab(assistant, samples, upload_dir)
+            build_chat_tab(assistant, samples, uploads)
         with gr.Tab("Report"):
-            build_report_tab(assistant, store, samples, upload_dir)
+            build_report_tab(assistant, store, samples, uploads)
         with gr.Tab("Batch evaluation"):
             build_evaluate_tab(assistant)
+        remove_uploads_when_sessions_end(app, uploads)
     app.queue(default_concurrency_limit=8, max_size=64)
+    uploads.start_sweeping()  # at start, then every SWEEP_EVERY_S
     return app
 
 
@@ -65,10 +77,11 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_settings(host: str, auth: str | None) -> dict:
-    """Keyword arguments for `Blocks.launch`, refusing an exposed app without credentials."""
+def launch_settings(host: str, auth: str | None, max_upload_mib: float = MAX_UPLOAD_MIB) -> dict:
+    """Keyword arguments for `Blocks.launch`, refusing an exposed app without credentials. Gradio's
+    per-file limit is the uploads' limit, in bytes (its "512mb" would mean MiB, read as MB)."""
     credentials = parse_auth(auth or os.environ.get("EEGREASON_AUTH"))
     if not is_loopback(host) and credentials is None:
         raise ConfigError(f"Refusing to serve on {host} without authentication; pass --auth USER:PASSWORD "
                           f"(or set EEGREASON_AUTH), or keep the default 127.0.0.1.")
-    return {"server_name": host, "auth": credentials, "max_file_size": "512mb"}
+    return {"server_name": host, "auth": credentials, "max_file_size": int(max_upload_mib * 1024 * 1024)}

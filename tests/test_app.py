@@ -44,7 +44,7 @@ def test_upload_ask_and_follow_up(app_url, fif14):
     from gradio_client import Client, handle_file
 
     client = Client(app_url, verbose=False)
-    status, _chat, *_plots, current = client.predict(handle_file(str(fif14)), None, api_name="/load_recording")
+    status, _chat, *_plots, current = client.predict([handle_file(str(fif14))], None, api_name="/load_recording")
     assert "Signal quality" in status and "SYNTHETIC" in status and "Bad channels" in status
     assert "emotiv14_SYNTHETIC_raw.fif" in current
     history, _, current = client.predict("What emotion is most likely?", [], api_name="/ask")
@@ -58,7 +58,7 @@ def test_upload_ask_and_follow_up(app_url, fif14):
 def test_plots_are_produced(app_url, fif14):
     from gradio_client import Client, handle_file
 
-    outputs = Client(app_url, verbose=False).predict(handle_file(str(fif14)), None, api_name="/load_recording")
+    outputs = Client(app_url, verbose=False).predict([handle_file(str(fif14))], None, api_name="/load_recording")
     plots = outputs[2:5]
     assert all(plot is not None for plot in plots)
 
@@ -70,17 +70,17 @@ def test_bad_upload_shows_the_message_and_the_app_keeps_running(app_url, tmp_pat
     bad = tmp_path / "broken.edf"
     bad.write_bytes(b"0       " + b"\x00" * 100)  # EDF magic, then garbage
     client = Client(app_url, verbose=False)
-    status = client.predict(handle_file(str(bad)), None, api_name="/load_recording")[0]
+    status = client.predict([handle_file(str(bad))], None, api_name="/load_recording")[0]
     assert status.startswith("⚠️") and "broken.edf" in status
     # An extension the upload box does not accept: Gradio itself refuses it with the list of formats.
     wrong_type = tmp_path / "notes.txt"
     wrong_type.write_text("not eeg")
     with pytest.raises(AppError, match=r"Invalid file type.*\.edf"):
-        client.predict(handle_file(str(wrong_type)), None, api_name="/load_recording")
+        client.predict([handle_file(str(wrong_type))], None, api_name="/load_recording")
     # An accepted extension with text inside: our reader says what it is not.
     disguised = tmp_path / "notes.fif"
     disguised.write_text("not eeg at all, just some notes")
-    status = client.predict(handle_file(str(disguised)), None, api_name="/load_recording")[0]
+    status = client.predict([handle_file(str(disguised))], None, api_name="/load_recording")[0]
     assert status.startswith("⚠️") and "notes.fif" in status
     status = client.predict(None, "sample_SYNTHETIC.fif", api_name="/load_recording")[0]
     assert "Signal quality" in status
@@ -96,7 +96,7 @@ def test_two_concurrent_sessions_never_mix_recordings(app_url, fif14, second_rec
     def session(name: str) -> None:
         try:
             client = Client(app_url, verbose=False)
-            outputs = client.predict(handle_file(str(files[name])), None, api_name="/load_recording")
+            outputs = client.predict([handle_file(str(files[name]))], None, api_name="/load_recording")
             seen[name].append(outputs[0])
             for question in ("What emotion?", "And the arousal?"):
                 _, _, current = client.predict(question, [], api_name="/ask")

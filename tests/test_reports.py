@@ -365,9 +365,9 @@ def test_report_tab_generate_edit_sign_export_history(report_app, fif14):
 
     url, store_path = report_app
     client = Client(url, verbose=False)
-    view = _view(client.predict(handle_file(str(fif14)), None, False, "", api_name="/report_generate"))
+    view = _view(client.predict([handle_file(str(fif14))], None, False, "", api_name="/report_generate"))
     assert view["message"].startswith("⚠️") and "name" in view["message"]  # refused before the model runs
-    view = _view(client.predict(handle_file(str(fif14)), None, False, "Dr Alice", api_name="/report_generate"))
+    view = _view(client.predict([handle_file(str(fif14))], None, False, "Dr Alice", api_name="/report_generate"))
     assert "created (version 1)" in view["message"] and DRAFT_BANNER in view["header"]
     assert "Signal quality" in view["preview"] and "SYNTHETIC" in view["preview"]
     # The untrained tiny model babbles: the note must say so instead of inventing an emotion.
@@ -411,7 +411,7 @@ def test_two_sessions_never_see_each_others_report(report_app, fif14):
     url, _ = report_app
     first, second = Client(url, verbose=False), Client(url, verbose=False)
     with ThreadPoolExecutor(2) as pool:
-        jobs = [pool.submit(first.predict, handle_file(str(fif14)), None, False, "Dr One",
+        jobs = [pool.submit(first.predict, [handle_file(str(fif14))], None, False, "Dr One",
                             api_name="/report_generate"),
                 pool.submit(second.predict, None, "other_SYNTHETIC.fif", False, "Dr Two",
                             api_name="/report_generate")]

@@ -12,10 +12,12 @@ from encoders.log import get_logger
 
 from ..assistant import Assistant, Conversation, RecordingContext
 from ..plots import band_topomaps, signal_preview, timeline_figure
-from ..uploads import SINGLE_FILE_EXTENSIONS, store_upload
+from ..upload_sets import UPLOAD_EXTENSIONS
+from ..uploads import UploadStore
 
 log = get_logger(__name__)
 
+UPLOAD_LABEL = "EEG recording: one file, a BrainVision (.vhdr .vmrk .eeg) or EEGLAB (.set .fdt) set, or a .zip"
 DISCLAIMER = ("Research tool: emotion estimates from EEG are uncertain and not a clinical diagnosis. "
               "Synthetic recordings are labelled as such.")
 
@@ -50,12 +52,17 @@ def figures(ctx: RecordingContext):
     return out
 
 
-def build_chat_tab(assistant: Assistant, samples: dict[str, Path], upload_dir: Path) -> gr.State:
+def upload_box() -> gr.File:
+    """The upload component of the Chat and Report tabs: several files make one recording."""
+    return gr.File(label=UPLOAD_LABEL, file_count="multiple", file_types=list(UPLOAD_EXTENSIONS), type="filepath")
+
+
+def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: UploadStore) -> gr.State:
     """Builds the tab; returns its per-session state (the Conversation) for other tabs to read."""
     state = gr.State(None)  # per browser session: the Conversation
     with gr.Row():
         with gr.Column(scale=1):
-            upload = gr.File(label="EEG recording", file_types=list(SINGLE_FILE_EXTENSIONS), type="filepath")
+            upload = upload_box()
             sample = gr.Dropdown(choices=list(samples), value=None, label="…or a bundled sample (synthetic)")
             load = gr.Button("Load recording", variant="secondary")
             status = gr.Markdown("Upload a recording or pick a sample, then load it.")
@@ -71,16 +78,16 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], upload_dir: P
             timeline_plot = gr.Plot(label="Emotion timeline")
         topomap_plot = gr.Plot(label="Band-power topomaps")
 
-    def load_recording(file_path: str | None, sample_name: str | None):
+    def load_recording(files: list[str] | None, sample_name: str | None, request: gr.Request):
         empty = (None, None, None)
         try:
-            if file_path:
-                path, label = store_upload(file_path, upload_dir, original_name=Path(file_path).name)
-            elif sample_name:
-                path, label = samples[sample_name], sample_name
+            if files:
+                kept, recording = uploads.keep(files, request.session_hash)
+                ctx = assistant.analyse_recording(recording, kept.label)
+            elif sample_name in samples:
+                ctx = assistant.analyse(samples[sample_name], display_name=sample_name)
             else:
                 return "Choose a file or a sample first.", [], None, *empty, about(None)
-            ctx = assistant.analyse(path, display_name=label)
         except EEGReasonError as err:
             return f"⚠️ {err}", [], None, *empty, about(None)
         signal, topomaps, timeline = figures(ctx)

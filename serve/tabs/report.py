@@ -11,9 +11,10 @@ shared with `eegreason report`.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
+
+import gradio as gr
 
 from encoders.errors import EEGReasonError, ReportError
 from encoders.log import get_logger
@@ -24,7 +25,8 @@ from ..engines import GenerationParams
 from ..report_draft import draft_from_recording
 from ..report_export import export_markdown, export_pdf, file_sha256
 from ..report_store import ReportStore, VersionMeta, required_name
-from ..uploads import SINGLE_FILE_EXTENSIONS, store_upload
+from ..uploads import UploadStore
+from .chat import upload_box
 
 log = get_logger(__name__)
 
@@ -69,15 +71,13 @@ def reports_markdown(store: ReportStore) -> str:
     return "\n".join(lines)
 
 
-def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str, Path], upload_dir: Path,
+def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str, Path], uploads: UploadStore,
                      params: GenerationParams | None = None) -> None:
     """The Report tab's components and events (api names report_*), inside the caller's Blocks."""
-    import gradio as gr
-
     state = gr.State(None)  # per browser session: {"report_id": str, "version": int}
     with gr.Row():
         with gr.Column(scale=1):
-            upload = gr.File(label="EEG recording", file_types=list(SINGLE_FILE_EXTENSIONS), type="filepath")
+            upload = upload_box()
             sample = gr.Dropdown(choices=list(samples), value=None, label="…or a bundled sample (synthetic)")
             include_ids = gr.Checkbox(value=False, label="Include patient identifiers from the file header")
             author = gr.Textbox(label="Your name (author of drafts and edits)")
@@ -129,12 +129,13 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
             raise ReportError("No report is open; generate a draft or open a stored report first.")
         return current["report_id"], int(current["version"])
 
-    def on_generate(file_path: str | None, sample_name: str | None, with_ids: bool, who: str,
-                    current: dict | None):
+    def on_generate(files: list[str] | None, sample_name: str | None, with_ids: bool, who: str,
+                    current: dict | None, request: gr.Request):
         try:
             who = required_name(who, "author")  # before the model runs, not after
-            if file_path:
-                path, label = store_upload(file_path, upload_dir, original_name=Path(file_path).name)
+            if files:
+                kept, _ = uploads.keep(files, request.session_hash)
+                path, label = kept.path, kept.label
             elif sample_name and sample_name in samples:
                 path, label = samples[sample_name], sample_name
             else:
@@ -181,9 +182,8 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
             report_id, version = opened(current)
             who = required_name(who, "exporting user")
             note, _ = store.get(report_id, version)
-            # A private temporary folder: gradio serves files from the system temp dir, and notes are
-            # sensitive, so each export gets its own owner-only folder.
-            folder = Path(tempfile.mkdtemp(prefix="eegreason-export-"))
+            # Notes are sensitive: each export gets an owner-only folder, aged out like uploads.
+            folder = uploads.export_folder()
             reference = f"report {report_id}, version {version}"
             md = export_markdown(note, folder / f"{report_id}-v{version}.md", reference)
             pdf = export_pdf(note, folder / f"{report_id}-v{version}.pdf", reference)
