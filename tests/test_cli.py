@@ -48,3 +48,68 @@ def test_ask_answers_on_a_14_channel_fif_through_vllm(fif14, tiny_checkpoint):
     assert payload["engine"] == "vllm" and payload["synthetic"] is True
     assert payload["answer"].strip()
     assert payload["evidence"]["n_channels"] == 14
+
+
+def test_app_start_logs_each_step_and_the_address_and_sweeps_old_uploads(tiny_checkpoint, tmp_path):
+    """`eegreason app` as a user starts it: every slow step on stderr with its duration, the
+    address once the app answers, old uploads removed at start; Ctrl+C stops it cleanly."""
+    import re
+    import signal
+    import socket
+    import threading
+    import time
+    import urllib.request
+
+    home = tmp_path / "home"
+    old = home / "uploads" / "kept" / ("0" * 64)
+    old.mkdir(parents=True)
+    (old / "recording.edf").write_bytes(b"0       ")
+    long_ago = time.time() - 10 * 3600
+    os.utime(old, (long_ago, long_ago))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "EEGREASON_HOME": str(home)}
+    # the tiny LLM lives in the test session's cache: point the new home's copy at it
+    (home / "llm").mkdir(parents=True)
+    for entry in (Path(os.environ["EEGREASON_HOME"]) / "llm").iterdir():
+        (home / "llm" / entry.name).symlink_to(entry)
+    process = subprocess.Popen([sys.executable, "-m", "serve.cli", "app", "--checkpoint", str(tiny_checkpoint),
+                                "--engine", "transformers", "--port", str(port), "--upload-retention-hours", "6"],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+                               cwd=Path(__file__).parent.parent, start_new_session=True)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.append(line)
+            if "ready at" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert ready.wait(300), "".join(lines[-30:])
+        text = "".join(lines)
+        for stage in (r"removing uploads older than 6 h", r"reading checkpoint tiny", r"preparing the LLM weights",
+                      r"loading the EEG encoder, projector and tokenizer", r"starting the transformers engine",
+                      r"building the app", r"starting the web server"):
+            assert re.search(stage + r".*: done in [\d.]+ s", text), stage
+        url = re.search(r"ready at (http://\S+) \(started in \d+ s\)", text).group(1)
+        assert f":{port}" in url
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200
+        assert not old.exists()  # swept at start
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_app_refuses_a_retention_that_is_not_positive():
+    result = run_cli("app", "--upload-retention-hours", "0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "positive number of hours" in result.stderr

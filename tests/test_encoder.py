@@ -278,3 +278,18 @@ def test_only_stage1_takes_several_cohorts():
     with pytest.raises(ConfigError, match="stage 1 only"):
         spec.cohort()  # what the LLM stages ask for: one cohort, never a silently ignored list
     assert CohortSpec(seed=4).cohorts()[0].seed == 4
+
+
+def test_encoder_eval_reports_each_fold_when_stderr_is_not_a_terminal(tiny_encoder_run):
+    import re
+
+    from test_cli import run_cli
+
+    result = run_cli("encoder-eval", "--checkpoint", str(tiny_encoder_run), "--cohort-seed", "77", "--subjects", "3",
+                     "--protocol", "loso", "--trials-per-emotion", "1", "--seconds", "16")
+    assert result.returncode == 0, result.stderr[-2000:]
+    folds = [(int(a), int(b)) for a, b in re.findall(r"loso folds \(.*?\): (\d+)/(\d+) folds", result.stderr)]
+    assert folds == [(1, 3), (2, 3), (3, 3)]
+    for stage in ("loading the encoder", "generating the SYNTHETIC cohort (seed 77, 21 trials)", "encoding 21 trials"):
+        assert re.search(re.escape(stage) + r".*: done in [\d.]+ s", result.stderr), stage
+    assert "SYNTHETIC cohort seed 77" in result.stdout

@@ -243,3 +243,161 @@ def test_a_frequency_penalty_outside_the_engines_range_is_refused():
     assert GenerationParams(frequency_penalty=0.3).frequency_penalty == 0.3
     with pytest.raises(ConfigError, match="outside -2 to 2"):
         GenerationParams(frequency_penalty=5.0)
+
+
+# ---- refusing before loading, progress, cancel ------------------------------------------------------
+
+
+@pytest.fixture
+def weightless_checkpoint(tiny_checkpoint, tmp_path):
+    """A checkpoint folder with its config but none of its weights: loading any model from it fails,
+    so a refusal that names something else came before any model was loaded."""
+    folder = tmp_path / "weightless"
+    folder.mkdir()
+    (folder / "config.json").write_text((tiny_checkpoint / "config.json").read_text())
+    return folder
+
+
+@pytest.mark.parametrize("changes, error, match", [
+    ({"dataset": "deap", "root": "EMPTY"}, "DatasetError", r"data_preprocessed_python was not found"),
+    ({"dataset": "seed-iv", "root": "MISSING"}, "DatasetError", r"was not found; point --root at"),
+    ({"dataset": "deap", "root": None}, "ConfigError", r"needs --root"),
+    ({"dataset": "seed-x"}, "ConfigError", r"Unknown dataset 'seed-x'"),
+    ({"tasks": ["emotion", "dance"]}, "ConfigError", r"dance"),
+    ({"subjects": 1}, "ConfigError", r"at least two subjects"),
+    ({"protocol": "cross-session", "sessions": 1}, "ConfigError", r"two sessions"),
+    ({"batch_size": 0}, "ConfigError", r"batch size must be at least 1"),
+    ({"engine": {"backend": "transformers", "gpus": 4}}, "ConfigError", r"not all engine options"),
+    ({"engine": {"backend": "onnx"}}, "ConfigError", r"Unknown engine 'onnx'"),
+    ({"trial_seconds": 2.0}, "ConfigError", r"shorter than the checkpoint's 4-s window"),
+    ({"frequency_penalty": 9.0}, "ConfigError", r"outside -2 to 2"),
+    ({"checkpoint": "NOT_A_CHECKPOINT"}, "CheckpointError", r"not an eegreason checkpoint"),
+])
+def test_a_bad_run_is_refused_before_any_model_or_data_is_loaded(eval_config, weightless_checkpoint, tmp_path,
+                                                                 changes, error, match):
+    from dataclasses import replace
+
+    import encoders.errors as errors
+    from training.evaluate import run_evaluation
+
+    (tmp_path / "empty").mkdir()
+    paths = {"EMPTY": str(tmp_path / "empty"), "MISSING": str(tmp_path / "nowhere"),
+             "NOT_A_CHECKPOINT": str(tmp_path / "empty")}
+    changes = {k: paths.get(v, v) if isinstance(v, str) else v for k, v in changes.items()}
+    config = replace(eval_config, **{"checkpoint": str(weightless_checkpoint), **changes})
+    with pytest.raises(getattr(errors, error), match=match) as info:
+        run_evaluation(config, tmp_path / "run", progress=False)
+    assert str(info.value).endswith(".") and "\n" not in str(info.value)
+    assert not (tmp_path / "run").exists()  # not even the run folder
+
+
+def test_the_weightless_checkpoint_fails_only_when_a_model_loads(eval_config, weightless_checkpoint, tmp_path):
+    """The control for the test above: with good settings, the same checkpoint gets past every check
+    and fails where the encoder's weights are read."""
+    from dataclasses import replace
+
+    from encoders.errors import CheckpointError
+    from training.evaluate import check_config, run_evaluation
+
+    config = replace(eval_config, checkpoint=str(weightless_checkpoint))
+    check_config(config)
+    with pytest.raises(CheckpointError, match="lacks encoder.safetensors"):
+        run_evaluation(config, tmp_path / "run", progress=False)
+
+
+def test_the_cli_refuses_a_bad_dataset_folder_at_once(weightless_checkpoint, tmp_path):
+    from test_cli import run_cli
+
+    (tmp_path / "deap").mkdir()
+    result = run_cli("evaluate", "--checkpoint", str(weightless_checkpoint), "--dataset", "deap", "--root",
+                     str(tmp_path / "deap"), "--out", str(tmp_path / "run"), "--engine", "transformers")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("eegreason: error:")]
+    assert result.returncode == 2 and len(errors) == 1 and "Traceback" not in result.stderr
+    assert "data_preprocessed_python was not found" in errors[0]
+    assert "engine" not in result.stderr.lower()  # nothing was started
+
+
+def test_cancel_stops_between_items_and_the_same_call_resumes(eval_config, hf_engine, tmp_path):
+    import threading
+    from dataclasses import replace
+
+    from training.evaluate import run_evaluation
+
+    config = replace(eval_config, tasks=["emotion", "valence_arousal"], batch_size=2)
+    cancel = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def on_progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done == 3:
+            cancel.set()
+
+    partial = run_evaluation(config, tmp_path / "run", progress=False, engine=hf_engine, on_progress=on_progress,
+                             cancel=cancel)
+    total = seen[0][1]
+    assert not partial["complete"] and 3 <= partial["n_items"] <= 3 + config.batch_size < total
+    assert [d for d, _ in seen] == list(range(1, partial["n_items"] + 1))  # one call per answered item
+    lines = (tmp_path / "run" / "results.jsonl").read_text().splitlines()
+    assert len(lines) == partial["n_items"]
+    seen.clear()
+    resumed = run_evaluation(config, tmp_path / "run", progress=False, engine=hf_engine, on_progress=on_progress)
+    assert resumed["complete"] and resumed["n_items"] == total
+    assert [d for d, _ in seen] == list(range(partial["n_items"] + 1, total + 1))
+    answered = [json.loads(line)["id"] for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
+    assert len(answered) == len(set(answered)) == total  # nothing answered twice
+
+
+def test_evaluate_logs_progress_per_item_when_stderr_is_not_a_terminal(tiny_checkpoint, tmp_path):
+    import re
+
+    from test_cli import run_cli
+
+    result = run_cli("evaluate", "--checkpoint", str(tiny_checkpoint), "--engine", "transformers", "--subjects", "2",
+                     "--trials-per-emotion", "1", "--tasks", "emotion", "--max-tokens", "8", "--batch-size", "4",
+                     "--out", str(tmp_path / "run"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = [(int(a), int(b)) for a, b in re.findall(r"evaluate: (\d+)/(\d+) items", result.stderr)]
+    total = counts[-1][1]
+    done = [a for a, _ in counts]
+    assert done[0] == 1 and done[-1] == total and done == sorted(done)
+    assert len(set(done)) >= min(total, 10)  # the first item, every tenth, the end
+    assert re.search(r"starting the transformers engine: done in [\d.]+ s", result.stderr)
+    assert re.search(r"building the feature tables of synthetic .*: done in", result.stderr)
+    assert f"{total} items -> " in result.stdout
+
+
+@pytest.mark.slow
+def test_batch_tab_shows_per_item_progress_and_cancel_stops_the_run(tiny_checkpoint, hf_engine, tmp_path):
+    import time
+
+    from gradio_client import Client
+
+    from serve.app import build_app
+    from serve.assistant import Assistant
+
+    app = build_app(Assistant(tiny_checkpoint, engine=hf_engine), samples={}, upload_dir=tmp_path / "uploads",
+                    store_path=tmp_path / "reports.sqlite3")
+    app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    try:
+        client = Client(app.local_url, verbose=False)
+        assert "No evaluation is running" in client.predict(api_name="/evaluate_cancel")
+        job = client.submit(str(tiny_checkpoint), "synthetic", "", "loso", 41, 2, ["emotion"], api_name="/evaluate")
+        descriptions: list[str] = []
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not job.done():
+            progress = job.status().progress_data or []
+            descriptions += [unit.desc for unit in progress if unit.desc and "answered" in unit.desc]
+            if len(set(descriptions)) >= 2:
+                break
+            time.sleep(0.2)
+        assert len(set(descriptions)) >= 2, descriptions  # the bar moved item by item
+        other = Client(app.local_url, verbose=False).predict(api_name="/evaluate_cancel")
+        assert "No evaluation is running" in other  # another session cannot stop this run
+        assert "Cancelling" in client.predict(api_name="/evaluate_cancel")
+        summary = job.result(timeout=600)[0]
+        assert summary.startswith("**Cancelled**"), summary[:300]
+        answered = int(summary.split("after ")[1].split(" items")[0])
+        total = int(descriptions[-1].split("/")[1].split(" ")[0])
+        assert summary.startswith("**Cancelled**") and 1 <= answered < total
+    finally:
+        app.close()

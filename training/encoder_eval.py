@@ -16,14 +16,17 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from encoders.channels import MONTAGES
-from encoders.log import progress_bar
+from encoders.log import get_logger
 from encoders.labels import EMOTIONS
 
 from .baselines import BASELINES, fit_predict
 from .feature_table import FeatureTable, TrialRow
 from .metrics import balanced_accuracy, classification_report
+from .progress import ItemProgress, step
 from .splits import make_split
 from .trial_inference import encode_trials
+
+log = get_logger(__name__)
 
 
 def _probe(train_x, train_y, test_x, n_classes):
@@ -51,13 +54,16 @@ def evaluate_encoder(encoder, table: FeatureTable, protocol: str, seed: int = 0,
               "arousal": np.array([t.arousal > 0 for t in trials], int)}
     n_classes = len(EMOTIONS)
 
-    logits, pooled = encode_trials(encoder, table, trials)
+    with step(f"encoding {len(trials)} trials"):
+        logits, pooled = encode_trials(encoder, table, trials)
     predictions: dict[str, np.ndarray] = {name: np.full(len(trials), -1) for name in
                                           ("encoder", "encoder_probe", *BASELINES, "permuted_logreg")}
     binary_predictions = {task: {name: np.full(len(trials), -1) for name in ("encoder_probe", *BASELINES)}
                           for task in binary}
     rng = np.random.default_rng(seed)
-    for fold in progress_bar(split.folds, enabled=progress, desc=f"{protocol} folds", leave=False):
+    bar = ItemProgress(len(split.folds), f"{protocol} folds (probe, baselines, permuted labels)", unit="fold",
+                       enabled=progress)
+    for fold in split.folds:
         train_idx = np.array([index_of[k] for k in fold.train])
         test_idx = np.array([index_of[k] for k in fold.test])
         train_rows: list[TrialRow] = [trials[i] for i in train_idx]
@@ -77,6 +83,8 @@ def evaluate_encoder(encoder, table: FeatureTable, protocol: str, seed: int = 0,
             for name in BASELINES:
                 binary_predictions[task][name][test_idx] = fit_predict(name, table, train_rows, test_rows,
                                                                        target[train_idx], 2, seed).argmax(1)
+        bar.update(1)
+    bar.close()
 
     tested = np.array(sorted({index_of[k] for f in split.folds for k in f.test}))
 
@@ -84,6 +92,8 @@ def evaluate_encoder(encoder, table: FeatureTable, protocol: str, seed: int = 0,
         return classification_report(y[tested], pred[tested], k, groups=subjects[tested])
 
     subsets = {}
+    if progress:
+        log.info("encoder head on the standard channel subsets …")
     for name, names in MONTAGES.items():
         present = [n for n in names if n in table.ch_names]
         if len(present) < len(names) or len(present) < 8 and name != "emotiv14":

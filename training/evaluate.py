@@ -16,22 +16,28 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from encoders.errors import ConfigError
 from encoders.evidence import BandReference
-from encoders.log import get_logger, progress_bar
+from encoders.log import get_logger
 from prompts.answer_format import parse_answer
 from serve.engines.base import GenerationParams
 
 from .faithfulness import check_reasoning
 from .feature_table import FeatureTable, TrialRow
 from .instruction_data import TASKS, Sources, TaskMix, build_items
-from .splits import make_split
+from .progress import ItemProgress, step
+from .splits import PROTOCOLS, make_split
 
 log = get_logger(__name__)
 EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain
+ABLATIONS = ("both", "eeg-only", "text-only")
+REFERENCES = ("checkpoint", "train-fold")
+ENGINE_HEARTBEAT_S = 15.0
 
 
 @dataclass
@@ -55,11 +61,64 @@ class EvalConfig:
     seed: int = 0
     max_tokens: int = 220
     frequency_penalty: float = GenerationParams.frequency_penalty  # the served default: evaluate what users get
-    batch_size: int = 32  # items submitted to the engine at once (vLLM batches them)
+    batch_size: int = 32  # most items in the engine at once (vLLM batches them; capped by what it runs at once)
     engine: dict = field(default_factory=dict)  # serve.engines.EngineConfig fields
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# ---- checks before anything is loaded ------------------------------------------------------------
+
+
+def check_config(config: EvalConfig) -> None:
+    """Refuse a run that cannot succeed before any model is loaded or any data read: unknown names,
+    impossible numbers, a folder that is not a checkpoint, a dataset folder without the dataset's
+    layout (its files are read later, when the run needs them)."""
+    from encoders.analysis import FeatureConfig
+    from encoders.datasets.registry import DATASETS
+    from projector.checkpoint import read_config
+    from serve.engines import BACKENDS, EngineConfig
+
+    def choose(value, allowed, what: str) -> None:
+        if value not in allowed:
+            raise ConfigError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.")
+
+    choose(config.dataset, ("synthetic", *DATASETS), "dataset")
+    unknown = sorted(set(config.tasks) - set(EVAL_TASKS))
+    if unknown or not config.tasks:
+        raise ConfigError(f"Unknown or no task(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(EVAL_TASKS)}.")
+    choose(config.protocol, PROTOCOLS, "protocol")
+    choose(config.ablation, ABLATIONS, "ablation")
+    choose(config.reference, REFERENCES, "reference")
+    for name, low in (("subjects", 1), ("sessions", 1), ("trials_per_emotion", 1), ("n_folds", 2),
+                      ("batch_size", 1), ("max_tokens", 1), ("pairs_per_fold", 0)):
+        if int(getattr(config, name)) < low:
+            raise ConfigError(f"{name.replace('_', ' ')} must be at least {low}, not {getattr(config, name)}.")
+    if not 0 < config.degraded_share <= 1:
+        raise ConfigError(f"The degraded share must be above 0 and at most 1, not {config.degraded_share}.")
+    if config.dataset == "synthetic":
+        if config.protocol == "loso" and config.subjects < 2:
+            raise ConfigError("Leave-one-subject-out needs at least two subjects; raise --subjects.")
+        if config.protocol == "cross-session" and config.sessions < 2:
+            raise ConfigError("Cross-session evaluation needs at least two sessions; raise --sessions.")
+    try:
+        engine = EngineConfig(**config.engine)
+    except TypeError as exc:
+        raise ConfigError(f"The engine settings {sorted(config.engine)} are not all engine options ({exc}).") from None
+    choose(engine.backend, BACKENDS, "engine")
+    GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)  # checks the penalty
+    checkpoint = read_config(Path(config.checkpoint))  # a folder that is not a checkpoint is refused here
+    window_s = FeatureConfig.from_dict(checkpoint.features).window_s
+    if config.dataset == "synthetic" and config.trial_seconds < window_s:
+        raise ConfigError(f"Synthetic trials of {config.trial_seconds:g} s are shorter than the checkpoint's "
+                          f"{window_s:g}-s window; use longer trials.")
+    if config.dataset != "synthetic":
+        from encoders.datasets import open_dataset
+
+        if not config.root:
+            raise ConfigError(f"Evaluating on {config.dataset} needs --root, the folder of the released dataset.")
+        open_dataset(config.dataset, config.root).iter_trials(kind="raw")  # checks layout and raw files, reads none
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -200,33 +259,42 @@ def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict
     }
 
 
-def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, engine=None, on_progress=None) -> dict:
+def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, engine=None, on_progress=None,
+                   cancel: threading.Event | None = None) -> dict:
     """Evaluate (resuming whatever `run_dir` already holds) and write metrics and the report.
-    `on_progress(done, total)` is called after every engine batch (the app's progress bar)."""
+
+    Nothing heavy happens before `check_config` passes; the engine starts only once the items are
+    built and some are left to answer. Up to `config.batch_size` items are in the engine at once and
+    each answer is saved as it arrives. `progress`: a bar on a terminal, log lines elsewhere;
+    `on_progress(done, total)` after every answer (the app's progress bar). `cancel`: once set, no
+    new item starts; answers in flight are finished and saved, and the metrics of what is answered
+    are returned (`complete` false): the same call resumes the run.
+    """
+    from encoders.analysis import FeatureConfig
+    from projector.checkpoint import read_config
     from serve.assistant import Assistant
-    from serve.engines import EngineConfig
 
-    from .collate import trial_inputs
-
+    check_config(config)
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
     config_path = run_dir / "config.json"
     if config_path.exists():
         saved = json.loads(config_path.read_text())
         if saved != config.to_dict():
             raise ConfigError(f"{run_dir} holds a run with different settings; use a new folder or the same settings.")
-    assistant = Assistant(Path(config.checkpoint), EngineConfig(**config.engine) if config.engine else None,
-                          engine=engine)
-    try:
-        window_s = assistant.features.window_s
+    run_dir.mkdir(parents=True, exist_ok=True)
+    window_s = FeatureConfig.from_dict(read_config(Path(config.checkpoint)).features).window_s
+    with step(f"building the feature tables of {config.dataset} (cached after the first run)"):
         table, degraded = load_tables(config, window_s, progress)
+    assistant = Assistant(Path(config.checkpoint), engine=engine, start_engine=False)
+    try:
         items_path = run_dir / "items.jsonl"
         if items_path.exists():
             items = _read_jsonl(items_path)
         else:
-            items, split = build_eval_items(config, table, degraded, assistant.template, assistant.reference,
-                                            assistant.embedder.encoder, assistant.config.encoder_temperature)
-            _add_encoder_answers(items, assistant, {"clean": table, "degraded": degraded})
+            with step("building the evaluation items"):
+                items, split = build_eval_items(config, table, degraded, assistant.template, assistant.reference,
+                                                assistant.embedder.encoder, assistant.config.encoder_temperature)
+                _add_encoder_answers(items, assistant, {"clean": table, "degraded": degraded})
             (run_dir / "split.json").write_text(json.dumps(split))
             tmp = items_path.with_suffix(".tmp")
             tmp.write_text("".join(json.dumps(i) + "\n" for i in items))
@@ -237,32 +305,80 @@ def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, eng
         done = {r["id"] for r in _read_jsonl(results_path)}
         _rewrite_complete_lines(results_path)
         todo = [i for i in items if i["id"] not in done]
+        if todo and assistant.engine is None:
+            from serve.engines import EngineConfig, create_engine
+
+            settings = EngineConfig(**config.engine)
+            with step(f"starting the {settings.backend} engine", heartbeat_s=ENGINE_HEARTBEAT_S):
+                assistant.engine = create_engine(assistant.llm_path, assistant.embedder.hidden_size, settings)
         tables = {"clean": table, "degraded": degraded}
-        trial_maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
-        params = GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)
-        bar = progress_bar(total=len(items), initial=len(items) - len(todo), enabled=progress, desc="evaluate",
-                           unit="item")
-        for start in range(0, len(todo), config.batch_size):
-            chunk = todo[start:start + config.batch_size]
-            prompts = []
-            for item in chunk:
-                blocks = []
-                if item.get("eeg", True):
-                    for rec in item["recordings"]:
-                        trial: TrialRow = trial_maps[rec["source"]][tuple(rec["key"])]
-                        blocks.append(assistant.embedder.eeg_tokens(trial_inputs(tables[rec["source"]], trial)))
-                prompts.append(assistant.embed_messages(item["messages"][:-1], blocks))
-            outputs = assistant.generate(prompts, params)
-            _append_jsonl(results_path, [score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"))
-                                         for item, out in zip(chunk, outputs)])
-            bar.update(len(chunk))
-            if on_progress:
-                on_progress(bar.n, len(items))
-        bar.close()
+        with ItemProgress(len(items), "evaluate", initial=len(items) - len(todo), enabled=progress,
+                          on_update=on_progress) as bar:
+            _answer(assistant, todo, tables, config, results_path, bar, cancel)
+        if bar.n < len(items):
+            log.info("stopped after %d of %d items; run again with the same settings and folder to resume",
+                     bar.n, len(items))
     finally:
         if engine is None:
             assistant.close()
     return rescore(run_dir)
+
+
+def engine_parallelism(engine_config) -> int:
+    """How many requests an engine works on at once: vLLM batches up to `max_num_seqs`; the
+    transformers engine (the reference) answers one at a time. More in flight would only wait
+    inside the engine, where a cancel cannot reach them."""
+    return max(1, int(engine_config.max_num_seqs)) if engine_config.backend == "vllm" else 1
+
+
+def _answer(assistant, todo: list[dict], tables: dict, config: EvalConfig, results_path: Path, bar: ItemProgress,
+            cancel: threading.Event | None) -> None:
+    """Answer `todo`, keeping as many items in the engine as it works on at once (at most
+    `config.batch_size`) and saving each answer as it arrives. Prompts are built here, in one
+    thread; the workers only wait for the engine."""
+    from .collate import trial_inputs
+
+    trial_maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
+    params = GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)
+
+    def prompt(item: dict):
+        blocks = []
+        if item.get("eeg", True):
+            for rec in item["recordings"]:
+                trial: TrialRow = trial_maps[rec["source"]][tuple(rec["key"])]
+                blocks.append(assistant.embedder.eeg_tokens(trial_inputs(tables[rec["source"]], trial)))
+        return assistant.embed_messages(item["messages"][:-1], blocks)
+
+    window = max(1, min(config.batch_size, engine_parallelism(assistant.engine.config)))
+    waiting = iter(todo)
+    pending: dict[Future, dict] = {}
+    pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="evaluate")
+
+    def fill() -> None:
+        while len(pending) < window and not (cancel is not None and cancel.is_set()):
+            item = next(waiting, None)
+            if item is None:
+                return
+            pending[pool.submit(assistant.generate, [prompt(item)], params)] = item
+
+    interrupted = False
+    try:
+        fill()
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                item = pending.pop(future)
+                out = future.result()[0]
+                _append_jsonl(results_path, [score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"))])
+                bar.update(1)
+            if cancel is not None and cancel.is_set() and pending:
+                log.info("stopping: finishing the %d answer(s) already in the engine", len(pending))
+            fill()
+    except BaseException:
+        interrupted = True  # Ctrl+C or an engine failure: do not wait for answers in flight
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
 def _add_encoder_answers(items: list[dict], assistant, tables: dict) -> None:
@@ -304,9 +420,11 @@ def rescore(run_dir: Path) -> dict:
     run_dir = Path(run_dir)
     results = _read_jsonl(run_dir / "results.jsonl")
     items = {i["id"]: i for i in _read_jsonl(run_dir / "items.jsonl")}
-    # Re-judge stored outputs with the current checker, so a re-score reflects the code, not a cache.
-    results = [score_item(items[r["id"]], r["output"], r.get("unguarded_output")) | {"fold": r.get("fold")}
-               for r in results if r["id"] in items]
+    # Re-judge stored outputs with the current checker, so a re-score reflects the code, not a cache;
+    # in item order, since answers are saved in the order they arrive.
+    order = {item_id: index for index, item_id in enumerate(items)}
+    results = sorted((score_item(items[r["id"]], r["output"], r.get("unguarded_output")) | {"fold": r.get("fold")}
+                      for r in results if r["id"] in items), key=lambda r: order[r["id"]])
     metrics = compute_metrics(results, total_items=len(items))
     (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     rows = metrics_rows(metrics)

@@ -35,12 +35,17 @@ def run(args: argparse.Namespace) -> int:
     from training.encoder_eval import evaluate_encoder
     from training.encoder_stage import load_encoder
     from training.feature_table import cohort_table
+    from training.progress import step
 
-    encoder = load_encoder(args.checkpoint)
+    with step(f"loading the encoder from {args.checkpoint.name}"):
+        encoder = load_encoder(args.checkpoint)
     sessions = args.sessions or (2 if args.protocol == "cross-session" else 1)
     cohort = CohortConfig(seed=args.cohort_seed, subjects=args.subjects, sessions=sessions,
                           trials_per_emotion=args.trials_per_emotion, montage="seed62", trial_seconds=args.seconds)
-    table = cohort_table(cohort, FeatureConfig(window_s=encoder.config.window_s), progress=not args.json)
+    trials = cohort.subjects * cohort.sessions * cohort.trials_per_session
+    with step(f"generating the SYNTHETIC cohort (seed {args.cohort_seed}, {trials} trials) and its features "
+              f"(cached after the first run)"):
+        table = cohort_table(cohort, FeatureConfig(window_s=encoder.config.window_s), progress=not args.json)
     result = evaluate_encoder(encoder, table, args.protocol, seed=args.seed, n_folds=args.folds,
                               progress=not args.json)
     result["checkpoint"] = str(args.checkpoint)

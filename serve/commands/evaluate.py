@@ -38,7 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--max-tokens", type=int, default=220)
     add_frequency_penalty(parser)
-    parser.add_argument("--batch-size", type=int, default=32, help="items submitted to the engine together")
+    parser.add_argument("--batch-size", type=int, default=32,
+                        help="most items in the engine at once (vLLM: capped by its batch of 16 requests; "
+                             "the transformers engine answers one at a time)")
     parser.add_argument("--json", action="store_true", help="print metrics.json")
 
 

@@ -1,10 +1,17 @@
 """Batch-evaluation tab: run `training.evaluate` on a dataset and protocol, show metrics and the
 confusion matrix, offer the run's files for download. The app's own checkpoint runs on the app's
-engine; another checkpoint gets an engine of its own for the duration of the run."""
+engine; another checkpoint gets an engine of its own for the duration of the run.
+
+Progress is shown per answered item. Cancel stops the session's run between items (the answers
+already in the engine are finished and saved); the run folder is named after the settings, so
+running the same settings again resumes it.
+"""
 
 from __future__ import annotations
 
-import uuid
+import hashlib
+import json
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -42,11 +49,20 @@ def metrics_markdown(metrics: dict, synthetic: bool) -> str:
     return "\n".join(lines)
 
 
+def run_folder(config) -> Path:
+    """One folder per settings (and checkpoint config): the same settings resume the same run."""
+    checkpoint_config = Path(config.checkpoint) / "config.json"
+    key = json.dumps(config.to_dict(), sort_keys=True) + (checkpoint_config.read_text()
+                                                          if checkpoint_config.is_file() else "")
+    return home() / "evaluations" / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def build_evaluate_tab(assistant: Assistant) -> None:
     from training.evaluate import EVAL_TASKS
 
     gr.Markdown("Evaluate answers, reasoning consistency, faithfulness to the measured EEG and calibration on a "
-                "leak-free split. Synthetic cohorts are generated on the fly; released datasets need their folder.")
+                "leak-free split. Synthetic cohorts are generated on the fly; released datasets need their folder. "
+                "Cancel stops between items; running the same settings again resumes.")
     with gr.Row():
         checkpoint = gr.Textbox(value=str(assistant.checkpoint), label="Checkpoint folder")
         dataset = gr.Dropdown(choices=list(DATASETS), value="synthetic", label="Dataset")
@@ -56,15 +72,19 @@ def build_evaluate_tab(assistant: Assistant) -> None:
         seed = gr.Number(value=20, precision=0, label="Synthetic cohort seed")
         subjects = gr.Number(value=3, precision=0, label="Synthetic subjects")
         tasks = gr.CheckboxGroup(choices=list(EVAL_TASKS), value=["emotion", "valence_arousal", "abstain"], label="Tasks")
-    run = gr.Button("Run evaluation", variant="primary")
+    with gr.Row():
+        run = gr.Button("Run evaluation", variant="primary")
+        cancel = gr.Button("Cancel", variant="stop")
     summary = gr.Markdown()
     confusion = gr.Image(label="Confusion matrix (7-way emotion)", type="filepath")
     files = gr.File(label="Results (metrics, per-item answers, report)", file_count="multiple")
+    running: dict[str, threading.Event] = {}  # browser session -> its run's cancel flag
 
     def evaluate(checkpoint_dir, dataset_name, root_dir, protocol_name, cohort_seed, n_subjects, task_names,
-                 progress=gr.Progress()):
+                 request: gr.Request, progress=gr.Progress()):
         from training.evaluate import EvalConfig, run_evaluation
 
+        stop = running[request.session_hash] = threading.Event()
         try:
             if not task_names:
                 return "Choose at least one task.", None, None
@@ -76,16 +96,31 @@ def build_evaluate_tab(assistant: Assistant) -> None:
                 sessions=2 if protocol_name == "cross-session" else 1, protocol=protocol_name,
                 tasks=list(task_names), reference="checkpoint" if dataset_name == "synthetic" else "train-fold",
                 engine={"backend": engine_config.backend, "dtype": engine_config.dtype})
-            run_dir = home() / "evaluations" / uuid.uuid4().hex[:12]
-            progress(0, desc="preparing data")
+            run_dir = run_folder(config)
+            progress(0, desc="preparing data and items (a new cohort takes a few minutes)")
             metrics = run_evaluation(config, run_dir, progress=False, engine=assistant.engine if same else None,
-                                     on_progress=lambda done, total: progress(done / total, desc=f"{done}/{total} items"))
+                                     cancel=stop, on_progress=lambda done, total: progress(
+                                         (done, total), desc=f"{done}/{total} items answered", unit="items"))
         except EEGReasonError as err:
             return f"⚠️ {err}", None, None
+        finally:
+            running.pop(request.session_hash, None)
         image = run_dir / "confusion.png"
         outputs = [str(run_dir / n) for n in ("metrics.json", "metrics.csv", "results.jsonl", "report.html")]
-        return (metrics_markdown(metrics, dataset_name == "synthetic"), str(image) if image.exists() else None,
-                outputs)
+        text = metrics_markdown(metrics, dataset_name == "synthetic")
+        if not metrics["complete"]:
+            text = (f"**Cancelled** after {metrics['n_items']} items; the metrics below cover those only. Run the "
+                    f"same settings again to resume.\n\n") + text
+        return text, str(image) if image.exists() else None, outputs
+
+    def cancel_run(request: gr.Request) -> str:
+        stop = running.get(request.session_hash)
+        if stop is None:
+            return "No evaluation is running in this session."
+        stop.set()
+        return "Cancelling: the answers already in the engine are finished and saved, then the run stops."
 
     run.click(evaluate, [checkpoint, dataset, root, protocol, seed, subjects, tasks], [summary, confusion, files],
               api_name="evaluate")
+    # Not Gradio's `cancels=`: that abandons the handler but not the thread running the evaluation.
+    cancel.click(cancel_run, None, [summary], api_name="evaluate_cancel")
