@@ -90,12 +90,12 @@ class UploadStore:
 
     # ---- keeping ----------------------------------------------------------------------------------
 
-    def keep(self, files: Sequence[str | Path], session: str | None = None,
-             names: Sequence[str] | None = None) -> tuple[KeptUpload, Recording]:
-        """Check an upload (one file, a file set, or one zip) by reading it as a recording, then keep
-        it; returns where it is kept and the recording read. A refused upload leaves nothing."""
+    def keep(self, files: Sequence[str | Path], session: str | None = None) -> tuple[KeptUpload, Recording]:
+        """Check an upload (one file, a file set, or one zip: Gradio's copies, named as the user
+        named them) by reading it as a recording, then keep it; returns where it is kept and the
+        recording read. A refused upload leaves nothing."""
         paths = [Path(f) for f in files]
-        parts = [Part(p, display_name(n)) for p, n in zip(paths, names or [p.name for p in paths])]
+        parts = [Part(p, display_name(p.name)) for p in paths]
         if session:
             with self._lock:
                 self._received.setdefault(session, set()).update(p for p in paths if self._is_ours(p))
@@ -103,7 +103,7 @@ class UploadStore:
         try:
             kept, recording = self._check_and_keep(parts, staging, session)
         except Exception:
-            self._forget_gradio_copies(paths)  # a refused file is never kept, not even by Gradio
+            self._forget_gradio_copies(paths, session)  # a refused file is never kept, not even by Gradio
             raise
         finally:
             remove_tree(staging)
@@ -162,7 +162,7 @@ class UploadStore:
             gone = [d for d in digests if d not in still_used]
             for digest in gone:
                 remove_tree(self.kept_dir / digest)
-        self._forget_gradio_copies(received)
+        self._forget_gradio_copies(received, session)
         if gone:
             log.info("session ended: removed %d kept upload(s)", len(gone))
         return len(gone)
@@ -228,10 +228,13 @@ class UploadStore:
         except OSError:
             return False
 
-    def _forget_gradio_copies(self, paths) -> None:
-        """Delete Gradio's temporary copies (never a file outside its folder under ours)."""
+    def _forget_gradio_copies(self, paths, session: str | None) -> None:
+        """Delete Gradio's temporary copies (never a file outside its folder under ours). Gradio
+        keeps one copy per content, so a copy another live session also sent us stays."""
+        with self._lock:
+            others = set().union(*(p for s, p in self._received.items() if s != session))
         for path in paths:
-            if not self._is_ours(path):
+            if not self._is_ours(path) or Path(path) in others:
                 continue
             Path(path).unlink(missing_ok=True)
             try:

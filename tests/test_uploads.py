@@ -168,6 +168,17 @@ def test_session_end_removes_what_only_that_session_used(store, recordings):
     assert store.release("never-seen") == 0
 
 
+def test_gradio_copies_go_with_the_last_session_that_sent_them(store, recordings):
+    # Gradio keeps one copy per content: two sessions uploading the same file share it
+    shared = copy_as(recordings["fif"], store.gradio_dir / "same-hash" / "plain_raw.fif")
+    store.keep([shared], "a")
+    store.keep([shared], "b")
+    store.release("a")
+    assert shared.exists()
+    store.release("b")
+    assert not shared.exists() and not shared.parent.exists()
+
+
 def test_retention_sweep(store, recordings):
     old, _ = store.keep([recordings["fif"]], "a")
     recent, _ = store.keep([recordings["inside"]], "a")
