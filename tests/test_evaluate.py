@@ -347,6 +347,37 @@ def test_cancel_stops_between_items_and_the_same_call_resumes(eval_config, hf_en
     assert len(answered) == len(set(answered)) == total  # nothing answered twice
 
 
+def test_a_run_cancelled_before_its_first_item_starts_no_engine(eval_config, tmp_path):
+    import logging
+    import threading
+    from dataclasses import replace
+
+    from training.evaluate import run_evaluation
+
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("eegreason.training.progress")
+    handler, level = Collect(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    cancel = threading.Event()
+    cancel.set()
+    try:
+        metrics = run_evaluation(replace(eval_config, engine={"backend": "vllm"}), tmp_path / "run", progress=False,
+                                 cancel=cancel)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert metrics["n_items"] == 0 and not metrics["complete"]
+    assert any("building the evaluation items: done" in m for m in messages)
+    assert not any("engine" in m for m in messages)  # vLLM was never started
+    assert (tmp_path / "run" / "items.jsonl").exists()  # the next call resumes from here
+
+
 def test_evaluate_logs_progress_per_item_when_stderr_is_not_a_terminal(tiny_checkpoint, tmp_path):
     import re
 

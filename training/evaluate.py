@@ -305,6 +305,8 @@ def run_evaluation(config: EvalConfig, run_dir: Path, progress: bool = True, eng
         done = {r["id"] for r in _read_jsonl(results_path)}
         _rewrite_complete_lines(results_path)
         todo = [i for i in items if i["id"] not in done]
+        if cancel is not None and cancel.is_set():
+            todo = []  # cancelled while the data was prepared: start nothing
         if todo and assistant.engine is None:
             from serve.engines import EngineConfig, create_engine
 
@@ -338,6 +340,8 @@ def _answer(assistant, todo: list[dict], tables: dict, config: EvalConfig, resul
     thread; the workers only wait for the engine."""
     from .collate import trial_inputs
 
+    if not todo:
+        return
     trial_maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
     params = GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)
 
