@@ -200,7 +200,8 @@ def measure_quality(rec: Recording, window_s: float = 4.0) -> QualityMeasures:
             bad_reasons[name] = "flat (no signal)"
         elif implausible[c]:
             shown = f"{peak[c]:.3g} µV" if np.isfinite(peak[c]) else "beyond numeric range"
-            bad_reasons[name] = f"implausible amplitude (peak {shown}; scalp EEG stays far below {IMPLAUSIBLE_UV:g} µV)"
+            bad_reasons[name] = (f"implausible amplitude (peak {shown}; scalp EEG stays far below "
+                                 f"{IMPLAUSIBLE_UV:g} µV)")
         elif saturated[c]:
             bad_reasons[name] = f"clipped ({pinned[c]:.0%} of samples at the amplifier limit)"
         elif line_ratio[c] > LINE_NOISE_RATIO * 10:

@@ -198,7 +198,8 @@ def _evidence(n_channels: int) -> Evidence:
 
 
 @pytest.mark.parametrize("model_text", [
-    "Reasoning: Frontal alpha favours the left. Overall the EEG pattern fits happy best.\nAnswer: happy\nConfidence: 0.74",
+    "Reasoning: Frontal alpha favours the left. Overall the EEG pattern fits happy best.\n"
+    "Answer: happy\nConfidence: 0.74",
     "Reasoning: Calm signal.\nAnswer: Neutral.\nConfidence: 0.9",
     "Reasoning: x.\nAnswer: negative valence, high arousal\nConfidence: 0.5",
     "Reasoning: The signal suggests fear.\nAnswer: cannot tell\nConfidence: 0.1",  # abstains, yet concludes fear
@@ -238,14 +239,18 @@ def test_assistant_abstains_on_the_clinical_single_channel_edf(tiny_checkpoint, 
     parsed = parse_answer(result.text)
     assert parsed.answer == ABSTAIN and parsed.confidence <= ABSTAIN_CONFIDENCE_CAP
     assert "evidence_guard" in result.extra and conversation.turns[-1].answer == result.text
+    # Without evidence (how evaluation scores the model itself) the model's own text comes back.
+    embeds = assistant.prompt_embeds(Conversation([context]), "How does this person feel?")
+    raw = assistant.generate([embeds], GenerationParams(max_tokens=24))[0]
+    assert "evidence_guard" not in raw.extra and raw.text == result.extra["evidence_guard"]["raw_text"]
     streamed = list(assistant.stream(conversation, "Is this person happy?", GenerationParams(max_tokens=24)))
     assert len(streamed) == 1  # nothing is shown before the guard has judged the whole answer
-    assert parse_answer(streamed[-1]).answer == ABSTAIN and parse_answer(streamed[-1]).confidence <= ABSTAIN_CONFIDENCE_CAP
-    from encoders.finite import non_finite_paths as paths
+    last = parse_answer(streamed[-1])
+    assert last.answer == ABSTAIN and last.confidence <= ABSTAIN_CONFIDENCE_CAP and conversation.turns[-1].guarded
     from prompts.record import draft_note, recording_meta
 
     note = draft_note(context.evidence, recording_meta("clinical.edf", context.analysis, salt=b"s"), parsed, "tiny")
-    assert not paths(note.to_dict()) and note.affective_assessment.label == ABSTAIN
+    assert not non_finite_paths(note.to_dict()) and note.affective_assessment.label == ABSTAIN
 
 
 def _no_nan_constant(name: str):
