@@ -17,8 +17,8 @@ import numpy as np
 
 from .features import BAND_NAMES, BANDS, frontal_alpha_asymmetry, make_windows, spectral_features
 from .io import read_recording
-from .preprocess import Pipeline, default_pipeline
-from .quality import QualityReport, assess_quality, detect_line_freq
+from .preprocess import Pipeline, default_pipeline, reference_description
+from .quality import FeatureFaults, QualityReport, grade_quality, measure_quality
 from .recording import Recording
 
 
@@ -69,6 +69,11 @@ class RecordingAnalysis:
         return self.recording.positions
 
     @property
+    def reference(self) -> str | None:
+        """The reference the features were computed in, in words (from the preprocessing record)."""
+        return reference_description(self.recording.meta.preprocessing)
+
+    @property
     def n_windows(self) -> int:
         return self.features.shape[0]
 
@@ -86,21 +91,73 @@ def compute_features(rec: Recording, config: FeatureConfig) -> tuple[np.ndarray,
     return feature, spectral.band_power
 
 
+# Any real EEG window carries far more than this (µV², summed over the bands); less is a channel
+# emptied by preprocessing (e.g. the reference channel itself), whose logarithms mean nothing.
+NO_SIGNAL_POWER = 1e-10
+
+
+def feature_faults(features: np.ndarray, band_power: np.ndarray, names: list[str],
+                   bad_channels: list[str]) -> FeatureFaults:
+    """Channels and windows whose features cannot be used: not finite, or without signal."""
+    finite = np.isfinite(features).all(axis=-1) & np.isfinite(band_power).all(axis=-1)  # (W, C)
+    with np.errstate(invalid="ignore"):
+        signal = band_power.sum(axis=-1) > NO_SIGNAL_POWER
+    usable = finite & signal
+    faults = FeatureFaults(nonfinite_windows=int((~finite).any(axis=1).sum()),
+                           nonfinite_channels=int((~finite).any(axis=0).sum()))
+    bad = set(bad_channels)
+    for c, name in enumerate(names):
+        if name in bad:
+            continue
+        if (~finite[:, c]).mean() >= 0.5:
+            faults.bad_channels[name] = "features not finite in most windows"
+        elif (~signal[:, c]).mean() >= 0.5:
+            faults.bad_channels[name] = "no signal after preprocessing"
+    good = [c for c, n in enumerate(names) if n not in bad and n not in faults.bad_channels]
+    if good:
+        faults.bad_windows = [int(w) for w in np.flatnonzero(~usable[:, good].all(axis=1))]
+    return faults
+
+
+def fill_unusable(values: np.ndarray) -> np.ndarray:
+    """`values` (W, C, B) with non-finite entries replaced by the band's median finite value (0 when a
+    band has none): such entries belong to excluded channels or windows, and a NaN in an excluded
+    electrode token would still poison the encoder's attention arithmetic."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return values
+    out = values.copy()
+    for b in range(values.shape[-1]):
+        good = values[..., b][finite[..., b]]
+        out[..., b][~finite[..., b]] = float(np.median(good)) if good.size else 0.0
+    return out
+
+
 def analyse_recording(rec: Recording, config: FeatureConfig | None = None) -> RecordingAnalysis:
+    """Quality on the raw signal; preprocessing with the bad channels kept out of the reference;
+    features; then a second look at quality for what only the features show (non-finite values, a
+    channel emptied by preprocessing). Every feature returned is finite: unusable entries are
+    filled and their channels or windows marked bad in the quality report."""
     config = config or FeatureConfig()
-    quality = assess_quality(rec, config.window_s)
-    processed = config.pipeline(detect_line_freq(rec))(rec)
-    features, band_power = compute_features(processed, config)
-    ok = np.asarray(quality.window_ok, dtype=bool)
-    # The raw and processed signals can differ by one window after resampling; align on the shorter.
-    n = min(len(ok), features.shape[0])
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        measures = measure_quality(rec, config.window_s)
+        quality = grade_quality(measures)
+        processed = config.pipeline(measures.line_freq).excluding(quality.bad_channels)(rec)
+        features, band_power = compute_features(processed, config)
+        # The raw and processed signals can differ by one window after resampling; align on the shorter.
+        n = min(len(quality.window_ok), features.shape[0])
+        features, band_power = features[:n], band_power[:n]
+        faults = feature_faults(features, band_power, processed.ch_names, quality.bad_channels)
+        if faults:
+            quality = grade_quality(measures, faults)
+        features, band_power = fill_unusable(features), fill_unusable(band_power)
     return RecordingAnalysis(
         recording=processed,
         quality=quality,
-        features=features[:n],
-        band_power=band_power[:n],
-        faa=None if (faa := frontal_alpha_asymmetry(band_power[:n], processed.ch_names)) is None else faa,
-        window_ok=ok[:n],
+        features=features,
+        band_power=band_power,
+        faa=frontal_alpha_asymmetry(band_power, processed.ch_names, exclude=quality.bad_channels),
+        window_ok=np.asarray(quality.window_ok, dtype=bool)[:n],
         config=config,
     )
 

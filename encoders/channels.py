@@ -143,8 +143,17 @@ def region_of(name: str) -> str:
 
 
 def hemisphere_of(name: str) -> str:
-    """'left' (odd number), 'right' (even), or 'midline' (z)."""
-    match = re.search(r"(\d+)$", name)
+    """'left' (odd number), 'right' (even), or 'midline' (z); 10-05 half positions ("AF3h") and the
+    ear/mastoid sites ("A1", "M2") count by their number too."""
+    match = re.search(r"(\d+)h?$", name)
     if not match:
         return "midline"
     return "left" if int(match.group(1)) % 2 else "right"
+
+
+def scalp_coverage(names: list[str]) -> tuple[set[str], set[str]]:
+    """(regions, lateral hemispheres) that a set of electrodes covers: what a spatial statement
+    (a common average, a regional band-power z-score, a left/right asymmetry) can rest on."""
+    regions = {region_of(n) for n in names}
+    hemispheres = {hemisphere_of(n) for n in names} - {"midline"}
+    return regions, hemispheres

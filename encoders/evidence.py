@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 
 from .analysis import RecordingAnalysis
-from .channels import region_of
-from .features import BAND_NAMES
+from .channels import region_of, scalp_coverage
+from .features import BAND_NAMES, frontal_pair
+from .finite import finite_or_none
 from .quality import QualityReport
 
-EVIDENCE_VERSION = "evidence-v1"
+EVIDENCE_VERSION = "evidence-v2"  # v2: supports_emotion, limits, usable_channels, eeg_reference
 REGIONS = ("frontal", "central", "temporal", "parietal", "occipital")
 FAA_THRESHOLD = 0.10  # |ln α(F4) − ln α(F3)| below this is "balanced"
 Z_THRESHOLD = 1.0  # |z| of a region's band power at or above this is "elevated"/"reduced"
@@ -87,23 +88,48 @@ class Evidence:
     usable_seconds: float
     total_seconds: float
     bad_channels: list[str]
-    faa: float | None  # ln α(F4) − ln α(F3), mean over usable windows
+    faa: float | None  # ln α(right) − ln α(left) of a usable frontal pair, mean over usable windows
     faa_direction: str | None  # left (relatively more left-frontal activity) | right | balanced
     band_z: dict[str, dict[str, float]]  # region → band → z against the reference
     reference: str  # which reference the z-scores use
     findings: list[Finding] = field(default_factory=list)
     # The EEG encoder's calibrated pattern match, best first: [[emotion, probability], ...] (top 3).
-    # A model output, not a raw feature, and labelled as such wherever it is shown.
+    # A model output, not a raw feature, and labelled as such wherever it is shown. Empty when the
+    # recording cannot support an emotion reading: a pattern match on one electrode means nothing.
     pattern: list[list] = field(default_factory=list)
+    # What the recording can support. Defaults keep dicts written before these fields readable
+    # (`from_dict` re-derives what it can for them).
+    supports_emotion: bool = True  # enough usable signal and channels for an emotion reading
+    limits: list[str] = field(default_factory=list)  # what it cannot support, in plain words
+    usable_channels: int | None = None  # channels left after the bad ones
+    eeg_reference: str | None = None  # the reference the signal was analysed in, in words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Evidence":
-        data = dict(data)
-        data["findings"] = [Finding(**f) for f in data.get("findings", [])]
-        return cls(**data)
+        """Reads evidence dicts of any version so far; numbers that are not finite (older versions
+        could store NaN) are dropped, and a dict without the support fields gets them from the
+        counts it holds. Everything else stays as stored (a stored pattern match is kept, so old
+        evaluation runs rescore against what their model was shown)."""
+        data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        data["findings"] = [Finding(f["key"], f["direction"], finite_or_none(f.get("value")))
+                            for f in data.get("findings", []) if f.get("value") is None
+                            or finite_or_none(f.get("value")) is not None]
+        data["faa"] = finite_or_none(data.get("faa"))
+        if data["faa"] is None:
+            data["faa_direction"] = None
+            data["findings"] = [f for f in data["findings"] if f.key != "faa"]
+        data["band_z"] = {r: {b: z for b, z in bands.items() if finite_or_none(z) is not None}
+                          for r, bands in (data.get("band_z") or {}).items()}
+        evidence = cls(**data)
+        if "supports_emotion" not in data:
+            evidence.usable_channels = evidence.n_channels - len(evidence.bad_channels)
+            evidence.supports_emotion, evidence.limits = emotion_support(
+                evidence.usable_channels, None, None, evidence.quality_grade, evidence.usable_seconds,
+                evidence.faa is not None or None)
+        return evidence
 
     def finding(self, key: str) -> Finding | None:
         return next((f for f in self.findings if f.key == key), None)
@@ -113,17 +139,67 @@ class Evidence:
         return self.usable_seconds / self.total_seconds if self.total_seconds else 0.0
 
 
+# What an emotion reading needs. Below these the evidence says it cannot support one, and the
+# assistant abstains whatever its language model writes (serve/assistant.py).
+MIN_EMOTION_CHANNELS = 4  # one or two electrodes have no spatial pattern; three barely one
+MIN_EMOTION_REGIONS = 2  # electrodes over a single scalp region give no pattern across the head
+MIN_EMOTION_SECONDS = 8.0  # two 4-s windows of usable signal
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    words = {0: "no", 1: "one", 2: "two", 3: "three"}
+    return f"{words.get(n, n)} {one if n == 1 else many or one + 's'}"
+
+
+def emotion_support(usable_channels: int, regions: set[str] | None, hemispheres: set[str] | None,
+                    quality_grade: str, usable_seconds: float, frontal_pair: bool | None,
+                    nonfinite: tuple[int, int] = (0, 0)) -> tuple[bool, list[str]]:
+    """(supports an emotion reading, what the recording cannot support, in plain words). None for
+    a coverage fact means it is not known (evidence stored before these checks) and not judged."""
+    blocking: list[str] = []
+    notes: list[str] = []
+    if usable_channels < MIN_EMOTION_CHANNELS:
+        blocking.append(f"{_count(usable_channels, 'usable channel')}: no spatial pattern"
+                        if usable_channels <= 2 else
+                        f"{_count(usable_channels, 'usable channel')}: too few for a spatial pattern")
+    elif regions is not None and len(regions) < MIN_EMOTION_REGIONS:
+        blocking.append(f"usable channels over the {' and '.join(sorted(regions)) or 'no'} region only: "
+                        f"no pattern across the head")
+    if quality_grade == "poor":
+        blocking.append("signal quality is poor")
+    if usable_seconds < MIN_EMOTION_SECONDS:
+        blocking.append(f"only {usable_seconds:.0f} s of usable signal: too little for an emotion reading")
+    if frontal_pair is False and usable_channels >= 1:
+        notes.append("no usable frontal left/right pair: no asymmetry")
+    if hemispheres is not None and usable_channels > 2 and hemispheres != {"left", "right"}:
+        missing = " and ".join(sorted({"left", "right"} - hemispheres))
+        notes.append(f"no usable channel over the {missing} hemisphere{'s' if ' and ' in missing else ''}: "
+                     f"no left/right comparison")
+    windows, channels = nonfinite
+    if windows or channels:
+        notes.append(f"features not finite in {_count(windows, 'window')} on {_count(channels, 'channel')} "
+                     f"(left out)")
+    return not blocking, blocking + notes
+
+
 def region_log_relative_power(band_power: np.ndarray, names: list[str], rows: np.ndarray | None = None
                               ) -> dict[str, dict[str, float]]:
-    """Mean over windows of log relative band power, averaged over each region's channels."""
+    """Mean over windows of log relative band power, averaged over each region's channels. Only
+    windows where a channel has finite, non-zero power count for it; a channel with none and a
+    region with no such channel are left out (the logarithm of no power is not a measurement)."""
     power = band_power if rows is None else band_power[rows]
-    relative = power / power.sum(axis=-1, keepdims=True).clip(min=1e-30)
-    log_rel = np.log(np.maximum(relative, 1e-12)).mean(axis=0)  # (C, B)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        total = power.sum(axis=-1, keepdims=True)
+        valid = (np.isfinite(power).all(axis=-1) & np.isfinite(total[..., 0]) & (total[..., 0] > 0))  # (W, C)
+        relative = np.where(valid[..., None], power / np.where(valid[..., None], total, 1.0), 1.0)
+        log_rel = np.log(np.maximum(relative, 1e-12))
+    counts = valid.sum(axis=0)  # (C,)
+    mean_log = np.where(valid[..., None], log_rel, 0.0).sum(axis=0) / np.maximum(counts, 1)[:, None]  # (C, B)
     out: dict[str, dict[str, float]] = {}
     for region in REGIONS:
-        index = [i for i, n in enumerate(names) if region_of(n) == region]
+        index = [i for i, n in enumerate(names) if region_of(n) == region and counts[i] > 0]
         if index:
-            out[region] = {band: float(log_rel[index, b].mean()) for b, band in enumerate(BAND_NAMES)}
+            out[region] = {band: float(mean_log[index, b].mean()) for b, band in enumerate(BAND_NAMES)}
     return out
 
 
@@ -132,7 +208,10 @@ PATTERN_TOP = 3
 
 def pattern_from_probabilities(probabilities, labels) -> list[list]:
     """Top emotions of a probability vector, rounded once (to whole percent) for text and checks."""
-    order = np.argsort(-np.asarray(probabilities))[:PATTERN_TOP]
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    if probabilities.size == 0 or not np.isfinite(probabilities).all():
+        return []  # an encoder that produced no numbers matched no pattern
+    order = np.argsort(-probabilities)[:PATTERN_TOP]
     return [[str(labels[i]), round(float(probabilities[i]), 2)] for i in order]
 
 
@@ -148,20 +227,24 @@ def build_evidence(analysis: RecordingAnalysis, reference: BandReference | None 
         synthetic=analysis.recording.meta.synthetic,
         duration_s=analysis.recording.duration,
         reference=reference,
+        eeg_reference=analysis.reference,
     )
 
 
 def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names: list[str], faa: np.ndarray | None,
                         window_ok: np.ndarray, synthetic: bool, duration_s: float,
-                        reference: BandReference | None = None, pattern: list[list] | None = None) -> Evidence:
-    """Evidence from stored analysis results (training caches keep these, not whole recordings)."""
+                        reference: BandReference | None = None, pattern: list[list] | None = None,
+                        eeg_reference: str | None = None) -> Evidence:
+    """Evidence from stored analysis results (training caches keep these, not whole recordings).
+    Every number in it is finite: statistics use good channels, usable windows and finite values
+    only, and a statistic with nothing to rest on is absent (None, or no entry), never NaN."""
     reference = reference or BandReference.generic()
     window_ok = np.asarray(window_ok, bool)
     rows = window_ok if window_ok.any() else np.ones(len(window_ok), bool)
     good_channels = [i for i, n in enumerate(ch_names) if n not in quality.bad_channels]
-    names = [ch_names[i] for i in good_channels] if good_channels else list(ch_names)
-    power = band_power[:, good_channels] if good_channels else band_power
-    region_power = region_log_relative_power(power, names, rows)
+    good_names = [ch_names[i] for i in good_channels]
+    # Only good channels speak for a region: with none, no band-power statement is made.
+    region_power = region_log_relative_power(band_power[:, good_channels], good_names, rows) if good_channels else {}
 
     band_z: dict[str, dict[str, float]] = {}
     findings: list[Finding] = [Finding("quality", quality.grade, round(quality.usable_fraction, 2))]
@@ -171,16 +254,29 @@ def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names
             std = reference.std.get(region, {}).get(band)
             if mean is None or not std:
                 continue
-            z = round((value - mean) / std, 2)
+            z = finite_or_none(round((value - mean) / std, 2))
+            if z is None:
+                continue
             band_z.setdefault(region, {})[band] = z
             direction = "elevated" if z >= Z_THRESHOLD else "reduced" if z <= -Z_THRESHOLD else "typical"
             findings.append(Finding(f"band:{region}:{band}", direction, z))
 
     faa_value = faa_direction = None
     if faa is not None:
-        faa_value = round(float(np.mean(np.asarray(faa)[rows])), 2)
+        values = np.asarray(faa, dtype=np.float64)[rows]
+        values = values[np.isfinite(values)]
+        if values.size:
+            faa_value = finite_or_none(round(float(values.mean()), 2))
+    if faa_value is not None:
         faa_direction = "left" if faa_value >= FAA_THRESHOLD else "right" if faa_value <= -FAA_THRESHOLD else "balanced"
         findings.append(Finding("faa", faa_direction, faa_value))
+
+    regions, hemispheres = scalp_coverage(good_names)
+    supports, limits = emotion_support(
+        len(good_names), regions, hemispheres, quality.grade, quality.usable_seconds,
+        frontal_pair(ch_names, quality.bad_channels) is not None,
+        (quality.nonfinite_windows, quality.nonfinite_channels))
+    pattern = [list(p) for p in pattern] if pattern and supports else []
     if pattern:
         findings.append(Finding("pattern", pattern[0][0], pattern[0][1]))
 
@@ -199,5 +295,9 @@ def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names
         band_z=band_z,
         reference=reference.source,
         findings=findings,
-        pattern=[list(p) for p in pattern] if pattern else [],
+        pattern=pattern,
+        supports_emotion=supports,
+        limits=limits,
+        usable_channels=len(good_names),
+        eeg_reference=eeg_reference,
     )

@@ -96,7 +96,13 @@ def spectral_features(windows: np.ndarray, sfreq: float, bands: dict[str, tuple[
                       seed_convention: bool = False) -> SpectralFeatures:
     """Spectral features of (W, C, n) windows: one real FFT per window (a second, Hann-windowed and
     zero-padded, only for the SEED convention). Computed in float32 in chunks of windows, which is
-    what makes an hour of 62-channel EEG take a fraction of a second."""
+    what makes an hour of 62-channel EEG take a fraction of a second.
+
+    float32 squares overflow above ~1e19 µV (a broken channel or an absurd file can reach that):
+    a chunk whose float32 result is not finite is computed again with every window and channel
+    scaled to unit peak first, the scale put back in float64 (in the log domain for the DE), so
+    such values give finite features where float64 can hold them. Clean chunks never take that
+    path and keep their exact float32 values."""
     n_windows, n_channels, n = windows.shape
     band_list = tuple(bands.values())
     n_bands = len(band_list)
@@ -108,27 +114,54 @@ def spectral_features(windows: np.ndarray, sfreq: float, bands: dict[str, tuple[
     weights = np.concatenate([_butter_power_weights(n, float(sfreq), band_list),
                               masks / (float(n) ** 2)], axis=1).astype(np.float32)
     var_power = np.empty((n_windows, n_channels, 2 * n_bands), dtype=np.float32)
+    log_scale: np.ndarray | None = None  # (W, C) ln of the scale of rescaled windows (0 elsewhere)
     if seed_convention:
         nfft = 1 << (n - 1).bit_length()  # SEED zero-pads to a power of two
         hann, seed_masks = _hann_band_masks(n, nfft, float(sfreq), band_list)
         hann, seed_masks = hann.astype(np.float32), seed_masks.astype(np.float32)
         energy = np.empty((n_windows, n_channels, n_bands), dtype=np.float32)
-    for start in range(0, n_windows, _CHUNK_WINDOWS):
-        chunk = np.asarray(windows[start:start + _CHUNK_WINDOWS], dtype=np.float32)
+
+    def spectra(chunk: np.ndarray, rows: slice) -> None:
         spec = scipy.fft.rfft(chunk, axis=-1)
-        var_power[start:start + len(chunk)] = (spec.real ** 2 + spec.imag ** 2) @ weights
+        var_power[rows] = (spec.real ** 2 + spec.imag ** 2) @ weights
         if seed_convention:
             hspec = scipy.fft.rfft(chunk * hann, n=nfft, axis=-1)[..., : nfft // 2]
-            energy[start:start + len(chunk)] = (hspec.real ** 2 + hspec.imag ** 2) @ seed_masks
-    var = var_power[..., :n_bands].astype(np.float64)
+            energy[rows] = (hspec.real ** 2 + hspec.imag ** 2) @ seed_masks
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n_windows, _CHUNK_WINDOWS):
+            rows = slice(start, min(start + _CHUNK_WINDOWS, n_windows))
+            spectra(np.asarray(windows[rows], dtype=np.float32), rows)
+            if np.isfinite(var_power[rows]).all() and (not seed_convention or np.isfinite(energy[rows]).all()):
+                continue
+            raw = np.asarray(windows[rows], dtype=np.float64)
+            peak = np.abs(raw).max(axis=-1, keepdims=True)
+            peak = np.where(np.isfinite(peak) & (peak > 0), peak, 1.0)
+            spectra((raw / peak).astype(np.float32), rows)
+            if log_scale is None:
+                log_scale = np.zeros((n_windows, n_channels))
+            log_scale[rows] = np.log(peak[..., 0])
     tiny = 1e-12
-    out = SpectralFeatures(
-        de_gaussian=0.5 * np.log(2 * np.pi * np.e * np.maximum(var, tiny)),
-        band_power=var_power[..., n_bands:].astype(np.float64),
-    )
+    var = var_power[..., :n_bands].astype(np.float64)
+    power = var_power[..., n_bands:].astype(np.float64)
+    if log_scale is None:
+        de = 0.5 * np.log(2 * np.pi * np.e * np.maximum(var, tiny))
+    else:
+        with np.errstate(divide="ignore", over="ignore"):
+            log_var = np.maximum(np.log(var) + 2 * log_scale[..., None], np.log(tiny))
+            power = power * np.exp(2 * log_scale)[..., None]  # inf where float64 cannot hold it
+        de = 0.5 * (np.log(2 * np.pi * np.e) + log_var)
+    out = SpectralFeatures(de_gaussian=de, band_power=power)
     if seed_convention:
-        out.psd_seed = energy.astype(np.float64)
-        out.de_seed = np.log2(100.0 * np.maximum(out.psd_seed, tiny))
+        psd = energy.astype(np.float64)
+        if log_scale is None:
+            out.de_seed = np.log2(100.0 * np.maximum(psd, tiny))
+        else:
+            with np.errstate(divide="ignore", over="ignore"):
+                log_psd = np.maximum(np.log(psd) + 2 * log_scale[..., None], np.log(tiny))
+                psd = psd * np.exp(2 * log_scale)[..., None]
+            out.de_seed = (np.log(100.0) + log_psd) / np.log(2.0)
+        out.psd_seed = psd
     return out
 
 
@@ -194,18 +227,32 @@ def dcau(de: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[tuple[str, 
     return de[:, front] - de[:, back], pairs
 
 
+FAA_PAIRS = (("F3", "F4"), ("F7", "F8"), ("AF3", "AF4"), ("Fp1", "Fp2"))
+
+
+def frontal_pair(names: list[str], exclude: list[str] | tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """The first frontal left/right pair (F3/F4, else F7/F8, AF3/AF4, Fp1/Fp2) with both channels
+    present and not excluded; None when there is none."""
+    usable = set(names) - set(exclude)
+    return next(((left, right) for left, right in FAA_PAIRS if left in usable and right in usable), None)
+
+
 def frontal_alpha_asymmetry(band_power: np.ndarray, names: list[str],
-                            pair: tuple[str, str] = ("F3", "F4")) -> np.ndarray | None:
-    """ln α(F4) − ln α(F3) per window (W,). Higher = relatively more left-frontal activity
-    (alpha is inversely related to activity) = approach / positive valence (Smith et al. 2017).
-    Falls back to F7/F8 or Fp1/Fp2 when F3/F4 are missing; None when no frontal pair exists."""
+                            exclude: list[str] | tuple[str, ...] = ()) -> np.ndarray | None:
+    """ln α(right) − ln α(left) of the first usable frontal pair (`frontal_pair`) per window (W,).
+    Higher = relatively more left-frontal activity (alpha is inversely related to activity) =
+    approach / positive valence (Smith et al. 2017). None when no usable pair exists; NaN in a
+    window where either side has no finite, positive alpha power (a logarithm of nothing is not
+    an asymmetry)."""
+    pair = frontal_pair(names, exclude)
+    if pair is None:
+        return None
     alpha = BAND_NAMES.index("alpha")
-    for left, right in (pair, ("F7", "F8"), ("AF3", "AF4"), ("Fp1", "Fp2")):
-        if left in names and right in names:
-            lp = band_power[:, names.index(left), alpha]
-            rp = band_power[:, names.index(right), alpha]
-            return np.log(np.maximum(rp, 1e-12)) - np.log(np.maximum(lp, 1e-12))
-    return None
+    lp = band_power[:, names.index(pair[0]), alpha]
+    rp = band_power[:, names.index(pair[1]), alpha]
+    valid = np.isfinite(lp) & np.isfinite(rp) & (lp > 0) & (rp > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(valid, np.log(np.where(valid, rp, 1.0)) - np.log(np.where(valid, lp, 1.0)), np.nan)
 
 
 # ---- normalisation and smoothing ----------------------------------------------------------------

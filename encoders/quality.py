@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.signal
 
+from .channels import scalp_coverage
 from .features import make_windows
 from .recording import Recording
 
@@ -33,6 +34,15 @@ BAD_WINDOW_CHANNEL_FRACTION = 0.25  # a window with more than 25% of channels hi
 GOOD_USABLE, FAIR_USABLE = 0.8, 0.5
 GOOD_BAD_CHANNELS, FAIR_BAD_CHANNELS = 0.1, 0.25
 FRONTOPOLAR = ("Fp1", "Fp2", "Fpz", "AF3", "AF4", "AF7", "AF8")
+# Beyond what any scalp electrode records, after a 1-Hz high-pass (so DC offsets do not count):
+# a window with 5 mV peak-to-peak on a channel is not brain activity, and a channel reaching
+# 100 mV is broken or mis-scaled.
+ABSURD_PTP_UV = 5_000.0
+IMPLAUSIBLE_UV = 100_000.0
+# Spatial coverage: how many good channels, over how many of the five regions, a grade needs.
+FAIR_MIN_CHANNELS = 3  # one or two electrodes give no spatial picture at all
+GOOD_MIN_CHANNELS = 8
+GOOD_MIN_REGIONS = 3
 
 
 @dataclass
@@ -52,6 +62,8 @@ class QualityReport:
     line_freq: float
     flat_channels: list[str] = field(default_factory=list)
     saturated_channels: list[str] = field(default_factory=list)
+    nonfinite_windows: int = 0  # windows with a non-finite feature on some channel (left out)
+    nonfinite_channels: int = 0  # channels with a non-finite feature in some window
 
     @property
     def usable_fraction(self) -> float:
@@ -90,8 +102,40 @@ def detect_line_freq(rec: Recording) -> float:
     return 60.0 if p60 > 2 * p50 else 50.0
 
 
-def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
-    """Quality of a raw recording (µV, any rate ≥ 64 Hz)."""
+@dataclass
+class QualityMeasures:
+    """Per-channel and per-window measurements of a raw recording, before any verdict."""
+
+    names: list[str]
+    window_s: float
+    line_freq: float
+    bad_reasons: dict[str, str]  # channel → why it is bad, in the order found
+    flat: np.ndarray  # (C,) bool
+    saturated: np.ndarray  # (C,) bool
+    high_amp: np.ndarray  # (W, C) high-amplitude artifact
+    absurd: np.ndarray  # (W, C) beyond anything scalp EEG produces
+    muscle: np.ndarray  # (W, C)
+    blink: np.ndarray  # (W,)
+    line_ratio: np.ndarray  # (C,) finite
+
+
+@dataclass
+class FeatureFaults:
+    """What feature extraction found that the raw signal did not show: channels whose features are
+    not finite (or that carry no signal after preprocessing) in most windows, and windows where a
+    good channel's features are not finite."""
+
+    bad_channels: dict[str, str] = field(default_factory=dict)
+    bad_windows: list[int] = field(default_factory=list)
+    nonfinite_windows: int = 0  # windows with a non-finite feature on some channel
+    nonfinite_channels: int = 0  # channels with a non-finite feature in some window
+
+    def __bool__(self) -> bool:
+        return bool(self.bad_channels or self.bad_windows or self.nonfinite_windows or self.nonfinite_channels)
+
+
+def measure_quality(rec: Recording, window_s: float = 4.0) -> QualityMeasures:
+    """The raw measurements `grade_quality` turns into a report (any rate ≥ 64 Hz, µV)."""
     sfreq = rec.sfreq
     names = rec.ch_names
     data = rec.data
@@ -115,16 +159,21 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
         around = (_band_power(freqs, psd, line_freq - 6, line_freq - 2)
                   + _band_power(freqs, psd, line_freq + 2, line_freq + 6)) / 8.0
         line_ratio = line / np.maximum(around, 1e-12)
+        line_ratio = np.where(np.isfinite(line_ratio), line_ratio, 0.0)  # an overflowing channel says nothing
     else:
         line_ratio = np.zeros(n_channels)
 
-    # Window-level artifacts on a 1-Hz high-passed copy (removes drift, keeps blinks).
+    # Window-level artifacts on a 1-Hz high-passed copy (removes drift and DC offsets, keeps blinks).
     sos_hp = scipy.signal.butter(2, 1.0, btype="high", fs=sfreq, output="sos")
     hp = scipy.signal.sosfiltfilt(sos_hp, data, axis=-1)
     hp_windows = make_windows(hp, sfreq, window_s)
     ptp = np.ptp(hp_windows, axis=-1)  # (W, C)
+    ptp = np.where(np.isfinite(ptp), ptp, np.inf)
     typical_ptp = np.median(ptp, axis=0, keepdims=True)
     high_amp = ((ptp > ARTIFACT_RELATIVE * typical_ptp) & (ptp > ARTIFACT_MIN_PTP_UV)) | (ptp > ARTIFACT_PTP_UV)
+    absurd = ptp > ABSURD_PTP_UV
+    peak = np.abs(hp).max(axis=1)  # (C,) after the high-pass: DC offsets do not count
+    implausible = ~np.isfinite(peak) | (peak > IMPLAUSIBLE_UV)
 
     f, p = scipy.signal.periodogram(hp_windows, sfreq, axis=-1)
     high = _band_power(f, p, 30, min(50, sfreq / 2 - 1))
@@ -135,12 +184,13 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
     if frontal:
         sos_lo = scipy.signal.butter(2, [0.5, 4.0], btype="band", fs=sfreq, output="sos")
         eye = scipy.signal.sosfiltfilt(sos_lo, data[frontal], axis=-1)
-        blink = (np.ptp(make_windows(eye, sfreq, window_s), axis=-1) > BLINK_PTP_UV).any(axis=1)
+        eye_ptp = np.ptp(make_windows(eye, sfreq, window_s), axis=-1)
+        blink = ((eye_ptp > BLINK_PTP_UV) & (eye_ptp <= ABSURD_PTP_UV)).any(axis=1)
     else:
         blink = np.zeros(n_windows, bool)
 
     # Channels that are far noisier than the rest (robust z-score of median window amplitude).
-    level = np.log(np.maximum(np.median(win_std, axis=0), 1e-6))
+    level = np.log(np.clip(np.nan_to_num(np.median(win_std, axis=0), nan=1e300, posinf=1e300), 1e-6, 1e300))
     mad = np.median(np.abs(level - np.median(level))) * 1.4826 + 1e-6
     noisy = (level - np.median(level)) / mad > NOISY_CHANNEL_Z
 
@@ -148,6 +198,10 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
     for c, name in enumerate(names):
         if flat_frac[c] >= 0.5:
             bad_reasons[name] = "flat (no signal)"
+        elif implausible[c]:
+            shown = f"{peak[c]:.3g} µV" if np.isfinite(peak[c]) else "beyond numeric range"
+            bad_reasons[name] = (f"implausible amplitude (peak {shown}; scalp EEG stays far below "
+                                 f"{IMPLAUSIBLE_UV:g} µV)")
         elif saturated[c]:
             bad_reasons[name] = f"clipped ({pinned[c]:.0%} of samples at the amplifier limit)"
         elif line_ratio[c] > LINE_NOISE_RATIO * 10:
@@ -156,18 +210,53 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
             bad_reasons[name] = "much noisier than the other channels"
         elif high_amp[:, c].mean() > 0.5:
             bad_reasons[name] = "high-amplitude artifacts in most windows"
-    bad_idx = np.array([names.index(n) for n in bad_reasons], dtype=int)
-    good_ch = np.setdiff1d(np.arange(n_channels), bad_idx)
+    return QualityMeasures(list(names), window_s, line_freq, bad_reasons, flat_frac >= 0.5, saturated, high_amp,
+                           absurd, muscle, blink, line_ratio)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _coverage_reason(good: list[str]) -> str | None:
+    """Why the good channels cannot carry a full spatial picture, or None when they can."""
+    regions, hemispheres = scalp_coverage(good)
+    if len(good) < FAIR_MIN_CHANNELS:
+        return f"only {_plural(len(good), 'usable EEG channel')}: no spatial pattern can be measured"
+    if len(regions) < GOOD_MIN_REGIONS:
+        return f"usable channels cover only the {' and '.join(sorted(regions))} region{'s' if len(regions) > 1 else ''}"
+    if hemispheres != {"left", "right"}:
+        side = " and ".join(sorted(hemispheres)) or "midline"
+        return f"usable channels on the {side} {'hemisphere' if hemispheres else 'line'} only"
+    return None
+
+
+def grade_quality(m: QualityMeasures, faults: FeatureFaults | None = None) -> QualityReport:
+    """The verdict on measured quality: bad channels, usable windows, a grade and its reasons.
+
+    The grade also weighs how many good channels there are and what they cover: an emotion or
+    band-power statement rests on a spatial picture, so a recording with good signal on one or
+    two electrodes is poor, and one whose good electrodes miss whole regions or a hemisphere is
+    at best fair. Features that are not finite never leave a recording graded good."""
+    faults = faults or FeatureFaults()
+    names = m.names
+    n_channels, n_windows = len(names), m.high_amp.shape[0]
+    bad_reasons = {**m.bad_reasons, **{k: v for k, v in faults.bad_channels.items() if k not in m.bad_reasons}}
+    good_ch = np.array([c for c, n in enumerate(names) if n not in bad_reasons], dtype=int)
 
     if good_ch.size:
-        hit = (high_amp[:, good_ch] | muscle[:, good_ch]).mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
-        window_ok = ~hit
-        artifact = high_amp[:, good_ch].mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
-        muscle_w = muscle[:, good_ch].mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
+        hit = (m.high_amp[:, good_ch] | m.muscle[:, good_ch]).mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
+        # One channel far beyond scalp EEG in a window spoils it: whatever the others show, that
+        # channel's samples would dominate any average over channels.
+        window_ok = ~hit & ~m.absurd[:, good_ch].any(axis=1)
+        artifact = m.high_amp[:, good_ch].mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
+        muscle_w = m.muscle[:, good_ch].mean(axis=1) > BAD_WINDOW_CHANNEL_FRACTION
     else:
         window_ok = np.zeros(n_windows, bool)
         artifact = muscle_w = np.ones(n_windows, bool)
+    window_ok[[w for w in faults.bad_windows if w < n_windows]] = False
 
+    window_s = m.window_s
     usable = float(window_ok.sum() * window_s)
     total = float(n_windows * window_s)
     usable_fraction = usable / total if total else 0.0
@@ -182,13 +271,19 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
         reasons.append(f"high-amplitude artifacts in {artifact.mean():.0%} of windows")
     if muscle_w.mean() > 0.05:
         reasons.append(f"muscle (EMG) contamination in {muscle_w.mean():.0%} of windows")
-    if blink.mean() > 0.3:
-        reasons.append(f"eye blinks or movements in {blink.mean():.0%} of windows (frontal channels)")
-    median_line = float(np.median(line_ratio)) if line_ratio.size else 0.0
+    if m.blink.mean() > 0.3:
+        reasons.append(f"eye blinks or movements in {m.blink.mean():.0%} of windows (frontal channels)")
+    median_line = float(np.median(m.line_ratio)) if m.line_ratio.size else 0.0
     if median_line > LINE_NOISE_RATIO:
-        reasons.append(f"{line_freq:g} Hz line noise {median_line:.0f}× the neighbouring bands")
-    if n_channels < 8:
-        reasons.append(f"only {n_channels} EEG channels")
+        reasons.append(f"{m.line_freq:g} Hz line noise {median_line:.0f}× the neighbouring bands")
+    coverage = _coverage_reason([names[c] for c in good_ch])
+    if n_channels < 8 and not (coverage and good_ch.size == n_channels and good_ch.size < FAIR_MIN_CHANNELS):
+        reasons.append(f"only {_plural(n_channels, 'EEG channel')}")
+    if coverage and good_ch.size:
+        reasons.append(coverage)
+    if faults.nonfinite_windows or faults.nonfinite_channels:
+        reasons.append(f"features not finite in {_plural(faults.nonfinite_windows, 'window')} on "
+                       f"{_plural(faults.nonfinite_channels, 'channel')} (left out)")
     reasons.append(f"{usable:.0f} of {total:.0f} s usable")
 
     if usable_fraction >= GOOD_USABLE and bad_fraction <= GOOD_BAD_CHANNELS:
@@ -197,6 +292,11 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
         grade = "fair"
     else:
         grade = "poor"
+    if good_ch.size < FAIR_MIN_CHANNELS:
+        grade = "poor"
+    elif grade == "good" and (coverage or good_ch.size < GOOD_MIN_CHANNELS or faults.nonfinite_windows
+                              or faults.nonfinite_channels):
+        grade = "fair"
 
     return QualityReport(
         grade=grade,
@@ -208,11 +308,18 @@ def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
         window_s=window_s,
         window_ok=[bool(x) for x in window_ok],
         artifact_percent=round(float(artifact.mean() * 100), 2),
-        blink_percent=round(float(blink.mean() * 100), 2),
+        blink_percent=round(float(m.blink.mean() * 100), 2),
         muscle_percent=round(float(muscle_w.mean() * 100), 2),
         line_noise_ratio=round(median_line, 3),
-        line_freq=line_freq,
-        flat_channels=[n for c, n in enumerate(names) if flat_frac[c] >= 0.5],
-        saturated_channels=[n for c, n in enumerate(names) if saturated[c]],
+        line_freq=m.line_freq,
+        flat_channels=[n for c, n in enumerate(names) if m.flat[c]],
+        saturated_channels=[n for c, n in enumerate(names) if m.saturated[c]],
+        nonfinite_windows=faults.nonfinite_windows,
+        nonfinite_channels=faults.nonfinite_channels,
     )
 
+
+def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
+    """Quality of a raw recording (µV, any rate ≥ 64 Hz)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return grade_quality(measure_quality(rec, window_s))

@@ -12,8 +12,8 @@ _FAA_WORDS = {"left": "favours left", "right": "favours right", "balanced": "bal
 def notable_band_findings(ev: Evidence) -> list[Finding]:
     """The strongest band-power deviations (the ones a prompt shows): a prompt is not a table, and a
     small model reads short lists best."""
-    return sorted((f for f in ev.findings if f.key.startswith("band:") and f.direction != "typical"),
-                  key=lambda f: (-abs(f.value or 0.0), f.key))[:MAX_BAND_FINDINGS]
+    return sorted((f for f in ev.findings if f.key.startswith("band:") and f.direction != "typical"
+                   and f.value is not None), key=lambda f: (-abs(f.value), f.key))[:MAX_BAND_FINDINGS]
 
 
 def format_z(value: float) -> str:
@@ -36,7 +36,7 @@ def render_evidence(ev: Evidence) -> str:
                  f"bad channels {bad}")
     if ev.faa is not None:
         lines.append(f"- frontal alpha asymmetry {ev.faa:+.2f} ({_FAA_WORDS[ev.faa_direction]})")
-    if ev.pattern:
+    if ev.pattern and ev.supports_emotion:  # a pattern match is an emotion reading by another name
         lines.append("- EEG pattern match (encoder): " + ", ".join(f"{e} {format_percent(p)}" for e, p in ev.pattern))
     notable = notable_band_findings(ev)
     if notable:
@@ -45,6 +45,27 @@ def render_evidence(ev: Evidence) -> str:
             _, region, band = f.key.split(":")
             parts.append(f"{region} {band} {f.direction} ({format_z(f.value)})")
         lines.append("- band power: " + "; ".join(parts))
-    else:
+    elif ev.band_z:
         lines.append("- band power: all regions typical")
+    else:
+        lines.append("- band power: no region measurable")
+    if ev.eeg_reference:
+        lines.append(f"- reference: {reference_scheme(ev)}")
+    if not ev.supports_emotion:
+        lines.append("- emotion reading NOT supported: " + "; ".join(limit_phrase(x) for x in ev.limits))
+    elif ev.limits:
+        lines.append("- limits: " + "; ".join(limit_phrase(x) for x in ev.limits))
     return "\n".join(lines)
+
+
+def reference_scheme(ev: Evidence) -> str:
+    """The reference scheme without the reason for it ("as recorded", "common average of 62
+    channels"): the reason is in the evidence's limits when it matters."""
+    return (ev.eeg_reference or "not recorded").split(" (")[0]
+
+
+def limit_phrase(limit: str) -> str:
+    """A limit ("one usable channel: no spatial pattern") as a clause that fits in a list or a
+    sentence ("one usable channel (no spatial pattern)")."""
+    head, _, consequence = limit.partition(": ")
+    return f"{head} ({consequence})" if consequence else head

@@ -134,6 +134,7 @@ def _summary(found: list[Cue], valence_sign: int, arousal_sign: int) -> str:
 
 CONCLUSION_EMOTION = "Overall the EEG pattern fits {label} best"
 CONCLUSION_ABSTAIN = "The recording is too poor to judge the emotion"
+CONCLUSION_UNSUPPORTED = "The evidence cannot support an emotion reading"
 CONCLUSION_VA = "Overall this suggests {valence} valence and {arousal} arousal"
 CONCLUSION_COMPARE = "So recording {n} has the higher {dimension}"
 CONCLUSION_RANK = "So the order is {order}"
@@ -144,7 +145,7 @@ CONCLUSION_SCENARIO = "situation {letter} fits best"
 # has the highest valence"): a conclusion is what the sentence says, not its exact wording.
 _CONCLUSION_PATTERNS = {
     "emotion": re.compile(r"(?:fits (\w+) best|suggests (\w+)\.)", re.I),
-    "abstain": re.compile(r"too poor to judge", re.I),
+    "abstain": re.compile(r"too poor to judge|cannot support an emotion reading", re.I),
     "valence_arousal": re.compile(r"(?:suggests (positive|neutral|negative) valence and (high|low) arousal"
                                   r"|valence is (positive|neutral|negative), with (high|low) arousal)", re.I),
     # "Overall this suggests negative valence." / "Overall the recording has negative valence and high

@@ -26,6 +26,7 @@ from typing import Any
 
 from encoders.errors import ReportError
 from encoders.evidence import Z_THRESHOLD, Evidence
+from encoders.finite import finite_or_none
 from encoders.labels import EMOTIONS
 from encoders.paths import home
 
@@ -272,12 +273,12 @@ def _fmt_z(z: float) -> str:
 def measured_findings(ev: Evidence) -> list[MeasuredFinding]:
     """FAA first, then every region/band at or beyond ±Z_THRESHOLD, strongest first."""
     out: list[MeasuredFinding] = []
-    if ev.faa is not None and ev.faa_direction:
+    if finite_or_none(ev.faa) is not None and ev.faa_direction:
         out.append(MeasuredFinding(
             "faa", f"Frontal alpha asymmetry (ln α F4 − ln α F3): {ev.faa:+.2f}, {ev.faa_direction} "
                    f"({_FAA_WORDS.get(ev.faa_direction, ev.faa_direction)}).", ev.faa, ev.faa_direction))
     notable = sorted((f for f in ev.findings if f.key.startswith("band:") and f.direction != "typical"
-                      and f.value is not None), key=lambda f: (-abs(f.value), f.key))
+                      and finite_or_none(f.value) is not None), key=lambda f: (-abs(f.value), f.key))
     for f in notable:
         _, region, band = f.key.split(":")
         out.append(MeasuredFinding(f.key, f"{region.capitalize()} {band} power {f.direction} "
@@ -288,7 +289,8 @@ def measured_findings(ev: Evidence) -> list[MeasuredFinding]:
 def _findings_summary(ev: Evidence, findings: list[MeasuredFinding]) -> str:
     lines = [f"Signal quality {ev.quality_grade}: {ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s usable."]
     if ev.faa is None:
-        lines.append("Frontal alpha asymmetry could not be computed (F3 and F4 are both needed).")
+        lines.append("Frontal alpha asymmetry could not be computed (a usable frontal left/right pair, such as "
+                     "F3 and F4, is needed).")
     bands = [f for f in findings if f.key.startswith("band:")]
     lines += [f.statement for f in findings if f.key == "faa"]
     lines += [f.statement for f in bands[:SUMMARY_BAND_FINDINGS]]
@@ -315,8 +317,13 @@ def _cited(reasoning: str, findings: list[MeasuredFinding]) -> list[str]:
 
 
 def _assessment(answer: ParsedAnswer | None, findings: list[MeasuredFinding], model_name: str,
-                labels: tuple[str, ...]) -> AffectiveAssessment:
+                labels: tuple[str, ...], ev: Evidence) -> AffectiveAssessment:
     shown = [f.statement for f in findings]
+    if answer is not None and answer.well_formed and answer.answer in labels and not ev.supports_emotion:
+        # An emotion the recording cannot support is not entered, whoever produced it.
+        return AffectiveAssessment(NOT_DETERMINED, None, shown, False, "", model_name, True,
+                                   f"Not determined: the recording cannot support an emotion reading "
+                                   f"({'; '.join(ev.limits)}); the model's answer ({answer.answer}) is not used.")
     if answer is None or not answer.well_formed or answer.answer not in (*labels, ABSTAIN):
         why = ("no model answer was requested" if answer is None else
                "the model's answer could not be parsed (expected Reasoning, Answer and Confidence)"
@@ -328,15 +335,17 @@ def _assessment(answer: ParsedAnswer | None, findings: list[MeasuredFinding], mo
     cited = _cited(reasoning, findings)
     note = ("The model abstained (cannot tell), as it should when the evidence is too weak or the signal "
             "too poor." if answer.abstained else "")
-    return AffectiveAssessment(answer.answer, answer.confidence, cited or shown, bool(cited), reasoning,
-                               model_name, True, note)
+    if answer.abstained and not ev.supports_emotion:
+        note = f"No emotion is named: the recording cannot support an emotion reading ({'; '.join(ev.limits)})."
+    return AffectiveAssessment(answer.answer, finite_or_none(answer.confidence), cited or shown, bool(cited),
+                               reasoning, model_name, True, note)
 
 
 def _assessment_summary(a: AffectiveAssessment) -> str:
     if a.label == NOT_DETERMINED:
         return f"Affective state not determined. {a.note}"
     if a.label == ABSTAIN:
-        return (f"The model could not tell the affective state (confidence {a.confidence:.2f}). "
+        return (f"The model could not tell the affective state (confidence {a.confidence or 0.0:.2f}). "
                 f"Its reasoning: {a.reasoning}")
     return (f"Model estimate: {a.label} (confidence {a.confidence:.2f}); an estimate from a research model, "
             f"not an observation of the person. Its reasoning: {a.reasoning}")
@@ -363,8 +372,13 @@ def _limitations(ev: Evidence, a: AffectiveAssessment, model_name: str, trained_
     if ev.n_channels < FEW_CHANNELS:
         out.append(f"Only {ev.n_channels} EEG channels (fewer than the {FEW_CHANNELS} of a standard 10-20 "
                    f"montage); regional estimates rest on few electrodes.")
+    if not ev.supports_emotion:
+        out.append("The recording cannot support an emotion reading: "
+                   + "; ".join(ev.limits or ["too little usable signal"]) + ".")
+    else:
+        out += [f"{limit[0].upper()}{limit[1:]}." for limit in ev.limits if "asymmetry" not in limit]
     if ev.faa is None:
-        out.append("Frontal alpha asymmetry is missing (F3 and F4 were not both usable).")
+        out.append("Frontal alpha asymmetry is missing (no usable frontal left/right pair such as F3 and F4).")
     if "generic" in ev.reference:
         out.append(f"Band-power z-scores compare with a {ev.reference}, not one fitted to this population.")
     if a.label == ABSTAIN:
@@ -409,7 +423,7 @@ def draft_note(evidence: Evidence, recording_meta: dict[str, Any], answer: Parse
     rid = recording_meta.get("recording_id") or recording_id(str(recording_meta.get("source_name", "")))
     patient, kept = _patient(include_identifiers, identifiers)
     findings = measured_findings(evidence)
-    assessment = _assessment(answer, findings, model_name, tuple(labels))
+    assessment = _assessment(answer, findings, model_name, tuple(labels), evidence)
     return MedicalRecordNote(
         schema_version=RECORD_SCHEMA_VERSION,
         created_at=created_at or utc_now(),
@@ -417,8 +431,8 @@ def draft_note(evidence: Evidence, recording_meta: dict[str, Any], answer: Parse
             recording_id=rid,
             file_format=str(recording_meta.get("file_format") or "unknown"),
             n_channels=evidence.n_channels,
-            duration_s=evidence.duration_s,
-            sampling_rate_hz=recording_meta.get("sampling_rate_hz"),
+            duration_s=finite_or_none(evidence.duration_s) or 0.0,
+            sampling_rate_hz=finite_or_none(recording_meta.get("sampling_rate_hz")),
             synthetic=evidence.synthetic,
             patient=patient,
             identifiers=kept,
@@ -427,7 +441,8 @@ def draft_note(evidence: Evidence, recording_meta: dict[str, Any], answer: Parse
                                round(evidence.total_seconds, 1), list(evidence.bad_channels),
                                list(evidence.quality_reasons)),
         eeg_findings=findings,
-        band_z={r: dict(b) for r, b in evidence.band_z.items()},
+        band_z={r: {b: z for b, z in bands.items() if finite_or_none(z) is not None}
+                for r, bands in evidence.band_z.items()},
         reference=evidence.reference,
         affective_assessment=assessment,
         findings_text=_findings_summary(evidence, findings),

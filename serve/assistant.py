@@ -20,6 +20,7 @@ from encoders.log import get_logger
 from projector.checkpoint import default_checkpoint, llm_folder, load_modules, read_config
 from projector.fused import EEGInputs, PromptEmbedder, eeg_inputs_from_analysis, pattern_probabilities, token_count
 from projector.llm import load_input_embeddings, load_tokenizer
+from prompts import abstention
 from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
 from prompts.templates import load_template
@@ -52,6 +53,7 @@ class RecordingContext:
 class Turn:
     question: str
     answer: str
+    guarded: bool = False  # the answer is the evidence guard's abstention, not the model's text
 
 
 @dataclass
@@ -134,11 +136,38 @@ class Assistant:
         return self.embedder.embed(rendered.input_ids, rendered.eeg_mask, eeg_blocks)
 
     # ---- answers ----
-    def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None) -> list[Generation]:
+    def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None,
+                 evidence: list[list[Evidence]] | None = None) -> list[Generation]:
         """The engine's answers, each one that lost its Answer line to a loop completed by the
-        model itself (see serve/loop_guard.py); all completions go to the engine as one batch."""
+        model itself (see serve/loop_guard.py); all completions go to the engine as one batch.
+
+        `evidence`: for each prompt, the evidence of its recordings. An answer to a prompt whose
+        evidence cannot support an emotion reading is replaced by an abstention written from that
+        evidence unless it already is one (`prompts.abstention.guard`); `extra["evidence_guard"]`
+        then holds the model's own text. Without `evidence` (e.g. evaluation, which scores the
+        model itself) answers are not guarded."""
         params = params or GenerationParams()
-        return self.complete_broken(prompts, self.engine.generate(prompts, params), params)
+        if evidence is not None and len(evidence) != len(prompts):
+            raise ValueError(f"{len(evidence)} evidence lists for {len(prompts)} prompts")
+        results = self.engine.generate(prompts, params)
+        guarded = {i for i, evs in enumerate(evidence or []) if abstention.unsupported(evs)}
+        free = [i for i in range(len(prompts)) if i not in guarded]
+        # A guarded answer is replaced unless it is a well-formed abstention, which a broken one is
+        # not: completing it would only spend a second request.
+        self.complete_broken([prompts[i] for i in free], [results[i] for i in free], params)
+        for i in sorted(guarded):
+            self._guard(results[i], evidence[i])
+        return results
+
+    @staticmethod
+    def _guard(result: Generation, evidences: list[Evidence]) -> Generation:
+        replacement = abstention.guard(result.text, evidences)
+        limits = [limit for ev in abstention.unsupported(evidences) for limit in ev.limits]
+        result.extra["evidence_guard"] = {"replaced": replacement is not None, "raw_text": result.text,
+                                          "limits": limits}
+        if replacement is not None:
+            result.text = replacement
+        return result
 
     def complete_broken(self, prompts: list[torch.Tensor], results: list[Generation],
                         params: GenerationParams) -> list[Generation]:
@@ -173,27 +202,40 @@ class Assistant:
     def ask(self, conversation: Conversation, question: str | None = None,
             params: GenerationParams | None = None) -> Generation:
         question = question or self.template.default_question
-        result = self.generate([self.prompt_embeds(conversation, question)], params)[0]
-        conversation.turns.append(Turn(question, result.text))
+        evidence = [ctx.evidence for ctx in conversation.recordings]
+        result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence])[0]
+        guarded = result.extra.get("evidence_guard", {}).get("replaced", False)
+        conversation.turns.append(Turn(question, result.text, guarded))
         return result
 
     def stream(self, conversation: Conversation, question: str | None = None,
                params: GenerationParams | None = None) -> Iterator[str]:
         """Yields the answer so far, growing; records the turn when done. A loop stops the stream
-        early (the engine request is aborted) and the loop guard completes the answer."""
+        early (the engine request is aborted) and the loop guard completes the answer. When a
+        recording cannot support an emotion reading, nothing is shown until the whole answer is
+        in and the evidence guard has judged it (a claim shown and then withdrawn is still shown)."""
         question = question or self.template.default_question
         params = params or GenerationParams()
+        evidence = [ctx.evidence for ctx in conversation.recordings]
+        guarded = bool(abstention.unsupported(evidence))
         embeds = self.prompt_embeds(conversation, question)
         text = ""
         pieces = self.engine.stream(embeds, params)
         try:
             for piece in pieces:
                 text += piece
-                yield text
+                if not guarded:
+                    yield text
                 if loop_guard.stream_is_looping(text):
                     break
         finally:
             pieces.close()
+        if guarded:
+            result = self._guard(Generation(text, [], None), evidence)
+            text = result.text
+            yield text
+            conversation.turns.append(Turn(question, text, result.extra["evidence_guard"]["replaced"]))
+            return
         if loop_guard.needs_answer(text):
             text = self.complete_broken([embeds], [Generation(text, [], "abort")], params)[0].text
             yield text

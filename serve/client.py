@@ -29,26 +29,30 @@ def prompt_embeds_base64(recording: str | Path, question: str | None = None, che
     from .assistant import Assistant
 
     assistant = assistant or Assistant(checkpoint, start_engine=False)
-    return encode_embeds(_prompt(assistant, recording, question))
+    return encode_embeds(_prompt(assistant, recording, question)[0])
 
 
-def _prompt(assistant, recording: str | Path, question: str | None) -> torch.Tensor:
+def _prompt(assistant, recording: str | Path, question: str | None) -> tuple[torch.Tensor, list]:
+    """The prompt embeddings and the evidence of its recording."""
     from .assistant import Conversation
 
     conversation = Conversation([assistant.analyse(recording)])
-    return assistant.prompt_embeds(conversation, question or assistant.template.default_question)
+    embeds = assistant.prompt_embeds(conversation, question or assistant.template.default_question)
+    return embeds, [ctx.evidence for ctx in conversation.recordings]
 
 
 def ask_server(recording: str | Path, question: str | None = None, base_url: str = "http://127.0.0.1:8000/v1",
                api_key: str = "EMPTY", checkpoint: Path | None = None, max_tokens: int = 256, assistant=None) -> str:
     from openai import OpenAI
 
+    from prompts import abstention
+
     from . import loop_guard
     from .assistant import Assistant
 
     client = OpenAI(base_url=base_url, api_key=api_key)
     assistant = assistant or Assistant(checkpoint, start_engine=False)
-    prompt = _prompt(assistant, recording, question)
+    prompt, evidence = _prompt(assistant, recording, question)
 
     def complete(embeds: torch.Tensor, tokens: int) -> str:
         # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
@@ -61,4 +65,5 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
         prefix = loop_guard.reasoning_prefix(text)
         text = loop_guard.merge(prefix, complete(assistant.continuation_prompt(prompt, prefix),
                                                  loop_guard.CONTINUATION_TOKENS))
-    return text
+    # The same evidence guard as in-process answers: no emotion the recording cannot support.
+    return abstention.guard(text, evidence) or text

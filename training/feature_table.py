@@ -28,7 +28,7 @@ from encoders.recording import Recording
 from .splits import TrialInfo
 
 log = get_logger(__name__)
-TABLE_FORMAT = 2  # bump when the table's content or layout changes
+TABLE_FORMAT = 3  # bump when the table's content or layout changes
 
 
 @dataclass
@@ -42,6 +42,7 @@ class TrialRow:
     duration_s: float
     synthetic: bool
     quality: dict  # QualityReport.to_dict()
+    eeg_reference: str | None = None  # the reference the features were computed in, in words
 
     @property
     def key(self):
@@ -101,7 +102,7 @@ class FeatureTable:
             quality=QualityReport.from_dict(trial.quality), band_power=self.band_power[rows].astype(np.float64),
             ch_names=self.ch_names, faa=None if np.isnan(faa).all() else faa.astype(np.float64),
             window_ok=self.window_ok[rows], synthetic=trial.synthetic, duration_s=trial.duration_s,
-            reference=reference,
+            reference=reference, eeg_reference=trial.eeg_reference,
             pattern=pattern_from_probabilities(probabilities, EMOTIONS) if probabilities is not None else None)
 
     def fit_reference(self, trials: list[TrialRow], source: str) -> BandReference:
@@ -168,7 +169,7 @@ def build_table(items: Iterable[LabelledRecording], feature_config: FeatureConfi
         chunks["faa"].append(np.full(n, np.nan, np.float32) if analysis.faa is None else analysis.faa.astype(np.float32))
         trials.append(TrialRow(item.info, item.emotion, float(item.valence), float(item.arousal), offset, n,
                                float(item.recording.duration), bool(item.recording.meta.synthetic),
-                               analysis.quality.to_dict()))
+                               analysis.quality.to_dict(), analysis.reference))
         offset += n
     if not trials:
         raise ValueError("No trials to build a feature table from.")

@@ -37,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
         assistant.close()
     elapsed = time.perf_counter() - start
     if args.json:
-        print(json.dumps({
+        from encoders.finite import json_safe
+
+        guard = result.extra.get("evidence_guard")
+        print(json.dumps(json_safe({
             "recording": args.recording.name,
             "synthetic": context.synthetic,
             "question": conversation.turns[-1].question,
@@ -45,8 +48,11 @@ def run(args: argparse.Namespace) -> int:
             "finish_reason": result.finish_reason,
             "engine": args.engine,
             "evidence": context.evidence.to_dict(),
+            # Set when the recording cannot support an emotion reading: whether the model's own text
+            # (kept here) was replaced by the abstention written from the evidence.
+            "evidence_guard": guard,
             "seconds": round(elapsed, 2),
-        }, indent=2))
+        }), indent=2, allow_nan=False))
     else:
         if context.synthetic:
             print("[SYNTHETIC recording: generated, not from a person]")

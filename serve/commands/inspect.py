@@ -17,21 +17,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def inspection(path: Path, window_s: float) -> dict:
-    import numpy as np
-
-    from encoders.analysis import FeatureConfig, analyse_recording
-    from encoders.evidence import build_evidence, region_log_relative_power
-    from encoders.features import BAND_NAMES
     from encoders.io import read_recording
 
-    recording = read_recording(path)
-    analysis = analyse_recording(recording, FeatureConfig(window_s=window_s))
+    return inspection_of(read_recording(path), window_s, path.name)
+
+
+def inspection_of(recording, window_s: float, name: str | None = None) -> dict:
+    """What `inspect` reports on a `Recording`: plain JSON values, every number finite (None where
+    there is no number, e.g. relative power of a recording without a usable channel)."""
+    from encoders.analysis import FeatureConfig, analyse_recording
+
+    return inspection_from(recording, analyse_recording(recording, FeatureConfig(window_s=window_s)), name)
+
+
+def inspection_from(recording, analysis, name: str | None = None) -> dict:
+    """`inspection_of` for a recording already analysed."""
+    import numpy as np
+
+    from encoders.evidence import build_evidence, region_log_relative_power
+    from encoders.features import BAND_NAMES
+    from encoders.finite import json_safe
+
     evidence = build_evidence(analysis)
     rows = analysis.window_ok if analysis.window_ok.any() else np.ones(analysis.n_windows, bool)
-    mean_power = analysis.band_power[rows].mean(axis=0)  # (C, B) µV²
-    relative = mean_power / mean_power.sum(axis=1, keepdims=True)
-    return {
-        "recording": path.name,
+    bad = set(analysis.quality.bad_channels)
+    good = [i for i, n in enumerate(analysis.ch_names) if n not in bad]
+    power = analysis.band_power[rows][:, good]  # (W, C_good, B): what the evidence rests on
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_power = power.mean(axis=0) if power.size else np.full((1, len(BAND_NAMES)), np.nan)  # (C, B) µV²
+        relative = mean_power / mean_power.sum(axis=1, keepdims=True)
+        band_mean = mean_power.mean(axis=0)
+        relative_mean = relative.mean(axis=0)
+    return json_safe({
+        "recording": name or recording.meta.source_name,
         "format": recording.meta.file_format,
         "synthetic": recording.meta.synthetic,
         "sfreq_hz": recording.sfreq,
@@ -52,20 +70,26 @@ def inspection(path: Path, window_s: float) -> dict:
         },
         "features": {
             "preprocessing": analysis.recording.meta.preprocessing,
-            "band_power_uv2_mean": {b: round(float(mean_power[:, i].mean()), 3) for i, b in enumerate(BAND_NAMES)},
-            "relative_band_power_mean": {b: round(float(relative[:, i].mean()), 4) for i, b in enumerate(BAND_NAMES)},
+            "reference": analysis.reference,
+            "channels_in_features": [analysis.ch_names[i] for i in good],
+            "band_power_uv2_mean": {b: round(float(band_mean[i]), 3) for i, b in enumerate(BAND_NAMES)},
+            "relative_band_power_mean": {b: round(float(relative_mean[i]), 4) for i, b in enumerate(BAND_NAMES)},
             "region_log_relative_power": {r: {b: round(v, 3) for b, v in bands.items()} for r, bands in
-                                          region_log_relative_power(analysis.band_power, analysis.ch_names, rows).items()},
+                                          region_log_relative_power(analysis.band_power[:, good],
+                                                                    [analysis.ch_names[i] for i in good],
+                                                                    rows).items()},
             "frontal_alpha_asymmetry": evidence.faa,
             "frontal_alpha_asymmetry_direction": evidence.faa_direction,
         },
-    }
+        "supports_emotion": evidence.supports_emotion,
+        "limits": evidence.limits,
+    })
 
 
 def run(args: argparse.Namespace) -> int:
     info = inspection(args.recording, args.window)
     if args.json:
-        print(json.dumps(info, indent=2))
+        print(json.dumps(info, indent=2, allow_nan=False))
         return 0
     q = info["quality"]
     f = info["features"]
@@ -76,10 +100,16 @@ def run(args: argparse.Namespace) -> int:
         "  set aside: " + (", ".join(f"{k} ({v})" for k, v in info["channels_set_aside"].items()) or "none"),
         f"  quality: {q['grade']} — " + "; ".join(q["reasons"]),
         "  bad channels: " + (", ".join(f"{k} ({v})" for k, v in q["bad_channels"].items()) or "none"),
-        "  relative band power: " + ", ".join(f"{b} {v:.1%}" for b, v in f["relative_band_power_mean"].items()),
+        "  relative band power: " + ", ".join(f"{b} {v:.1%}" if v is not None else f"{b} —"
+                                              for b, v in f["relative_band_power_mean"].items()),
+        f"  reference: {f['reference'] or 'none applied'}",
     ]
     if f["frontal_alpha_asymmetry"] is not None:
         lines.append(f"  frontal alpha asymmetry: {f['frontal_alpha_asymmetry']:+.2f} ({f['frontal_alpha_asymmetry_direction']})")
+    if not info["supports_emotion"]:
+        lines.append("  emotion reading: not supported (" + "; ".join(info["limits"]) + ")")
+    elif info["limits"]:
+        lines.append("  limits: " + "; ".join(info["limits"]))
     if info["units_note"]:
         lines.append(f"  units: {info['units_note']}")
     print("\n".join(lines))

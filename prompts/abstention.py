@@ -1,0 +1,98 @@
+"""The honest answer when the evidence cannot support an emotion reading, and the guard that puts it
+in place of whatever a language model wrote.
+
+A recording with one or two usable electrodes, too little usable signal or poor quality
+(`Evidence.supports_emotion` is False) still has measured facts: its quality, the band power of
+the regions it covers, perhaps an asymmetry. The answer states those, states what the recording
+cannot support (`Evidence.limits`), and abstains ("cannot tell") at chance confidence. A small
+model asked about emotion tends to name one anyway; `guard` decides, from the evidence alone,
+whether its text may stand, so the outcome does not depend on what the model wrote.
+
+Only numbers present in the `Evidence` are written, formatted as the prompt shows them, so the
+faithfulness checker reads this text like any rationale.
+"""
+
+from __future__ import annotations
+
+from encoders.evidence import Evidence
+from encoders.labels import EMOTIONS
+
+from .answer_format import ABSTAIN, format_answer, parse_answer
+from .evidence_text import format_z, limit_phrase, notable_band_findings, reference_scheme
+from .rationale import CONCLUSION_UNSUPPORTED, OPENING, conclusion_of, quality_sentence
+
+# An abstention claims no more than chance among the emotions (the confidence the training data
+# gives abstentions too).
+CHANCE_CONFIDENCE = round(1 / len(EMOTIONS), 2)
+ABSTAIN_CONFIDENCE_CAP = CHANCE_CONFIDENCE
+
+
+def unsupported(evidences: list[Evidence]) -> list[Evidence]:
+    """The evidences in `evidences` that cannot support an emotion reading."""
+    return [ev for ev in evidences if not ev.supports_emotion]
+
+
+def measured_facts(ev: Evidence) -> list[str]:
+    """What the recording can tell: its band-power deviations, its asymmetry, its reference."""
+    facts = []
+    notable = notable_band_findings(ev)
+    for f in notable:
+        _, region, band = f.key.split(":")
+        facts.append(f"{region} {band} power is {f.direction} ({format_z(f.value)})")
+    measured = sorted(ev.band_z)
+    if measured and not notable:
+        facts.append(f"band power is typical in the {' and '.join(measured)} region{'s' if len(measured) > 1 else ''}")
+    elif measured:
+        facts.append("the other measured bands are typical")
+    if ev.faa is not None and ev.faa_direction:
+        side = "balanced" if ev.faa_direction == "balanced" else f"favouring the {ev.faa_direction} hemisphere"
+        facts.append(f"frontal alpha asymmetry is {ev.faa:+.2f}, {side}")
+    if ev.eeg_reference:
+        facts.append(f"the signal was analysed {reference_scheme(ev)}" if reference_scheme(ev) == "as recorded"
+                     else f"the signal was analysed against the {reference_scheme(ev)}")
+    return facts
+
+
+def _recording_sentences(ev: Evidence) -> list[str]:
+    parts = [quality_sentence(ev)]
+    facts = measured_facts(ev)
+    if facts:
+        parts.append("What it can tell: " + "; ".join(facts) + ".")
+    if ev.limits:
+        parts.append("What it cannot: " + "; ".join(limit_phrase(x) for x in ev.limits) + ".")
+    return parts
+
+
+def abstention_answer(evidences: list[Evidence], task: str = "emotion") -> str:
+    """Reasoning, "cannot tell" and the capped confidence, written from the evidence alone."""
+    parts = [OPENING.get(task, OPENING["emotion"])]
+    if len(evidences) == 1:
+        parts += _recording_sentences(evidences[0])
+    else:
+        for i, ev in enumerate(evidences, start=1):
+            parts.append(f"Recording {i}:")
+            parts += _recording_sentences(ev)
+    parts.append(f"{CONCLUSION_UNSUPPORTED}, so no emotion is named.")
+    return format_answer(" ".join(parts), ABSTAIN, ABSTAIN_CONFIDENCE_CAP)
+
+
+def may_stand(text: str) -> bool:
+    """Whether a model's answer is already an honest abstention: well formed, "cannot tell", no
+    more confident than chance, and no reasoning that concludes an emotion or a valence/arousal."""
+    parsed = parse_answer(text)
+    if not parsed.well_formed or parsed.answer != ABSTAIN or parsed.confidence > ABSTAIN_CONFIDENCE_CAP:
+        return False
+    return conclusion_of(parsed.reasoning) in (None, ABSTAIN)
+
+
+def _task_of(text: str) -> str:
+    answer = parse_answer(text).answer or ""
+    return "valence_arousal" if ("valence" in answer or "arousal" in answer) else "emotion"
+
+
+def guard(text: str, evidences: list[Evidence]) -> str | None:
+    """None when `text` may stand (every recording supports an emotion reading, or the text is an
+    honest abstention); otherwise the abstention that replaces it."""
+    if not unsupported(evidences) or may_stand(text):
+        return None
+    return abstention_answer(evidences, _task_of(text))
