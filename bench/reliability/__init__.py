@@ -1,0 +1,1 @@
+"""Reliability checks (fuzzed files, kill -9 during report writes, concurrent chats, security)."""
