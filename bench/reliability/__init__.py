@@ -43,9 +43,9 @@ def _command(part: str, args: argparse.Namespace, size: int | None) -> str:
 
 def run_part(part: str, size: int | None, args: argparse.Namespace) -> dict:
     if part == "fuzz":
-        from .fuzz import run_fuzz
-
         from encoders.paths import home
+
+        from .fuzz import run_fuzz
 
         keep = args.keep_failures or home() / "reliability-fuzz-failures" / f"seed{args.seed}-n{size}"
         return run_fuzz(size, args.seed, args.workers, args.timeout, keep_failures=keep)
@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=0, help="master seed of the fuzz corpus and the kill times")
     parser.add_argument("--workers", type=int, default=None, help="fuzz worker processes (default: every core)")
     parser.add_argument("--timeout", type=float, default=60.0, help="fuzz: seconds before a file counts as a hang")
-    parser.add_argument("--json", type=Path, default=RAW_DEFAULT, help=f"raw results of this run (default {RAW_DEFAULT})")
+    parser.add_argument("--json", type=Path, default=RAW_DEFAULT,
+                        help=f"raw results of this run (default {RAW_DEFAULT})")
     parser.add_argument("--keep-failures", type=Path, default=None,
                         help="fuzz: folder for the seeds and every failing case's files "
                              "(default: $EEGREASON_HOME/reliability-fuzz-failures/seedS-nN)")

@@ -225,7 +225,8 @@ def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_se
     assistant = app = None
     start = time.perf_counter()
     try:
-        assistant = Assistant(checkpoint or repo_root() / "checkpoints" / "demo", EngineConfig(max_num_seqs=max_num_seqs))
+        assistant = Assistant(checkpoint or repo_root() / "checkpoints" / "demo",
+                              EngineConfig(max_num_seqs=max_num_seqs))
         timings["engine_start_s"] = time.perf_counter() - start
         everyone = [facts_of(assistant.analyse(p)) for p in recordings]
         app = build_app(assistant, upload_dir=folder / "uploads", store_path=folder / "reports.sqlite3")

@@ -15,8 +15,9 @@ from .seeds import eeg_like, write_any
 
 CHANNEL_SETS = {"1ch": ["Cz"], "2ch-frontal": ["F3", "F4"], "2ch-occipital": ["O1", "O2"],
                 "3ch": ["F3", "F4", "Cz"], "19ch": "Fp1 Fp2 F7 F3 Fz F4 F8 T7 C3 Cz C4 T8 P7 P3 Pz P4 P8 O1 O2".split()}
-CONTENTS = ("huge", "saturated", "nan", "inf", "one_channel_huge", "dc_offset", "tiny", "square", "spikes",
-            "constant_but_one", "normal")
+CONTENTS = ("huge", "saturated", "nan", "inf", "one_channel_huge", "one_sample_huge", "dc_offset", "tiny", "square",
+            "spikes", "constant_but_one", "normal")
+HUGE = ("huge", "one_channel_huge", "one_sample_huge", "dc_offset", "spikes")  # contents scaled by `scale`
 RATES = (64.0, 63.5, 65.0, 100.0, 128.0, 500.0, 1000.0, 5000.0, 20000.0, 100000.0, 150000.0, 1e6)
 DURATIONS = (0.5, 3.9, 4.0, 4.1, 8.0, 12.0)
 FORMATS = ("edf", "bdf", "fif", "vhdr", "set")
@@ -37,7 +38,7 @@ def extreme_case(rng: np.random.Generator, folder: Path, **fixed) -> tuple[list[
     content = str(_pick(rng, CONTENTS))
     sfreq = float(_pick(rng, RATES)) if rng.random() < 0.35 else float(_pick(rng, (128.0, 200.0, 256.0)))
     seconds = float(_pick(rng, DURATIONS)) if rng.random() < 0.35 else 10.0
-    scale = 10.0 ** int(rng.integers(4, 13))
+    scale = 10.0 ** int(rng.integers(4, 36))  # µV; float32 files hold up to ~3e44 µV
     fmt, channels_key, content = fixed.get("format", fmt), fixed.get("channels", channels_key), \
         fixed.get("content", content)
     sfreq, seconds, scale = fixed.get("sfreq", sfreq), fixed.get("seconds", seconds), fixed.get("scale", scale)
@@ -71,6 +72,8 @@ def extreme_case(rng: np.random.Generator, folder: Path, **fixed) -> tuple[list[
         content = f"{content}-{mode}"
     elif content == "one_channel_huge":
         data[int(rng.integers(0, len(names)))] *= scale
+    elif content == "one_sample_huge":  # one corrupted sample, as a misaligned float stream leaves
+        data[int(rng.integers(0, len(names))), int(rng.integers(0, n))] = scale
     elif content == "dc_offset":
         data += scale
     elif content == "tiny":
@@ -84,11 +87,10 @@ def extreme_case(rng: np.random.Generator, folder: Path, **fixed) -> tuple[list[
         keep = int(rng.integers(0, len(names)))
         data = np.where(np.arange(len(names))[:, None] == keep, data, 5.0)
     options: dict = {}
-    if fmt in ("edf", "bdf") and content in ("huge", "one_channel_huge", "dc_offset", "spikes"):
+    if fmt in ("edf", "bdf") and content in HUGE:
         # EDF keeps 8 characters per physical bound: the largest range it can state.
         data = np.clip(data, -9999999.0, 99999999.0)
         options["physical"] = (-9999999.0, 99999999.0)
     files = write_any(fmt, folder / f"extreme-{channels_key}_SYNTHETIC", data, names, sfreq, **options)
     return files, {"format": fmt, "channels": channels_key, "content": content, "sfreq": sfreq,
-                   "seconds": round(seconds, 3), "scale": scale if content in ("huge", "one_channel_huge",
-                                                                               "dc_offset", "spikes") else None}
+                   "seconds": round(seconds, 3), "scale": scale if content in HUGE else None}

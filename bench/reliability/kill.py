@@ -85,7 +85,7 @@ class StoreAuditor:
             numbers = [r[1] for r in rows]
             if numbers != list(range(1, current + 1)):
                 problems.append(f"{rid}: versions {numbers} are not 1..{current}")
-            for rid_, version, kind, content, sha, by, at in rows:
+            for _, version, kind, content, sha, by, at in rows:
                 if sha256_text(content) != sha:
                     problems.append(f"{rid} v{version}: content does not match its sha256")
                 if full or (rid, version) not in self.read_back:

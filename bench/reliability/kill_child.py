@@ -175,7 +175,8 @@ def main(argv: list[str]) -> None:
             state.finished()
             state.set("export file")
             stored, _ = store.get(rid, version)
-            path = export_markdown(stored, exports / f"{rid}-v{version}.md", reference=f"Report {rid}, version {version}")
+            path = export_markdown(stored, exports / f"{rid}-v{version}.md",
+                                   reference=f"Report {rid}, version {version}")
             state.set("export audit")
             store.record_export(rid, version, "markdown", "Dr Exporter", file_sha256(path))
             state.finished()

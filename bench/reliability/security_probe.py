@@ -158,7 +158,8 @@ def probe_checkpoints(folder: Path, sentinels: Path) -> list[dict]:
             shutil.copy(item, llm / item.name)
     torch.save({"model.embed_tokens.weight": evil}, llm / "pytorch_model.bin")
     results.append(_try("LLM folder with pytorch_model.bin only: input embeddings", lambda: load_input_embeddings(llm)))
-    results.append(_try("LLM folder with pytorch_model.bin only: causal LM (transformers)", lambda: load_causal_lm(llm)))
+    results.append(_try("LLM folder with pytorch_model.bin only: causal LM (transformers)",
+                        lambda: load_causal_lm(llm)))
 
     adapter = folder / "adapter-with-pickled-weights"
     adapter.mkdir()
