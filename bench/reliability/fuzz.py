@@ -32,8 +32,9 @@ def signature(result: dict) -> str:
         return f"nonfinite in {', '.join(where)}"
     if result["outcome"] in ("hang", "crash"):
         return f"{result['outcome']} ({result.get('case', {}).get('format', '?')})"
-    message = re.sub(r"\d+(\.\d+)?(e[+-]?\d+)?", "N", (result.get("message") or "").splitlines()[0] if
-                     result.get("message") else "")
+    first = " ".join((result.get("message") or "").split())
+    first = re.sub(r"\[[^\]]*\]?", "[…]", first)  # arrays printed into messages
+    message = re.sub(r"\d+(\.\d+)?(e[+-]?\d+)?", "N", first)
     message = re.sub(r"'[^']*'|\"[^\"]*\"|\S+\.(edf|bdf|fif|vhdr|set|cnt|gz|txt)\b", "…", message)
     return f"{result.get('error_type')} at {result.get('stage')}: {message[:140]}"
 
@@ -77,6 +78,25 @@ def summarise(results: list[dict], wall_s: float, workers: int, timeout_s: float
         "workers": workers,
         "timeout_s": timeout_s,
     }
+
+
+def describe_case(case: dict) -> str:
+    """One line saying what a case was (for tables)."""
+    kind, detail = case.get("kind"), case.get("detail") or {}
+    if kind == "seed":
+        return f"unmutated seed {case.get('seed')}"
+    if kind == "extreme":
+        return (f"extreme {detail.get('format')} {detail.get('channels')}, {detail.get('content')}, "
+                f"{detail.get('sfreq'):g} Hz, {detail.get('seconds')} s")
+    if kind == "header_edit":
+        what = ", ".join(f"{k}={v}" for k, v in detail.items() if k != "file")
+        return f"header edit of {case.get('seed')}: {what}"
+    if kind == "wrong_extension":
+        return f"{case.get('seed')} renamed to {detail.get('extension')}"
+    steps = "; ".join(", ".join(f"{k} {v}" for k, v in step.items() if k in ("mutation", "offset", "length", "bytes",
+                                                                           "value", "style"))
+                      for step in detail.get("steps", []))
+    return f"{kind} of {case.get('seed')} ({detail.get('file')}): {steps}"
 
 
 def _example(result: dict) -> dict:

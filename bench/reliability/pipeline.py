@@ -75,6 +75,11 @@ def nonfinite_words(text: str, where: str) -> list[str]:
     return out
 
 
+def _clip(message: str, limit: int = 300) -> str:
+    """Head and tail of a long message (numpy prints whole arrays into some)."""
+    return message if len(message) <= limit else message[:200] + " … " + message[-(limit - 203):]
+
+
 def one_sentence(message: str) -> bool:
     """The refusal contract: one line that ends like a sentence."""
     text = message.strip()
@@ -128,12 +133,12 @@ def product_path(path: Path, window_s: float = 4.0) -> dict[str, Any]:
         stage = None
     except EEGReasonError as err:
         message = str(err)
-        result.update(outcome="refused", error_type=type(err).__name__, message=message[:300],
+        result.update(outcome="refused", error_type=type(err).__name__, message=_clip(message),
                       one_sentence=one_sentence(message))
     except BaseException as err:  # noqa: BLE001 - every other exception is what this harness looks for
         if isinstance(err, KeyboardInterrupt):
             raise
-        result.update(outcome="traceback", error_type=type(err).__name__, message=str(err)[:300],
+        result.update(outcome="traceback", error_type=type(err).__name__, message=_clip(str(err)),
                       traceback="".join(traceback.format_exception(err))[-4000:])
     result["stage"] = stage
     result["seconds"] = round(time.perf_counter() - start, 4)

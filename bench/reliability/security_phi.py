@@ -113,6 +113,8 @@ def check_identifiers() -> dict:
     return {"passed": not leaks and bool(_found(header)),
             "header_has_them": _found(header),
             "leaks": leaks,
+            "problems": [f"{name}: {', '.join(found)}" for name, found in leaks.items()]
+            + ([] if _found(header) else ["the test file's header carries no identifiers (the check is void)"]),
             "outputs": list(outputs),
             "tried": f"EDF+ written by pyedflib with patient name, code, birth date, hospital code, technician and "
                      f"free text; searched {len(NEEDLES)} forms of them in {len(outputs)} outputs"}

@@ -118,13 +118,20 @@ def check_api_key(checkpoint: Path | None = None) -> dict:
         unguarded = {r: s for r, s in result["routes"].items()
                      if r.split(" ", 1)[1] not in OPEN_ROUTES and s != 401}
         result.update(passed=not unguarded and len(result["routes"]) > len(EXTRA_ROUTES),
-                      unguarded=unguarded, routes_walked=len(result["routes"]))
+                      unguarded=unguarded, routes_walked=len(result["routes"]),
+                      problems=[f"{len(unguarded)} of {len(result['routes'])} routes answer without the key: "
+                                + ", ".join(f"{r} {s}" for r, s in unguarded.items())] if unguarded else [])
     except Exception as err:  # noqa: BLE001 - the check reports what went wrong instead of stopping the run
         result["error"] = f"{type(err).__name__}: {err}"
+        result["problems"] = [result["error"]]
         log.flush()
         result["server_log_tail"] = Path(log.name).read_text(errors="replace")[-1500:]
     finally:
         result["left_behind_after_stop"] = _stop_group(proc)
+        if result["left_behind_after_stop"]:
+            result["passed"] = False
+            result.setdefault("problems", []).append(
+                f"processes alive after stopping the server's group: {result['left_behind_after_stop']}")
         log.close()
         os.unlink(log.name)
     return result
@@ -143,6 +150,7 @@ def check_upload_permissions() -> dict:
         os.umask(old)
     file_mode = stored.stat().st_mode & 0o777
     dir_mode = stored.parent.stat().st_mode & 0o777
-    return {"passed": file_mode == 0o600 and dir_mode == 0o700, "file_mode": oct(file_mode),
-            "folder_mode": oct(dir_mode),
+    passed = file_mode == 0o600 and dir_mode == 0o700
+    return {"passed": passed, "file_mode": oct(file_mode), "folder_mode": oct(dir_mode),
+            "problems": [] if passed else [f"file {oct(file_mode)}, folder {oct(dir_mode)}"],
             "tried": "store_upload into a new folder under umask 022; expected file 0600, folder 0700"}
