@@ -38,6 +38,8 @@ def _command(part: str, args: argparse.Namespace, size: int | None) -> str:
         words += ["--seed", str(args.seed)]
     if part == "fuzz":
         words += ["--workers", str(args.workers or os.cpu_count())]
+    if part == "security" and args.skip_server:
+        words.append("--skip-server")
     return " ".join(words)
 
 

@@ -209,6 +209,25 @@ def _left_behind(before: dict[int, str], grace_s: float = 30.0) -> dict[int, str
     return extra
 
 
+def _gradio_copies(names: list[str]) -> dict[str, Any]:
+    """Gradio keeps its own copy of every upload (<upload folder>/<hash>/<original name>) beyond the
+    app's life. Report the copies this check made (modes), then delete them: they are ours."""
+    from gradio.utils import get_upload_folder
+
+    root = Path(get_upload_folder())
+    copies = [p for p in root.glob("*/*") if p.name in set(names)] if root.exists() else []
+    report = {"folder": str(root), "count": len(copies),
+              "file_modes": sorted({oct(p.stat().st_mode & 0o777) for p in copies}),
+              "folder_modes": sorted({oct(p.parent.stat().st_mode & 0o777) for p in copies})}
+    for path in copies:
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()  # only when it held nothing else
+        except OSError:
+            pass
+    return report
+
+
 def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_seqs: int = 16) -> dict[str, Any]:
     from encoders.paths import repo_root
     from serve.app import build_app, launch_settings
@@ -256,6 +275,7 @@ def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_se
         if assistant is not None:
             assistant.close()
     left = _left_behind(before)
+    gradio_copies = _gradio_copies([p.name for p in recordings])
     latencies = sorted(r.latency_s for r in results if r.latency_s is not None)
     return {
         "chats": n,
@@ -269,6 +289,7 @@ def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_se
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
         "processes_left_behind": left,
         "upload_modes": upload_modes,
+        "gradio_upload_copies": gradio_copies,
         "max_num_seqs": max_num_seqs,
         "app_concurrency_limit": concurrency,  # requests per endpoint the app's queue runs at once
         "results": [r.__dict__ for r in results],

@@ -81,8 +81,9 @@ def _kill(entry: dict) -> list[str]:
             f"| **… not byte-identical afterwards** | **{r['signed_versions_changed']}** |", "",
             f"After every kill: integrity_check; every version's sha256 recomputed and {_sweep(r)}; versions "
             f"contiguous; each version's and signature's audit row present; earlier audit rows unchanged; every new "
-            f"export equal to its stored version (all of them after the last kill). Store at the end: {r['reports']:,} reports, {r['versions']:,} versions "
-            f"({r['signed_versions']:,} signed), {r['audit_rows']:,} audit rows, {r['exports']:,} exports. "
+            f"export equal to its stored version (all of them after the last kill). Store at the end: "
+            f"{r['reports']:,} reports, {r['versions']:,} versions ({r['signed_versions']:,} signed), "
+            f"{r['audit_rows']:,} audit rows, {r['exports']:,} exports. "
             f"{r['wall_s'] / 60:.1f} min wall."]
 
 
@@ -108,7 +109,21 @@ def _chats(entry: dict) -> list[str]:
             f"{r['app_concurrency_limit']} requests per endpoint at once). Engine start "
             f"{r['timings_s'].get('engine_start_s')} s; all chats {r['timings_s'].get('chats_wall_s')} s. "
             f"Status identical to a fresh analysis in {r['status_exact']} of {r['chats']} chats; numbers cited by "
-            f"the model that no single recording has (misquotes, not mixing): {r['unsupported_citations']}."]
+            f"the model that no single recording has (misquotes, not mixing): {r['unsupported_citations']}. "
+            f"Stored uploads: {_modes(r.get('upload_modes', {}))}; Gradio's own copies of the uploads: "
+            f"{_gradio(r.get('gradio_upload_copies', {}))}."]
+
+
+def _modes(modes: dict) -> str:
+    files = sorted({m for name, m in modes.items() if name != "(folder)"})
+    return f"files {', '.join(files) or '—'} in a folder {modes.get('(folder)', '—')}"
+
+
+def _gradio(copies: dict) -> str:
+    if not copies:
+        return "not checked"
+    return (f"{copies.get('count', 0)} under {copies.get('folder')} (files {', '.join(copies.get('file_modes', []))}, "
+            f"folders {', '.join(copies.get('folder_modes', []))}), deleted by the check")
 
 
 def _security(entry: dict) -> list[str]:
@@ -117,7 +132,8 @@ def _security(entry: dict) -> list[str]:
     for check in r["checks"]:
         mark = "pass" if check["passed"] else "**FAIL**"
         pending = " (fix in progress)" if check.get("pending_fix") and not check["passed"] else ""
-        found = f" Found: {'; '.join(check['problems'])[:400]}." if not check["passed"] and check.get("problems") else ""
+        problems = check.get("problems") if not check["passed"] else None
+        found = f" Found: {'; '.join(problems)[:400]}." if problems else ""
         out.append(f"- {mark}{pending} — {check['name']}: {check.get('tried', '')}.{found}")
     return out
 
