@@ -23,6 +23,7 @@ from .pipeline import FAILURES, OUTCOMES
 DEFAULT_FILES = 10_000
 DEFAULT_TIMEOUT_S = 60.0
 MAX_TASKS_PER_CHILD = 50
+HUGE_UV = 1e15  # µV; the non-finite outputs seen from recordings of 3+ channels all had samples beyond this
 
 
 def signature(result: dict) -> str:
@@ -54,7 +55,9 @@ def summarise(results: list[dict], wall_s: float, workers: int, timeout_s: float
         groups[signature(r)].append(r)
     seconds = [r["seconds"] for r in mutated if isinstance(r.get("seconds"), (int, float))]
     refused = [r for r in mutated if r["outcome"] == "refused"]
-    few_channels = [r for r in mutated if r["outcome"] == "nonfinite" and r.get("facts", {}).get("n_channels", 99) <= 2]
+    nonfinite = [r for r in mutated if r["outcome"] == "nonfinite"]
+    few_channels = [r for r in nonfinite if r.get("facts", {}).get("n_channels", 99) <= 2]
+    huge = [r for r in nonfinite if r not in few_channels and r.get("facts", {}).get("max_abs_uv", 0) >= HUGE_UV]
     return {
         "files": len(mutated),
         "seed_files": len(seeds),
@@ -66,6 +69,8 @@ def summarise(results: list[dict], wall_s: float, workers: int, timeout_s: float
         "refusals_by_type": dict(Counter(r.get("error_type") for r in refused).most_common()),
         "refusals_not_one_sentence": sum(not r.get("one_sentence", True) for r in refused),
         "nonfinite_with_1_or_2_channels": len(few_channels),
+        "nonfinite_with_huge_values": len(huge),
+        "nonfinite_other": len(nonfinite) - len(few_channels) - len(huge),
         "failure_groups": [
             {"signature": sig, "count": len(items), "examples": [_example(r) for r in items[:3]]}
             for sig, items in sorted(groups.items(), key=lambda kv: -len(kv[1]))

@@ -50,7 +50,9 @@ def _fuzz(entry: dict) -> list[str]:
            f"| **non-finite outputs** (NaN/inf in evidence, text, JSON or note) | **{c['nonfinite']}** |", "",
            f"Also run: the {r['seed_files']} unmutated seeds ({_counts(r['seed_counts'])}). Refusals that are not one "
            f"sentence: {r['refusals_not_one_sentence']}. Non-finite outputs from 1–2-channel recordings: "
-           f"{r['nonfinite_with_1_or_2_channels']}. {r['files_per_s']} files/s with {r['workers']} worker processes "
+           f"{r['nonfinite_with_1_or_2_channels']}; from recordings with samples beyond 1e15 µV: "
+           f"{r.get('nonfinite_with_huge_values', '—')}; others: {r.get('nonfinite_other', '—')}. "
+           f"{r['files_per_s']} files/s with {r['workers']} worker processes "
            f"({r['wall_s'] / 60:.1f} min wall); per file median {r['per_file_s']['median']} s, "
            f"max {r['per_file_s']['max']} s."]
     kinds = ", ".join(f"{k} {sum(v.values())}" for k, v in r["by_kind"].items())
