@@ -15,6 +15,7 @@ small model misquoting a number is not the app mixing sessions.
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import tempfile
 import threading
@@ -274,6 +275,7 @@ def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_se
             app.close()
         if assistant is not None:
             assistant.close()
+        shutil.rmtree(folder, ignore_errors=True)
     left = _left_behind(before)
     gradio_copies = _gradio_copies([p.name for p in recordings])
     latencies = sorted(r.latency_s for r in results if r.latency_s is not None)

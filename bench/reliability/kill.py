@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -162,6 +163,7 @@ def run_kill(kills: int = DEFAULT_KILLS, master_seed: int = 0, folder: Path | No
     from encoders.log import progress_bar
 
     rng = random.Random(master_seed)
+    own_folder = folder is None
     folder = Path(folder or tempfile.mkdtemp(prefix="eegreason-kill-"))
     folder.mkdir(parents=True, exist_ok=True)
     store_path, journal_path, state_path = folder / "reports.sqlite3", folder / "signed.jsonl", folder / "state"
@@ -227,6 +229,10 @@ def run_kill(kills: int = DEFAULT_KILLS, master_seed: int = 0, folder: Path | No
         n_signed = conn.execute("SELECT COUNT(*) FROM report_versions WHERE signed_at IS NOT NULL").fetchone()[0]
         n_audit = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     journal = _read_journal(journal_path)
+    n_exports, n_parts = len(list(exports.glob("rpt-*.md"))), len(list(exports.glob(".*.part")))
+    keep = not own_folder or bool(problems_by_kill or child_errors)
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
     return {
         "kills": done,
         "kills_inside_a_store_write": sum(phases[p] for p in WRITE_PHASES),
@@ -241,15 +247,15 @@ def run_kill(kills: int = DEFAULT_KILLS, master_seed: int = 0, folder: Path | No
         "signed_versions_changed": sum(any("differs from what was signed" in p or "signed version changed" in p
                                            for p in k["problems"]) for k in problems_by_kill),
         "reports": n_reports, "versions": n_versions, "signed_versions": n_signed, "audit_rows": n_audit,
-        "exports": len(list(exports.glob("rpt-*.md"))),
-        "export_temp_files_left": len(list(exports.glob(".*.part"))),
+        "exports": n_exports,
+        "export_temp_files_left": n_parts,  # a kill inside export_markdown leaves its temporary file
         "child_errors": child_errors[:5],
         "delay_s": {"max": round(max(delays), 3) if delays else None,
                     "mean": round(sum(delays) / len(delays), 3) if delays else None},
         "wall_s": round(wall, 1),
         "master_seed": master_seed,
         "get_every_version_every_n_kills": full_every,
-        "folder": str(folder),
+        "folder": str(folder) if keep else None,  # kept when something failed, for inspection
     }
 
 

@@ -85,7 +85,8 @@ def _kill(entry: dict) -> list[str]:
             f"contiguous; each version's and signature's audit row present; earlier audit rows unchanged; every new "
             f"export equal to its stored version (all of them after the last kill). Store at the end: "
             f"{r['reports']:,} reports, {r['versions']:,} versions ({r['signed_versions']:,} signed), "
-            f"{r['audit_rows']:,} audit rows, {r['exports']:,} exports. "
+            f"{r['audit_rows']:,} audit rows, {r['exports']:,} exports; temporary export files left by kills inside "
+            f"an export: {r.get('export_temp_files_left', '—')}. "
             f"{r['wall_s'] / 60:.1f} min wall."]
 
 

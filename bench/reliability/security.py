@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,7 @@ def _probe(what: str) -> tuple[list[dict], list[str], str]:
     results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     ran = sorted(p.name for p in (folder / "sentinels").glob("*")) if (folder / "sentinels").exists() else []
     error = "" if done.returncode == 0 else f"probe exited {done.returncode}: {done.stderr.strip()[-400:]}"
+    shutil.rmtree(folder, ignore_errors=True)  # holds a copy of the LLM (~0.5 GB) for the checkpoint probe
     return results, ran, error
 
 

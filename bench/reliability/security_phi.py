@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,11 +105,14 @@ def _cli(args: list[str]) -> str:
 def check_identifiers() -> dict:
     """Returns {"passed", "tried", "leaks": {output: [needles]}, "outputs": [...], "header_has_them"}."""
     folder = Path(tempfile.mkdtemp(prefix="eegreason-phi-"))
-    path = write_identified_edf(folder)
-    header = path.read_bytes()[:256].decode("latin-1")  # the control: the file does carry them
-    outputs = {"inspect --json (stdout+stderr)": _cli(["inspect", "--json", str(path)]),
-               "inspect (stdout+stderr)": _cli(["inspect", str(path)])}
-    outputs.update(_in_process_outputs(path))
+    try:
+        path = write_identified_edf(folder)
+        header = path.read_bytes()[:256].decode("latin-1")  # the control: the file does carry them
+        outputs = {"inspect --json (stdout+stderr)": _cli(["inspect", "--json", str(path)]),
+                   "inspect (stdout+stderr)": _cli(["inspect", str(path)])}
+        outputs.update(_in_process_outputs(path))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     leaks = {name: found for name, text in outputs.items() if (found := _found(text))}
     return {"passed": not leaks and bool(_found(header)),
             "header_has_them": _found(header),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -146,10 +147,11 @@ def check_upload_permissions() -> dict:
     old = os.umask(0o022)  # the common default, under which a plain copy is world-readable
     try:
         stored, _ = store_upload(source, folder / "uploads")
+        file_mode = stored.stat().st_mode & 0o777
+        dir_mode = stored.parent.stat().st_mode & 0o777
     finally:
         os.umask(old)
-    file_mode = stored.stat().st_mode & 0o777
-    dir_mode = stored.parent.stat().st_mode & 0o777
+        shutil.rmtree(folder, ignore_errors=True)
     passed = file_mode == 0o600 and dir_mode == 0o700
     return {"passed": passed, "file_mode": oct(file_mode), "folder_mode": oct(dir_mode),
             "problems": [] if passed else [f"file {oct(file_mode)}, folder {oct(dir_mode)}"],
