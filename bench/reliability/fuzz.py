@@ -221,7 +221,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="folder to write the case's files into")
     parser.add_argument("--seeds", type=Path, default=None,
                         help="a run's kept seeds folder (FAILURES/seeds), to rebuild the case byte for byte")
+    parser.add_argument("--memory-gib", type=float, default=4.0,
+                        help="address-space cap, as the run's workers had (default 4; 0 for none)")
     args = parser.parse_args(argv)
+    if args.memory_gib:
+        import resource
+
+        cap = int(args.memory_gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     result = reproduce(args.case, args.seed, args.keep, args.seeds)
     tb = result.pop("traceback", None)
     print(json.dumps(result, indent=2, default=str))
