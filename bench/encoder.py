@@ -38,7 +38,7 @@ def main(checkpoint: Path | None = None) -> dict:
     from encoders.synthetic import CohortConfig
     from projector.checkpoint import default_checkpoint
     from training.encoder_eval import evaluate_encoder
-    from training.encoder_stage import load_encoder
+    from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
 
     checkpoint = Path(checkpoint or default_checkpoint())

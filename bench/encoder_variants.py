@@ -72,14 +72,15 @@ def head_accuracy(encoder, tables: dict) -> dict[int, float]:
 def run_variant(name: str, train_seed: int, device: str, out_root: str, threads: int = 1) -> dict:
     import torch
 
-    from training.encoder_stage import load_encoder, train_encoder
+    from projector.checkpoint import load_encoder, read_config
+    from training.encoder_stage import train_encoder
 
     torch.set_num_threads(threads)  # the machine's cores shared among the workers
     out = Path(out_root) / f"{name}-seed{train_seed}"
     train_encoder(variant_config(VARIANTS[name], train_seed, device), out, progress=False, resume=False)
     dev = head_accuracy(load_encoder(out), dev_tables())
     return {"variant": name, "train_seed": train_seed, "dev": dev,
-            "train_seconds": json.loads((out / "metrics.json").read_text())["train_seconds"]}
+            "train_seconds": read_config(out).metrics["encoder"]["train_seconds"]}
 
 
 def summary(results: list[dict]) -> str:
@@ -112,7 +113,7 @@ def report(results_file: Path, checkpoint: Path) -> str:
     """BENCHMARKS.md's section on stage-1 variants, from saved runs; the shipped encoder and the
     baselines are evaluated here, in the encoder benchmark's harness, on the development cohorts."""
     from training.encoder_eval import evaluate_encoder
-    from training.encoder_stage import load_encoder
+    from projector.checkpoint import load_encoder
 
     results = load_results(results_file)
     encoder = load_encoder(checkpoint)

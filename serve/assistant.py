@@ -17,7 +17,7 @@ from encoders.errors import ShapeError
 from encoders.evidence import BandReference, Evidence, build_evidence, pattern_from_probabilities
 from encoders.io import read_recording
 from encoders.log import get_logger
-from projector.checkpoint import default_checkpoint, llm_folder, load_modules, read_config
+from projector.checkpoint import default_checkpoint, llm_folder, load_checkpoint, read_config
 from projector.fused import EEGInputs, PromptEmbedder, eeg_inputs_from_analysis, pattern_probabilities, token_count
 from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
@@ -69,7 +69,7 @@ class Assistant:
         self.checkpoint = Path(checkpoint or default_checkpoint())
         self.config = read_config(self.checkpoint)
         self.llm_path = llm_folder(self.checkpoint, self.config)
-        encoder, projector = load_modules(self.checkpoint, self.config)
+        encoder, projector = load_checkpoint(self.checkpoint, self.config)
         self.embedder = PromptEmbedder(encoder, projector, load_input_embeddings(self.llm_path))
         self.tokenizer = load_tokenizer(self.llm_path)
         self.template = load_template(self.config.prompt_template)

@@ -102,16 +102,22 @@ def tiny_encoder_run(tmp_path_factory):
 
 
 def test_short_training_lowers_the_loss_and_beats_chance(tiny_encoder_run):
-    metrics = json.loads((tiny_encoder_run / "metrics.json").read_text())
+    from projector.checkpoint import read_config
+
+    checkpoint = read_config(tiny_encoder_run)
+    metrics = checkpoint.metrics["encoder"]
     rows = [line.split(",") for line in (tiny_encoder_run / "loss.csv").read_text().splitlines()]
     header, values = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
     assert float(values[-1]["ce"]) < float(values[0]["ce"])
     assert (tiny_encoder_run / "loss.png").stat().st_size > 1000
     assert metrics["epochs"] == 8 and "loss" in header
+    assert checkpoint.stage == "encoder" and checkpoint.projector is None and checkpoint.llm is None
+    assert checkpoint.provenance["encoder"]["config"]["train"]["epochs"] == 8
 
     # Subject-dependent trial split on the training cohort (trials of seen subjects, new windows
     # would leak; whole trials held out do not): the head beats chance on training subjects.
-    from training.encoder_stage import load_encoder, split_subjects
+    from projector.checkpoint import load_encoder
+    from training.encoder_stage import split_subjects
     from training.feature_table import cohort_table
     from training.config import load_config
     from training.trial_inference import encode_trials
@@ -129,7 +135,7 @@ def test_variant_report_computes_its_reference_rows(tiny_encoder_run, tmp_path, 
     development cohorts (here the tiny training cohort stands in for them, to stay fast)."""
     import bench.encoder_variants as variants
     from training.config import load_config
-    from training.encoder_stage import load_encoder
+    from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
 
     table = cohort_table(load_config("encoder-tiny").cohort.cohort(), progress=False)

@@ -40,7 +40,9 @@ def test_artifacts_are_self_describing(pipeline):
     instruct = read_config(pipeline / "instruct")
     assert align.stage == "align" and instruct.stage == "instruct" and instruct.adapter == "adapter"
     assert instruct.projector["type"] == "mlp2x_gelu" and instruct.projector["n_tokens"] == 4
-    assert instruct.provenance["align"]["cohort"]["seed"] == 4 and instruct.git_revision is not None
+    assert instruct.provenance["align"]["config"]["cohort"]["seed"] == 4 and instruct.git_revision is not None
+    assert set(instruct.provenance) == {"encoder", "align", "instruct"}  # every stage says what it used
+    assert instruct.provenance["encoder"]["config"]["name"] == "encoder-tiny"
     assert (pipeline / "instruct" / "adapter" / "adapter_model.safetensors").exists()
     for stage in ("align", "instruct"):
         assert (pipeline / stage / "loss.csv").exists() and (pipeline / stage / "loss.png").exists()
@@ -53,7 +55,8 @@ def test_training_data_never_contains_held_out_subjects(pipeline):
     from projector.checkpoint import read_config
 
     config = read_config(pipeline / "instruct")
-    held_out = set(config.provenance["validation_subjects"])
+    held_out = set(config.provenance["instruct"]["subjects"]["validation"])
+    assert held_out == set(config.provenance["align"]["subjects"]["validation"])
     assert held_out
     for stage in ("align", "instruct"):
         rows = datasets.load_from_disk(str(pipeline / stage / "dataset"))
@@ -135,7 +138,7 @@ def test_several_recordings_in_one_prompt_get_their_own_slots(pipeline, cohort_s
 def test_one_step_of_each_stage_lowers_the_loss(pipeline, cohort_sources, stage):
     from peft import LoraConfig, get_peft_model
 
-    from projector.checkpoint import load_modules, read_config
+    from projector.checkpoint import load_checkpoint, read_config
     from projector.fused import EEGLanguageModel
     from projector.llm import load_causal_lm, load_tokenizer, resolve_llm
     from prompts.templates import load_template
@@ -143,7 +146,7 @@ def test_one_step_of_each_stage_lowers_the_loss(pipeline, cohort_sources, stage)
     from training.instruction_data import TaskMix, build_items
 
     config = read_config(pipeline / "align")
-    encoder, projector = load_modules(pipeline / "align", config)
+    encoder, projector = load_checkpoint(pipeline / "align", config)
     llm = load_causal_lm(resolve_llm("tiny-qwen2"))
     mix = TaskMix(describe=4) if stage == "align" else TaskMix(emotion=2, compare=1, abstain=1)
     if stage == "instruct":

@@ -11,29 +11,21 @@ measured metrics.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 from pathlib import Path
 
 from bench.report import write_section
-from projector.checkpoint import read_config
+from projector.checkpoint import copy_checkpoint, read_config, update_checkpoint
 
 EVAL_SEED = 30
 EVAL_SUBJECTS = 6
 
 
 def package(run: Path, out: Path) -> Path:
-    config = read_config(run)
-    if not config.adapter:
+    """What serving needs from a stage-3 run (config, encoder, projector, adapter), nothing else."""
+    if not read_config(run).adapter:
         raise SystemExit(f"{run} has no LoRA adapter; pass a stage-3 (instruct) run.")
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    for name in ("config.json", "encoder.safetensors", "projector.safetensors"):
-        shutil.copy2(run / name, out / name)
-    shutil.copytree(run / config.adapter, out / config.adapter)
-    for extra in ("README.md",):
-        (out / config.adapter / extra).unlink(missing_ok=True)
+    copy_checkpoint(run, out, parts=("encoder", "projector", "adapter"))
     return out
 
 
@@ -79,10 +71,8 @@ def _minutes(seconds) -> str:
 def benchmark_section(checkpoint: Path, metrics: dict) -> str:
     """BENCHMARKS.md's account of the demo model: the targets, met or missed, and the training time."""
     config = read_config(checkpoint)
-    stage_metrics = config.metrics
-    encoder_s = ((config.provenance.get("encoder") or {}).get("metrics") or {}).get("train_seconds")
-    align_s = (stage_metrics.get("align") or {}).get("train_seconds")
-    instruct_s = (stage_metrics.get("instruct") or {}).get("train_seconds")
+    encoder_s, align_s, instruct_s = ((config.provenance.get(stage) or {}).get("train_seconds")
+                                      for stage in ("encoder", "align", "instruct"))
     gap = metrics["accuracy"] - (metrics.get("encoder_accuracy_same_items") or float("nan"))
 
     def verdict(ok: bool) -> str:
@@ -112,7 +102,8 @@ Reproduce: `make demo-checkpoint` (all stages, then this evaluation), or only th
 def model_card(checkpoint: Path, metrics: dict, eval_dir: Path) -> str:
     config = read_config(checkpoint)
     prov = config.provenance
-    encoder_stage = (prov.get("encoder") or {}).get("stage_config") or {}
+    encoder_stage = (prov.get("encoder") or {}).get("config") or {}
+    align = prov.get("align") or {}
     return f"""# eegreason demo checkpoint
 
 **Trained on SYNTHETIC EEG only** (the project's simulated cohort). It demonstrates the system; it
@@ -135,11 +126,12 @@ make demo-checkpoint
 #   python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
 ```
 
-Data (all synthetic, `encoders/synthetic.py`, generator version {prov.get('data', {}).get('generator_version')}):
+Data (all synthetic, `encoders/synthetic.py`, generator version {(align.get('data') or {}).get('generator_version')}):
 - stage 1: cohort seed {encoder_stage.get('cohort', {}).get('seed')}, {encoder_stage.get('cohort', {}).get('subjects')} subjects
   ({encoder_stage.get('validation_subjects')} held out for validation curves)
-- stages 2–3: cohort seed {prov.get('align', {}).get('cohort', {}).get('seed')}, training subjects
-  {prov.get('train_subjects')}, held out {prov.get('validation_subjects')} (never in training data)
+- stages 2–3: cohort seed {(align.get('config') or {}).get('cohort', {}).get('seed')}, training subjects
+  {(align.get('subjects') or {}).get('train')}, held out {(align.get('subjects') or {}).get('validation')}
+  (never in training data)
 - evaluation below: cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no stage saw; leave-one-subject-out folds.
 
 ## Measured on held-out synthetic subjects
@@ -174,13 +166,11 @@ def main() -> None:
         if args.eval_dir.exists():
             shutil.rmtree(args.eval_dir)
         metrics = evaluate(checkpoint, args.eval_dir)
-    config = json.loads((checkpoint / "config.json").read_text())
-    config["metrics"] = {**config.get("metrics", {}), "held_out_eval": {
-        k: metrics[k] for k in ("accuracy", "encoder_accuracy_same_items", "balanced_accuracy", "macro_f1",
-                                "cohen_kappa", "parse_rate", "parse_rate_unguarded", "loop_guard_repairs", "consistency",
-                                "faithfulness", "ece", "abstain_on_poor",
-                                "abstain_on_good", "zero_shot_scenario_accuracy", "n_items")}}
-    (checkpoint / "config.json").write_text(json.dumps(config, indent=2))
+    held_out = {k: metrics[k] for k in ("accuracy", "encoder_accuracy_same_items", "balanced_accuracy", "macro_f1",
+                                        "cohen_kappa", "parse_rate", "parse_rate_unguarded", "loop_guard_repairs",
+                                        "consistency", "faithfulness", "ece", "abstain_on_poor", "abstain_on_good",
+                                        "zero_shot_scenario_accuracy", "n_items")}
+    update_checkpoint(checkpoint, metrics={**read_config(checkpoint).metrics, "held_out_eval": held_out})
     (checkpoint / "MODEL_CARD.md").write_text(model_card(checkpoint, metrics, args.eval_dir))
     write_section("demo-model", benchmark_section(checkpoint, metrics))
     print(f"demo checkpoint written to {checkpoint}")

@@ -5,8 +5,9 @@ plus masked-feature reconstruction. Crops are randomly restricted to smaller sta
 lose channels, so the encoder learns to work on any montage. The input normalisation (per-band
 mean and SD of the feature) is fitted on training subjects only and stored inside the model.
 
-Artifact folder (`<out>/`): encoder.safetensors, config.json (encoder config, stage config, data,
-git revision), metrics.json, loss.csv, loss.png, state/ (for resuming).
+Artifact folder (`<out>/`): an encoder-only checkpoint (`projector.checkpoint`: encoder.safetensors,
+config.json with the stage config, data, subjects and metrics), loss.csv, loss.png, state/ (for
+resuming).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from encoders.channels import MONTAGES
 from encoders.labels import EMOTIONS
 from encoders.log import get_logger, progress_bar
 from encoders.model import EEGEncoder, EncoderConfig
-from projector.checkpoint import git_revision
+from projector.checkpoint import CheckpointConfig, save_checkpoint, stage_record
 
 from .config import EncoderStageConfig
 from .feature_table import FeatureTable, TrialRow, training_table
@@ -213,7 +214,7 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
     metrics = {"train_seconds": round(elapsed, 3), "device": str(device), "epochs": spec.epochs,
                "final": history[-1] if history else {},
                "n_train_trials": len(train_trials), "n_validation_trials": len(val_trials)}
-    save_encoder_artifact(out_dir, encoder, config, table, metrics)
+    save_encoder_artifact(out_dir, encoder, config, table, metrics, train_trials, val_trials)
     _write_curves(out_dir, history)
     return out_dir
 
@@ -229,42 +230,16 @@ def _validate(encoder: EEGEncoder, table: FeatureTable, trials: list[TrialRow]) 
 
 
 def save_encoder_artifact(out_dir: Path, encoder: EEGEncoder, config: EncoderStageConfig, table: FeatureTable,
-                          metrics: dict) -> None:
-    from safetensors.torch import save_file
-
-    save_file(_cpu_state(encoder), str(out_dir / "encoder.safetensors"))
-    (out_dir / "config.json").write_text(json.dumps({
-        "artifact": "eegreason-encoder/1",
-        "encoder": encoder.get_config(),
-        "stage_config": config.to_dict(),
-        "data": table.source,
-        "labels": list(EMOTIONS),
-        "synthetic_data": table.source.get("kind") == "synthetic",
-        "git_revision": git_revision(),
-    }, indent=2))
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-
-
-def load_encoder(directory: Path) -> EEGEncoder:
-    """The encoder from a stage-1 artifact or from a full checkpoint folder."""
-    from safetensors.torch import load_file
-
-    from encoders.errors import CheckpointError
-
-    directory = Path(directory)
-    config_path = directory / "config.json"
-    weights = directory / "encoder.safetensors"
-    if not config_path.exists() or not weights.exists():
-        raise CheckpointError(f"{directory} has no encoder (config.json and encoder.safetensors); pass a stage-1 "
-                              f"artifact or a checkpoint folder.")
-    config = json.loads(config_path.read_text())
-    if "encoder" not in config:
-        raise CheckpointError(f"{config_path} does not describe an encoder.")
-    encoder = EEGEncoder.from_config(config["encoder"])
-    result = encoder.load_state_dict(load_file(str(weights)), strict=False)
-    if result.missing_keys or result.unexpected_keys:
-        raise CheckpointError(f"{weights} does not match its config (missing {result.missing_keys[:3]}).")
-    return encoder.eval()
+                          metrics: dict, train_trials: list[TrialRow], validation_trials: list[TrialRow]) -> None:
+    """The stage-1 checkpoint: an encoder-only checkpoint (projector.checkpoint), its stage record
+    and metrics in its config."""
+    record = stage_record(config.to_dict(), table.source, {t.info.subject for t in train_trials},
+                          {t.info.subject for t in validation_trials}, metrics["train_seconds"])
+    checkpoint = CheckpointConfig(
+        stage="encoder", encoder={}, labels=list(EMOTIONS), features=FeatureConfig(window_s=config.window_s).to_dict(),
+        synthetic_data=table.source.get("kind") == "synthetic", provenance={"encoder": record},
+        metrics={"encoder": metrics})
+    save_checkpoint(out_dir, checkpoint, encoder)
 
 
 def _save_state(state_dir: Path, encoder, projection, optimizer, rng, epoch: int, history: list[dict]) -> None:

@@ -25,9 +25,9 @@ import numpy as np
 import torch
 
 from encoders.analysis import FeatureConfig
-from encoders.labels import EMOTIONS
 from encoders.log import get_logger, progress_bar
-from projector.checkpoint import CheckpointConfig, load_modules, read_config, save_modules
+from projector.checkpoint import (CheckpointConfig, load_checkpoint, load_encoder, read_config, save_checkpoint,
+                                  stage_record)
 from projector.fused import EEGLanguageModel
 from projector.llm import load_causal_lm, load_tokenizer, resolve_llm
 from projector.registry import ProjectorConfig, build_projector
@@ -35,7 +35,7 @@ from prompts.templates import load_template
 
 from .collate import Collator
 from .config import AlignStageConfig, CohortSpec, InstructStageConfig, LLMTrainSpec
-from .encoder_stage import load_encoder, split_subjects
+from .encoder_stage import split_subjects
 from .feature_table import FeatureTable, TrialRow, cohort_table
 from .instruction_data import Sources, TaskMix, build_items, to_dataset
 from .plots import plot_loss_curves
@@ -214,7 +214,8 @@ def _llm_cohort(cohort_spec, window_s: float, validation_subjects: int, progress
 def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress: bool = True) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    encoder = load_encoder(Path(config.encoder))
+    encoder_checkpoint = read_config(config.encoder)
+    encoder = load_encoder(config.encoder, encoder_checkpoint)
     if abs(encoder.config.window_s - config.window_s) > 1e-9:
         raise ValueError("the align stage must use the encoder's window length")
     table, train, validation = _llm_cohort(config.cohort, config.window_s, config.validation_subjects, progress)
@@ -246,26 +247,20 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
         load_extra=lambda d: _load_projector(projector, d / "projector.safetensors"))
     _write_history(out, history, "Stage 2: align (projector only)")
 
+    train_seconds = history[-1].get("elapsed_s") if history else None
+    provenance = {**encoder_checkpoint.provenance, "align": stage_record(
+        config.to_dict(), table.source, {t.info.subject for t in train}, {t.info.subject for t in validation},
+        train_seconds)}
+    provenance["encoder"] = {**provenance.get("encoder", {}), "path": str(config.encoder)}
     checkpoint = CheckpointConfig(
-        llm=config.llm, llm_hidden_size=hidden, encoder={}, projector={},
+        stage="align", encoder={}, labels=list(encoder_checkpoint.labels), llm=config.llm, llm_hidden_size=hidden,
         features=FeatureConfig(window_s=config.window_s).to_dict(), evidence_reference=reference.to_dict(),
-        stage="align", encoder_temperature=temperature,
-        provenance={"encoder": _artifact_config(Path(config.encoder)), "align": config.to_dict(), "data": table.source,
-                    "train_subjects": sorted({t.info.subject for t in train}),
-                    "validation_subjects": sorted({t.info.subject for t in validation})},
-        metrics={"align": {"steps": len(history), "final_loss": history[-1]["loss"] if history else None,
-                           "train_seconds": history[-1].get("elapsed_s") if history else None}})
-    save_modules(out, checkpoint, encoder, projector)
+        encoder_temperature=temperature, synthetic_data=encoder_checkpoint.synthetic_data and table.source.get(
+            "kind") == "synthetic", provenance=provenance,
+        metrics={**encoder_checkpoint.metrics, "align": {"steps": len(history), "final_loss": history[-1]["loss"]
+                                                         if history else None, "train_seconds": train_seconds}})
+    save_checkpoint(out, checkpoint, encoder, projector)
     return out
-
-
-def _artifact_config(folder: Path) -> dict:
-    path = folder / "config.json"
-    data = json.loads(path.read_text()) if path.exists() else {}
-    metrics_path = folder / "metrics.json"
-    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
-    return {"path": str(folder), "stage_config": data.get("stage_config") or data.get("provenance"),
-            "git_revision": data.get("git_revision"), "metrics": {k: v for k, v in metrics.items() if k == "train_seconds"}}
 
 
 # ---- stage 3 ---------------------------------------------------------------------------------------
@@ -278,9 +273,10 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     out.mkdir(parents=True, exist_ok=True)
     align_dir = Path(config.align)
     base = read_config(align_dir)
-    encoder, projector = load_modules(align_dir, base)
-    cohort_spec = CohortSpec(**base.provenance["align"]["cohort"])
-    validation_subjects = base.provenance["align"]["validation_subjects"]
+    encoder, projector = load_checkpoint(align_dir, base)
+    align_config = base.provenance["align"]["config"]
+    cohort_spec = CohortSpec(**align_config["cohort"])
+    validation_subjects = align_config["validation_subjects"]
     window_s = FeatureConfig.from_dict(base.features).window_s
     table, train, validation = _llm_cohort(cohort_spec, window_s, validation_subjects, progress)
     degraded = cohort_table(cohort_spec.cohort(), FeatureConfig(window_s=window_s), progress=progress,
@@ -335,15 +331,18 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
         shutil.rmtree(adapter_dir)
     llm.save_pretrained(str(adapter_dir))
     _portable_adapter_config(adapter_dir, base.llm)
+    train_seconds = history[-1].get("elapsed_s") if history else None
     checkpoint = CheckpointConfig(
-        llm=base.llm, llm_hidden_size=base.llm_hidden_size, encoder={}, projector={}, features=base.features,
-        prompt_template=base.prompt_template, evidence_reference=base.evidence_reference, labels=list(EMOTIONS),
-        stage="instruct", adapter="adapter", encoder_temperature=base.encoder_temperature,
-        provenance={**base.provenance, "instruct": config.to_dict(), "degraded_data": degraded.source},
+        stage="instruct", encoder={}, labels=list(base.labels), llm=base.llm, llm_hidden_size=base.llm_hidden_size,
+        features=base.features, prompt_template=base.prompt_template, evidence_reference=base.evidence_reference,
+        adapter="adapter", encoder_temperature=base.encoder_temperature, synthetic_data=base.synthetic_data,
+        provenance={**base.provenance, "instruct": stage_record(
+            config.to_dict(), {"clean": table.source, "degraded": degraded.source}, train_subjects,
+            {t.info.subject for t in validation}, train_seconds)},
         metrics={**base.metrics, "instruct": {"steps": len(history),
                                               "final_loss": history[-1]["loss"] if history else None,
-                                              "train_seconds": history[-1].get("elapsed_s") if history else None}})
-    save_modules(out, checkpoint, encoder, projector)
+                                              "train_seconds": train_seconds}})
+    save_checkpoint(out, checkpoint, encoder, projector)
     return out
 
 

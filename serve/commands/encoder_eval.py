@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from encoders.analysis import FeatureConfig
     from encoders.synthetic import CohortConfig
     from training.encoder_eval import evaluate_encoder
-    from training.encoder_stage import load_encoder
+    from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
     from training.progress import step
 
