@@ -57,6 +57,11 @@ COMPANIONS: dict[str, tuple[str, str, str, str]] = {
 }
 
 SYNTHETIC_MARK = "SYNTHETIC"  # annotation/description prefix written into every generated file
+# No commas: BrainVision marker files separate fields with commas, and pybv (behind MNE's
+# `export_raw`) writes them unescaped, so a comma here made exported samples unreadable.
+SYNTHETIC_DESCRIPTION = (
+    f"{SYNTHETIC_MARK} EEG (eegreason): generated and not recorded from a person"
+)
 
 
 def detect_format(path: Path, source_name: str | None = None) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from encoders import synthetic as syn
+from encoders import writers
 from encoders.errors import ConfigError
 from encoders.features import BAND_NAMES, frontal_alpha_asymmetry, make_windows, spectral_features, zscore_by_group
 from encoders.io import SYNTHETIC_MARK, read_recording
@@ -135,7 +136,7 @@ def test_generation_is_fast_once_the_head_model_is_cached():
 
 
 def _edf_step(data: np.ndarray) -> np.ndarray:
-    return np.array([2 * syn._edf_range(channel) / 65535 for channel in data])
+    return np.array([2 * writers._edf_range(channel) / 65535 for channel in data])
 
 
 def test_recording_is_marked_synthetic_with_labels():
@@ -152,7 +153,8 @@ def test_recording_is_marked_synthetic_with_labels():
 @pytest.mark.parametrize("fmt", ["edf", "fif"])
 def test_files_round_trip_through_read_recording(tmp_path, fmt):
     t = syn.generate_trial(small(seed=2), 1, 1, 4)
-    path = syn._WRITERS[fmt](t, tmp_path / f"{t.file_stem}.{fmt}")
+    write = {"edf": writers.write_recording_edf, "fif": writers.write_recording_fif}[fmt]
+    path = write(syn.trial_to_recording(t), tmp_path / f"{t.file_stem}.{fmt}")
     rec = read_recording(path)
     assert rec.meta.synthetic
     assert rec.annotations and rec.annotations[0].description.startswith(SYNTHETIC_MARK)
@@ -171,7 +173,7 @@ def test_writers_refuse_a_real_recording(tmp_path):
     rec = syn.trial_to_recording(syn.generate_trial(small(), 1, 1, 1))
     rec.meta.synthetic = False
     with pytest.raises(ConfigError):
-        syn.write_recording_edf(rec, tmp_path / "x.edf")
+        writers.write_recording_edf(rec, tmp_path / "x.edf")
 
 
 def test_write_cohort_files_labels_and_manifest(tmp_path):

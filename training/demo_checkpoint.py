@@ -126,7 +126,7 @@ make demo-checkpoint
 #   python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
 ```
 
-Data (all synthetic, `encoders/synthetic.py`, generator version {(align.get('data') or {}).get('generator_version')}):
+Data (all synthetic, `encoders/synthetic/`, generator version {(align.get('data') or {}).get('generator_version')}):
 - stage 1: cohort seed {encoder_stage.get('cohort', {}).get('seed')}, {encoder_stage.get('cohort', {}).get('subjects')} subjects
   ({encoder_stage.get('validation_subjects')} held out for validation curves)
 - stages 2–3: cohort seed {(align.get('config') or {}).get('cohort', {}).get('seed')}, training subjects
