@@ -39,7 +39,7 @@ VARIANTS: dict[str, dict] = {
 
 
 def variant_config(overrides: dict, train_seed: int, device: str):
-    from training.config import load_config
+    from training.stages import load_config
 
     config = load_config("encoder-demo")
     config.train.seed, config.train.device = train_seed, device

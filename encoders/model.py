@@ -26,18 +26,25 @@ from .errors import ShapeError
 
 
 @dataclass
-class EncoderConfig:
-    n_chans: int = 62  # channels of the training montage (informational: any subset runs)
-    sfreq: float = 200.0  # rate the features were computed at
-    ch_names: list[str] = field(default_factory=list)  # training montage, canonical 10-05 names
-    n_bands: int = 5  # δ θ α β γ
-    d_model: int = 128
+class EncoderArchitecture:
+    """The encoder's shape: what a training config chooses (stage 1 embeds this dataclass); the
+    rest of `EncoderConfig` follows from the data it is trained on."""
+
+    d_model: int = 128  # width of every token
     n_heads: int = 4
     spatial_layers: int = 2  # attention over the electrodes of one window
     temporal_layers: int = 2  # attention over the windows of one recording
     dropout: float = 0.1
-    n_outputs: int = 7  # emotion classes of the classification head
     pos_frequencies: int = 8  # Fourier frequencies per axis for the electrode position embedding
+
+
+@dataclass
+class EncoderConfig(EncoderArchitecture):
+    n_chans: int = 62  # channels of the training montage (informational: any subset runs)
+    sfreq: float = 200.0  # rate the features were computed at
+    ch_names: list[str] = field(default_factory=list)  # training montage, canonical 10-05 names
+    n_bands: int = 5  # δ θ α β γ
+    n_outputs: int = 7  # classes of the classification head (the label set's size)
     max_windows: int = 4096  # longest sequence of windows the time embedding covers
     feature: str = "de_gaussian"  # which band feature the encoder reads (see encoders.features)
     window_s: float = 4.0

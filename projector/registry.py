@@ -22,12 +22,19 @@ _MLP = re.compile(r"^mlp(\d+)x_gelu$")
 
 
 @dataclass
-class ProjectorConfig:
+class ProjectorArchitecture:
+    """What a training config chooses about the projector (the align stage embeds this dataclass);
+    its input and output sizes follow from the encoder and the LLM."""
+
     type: str = "mlp2x_gelu"  # linear | mlp{N}x_gelu | attnpool
-    d_in: int = 128  # encoder feature size
-    d_out: int = 576  # LLM hidden size
     n_tokens: int = 8  # attnpool: exact token count; others: at most this many (time-pooled)
     n_heads: int = 4  # attnpool only
+
+
+@dataclass
+class ProjectorConfig(ProjectorArchitecture):
+    d_in: int = 128  # encoder feature size
+    d_out: int = 576  # LLM hidden size
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -70,7 +70,7 @@ def test_wrong_inputs_are_clear_errors(encoder, x, kwargs, match):
 
 
 def test_bundled_stage_configs_are_valid():
-    from training.config import bundled_presets, load_config
+    from training.stages import bundled_presets, load_config
 
     presets = bundled_presets()
     assert {"encoder-demo", "encoder-tiny"} <= set(presets)
@@ -81,7 +81,7 @@ def test_bundled_stage_configs_are_valid():
 
 def test_unknown_config_keys_are_refused(tmp_path):
     from encoders.errors import ConfigError
-    from training.config import load_config
+    from training.stages import load_config
 
     path = tmp_path / "bad.yaml"
     path.write_text("stage: encoder\ntrain:\n  epochs: 2\n  learning_rate: 0.1\n")
@@ -91,7 +91,7 @@ def test_unknown_config_keys_are_refused(tmp_path):
 
 @pytest.fixture(scope="module")
 def tiny_encoder_run(tmp_path_factory):
-    from training.config import load_config
+    from training.stages import load_config
     from training.encoder_stage import train_encoder
 
     config = load_config("encoder-tiny")
@@ -119,7 +119,7 @@ def test_short_training_lowers_the_loss_and_beats_chance(tiny_encoder_run):
     from projector.checkpoint import load_encoder
     from training.encoder_stage import split_subjects
     from training.feature_table import cohort_table
-    from training.config import load_config
+    from training.stages import load_config
     from training.trial_inference import encode_trials
 
     config = load_config("encoder-tiny")
@@ -134,7 +134,7 @@ def test_variant_report_computes_its_reference_rows(tiny_encoder_run, tmp_path, 
     """The report reads saved runs and computes the shipped encoder's and the baselines' rows on the
     development cohorts (here the tiny training cohort stands in for them, to stay fast)."""
     import bench.encoder_variants as variants
-    from training.config import load_config
+    from training.stages import load_config
     from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
 
@@ -172,7 +172,7 @@ def test_variant_report_refuses_a_file_that_is_not_saved_runs(tmp_path, capsys, 
 def test_resume_continues_from_the_saved_epoch(tiny_encoder_run, tmp_path):
     import shutil
 
-    from training.config import load_config
+    from training.stages import load_config
     from training.encoder_stage import train_encoder
 
     config = load_config("encoder-tiny")
@@ -267,7 +267,7 @@ def test_stage1_variants_are_valid_configs_and_summarised():
                                           ([100, 1.5], "list of whole numbers")])
 def test_bad_cohort_lists_are_refused(tmp_path, seeds, match):
     from encoders.errors import ConfigError
-    from training.config import load_config
+    from training.stages import load_config
 
     path = tmp_path / "several.yaml"
     path.write_text(f"stage: encoder\ncohort:\n  seeds: {seeds if isinstance(seeds, list) else repr(seeds)}\n")
@@ -299,3 +299,22 @@ def test_encoder_eval_reports_each_fold_when_stderr_is_not_a_terminal(tiny_encod
     for stage in ("loading the encoder", "generating the SYNTHETIC cohort (seed 77, 21 trials)", "encoding 21 trials"):
         assert re.search(re.escape(stage) + r".*: done in [\d.]+ s", result.stderr), stage
     assert "SYNTHETIC cohort seed 77" in result.stdout
+
+
+def test_overrides_change_a_loaded_config_with_the_files_checks():
+    from encoders.errors import ConfigError
+    from encoders.model import EncoderArchitecture
+    from training.stages import STAGES, apply_overrides, load_config
+
+    config = apply_overrides(load_config("encoder-tiny"), ["train.epochs=5", "cohort.seeds=[7, 8]",
+                                                           "model={d_model: 48, n_heads: 3}"])
+    assert config.train.epochs == 5 and config.cohort.seeds == [7, 8]
+    assert isinstance(config.model, EncoderArchitecture) and config.model.d_model == 48 and config.model.n_heads == 3
+    for bad, match in (("train.epoch=5", "no setting 'epoch'"), ("trian.epochs=5", "no section 'trian'"),
+                       ("epochs", "section.field=value"), ("stage=align", "cannot be overridden"),
+                       ("cohort.seeds=[1, 1]", "each seed once"), ("model={width: 3}", "unknown setting")):
+        with pytest.raises(ConfigError, match=match):
+            apply_overrides(load_config("encoder-tiny"), [bad])
+    # One table: every stage's config class names its own stage, and every bundled preset loads.
+    assert all(stage.config().stage == name for name, stage in STAGES.items() if name != "export") and \
+        STAGES["export"].config().stage == "export"

@@ -8,8 +8,10 @@ import json
 import pytest
 import torch
 
+from projector.registry import ProjectorArchitecture
 from training.config import (AlignStageConfig, CohortSpec, ExportStageConfig, InstructStageConfig, LLMTrainSpec,
-                             ProjectorSpec, TaskMix, load_config)
+                             TaskMix)
+from training.stages import load_config
 
 TINY_COHORT = CohortSpec(seed=4, subjects=3, trials_per_emotion=1, montage="1020-19", trial_seconds=16.0)
 
@@ -22,7 +24,7 @@ def pipeline(tmp_path_factory, tiny_llm):
     encoder = load_config("encoder-tiny")
     run_stage(encoder, root / "encoder", progress=False)
     align = AlignStageConfig(name="align-tiny", encoder=str(root / "encoder"), llm="tiny-qwen2", cohort=TINY_COHORT,
-                             validation_subjects=1, projector=ProjectorSpec(type="mlp2x_gelu", n_tokens=4),
+                             validation_subjects=1, projector=ProjectorArchitecture(type="mlp2x_gelu", n_tokens=4),
                              data=TaskMix(describe=8), train=LLMTrainSpec(batch_size=4, max_length=4096))
     run_stage(align, root / "align", progress=False)
     instruct = InstructStageConfig(name="instruct-tiny", align=str(root / "align"), degraded_share=0.5,

@@ -1,7 +1,8 @@
-"""Stage configs: YAML files loaded into typed dataclasses, unknown keys refused.
-
-One file per stage and preset (training/configs/<stage>-<preset>.yaml). The loaded config is saved
-beside the artifact it produced, so a run can be reproduced from its output folder.
+"""Stage configs: typed dataclasses that YAML files (training/configs/<stage>-<preset>.yaml) fill,
+unknown keys refused. They embed the model's own architecture dataclasses (`EncoderArchitecture`,
+`ProjectorArchitecture`) instead of copying their fields. Which class belongs to which stage, and
+which runner runs it, is the stage table in training/stages.py. The loaded config is saved in the
+checkpoint it produced, so a run can be reproduced from its output folder.
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from __future__ import annotations
 import dataclasses
 import typing
 from dataclasses import asdict, dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from encoders.errors import ConfigError
+from encoders.model import EncoderArchitecture
+from projector.registry import ProjectorArchitecture
 
 T = TypeVar("T")
 
@@ -57,15 +56,6 @@ class CohortSpec:
 
 
 @dataclass
-class EncoderModelSpec:
-    d_model: int = 128
-    n_heads: int = 4
-    spatial_layers: int = 2
-    temporal_layers: int = 2
-    dropout: float = 0.1
-
-
-@dataclass
 class EncoderTrainSpec:
     epochs: int = 30
     batch_size: int = 64
@@ -90,7 +80,7 @@ class EncoderStageConfig:
     name: str = "encoder"
     cohort: CohortSpec = field(default_factory=CohortSpec)
     validation_subjects: int = 2  # the last N subjects are held out for validation curves
-    model: EncoderModelSpec = field(default_factory=EncoderModelSpec)
+    model: EncoderArchitecture = field(default_factory=EncoderArchitecture)
     train: EncoderTrainSpec = field(default_factory=EncoderTrainSpec)
     window_s: float = 4.0
 
@@ -98,7 +88,7 @@ class EncoderStageConfig:
         return asdict(self)
 
 
-def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
+def build_config(cls: type[T], data: dict[str, Any], where: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must be a mapping of settings.")
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -110,54 +100,11 @@ def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
     for name, value in data.items():
         target = hints.get(name)
         nested = dataclasses.is_dataclass(target)
-        values[name] = _build(target, value, f"{where}.{name}") if nested else value
+        values[name] = build_config(target, value, f"{where}.{name}") if nested else value
     return cls(**values)
 
 
-STAGES: dict[str, type] = {"encoder": EncoderStageConfig}
-
-
-def register_stage(name: str, cls: type) -> None:
-    STAGES[name] = cls
-
-
-def load_config(path_or_name: str | Path):
-    """A stage config from a YAML path, or a bundled preset name like "encoder-demo"."""
-    path = Path(path_or_name)
-    if path.suffix not in (".yaml", ".yml"):
-        bundled = resources.files("training") / "configs" / f"{path_or_name}.yaml"
-        if not bundled.is_file():
-            raise ConfigError(f"No config {path_or_name!r}: give a YAML file or a bundled preset "
-                              f"({', '.join(bundled_presets())}).")
-        text = bundled.read_text()
-        where = f"{path_or_name}.yaml"
-    else:
-        if not path.exists():
-            raise ConfigError(f"Config file {path} does not exist.")
-        text = path.read_text()
-        where = path.name
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where} is not valid YAML ({str(exc).splitlines()[0]}).") from None
-    stage = data.get("stage")
-    if stage not in STAGES:
-        raise ConfigError(f"{where} names stage {stage!r}; known stages: {', '.join(STAGES)}.")
-    return _build(STAGES[stage], data, where)
-
-
-def bundled_presets() -> list[str]:
-    folder = resources.files("training") / "configs"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
-
-
 # ---- LLM stages ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ProjectorSpec:
-    type: str = "mlp2x_gelu"  # linear | mlp{N}x_gelu | attnpool
-    n_tokens: int = 8
 
 
 @dataclass
@@ -210,7 +157,7 @@ class AlignStageConfig:
     llm: str = "embedded:smollm2-135m-instruct"
     cohort: CohortSpec = field(default_factory=lambda: CohortSpec(seed=2, subjects=10))
     validation_subjects: int = 2  # held out of the LLM stages (monitoring only)
-    projector: ProjectorSpec = field(default_factory=ProjectorSpec)
+    projector: ProjectorArchitecture = field(default_factory=ProjectorArchitecture)
     data: TaskMix = field(default_factory=lambda: TaskMix(describe=800))
     train: LLMTrainSpec = field(default_factory=LLMTrainSpec)
     window_s: float = 4.0
@@ -235,7 +182,6 @@ class InstructStageConfig:
         return asdict(self)
 
 
-STAGES.update({"align": AlignStageConfig, "instruct": InstructStageConfig})
 
 
 @dataclass
@@ -247,5 +193,3 @@ class ExportStageConfig:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-
-STAGES["export"] = ExportStageConfig

@@ -13,7 +13,9 @@ from projector.checkpoint import (copy_checkpoint, merge_adapter, read_config, r
 from .config import ExportStageConfig
 
 
-def export_checkpoint(config: ExportStageConfig | str | Path, out: Path) -> Path:
+def export_checkpoint(config: ExportStageConfig | str | Path, out: Path, resume: bool = True,
+                      progress: bool = True) -> Path:
+    """`resume` and `progress` are the stage runners' common signature; an export is one short step."""
     source = Path(config.checkpoint if isinstance(config, ExportStageConfig) else config)
     out = Path(out)
     base = read_config(source)

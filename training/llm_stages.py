@@ -37,7 +37,7 @@ from .collate import Collator
 from .config import AlignStageConfig, CohortSpec, InstructStageConfig, LLMTrainSpec
 from .encoder_stage import split_subjects
 from .feature_table import FeatureTable, TrialRow, cohort_table
-from .instruction_data import Sources, TaskMix, build_items, to_dataset
+from .instruction_data import Sources, build_items, to_dataset
 from .plots import plot_loss_curves
 
 log = get_logger(__name__)
@@ -228,8 +228,7 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     llm = load_causal_lm(llm_path, "float32")
     hidden = llm.config.hidden_size
     torch.manual_seed(config.train.seed)
-    projector = build_projector(ProjectorConfig(type=config.projector.type, d_in=encoder.config.d_model,
-                                                d_out=hidden, n_tokens=config.projector.n_tokens))
+    projector = build_projector(ProjectorConfig(**asdict(config.projector), d_in=encoder.config.d_model, d_out=hidden))
     model = EEGLanguageModel(encoder, projector, llm)
     model.set_trainable(encoder=False, projector=True, llm=False)
 

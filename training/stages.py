@@ -1,25 +1,128 @@
-"""Stage dispatch: a config names its stage; each stage has one runner writing one artifact folder."""
+"""The stage table: every training stage's config class and runner, in one place.
+
+A config file names its stage; `load_config` builds that stage's typed config from YAML (unknown
+keys refused), `apply_overrides` changes fields from the command line (`train.epochs=5`), and
+`run_stage` calls the stage's runner, which writes one artifact folder.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import typing
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+from encoders.errors import ConfigError
+
+from .config import (AlignStageConfig, EncoderStageConfig, ExportStageConfig, InstructStageConfig,
+                     build_config)
+
+
+@dataclass(frozen=True)
+class Stage:
+    config: type  # the stage's config dataclass
+    runner: str  # "module:function", imported when the stage runs so `eegreason --help` stays fast
+    summary: str
+
+
+STAGES: dict[str, Stage] = {
+    "encoder": Stage(EncoderStageConfig, "training.encoder_stage:train_encoder",
+                     "emotion-discriminative pretraining of the EEG encoder"),
+    "align": Stage(AlignStageConfig, "training.llm_stages:run_align",
+                   "projector learns to speak for the frozen encoder to the frozen LLM"),
+    "instruct": Stage(InstructStageConfig, "training.llm_stages:run_instruct",
+                      "LoRA + projector on multi-task instructions with chain-of-thought"),
+    "export": Stage(ExportStageConfig, "training.export:export_checkpoint",
+                    "LoRA merged into the LLM: one folder vLLM serves"),
+}
+
+
+def bundled_presets() -> list[str]:
+    folder = resources.files("training") / "configs"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_config(path_or_name: str | Path):
+    """A stage config from a YAML path, or a bundled preset name like "encoder-demo"."""
+    path = Path(path_or_name)
+    if path.suffix not in (".yaml", ".yml"):
+        bundled = resources.files("training") / "configs" / f"{path_or_name}.yaml"
+        if not bundled.is_file():
+            raise ConfigError(f"No config {path_or_name!r}: give a YAML file or a bundled preset "
+                              f"({', '.join(bundled_presets())}).")
+        text = bundled.read_text()
+        where = f"{path_or_name}.yaml"
+    else:
+        if not path.exists():
+            raise ConfigError(f"Config file {path} does not exist.")
+        text = path.read_text()
+        where = path.name
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a mapping of settings, starting with `stage:`.")
+    stage = data.get("stage")
+    if stage not in STAGES:
+        raise ConfigError(f"{where} names stage {stage!r}; known stages: {', '.join(STAGES)}.")
+    return build_config(STAGES[stage].config, data, where)
+
+
+def apply_overrides(config, overrides: list[str]):
+    """Set `section.field=value` overrides (values parsed as YAML: numbers, lists, true/false) on a
+    stage config, with the same checks as the file: unknown fields refused, nested sections rebuilt."""
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"Override {item!r} must look like section.field=value (e.g. train.epochs=5).")
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            raise ConfigError(f"The value of override {item!r} is not valid YAML.") from None
+        *path, name = key.split(".")
+        chain = [config]  # the config and each nested section down to the one that holds `name`
+        for part in path:
+            target = chain[-1]
+            if not dataclasses.is_dataclass(target) or part not in {f.name for f in dataclasses.fields(target)}:
+                raise ConfigError(f"Override {item!r}: {type(target).__name__} has no section {part!r}.")
+            chain.append(getattr(target, part))
+        target = chain[-1]
+        if not dataclasses.is_dataclass(target):
+            raise ConfigError(f"Override {item!r}: {'.'.join(path)} is a setting, not a section.")
+        fields = {f.name for f in dataclasses.fields(target)}
+        if name not in fields:
+            raise ConfigError(f"Override {item!r}: {type(target).__name__} has no setting {name!r}; known: "
+                              f"{', '.join(sorted(fields))}.")
+        if name == "stage" and target is config:
+            raise ConfigError("The stage of a config cannot be overridden; pick another config.")
+        hint = typing.get_type_hints(type(target)).get(name)
+        if dataclasses.is_dataclass(hint):
+            value = build_config(hint, value, key)
+        # Rebuild each section from the inside out (dataclasses.replace re-runs their checks).
+        for parent_name, section in zip(reversed([*path, name]), reversed(chain)):
+            value = dataclasses.replace(section, **{parent_name: value})
+        config = value
+    return config
 
 
 def run_stage(config, out: Path, resume: bool = True, progress: bool = True) -> Path:
-    if config.stage == "encoder":
-        from .encoder_stage import train_encoder
+    stage = STAGES.get(getattr(config, "stage", None))
+    if stage is None:
+        raise ConfigError(f"No training stage {getattr(config, 'stage', None)!r}; known: {', '.join(STAGES)}.")
+    module, function = stage.runner.split(":")
+    runner = getattr(importlib.import_module(module), function)
+    return runner(config, Path(out), resume=resume, progress=progress)
 
-        return train_encoder(config, out, progress=progress, resume=resume)
-    if config.stage == "align":
-        from .llm_stages import run_align
 
-        return run_align(config, out, resume=resume, progress=progress)
-    if config.stage == "instruct":
-        from .llm_stages import run_instruct
+__all__ = ["STAGES", "Stage", "apply_overrides", "bundled_presets", "load_config", "run_stage"]
 
-        return run_instruct(config, out, resume=resume, progress=progress)
-    if config.stage == "export":
-        from .export import export_checkpoint
 
-        return export_checkpoint(config, out)
-    raise ValueError(f"no runner for stage {config.stage!r}")
+def describe_stages() -> dict[str, Any]:
+    """Stage name → one line (for `eegreason train --help`)."""
+    return {name: stage.summary for name, stage in STAGES.items()}

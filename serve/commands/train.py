@@ -1,4 +1,4 @@
-"""`eegreason train CONFIG --out DIR`: run one training stage from its YAML config."""
+"""`eegreason train CONFIG [section.field=value ...] --out DIR`: run one training stage from its config."""
 
 from __future__ import annotations
 
@@ -6,20 +6,21 @@ import argparse
 from pathlib import Path
 
 NAME = "train"
-HELP = "Run a training stage (encoder, align, instruct) from a YAML config or a bundled preset name."
+HELP = "Run a training stage (encoder, align, instruct, export) from a YAML config or a bundled preset name."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", help="YAML file, or a bundled preset such as encoder-demo, align-demo, instruct-demo")
+    parser.add_argument("overrides", nargs="*", metavar="section.field=value",
+                        help="change settings of the config, e.g. train.epochs=5 cohort.seed=3 (values are YAML)")
     parser.add_argument("--out", type=Path, required=True, help="artifact folder to write")
     parser.add_argument("--no-resume", action="store_true", help="start over even if the folder holds a partial run")
 
 
 def run(args: argparse.Namespace) -> int:
-    from training.config import load_config
-    from training.stages import run_stage
+    from training.stages import apply_overrides, load_config, run_stage
 
-    config = load_config(args.config)
+    config = apply_overrides(load_config(args.config), args.overrides)
     out = run_stage(config, args.out, resume=not args.no_resume)
     print(f"{config.stage} stage finished: {out}")
     return 0
