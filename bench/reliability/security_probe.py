@@ -134,7 +134,7 @@ def probe_checkpoints(folder: Path, sentinels: Path) -> list[dict]:
     import torch
 
     from encoders.paths import repo_root
-    from projector.checkpoint import load_modules, merged_from_adapter, read_config
+    from projector.checkpoint import load_checkpoint, merged_from_adapter, read_config
     from projector.llm import load_causal_lm, load_input_embeddings, load_tokenizer, resolve_llm
 
     demo = repo_root() / "checkpoints" / "demo"
@@ -148,7 +148,7 @@ def probe_checkpoints(folder: Path, sentinels: Path) -> list[dict]:
     for name in ("encoder.bin", "encoder.pt", "encoder.pth"):
         torch.save({"weight": evil}, ckpt / name)
     results.append(_try("checkpoint: encoder.bin/.pt/.pth instead of encoder.safetensors",
-                        lambda: load_modules(ckpt, read_config(ckpt))))
+                        lambda: load_checkpoint(ckpt, read_config(ckpt))))
 
     base = resolve_llm(read_config(demo).llm)
     llm = folder / "llm-with-pickled-weights"
