@@ -25,7 +25,9 @@ _SIDE_ACTIVITY = re.compile(
     r"hemisphere\s+(?:dominance|activ\w*)|(?:frontal\s+)?dominance|hemispheric)"
     r"|(?:more|greater|higher|stronger|relatively\s+more)\s+(left|right)(?:-| )(?:frontal\s+)?"
     r"(?:activ\w*|hemisphere\s+activ\w*)"
-    r"|[(,:]\s*(left|right)\b(?!-)(?!\s+(?:alpha|hemisphere\s+alpha))", re.I)
+    r"|[(,:]\s*(left|right)\b(?!-)(?!\s+(?:alpha|hemisphere\s+alpha))"
+    r"|\b(left|right)(?:-| )(?:frontal\s+)?(?:region|cortex|side|hemisphere|lobe)?\s*(?:is|was|are|being)\s+(?:relatively\s+|"
+    r"slightly\s+|more\s+)?(?:more\s+|most\s+)active", re.I)
 _SIDE_ALPHA = re.compile(r"(?:more|greater|higher|stronger|larger)\s+(left|right)(?:-| )?(?:frontal\s+|hemisphere\s+)?"
                          r"alpha|alpha\s+(?:power\s+)?(?:is\s+|was\s+)?(?:higher|greater|stronger|larger)\s+"
                          r"(?:on|over|in)\s+the\s+(left|right)", re.I)
@@ -38,7 +40,10 @@ _NOT_MEASURED = re.compile(r"(?:could not|cannot|can't|couldn't|was not|wasn't|i
                            r"|\bno (?:frontal )?(?:alpha )?(?:left/right |left-right |homologous )?(?:pair|asymmetry"
                            r"(?: value)?\s+(?:was |is |could be |can be )?(?:measured|available|computed|to report|"
                            r"reported))|\bunavailable\b|\bmissing\b|not applicable|\bn/a\b|\bno frontal (?:electrodes|"
-                           r"channels|pair)", re.I)
+                           r"channels|pair)|\bFAA\W{0,3}[:=]\s*(?:null|none|nan)\b", re.I)
+# "more alpha at F3 than at F4": more alpha at the left electrode = more right activity.
+_ELECTRODES = re.compile(r"(?:more|higher|greater|stronger|larger)\s+alpha(?:\s+power)?\s+(?:at|over|on)\s+"
+                         r"(?:Fp|AF|F)(\d+)\s+than\s+(?:at\s+|over\s+|on\s+)?(?:Fp|AF|F)(\d+)", re.I)
 
 
 def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
@@ -57,7 +62,10 @@ def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         stated["value"], used["value"] = number.value, number
     side = _SIDE_ACTIVITY.search(text)
     alpha_side = _SIDE_ALPHA.search(text)
-    if alpha_side:  # more alpha on one side = less activity there: the asymmetry favours the other
+    electrodes = _ELECTRODES.search(text)
+    if electrodes:
+        stated["side"] = "right" if int(electrodes.group(1)) % 2 else "left"
+    elif alpha_side:  # more alpha on one side = less activity there: the asymmetry favours the other
         stated["side"] = {"left": "right", "right": "left"}[next(g for g in alpha_side.groups() if g).lower()]
     elif side:
         stated["side"] = next(g for g in side.groups() if g).lower()

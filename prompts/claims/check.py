@@ -161,6 +161,16 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         words = "band power measured over " + (", ".join(measured_regions) or "no region")
         ok = (claim.subject not in ev.band_z) if "measured" in s else s["regions"] == measured_regions
         return result(ok, words, "matches the regions measured" if ok else f"{words}")
+    if claim.kind == "quality_figure" and claim.subject == "line_noise":
+        ratio = getattr(ev, "line_noise_ratio", None)
+        if ratio is None:
+            m = next((m for r in ev.quality_reasons for m in [re.search(r"line noise (\d+(?:\.\d+)?)×", r)] if m), None)
+            ratio = float(m.group(1)) if m else None
+        if ratio is None:
+            return result(False, "not reported", "the quality report states no line-noise ratio")
+        ok = abs(s["ratio"] - ratio) <= 0.5 + 1e-9
+        return result(ok, f"line noise {ratio:g}×", "matches the quality report" if ok else
+                      f"line noise is {ratio:g}× the neighbouring bands, not {s['ratio']:g}×")
     if claim.kind == "quality_figure":
         measured = quality_figure(ev, claim.subject)
         if measured is None:

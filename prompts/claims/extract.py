@@ -16,7 +16,7 @@ Claims only state what the text says; `check` decides whether they hold.
 from __future__ import annotations
 
 from .asymmetry import faa_claims
-from .bands import all_typical_claims, band_claims, coverage_claims
+from .bands import all_typical_claims, band_claims, coverage_claims, table_claims
 from .classes import class_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
@@ -40,7 +40,7 @@ def extract_claims(text: str) -> list[Claim]:
         out += figure_claims(clause)
         out += channel_claims(clause)
         out += count_claims(clause)
-    return out
+    return out + table_claims(text or "")
 
 
 __all__ = ["Claim", "extract_claims"]

@@ -29,8 +29,8 @@ REGION_WORDS: dict[str, str] = {
     "frontal": "frontal", "frontally": "frontal", "prefrontal": "frontal", "anterior": "frontal",
     "central": "central", "centrally": "central",
     "temporal": "temporal", "temporally": "temporal",
-    "parietal": "parietal",
-    "occipital": "occipital",
+    "parietal": "parietal", "parietally": "parietal",
+    "occipital": "occipital", "occipitally": "occipital",
 }
 BAND_WORDS: dict[str, str] = {
     "delta": "delta", "δ": "delta", "theta": "theta", "θ": "theta", "alpha": "alpha", "α": "alpha",
@@ -56,6 +56,11 @@ GRADE_WORDS: dict[str, str] = {"good": "good", "fair": "fair", "poor": "poor", "
 
 # Meanings attached to a measurement: (dimension, sign).
 MEANINGS: list[tuple[re.Pattern, tuple[str, int]]] = [
+    # "positive rather than negative valence": the first one is what is meant.
+    (re.compile(r"positive\s+(?:rather than|instead of|and not|,? not)\s+negative\s+(?:valence|emotion|affect)", re.I),
+     ("valence", 1)),
+    (re.compile(r"negative\s+(?:rather than|instead of|and not|,? not)\s+positive\s+(?:valence|emotion|affect)", re.I),
+     ("valence", -1)),
     (re.compile(r"positive (?:valence|emotion|affect|mood|state)s?|\bapproach\b(?![/-]withdrawal)|pleasant|positivity",
                 re.I),
      ("valence", 1)),

@@ -20,7 +20,7 @@ from .text import Clause, Number
 SOURCE = re.compile(r"pattern|match|encoder|classifier|model|network|probabilit|likel|score|\brates?\b|rated|"
                     r"read-?out|output|posterior|decoder|\bclass(?:es)?\b|\bpicks?\b|\bchoice\b|\branks?\b|"
                     r"\btop\b|\blist\b|\bplace\b|\bfollows?\b|runner|\bleads?\b|\btops\b|\bahead\b|\bbehind\b|"
-                    r"\bsupport\b|\bp\(", re.I)
+                    r"\bsupport\b|\bp\(|\btop\s*-?\s*\d", re.I)
 
 
 def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -29,11 +29,13 @@ def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
             if not (emotion == "neutral" and re.match(r"\s*[- ]?(?:valence|affect|mood)", text[e:], re.I))]
 
 
-def _is_probability(number: Number, about_pattern: bool) -> bool:
+def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool:
     if number.kind in ("percent", "probability"):
         return True
-    return number.kind == "plain" and 0 < number.value < 1 and number.decimals >= 1 and not number.signed \
-        and about_pattern
+    if not (number.kind == "plain" and 0 <= number.value < 1 and number.decimals >= 1 and not number.signed):
+        return False
+    # A decimal written right after a class name ("Happy 0.67 / neutral 0.15") is its probability.
+    return about_pattern or bool(re.search(_E_TAIL, text[:number.start]))
 
 
 def _nearest_emotion(number: Number, emotions, text: str):
@@ -59,6 +61,7 @@ _BOUND_BEFORE = re.compile(r"\b(under|below|less than|at most|no more than|above
                            r"exceeding)\s*$", re.I)
 
 
+_E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:at\s+|each\s+)?$", re.I)
 _P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:]\s*$", re.I)
 
 
@@ -66,7 +69,7 @@ def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     about_pattern = bool(SOURCE.search(clause.sentence))
     emotions = emotion_mentions(text)
-    probs = [n for n in numbers if _is_probability(n, about_pattern)]
+    probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
     out: list[Claim] = []
     # "fear and surprise at 41% and 24% respectively": the lists pair in order.
     if re.search(r"\brespectively\b", text) and len(emotions) >= 2 and len(probs) == len(emotions):
@@ -80,6 +83,10 @@ def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         if match is None:
             continue
         claim = _claim(clause, match, number, text)
+        if re.search(r"\beach\s*$|\beach\s+(?:at|get|gets|got|with|of|have|has)\s*$", text[match[1]:number.start]) and \
+                not (_BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])):
+            for other in _listed_before(emotions, match, text):
+                out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
         bound = _BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])
         if bound:
             word = bound.group(1).lower()
@@ -88,13 +95,18 @@ def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             claim.stated = {key: claim.stated["probability"]}
             # "anger, sad and disgust each get 5% or less": the bound holds for every class listed.
             if re.search(r"\beach\b|\ball\b|\bboth\b", text[match[1]:number.start]):
-                position = emotions.index(match)
-                while position > 0 and re.fullmatch(r"[\s,]*(?:and\s+)?", text[emotions[position - 1][1]:
-                                                                                    emotions[position][0]]):
-                    position -= 1
-                    other = emotions[position]
+                for other in _listed_before(emotions, match, text):
                     out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
         out.append(claim)
+    return out
+
+
+def _listed_before(emotions, last, text: str) -> list:
+    """The classes listed before `last` in one run ("anger, sad and disgust")."""
+    position, out = emotions.index(last), []
+    while position > 0 and re.fullmatch(r"[\s,]*(?:and\s+)?", text[emotions[position - 1][1]:emotions[position][0]]):
+        position -= 1
+        out.append(emotions[position])
     return out
 
 
@@ -125,6 +137,10 @@ _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable
 _BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "third": 3}
 
 
+_TOP_LIST = re.compile(r"\btop\s*-?\s*(?:3|three|2|two)\b\W{0,6}(?:classes|matches|emotions)?\s*(?:are|were|is|:|=)?\s*"
+                       r"\[?((?:\W*(?:" + _E + r")\W*(?:\d+%?|0?\.\d+)?){2,3})", re.I)
+
+
 def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     if not (SOURCE.search(clause.sentence) or any(n.kind in ("percent", "probability") for n in numbers)):
@@ -150,6 +166,12 @@ def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                 continue  # "tied for second place": an order claim, read below
             out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion,
                              {"rank": rank}))
+    for m in _TOP_LIST.finditer(text):
+        if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
+            continue  # "Outside the top three: happy 13%, …"
+        listed = [e for e in emotions if m.start(1) <= e[0] < m.end(1)]
+        for rank, (_, _, emotion) in enumerate(listed, start=1):
+            out.append(Claim("rank", span(clause, m.start(), m.end()), emotion, {"rank": rank}))
     return out + order_claims(clause, emotions)
 
 

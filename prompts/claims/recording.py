@@ -73,8 +73,10 @@ _BAD = r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejecte
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
 _BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|:|=|-|\()?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _LIST + r")", re.I)
-_LIST_BAD = re.compile(r"(" + _LIST + r")\s+(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?" + _MARKED + _BAD +
-                       r"\b|(" + _LIST + r")\s*\((?:" + _BAD + r")", re.I)
+_LIST_BAD = re.compile(r"(" + _LIST + r")\s+(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
+                       r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST + r")\s*\((?:" + _BAD + r")|(" + _LIST + r")\s+(?:is\s+|was\s+)?"
+                       r"(?:one\s+)?among\s+them\b|(" + _LIST + r")\s+(?:was|were)\s+(?:rejected|excluded|dropped|removed)",
+                       re.I)
 _COUNT_LIST = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|no)\s+(?:\w+\s+)?(?:channels?|electrodes?)"
                          r"\s+(?:were\s+|was\s+|are\s+|is\s+)?" + _MARKED + _BAD + r"\b(?:\s*\((" + _LIST + r")\))?", re.I)
 _NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?:channels?|electrodes?)|"
@@ -83,7 +85,7 @@ _NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?
                      r"\b(?:all|every)\s+(?:\w+\s+)?(?:channels?|electrodes?)\s+(?:are\s+|were\s+|look\s+)?"
                      r"(?:good|fine|usable|clean|ok)|" + _BAD + r"\s+channels?\s*(?::|-|=)?\s*none\b|\bnone\s+(?:were\s+|"
                      r"are\s+)?" + _BAD + r"\b", re.I)
-_RATIO = re.compile(r"\b(\d+)\s*(?:/|of|out of)\s*(\d+)\s+(?:EEG\s+)?(?:channels?|electrodes?)\s+(?:are\s+|were\s+|is\s+)?"
+_RATIO = re.compile(r"\b(\d+)\s*(?:/|of|out of)\s*(\d+)\s+(?:EEG\s+)?(?:channels?|electrodes?)\s+(?:are\s+|were\s+|is\s+|was\s+)?"
                     + _MARKED + _BAD, re.I)
 _BAD_N = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+" + _BAD + r"\s+(?:channels?|electrodes?)",
                     re.I)
@@ -156,16 +158,20 @@ def count_claims(clause: Clause) -> list[Claim]:
 _FIGURE_WORDS = {"artifact": "artifact", "artefact": "artifact", "muscle": "muscle", "emg": "muscle",
                  "blink": "blink", "eye": "blink"}
 _FIGURE = re.compile(r"\b(?:high-amplitude\s+)?(artifact|artefact|muscle|EMG|blink|eye)\w*(?:\s*\(EMG\))?"
-                     r"(?:\s+(?:or|and)\s+(?:eye\s+)?movements?)?(?:\s+(?:movements?|contamination|activity))?\s+"
-                     r"(?:in|affected|affecting|on|across|were seen in|seen in|present in|found in)\s+(?:about\s+)?"
+                     r"(?![^.;%]{0,60}?(?:artifact|artefact|muscle|EMG|blink))[^.;%\d]{0,60}?\(?\s*(?:about\s+|~\s*)?"
                      r"(\d+(?:\.\d+)?)\s*%|\b(\d+(?:\.\d+)?)\s*%\s+of\s+(?:the\s+)?(?:frontal\s+)?windows\s+(?:had|have|"
                      r"showed|show|with|contain\w*|were hit by|affected by)\s+(?:\w+\s+)?(artifact|artefact|muscle|EMG|"
                      r"blink|eye)", re.I)
 
 
+_LINE = re.compile(r"line[- ]noise\s+(?:is\s+|at\s+|of\s+)?(?:about\s+)?(\d+(?:\.\d+)?)\s*(?:×|x\b|times)", re.I)
+
+
 def figure_claims(clause: Clause) -> list[Claim]:
-    """Quality-report percentages: "high-amplitude artifacts in 53% of windows", "blinks in 40%"."""
-    out = []
+    """Quality-report figures: "high-amplitude artifacts in 53% of windows", "blinks in 40%", "line
+    noise 63× the neighbouring bands"."""
+    out = [Claim("quality_figure", span(clause, m.start(), m.end()), "line_noise", {"ratio": float(m.group(1))})
+           for m in _LINE.finditer(clause.text)]
     for m in _FIGURE.finditer(clause.text):
         word = (m.group(1) or m.group(4)).lower()
         value = float(m.group(2) or m.group(3))
