@@ -10,5 +10,6 @@ COMMANDS: tuple[str, ...] = (
     "export",
     "evaluate",
     "report",
+    "verify",
     "synth",
 )

@@ -1,0 +1,415 @@
+"""Band-power claims: which region and band, which direction, which z, and what it is said to mean.
+
+People write these many ways: "frontal theta is elevated (z +1.3)", "elevated temporal beta (1.28)
+and gamma (1.49)", "delta is raised in the frontal (z 1.03), temporal (1.17) and occipital (1.56)
+regions", "temporal beta and gamma are typical (−0.50 and −0.16)", "2.1 SD below the reference",
+"above average but within the typical range (z 0.91)", "not reduced — it is elevated". A clause is
+read as a sequence of items (a region and a band), numbers and direction words:
+
+* an item is a band with its region (next to it, or the clause's only region), or a region with
+  the clause's band; "every region" makes an item for each measured region;
+* a z-like number belongs to the item just before it (lists in parentheses are matched in order);
+* the direction of an item is the last direction word after it and before the next item (later
+  words correct earlier ones), else the word right before it, else that of the item it is listed
+  with; hedges ("within the typical range", "does not reach the threshold") say typical, and a
+  negated word ("not elevated") claims only that it is not that;
+* comparatives ("higher", "lower than average", "slightly below the reference") describe a sign,
+  not a direction, and are not claims; a threshold ("exceeds z = +1", "the −1 cutoff") is not a z.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, NEGATION, REGION_WORDS, REGIONS, alternation
+from .model import Claim, meaning_after, span
+from .text import Clause, Number, normalise, numbers
+
+_ASYMMETRY = re.compile(r"asymmetr\w*|\bFAA\b|laterali[sz]\w*|laterality", re.I)
+_REGION_WORDS = {**REGION_WORDS, "posterior": "posterior", "at the back": "posterior", "back of the head": "posterior",
+                 "front of the head": "frontal", "every region": "*",
+                 "all regions": "*", "everywhere": "*", "occipitally": "occipital", "parietally": "parietal", "all five regions": "*",
+                 "all five": "*", "all 5 regions": "*", "every area": "*", "all areas": "*", "each region": "*"}
+_REGION_RE = re.compile(r"(?<![\w-])" + alternation(_REGION_WORDS) + r"(?![\w-])", re.I)
+_GROUPS = {"posterior": ("parietal", "occipital"), "*": REGIONS}
+
+# Directions people state. Comparatives (higher, lower, above, below, greater…) are not here on
+# purpose: "lower than average (−0.94)" describes a sign, not the "reduced" class.
+_STRONG = {
+    "elevated": "elevated", "raised": "elevated", "increased": "elevated", "heightened": "elevated",
+    "enhanced": "elevated", "boosted": "elevated", "excess": "elevated", "exceed": "elevated", "exceeds": "elevated",
+    "high": "elevated", "↑": "elevated", "above threshold": "elevated", "above the threshold": "elevated",
+    "reduced": "reduced", "decreased": "reduced", "suppressed": "reduced", "diminished": "reduced",
+    "attenuated": "reduced", "depressed": "reduced", "lowered": "reduced", "deficit": "reduced", "low": "reduced",
+    "↓": "reduced",
+    "typical": "typical", "normal": "typical", "unremarkable": "typical", "unchanged": "typical",
+    "within range": "typical", "within the typical range": "typical", "within the normal range": "typical",
+    "within the reference range": "typical", "within normal limits": "typical", "in range": "typical",
+}
+_DIRECTION = re.compile(r"(?<![\w-])" + alternation(_STRONG) + r"(?![\w-])", re.I)
+# Phrases that mean "typical" however they are built.
+_HEDGE = re.compile(r"(?:below|under|short of|beneath) the (?:elevated |reduced |[+-]?1(?:\.0)? )?(?:threshold|cut-?off)"
+                    r"|(?:does not|doesn't|did not|do not|neither|never) (?:reach|cross|meet)\w*(?: the)?"
+                    r"(?: (?:elevated|reduced|raised|[+-]?1(?:\.0)?))?(?: (?:threshold|cut-?off|mark|level))?|narrowly miss\w*|falls? short|counts? as typical|i\.e\. typical",
+                    re.I)
+_NEGATED = re.compile(r"(?:\bnot\b|\bno longer\b|fails? to qualify as|\bisn't\b|\baren't\b|\bnor\b|\bnever\b)\s*"
+                      r"(?:quite\s+|clearly\s+|really\s+|significantly\s+)?$", re.I)
+_WEAK_AFTER = re.compile(r"^\s*(?:-|\s)(?:side|than|amplitude|arousal|frequency|pass|end)|^\s+than\b", re.I)
+_THRESHOLD_BEFORE = re.compile(r"(?:threshold|cut-?off|exceed\w*|beyond|than)\s*(?:of\s*)?(?:z\s*[=:]?\s*)?"
+                               r"\(?\s*$", re.I)
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:SD\s+)?(?:threshold|cut-?off|mark)\b", re.I)
+_EACH = re.compile(r"\b(?:each|all|both)\b", re.I)
+_SIGN_AFTER = re.compile(r"^\s*(?:SDs?|standard deviations?|σ)?\s*(above|below|under|over)\b", re.I)
+
+
+@dataclass
+class _Item:
+    start: int
+    end: int
+    region: str | None
+    band: str | None
+    z: list[Number] = field(default_factory=list)
+    direction: tuple[str, bool] | None = None  # (direction, negated)
+
+
+# A region names a measurement of its own when a number or a direction follows it: "frontal 1.03",
+# "central (−1.19)", "occipital: reduced", "centrally (z −1.19)".
+_MEASURE_AFTER = re.compile(r"\s*(?:\(\s*)?(?::\s*)?(?:(?:highest|lowest|largest|smallest|strongest|weakest|most|least|"
+                            r"at|is|was|of|with|reaching|around|about|being|deviat\w*|extreme)\s+){0,3}(?:z\s*[=:]?\s*)?"
+                            r"(?:[+-]?\d|\.\d|elevated|reduced|typical|raised|suppressed|normal)", re.I)
+
+
+def _region_lists(text: str, regions) -> set[int]:
+    """Starts of regions listed together after "in/over/across the" ("raised in the frontal, temporal
+    and parietal regions"), which all take the clause's band."""
+    out: set[int] = set()
+    for index, (start, end, _) in enumerate(regions):
+        if not re.search(r"\b(?:in|over|across|at)\s+(?:the\s+)?$", text[:start]):
+            continue
+        members = [start]
+        for nxt in regions[index + 1:]:
+            if not re.fullmatch(r"[\s,]*(?:\([^)]*\)[\s,]*)?(?:and\s+)?(?:the\s+)?", text[end:nxt[0]]):
+                break
+            members.append(nxt[0])
+            end = nxt[1]
+        if len(members) > 1 or re.match(r"\s*(?:regions?|areas?|sites?|channels?|electrodes?)\b", text[end:], re.I):
+            out.update(members)
+    return out
+
+
+def _items(text: str) -> list[_Item]:
+    bands = [(m.start(), m.end(), BAND_WORDS[m.group(0).lower()]) for m in BAND_RE.finditer(text)
+             if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _ASYMMETRY.search(text[max(0, m.start() - 25):m.start()])]
+    regions = []
+    for m in _REGION_RE.finditer(text):
+        if _ASYMMETRY.match(text[m.end():].lstrip(" -").removeprefix("alpha").lstrip(" -")):
+            continue  # "frontal (alpha) asymmetry" is the asymmetry, not a region's band power
+        region = _REGION_WORDS[m.group(0).lower()]
+        specific = re.match(r"\s*\((" + "|".join(REGIONS) + r")(?:\s+(?:region|area|lobe|sites?))?\)", text[m.end():], re.I)
+        if region in _GROUPS and specific:  # "Posterior (occipital) alpha"
+            region = specific.group(1).lower()
+        regions.append((m.start(), m.end(), region))
+    if not bands:
+        return []
+    used_regions: set[int] = set()
+    items: list[_Item] = []
+    for start, end, band in bands:
+        region = None
+        before = [r for r in regions if r[1] <= start and re.fullmatch(r"[\s,]*(?:and\s+)?", text[r[1]:start])]
+        after = [r for r in regions if r[0] >= end and re.fullmatch(
+            r"\s*(?:power|rhythm|activity|waves?|band)?\s*,?\s*(?:which\s+)?(?:(?:is|was|are)\s+(?:\w+\s+)?\w+\s+)?"
+            r"(?:(?:in|over|at|across|from)\s+(?:the\s+)?(?:very\s+)?|\(\s*)", text[end:r[0]])]
+        if before:
+            region = before[-1]
+        elif after:
+            region = after[0]
+        if region is not None:
+            used_regions.add(region[0])
+        first = region[0] if region is not None and region[0] < start else start
+        last = region[1] if region is not None and region[1] > end else end
+        items.append(_Item(first, last, region[2] if region else None, band))
+        # "Frontal and temporal alpha": every region of a run right before the band is an item of it.
+        if region is not None and region[0] < start:
+            run = [r for r in regions if r[1] <= region[0]]
+            cursor = region[0]
+            for other in reversed(run):
+                if not re.fullmatch(r"[\s,]*(?:and\s+|&\s*)?", text[other[1]:cursor]):
+                    break
+                used_regions.add(other[0])
+                items.append(_Item(other[0], other[1], other[2], band))
+                cursor = other[0]
+    listed = _region_lists(text, regions)
+    for r_start, r_end, region in regions:  # regions listed with the clause's band: "frontal (1.03), temporal (1.17)"
+        if r_start in used_regions:
+            continue
+        if not (_MEASURE_AFTER.match(text[r_end:]) or r_start in listed):
+            continue  # "no central region appears in the table", "the temporal increase": not a measurement
+        band_before = [b for b in bands if b[1] <= r_start]
+        band = band_before[-1][2] if band_before else bands[0][2]
+        items.append(_Item(r_start, r_end, region, band))
+    items.sort(key=lambda i: i.start)
+    # "Delta, theta, alpha and beta are reduced in all five regions": a listed band takes the region
+    # its list ends with.
+    for index in range(len(items) - 2, -1, -1):
+        item, nxt = items[index], items[index + 1]
+        if item.region is None and nxt.region is not None and re.fullmatch(r"[\s,]*(?:and\s+)?", text[item.end:
+                                                                                                        nxt.start]):
+            item.region = nxt.region
+    # A band inside a bracket takes the region written right before the bracket ("not frontally (beta 0.66").
+    for item in items:
+        opened = _in_parentheses(text, item.start) if item.region is None else None
+        if opened is not None:
+            before = [r for r in regions if r[1] <= opened and re.fullmatch(r"\s*", text[r[1]:opened])]
+            if before:
+                item.region = before[-1][2]
+    # A band without its own region takes the region mentioned right before it ("frontal beta and gamma").
+    last_region = None
+    for item in items:
+        if item.region is None:
+            item.region = last_region
+        last_region = item.region or last_region
+    return items
+
+
+_OTHER_SUBJECT = re.compile(r"asymmetr\w*|\bFAA\b|\b(?:happy|surprise|neutral|sad|disgust|fear|anger)\b|pattern match|"
+                            r"encoder|classifier", re.I)
+
+
+def _assign_numbers(text: str, items: list[_Item], numbers: list[Number]) -> None:
+    zs = [n for n in numbers if n.kind in ("z", "plain") and not _THRESHOLD_BEFORE.search(text[:n.start])
+          and not _THRESHOLD_AFTER.match(text[n.end:]) and (n.kind == "z" or n.decimals >= 1 or n.signed)]
+    # Parenthesised or trailing lists matched in order: "beta and gamma are typical (−0.50 and −0.16)".
+    pending = list(zs)
+    groups: list[list[Number]] = []
+    for n in pending:
+        if groups and re.fullmatch(r"\s*(?:,|and|&|/|;)\s*(?:and\s+)?(?:z\s*[=:]?\s*)?", text[groups[-1][-1].end:n.start]):
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    for group in groups:
+        owners = [i for i in items if i.end <= group[0].start]
+        if not owners:
+            continue
+        last = owners[-1]
+        if _OTHER_SUBJECT.search(text, last.end, group[0].start) or group[0].start - last.end > 100:
+            continue  # "…elevated, alongside a right-favouring asymmetry (−0.52)": another subject's number
+        # k numbers after k items with nothing else between them: one each, in order.
+        listed = [i for i in owners if not i.z][-len(group):] if len(group) > 1 else [last]
+        if len(group) > 1 and len(listed) == len(group) and all(i.start >= listed[0].start for i in listed):
+            for item, number in zip(listed, group):
+                item.z.append(number)
+        elif _EACH.search(text[last.end:group[0].start]) and len(group) == 1:
+            coordinated = [i for i in owners if re.fullmatch(r"[\s,]*(?:and\s+)?", text[i.end:last.start]) or i is last]
+            for item in coordinated:
+                item.z.append(group[0])
+        elif not last.z:
+            last.z.append(group[0])
+
+
+def _directions(text: str) -> list[tuple[int, int, str, bool]]:
+    hedges = [(m.start(), m.end(), "typical", False) for m in _HEDGE.finditer(text)]
+    masked = text
+    for pattern, _ in MEANINGS:  # "heightened arousal" is a meaning, not a band's direction
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    for start, end, _, _ in hedges:
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    out = list(hedges)
+    for m in _DIRECTION.finditer(masked):
+        word = m.group(0).lower()
+        if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
+                                        re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
+            continue
+        negated = bool(_NEGATED.search(masked[:m.start()][-30:]))
+        out.append((m.start(), m.end(), _STRONG[word], negated))
+    return sorted(out)
+
+
+# Where a new statement starts inside a clause ("… but every other band is in range"): direction
+# words past it do not belong to the items before it.
+_NEW_SUBJECT = re.compile(r"(?:,|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\band\b|\byet\b)\s+(?:every|all|each|the other|"
+                          r"other|the rest|others|nothing|none|no)\b", re.I)
+_BREAK = re.compile(r"(?<!\d)[.;](?!\d)|\bwhile\b|\bwhereas\b|\bbut\b")
+
+
+def _in_parentheses(text: str, position: int) -> int | None:
+    """Where the bracket that `position` sits in opens, or None."""
+    depth, opened = 0, None
+    for index in range(position - 1, -1, -1):
+        if text[index] == ")":
+            depth += 1
+        elif text[index] == "(":
+            if depth == 0:
+                return index
+            depth -= 1
+    return opened
+
+
+def _assign_directions(text: str, items: list[_Item]) -> None:
+    directions = _directions(text)
+    for index, item in enumerate(items):
+        opened = _in_parentheses(text, item.start)
+        if opened is not None:  # "Delta is typical at the back (occipital −2.86)": the bracket elaborates
+            prior = [d for d in directions if d[1] <= opened and (not index or d[0] >= items[index - 1].start)]
+            if prior:
+                negated = prior[-1][3] or bool(re.search(r"\bnot\b", text[prior[-1][1]:opened]))
+                item.direction = (prior[-1][2], negated)
+                continue
+        nxt = items[index + 1].start if index + 1 < len(items) else len(text)
+        stop = _NEW_SUBJECT.search(text, item.end, nxt)
+        limit = stop.start() if stop else nxt
+        after = [d for d in directions if item.end <= d[0] < limit and not (
+            index + 1 < len(items) and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:items[index + 1].start]))]
+        if after:  # later words correct earlier ones: "not reduced — it is elevated"
+            item.direction = (after[-1][2], after[-1][3])
+            continue
+        before = [d for d in directions if d[1] <= item.start and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:item.start])]
+        if before:
+            item.direction = (before[-1][2], before[-1][3])
+    # Shared predicates: "frontal, temporal and occipital delta are raised" / "Delta is raised in the
+    # frontal (1.03), temporal (1.17) … regions" / "… and parietal delta too": an item listed with
+    # another takes its direction.
+    for index, item in enumerate(items):
+        if item.direction is not None:
+            continue
+        for other in items[index + 1:]:
+            between = text[item.end:other.start]
+            coordinated = re.fullmatch(r"(?:\s*\([^)]*\))?[\s,]*(?:and\s+|&\s*)?", between)
+            if other.direction is not None and not _BREAK.search(between) and (other.band == item.band or coordinated) \
+                    and not _DIRECTION.search(between) and not _HEDGE.search(between):
+                item.direction = other.direction
+                break
+        else:
+            for other in reversed(items[:index]):
+                between = text[other.end:item.start]
+                if other.band == item.band and other.direction is not None and not _BREAK.search(between) and \
+                        (not re.search(r"\band\b\s+\w+\s+(?:is|are)\b", between) or
+                         re.match(r"\s*(?:too|also|as well|likewise|similarly)\b", text[item.end:])):
+                    item.direction = other.direction
+                    break
+
+
+def _signed(text: str, number: Number) -> float:
+    """A z as written; "2.1 SD below the reference" is −2.1."""
+    sign = _SIGN_AFTER.match(text[number.end:])
+    if sign and not number.signed:
+        return -number.value if sign.group(1).lower() in ("below", "under") else number.value
+    return number.value
+
+
+def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
+    text = clause.text.replace("|", ",")  # table rows that name region and band: "frontal | alpha | 0.90 | elevated"
+    items = _items(text)
+    if not any(i.region for i in items):
+        return []
+    _assign_numbers(text, items, found)
+    _assign_directions(text, items)
+    for index, item in enumerate(items):  # "delta elevated: frontal 1.03, central 0.89, …"
+        if item.region is None and item.direction is not None:
+            for other in items[index + 1:]:
+                if other.band == item.band and not _in_parentheses(text, other.start) and \
+                        (other.direction is None or re.match(r"\s*(?:\w+\s+)?:", text[item.end:])):
+                    other.direction = item.direction
+    items = [i for i in items if i.region]
+    out: list[Claim] = []
+    for index, item in enumerate(items):
+        if item.direction is None and not item.z:
+            continue
+        regions = _GROUPS.get(item.region, (item.region,))
+        stated: dict = {}
+        if item.direction is not None:
+            direction, negated = item.direction
+            stated["not_direction" if negated else "direction"] = direction
+        z = item.z[0] if item.z else None
+        if z is not None:
+            stated["z"] = _signed(text, z)
+            stated["z_signed"] = z.signed or bool(_SIGN_AFTER.match(text[z.end:]))
+        end = max([item.end, *(n.end for n in item.z)])
+        words = span(clause, item.start, end + 1)
+        for region in regions:
+            claim = Claim("band", words, f"{region} {item.band}", dict(stated), {"z": z} if z is not None else {})
+            if item.region in _GROUPS:
+                claim.stated["group"] = item.region  # "every region": regions without a measurement are skipped
+            out.append(claim)
+        limit = items[index + 1].start if index + 1 < len(items) and items[index + 1].direction is not None else len(text)
+        other_subject = _OTHER_SUBJECT.search(text, end, limit)
+        meaning = meaning_after(text, end, other_subject.start() if other_subject else limit)
+        if meaning and "direction" in stated:
+            for region in regions:
+                out.append(Claim("association", meaning[1], f"{region} {item.band}",
+                                 {"direction": stated["direction"], "meaning": meaning[0]}))
+    return out
+
+
+_ALL_TYPICAL = re.compile(r"(?:all|every|each)\s+(?:\w+\s+){0,2}(?:regions?|bands?|areas?|values?|z-?scores?)\b"
+                          r"[^.;]{0,40}?\b(?:typical|normal|within|unremarkable)\b|\bno (?:notable |clear |marked |)"
+                          r"(?:band[- ]power )?(?:deviations?|abnormalit\w*)\b|\bnothing\b[^.;]{0,40}\bstands? out\b",
+                          re.I)
+_EXCEPT = re.compile(r"\b(?:apart from|except(?: for)?|other than|besides|aside from|but for)\b", re.I)
+
+
+def all_typical_claims(clause: Clause) -> list[Claim]:
+    m = _ALL_TYPICAL.search(clause.text)
+    if not m or NEGATION.search(clause.text[max(0, m.start() - 10):m.start()]):
+        return []
+    exempt = []
+    before = clause.text[:m.start()]
+    exception = _EXCEPT.search(before)
+    if exception:
+        named = _items(before[exception.end():]) or [_Item(0, 0, "*", BAND_WORDS[b.group(0).lower()])
+                                                     for b in BAND_RE.finditer(before[exception.end():])]
+        exempt = [f"{region} {i.band}" for i in named for region in _GROUPS.get(i.region or "*", (i.region,))]
+    elif BAND_RE.search(before):
+        return []  # "theta: all regions typical" is a band claim per region, read elsewhere
+    band = BAND_RE.search(clause.text[m.start():m.end()])
+    return [Claim("all_typical", span(clause, m.start(), m.end()), "band power",
+                  {"except": exempt, **({"band": BAND_WORDS[band.group(0).lower()]} if band else {})})]
+
+
+_R = alternation(REGION_WORDS)
+_ABSENT = re.compile(r"\b(?:no|without(?: any)?|lacks?(?: any)?|missing)\s+(" + _R + r")\s+(?:row|rows|band[- ]power|"
+                     r"measurements?|channels?|electrodes?|z-?scores?|values?|data|coverage|sites?|leads?)", re.I)
+_ONLY = re.compile(r"\bonly\s+(?:for|in|over|from)\s+(?:the\s+)?((?:" + _R + r")(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?(?:"
+                   + _R + r"))*)\s+(?:regions?|areas?|rows?)", re.I)
+
+
+_AVAILABLE = re.compile(r"\bregions?\s+(?:are\s+|were\s+|is\s+)?(?:available|measured|covered|present|represented)\s*"
+                        r"(?:\(|:)\s*((?:" + _R + r")(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:" + _R + r"))*)", re.I)
+
+
+def coverage_claims(clause: Clause) -> list[Claim]:
+    """Which regions have band-power measurements: "no central row", "only for the central, parietal
+    and occipital regions", "without frontal electrodes"."""
+    out = []
+    for m in _ABSENT.finditer(clause.text):
+        out.append(Claim("coverage", span(clause, m.start(), m.end()), REGION_WORDS[m.group(1).lower()],
+                         {"measured": False}))
+    for m in [*_ONLY.finditer(clause.text), *_AVAILABLE.finditer(clause.text)]:
+        regions = sorted({REGION_WORDS[w.lower()] for w in re.findall(_R, m.group(1), re.I)})
+        out.append(Claim("coverage", span(clause, m.start(), m.end()), "regions", {"regions": regions}))
+    return out
+
+
+def table_claims(text: str) -> list[Claim]:
+    """Band power written as a table: a header row of bands ("region | delta | theta | …") and one row
+    per region of numbers. (Rows that name region and band themselves are read as clauses.)"""
+    out: list[Claim] = []
+    header: list[str | None] | None = None
+    for line in normalise(text).splitlines():
+        cells = [c.strip() for c in re.split(r"\s*\|\s*|\t+", line.strip().strip("|"))]
+        lower = [c.lower() for c in cells]
+        if len(cells) < 3:
+            header = None
+            continue
+        bands = [BAND_WORDS.get(c) for c in lower]
+        if lower[0] in ("region", "regions", "") and sum(b is not None for b in bands[1:]) >= 2:
+            header = bands
+            continue
+        if header is None or lower[0] not in REGION_WORDS:
+            continue
+        for band, cell in zip(header[1:], cells[1:]):
+            found = numbers(cell)
+            if band and found:
+                out.append(Claim("band", line.strip(), f"{REGION_WORDS[lower[0]]} {band}",
+                                 {"z": found[0].value, "z_signed": True}, {"z": found[0]}))
+    return out

@@ -1,0 +1,259 @@
+"""Checking claims against the measured evidence: each one holds or fails, with the measured value.
+
+The rules are strict on what the evidence says and lenient only on how it is written: a number
+holds when it is the measured value at the precision it was written ("41%" for 0.41, "+0.2" for
++0.23 does not), a direction when it is the measured one, a meaning when it is the documented
+association of what was claimed. Anything the evidence has no measurement for fails: the checker
+never lets an unverifiable statement through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
+from encoders.labels import VALENCE_AROUSAL
+
+from .associations import band_meaning, class_of, faa_meaning
+from .extract import extract_claims
+from .model import Claim
+from .text import stated_precision
+
+
+@dataclass
+class CheckedClaim:
+    kind: str
+    text: str
+    subject: str
+    holds: bool
+    measured: str  # what the evidence says, in words
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "subject": self.subject, "holds": self.holds,
+                "measured": self.measured, "why": self.why}
+
+
+def _direction(z: float) -> str:
+    return "elevated" if z >= Z_THRESHOLD else "reduced" if z <= -Z_THRESHOLD else "typical"
+
+
+def _faa_side(value: float) -> str:
+    return "left" if value >= FAA_THRESHOLD else "right" if value <= -FAA_THRESHOLD else "balanced"
+
+
+def probabilities_of(ev: Evidence) -> dict[str, float]:
+    """Every class's pattern-match probability the evidence holds (all of them when it keeps the full
+    vector, else the top ones it shows)."""
+    full = getattr(ev, "probabilities", None) or {}
+    return dict(full) if full else {str(label): float(p) for label, p in ev.pattern}
+
+
+_REASON_FIGURES = {"artifact": re.compile(r"artifacts in (\d+(?:\.\d+)?)% of windows"),
+                   "muscle": re.compile(r"muscle \(EMG\) contamination in (\d+(?:\.\d+)?)% of windows"),
+                   "blink": re.compile(r"blinks or movements in (\d+(?:\.\d+)?)% of windows")}
+
+
+def quality_figure(ev: Evidence, kind: str) -> float | None:
+    """A quality-report percentage: the evidence's own field when it has one, else the figure its
+    quality reasons state (a figure under the reporting threshold is not stated anywhere)."""
+    value = getattr(ev, f"{kind}_percent", None)
+    if value is not None:
+        return float(value)
+    for reason in ev.quality_reasons:
+        m = _REASON_FIGURES[kind].search(reason)
+        if m:
+            return float(m.group(1))
+    return None
+
+
+def _within(stated: float, measured: float, number, floor: float = 0.0) -> bool:
+    tolerance = max(stated_precision(number) if number is not None else 0.0, floor)
+    return abs(stated - measured) <= tolerance + 1e-9
+
+
+def _meaning_words(meaning: tuple[str, int] | None) -> str:
+    if meaning is None:
+        return "no documented meaning"
+    dimension, sign = meaning
+    if dimension == "valence":
+        return f"{'positive' if sign > 0 else 'negative'} valence"
+    return f"{'higher' if sign > 0 else 'lower'} arousal"
+
+
+def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
+    def result(holds: bool, measured: str, why: str) -> CheckedClaim:
+        return CheckedClaim(claim.kind, claim.text, claim.subject, holds, measured, why)
+
+    s = claim.stated
+    if claim.kind == "probability":
+        probabilities = probabilities_of(ev)
+        if claim.subject not in probabilities:
+            return result(False, "not in the pattern match", f"the pattern match gives no probability for {claim.subject}")
+        measured = probabilities[claim.subject]
+        number = claim.numbers.get("probability")
+        percent = number is not None and number.kind == "percent"
+        scale = 100.0 if percent else 1.0
+        slack = stated_precision(number) / scale if number is not None else 0.005
+        words = f"{claim.subject} {measured:.0%}"
+        if "at_most" in s or "at_least" in s:
+            bound = s.get("at_most", s.get("at_least"))
+            ok = measured <= bound + slack if "at_most" in s else measured >= bound - slack
+            return result(ok, words, "within the stated bound" if ok else
+                          f"{claim.subject} is {measured:.0%}, not {'at most' if 'at_most' in s else 'at least'} "
+                          f"{bound:.0%}")
+        ok = abs(s["probability"] - measured) <= max(slack, 0.005 if not percent else 0.0) + 1e-9
+        return result(ok, words, "matches the pattern match" if ok else
+                      f"the pattern match gives {claim.subject} {measured:.0%}, not {s['probability']:.0%}")
+    if claim.kind == "rank":
+        probabilities = probabilities_of(ev)
+        if claim.subject not in probabilities:
+            return result(False, "not ranked", f"{claim.subject} is not among the pattern match's classes")
+        p = probabilities[claim.subject]
+        higher = sum(1 for q in probabilities.values() if q > p + 1e-9)
+        ties = sum(1 for q in probabilities.values() if abs(q - p) <= 1e-9) - 1
+        ok = higher + 1 <= s["rank"] <= higher + 1 + ties
+        order = ", ".join(f"{k} {v:.0%}" for k, v in sorted(probabilities.items(), key=lambda kv: -kv[1])[:3])
+        return result(ok, order, "matches the pattern match's order" if ok else
+                      f"{claim.subject} ranks {higher + 1}, not {s['rank']}")
+    if claim.kind == "order":
+        probabilities = probabilities_of(ev)
+        names = s.get("tied") or [s["higher"], s["lower"]]
+        missing = [n for n in names if n not in probabilities]
+        if missing:
+            return result(False, "not ranked", f"the pattern match gives no probability for {', '.join(missing)}")
+        a, b = (probabilities[n] for n in names)
+        words = f"{names[0]} {a:.0%}, {names[1]} {b:.0%}"
+        ok = abs(a - b) <= 1e-9 if "tied" in s else a > b + 1e-9
+        return result(ok, words, "matches the pattern match" if ok else
+                      f"{names[0]} is {a:.0%} and {names[1]} {b:.0%}")
+    if claim.kind == "band":
+        region, band = claim.subject.split()
+        z = ev.band_z.get(region, {}).get(band)
+        if z is None:
+            if "group" in s:  # "theta is reduced in every region": regions without channels are not claimed
+                return result(True, "not measured", f"no {region} measurement; not part of the claim")
+            return result(False, "not measured", f"no {region} {band} measurement (no usable channels there)")
+        measured = f"{region} {band} z {z:+.2f} ({_direction(z)})"
+        if "direction" in s and s["direction"] != _direction(z):
+            return result(False, measured, f"measured {_direction(z)}, not {s['direction']}")
+        if "not_direction" in s and s["not_direction"] == _direction(z):
+            return result(False, measured, f"measured {_direction(z)}")
+        if "z" in s:
+            number = claim.numbers.get("z")
+            # An unsigned number read with "reduced" is a magnitude ("reduced by 1.3 SD").
+            target = abs(z) if not s.get("z_signed", True) and s.get("direction") == "reduced" else z
+            if not _within(s["z"], target, number):
+                return result(False, measured, f"stated z {s['z']:+g}, measured {z:+.2f}")
+        return result(True, measured, "matches the measured band power")
+    if claim.kind == "all_typical":
+        exempt = set(s.get("except", []))
+        values = [(abs(z), f"{r} {b} z {z:+.2f}") for r, bands in ev.band_z.items() for b, z in bands.items()
+                  if f"{r} {b}" not in exempt and b == s.get("band", b)]
+        strongest = max(values, default=(0.0, "no band measured"))
+        ok = bool(values) and strongest[0] < Z_THRESHOLD
+        return result(ok, strongest[1], "every region is within the typical range" if ok else
+                      f"not every region is typical ({strongest[1]})")
+    if claim.kind == "coverage":
+        measured_regions = sorted(ev.band_z)
+        words = "band power measured over " + (", ".join(measured_regions) or "no region")
+        ok = (claim.subject not in ev.band_z) if "measured" in s else s["regions"] == measured_regions
+        return result(ok, words, "matches the regions measured" if ok else f"{words}")
+    if claim.kind == "quality_figure" and claim.subject == "line_noise":
+        ratio = getattr(ev, "line_noise_ratio", None)
+        if ratio is None:
+            m = next((m for r in ev.quality_reasons for m in [re.search(r"line noise (\d+(?:\.\d+)?)×", r)] if m), None)
+            ratio = float(m.group(1)) if m else None
+        if ratio is None:
+            return result(False, "not reported", "the quality report states no line-noise ratio")
+        ok = abs(s["ratio"] - ratio) <= 0.5 + 1e-9
+        return result(ok, f"line noise {ratio:g}×", "matches the quality report" if ok else
+                      f"line noise is {ratio:g}× the neighbouring bands, not {s['ratio']:g}×")
+    if claim.kind == "quality_figure":
+        measured = quality_figure(ev, claim.subject)
+        if measured is None:
+            return result(False, "not reported", f"the quality report gives no {claim.subject} percentage")
+        ok = abs(s["percent"] - measured) <= 0.5 + 1e-9
+        return result(ok, f"{claim.subject} {measured:g}%", "matches the quality report" if ok else
+                      f"{claim.subject} in {measured:g}% of windows, not {s['percent']:g}%")
+    if claim.kind == "faa":
+        if ev.faa is None:
+            ok = s.get("measured") is False
+            return result(ok, "not measured (no frontal left/right pair)", "no asymmetry was measured" if ok else
+                          "no frontal alpha asymmetry was measured for this recording")
+        measured = f"{ev.faa:+.2f} ({_faa_side(ev.faa)})"
+        if s.get("measured") is False:
+            return result(False, measured, f"the asymmetry was measured: {measured}")
+        if "value" in s and not _within(s["value"], ev.faa, claim.numbers.get("value")):
+            return result(False, measured, f"stated {s['value']:+g}, measured {ev.faa:+.2f}")
+        if "side" in s and s["side"] != _faa_side(ev.faa):
+            return result(False, measured, f"the asymmetry is {_faa_side(ev.faa)}, not {s['side']}")
+        return result(True, measured, "matches the measured asymmetry")
+    if claim.kind == "association":
+        if claim.subject == "faa":
+            side = s.get("side") or (_faa_side(ev.faa) if ev.faa is not None else None)
+            documented = faa_meaning(side)
+        else:
+            region, band = claim.subject.split()
+            documented = band_meaning(region, band, s["direction"])
+        ok = documented is not None and documented == s["meaning"]
+        return result(ok, _meaning_words(documented), "the documented meaning" if ok else
+                      f"it indicates {_meaning_words(documented)}, not {_meaning_words(s['meaning'])}")
+    if claim.kind == "class":
+        if claim.subject not in VALENCE_AROUSAL:
+            return result(False, "unknown class", f"{claim.subject} has no valence/arousal placement")
+        valence, arousal = class_of(claim.subject)
+        measured = f"{claim.subject}: {valence} valence, {arousal} arousal"
+        wrong = [f"{k} is {v}" for k, v in (("valence", valence), ("arousal", arousal)) if k in s and s[k] != v]
+        return result(not wrong, measured, "the class's placement" if not wrong else
+                      f"{claim.subject}'s {'; '.join(wrong)}")
+    if claim.kind == "quality":
+        ok = s["grade"] == ev.quality_grade
+        return result(ok, f"quality {ev.quality_grade}", "matches the quality report" if ok else
+                      f"measured quality is {ev.quality_grade}, not {s['grade']}")
+    if claim.kind == "usable":
+        measured = f"{ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s usable"
+        if "usable_s" in s and abs(s["usable_s"] - ev.usable_seconds) > 0.5 + 1e-9:
+            return result(False, measured, f"stated {s['usable_s']:g} s usable, measured {ev.usable_seconds:.0f}")
+        if "rejected_s" in s and abs(s["rejected_s"] - (ev.total_seconds - ev.usable_seconds)) > 0.5 + 1e-9:
+            return result(False, measured, f"stated {s['rejected_s']:g} s rejected, measured "
+                                           f"{ev.total_seconds - ev.usable_seconds:.0f}")
+        if "total_s" in s and abs(s["total_s"] - ev.total_seconds) > 0.5 + 1e-9:
+            return result(False, measured, f"stated {s['total_s']:g} s in all, measured {ev.total_seconds:.0f}")
+        if "usable_percent" in s:
+            percent = 100.0 * ev.usable_seconds / ev.total_seconds if ev.total_seconds else 0.0
+            if abs(s["usable_percent"] - percent) > 0.5 + 1e-9:
+                return result(False, measured, f"stated {s['usable_percent']:g}% usable, measured {percent:.0f}%")
+        return result(True, measured, "matches the quality report")
+    if claim.kind == "bad_channels":
+        bad = {c.lower() for c in ev.bad_channels}
+        measured = ", ".join(ev.bad_channels) if ev.bad_channels else "none"
+        if "channels" in s:
+            named = {c.lower() for c in s["channels"]}
+            wrong = sorted(c for c in s["channels"] if c.lower() not in bad)
+            if wrong:
+                return result(False, measured, f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not bad")
+            if s.get("exhaustive") and named != bad:
+                return result(False, measured, f"the bad channels are {measured}")
+        if "count" in s and s["count"] != len(bad):
+            return result(False, measured, f"{len(bad)} bad channel(s), not {s['count']}")
+        if "of" in s and s["of"] != ev.n_channels:
+            return result(False, measured, f"the recording has {ev.n_channels} EEG channels, not {s['of']}")
+        return result(True, measured, "matches the quality report")
+    if claim.kind == "channels":
+        ok = s["count"] == ev.n_channels
+        return result(ok, f"{ev.n_channels} EEG channels", "matches the recording" if ok else
+                      f"the recording has {ev.n_channels} EEG channels, not {s['count']}")
+    if claim.kind == "duration":
+        tolerance = 30.0 if s.get("minutes") else 0.5
+        ok = abs(s["seconds"] - ev.duration_s) <= tolerance + 1e-9
+        return result(ok, f"{ev.duration_s:.0f} s", "matches the recording" if ok else
+                      f"the recording lasts {ev.duration_s:.0f} s, not {s['seconds']:g}")
+    return result(False, "", f"unknown claim kind {claim.kind}")
+
+
+def check_text(text: str, ev: Evidence) -> list[CheckedClaim]:
+    """Every claim in `text`, checked against one recording's evidence."""
+    return [check_claim(claim, ev) for claim in extract_claims(text)]

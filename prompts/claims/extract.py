@@ -1,0 +1,46 @@
+"""Finding the factual claims in a reasoning text, whoever wrote it, clause by clause:
+
+    probability   a class's pattern-match probability, or a bound on it     (probabilities.py)
+    rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
+    band          a region's band power: direction and/or z                  (bands.py)
+    all_typical   "band power is typical everywhere (apart from …)"          (bands.py)
+    faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
+    association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
+    class         a class's valence or arousal                               (classes.py)
+    coverage      which regions were measured ("no central row")             (bands.py)
+    quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
+
+Claims only state what the text says; `check` decides whether they hold.
+"""
+
+from __future__ import annotations
+
+from .asymmetry import faa_claims
+from .bands import all_typical_claims, band_claims, coverage_claims, table_claims
+from .classes import class_claims
+from .model import Claim
+from .probabilities import probability_claims, rank_claims
+from .recording import channel_claims, count_claims, figure_claims, quality_claims
+from .text import clauses, numbers
+
+
+def extract_claims(text: str) -> list[Claim]:
+    """Every claim in `text`, in reading order."""
+    out: list[Claim] = []
+    for clause in clauses(text or ""):
+        nums = numbers(clause.text)
+        out += probability_claims(clause, nums)
+        out += rank_claims(clause, nums)
+        out += faa_claims(clause, nums)
+        out += band_claims(clause, nums)
+        out += all_typical_claims(clause)
+        out += coverage_claims(clause)
+        out += class_claims(clause)
+        out += quality_claims(clause)
+        out += figure_claims(clause)
+        out += channel_claims(clause)
+        out += count_claims(clause)
+    return out + table_claims(text or "")
+
+
+__all__ = ["Claim", "extract_claims"]

@@ -1,0 +1,197 @@
+"""Claims about the encoder's pattern match: a class's probability, its rank, how two classes compare.
+
+    "fear (56%)", "p = 0.41 for surprise", "56 percent fear", "fear and surprise at 41% and 24%
+    respectively", "anger, sad and disgust each get 5% or less"          → probability
+    "closest to fear", "sad leads", "neutral is the runner-up", "puts sad first and neutral
+    second", "followed by surprise"                                         → rank
+    "sad well ahead of fear", "disgust and fear are tied"                   → order
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation
+from .model import Claim, mentions, span
+from .text import Clause, Number
+
+# Sentences about the pattern match: only there are "first"/"leads"/a bare decimal read as a rank or
+# a probability ("fits happy best" is the conclusion, not a statement about the pattern match).
+SOURCE = re.compile(r"pattern|match|encoder|classifier|model|network|probabilit|likel|score|\brates?\b|rated|"
+                    r"read-?out|output|posterior|decoder|\bclass(?:es)?\b|\bpicks?\b|\bchoice\b|\branks?\b|"
+                    r"\btop\b|\blist\b|\bplace\b|\bfollows?\b|runner|\bleads?\b|\btops\b|\bahead\b|\bbehind\b|"
+                    r"\bsupport\b|\bp\(|\btop\s*-?\s*\d", re.I)
+
+
+def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Class names, except "neutral" used for valence ("neutral valence")."""
+    return [(s, e, emotion) for s, e, emotion in mentions(EMOTION_RE, text, EMOTION_WORDS)
+            if not (emotion == "neutral" and re.match(r"\s*[- ]?(?:valence|affect|mood)", text[e:], re.I))]
+
+
+def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool:
+    if number.kind in ("percent", "probability"):
+        return True
+    if not (number.kind == "plain" and 0 <= number.value < 1 and number.decimals >= 1 and not number.signed):
+        return False
+    # A decimal written right after a class name ("Happy 0.67 / neutral 0.15") is its probability.
+    return about_pattern or bool(re.search(_E_TAIL, text[:number.start]))
+
+
+def _nearest_emotion(number: Number, emotions, text: str):
+    """The class a number belongs to: the one right before it ("fear (56%)", "fear at 0.56") unless
+    another number or class sits between them; else the one right after ("56% fear")."""
+    before = [e for e in emotions if e[1] <= number.start]
+    after = [e for e in emotions if e[0] >= number.end]
+    if before:
+        last = before[-1]
+        gap = text[last[1]:number.start]
+        if len(gap) <= 60 and not re.search(r"\d", gap):
+            return last
+    if after:
+        first = after[0]
+        gap = text[number.end:first[0]]
+        if len(gap) <= 25 and not re.search(r"\d", gap) and not re.match(r"\s*(?:%|percent)?\s*(?:of|in)\b", gap):
+            return first
+    return None
+
+
+_BOUND_AFTER = re.compile(r"^\s*(?:%|percent)?\s*or\s+(less|lower|below|under|fewer|more|higher|above)\b", re.I)
+_BOUND_BEFORE = re.compile(r"\b(under|below|less than|at most|no more than|above|over|more than|at least|"
+                           r"exceeding)\s*$", re.I)
+
+
+_E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:at\s+|each\s+)?$", re.I)
+_P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:]\s*$", re.I)
+
+
+def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
+    text = clause.text
+    about_pattern = bool(SOURCE.search(clause.sentence))
+    emotions = emotion_mentions(text)
+    probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
+    out: list[Claim] = []
+    # "fear and surprise at 41% and 24% respectively": the lists pair in order.
+    if re.search(r"\brespectively\b", text) and len(emotions) >= 2 and len(probs) == len(emotions):
+        for emotion, number in zip(emotions, probs):
+            out.append(_claim(clause, emotion, number, text))
+        return out
+    for number in probs:
+        written = _P_OF.search(text[:number.start])  # "p(happy) = .67"
+        match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
+            _nearest_emotion(number, emotions, text)
+        if match is None:
+            continue
+        claim = _claim(clause, match, number, text)
+        if re.search(r"\beach\s*$|\beach\s+(?:at|get|gets|got|with|of|have|has)\s*$", text[match[1]:number.start]) and \
+                not (_BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])):
+            for other in _listed_before(emotions, match, text):
+                out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
+        bound = _BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])
+        if bound:
+            word = bound.group(1).lower()
+            key = "at_most" if word in ("less", "lower", "below", "under", "fewer", "less than", "at most",
+                                        "no more than") else "at_least"
+            claim.stated = {key: claim.stated["probability"]}
+            # "anger, sad and disgust each get 5% or less": the bound holds for every class listed.
+            if re.search(r"\beach\b|\ball\b|\bboth\b", text[match[1]:number.start]):
+                for other in _listed_before(emotions, match, text):
+                    out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
+        out.append(claim)
+    return out
+
+
+def _listed_before(emotions, last, text: str) -> list:
+    """The classes listed before `last` in one run ("anger, sad and disgust")."""
+    position, out = emotions.index(last), []
+    while position > 0 and re.fullmatch(r"[\s,]*(?:and\s+)?", text[emotions[position - 1][1]:emotions[position][0]]):
+        position -= 1
+        out.append(emotions[position])
+    return out
+
+
+def _claim(clause: Clause, emotion, number: Number, text: str) -> Claim:
+    value = number.value / 100.0 if number.kind == "percent" else number.value
+    start, end = min(emotion[0], number.start), max(emotion[1], number.end)
+    if number.kind == "percent":
+        end = max(end, number.end + 1)
+    return Claim("probability", span(clause, start, end), emotion[2], {"probability": value},
+                 {"probability": number})
+
+
+_E = alternation(EMOTION_WORDS)
+_ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest": 1, "tops": 1, "dominates": 1,
+             "most likely": 1, "most probable": 1, "best match": 1, "strongest": 1, "favourite": 1, "favorite": 1,
+             "second": 2, "runner-up": 2, "runner up": 2, "next": 2, "second-best": 2, "second best": 2,
+             "third": 3}
+_ORD = alternation(_ORDINALS)
+# "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
+_AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
+                    r"the)?\s*(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+)?"
+                    r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(" + _ORD + r")(?![\w-])", re.I)
+# "the top class is X", "followed by X", "then X", "puts X first"
+_BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
+                     r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
+                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is|:|goes to)|runner-up\s*(?:is|:)|"
+                     r"third\s*(?:is|:))\s*(?:the\s+)?(?:class\s+)?$", re.I)
+_BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "third": 3}
+
+
+_TOP_LIST = re.compile(r"\btop\s*-?\s*(?:3|three|2|two)\b\W{0,6}(?:classes|matches|emotions)?\s*(?:are|were|is|:|=)?\s*"
+                       r"\[?((?:\W*(?:" + _E + r")\W*(?:\d+%?|0?\.\d+)?){2,3})", re.I)
+
+
+def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
+    text = clause.text
+    if not (SOURCE.search(clause.sentence) or any(n.kind in ("percent", "probability") for n in numbers)):
+        return []
+    out: list[Claim] = []
+    emotions = emotion_mentions(text)
+    for index, (start, end, emotion) in enumerate(emotions):
+        nxt = emotions[index + 1][0] if index + 1 < len(emotions) else len(text)
+        prv = emotions[index - 1][1] if index else 0
+        if NEGATION.search(text[max(prv, start - 14):start]):
+            continue
+        rank = None
+        after = _AFTER.match(text[end:nxt])
+        if after and not re.match(r"\s*(?:to|than)\b", text[end + after.end():]):
+            rank = _ORDINALS[after.group(1).lower()]
+        else:
+            before = _BEFORE.search(text[prv:start])
+            if before:
+                phrase = before.group(0).lower()
+                rank = next((r for key, r in _BEFORE_RANK.items() if key in phrase), 1)
+        if rank is not None:
+            if re.search(r"\btied\b|\bjoint\b|\bshare", text[end:nxt]):
+                continue  # "tied for second place": an order claim, read below
+            out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion,
+                             {"rank": rank}))
+    for m in _TOP_LIST.finditer(text):
+        if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
+            continue  # "Outside the top three: happy 13%, …"
+        listed = [e for e in emotions if m.start(1) <= e[0] < m.end(1)]
+        for rank, (_, _, emotion) in enumerate(listed, start=1):
+            out.append(Claim("rank", span(clause, m.start(), m.end()), emotion, {"rank": rank}))
+    return out + order_claims(clause, emotions)
+
+
+_AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+)?(ahead of|above|over|"
+                    r"higher than|behind|below|under|lower than|less likely than|more likely than)\s+(?:the\s+)?$", re.I)
+_TIED = re.compile(r"^\s*(?:and|&)\s*$")
+
+
+def order_claims(clause: Clause, emotions) -> list[Claim]:
+    text = clause.text
+    out = []
+    for (s1, e1, a), (s2, e2, b) in zip(emotions, emotions[1:]):
+        between = text[e1:s2]
+        m = _AHEAD.search(between)
+        if m and not re.search(r"\b(?:but|while|whereas|although)\b", between[:m.start()]):
+            word = m.group(1).lower()
+            higher, lower = (a, b) if word in ("ahead of", "above", "over", "before", "higher than",
+                                               "more likely than") else (b, a)
+            out.append(Claim("order", span(clause, s1, e2), f"{higher} over {lower}", {"higher": higher, "lower": lower}))
+        elif _TIED.match(between) and re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint)",
+                                               text[e2:]):
+            out.append(Claim("order", span(clause, s1, e2 + 20), f"{a} and {b}", {"tied": [a, b]}))
+    return out

@@ -1,0 +1,70 @@
+"""`eegreason verify RECORDING --text FILE`: check every claim of a reasoning against the recording.
+
+For a clinician who pastes a rationale (the model's, a colleague's, their own): each claim the
+text makes — a class's probability, a region's band power, the asymmetry's value, side and
+meaning, a class's valence or arousal, quality figures, bad channels, usable time — is listed with
+whether it holds and what was measured. The evidence is computed exactly as for `ask`, with the
+checkpoint's encoder (its pattern match) and band-power reference; no language model is loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+NAME = "verify"
+HELP = "Check each claim of a reasoning text (a file, or - for standard input) against a recording's evidence."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recording", type=Path, help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
+    parser.add_argument("--text", required=True, help="file with the reasoning to check, or - to read standard input")
+    parser.add_argument("--checkpoint", type=Path, default=None,
+                        help="checkpoint whose encoder and reference make the evidence (default: the demo checkpoint)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def read_text(source: str) -> str:
+    from encoders.errors import ConfigError
+
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise ConfigError(f"{source} is not a file; give the reasoning as a text file or - for standard input.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{source} is not UTF-8 text; save the reasoning as plain text.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from encoders.io import read_recording
+    from prompts.claims import check_text
+    from serve.assistant import Assistant
+
+    text = read_text(args.text)
+    recording = read_recording(args.recording)  # a bad file fails before the checkpoint loads
+    assistant = Assistant(args.checkpoint, start_engine=False)
+    evidence = assistant.analyse_recording(recording, args.recording.name).evidence
+    checked = check_text(text, evidence)
+    failing = [c for c in checked if not c.holds]
+    if args.json:
+        print(json.dumps({"recording": args.recording.name, "synthetic": evidence.synthetic,
+                          "n_claims": len(checked), "n_failing": len(failing),
+                          "claims": [c.to_dict() for c in checked]}, indent=2, allow_nan=False))
+        return 0
+    if evidence.synthetic:
+        print("[SYNTHETIC recording: generated, not from a person]")
+    if not checked:
+        print("No checkable claim found (no probability, band power, asymmetry, class, quality, channel or "
+              "duration statement).")
+        return 0
+    width = max(len(c.text) for c in checked)
+    for c in checked:
+        mark = "holds" if c.holds else "FAILS"
+        print(f"{mark:5}  {c.text:<{min(width, 60)}}  measured: {c.measured}" + ("" if c.holds else f"  ({c.why})"))
+    print(f"{len(checked) - len(failing)} of {len(checked)} claims hold.")
+    return 0
