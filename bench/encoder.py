@@ -37,7 +37,7 @@ def main(checkpoint: Path | None = None) -> dict:
     from encoders.analysis import FeatureConfig
     from encoders.synthetic import CohortConfig
     from projector.checkpoint import default_checkpoint
-    from training.encoder_eval import evaluate_encoder
+    from evaluation.encoder import evaluate_encoder
     from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
 

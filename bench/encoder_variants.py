@@ -112,7 +112,7 @@ def load_results(path: Path) -> list[dict]:
 def report(results_file: Path, checkpoint: Path) -> str:
     """BENCHMARKS.md's section on stage-1 variants, from saved runs; the shipped encoder and the
     baselines are evaluated here, in the encoder benchmark's harness, on the development cohorts."""
-    from training.encoder_eval import evaluate_encoder
+    from evaluation.encoder import evaluate_encoder
     from projector.checkpoint import load_encoder
 
     results = load_results(results_file)

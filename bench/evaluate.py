@@ -14,8 +14,9 @@ MAX_TOKENS = 160
 
 
 def evaluation_prompts(assistant, n: int) -> list:
-    from training.collate import trial_inputs
-    from training.evaluate import EvalConfig, build_eval_items, load_tables
+    from encoders.inputs import encode
+    from evaluation.config import EvalConfig
+    from evaluation.items import build_eval_items, load_tables
 
     config = EvalConfig(checkpoint=str(assistant.checkpoint), cohort_seed=40, subjects=3, trials_per_emotion=2,
                         tasks=["emotion", "valence_arousal", "compare"])
@@ -24,7 +25,8 @@ def evaluation_prompts(assistant, n: int) -> list:
     trials = {tuple(t.key): t for t in table.trials}
     prompts = []
     for item in items[:n]:
-        blocks = [assistant.embedder.eeg_tokens(trial_inputs(table, trials[tuple(r["key"])])) for r in item["recordings"]]
+        blocks = [assistant.embedder.eeg_tokens(encode(assistant.embedder.encoder, table.inputs(trials[tuple(r["key"])])))
+                  for r in item["recordings"]]
         prompts.append(assistant.embed_messages(item["messages"][:-1], blocks))
     return prompts
 

@@ -20,6 +20,7 @@ from .analysis import RecordingAnalysis
 from .channels import region_of, scalp_coverage
 from .features import BAND_NAMES, frontal_pair
 from .finite import finite_or_none
+from .inputs import usable_rows
 from .quality import QualityReport
 
 EVIDENCE_VERSION = "evidence-v2"  # v2: supports_emotion, limits, usable_channels, eeg_reference
@@ -240,7 +241,7 @@ def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names
     only, and a statistic with nothing to rest on is absent (None, or no entry), never NaN."""
     reference = reference or BandReference.generic()
     window_ok = np.asarray(window_ok, bool)
-    rows = window_ok if window_ok.any() else np.ones(len(window_ok), bool)
+    rows = usable_rows(window_ok)
     good_channels = [i for i, n in enumerate(ch_names) if n not in quality.bad_channels]
     good_names = [ch_names[i] for i in good_channels]
     # Only good channels speak for a region: with none, no band-power statement is made.

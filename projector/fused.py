@@ -1,50 +1,20 @@
 """EEG + text → prompt embeddings (serving), and the fused EEG-language model (training).
 
-`EEGInputs` is what the encoder reads for one recording; `eeg_inputs_from_analysis` builds it
-(usable windows and good channels only). Both the serving-side `PromptEmbedder` and the
-training-side `EEGLanguageModel` turn EEG inputs into projected tokens with `project_eeg` and
-put them into the text with the one splice function.
+What the encoder reads is `encoders.inputs.EEGInputs`. Serving encodes a recording once
+(`encoders.inputs.encode`: logits, pattern match and window features together) and the
+`PromptEmbedder` projects those features; training runs `project_eeg` inside the model so the
+projector learns. Both put the tokens into the text with the one splice function.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import torch
 from torch import nn
 
-from encoders.analysis import RecordingAnalysis
 from encoders.errors import ShapeError
+from encoders.inputs import EEGInputs, Encoded
 
 from .splice import splice_eeg_tokens
-
-
-@dataclass
-class EEGInputs:
-    features: torch.Tensor  # (T, C, B) raw band features of the windows the model reads
-    positions: torch.Tensor  # (C, 3)
-    channel_mask: torch.Tensor  # (C,) True for usable channels
-
-    @property
-    def n_windows(self) -> int:
-        return self.features.shape[0]
-
-
-def eeg_inputs_from_analysis(analysis: RecordingAnalysis, max_windows: int = 4096) -> EEGInputs:
-    """Usable windows (all, if none is usable) and a mask that hides bad channels (unless all are bad)."""
-    rows = analysis.window_ok if analysis.window_ok.any() else np.ones(analysis.n_windows, bool)
-    features = analysis.features[rows]
-    if len(features) > max_windows:  # very long recordings: average neighbouring windows
-        edges = np.linspace(0, len(features), max_windows + 1).astype(int)
-        features = np.stack([features[a:b].mean(axis=0) for a, b in zip(edges[:-1], edges[1:])])
-    bad = set(analysis.quality.bad_channels)
-    mask = np.array([name not in bad for name in analysis.ch_names])
-    if not mask.any():
-        mask[:] = True
-    return EEGInputs(torch.tensor(features, dtype=torch.float32),
-                     torch.tensor(analysis.positions, dtype=torch.float32),
-                     torch.tensor(mask))
 
 
 def token_count(projector_config: dict, n_windows: int) -> int:
@@ -52,13 +22,6 @@ def token_count(projector_config: dict, n_windows: int) -> int:
     if projector_config["type"] == "attnpool":
         return int(projector_config["n_tokens"])
     return min(int(n_windows), int(projector_config["n_tokens"]))
-
-
-@torch.no_grad()
-def pattern_probabilities(encoder: nn.Module, inputs: EEGInputs, temperature: float = 1.0) -> np.ndarray:
-    """The encoder head's calibrated class probabilities for one recording (the evidence's pattern match)."""
-    logits = encoder(inputs.features[None], positions=inputs.positions, channel_mask=inputs.channel_mask[None])
-    return torch.softmax(logits[0] / temperature, dim=-1).numpy().astype(np.float64)
 
 
 def project_eeg(encoder: nn.Module, projector: nn.Module, inputs: EEGInputs) -> torch.Tensor:
@@ -86,8 +49,9 @@ class PromptEmbedder(nn.Module):
         return self.embed_tokens.embedding_dim
 
     @torch.no_grad()
-    def eeg_tokens(self, inputs: EEGInputs) -> torch.Tensor:
-        return project_eeg(self.encoder, self.projector, inputs).to(self.embed_tokens.weight.dtype)
+    def eeg_tokens(self, encoded: Encoded) -> torch.Tensor:
+        """(n_tokens, H) for a recording the encoder has read (`encoders.inputs.encode`)."""
+        return self.projector(encoded.features[None])[0].to(self.embed_tokens.weight.dtype)
 
     @torch.no_grad()
     def embed(self, input_ids: list[int], eeg_mask: list[bool], eeg_blocks: list[torch.Tensor]) -> torch.Tensor:

@@ -25,17 +25,12 @@ from encoders.evidence import Evidence, Finding
 from encoders.labels import EMOTIONS, VALENCE_AROUSAL
 
 from .answer_format import ABSTAIN
+from .claims.associations import BAND_MEANINGS, arousal_class, valence_class
 from .evidence_text import format_percent, format_z, notable_band_findings
 
 RATIONALE_VERSION = "rationale-v2"
 
 
-def valence_class(valence: float) -> str:
-    return "positive" if valence > 0.2 else "negative" if valence < -0.2 else "neutral"
-
-
-def arousal_class(arousal: float) -> str:
-    return "high" if arousal > 0 else "low"
 
 
 def expected_signs(emotion: str) -> tuple[int, int]:
@@ -59,18 +54,12 @@ _FAA_CUES = {
     "right": ["frontal alpha asymmetry is {v}, favouring the right hemisphere (withdrawal, negative valence)",
               "frontal alpha asymmetry of {v} favours the right hemisphere, a sign of negative valence"],
 }
-_BAND_CUES = {  # (region, band, direction) → dimension, sign, phrasings
-    ("temporal", "beta", "elevated"): ("valence", 1, "typical of positive emotion"),
-    ("temporal", "gamma", "elevated"): ("valence", 1, "typical of positive emotion"),
-    ("temporal", "beta", "reduced"): ("valence", -1, "typical of negative emotion"),
-    ("temporal", "gamma", "reduced"): ("valence", -1, "typical of negative emotion"),
-    ("frontal", "theta", "elevated"): ("arousal", 1, "a sign of higher arousal"),
-    ("frontal", "theta", "reduced"): ("arousal", -1, "a sign of lower arousal"),
-    ("parietal", "alpha", "reduced"): ("arousal", 1, "alpha desynchronisation, a sign of higher arousal"),
-    ("occipital", "alpha", "reduced"): ("arousal", 1, "alpha desynchronisation, a sign of higher arousal"),
-    ("parietal", "alpha", "elevated"): ("arousal", -1, "a sign of a relaxed, low-arousal state"),
-    ("occipital", "alpha", "elevated"): ("arousal", -1, "a sign of a relaxed, low-arousal state"),
-}
+# Why each documented band finding matters, in words (the meanings themselves: claims/associations.py).
+_WHY = {("valence", 1): "typical of positive emotion", ("valence", -1): "typical of negative emotion",
+        ("arousal", 1): "a sign of higher arousal", ("arousal", -1): "a sign of lower arousal"}
+_ALPHA_WHY = {1: "alpha desynchronisation, a sign of higher arousal", -1: "a sign of a relaxed, low-arousal state"}
+_BAND_CUES = {key: (dimension, sign, _ALPHA_WHY[sign] if key[1] == "alpha" else _WHY[(dimension, sign)])
+              for key, (dimension, sign) in BAND_MEANINGS.items()}
 
 
 def pattern_cue(ev: Evidence) -> str | None:
@@ -233,78 +222,6 @@ def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotion
     return bool(shared) and all(left[k] == right[k] for k in shared)
 
 
-# ---- claims (parsed from any reasoning text, checked against evidence by the evaluator) ----------
-
-
-@dataclass
-class Claim:
-    kind: str  # faa | band | quality | pattern
-    text: str  # the matched words
-    key: str  # "faa", "band:<region>:<band>", "quality"
-    direction: str  # left/right/balanced; elevated/reduced/typical; good/fair/poor
-    value: float | None = None  # FAA (2 decimals) or z (1 decimal) when the claim states one
-    extra: tuple | None = None  # quality: (usable s, total s); pattern: (second emotion, probability)
-    association: tuple[str, int] | None = None  # what the sentence says it means: (dimension, sign)
-
-
-_NUM = r"([+\-−]?\d+(?:\.\d+)?)"
-_FAA_CLAIM = re.compile(
-    r"frontal alpha asymmetry(?: is| of)?\s*" + _NUM + r"?,?\s*(?:\()?(?:and )?(?:is )?"
-    r"(favou?r(?:s|ing) the (left|right)(?: hemisphere)?|favou?rs? (left|right)|(balanced))", re.I)
-_BAND_CLAIM = re.compile(r"(frontal|central|temporal|parietal|occipital) (delta|theta|alpha|beta|gamma)"
-                         r"(?: power)?(?: is)? (elevated|reduced|typical)(?: \(z " + _NUM + r"\))?", re.I)
-_PATTERN_CLAIM = re.compile(r"closest to (\w+) \((\d+)%\)(?:,? then (\w+) \((\d+)%\))?", re.I)
-_QUALITY_CLAIM = re.compile(r"(?:signal )?quality(?: is)? (good|fair|poor)(?: \(|: )?(?:(\d+) of (\d+) s usable)?", re.I)
-
-
-_ASSOCIATIONS = [  # phrase → (dimension, sign); the first one after a claim, in its sentence, counts
-    (re.compile(r"positive valence|positive emotion|\bapproach\b", re.I), ("valence", 1)),
-    (re.compile(r"negative valence|negative emotion|withdrawal", re.I), ("valence", -1)),
-    (re.compile(r"higher arousal|high arousal", re.I), ("arousal", 1)),
-    (re.compile(r"lower arousal|low-arousal|low arousal|relaxed", re.I), ("arousal", -1)),
-]
-
-
-def _association(text: str, start: int) -> tuple[str, int] | None:
-    sentence_end = text.find(".", start)
-    rest = text[start: sentence_end if sentence_end >= 0 else len(text)]
-    found = [(m.start(), meaning) for pattern, meaning in _ASSOCIATIONS for m in [pattern.search(rest)] if m]
-    return min(found)[1] if found else None
-
-
-def documented_association(claim: Claim) -> tuple[str, int] | None:
-    """What the literature this project follows says a claim means (None: nothing documented)."""
-    if claim.kind == "faa":
-        return {"left": ("valence", 1), "right": ("valence", -1)}.get(claim.direction)
-    if claim.kind == "band":
-        _, region, band = claim.key.split(":")
-        rule = _BAND_CUES.get((region, band, claim.direction))
-        return (rule[0], rule[1]) if rule else None
-    return None
-
-
-def _number(text: str | None) -> float | None:
-    return None if text is None else float(text.replace("−", "-"))
-
-
-def extract_claims(text: str) -> list[Claim]:
-    """Feature claims in a reasoning text, in order of appearance."""
-    claims: list[Claim] = []
-    for m in _FAA_CLAIM.finditer(text):
-        side = (m.group(3) or m.group(4) or ("balanced" if m.group(5) else "")).lower()
-        claims.append(Claim("faa", m.group(0), "faa", side, _number(m.group(1)), association=_association(text, m.end())))
-    for m in _BAND_CLAIM.finditer(text):
-        claims.append(Claim("band", m.group(0), f"band:{m.group(1).lower()}:{m.group(2).lower()}",
-                            m.group(3).lower(), _number(m.group(4)), association=_association(text, m.end())))
-    for m in _PATTERN_CLAIM.finditer(text):
-        second = (m.group(3).lower(), float(m.group(4)) / 100) if m.group(3) else None
-        claims.append(Claim("pattern", m.group(0), "pattern", m.group(1).lower(), float(m.group(2)) / 100, second))
-    for m in _QUALITY_CLAIM.finditer(text):
-        extra = (float(m.group(2)), float(m.group(3))) if m.group(2) else None
-        claims.append(Claim("quality", m.group(0), "quality", m.group(1).lower(), None, extra))
-    return claims
-
-
 # ---- builders ----------------------------------------------------------------------------------
 
 
@@ -443,7 +360,7 @@ def describe_target(emotion: str) -> str:
     return f"The EEG pattern resembles {emotion}: {valence_class(valence)} valence, {arousal_class(arousal)} arousal."
 
 
-__all__ = ["Claim", "Cue", "Finding", "extract_claims", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
+__all__ = ["Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
            "conclusion_of", "cues",
            "class_winner", "describe_target", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
            "scenario_rationale",

@@ -18,7 +18,8 @@ from encoders.evidence import BandReference, Evidence, build_evidence, pattern_f
 from encoders.io import read_recording
 from encoders.log import get_logger
 from projector.checkpoint import default_checkpoint, llm_folder, load_checkpoint, read_config
-from projector.fused import EEGInputs, PromptEmbedder, eeg_inputs_from_analysis, pattern_probabilities, token_count
+from encoders.inputs import EEGInputs, Encoded, encode
+from projector.fused import PromptEmbedder, token_count
 from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
 from prompts.evidence_text import render_evidence
@@ -41,8 +42,9 @@ class RecordingContext:
     evidence: Evidence
     evidence_text: str
     eeg_inputs: EEGInputs
+    encoded: Encoded  # the encoder's one pass over it: pattern match and window features
     eeg_tokens: torch.Tensor  # (n, H) projected EEG tokens
-    timeline: Timeline | None = None  # the encoder's emotion probabilities along the recording
+    timeline: Timeline | None = None  # computed only where it is shown (`Assistant.timeline`)
 
     @property
     def synthetic(self) -> bool:
@@ -75,12 +77,29 @@ class Assistant:
         self.template = load_template(self.config.prompt_template)
         self.features = FeatureConfig.from_dict(self.config.features)
         self.reference = BandReference.from_dict(self.config.evidence_reference)
-        self.engine = engine or (create_engine(self.llm_path, self.embedder.hidden_size,
-                                               engine_config or EngineConfig()) if start_engine else None)
+        self.engine_config = engine.config if engine is not None else engine_config or EngineConfig()
+        self.engine = engine
+        self._owns_engine = engine is None  # an engine handed in is its owner's to close
+        if start_engine:
+            self.start_engine()
+
+    def start_engine(self) -> None:
+        """Start the inference engine (once); prompts can be built without one."""
+        if self.engine is None:
+            self.engine = create_engine(self.llm_path, self.embedder.hidden_size, self.engine_config)
+
+    @property
+    def parallelism(self) -> int:
+        """How many requests the engine works on at once: vLLM batches up to `max_num_seqs`; the
+        transformers engine (the reference) answers one at a time. More in flight only wait inside
+        the engine, where a cancel cannot reach them."""
+        config = self.engine_config
+        return max(1, int(config.max_num_seqs)) if config.backend == "vllm" else 1
 
     def close(self) -> None:
-        if self.engine is not None:
+        if self.engine is not None and self._owns_engine:
             self.engine.close()
+            self.engine = None
 
     # ---- recordings ----
     def analyse(self, path: str | Path, display_name: str | None = None) -> RecordingContext:
@@ -89,28 +108,26 @@ class Assistant:
 
     def analyse_recording(self, recording, display_name: str) -> RecordingContext:
         analysis = analyse_recording(recording, self.features)
-        inputs = eeg_inputs_from_analysis(analysis)
-        probabilities = pattern_probabilities(self.embedder.encoder, inputs, self.config.encoder_temperature)
-        evidence = build_evidence(analysis, self.reference, pattern_from_probabilities(probabilities, self.config.labels))
-        tokens = self.embedder.eeg_tokens(inputs)
+        inputs = EEGInputs.from_analysis(analysis)
+        encoded = encode(self.embedder.encoder, inputs, self.config.encoder_temperature)
+        evidence = build_evidence(analysis, self.reference,
+                                  pattern_from_probabilities(encoded.probabilities, self.config.labels))
+        tokens = self.embedder.eeg_tokens(encoded)
         expected = token_count(self.config.projector, inputs.n_windows)
         if tokens.shape[0] != expected:
             raise ShapeError(f"The projector made {tokens.shape[0]} EEG tokens where its config promises "
                              f"{expected}; the checkpoint's projector config is inconsistent.")
-        timeline = self.timeline(analysis)
-        return RecordingContext(display_name, analysis, evidence, render_evidence(evidence), inputs, tokens, timeline)
+        return RecordingContext(display_name, analysis, evidence, render_evidence(evidence), inputs, encoded, tokens)
 
-    def timeline(self, analysis: RecordingAnalysis) -> Timeline:
-        """Encoder probabilities along the whole recording (every window, usable or not)."""
-        import numpy as np
-
-        bad = set(analysis.quality.bad_channels)
-        mask = np.array([n not in bad for n in analysis.ch_names])
-        inputs = EEGInputs(torch.tensor(analysis.features, dtype=torch.float32),
-                           torch.tensor(analysis.positions, dtype=torch.float32),
-                           torch.tensor(mask if mask.any() else np.ones_like(mask)))
-        return emotion_timeline(self.embedder.encoder, inputs, analysis.window_ok, self.features.window_s,
-                                list(self.config.labels), self.config.encoder_temperature)
+    def timeline(self, ctx: RecordingContext) -> Timeline:
+        """Encoder probabilities along the whole recording (every window, usable or not), computed
+        once per recording and only where it is shown."""
+        if ctx.timeline is None:
+            inputs = EEGInputs.from_analysis(ctx.analysis, every_window=True)
+            ctx.timeline = emotion_timeline(self.embedder.encoder, inputs, ctx.analysis.window_ok,
+                                            self.features.window_s, list(self.config.labels),
+                                            self.config.encoder_temperature)
+        return ctx.timeline
 
     # ---- prompts ----
     def messages(self, conversation: Conversation, question: str) -> list[dict[str, str]]:
@@ -240,3 +257,14 @@ class Assistant:
             text = self.complete_broken([embeds], [Generation(text, [], "abort")], params)[0].text
             yield text
         conversation.turns.append(Turn(question, text))
+
+
+def answerer_for(checkpoint: str | Path, engine_settings: dict, engine: Engine | None = None):
+    """A callable building the assistant an evaluation run answers with (`evaluation.run_evaluation`
+    calls it once its own checks pass, so a bad run is refused before any model loads)."""
+    from .engines import engine_config
+
+    def build() -> Assistant:
+        return Assistant(Path(checkpoint), engine_config(engine_settings), engine=engine, start_engine=False)
+
+    return build

@@ -6,6 +6,7 @@ import numpy as np
 
 from encoders.analysis import RecordingAnalysis
 from encoders.features import BAND_NAMES
+from encoders.inputs import usable_rows
 
 from .timeline import Timeline
 
@@ -48,7 +49,7 @@ def band_topomaps(analysis: RecordingAnalysis, synthetic: bool = False):
     import mne
 
     plt = _pyplot()
-    rows = analysis.window_ok if analysis.window_ok.any() else np.ones(analysis.n_windows, bool)
+    rows = usable_rows(analysis.window_ok)
     power = analysis.band_power[rows].mean(axis=0)
     relative = power / power.sum(axis=1, keepdims=True)
     names = analysis.ch_names

@@ -147,7 +147,7 @@ def test_variant_report_computes_its_reference_rows(tiny_encoder_run, tmp_path, 
     text = variants.report(results, tiny_encoder_run)
     shipped = variants.head_accuracy(load_encoder(tiny_encoder_run), {3: table})[3]
     assert f"| {shipped:.3f} | {shipped:.3f} |" in text  # one cohort: its value and the mean
-    from training.encoder_eval import evaluate_encoder
+    from evaluation.encoder import evaluate_encoder
 
     evaluated = evaluate_encoder(load_encoder(tiny_encoder_run), table, "loso", progress=False)
     baselines = {name: b["balanced_accuracy"] for name, b in evaluated["baselines"].items()}

@@ -33,9 +33,7 @@ def window_matrix(table: FeatureTable, trials: list[TrialRow], channels: np.ndar
     """(X (windows, C·B), trial index per window) over usable windows."""
     xs, owners = [], []
     for i, trial in enumerate(trials):
-        rows = np.arange(trial.offset, trial.offset + trial.n_windows)
-        ok = table.window_ok[rows]
-        rows = rows[ok] if ok.any() else rows
+        rows = table.usable_rows(trial)
         block = table.features[rows]
         if channels is not None:
             block = block[:, channels]

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 
-from encoders.quality import QualityReport
-from projector.fused import EEGInputs, token_count
+from encoders.inputs import EEGInputs
+from projector.fused import token_count
 from prompts.render import render_conversation
 
-from .feature_table import FeatureTable, TrialRow
+from .feature_table import FeatureTable
 
 IGNORE = -100
-
-
-def trial_inputs(table: FeatureTable, trial: TrialRow, max_windows: int = 4096) -> EEGInputs:
-    """What the encoder reads for one trial: usable windows, bad channels masked (as in serving)."""
-    rows = np.arange(trial.offset, trial.offset + trial.n_windows)
-    ok = table.window_ok[rows]
-    rows = rows[ok] if ok.any() else rows
-    bad = set(QualityReport.from_dict(trial.quality).bad_channels)
-    mask = np.array([n not in bad for n in table.ch_names])
-    if not mask.any():
-        mask[:] = True
-    return EEGInputs(torch.from_numpy(np.asarray(table.features[rows], dtype=np.float32)),
-                     torch.tensor(table.positions, dtype=torch.float32), torch.from_numpy(mask))
 
 
 @dataclass
@@ -63,7 +49,7 @@ class Collator:
         out = []
         for rec in item["recordings"]:
             table = self.tables[rec["source"]]
-            out.append(trial_inputs(table, self._trials[rec["source"]][tuple(rec["key"])]))
+            out.append(table.inputs(self._trials[rec["source"]][tuple(rec["key"])]))
         return out
 
     def __call__(self, items: list[dict]) -> Batch:

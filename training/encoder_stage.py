@@ -45,18 +45,12 @@ def split_subjects(table: FeatureTable, n_validation: int) -> tuple[list[TrialRo
     return ([t for t in table.trials if t.info.subject not in held], [t for t in table.trials if t.info.subject in held])
 
 
-def usable_index(table: FeatureTable, trial: TrialRow) -> np.ndarray:
-    rows = np.arange(trial.offset, trial.offset + trial.n_windows)
-    ok = table.window_ok[rows]
-    return rows[ok] if ok.any() else rows
-
-
 class CropSampler:
     """Random crops of `seq_windows` consecutive usable windows, with montage augmentation."""
 
     def __init__(self, table: FeatureTable, trials: list[TrialRow], spec, rng: np.random.Generator):
         self.table, self.trials, self.spec, self.rng = table, trials, spec, rng
-        self.usable = [usable_index(table, t) for t in trials]
+        self.usable = [table.usable_rows(t) for t in trials]
         names = table.ch_names
         self.subsets = [np.array([names.index(n) for n in m if n in names]) for k, m in MONTAGES.items()
                         if k != "seed62" and sum(n in names for n in m) >= 8]
@@ -98,7 +92,7 @@ class CropSampler:
 
 
 def feature_stats(table: FeatureTable, trials: list[TrialRow]) -> tuple[np.ndarray, np.ndarray]:
-    rows = np.concatenate([usable_index(table, t) for t in trials])
+    rows = np.concatenate([table.usable_rows(t) for t in trials])
     values = table.features[rows].astype(np.float64)
     return values.mean(axis=(0, 1)), values.std(axis=(0, 1))
 

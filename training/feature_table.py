@@ -20,6 +20,7 @@ import numpy as np
 
 from encoders.analysis import FeatureConfig, analyse_recording
 from encoders.evidence import BandReference, Evidence, evidence_from_parts, region_log_relative_power
+from encoders.inputs import EEGInputs, usable_rows
 from encoders.log import get_logger, progress_bar
 from encoders.paths import home
 from encoders.quality import QualityReport
@@ -79,6 +80,20 @@ class FeatureTable:
     def trial_windows(self, trial: TrialRow) -> np.ndarray:
         return self.features[self.rows(trial)]
 
+    def usable_rows(self, trial: TrialRow) -> np.ndarray:
+        """Table rows of the windows of `trial` the encoder reads (usable ones, else all)."""
+        rows = np.arange(trial.offset, trial.offset + trial.n_windows)
+        return rows[usable_rows(self.window_ok[rows])]
+
+    def inputs(self, trial: TrialRow, channels: list[str] | None = None) -> EEGInputs:
+        """What the encoder reads of one trial, exactly as serving builds it from a file; `channels`
+        restricts it to a montage subset (positions follow the names)."""
+        rows = self.rows(trial)
+        index = np.arange(len(self.ch_names)) if channels is None else np.array([self.ch_names.index(c) for c in channels])
+        return EEGInputs.from_windows(self.features[rows][:, index], self.window_ok[rows],
+                                      [self.ch_names[i] for i in index], self.positions[index],
+                                      QualityReport.from_dict(trial.quality).bad_channels)
+
     def window_trial_index(self) -> np.ndarray:
         """(N,) index into `trials` for every window."""
         out = np.empty(len(self.features), dtype=np.int64)
@@ -110,9 +125,8 @@ class FeatureTable:
         values = []
         for trial in trials:
             rows = self.rows(trial)
-            ok = self.window_ok[rows]
             values.append(region_log_relative_power(self.band_power[rows].astype(np.float64), self.ch_names,
-                                                    ok if ok.any() else None))
+                                                    usable_rows(self.window_ok[rows])))
         return BandReference.fit(values, source)
 
     # ---- persistence ----

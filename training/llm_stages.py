@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from encoders.analysis import FeatureConfig
+from encoders.inputs import calibrated
 from encoders.log import get_logger, progress_bar
 from projector.checkpoint import (CheckpointConfig, load_checkpoint, load_encoder, read_config, save_checkpoint,
                                   stage_record)
@@ -60,24 +61,16 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 
 def encoder_logits(encoder, table: FeatureTable, trials: list[TrialRow]) -> np.ndarray:
-    """Head logits per trial, computed exactly as serving does (usable windows, bad channels masked)."""
-    from .collate import trial_inputs
+    """Head logits per trial, from what serving would read of each (`FeatureTable.inputs`)."""
+    from .trial_inference import encode_trials
 
-    encoder.eval()
-    out = []
-    with torch.no_grad():
-        for t in trials:
-            inputs = trial_inputs(table, t)
-            out.append(encoder(inputs.features[None], positions=inputs.positions,
-                               channel_mask=inputs.channel_mask[None])[0].numpy())
-    return np.stack(out)
+    return encode_trials(encoder, table, trials)[0]
 
 
 def encoder_probabilities(encoder, table: FeatureTable, trials: list[TrialRow], temperature: float) -> dict:
-    """Calibrated pattern-match probabilities per trial (the evidence's `pattern`)."""
-    logits = encoder_logits(encoder, table, trials) / temperature
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return {tuple(t.key): p for t, p in zip(trials, z / z.sum(axis=1, keepdims=True))}
+    """Calibrated pattern-match probabilities per trial key (the evidence's `pattern`)."""
+    probabilities = calibrated(encoder_logits(encoder, table, trials), temperature)
+    return {tuple(t.key): p for t, p in zip(trials, probabilities)}
 
 
 # ---- the shared training loop ---------------------------------------------------------------------

@@ -217,6 +217,8 @@ def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     out = list(hedges)
     for m in _DIRECTION.finditer(masked):
         word = m.group(0).lower()
+        if word in ("typical", "normal") and re.match(r"\s+(?:of|for)\b", masked[m.end():]):
+            continue  # "typical of positive emotion" says what it is characteristic of, not a direction
         if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
                                         re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
             continue

@@ -32,7 +32,7 @@ def _row(name: str, m: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     from encoders.analysis import FeatureConfig
     from encoders.synthetic import CohortConfig
-    from training.encoder_eval import evaluate_encoder
+    from evaluation.encoder import evaluate_encoder
     from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
     from training.progress import step

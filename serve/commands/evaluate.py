@@ -14,7 +14,7 @@ DATASETS = ("synthetic", "seed", "seed-iv", "seed-v", "seed-vii", "deap", "dream
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from training.evaluate import EVAL_TASKS
+    from evaluation import EVAL_TASKS
 
     parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint (default: the demo checkpoint)")
     parser.add_argument("--dataset", choices=DATASETS, default="synthetic")
@@ -45,8 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluation import EvalConfig, rescore, run_evaluation
     from projector.checkpoint import default_checkpoint
-    from training.evaluate import EvalConfig, rescore, run_evaluation
+    from serve.assistant import answerer_for
 
     if args.rescore:
         metrics = rescore(args.out)
@@ -60,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
             reference=args.reference or ("checkpoint" if args.dataset == "synthetic" else "train-fold"),
             max_tokens=args.max_tokens, frequency_penalty=args.frequency_penalty, batch_size=args.batch_size,
             engine={"backend": args.engine, "dtype": args.dtype})
-        metrics = run_evaluation(config, args.out, progress=not args.json)
+        # The model loads once the run's own checks pass (a bad folder is refused at once).
+        metrics = run_evaluation(config, args.out, answerer_for(config.checkpoint, config.engine),
+                                 progress=not args.json)
     if args.json:
         print(json.dumps(metrics, indent=2))
         return 0

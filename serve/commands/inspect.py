@@ -37,9 +37,10 @@ def inspection_from(recording, analysis, name: str | None = None) -> dict:
     from encoders.evidence import build_evidence, region_log_relative_power
     from encoders.features import BAND_NAMES
     from encoders.finite import json_safe
+    from encoders.inputs import usable_rows
 
     evidence = build_evidence(analysis)
-    rows = analysis.window_ok if analysis.window_ok.any() else np.ones(analysis.n_windows, bool)
+    rows = usable_rows(analysis.window_ok)
     bad = set(analysis.quality.bad_channels)
     good = [i for i, n in enumerate(analysis.ch_names) if n not in bad]
     power = analysis.band_power[rows][:, good]  # (W, C_good, B): what the evidence rests on

@@ -90,6 +90,7 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
                 return "Choose a file or a sample first.", [], None, *empty, about(None)
         except EEGReasonError as err:
             return f"⚠️ {err}", [], None, *empty, about(None)
+        assistant.timeline(ctx)  # the Chat tab shows it; `ask` and reports never compute it
         signal, topomaps, timeline = figures(ctx)
         conversation = Conversation([ctx])
         return recording_summary(ctx), [], conversation, signal, timeline, topomaps, about(conversation)

@@ -1,4 +1,4 @@
-"""Batch-evaluation tab: run `training.evaluate` on a dataset and protocol, show metrics and the
+"""Batch-evaluation tab: run `evaluation.run_evaluation` on a dataset and protocol, show metrics and the
 confusion matrix, offer the run's files for download. The app's own checkpoint runs on the app's
 engine; another checkpoint gets an engine of its own for the duration of the run.
 
@@ -19,7 +19,7 @@ import gradio as gr
 from encoders.errors import EEGReasonError
 from encoders.paths import home
 
-from ..assistant import Assistant
+from ..assistant import Assistant, answerer_for
 
 DATASETS = ("synthetic", "seed", "seed-iv", "seed-v", "seed-vii", "deap", "dreamer")
 PROTOCOLS = ("loso", "cross-trial", "cross-session", "leave-stimulus-out")
@@ -58,7 +58,7 @@ def run_folder(config) -> Path:
 
 
 def build_evaluate_tab(assistant: Assistant) -> None:
-    from training.evaluate import EVAL_TASKS
+    from evaluation import EVAL_TASKS
 
     gr.Markdown("Evaluate answers, reasoning consistency, faithfulness to the measured EEG and calibration on a "
                 "leak-free split. Synthetic cohorts are generated on the fly; released datasets need their folder. "
@@ -82,14 +82,14 @@ def build_evaluate_tab(assistant: Assistant) -> None:
 
     def evaluate(checkpoint_dir, dataset_name, root_dir, protocol_name, cohort_seed, n_subjects, task_names,
                  request: gr.Request, progress=gr.Progress()):
-        from training.evaluate import EvalConfig, run_evaluation
+        from evaluation import EvalConfig, run_evaluation
 
         stop = running[request.session_hash] = threading.Event()
         try:
             if not task_names:
                 return "Choose at least one task.", None, None
             same = Path(checkpoint_dir).resolve() == assistant.checkpoint.resolve()
-            engine_config = assistant.engine.config
+            engine_config = assistant.engine_config
             config = EvalConfig(
                 checkpoint=str(Path(checkpoint_dir)), dataset=dataset_name, root=root_dir or None,
                 cohort_seed=int(cohort_seed), subjects=int(n_subjects),
@@ -98,8 +98,10 @@ def build_evaluate_tab(assistant: Assistant) -> None:
                 engine={"backend": engine_config.backend, "dtype": engine_config.dtype})
             run_dir = run_folder(config)
             progress(0, desc="preparing data and items (a new cohort takes a few minutes)")
-            metrics = run_evaluation(config, run_dir, progress=False, engine=assistant.engine if same else None,
-                                     cancel=stop, on_progress=lambda done, total: progress(
+            # The app's own checkpoint answers on the app's engine; another gets an engine for this run only.
+            answerer = assistant if same else answerer_for(checkpoint_dir, config.engine)
+            metrics = run_evaluation(config, run_dir, answerer, progress=False, cancel=stop,
+                                     on_progress=lambda done, total: progress(
                                          (done, total), desc=f"{done}/{total} items answered", unit="items"))
         except EEGReasonError as err:
             return f"⚠️ {err}", None, None

@@ -19,12 +19,12 @@ from encoders.channels import MONTAGES
 from encoders.log import get_logger
 from encoders.labels import EMOTIONS
 
-from .baselines import BASELINES, fit_predict
-from .feature_table import FeatureTable, TrialRow
-from .metrics import balanced_accuracy, classification_report
-from .progress import ItemProgress, step
-from .splits import make_split
-from .trial_inference import encode_trials
+from training.baselines import BASELINES, fit_predict
+from training.feature_table import FeatureTable, TrialRow
+from training.metrics import balanced_accuracy, classification_report
+from training.progress import ItemProgress, step
+from training.splits import make_split
+from training.trial_inference import encode_trials
 
 log = get_logger(__name__)
 

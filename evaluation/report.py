@@ -6,8 +6,8 @@ import base64
 import html
 from pathlib import Path
 
-from .eval_metrics import metrics_rows
-from .plots import plot_confusion, plot_reliability
+from .summary import metrics_rows
+from training.plots import plot_confusion, plot_reliability
 
 
 def _img(path: Path) -> str:

@@ -1,6 +1,6 @@
 """Package a stage-3 run as the shipped demo checkpoint, evaluated on held-out synthetic subjects.
 
-    python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
+    python -m bench.demo_model --run runs/instruct-demo --out checkpoints/demo
 
 Copies what serving needs (config, encoder, projector, LoRA adapter: the merged LLM is rebuilt
 from the embedded LLM + adapter at first use, so the folder stays small), runs the evaluator on a
@@ -14,7 +14,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from bench.report import write_section
+from .report import write_section
 from projector.checkpoint import copy_checkpoint, read_config, update_checkpoint
 
 EVAL_SEED = 30
@@ -30,11 +30,12 @@ def package(run: Path, out: Path) -> Path:
 
 
 def evaluate(checkpoint: Path, run_dir: Path) -> dict:
-    from training.evaluate import EvalConfig, run_evaluation
+    from evaluation import EvalConfig, run_evaluation
+    from serve.assistant import answerer_for
 
     config = EvalConfig(checkpoint=str(checkpoint), cohort_seed=EVAL_SEED, subjects=EVAL_SUBJECTS, trials_per_emotion=2,
                         protocol="loso", engine={"backend": "vllm", "dtype": "float32"})
-    return run_evaluation(config, run_dir)
+    return run_evaluation(config, run_dir, answerer_for(checkpoint, config.engine))
 
 
 def _num(value) -> str:
@@ -96,7 +97,7 @@ Training time on this machine (training loops only; stage 1 includes its validat
 stage 1 {_minutes(encoder_s)}, stage 2 {_minutes(align_s)}, stage 3 {_minutes(instruct_s)}.
 
 Reproduce: `make demo-checkpoint` (all stages, then this evaluation), or only the evaluation:
-`python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo`."""
+`python -m bench.demo_model --run runs/instruct-demo --out checkpoints/demo`."""
 
 
 def model_card(checkpoint: Path, metrics: dict, eval_dir: Path) -> str:
@@ -123,7 +124,7 @@ make demo-checkpoint
 # = eegreason train encoder-demo  --out runs/encoder-demo    # stage 1
 #   eegreason train align-demo    --out runs/align-demo      # stage 2
 #   eegreason train instruct-demo --out runs/instruct-demo   # stage 3
-#   python -m training.demo_checkpoint --run runs/instruct-demo --out checkpoints/demo
+#   python -m bench.demo_model --run runs/instruct-demo --out checkpoints/demo
 ```
 
 Data (all synthetic, `encoders/synthetic/`, generator version {(align.get('data') or {}).get('generator_version')}):
@@ -158,7 +159,7 @@ def main() -> None:
                              "the card (after a change to the checker, not to the model)")
     args = parser.parse_args()
     if args.rescore:
-        from training.evaluate import rescore
+        from evaluation import rescore
 
         checkpoint, metrics = args.out, rescore(args.eval_dir)
     else:

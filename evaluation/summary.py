@@ -1,4 +1,4 @@
-"""Metrics of an evaluation run, from its scored results (see training/evaluate.py)."""
+"""Metrics of an evaluation run, from its scored results (evaluation/run.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 from encoders.labels import EMOTIONS
 from prompts.answer_format import ABSTAIN
 
-from .metrics import classification_report, expected_calibration_error
+from training.metrics import classification_report, expected_calibration_error
 
 # Answer vocabularies of the classification tasks (index = class); anything else is invalid (−1).
 _VA = [f"{v} valence, {a} arousal" for v in ("positive", "neutral", "negative") for a in ("high", "low")]

@@ -1,0 +1,78 @@
+"""Judging one answer: its format, its correctness, whether its reasoning concludes what it answers
+(consistency), and whether every claim the reasoning makes holds against the recording's measured
+evidence (faithfulness, `prompts.claims`)."""
+
+from __future__ import annotations
+
+import re
+
+from encoders.evidence import Evidence
+from prompts.answer_format import parse_answer
+from prompts.claims import CheckedClaim, check_text
+from prompts.rationale import conclusion_agrees, conclusion_of
+
+_RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
+
+
+def check_reasoning(reasoning: str, evidences: list[Evidence]) -> list[CheckedClaim]:
+    """Claims in a reasoning checked against its recording's evidence. With several recordings a
+    claim is checked against the recording its sentence names ("In recording 2, …"), else the first;
+    a claim about a recording that does not exist fails."""
+    if len(evidences) == 1:
+        return check_text(reasoning, evidences[0])
+    if not evidences:
+        from prompts.claims import extract_claims
+
+        return [CheckedClaim(c.kind, c.text, c.subject, False, "", "no evidence was computed for this item")
+                for c in extract_claims(reasoning)]
+    checked: list[CheckedClaim] = []
+    for piece in _RECORDING.split(reasoning):
+        match = re.match(r"\s*(?:[Ii]n r|R)ecording (\d+)", piece)
+        index = int(match.group(1)) - 1 if match else 0
+        if not 0 <= index < len(evidences):
+            checked += [CheckedClaim(c.kind, c.text, c.subject, False, "", f"recording {index + 1} does not exist")
+                        for c in check_text(piece, evidences[0])]
+            continue
+        checked += check_text(piece, evidences[index])
+    return checked
+
+
+def _normalised_answer(task: str, answer: str | None) -> str | None:
+    if answer is None:
+        return None
+    if task == "compare":
+        return answer.lower().replace("rec ", "recording ").strip(".")
+    if task == "scenario":
+        return answer.strip("). ").upper()[:1]
+    if task == "rank":
+        return ", ".join(x.strip() for x in answer.replace(">", ",").split(",") if x.strip())
+    return answer
+
+
+def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict:
+    """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims.
+    `guarded_from`: the model's own text when the loop guard completed it (kept for the report)."""
+    parsed = parse_answer(output)
+    answer = _normalised_answer(item["task"], parsed.answer)
+    conclusion = conclusion_of(parsed.reasoning, item["task"]) if parsed.reasoning else None
+    evidences = [Evidence.from_dict(e) for e in item["evidence"]]
+    claims = check_reasoning(parsed.reasoning, evidences) if parsed.reasoning else []
+    return {
+        "id": item["id"],
+        "task": item["task"],
+        "fold": item.get("fold"),
+        "subjects": item["subjects"],
+        "zero_shot": item.get("zero_shot", False),
+        "quality": [e["quality_grade"] for e in item["evidence"]],
+        "target": item["answer"],
+        "output": output,
+        "loop_guard": guarded_from is not None,
+        "unguarded_output": guarded_from,
+        "parsed": {"reasoning": parsed.reasoning, "answer": answer, "confidence": parsed.confidence,
+                   "well_formed": parsed.well_formed},
+        "correct": answer == item["answer"],
+        "encoder_correct": (item["encoder_answer"] == item["answer"]) if "encoder_answer" in item else None,
+        "conclusion": conclusion,
+        "consistent": bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions"))),
+        "claims": [c.to_dict() for c in claims],
+    }
