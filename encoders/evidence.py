@@ -100,6 +100,16 @@ class Evidence:
     pattern: list[list] = field(default_factory=list)
     # What the recording can support. Defaults keep dicts written before these fields readable
     # (`from_dict` re-derives what it can for them).
+    # Every class's calibrated probability (the pattern match shows the top ones; claims about any
+    # class are checked against these), and the encoder's reading over the recording: one segment
+    # per part of the usable recording, [start_s, end_s, class, probability].
+    probabilities: dict[str, float] = field(default_factory=dict)
+    timeline: list[list] = field(default_factory=list)
+    # Quality-report figures the reasoning may quote.
+    artifact_percent: float | None = None
+    blink_percent: float | None = None
+    muscle_percent: float | None = None
+    line_noise_ratio: float | None = None
     supports_emotion: bool = True  # enough usable signal and channels for an emotion reading
     limits: list[str] = field(default_factory=list)  # what it cannot support, in plain words
     usable_channels: int | None = None  # channels left after the bad ones
@@ -207,19 +217,16 @@ def region_log_relative_power(band_power: np.ndarray, names: list[str], rows: np
 PATTERN_TOP = 3
 
 
-def pattern_from_probabilities(probabilities, labels) -> list[list]:
-    """Top emotions of a probability vector, rounded once (to whole percent) for text and checks."""
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    if probabilities.size == 0 or not np.isfinite(probabilities).all():
-        return []  # an encoder that produced no numbers matched no pattern
-    order = np.argsort(-probabilities)[:PATTERN_TOP]
-    return [[str(labels[i]), round(float(probabilities[i]), 2)] for i in order]
+def label_probabilities(probabilities, labels) -> dict[str, float]:
+    """{class: probability} of a probability vector in the label set's order."""
+    return {str(label): float(p) for label, p in zip(labels, np.asarray(probabilities, dtype=np.float64))}
 
 
 def build_evidence(analysis: RecordingAnalysis, reference: BandReference | None = None,
-                   pattern: list[list] | None = None) -> Evidence:
+                   probabilities: dict[str, float] | None = None, timeline: list[list] | None = None) -> Evidence:
     return evidence_from_parts(
-        pattern=pattern,
+        probabilities=probabilities,
+        timeline=timeline,
         quality=analysis.quality,
         band_power=analysis.band_power,
         ch_names=analysis.ch_names,
@@ -234,8 +241,8 @@ def build_evidence(analysis: RecordingAnalysis, reference: BandReference | None 
 
 def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names: list[str], faa: np.ndarray | None,
                         window_ok: np.ndarray, synthetic: bool, duration_s: float,
-                        reference: BandReference | None = None, pattern: list[list] | None = None,
-                        eeg_reference: str | None = None) -> Evidence:
+                        reference: BandReference | None = None, probabilities: dict[str, float] | None = None,
+                        eeg_reference: str | None = None, timeline: list[list] | None = None) -> Evidence:
     """Evidence from stored analysis results (training caches keep these, not whole recordings).
     Every number in it is finite: statistics use good channels, usable windows and finite values
     only, and a statistic with nothing to rest on is absent (None, or no entry), never NaN."""
@@ -277,7 +284,11 @@ def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names
         len(good_names), regions, hemispheres, quality.grade, quality.usable_seconds,
         frontal_pair(ch_names, quality.bad_channels) is not None,
         (quality.nonfinite_windows, quality.nonfinite_channels))
-    pattern = [list(p) for p in pattern] if pattern and supports else []
+    # The encoder's reading only where the recording can support one (a pattern match on one electrode
+    # means nothing), and only finite numbers.
+    readable = supports and probabilities and all(finite_or_none(v) is not None for v in probabilities.values())
+    full = {str(k): round(float(v), 2) for k, v in probabilities.items()} if readable else {}
+    pattern = [[k, full[k]] for k in sorted(full, key=lambda k: -float(probabilities[k]))[:PATTERN_TOP]]
     if pattern:
         findings.append(Finding("pattern", pattern[0][0], pattern[0][1]))
 
@@ -297,6 +308,13 @@ def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names
         reference=reference.source,
         findings=findings,
         pattern=pattern,
+        probabilities=full,
+        timeline=[[round(float(a), 1), round(float(b), 1), str(label), round(float(p), 2)]
+                  for a, b, label, p in (timeline or [])] if readable else [],
+        artifact_percent=finite_or_none(quality.artifact_percent),
+        blink_percent=finite_or_none(quality.blink_percent),
+        muscle_percent=finite_or_none(quality.muscle_percent),
+        line_noise_ratio=finite_or_none(quality.line_noise_ratio),
         supports_emotion=supports,
         limits=limits,
         usable_channels=len(good_names),

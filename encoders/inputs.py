@@ -137,3 +137,20 @@ def _encode_many(encoder, inputs: Sequence[EEGInputs], batch_size: int) -> tuple
         logits.append(out.logits.float().cpu().numpy())
         pooled.append(out.pooled.float().cpu().numpy())
     return np.concatenate(logits), np.concatenate(pooled)
+
+
+def reading_over_time(encoder, features: np.ndarray, window_ok, window_times: np.ndarray, window_s: float,
+                      ch_names: Sequence[str], positions: np.ndarray, bad_channels: Sequence[str],
+                      labels: Sequence[str], temperature: float = 1.0, parts: int = 3) -> list[list]:
+    """The encoder's reading of each part (a third, by default) of the usable recording:
+    [[start_s, end_s, class, probability], ...] — how the recording's pattern changes over time, in
+    a form the evidence can carry and a reasoning can cite. Each part has at least two windows."""
+    usable = np.flatnonzero(usable_rows(window_ok))
+    n_parts = max(1, min(parts, len(usable) // 2))
+    chunks = [c for c in np.array_split(usable, n_parts) if len(c)]
+    inputs = [EEGInputs.from_windows(features[c], np.ones(len(c), bool), ch_names, positions, bad_channels)
+              for c in chunks]
+    probabilities = calibrated(encode_many(encoder, inputs)[0], temperature)
+    times = np.asarray(window_times, dtype=np.float64)
+    return [[float(times[c[0]]), float(times[c[-1]] + window_s), str(labels[int(p.argmax())]), float(p.max())]
+            for c, p in zip(chunks, probabilities)]

@@ -14,11 +14,11 @@ import torch
 
 from encoders.analysis import FeatureConfig, RecordingAnalysis, analyse_recording
 from encoders.errors import ShapeError
-from encoders.evidence import BandReference, Evidence, build_evidence, pattern_from_probabilities
+from encoders.evidence import BandReference, Evidence, build_evidence, label_probabilities
 from encoders.io import read_recording
 from encoders.log import get_logger
 from projector.checkpoint import default_checkpoint, llm_folder, load_checkpoint, read_config
-from encoders.inputs import EEGInputs, Encoded, encode
+from encoders.inputs import EEGInputs, Encoded, encode, reading_over_time
 from projector.fused import PromptEmbedder, token_count
 from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
@@ -110,8 +110,13 @@ class Assistant:
         analysis = analyse_recording(recording, self.features)
         inputs = EEGInputs.from_analysis(analysis)
         encoded = encode(self.embedder.encoder, inputs, self.config.encoder_temperature)
-        evidence = build_evidence(analysis, self.reference,
-                                  pattern_from_probabilities(encoded.probabilities, self.config.labels))
+        labels = list(self.config.labels)
+        over_time = reading_over_time(self.embedder.encoder, analysis.features, analysis.window_ok,
+                                      analysis.window_times(), self.features.window_s, analysis.ch_names,
+                                      analysis.positions, analysis.quality.bad_channels, labels,
+                                      self.config.encoder_temperature)
+        evidence = build_evidence(analysis, self.reference, label_probabilities(encoded.probabilities, labels),
+                                  over_time)
         tokens = self.embedder.eeg_tokens(encoded)
         expected = token_count(self.config.projector, inputs.n_windows)
         if tokens.shape[0] != expected:

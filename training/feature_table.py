@@ -106,19 +106,27 @@ class FeatureTable:
         return [t for t in self.trials if t.key in wanted]
 
     def evidence(self, trial: TrialRow, reference: BandReference | None = None,
-                 probabilities: np.ndarray | None = None) -> Evidence:
-        """`probabilities`: the encoder's calibrated class probabilities for this trial (the pattern match)."""
-        from encoders.evidence import pattern_from_probabilities
-        from encoders.labels import EMOTIONS
-
+                 probabilities: dict[str, float] | None = None, timeline: list[list] | None = None) -> Evidence:
+        """`probabilities`: the encoder's calibrated {class: probability} for this trial (the pattern
+        match); `timeline`: its reading over the trial (`reading`)."""
         rows = self.rows(trial)
         faa = self.faa[rows]
         return evidence_from_parts(
             quality=QualityReport.from_dict(trial.quality), band_power=self.band_power[rows].astype(np.float64),
             ch_names=self.ch_names, faa=None if np.isnan(faa).all() else faa.astype(np.float64),
             window_ok=self.window_ok[rows], synthetic=trial.synthetic, duration_s=trial.duration_s,
-            reference=reference, eeg_reference=trial.eeg_reference,
-            pattern=pattern_from_probabilities(probabilities, EMOTIONS) if probabilities is not None else None)
+            reference=reference, eeg_reference=trial.eeg_reference, probabilities=probabilities, timeline=timeline)
+
+    def reading(self, trial: TrialRow, encoder, labels: list[str], temperature: float = 1.0) -> list[list]:
+        """The encoder's reading of each part of the trial, as serving computes it from a file."""
+        from encoders.inputs import reading_over_time
+
+        rows = self.rows(trial)
+        window_s = float(self.feature_config.get("window_s", 4.0))
+        step_s = float(self.feature_config.get("step_s") or window_s)
+        return reading_over_time(encoder, self.features[rows], self.window_ok[rows],
+                                 np.arange(trial.n_windows) * step_s, window_s, self.ch_names, self.positions,
+                                 QualityReport.from_dict(trial.quality).bad_channels, labels, temperature)
 
     def fit_reference(self, trials: list[TrialRow], source: str) -> BandReference:
         """Band-power reference from these (training) trials only."""

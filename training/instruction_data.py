@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from encoders.evidence import BandReference, Evidence
+from encoders.evidence import label_probabilities, BandReference, Evidence
 from encoders.labels import EMOTIONS, VALENCE_AROUSAL
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
@@ -54,7 +54,8 @@ class Sources:
 
     def evidence(self, source: str, trial: TrialRow) -> Evidence:
         probabilities = (self.degraded_probabilities if source == "degraded" else self.probabilities).get(tuple(trial.key))
-        return self.lookup(source).evidence(trial, self.reference, probabilities)
+        return self.lookup(source).evidence(trial, self.reference, None if probabilities is None else
+                                            label_probabilities(probabilities, EMOTIONS))
 
 
 def _confidence(value: float) -> float:
