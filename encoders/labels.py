@@ -1,11 +1,19 @@
-"""The emotion label set (SEED-VII's seven classes, in this index order) and where each sits on
-the valence/arousal plane (−1..1), used everywhere: the synthetic cohort, rationales, evaluation.
+"""Label sets: the classes a model answers with, and where each sits on the valence/arousal plane.
+
+The default is SEED-VII's seven emotions (in this index order). Released datasets bring their own
+(`LABEL_SPACES`: SEED's three valence classes, SEED-IV's four and SEED-V's five emotions, DEAP's and
+DREAMER's high/low ratings); a checkpoint names the one it was trained with, and prompts, answer
+formats, rationales, checks and metrics follow it.
 
 Valence/arousal placed after the circumplex literature (Russell 1980) and the mean self-reports
 SEED-VII/DEAP participants give for such clips: fear and anger are the most arousing negative
 states, sadness is negative and low-arousal, disgust is negative with moderate arousal, surprise
 is arousing and mildly positive, neutral is slightly under-aroused.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 EMOTIONS: tuple[str, ...] = ("happy", "surprise", "neutral", "sad", "disgust", "fear", "anger")
 
@@ -18,3 +26,68 @@ VALENCE_AROUSAL: dict[str, tuple[float, float]] = {
     "fear": (-0.7, 0.8),
     "anger": (-0.6, 0.7),
 }
+
+
+def valence_class(valence: float) -> str:
+    return "positive" if valence > 0.2 else "negative" if valence < -0.2 else "neutral"
+
+
+def arousal_class(arousal: float) -> str:
+    return "high" if arousal > 0 else "low"
+
+
+@dataclass(frozen=True)
+class LabelSpace:
+    """The classes of one task and their place on the valence/arousal plane (None where a label set
+    says nothing about a dimension: SEED's classes are valence only)."""
+
+    name: str
+    labels: tuple[str, ...]
+    placement: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    description: str = ""
+    threshold: str = ""  # how ratings became classes, for rating datasets
+
+    def valence(self, label: str) -> str | None:
+        value = self.placement.get(label, (None, None))[0]
+        return None if value is None else valence_class(value)
+
+    def arousal(self, label: str) -> str | None:
+        value = self.placement.get(label, (None, None))[1]
+        return None if value is None else arousal_class(value)
+
+    @property
+    def has_valence(self) -> bool:
+        return any(v is not None for v, _ in self.placement.values())
+
+    @property
+    def has_arousal(self) -> bool:
+        return any(a is not None for _, a in self.placement.values())
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "labels": list(self.labels),
+                "placement": {k: list(v) for k, v in self.placement.items()},
+                "description": self.description, "threshold": self.threshold}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LabelSpace":
+        return cls(data["name"], tuple(data["labels"]), {k: tuple(v) for k, v in data.get("placement", {}).items()},
+                   data.get("description", ""), data.get("threshold", ""))
+
+
+def _emotions(name: str, labels: tuple[str, ...], description: str) -> LabelSpace:
+    return LabelSpace(name, labels, {label: VALENCE_AROUSAL[label] for label in labels}, description)
+
+
+SEVEN_EMOTIONS = _emotions("emotions-7", EMOTIONS, "seven emotions (SEED-VII)")
+LABEL_SPACES: dict[str, LabelSpace] = {space.name: space for space in (
+    SEVEN_EMOTIONS,
+    _emotions("emotions-5", ("disgust", "fear", "sad", "neutral", "happy"), "five emotions (SEED-V)"),
+    _emotions("emotions-4", ("neutral", "sad", "fear", "happy"), "four emotions (SEED-IV)"),
+    LabelSpace("valence-3", ("negative", "neutral", "positive"),
+               {"negative": (-0.7, None), "neutral": (0.0, None), "positive": (0.8, None)},
+               "three valence classes (SEED)"),
+    LabelSpace("valence-2", ("low valence", "high valence"), {"low valence": (-0.5, None), "high valence": (0.5, None)},
+               "valence high/low (ratings)"),
+    LabelSpace("arousal-2", ("low arousal", "high arousal"), {"low arousal": (None, -0.5), "high arousal": (None, 0.5)},
+               "arousal high/low (ratings)"),
+)}

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass
 
 from encoders.evidence import Evidence, Finding
-from encoders.labels import EMOTIONS, VALENCE_AROUSAL
+from encoders.labels import EMOTIONS, VALENCE_AROUSAL, arousal_class, valence_class
 
 from .answer_format import ABSTAIN
-from .claims.associations import BAND_MEANINGS, arousal_class, valence_class
+from .claims.associations import BAND_MEANINGS
 from .evidence_text import format_percent, format_z, notable_band_findings
 
 RATIONALE_VERSION = "rationale-v2"

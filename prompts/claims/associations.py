@@ -11,7 +11,7 @@ checked against them, so the two can never disagree.
 
 from __future__ import annotations
 
-from encoders.labels import VALENCE_AROUSAL
+from encoders.labels import VALENCE_AROUSAL, arousal_class, valence_class  # noqa: F401  (re-exported)
 
 # (region, band, direction) → (dimension, sign). A combination not listed has no documented meaning.
 BAND_MEANINGS: dict[tuple[str, str, str], tuple[str, int]] = {
@@ -35,14 +35,6 @@ def band_meaning(region: str, band: str, direction: str) -> tuple[str, int] | No
 
 def faa_meaning(side: str | None) -> tuple[str, int] | None:
     return FAA_MEANINGS.get(side or "")
-
-
-def valence_class(valence: float) -> str:
-    return "positive" if valence > 0.2 else "negative" if valence < -0.2 else "neutral"
-
-
-def arousal_class(arousal: float) -> str:
-    return "high" if arousal > 0 else "low"
 
 
 def class_of(emotion: str) -> tuple[str, str]:
