@@ -58,7 +58,7 @@ _FAA_CUES = {
 _WHY = {("valence", 1): "typical of positive emotion", ("valence", -1): "typical of negative emotion",
         ("arousal", 1): "a sign of higher arousal", ("arousal", -1): "a sign of lower arousal"}
 _ALPHA_WHY = {1: "alpha desynchronisation, a sign of higher arousal", -1: "a sign of a relaxed, low-arousal state"}
-_BAND_CUES = {key: (dimension, sign, _ALPHA_WHY[sign] if key[1] == "alpha" else _WHY[(dimension, sign)])
+BAND_CUES = {key: (dimension, sign, _ALPHA_WHY[sign] if key[1] == "alpha" else _WHY[(dimension, sign)])
               for key, (dimension, sign) in BAND_MEANINGS.items()}
 
 
@@ -80,7 +80,7 @@ def cues(ev: Evidence, rng: random.Random) -> list[Cue]:
         out.append(Cue(text, "valence", 1 if ev.faa_direction == "left" else -1))
     for finding in notable_band_findings(ev):
         _, region, band = finding.key.split(":")
-        rule = _BAND_CUES.get((region, band, finding.direction))
+        rule = BAND_CUES.get((region, band, finding.direction))
         if rule:
             dimension, sign, why = rule
             out.append(Cue(f"{region} {band} power is {finding.direction} ({format_z(finding.value)}), {why}",

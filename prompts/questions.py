@@ -1,0 +1,126 @@
+"""Questions about one recording: the kinds a researcher or clinician asks, their phrasings, and how
+an answer line shows which kind it answers.
+
+Phrasings are versioned data: `templates/questions-v1.yaml` (training: first questions and short
+follow-ups, thirteen kinds) and `templates/questions-heldout-v1.yaml` (evaluation only, written
+separately, never trained on). Slots: {region} and {band} in band questions, {emotion} (a class of
+the label set) in why-not questions.
+
+Every kind has an answer line of its own shape (`ANSWER_SHAPES`), so whether a reply answers the
+question asked can be read from the reply alone: an emotion label only for emotion questions,
+"negative valence" for valence questions, "quality poor" for quality questions, and so on.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from encoders.errors import ConfigError
+from encoders.features import BAND_NAMES
+
+from .answer_format import ABSTAIN
+
+REGIONS = ("frontal", "central", "temporal", "parietal", "occipital")
+KINDS = ("emotion", "valence", "arousal", "band", "asymmetry", "quality", "bad_channels", "confidence", "why_not",
+         "reference", "timeline", "next_steps", "summary")
+SLOTS = {"band": ("region", "band"), "why_not": ("emotion",)}
+# Kinds whose answer is a reading of the recording, which the assistant withholds ("cannot tell")
+# when the recording cannot support one; the others report measurements and are always answered.
+READINGS = ("emotion", "valence", "arousal", "confidence", "why_not", "timeline")
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    version: str
+    first: dict[str, tuple[str, ...]]  # kind -> phrasings that open a conversation
+    follow_up: dict[str, tuple[str, ...]]  # kind -> short phrasings that lean on the conversation
+
+    def phrasings(self, kind: str, follow_up: bool = False) -> tuple[str, ...]:
+        table = self.follow_up if follow_up else self.first
+        return table.get(kind) or self.first[kind]
+
+
+def _load(version: str) -> dict:
+    path = resources.files("prompts") / "templates" / f"{version}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"Unknown question bank {version!r}; it should be prompts/templates/{version}.yaml.")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data.get("version") != version:
+        raise ConfigError(f"Question bank {version}.yaml declares version {data.get('version')!r}; fix the file.")
+    missing = set(KINDS) - set(data.get("kinds", {}))
+    if missing:
+        raise ConfigError(f"Question bank {version} has no phrasings for {', '.join(sorted(missing))}.")
+    return data
+
+
+@functools.lru_cache(maxsize=8)
+def load_questions(version: str = "questions-v1") -> QuestionBank:
+    """A bank with first and follow-up phrasings per kind (training)."""
+    data = _load(version)
+    kinds = data["kinds"]
+    first = {k: tuple(v["first"]) if isinstance(v, dict) else tuple(v) for k, v in kinds.items()}
+    follow = {k: tuple(v.get("follow_up", ())) if isinstance(v, dict) else () for k, v in kinds.items()}
+    return QuestionBank(version, first, follow)
+
+
+HELDOUT = "questions-heldout-v1"
+
+
+def fill(template: str, region: str | None = None, band: str | None = None, emotion: str | None = None) -> str:
+    """A phrasing with its slots filled."""
+    values = {"region": region, "band": band, "emotion": emotion}
+    needed = set(re.findall(r"\{(\w+)\}", template))
+    missing = [n for n in needed if values.get(n) is None]
+    if missing:
+        raise ConfigError(f"The question {template!r} needs {', '.join(missing)}.")
+    return template.format(**{k: v for k, v in values.items() if v is not None})
+
+
+def answer_shapes(labels) -> dict[str, re.Pattern]:
+    """Kind -> the shape of its answer line (lower case, as `parse_answer` returns it)."""
+    label = "(?:" + "|".join(re.escape(x.lower()) for x in sorted(labels, key=len, reverse=True)) + ")"
+    regions, bands = "|".join(REGIONS), "|".join(BAND_NAMES)
+    return {
+        "emotion": re.compile(rf"^{label}$"),
+        "valence": re.compile(r"^(?:positive|neutral|negative) valence$"),
+        "arousal": re.compile(r"^(?:high|low) arousal$"),
+        "band": re.compile(rf"^(?:{regions}) (?:{bands}) (?:(?:elevated|reduced|typical)(?: \(z [+-]\d+(?:\.\d+)?\))?|"
+                           r"not measured)$"),
+        "asymmetry": re.compile(r"^(?:favours (?:left|right)|balanced) \([+-]\d+\.\d+\)$|^not measured$"),
+        "quality": re.compile(r"^quality (?:good|fair|poor)$"),
+        "bad_channels": re.compile(r"^bad channels: .+$"),
+        "confidence": re.compile(rf"^confidence (?:{'|'.join(CONFIDENCE_LEVELS)})$"),
+        "why_not": re.compile(rf"^{label} is (?:less likely|the closest match) \(\d+%\)$"),
+        "reference": re.compile(rf"^(?:largest deviation: (?:{regions}) (?:{bands}) (?:elevated|reduced) "
+                                r"\(z [+-]\d+(?:\.\d+)?\)|all regions typical|no region measured)$"),
+        "timeline": re.compile(rf"^(?:steady: {label}|changing: {label}(?: then {label})+)$"),
+        "next_steps": re.compile(r"^next: .+$"),
+        "summary": re.compile(rf"^summary: (?:{label}|no emotion reading), (?:good|fair|poor) quality$"),
+    }
+
+
+def answer_kind(answer: str | None, labels) -> str | None:
+    """Which kind of question an answer line answers (None: no recognisable shape). "cannot tell"
+    answers any reading question; callers decide whether abstaining was right."""
+    if not answer:
+        return None
+    text = answer.strip().strip(".").lower()
+    if text == ABSTAIN:
+        return ABSTAIN
+    for kind, shape in answer_shapes(labels).items():
+        if shape.match(text):
+            return kind
+    return None
+
+
+def answers_question(kind: str, answer: str | None, labels) -> bool:
+    """Whether an answer line is an answer to a question of `kind` (an abstention counts for the
+    reading kinds only: a measurement can always be reported)."""
+    found = answer_kind(answer, labels)
+    return found == kind or (found == ABSTAIN and kind in READINGS + ("summary",))
