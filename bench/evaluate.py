@@ -14,6 +14,7 @@ MAX_TOKENS = 160
 
 
 def evaluation_prompts(assistant, n: int) -> list:
+    from encoders.evidence import Evidence, measures_of
     from encoders.inputs import encode
     from evaluation.config import EvalConfig
     from evaluation.items import build_eval_items, load_tables
@@ -25,8 +26,9 @@ def evaluation_prompts(assistant, n: int) -> list:
     trials = {tuple(t.key): t for t in table.trials}
     prompts = []
     for item in items[:n]:
-        blocks = [assistant.embedder.eeg_tokens(encode(assistant.embedder.encoder, table.inputs(trials[tuple(r["key"])])))
-                  for r in item["recordings"]]
+        blocks = [assistant.embedder.eeg_tokens(encode(assistant.embedder.encoder, table.inputs(trials[tuple(r["key"])])),
+                                                measures_of(Evidence.from_dict(e)))
+                  for r, e in zip(item["recordings"], item["evidence"])]
         prompts.append(assistant.embed_messages(item["messages"][:-1], blocks))
     return prompts
 

@@ -320,3 +320,35 @@ def evidence_from_parts(quality: QualityReport, band_power: np.ndarray, ch_names
         usable_channels=len(good_names),
         eeg_reference=eeg_reference,
     )
+
+
+# ---- the measured facts as numbers (what an anchored projector's measures token reads) ------------
+
+MEASURES_VERSION = 1
+_BAND_ORDER = [(region, band) for region in REGIONS for band in BAND_NAMES]
+N_MEASURES = 10 + 2 * len(_BAND_ORDER)
+
+
+def measures_of(ev: Evidence) -> np.ndarray:
+    """(N_MEASURES,) float32, in a fixed order: usable fraction, bad-channel fraction, channel count
+    (log-scaled), whether an emotion reading is supported, the asymmetry and whether it was measured,
+    artifact, muscle and blink shares, line noise (log-scaled), then every region × band z (clipped to
+    ±5, scaled) and whether it was measured. Every entry is finite."""
+    out = np.zeros(N_MEASURES, dtype=np.float32)
+    n = max(ev.n_channels, 1)
+    out[0] = ev.usable_fraction
+    out[1] = len(ev.bad_channels) / n
+    out[2] = np.log(n) / np.log(64.0)
+    out[3] = float(ev.supports_emotion)
+    if ev.faa is not None:
+        out[4], out[5] = float(np.clip(ev.faa, -3, 3)), 1.0
+    out[6] = (ev.artifact_percent or 0.0) / 100.0
+    out[7] = (ev.muscle_percent or 0.0) / 100.0
+    out[8] = (ev.blink_percent or 0.0) / 100.0
+    out[9] = np.log1p(max(ev.line_noise_ratio or 0.0, 0.0)) / 5.0
+    for i, (region, band) in enumerate(_BAND_ORDER):
+        z = ev.band_z.get(region, {}).get(band)
+        if z is not None:
+            out[10 + i] = float(np.clip(z, -5, 5)) / 5.0
+            out[10 + len(_BAND_ORDER) + i] = 1.0
+    return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from encoders.errors import ConfigError
+from encoders.evidence import Evidence, measures_of
 from encoders.inputs import encode
 from encoders.log import get_logger
 from projector.decoding import GenerationParams
@@ -142,9 +143,10 @@ def _answer(answerer: Answerer, todo: list[dict], tables: dict, config: EvalConf
     def prompt(item: dict):
         blocks = []
         if item.get("eeg", True):
-            for rec in item["recordings"]:
+            for rec, evidence in zip(item["recordings"], item["evidence"]):
                 inputs = tables[rec["source"]].inputs(trial_maps[rec["source"]][tuple(rec["key"])])
-                blocks.append(answerer.embedder.eeg_tokens(encode(encoder, inputs, temperature)))
+                blocks.append(answerer.embedder.eeg_tokens(encode(encoder, inputs, temperature),
+                                                           measures_of(Evidence.from_dict(evidence))))
         return answerer.embed_messages(item["messages"][:-1], blocks)
 
     window = max(1, min(config.batch_size, answerer.parallelism))

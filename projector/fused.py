@@ -14,21 +14,18 @@ from torch import nn
 from encoders.errors import ShapeError
 from encoders.inputs import EEGInputs, Encoded
 
+from .registry import ProjectorInputs
 from .splice import splice_eeg_tokens
 
 
-def token_count(projector_config: dict, n_windows: int) -> int:
-    """How many LLM tokens the projector makes from `n_windows` encoder tokens."""
-    if projector_config["type"] == "attnpool":
-        return int(projector_config["n_tokens"])
-    return min(int(n_windows), int(projector_config["n_tokens"]))
-
-
-def project_eeg(encoder: nn.Module, projector: nn.Module, inputs: EEGInputs) -> torch.Tensor:
-    """(n_tokens, H) LLM-space tokens for one recording."""
+def project_eeg(encoder: nn.Module, projector: nn.Module, inputs: EEGInputs,
+                measures: torch.Tensor | None = None) -> torch.Tensor:
+    """(n_tokens, H) LLM-space tokens for one recording; `measures` (M,) its measured facts
+    (`encoders.evidence.measures_of`), read by anchored projectors."""
     out = encoder(inputs.features[None], positions=inputs.positions, channel_mask=inputs.channel_mask[None],
                   return_features=True)
-    return projector(out.features)[0]
+    return projector(ProjectorInputs(out.features, None, out.logits,
+                                     None if measures is None else measures[None].to(out.features)))[0]
 
 
 class PromptEmbedder(nn.Module):
@@ -49,9 +46,12 @@ class PromptEmbedder(nn.Module):
         return self.embed_tokens.embedding_dim
 
     @torch.no_grad()
-    def eeg_tokens(self, encoded: Encoded) -> torch.Tensor:
-        """(n_tokens, H) for a recording the encoder has read (`encoders.inputs.encode`)."""
-        return self.projector(encoded.features[None])[0].to(self.embed_tokens.weight.dtype)
+    def eeg_tokens(self, encoded: Encoded, measures=None) -> torch.Tensor:
+        """(n_tokens, H) for a recording the encoder has read (`encoders.inputs.encode`), with its
+        measured facts (`encoders.evidence.measures_of`) for anchored projectors."""
+        inputs = ProjectorInputs(encoded.features[None], None, torch.as_tensor(encoded.logits, dtype=torch.float32)[None],
+                                 None if measures is None else torch.as_tensor(measures, dtype=torch.float32)[None])
+        return self.projector(inputs)[0].to(self.embed_tokens.weight.dtype)
 
     @torch.no_grad()
     def embed(self, input_ids: list[int], eeg_mask: list[bool], eeg_blocks: list[torch.Tensor]) -> torch.Tensor:
@@ -92,12 +92,16 @@ class EEGLanguageModel(nn.Module):
     def trainable_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters() if p.requires_grad)
 
-    def embed(self, input_ids: torch.Tensor, eeg_mask: torch.Tensor, eeg_inputs: list[EEGInputs]) -> torch.Tensor:
+    def embed(self, input_ids: torch.Tensor, eeg_mask: torch.Tensor, eeg_inputs: list[EEGInputs],
+              measures: list[torch.Tensor] | None = None) -> torch.Tensor:
         text = self.llm.get_input_embeddings()(input_ids)
-        blocks = [project_eeg(self.encoder, self.projector, item).to(text.dtype) for item in eeg_inputs]
+        measures = measures or [None] * len(eeg_inputs)
+        blocks = [project_eeg(self.encoder, self.projector, item, m).to(text.dtype)
+                  for item, m in zip(eeg_inputs, measures)]
         return splice_eeg_tokens(text, eeg_mask, blocks)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, eeg_mask: torch.Tensor,
-                eeg_inputs: list[EEGInputs], labels: torch.Tensor | None = None):
-        embeds = self.embed(input_ids, eeg_mask, eeg_inputs)
+                eeg_inputs: list[EEGInputs], labels: torch.Tensor | None = None,
+                measures: list[torch.Tensor] | None = None):
+        embeds = self.embed(input_ids, eeg_mask, eeg_inputs, measures)
         return self.llm(inputs_embeds=embeds, attention_mask=attention_mask, labels=labels)

@@ -14,12 +14,13 @@ import torch
 
 from encoders.analysis import FeatureConfig, RecordingAnalysis, analyse_recording
 from encoders.errors import ShapeError
-from encoders.evidence import BandReference, Evidence, build_evidence, label_probabilities
+from encoders.evidence import BandReference, Evidence, build_evidence, label_probabilities, measures_of
 from encoders.io import read_recording
 from encoders.log import get_logger
 from projector.checkpoint import default_checkpoint, llm_folder, load_checkpoint, read_config
 from encoders.inputs import EEGInputs, Encoded, encode, reading_over_time
-from projector.fused import PromptEmbedder, token_count
+from projector.fused import PromptEmbedder
+from projector.registry import token_count
 from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
 from prompts.evidence_text import render_evidence
@@ -117,7 +118,7 @@ class Assistant:
                                       self.config.encoder_temperature)
         evidence = build_evidence(analysis, self.reference, label_probabilities(encoded.probabilities, labels),
                                   over_time)
-        tokens = self.embedder.eeg_tokens(encoded)
+        tokens = self.embedder.eeg_tokens(encoded, measures_of(evidence))
         expected = token_count(self.config.projector, inputs.n_windows)
         if tokens.shape[0] != expected:
             raise ShapeError(f"The projector made {tokens.shape[0]} EEG tokens where its config promises "

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import torch
 
+from encoders.evidence import Evidence, measures_of
 from encoders.inputs import EEGInputs
-from projector.fused import token_count
+from projector.registry import token_count
 from prompts.render import render_conversation
 
 from .feature_table import FeatureTable
@@ -22,13 +23,14 @@ class Batch:
     eeg_mask: torch.Tensor  # (B, L) bool
     labels: torch.Tensor  # (B, L), IGNORE outside assistant tokens
     eeg_inputs: list[EEGInputs]  # in placeholder reading order
+    measures: list[torch.Tensor]  # (M,) measured facts of each recording, same order
 
     def to(self, device) -> "Batch":
         if str(device) == "cpu":
             return self
-        move = lambda x: EEGInputs(x.features.to(device), x.positions.to(device), x.channel_mask.to(device))  # noqa: E731
         return Batch(self.input_ids.to(device), self.attention_mask.to(device), self.eeg_mask.to(device),
-                     self.labels.to(device), [move(x) for x in self.eeg_inputs])
+                     self.labels.to(device), [x.to(device) for x in self.eeg_inputs],
+                     [m.to(device) for m in self.measures])
 
     @property
     def n_target_tokens(self) -> int:
@@ -52,10 +54,18 @@ class Collator:
             out.append(table.inputs(self._trials[rec["source"]][tuple(rec["key"])]))
         return out
 
+    @staticmethod
+    def measures_for(item: dict) -> list[torch.Tensor]:
+        """The measured facts of each recording of an item (from the evidence it was made with)."""
+        if not item.get("eeg", True):
+            return []
+        return [torch.from_numpy(measures_of(Evidence.from_dict(e))) for e in item["evidence"]]
+
     def __call__(self, items: list[dict]) -> Batch:
-        rendered, inputs = [], []
+        rendered, inputs, measures = [], [], []
         for item in items:
             eeg = self.inputs_for(item)
+            measures += self.measures_for(item)
             counts = [token_count(self.projector_config, x.n_windows) for x in eeg]
             r = render_conversation(self.tokenizer, item["messages"], counts)
             if len(r) > self.max_length:
@@ -76,4 +86,4 @@ class Collator:
             token_labels = torch.tensor(r.input_ids)
             token_labels[~torch.tensor(r.loss_mask)] = IGNORE
             labels[i, :n] = token_labels
-        return Batch(ids, attention, eeg_mask, labels, inputs)
+        return Batch(ids, attention, eeg_mask, labels, inputs, measures)

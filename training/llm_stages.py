@@ -133,7 +133,8 @@ def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collat
             micro += 1
             continue
         batch = collator(chunk[rank::world] or chunk[:1]).to(accelerator.device)
-        out = model(batch.input_ids, batch.attention_mask, batch.eeg_mask, batch.eeg_inputs, labels=batch.labels)
+        out = model(batch.input_ids, batch.attention_mask, batch.eeg_mask, batch.eeg_inputs, labels=batch.labels,
+                    measures=batch.measures)
         accelerator.backward(out.loss / spec.grad_accum)
         running += float(out.loss.detach())
         tokens += int(batch.attention_mask.sum())
