@@ -26,8 +26,17 @@ def format_percent(probability: float) -> str:
     return f"{round(probability * 100):d}%"
 
 
-def render_evidence(ev: Evidence) -> str:
-    """Compact on purpose: every token here is paid for in training and at every answer."""
+def render_timeline(ev: Evidence) -> str | None:
+    """The encoder's reading over the recording, one part after another ("0–20 s fear 56%; …")."""
+    if not ev.timeline:
+        return None
+    return "; ".join(f"{a:.0f}–{b:.0f} s {label} {format_percent(p)}" for a, b, label, p in ev.timeline)
+
+
+def render_evidence(ev: Evidence, pattern: bool = True) -> str:
+    """Compact on purpose: every token here is paid for in training and at every answer. With
+    `pattern=False` the encoder's reading (pattern match and timeline) is left out: the evidence is
+    then the measured features only, and the emotion must come from the EEG tokens."""
     lines = []
     if ev.synthetic:
         lines.append("- SYNTHETIC recording (generated, not from a person)")
@@ -36,8 +45,11 @@ def render_evidence(ev: Evidence) -> str:
                  f"bad channels {bad}")
     if ev.faa is not None:
         lines.append(f"- frontal alpha asymmetry {ev.faa:+.2f} ({_FAA_WORDS[ev.faa_direction]})")
-    if ev.pattern and ev.supports_emotion:  # a pattern match is an emotion reading by another name
+    if pattern and ev.pattern and ev.supports_emotion:  # a pattern match is an emotion reading by another name
         lines.append("- EEG pattern match (encoder): " + ", ".join(f"{e} {format_percent(p)}" for e, p in ev.pattern))
+        over_time = render_timeline(ev)
+        if over_time and len(ev.timeline) > 1:
+            lines.append(f"- over time (encoder): {over_time}")
     notable = notable_band_findings(ev)
     if notable:
         parts = []

@@ -88,6 +88,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return CheckedClaim(claim.kind, claim.text, claim.subject, holds, measured, why)
 
     s = claim.stated
+    if "segment" in s and claim.kind in ("probability", "rank"):
+        return _check_segment(claim, ev)
     if claim.kind == "probability":
         probabilities = probabilities_of(ev)
         if claim.subject not in probabilities:
@@ -252,6 +254,30 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return result(ok, f"{ev.duration_s:.0f} s", "matches the recording" if ok else
                       f"the recording lasts {ev.duration_s:.0f} s, not {s['seconds']:g}")
     return result(False, "", f"unknown claim kind {claim.kind}")
+
+
+def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:
+    """A claim about one part of the recording, against the encoder's reading of that part."""
+    start, end = claim.stated["segment"]
+    part = next((seg for seg in ev.timeline if abs(seg[0] - start) <= 0.5 and abs(seg[1] - end) <= 0.5), None)
+    if part is None:
+        return CheckedClaim(claim.kind, claim.text, claim.subject, False, "no such part",
+                            f"the evidence has no reading for {start:g}–{end:g} s")
+    _, _, label, p = part
+    measured = f"{start:g}–{end:g} s: {label} {p:.0%}"
+    if claim.subject != label:
+        return CheckedClaim(claim.kind, claim.text, claim.subject, False, measured,
+                            f"the reading of {start:g}–{end:g} s is closest to {label}, not {claim.subject}")
+    if claim.kind == "rank" and claim.stated["rank"] != 1:
+        return CheckedClaim(claim.kind, claim.text, claim.subject, False, measured, f"{label} leads that part")
+    if claim.kind == "probability" and "probability" in claim.stated:
+        number = claim.numbers.get("probability")
+        slack = stated_precision(number) / (100.0 if number is not None and number.kind == "percent" else 1.0) \
+            if number is not None else 0.005
+        if abs(claim.stated["probability"] - p) > max(slack, 0.005) + 1e-9:
+            return CheckedClaim(claim.kind, claim.text, claim.subject, False, measured,
+                                f"{label} is {p:.0%} in that part, not {claim.stated['probability']:.0%}")
+    return CheckedClaim(claim.kind, claim.text, claim.subject, True, measured, "matches the reading of that part")
 
 
 def check_text(text: str, ev: Evidence) -> list[CheckedClaim]:

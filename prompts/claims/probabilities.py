@@ -65,7 +65,33 @@ _E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:a
 _P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:]\s*$", re.I)
 
 
+# "From 0 to 20 s the pattern match is closest to fear (56%)": the claims of such a clause are about
+# that part of the recording (the evidence's timeline), not the whole.
+_RANGE = re.compile(r"(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(?:–|-|to|until)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds)\b", re.I)
+
+
+def segment_of(clause: Clause) -> tuple[float, float] | None:
+    m = _RANGE.search(clause.text)
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
+def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
+    segment = segment_of(clause)
+    if segment is not None:
+        for claim in claims:
+            claim.stated["segment"] = segment
+    return claims
+
+
 def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
+    return _scoped(_probability_claims(clause, [n for n in numbers if not _in_range(clause, n)]), clause)
+
+
+def _in_range(clause: Clause, number: Number) -> bool:
+    return any(m.start() <= number.start < m.end() for m in _RANGE.finditer(clause.text))
+
+
+def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     about_pattern = bool(SOURCE.search(clause.sentence))
     emotions = emotion_mentions(text)
@@ -142,6 +168,10 @@ _TOP_LIST = re.compile(r"\btop\s*-?\s*(?:3|three|2|two)\b\W{0,6}(?:classes|match
 
 
 def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
+    return _scoped(_rank_claims(clause, numbers), clause)
+
+
+def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     if not (SOURCE.search(clause.sentence) or any(n.kind in ("percent", "probability") for n in numbers)):
         return []
