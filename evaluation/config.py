@@ -11,7 +11,7 @@ from projector.decoding import GenerationParams
 from training.instruction_data import TASKS
 from training.splits import PROTOCOLS
 
-EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain
+EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain, free
 ABLATIONS = ("both", "eeg-only", "text-only")
 REFERENCES = ("checkpoint", "train-fold")
 
@@ -46,6 +46,8 @@ class EvalConfig:
     degraded_share: float = field(default=0.25, metadata=_help("share of trials also made as damaged copies "
                                                                "(abstention items)"))
     pairs_per_fold: int = field(default=8, metadata=_help("comparison items per fold (ranking: half as many)"))
+    free_per_kind: int = field(default=2, metadata=_help(
+        "held-out free questions per kind of question per fold (phrasings never seen in training)"))
     seed: int = field(default=0, metadata=_help("seed of the split and the item draw"))
     max_tokens: int = field(default=220, metadata=_help("longest answer, in tokens"))
     # The served default, so an evaluation measures what users get.
@@ -79,7 +81,7 @@ def check_config(config: EvalConfig) -> None:
     choose(config.ablation, ABLATIONS, "ablation")
     choose(config.reference, REFERENCES, "reference")
     for name, low in (("subjects", 1), ("sessions", 1), ("trials_per_emotion", 1), ("n_folds", 2),
-                      ("batch_size", 1), ("max_tokens", 1), ("pairs_per_fold", 0)):
+                      ("batch_size", 1), ("max_tokens", 1), ("pairs_per_fold", 0), ("free_per_kind", 0)):
         if int(getattr(config, name)) < low:
             raise ConfigError(f"{name.replace('_', ' ')} must be at least {low}, not {getattr(config, name)}.")
     if not 0 < config.degraded_share <= 1:

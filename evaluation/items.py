@@ -77,6 +77,12 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
         if "scenario" in tasks:  # zero-shot: situations of the types held out of training
             fold_items += build_items(sources, test, TaskMix(scenario=n), template, seed + 500, zero_shot_scenarios=True,
                                       ablation=config.ablation, id_prefix=f"{fold.name}/zs-", targets="truth")
+        if "free" in tasks and config.free_per_kind:  # the held-out phrasings of every kind
+            from training.free_items import FREE_KINDS
+
+            fold_items += build_items(sources, test, TaskMix(free=config.free_per_kind * len(FREE_KINDS)), template,
+                                      seed + 700, ablation=config.ablation, id_prefix=f"{fold.name}/fq-",
+                                      targets="truth", heldout_questions=True)
         degraded_test = [degraded_by_key[k] for k in map(tuple, fold.test) if k in degraded_by_key]
         if "abstain" in tasks and degraded_test:
             fold_items += build_items(sources, test, TaskMix(abstain=len(degraded_test)), template, seed + 900,
@@ -92,7 +98,17 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
 
 def _add_encoder_answers(items: list[dict], probabilities: dict, degraded_probabilities: dict,
                          labels: list[str]) -> None:
+    from encoders.evidence import Evidence
+    from encoders.labels import SEVEN_EMOTIONS
+    from prompts.answers import dimension_decision
+
     for item in items:
+        if item["task"] == "free" and item.get("kind") in ("valence", "arousal"):
+            # the encoder's own valence or arousal read-out: the class its probabilities favour
+            ev = Evidence.from_dict(item["evidence"][0])
+            decision = dimension_decision(ev, SEVEN_EMOTIONS, item["kind"]) if ev.supports_emotion else None
+            item["encoder_answer"] = f"{decision[0]} {item['kind']}" if decision else "cannot tell"
+            continue
         if item["task"] not in ("emotion", "record") or len(item["recordings"]) != 1:
             continue
         rec = item["recordings"][0]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 from encoders.evidence import Evidence
+from encoders.labels import EMOTIONS
 from prompts.answer_format import parse_answer
 from prompts.claims import CheckedClaim, check_text
+from prompts.questions import answers_question
 from prompts.rationale import conclusion_agrees, conclusion_of
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
@@ -49,6 +51,11 @@ def _normalised_answer(task: str, answer: str | None) -> str | None:
     return answer
 
 
+def _same(answer: str | None, target: str) -> bool:
+    """Answers compare as the parser writes them (lower case; channel names keep their letters)."""
+    return answer is not None and answer.strip().lower() == target.strip().lower()
+
+
 def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict:
     """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims.
     `guarded_from`: the model's own text when the loop guard completed it (kept for the report)."""
@@ -57,6 +64,14 @@ def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict
     conclusion = conclusion_of(parsed.reasoning, item["task"]) if parsed.reasoning else None
     evidences = [Evidence.from_dict(e) for e in item["evidence"]]
     claims = check_reasoning(parsed.reasoning, evidences) if parsed.reasoning else []
+    if item["task"] == "free":
+        # A free question is scored for answering the question asked (its kind's answer shape) and
+        # for the answer itself; whether the reasoning agrees is what its claims say.
+        consistent = None
+        asked = answers_question(item["kind"], answer, item.get("labels") or EMOTIONS)
+    else:
+        consistent = bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions")))
+        asked = None
     return {
         "id": item["id"],
         "task": item["task"],
@@ -70,9 +85,11 @@ def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict
         "unguarded_output": guarded_from,
         "parsed": {"reasoning": parsed.reasoning, "answer": answer, "confidence": parsed.confidence,
                    "well_formed": parsed.well_formed},
-        "correct": answer == item["answer"],
-        "encoder_correct": (item["encoder_answer"] == item["answer"]) if "encoder_answer" in item else None,
+        "correct": _same(answer, item["answer"]),
+        "encoder_correct": _same(item["encoder_answer"], item["answer"]) if "encoder_answer" in item else None,
         "conclusion": conclusion,
-        "consistent": bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions"))),
+        "consistent": consistent,
+        "kind": item.get("kind"),
+        "answered_as_asked": asked,
         "claims": [c.to_dict() for c in claims],
     }

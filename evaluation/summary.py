@@ -46,7 +46,28 @@ def _format(results: list[dict]) -> dict:
             "parse_rate": len(formed) / len(results) if results else float("nan"),
             "parse_rate_unguarded": len(unguarded) / len(results) if results else float("nan"),
             "loop_guard_repairs": guarded,
-            "consistency": float(np.mean([r["consistent"] for r in formed])) if formed else float("nan")}
+            "consistency": _mean([r["consistent"] for r in formed if r["consistent"] is not None])}
+
+
+def _mean(values: list) -> float:
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _free(results: list[dict]) -> dict:
+    """Free questions: how often the reply answers the question asked, accuracy per kind, and the
+    valence and arousal answers beside the encoder's own read-out on the same items."""
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for r in results:
+        by_kind[r["kind"]].append(r)
+    out = {"answered_as_asked": _mean([bool(r["answered_as_asked"]) for r in results]),
+           "per_kind": {kind: {"n": len(rs), "answered_as_asked": _mean([bool(r["answered_as_asked"]) for r in rs]),
+                               "accuracy": _mean([r["correct"] for r in rs])}
+                        for kind, rs in sorted(by_kind.items())}}
+    for kind in ("valence", "arousal"):
+        rs = [r for r in by_kind.get(kind, []) if r["target"] != ABSTAIN]
+        out[f"{kind}_accuracy"] = _mean([r["correct"] for r in rs])
+        out[f"encoder_{kind}_accuracy"] = _mean([r["encoder_correct"] for r in rs if r["encoder_correct"] is not None])
+    return out
 
 
 def _calibration(results: list[dict]) -> dict:
@@ -92,6 +113,8 @@ def task_metrics(task: str, results: list[dict]) -> dict:
             out["encoder_accuracy_same_items"] = float(np.mean(reference))
     else:
         out["accuracy"] = float(np.mean([r["correct"] for r in results])) if results else float("nan")
+        if task == "free":
+            out.update(_free(results))
         if task == "rank":
             out["pairwise_agreement"] = float(np.mean([_pairwise(r) for r in results]))
         per = defaultdict(list)
@@ -139,6 +162,7 @@ def compute_metrics(results: list[dict], total_items: int | None = None) -> dict
         **_faithfulness(results),
         **_calibration(results),
         **_abstention(results),
+        "free_answered_as_asked": tasks.get("free", {}).get("answered_as_asked", float("nan")),
         "zero_shot_scenario_accuracy": float(np.mean([r["correct"] for r in zero_shot])) if zero_shot else float("nan"),
         "overall_item_accuracy": float(np.mean([r["correct"] for r in results])) if results else float("nan"),
         "per_subject": {s: float(np.mean(v)) for s, v in sorted(per_subject.items())},

@@ -105,3 +105,16 @@ class EEGLanguageModel(nn.Module):
                 measures: list[torch.Tensor] | None = None):
         embeds = self.embed(input_ids, eeg_mask, eeg_inputs, measures)
         return self.llm(inputs_embeds=embeds, attention_mask=attention_mask, labels=labels)
+
+
+@torch.no_grad()
+def label_embeddings(tokenizer, embed_tokens: nn.Embedding, labels: list[str]) -> torch.Tensor:
+    """(K, H): each class name as the LLM embeds it where an answer writes it (" happy"), averaged
+    over its tokens when it takes several."""
+    rows = []
+    for label in labels:
+        ids = tokenizer.encode(" " + label, add_special_tokens=False)
+        if not ids:
+            raise ShapeError(f"The tokenizer makes no tokens of the class name {label!r}.")
+        rows.append(embed_tokens.weight[torch.tensor(ids)].float().mean(dim=0))
+    return torch.stack(rows)

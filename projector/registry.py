@@ -34,7 +34,7 @@ class ProjectorArchitecture:
     """What a training config chooses about the projector (the align stage embeds this dataclass);
     its input and output sizes follow from the encoder and the LLM."""
 
-    type: str = "mlp2x_gelu"  # linear | mlp{N}x_gelu | attnpool
+    type: str = "anchored_mlp2x_gelu"  # linear | mlp{N}x_gelu | attnpool, each optionally anchored_<type>
     n_tokens: int = 8  # attnpool: exact token count; others: at most this many (time-pooled)
     n_heads: int = 4  # attnpool only
 

@@ -40,6 +40,10 @@ def normalise_label(text: str, labels: tuple[str, ...] = EMOTIONS) -> str:
     clean = text.strip().strip(".").strip().lower()
     if clean.startswith(("cannot tell", "can't tell", "cannot be determined", "unknown")):
         return ABSTAIN
+    from .questions import answer_kind  # an answer to a free question keeps its whole shape
+
+    if answer_kind(clean, labels) not in (None, "emotion"):
+        return clean
     for label in labels:
         if clean == label or clean.startswith(label + " ") or clean.startswith(label + ","):
             return label

@@ -305,3 +305,38 @@ def answer_for(kind: str, ev: Evidence, space: LabelSpace = SEVEN_EMOTIONS, rng:
 
 
 __all__ = ["READINGS", "Target", "answer_for", "confidence_level", "dimension_decision", "reference_scheme"]
+
+
+# ---- what a question names, looked up for it -------------------------------------------------------
+
+
+def question_context(question: str, ev: Evidence, labels) -> str | None:
+    """The measurements a question names that the evidence text may not show: a named region's band
+    power ("How is theta over parietal areas?") and a named class's pattern-match probability ("Why
+    not anger?"). Looked up deterministically and given with the question, like a tool's result, so
+    the answer rests on the measured value rather than on the model's memory of a table."""
+    import re
+
+    from .claims.lexicon import BAND_RE, BAND_WORDS, REGION_RE, REGION_WORDS
+
+    found = []
+    regions = list(dict.fromkeys(REGION_WORDS[m.group(0).lower()] for m in REGION_RE.finditer(question)))
+    bands = list(dict.fromkeys(BAND_WORDS[m.group(0).lower()] for m in BAND_RE.finditer(question)))
+    if not re.search(r"asymmetr|\bFAA\b", question, re.I):
+        for region in regions[:2]:
+            for band in bands[:2]:
+                z = ev.band_z.get(region, {}).get(band)
+                found.append(f"{region} {band} not measured" if z is None else
+                             f"{region} {band} {'elevated' if z >= 1 else 'reduced' if z <= -1 else 'typical'} "
+                             f"({format_z(z)})")
+    if ev.supports_emotion:
+        for label in labels:
+            if re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", question, re.I) and label in ev.probabilities:
+                found.append(f"pattern match for {label} {format_percent(ev.probabilities[label])}")
+    return f"(measured for this question: {'; '.join(found)})" if found else None
+
+
+def with_context(question: str, ev: Evidence, labels) -> str:
+    """The question as the model sees it: with the measurements it names, when it names any."""
+    context = question_context(question, ev, labels)
+    return f"{question}\n{context}" if context else question

@@ -231,8 +231,9 @@ OPENING = {"emotion": "Judging the emotion.", "record": "Drafting the assessment
            "valence_arousal": "Rating valence and arousal.", "scenario": "Matching a situation."}
 
 
-def _emotion_body(ev: Evidence, emotion: str, rng: random.Random) -> list[str]:
-    """Quality, pattern match, cues and their agreement: the evidence part of an emotion judgement."""
+def _emotion_body(ev: Evidence, emotion: str, rng: random.Random, tokens_read: str | None = None) -> list[str]:
+    """Quality, pattern match (or what the EEG tokens read, when the evidence text has no pattern
+    match), cues and their agreement: the evidence part of an emotion judgement."""
     found = cues(ev, rng)
     valence_sign, arousal_sign = expected_signs(emotion)
     parts = [quality_sentence(ev)]
@@ -240,6 +241,8 @@ def _emotion_body(ev: Evidence, emotion: str, rng: random.Random) -> list[str]:
     if pattern:
         agree = ev.pattern[0][0] == emotion
         parts.append(_sentence(pattern + ("" if agree else f", so {emotion} is a closer call")))
+    elif tokens_read:
+        parts.append(_sentence(TOKENS_READ.format(label=tokens_read)))
     rng.shuffle(found)  # the order of cues carries no meaning; varying it stops rote copying
     parts += [_sentence(c.sentence) for c in found]
     parts.append(_summary(found, valence_sign, arousal_sign))
@@ -247,14 +250,35 @@ def _emotion_body(ev: Evidence, emotion: str, rng: random.Random) -> list[str]:
     return parts
 
 
-def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: bool = False) -> str:
-    """Rationale for a 7-way emotion answer (also the medical-record assessment when `clinical`)."""
-    parts = [OPENING["record" if clinical else "emotion"]] + _emotion_body(ev, emotion, rng)
+def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: bool = False,
+                      tokens_read: str | None = None) -> str:
+    """Rationale for a 7-way emotion answer (also the medical-record assessment when `clinical`).
+    `tokens_read`: what the EEG tokens read, cited when the evidence carries no pattern match."""
+    parts = [OPENING["record" if clinical else "emotion"]] + _emotion_body(ev, emotion, rng, tokens_read)
     if clinical:
         valence, arousal = VALENCE_AROUSAL[emotion]
         parts[-1] = _sentence(CONCLUSION_EMOTION.format(label=emotion) + f" ({valence_class(valence)} valence, "
                               f"{arousal_class(arousal)} arousal); research use, not a diagnosis")
     return " ".join(parts)
+
+
+# What the EEG tokens read: the reading token carries the encoder's class probabilities, so a model
+# given no evidence text can still cite the class it reads (checked against the pattern match).
+TOKENS_READ = "the EEG tokens read closest to {label}"
+EEG_ONLY_OPENING = "Judging the emotion from the EEG tokens alone; no measured evidence is given."
+
+
+def eeg_only_rationale(emotion: str) -> str:
+    """The rationale when the prompt carries only the EEG tokens: what they read, nothing invented."""
+    return " ".join([EEG_ONLY_OPENING, _sentence(TOKENS_READ.format(label=emotion)),
+                     _sentence(CONCLUSION_EMOTION.format(label=emotion))])
+
+
+def without_reading(ev: Evidence) -> Evidence:
+    """The evidence as the no-pattern prompt shows it: measured features only."""
+    from dataclasses import replace
+
+    return replace(ev, pattern=[], probabilities={}, timeline=[])
 
 
 # A poor recording lists many bad channels; two reasons say enough, and a long list is what a small
@@ -354,14 +378,8 @@ def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions:
                     + [_sentence(readings), f"So {CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 
-def describe_target(emotion: str) -> str:
-    """Stage-2 alignment text: what the EEG tokens alone should make the model say."""
-    valence, arousal = VALENCE_AROUSAL[emotion]
-    return f"The EEG pattern resembles {emotion}: {valence_class(valence)} valence, {arousal_class(arousal)} arousal."
-
-
 __all__ = ["Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
            "conclusion_of", "cues",
-           "class_winner", "describe_target", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
+           "class_winner", "eeg_only_rationale", "without_reading", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
            "scenario_rationale",
            "valence_arousal_rationale", "valence_class", "arousal_class"]

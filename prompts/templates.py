@@ -64,7 +64,7 @@ class TaskTemplates:
 
 
 @functools.lru_cache(maxsize=8)
-def load_tasks(version: str = "tasks-v1") -> TaskTemplates:
+def load_tasks(version: str = "tasks-v2") -> TaskTemplates:
     path = resources.files("prompts") / "templates" / f"{version}.yaml"
     if not path.is_file():
         raise ConfigError(f"Unknown task template version {version!r}.")

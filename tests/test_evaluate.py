@@ -122,6 +122,29 @@ def test_scoring_judges_consistency_and_correctness():
     assert not babble["parsed"]["well_formed"] and not babble["correct"]
 
 
+def test_free_questions_are_scored_for_answering_the_question_asked(evidence):
+    from evaluation.scoring import score_item
+    from evaluation.summary import compute_metrics
+
+    def item(kind, answer):
+        out = {"id": f"f-{kind}", "task": "free", "kind": kind, "subjects": [1], "answer": answer,
+               "evidence": [evidence.to_dict()]}
+        return {**out, "encoder_answer": "negative valence"} if kind == "valence" else out
+
+    valence = item("valence", "positive valence")
+    results = [
+        score_item(valence, "Reasoning: Rating valence.\nAnswer: Positive valence\nConfidence: 0.6"),
+        score_item(valence, "Reasoning: Judging the emotion.\nAnswer: happy\nConfidence: 0.6"),  # the template
+        score_item(item("quality", "quality good"), "Reasoning: It is clean.\nAnswer: quality good\nConfidence: 0.9"),
+    ]
+    assert [r["answered_as_asked"] for r in results] == [True, False, True]
+    assert [r["correct"] for r in results] == [True, False, True]
+    free = compute_metrics(results)["tasks"]["free"]
+    assert free["answered_as_asked"] == pytest.approx(2 / 3)
+    assert free["valence_accuracy"] == pytest.approx(0.5) and free["encoder_valence_accuracy"] == 0.0
+    assert free["per_kind"]["quality"]["accuracy"] == 1.0
+
+
 def test_parse_rate_is_reported_with_and_without_the_loop_guard():
     from evaluation.summary import compute_metrics
     from evaluation.scoring import score_item
@@ -155,7 +178,7 @@ def eval_config(tiny_checkpoint):
     from evaluation import EvalConfig
 
     return EvalConfig(checkpoint=str(tiny_checkpoint), cohort_seed=31, subjects=2, trials_per_emotion=1,
-                      trial_seconds=16.0, montage="1020-19", pairs_per_fold=2, max_tokens=12, batch_size=8,
+                      trial_seconds=16.0, montage="1020-19", pairs_per_fold=2, free_per_kind=1, max_tokens=12, batch_size=8,
                       engine={"backend": "transformers"})
 
 
@@ -169,7 +192,8 @@ def test_tiny_end_to_end_run_writes_everything(eval_config, hf_engine, tmp_path)
     for key in ("accuracy", "balanced_accuracy", "macro_f1", "cohen_kappa", "confusion_matrix", "parse_rate",
                 "consistency", "faithfulness", "ece", "abstain_on_poor", "zero_shot_scenario_accuracy", "tasks"):
         assert key in metrics
-    assert set(metrics["tasks"]) >= {"emotion", "valence_arousal", "compare", "scenario", "abstain"}
+    assert set(metrics["tasks"]) >= {"emotion", "valence_arousal", "compare", "scenario", "abstain", "free"}
+    assert len(metrics["tasks"]["free"]["per_kind"]) == 12 and "free_answered_as_asked" in metrics
     results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
     assert len(results) == metrics["n_items"] and all(r["output"] is not None for r in results)
     assert "SYNTHETIC" in (tmp_path / "run" / "report.html").read_text()

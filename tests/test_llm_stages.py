@@ -24,12 +24,12 @@ def pipeline(tmp_path_factory, tiny_llm):
     encoder = load_config("encoder-tiny")
     run_stage(encoder, root / "encoder", progress=False)
     align = AlignStageConfig(name="align-tiny", encoder=str(root / "encoder"), llm="tiny-qwen2", cohort=TINY_COHORT,
-                             validation_subjects=1, projector=ProjectorArchitecture(type="mlp2x_gelu", n_tokens=4),
-                             data=TaskMix(describe=8), train=LLMTrainSpec(batch_size=4, max_length=4096))
+                             validation_subjects=1, projector=ProjectorArchitecture(type="anchored_mlp2x_gelu", n_tokens=4),
+                             data=TaskMix(align=8), degraded_share=0.5, train=LLMTrainSpec(batch_size=4, max_length=4096))
     run_stage(align, root / "align", progress=False)
     instruct = InstructStageConfig(name="instruct-tiny", align=str(root / "align"), degraded_share=0.5,
                                    data=TaskMix(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
-                                                    record=1, abstain=1),
+                                                record=1, abstain=1, eeg_only=1, no_pattern=1, free=2, conversation=1),
                                    train=LLMTrainSpec(batch_size=3, max_length=4096))
     run_stage(instruct, root / "instruct", progress=False)
     return root
@@ -41,7 +41,7 @@ def test_artifacts_are_self_describing(pipeline):
     align = read_config(pipeline / "align")
     instruct = read_config(pipeline / "instruct")
     assert align.stage == "align" and instruct.stage == "instruct" and instruct.adapter == "adapter"
-    assert instruct.projector["type"] == "mlp2x_gelu" and instruct.projector["n_tokens"] == 4
+    assert instruct.projector["type"] == "anchored_mlp2x_gelu" and instruct.projector["n_tokens"] == 4
     assert instruct.provenance["align"]["config"]["cohort"]["seed"] == 4 and instruct.git_revision is not None
     assert set(instruct.provenance) == {"encoder", "align", "instruct"}  # every stage says what it used
     assert instruct.provenance["encoder"]["config"]["name"] == "encoder-tiny"
@@ -64,8 +64,11 @@ def test_training_data_never_contains_held_out_subjects(pipeline):
         rows = datasets.load_from_disk(str(pipeline / stage / "dataset"))
         subjects = {s for row in rows for s in row["subjects"]}
         assert subjects and not subjects & held_out
-        assert set(rows["task"]) <= {"describe", "emotion", "valence_arousal", "compare", "rank", "scenario",
-                                     "record", "abstain"}
+        assert set(rows["task"]) <= {"align_emotion", "align_dimensions", "align_band", "align_quality", "emotion",
+                                     "valence_arousal", "compare", "rank", "scenario", "record", "abstain", "free",
+                                     "conversation"}
+    align_tasks = set(datasets.load_from_disk(str(pipeline / "align" / "dataset"))["task"])
+    assert align_tasks == {"align_emotion", "align_dimensions", "align_band", "align_quality"}
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +87,8 @@ def test_data_builder_is_deterministic_by_seed(cohort_sources):
     from training.instruction_data import TaskMix, build_items
 
     trials = cohort_sources.table.trials
-    mix = TaskMix(emotion=4, valence_arousal=2, compare=2, rank=1, scenario=2, record=1, abstain=2)
+    mix = TaskMix(emotion=4, valence_arousal=2, compare=2, rank=1, scenario=2, record=1, abstain=2, eeg_only=2,
+                  free=4, conversation=2, align=4)
     degraded = cohort_sources.degraded.trials
     one = build_items(cohort_sources, trials, mix, load_template(), seed=5, degraded_trials=degraded)
     two = build_items(cohort_sources, trials, mix, load_template(), seed=5, degraded_trials=degraded)
@@ -105,7 +109,8 @@ def test_targets_follow_the_format_and_cite_only_measured_numbers(cohort_sources
     from training.instruction_data import TaskMix, build_items
 
     items = build_items(cohort_sources, cohort_sources.table.trials,
-                        TaskMix(emotion=6, valence_arousal=3, compare=3, rank=2, scenario=3, record=2, abstain=2),
+                        TaskMix(emotion=6, valence_arousal=3, compare=3, rank=2, scenario=3, record=2, abstain=2,
+                                no_pattern=3),
                         load_template(), seed=2, degraded_trials=cohort_sources.degraded.trials)
     for item in items:
         parsed = parse_answer(item["messages"][-1]["content"])
@@ -123,13 +128,17 @@ def test_several_recordings_in_one_prompt_get_their_own_slots(pipeline, cohort_s
     from training.collate import Collator
     from training.instruction_data import TaskMix, build_items
 
+    from projector.registry import token_count
+
     config = read_config(pipeline / "instruct")
     items = build_items(cohort_sources, cohort_sources.table.trials, TaskMix(rank=1, compare=1), load_template(), 3)
     collator = Collator(load_tokenizer(resolve_llm("tiny-qwen2")), {"clean": cohort_sources.table},
                         config.projector, max_length=4096)
     batch = collator(items)
     for row, item in zip(batch.eeg_mask, items):
-        assert mask_runs(row) == [4] * len(item["recordings"])
+        # the anchored projector's reading and measures tokens, then at most n_tokens window tokens
+        assert mask_runs(row) == [token_count(config.projector, 4)] * len(item["recordings"])
+        assert token_count(config.projector, 4) == 6
     assert len(batch.eeg_inputs) == sum(len(i["recordings"]) for i in items)
     # loss only on the assistant's tokens, never on EEG slots or padding
     assert not (batch.labels[batch.eeg_mask] != -100).any()
@@ -150,7 +159,7 @@ def test_one_step_of_each_stage_lowers_the_loss(pipeline, cohort_sources, stage)
     config = read_config(pipeline / "align")
     encoder, projector = load_checkpoint(pipeline / "align", config)
     llm = load_causal_lm(resolve_llm("tiny-qwen2"))
-    mix = TaskMix(describe=4) if stage == "align" else TaskMix(emotion=2, compare=1, abstain=1)
+    mix = TaskMix(align=4) if stage == "align" else TaskMix(emotion=2, compare=1, abstain=1)
     if stage == "instruct":
         llm = get_peft_model(llm, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
     model = EEGLanguageModel(encoder, projector, llm)
@@ -165,7 +174,8 @@ def test_one_step_of_each_stage_lowers_the_loss(pipeline, cohort_sources, stage)
     optimizer = torch.optim.SGD(trainable, lr=1e-3)  # small: a first-order step must lower the loss
 
     def loss():
-        return model(batch.input_ids, batch.attention_mask, batch.eeg_mask, batch.eeg_inputs, labels=batch.labels).loss
+        return model(batch.input_ids, batch.attention_mask, batch.eeg_mask, batch.eeg_inputs, labels=batch.labels,
+                     measures=batch.measures).loss
 
     model.eval()  # no dropout: the comparison is of the weights, not of noise
     before = loss()
@@ -190,7 +200,7 @@ def test_resume_completes_an_interrupted_stage(pipeline, tmp_path):
     (copy / "state" / "progress.json").write_text(json.dumps(progress))
     config = InstructStageConfig(name="instruct-tiny", align=str(pipeline / "align"), degraded_share=0.5,
                                  data=TaskMix(emotion=2, valence_arousal=1, compare=2, rank=1, scenario=1,
-                                                  record=1, abstain=1),
+                                              record=1, abstain=1, eeg_only=1, no_pattern=1, free=2, conversation=1),
                                  train=LLMTrainSpec(batch_size=3, max_length=4096))
     run_stage(config, copy, progress=False)
     history = json.loads((copy / "state" / "progress.json").read_text())["history"]

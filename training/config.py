@@ -135,14 +135,21 @@ class LLMTrainSpec:
 class TaskMix:
     """How many examples of each task to build."""
 
-    emotion: int = 0
+    emotion: int = 0  # emotion judgements with both inputs (EEG tokens and evidence text)
     valence_arousal: int = 0
     compare: int = 0
     rank: int = 0
     scenario: int = 0
     record: int = 0
     abstain: int = 0
-    describe: int = 0  # stage-2 alignment pairs (EEG tokens only, no evidence text)
+    # The emotion task without one input, so the model reads both: EEG tokens only, evidence text
+    # only, and EEG tokens with the measured features but no pattern match.
+    eeg_only: int = 0
+    text_only: int = 0
+    no_pattern: int = 0
+    free: int = 0  # free questions, spread over the kinds of prompts.questions
+    conversation: int = 0  # an answer, then follow-up questions
+    align: int = 0  # stage 2: questions answered from the EEG tokens alone
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if v}
@@ -158,7 +165,8 @@ class AlignStageConfig:
     cohort: CohortSpec = field(default_factory=lambda: CohortSpec(seed=2, subjects=10))
     validation_subjects: int = 2  # held out of the LLM stages (monitoring only)
     projector: ProjectorArchitecture = field(default_factory=ProjectorArchitecture)
-    data: TaskMix = field(default_factory=lambda: TaskMix(describe=800))
+    degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (quality alignment)
+    data: TaskMix = field(default_factory=lambda: TaskMix(align=800))
     train: LLMTrainSpec = field(default_factory=LLMTrainSpec)
     window_s: float = 4.0
 
@@ -172,8 +180,9 @@ class InstructStageConfig:
     name: str = "instruct"
     align: str = "runs/align-demo"  # stage-2 artifact folder (a checkpoint)
     degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (abstention)
-    data: TaskMix = field(default_factory=lambda: TaskMix(emotion=120, valence_arousal=30, compare=30,
-                                                                  rank=15, scenario=30, record=25, abstain=30))
+    data: TaskMix = field(default_factory=lambda: TaskMix(emotion=60, eeg_only=50, text_only=20, no_pattern=30,
+                                                          valence_arousal=40, compare=40, rank=30, scenario=40,
+                                                          record=20, abstain=50, free=156, conversation=40))
     lora: LoraSpec = field(default_factory=LoraSpec)
     train_projector: bool = True
     train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))

@@ -21,7 +21,7 @@ DISCRETE = {"seed-iv", "seed-v", "seed-vii"}
 RATING_SCALES = {"deap": (1.0, 9.0), "dreamer": (1.0, 5.0)}
 SEED_VALENCE = {"negative": -0.7, "neutral": 0.0, "positive": 0.8}
 VA_TASKS = ("valence_arousal", "compare", "rank")
-ALL_TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain")
+ALL_TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain", "free")
 
 
 def _labels(dataset: str, trial) -> tuple[str, float, float]:

@@ -21,19 +21,31 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from encoders.evidence import label_probabilities, BandReference, Evidence
+from encoders.evidence import BandReference, Evidence, label_probabilities
 from encoders.labels import EMOTIONS, VALENCE_AROUSAL
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
-from prompts.rationale import (abstain_rationale, arousal_class, class_winner, compare_rationale, describe_target,
-                               emotion_rationale, rank_rationale, scenario_rationale, valence_arousal_rationale,
-                               valence_class)
+from prompts.questions import HELDOUT, fill, load_questions
+from prompts.rationale import (
+    abstain_rationale,
+    arousal_class,
+    class_winner,
+    compare_rationale,
+    eeg_only_rationale,
+    emotion_rationale,
+    rank_rationale,
+    scenario_rationale,
+    valence_arousal_rationale,
+    valence_class,
+    without_reading,
+)
 from prompts.templates import ChatTemplate, load_tasks
 
 from .config import TaskMix
 from .feature_table import FeatureTable, TrialRow
 
-TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain")
+TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain", "free")
+QUESTIONS = "questions-v1"
 LETTERS = "ABCD"
 CHANCE_CONFIDENCE = round(1 / len(EMOTIONS), 2)
 
@@ -48,14 +60,22 @@ class Sources:
     reference: BandReference | None = None
     probabilities: dict[tuple, np.ndarray] = field(default_factory=dict)  # clean trial key → p(emotion)
     degraded_probabilities: dict[tuple, np.ndarray] = field(default_factory=dict)
+    timelines: dict[tuple, list] = field(default_factory=dict)  # clean trial key → the encoder's reading over time
 
     def lookup(self, source: str) -> FeatureTable:
         return self.degraded if source == "degraded" else self.table
 
     def evidence(self, source: str, trial: TrialRow) -> Evidence:
         probabilities = (self.degraded_probabilities if source == "degraded" else self.probabilities).get(tuple(trial.key))
+        timeline = self.timelines.get(tuple(trial.key)) if source == "clean" else None
         return self.lookup(source).evidence(trial, self.reference, None if probabilities is None else
-                                            label_probabilities(probabilities, EMOTIONS))
+                                            label_probabilities(probabilities, EMOTIONS), timeline)
+
+
+def encoder_readings(encoder, table: FeatureTable, trials: list[TrialRow], temperature: float,
+                     labels=EMOTIONS) -> dict[tuple, list]:
+    """The encoder's reading over time of each trial (the evidence's timeline), as serving computes it."""
+    return {tuple(t.key): table.reading(t, encoder, list(labels), temperature) for t in trials}
 
 
 def _confidence(value: float) -> float:
@@ -66,7 +86,11 @@ def _va(emotion: str) -> tuple[float, float]:
     return VALENCE_AROUSAL[emotion]
 
 
-ABLATIONS = ("both", "eeg-only", "text-only")
+# What a prompt gives the model: the EEG tokens and the evidence text (with the encoder's pattern
+# match), one of them, or the tokens and the measured features without the pattern match (the anchor
+# paper's setting). Training mixes them so the model reads both inputs; evaluation reports each.
+ARMS = ("both", "eeg-only", "text-only", "no-pattern")
+ABLATIONS = ARMS
 
 
 TARGETS = ("encoder", "truth")
@@ -103,28 +127,37 @@ class ItemBuilder:
         return self.rng.choice(self.tasks.questions[task]).format(**fmt)
 
     def _item(self, task: str, recordings: list[tuple[str, TrialRow]], question: str, reasoning: str,
-              answer: str, confidence: float, with_evidence: bool = True) -> dict:
+              answer: str, confidence: float, with_evidence: bool = True, arm: str | None = None,
+              follow_ups: list[tuple[str, str]] | None = None) -> dict:
+        """One example. `arm` (default: the builder's) decides what the prompt carries; `follow_ups`
+        are further (question, reply) turns of the same conversation, each reply trained on."""
+        arm = arm or self.ablation
         evidences = [self.sources.evidence(src, t) for src, t in recordings]
-        texts = [render_evidence(ev) for ev in evidences]
+        texts = [render_evidence(ev, pattern=arm != "no-pattern") for ev in evidences]
         multi = len(recordings) > 1
-        with_eeg = self.ablation != "text-only"
-        if with_evidence and self.ablation != "eeg-only":
+        with_eeg = arm != "text-only"
+        if with_evidence and arm != "eeg-only":
             blocks = [self.template.recording_block(text, label=str(i + 1) if multi else "")
                       for i, text in enumerate(texts)]
         else:
             blocks = [f"EEG{' ' + str(i + 1) if multi else ''}: {self.template.placeholder}" for i in range(len(recordings))]
         if not with_eeg:
             blocks = [b.replace(self.template.placeholder, "(not provided)") for b in blocks]
-        target = reasoning if task == "describe" else format_answer(reasoning, answer, confidence)
+        target = reasoning if task.startswith("align") else format_answer(reasoning, answer, confidence)
+        messages = [{"role": "system", "content": self.template.system},
+                    {"role": "user", "content": self.template.user_turn(blocks, question)},
+                    {"role": "assistant", "content": target}]
+        for follow_question, reply in follow_ups or []:
+            messages += [{"role": "user", "content": self.template.follow_up_turn(follow_question)},
+                         {"role": "assistant", "content": reply}]
         return {
             "id": f"{self.id_prefix}{task}-{next(self.counter):05d}",
             "eeg": with_eeg,
+            "arm": arm,
             "task": task,
             "recordings": [{"source": src, "key": list(t.key)} for src, t in recordings],
             "subjects": [t.info.subject for _, t in recordings],
-            "messages": [{"role": "system", "content": self.template.system},
-                         {"role": "user", "content": self.template.user_turn(blocks, question)},
-                         {"role": "assistant", "content": target}],
+            "messages": messages,
             "answer": answer,
             "confidence": confidence,
             "evidence": [ev.to_dict() for ev in evidences],
@@ -132,8 +165,10 @@ class ItemBuilder:
         }
 
     # ---- targets: what the evidence supports (training) or the ground truth (evaluation) ----
-    def _emotion_target(self, trial: TrialRow) -> str:
-        if self.targets == "truth":
+    def _emotion_target(self, trial: TrialRow, decision: bool = False) -> str:
+        """The answer: the truth (evaluation), or the decision the encoder's probabilities support
+        (training; `decision=True` always gives that, e.g. for what the EEG tokens read)."""
+        if self.targets == "truth" and not decision:
             return trial.emotion
         return EMOTIONS[int(np.argmax(self._probs(trial)))]
 
@@ -152,13 +187,26 @@ class ItemBuilder:
         return float(np.dot(self._probs(trial), [_va(e)[dimension] for e in EMOTIONS]))
 
     # ---- tasks ----
-    def emotion(self, trial: TrialRow, clinical: bool = False) -> dict:
+    def emotion(self, trial: TrialRow, clinical: bool = False, arm: str | None = None) -> dict:
         task = "record" if clinical else "emotion"
+        arm = arm or self.ablation
         ev = self.sources.evidence("clean", trial)
         answer = self._emotion_target(trial)
-        reasoning = emotion_rationale(ev, answer, self.rng, clinical=clinical)
-        return self._item(task, [("clean", trial)], self._question(task), reasoning, answer,
-                          _confidence(self._probs(trial)[EMOTIONS.index(answer)]))
+        if arm == "eeg-only" and not clinical:
+            reasoning = eeg_only_rationale(answer)
+        elif arm == "no-pattern":
+            read = self._emotion_target(trial, decision=True) if tuple(trial.key) in self.sources.probabilities else None
+            reasoning = emotion_rationale(without_reading(ev), answer, self.rng, clinical=clinical, tokens_read=read)
+        else:
+            reasoning = emotion_rationale(ev, answer, self.rng, clinical=clinical)
+        question = self._question(task) if clinical or self.rng.random() < 0.5 else self.free_question("emotion")
+        return self._item(task, [("clean", trial)], question, reasoning, answer,
+                          _confidence(self._probs(trial)[EMOTIONS.index(answer)]), arm=arm)
+
+    def free_question(self, kind: str, heldout: bool = False, follow_up: bool = False, **slots) -> str:
+        """A phrasing of a free question of `kind` (training bank, or the held-out bank)."""
+        bank = load_questions(HELDOUT if heldout else QUESTIONS)
+        return fill(self.rng.choice(bank.phrasings(kind, follow_up)), **slots)
 
     def abstain(self, trial: TrialRow) -> dict:
         ev = self.sources.evidence("degraded", trial)
@@ -235,12 +283,6 @@ class ItemBuilder:
         item["option_emotions"] = [e for e, _ in options]  # lets the evaluator read an emotion conclusion
         return item
 
-    def describe(self, trial: TrialRow) -> dict:
-        emotion = self._emotion_target(trial)
-        return self._item("describe", [("clean", trial)], self._question("describe"), describe_target(emotion),
-                          emotion, 1.0, with_evidence=False)
-
-
 def _value(trial: TrialRow, dimension: int) -> float:
     return trial.valence if dimension == 0 else trial.arousal
 
@@ -263,8 +305,13 @@ def _draw(rng: random.Random, trials: list[TrialRow], k: int, dimension: int, ga
 
 def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template: ChatTemplate, seed: int,
                 zero_shot_scenarios: bool = False, degraded_trials: list[TrialRow] | None = None,
-                ablation: str = "both", id_prefix: str = "", targets: str = "encoder") -> list[dict]:
-    """`mix` examples drawn from `trials` (and `degraded_trials` for abstention), deterministic by seed."""
+                ablation: str = "both", id_prefix: str = "", targets: str = "encoder",
+                heldout_questions: bool = False) -> list[dict]:
+    """`mix` examples drawn from `trials` (and `degraded_trials` for abstention and alignment),
+    deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation)."""
+    from .align_items import ALIGN_TASKS, align_item
+    from .free_items import FREE_KINDS, conversation_item, free_item
+
     builder = ItemBuilder(sources, template, seed, zero_shot=zero_shot_scenarios, ablation=ablation,
                           id_prefix=id_prefix, targets=targets)
     rng = random.Random(seed + 1)
@@ -287,8 +334,19 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
         items.append(builder.valence_arousal(trial))
     for trial in cycle(counts.get("scenario", 0)):
         items.append(builder.scenario(trial))
-    for trial in cycle(counts.get("describe", 0)):
-        items.append(builder.describe(trial))
+    for arm in ("eeg-only", "text-only", "no-pattern"):  # the emotion task without one of the inputs
+        for trial in cycle(counts.get(arm.replace("-", "_"), 0)):
+            items.append(builder.emotion(trial, arm=arm))
+    for i, trial in enumerate(cycle(counts.get("free", 0))):
+        items.append(free_item(builder, trial, FREE_KINDS[i % len(FREE_KINDS)], heldout=heldout_questions))
+    for trial in cycle(counts.get("conversation", 0)):
+        items.append(conversation_item(builder, trial))
+    for i, trial in enumerate(cycle(counts.get("align", 0))):
+        task = ALIGN_TASKS[i % len(ALIGN_TASKS)]
+        if degraded_trials and task in ("align_quality", "align_emotion") and rng.random() < 0.3:
+            items.append(align_item(builder, "degraded", rng.choice(degraded_trials), task))
+        else:
+            items.append(align_item(builder, "clean", trial, task))
     dimensions = [d for d in ("valence", "arousal")
                   if len({round(_value(t, 0 if d == "valence" else 1), 3) for t in trials}) > 1]
     for i in range(counts.get("compare", 0) if dimensions else 0):

@@ -25,20 +25,27 @@ import numpy as np
 import torch
 
 from encoders.analysis import FeatureConfig
+from encoders.evidence import N_MEASURES
 from encoders.inputs import calibrated
 from encoders.log import get_logger, progress_bar
-from projector.checkpoint import (CheckpointConfig, load_checkpoint, load_encoder, read_config, save_checkpoint,
-                                  stage_record)
-from projector.fused import EEGLanguageModel
+from projector.checkpoint import (
+    CheckpointConfig,
+    load_checkpoint,
+    load_encoder,
+    read_config,
+    save_checkpoint,
+    stage_record,
+)
+from projector.fused import EEGLanguageModel, label_embeddings
 from projector.llm import load_causal_lm, load_tokenizer, resolve_llm
-from projector.registry import ProjectorConfig, build_projector
+from projector.registry import AnchoredProjector, ProjectorConfig, build_projector
 from prompts.templates import load_template
 
 from .collate import Collator
 from .config import AlignStageConfig, CohortSpec, InstructStageConfig, LLMTrainSpec
 from .encoder_stage import split_subjects
 from .feature_table import FeatureTable, TrialRow, cohort_table
-from .instruction_data import Sources, build_items, to_dataset
+from .instruction_data import Sources, build_items, encoder_readings, to_dataset
 from .plots import plot_loss_curves
 
 log = get_logger(__name__)
@@ -213,6 +220,11 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     if abs(encoder.config.window_s - config.window_s) > 1e-9:
         raise ValueError("the align stage must use the encoder's window length")
     table, train, validation = _llm_cohort(config.cohort, config.window_s, config.validation_subjects, progress)
+    degraded = cohort_table(config.cohort.cohort(), FeatureConfig(window_s=config.window_s), progress=progress,
+                            degraded_share=config.degraded_share)
+    train_subjects = {t.info.subject for t in train}
+    degraded_train = [t for t in degraded.trials if t.info.subject in train_subjects]
+    labels = list(encoder_checkpoint.labels)
 
     temperature = fit_temperature(encoder_logits(encoder, table, train), np.array([t.info.label for t in train]))
     reference = table.fit_reference(train, f"training cohort (synthetic seed {config.cohort.seed}, "
@@ -222,15 +234,22 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     llm = load_causal_lm(llm_path, "float32")
     hidden = llm.config.hidden_size
     torch.manual_seed(config.train.seed)
-    projector = build_projector(ProjectorConfig(**asdict(config.projector), d_in=encoder.config.d_model, d_out=hidden))
+    projector = build_projector(ProjectorConfig(**asdict(config.projector), d_in=encoder.config.d_model, d_out=hidden,
+                                                n_classes=len(labels), n_measures=N_MEASURES))
+    if isinstance(projector, AnchoredProjector):  # the class names in the LLM's own embedding space
+        projector.set_label_embeddings(label_embeddings(tokenizer, llm.get_input_embeddings(), labels), temperature)
     model = EEGLanguageModel(encoder, projector, llm)
     model.set_trainable(encoder=False, projector=True, llm=False)
 
     template = load_template()
-    sources = Sources(table, None, reference, encoder_probabilities(encoder, table, train, temperature))
-    items = build_items(sources, train, config.data, template, config.train.seed, targets="encoder")
+    sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, temperature),
+                      encoder_probabilities(encoder, degraded, degraded_train, temperature),
+                      encoder_readings(encoder, table, train, temperature, labels))
+    items = build_items(sources, train, config.data, template, config.train.seed, degraded_trials=degraded_train,
+                        targets="encoder")
     to_dataset(items).save_to_disk(str(out / "dataset"))
-    collator = Collator(tokenizer, {"clean": table}, asdict(projector.config), config.train.max_length)
+    collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
+                        config.train.max_length)
 
     state_dir = out / "state"
     history = train_llm_stage(
@@ -292,7 +311,8 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
 
     template = load_template(base.prompt_template)
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, base.encoder_temperature),
-                      encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature))
+                      encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature),
+                      encoder_readings(encoder, table, train, base.encoder_temperature, base.labels))
     items = build_items(sources, train, config.data, template, config.train.seed,
                         degraded_trials=degraded_train, targets="encoder")
     to_dataset(items).save_to_disk(str(out / "dataset"))

@@ -1,0 +1,146 @@
+"""Free questions: the banks, the target replies written from the evidence, and the items built from
+them. The held-out bank was written from a specification of the kinds by another writer than the
+training bank; the checks here are on behaviour (answer shapes, claims holding), never on wording."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from encoders.labels import EMOTIONS, SEVEN_EMOTIONS
+from prompts.answer_format import parse_answer
+from prompts.answers import answer_for, question_context
+from prompts.questions import HELDOUT, KINDS, READINGS, REGIONS, answer_kind, answers_question, fill, load_questions
+
+TINY = dict(seed=6, subjects=2, trials_per_emotion=1, montage="1020-19", trial_seconds=16.0)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def test_banks_cover_every_kind_and_share_no_phrasing():
+    train, heldout = load_questions(), load_questions(HELDOUT)
+    assert len(KINDS) >= 12
+    for kind in KINDS:
+        assert len(train.phrasings(kind)) >= 8, kind
+        assert len(heldout.phrasings(kind)) >= 4, kind
+    seen = {_norm(p) for bank in (train,) for k in KINDS for f in (False, True) for p in bank.phrasings(k, f)}
+    unseen = {_norm(p) for k in KINDS for f in (False, True) for p in heldout.phrasings(k, f)}
+    assert not seen & unseen
+
+
+@pytest.fixture(scope="module")
+def evidences(tiny_llm):
+    """Evidence of real synthetic recordings (clean and damaged), with pattern-match probabilities
+    drawn at random so every kind of reading occurs (confident, split, flat)."""
+    from encoders.analysis import FeatureConfig
+    from encoders.evidence import label_probabilities
+    from encoders.synthetic import CohortConfig
+    from training.feature_table import cohort_table
+
+    rng = np.random.default_rng(0)
+    clean = cohort_table(CohortConfig(**TINY), FeatureConfig(), progress=False)
+    damaged = cohort_table(CohortConfig(**TINY), FeatureConfig(), progress=False, degraded_share=0.5)
+    reference = clean.fit_reference(clean.trials, "test")
+    out = []
+    for table in (clean, damaged):
+        for trial in table.trials:
+            p = rng.dirichlet(np.full(len(EMOTIONS), rng.choice([0.2, 1.0, 5.0])))
+            timeline = [[0.0, 4.0, EMOTIONS[int(np.argmax(p))], 0.6], [4.0, 8.0, EMOTIONS[int(rng.integers(7))], 0.5]]
+            out.append(table.evidence(trial, reference, label_probabilities(p, EMOTIONS), timeline))
+    assert any(not ev.supports_emotion for ev in out) and any(ev.supports_emotion for ev in out)
+    return out
+
+
+def _slots(kind: str, rng: random.Random):
+    if kind == "band":
+        return {"region": rng.choice(REGIONS), "band": rng.choice(["delta", "theta", "alpha", "beta", "gamma"])}
+    if kind == "why_not":
+        return {"emotion": rng.choice(EMOTIONS)}
+    return {}
+
+
+def test_every_reply_answers_the_question_asked_and_its_claims_hold(evidences):
+    from evaluation.scoring import check_reasoning
+
+    rng = random.Random(1)
+    for ev in evidences:
+        for kind in KINDS[1:]:
+            target = answer_for(kind, ev, SEVEN_EMOTIONS, rng, **_slots(kind, rng))
+            assert answers_question(kind, target.answer, EMOTIONS), (kind, target.answer)
+            # an emotion is named as the answer only to an emotion question
+            assert answer_kind(target.answer, EMOTIONS) != "emotion"
+            assert 0 < target.confidence <= 1
+            failing = [c for c in check_reasoning(target.reasoning, [ev]) if not c.holds]
+            assert not failing, (kind, target.reasoning, failing)
+            if not ev.supports_emotion and kind in READINGS:  # "how sure?" may honestly say "low"
+                assert target.answer in ("cannot tell", "confidence low"), (kind, target.answer)
+            if kind in ("quality", "bad_channels", "reference", "next_steps"):
+                assert target.answer != "cannot tell"  # measurements are reported on any recording
+
+
+def test_measurement_questions_are_answered_from_the_named_values(evidences):
+    ev = next(e for e in evidences if e.supports_emotion and e.band_z)
+    region = next(iter(ev.band_z))
+    band = next(iter(ev.band_z[region]))
+    z = ev.band_z[region][band]
+    target = answer_for("band", ev, SEVEN_EMOTIONS, region=region, band=band)
+    expected = "elevated" if z >= 1 else "reduced" if z <= -1 else "typical"
+    assert target.answer.startswith(f"{region} {band} {expected}")
+    # the lookup beside a question names the same value, whatever the phrasing
+    for phrasing in (f"what's {band} doing over the {region} electrodes?", f"{band.upper()} at {region} sites?"):
+        context = question_context(phrasing, ev, EMOTIONS)
+        assert context and f"{region} {band} {expected}" in context
+
+
+def test_why_not_names_the_asked_class_with_its_probability(evidences):
+    ev = next(e for e in evidences if e.supports_emotion)
+    ranked = sorted(ev.probabilities, key=lambda k: -ev.probabilities[k])
+    target = answer_for("why_not", ev, SEVEN_EMOTIONS, emotion=ranked[-1])
+    assert target.answer.startswith(f"{ranked[-1]} is less likely (")
+    assert f"({round(100 * ev.probabilities[ranked[-1]])}%)" in target.answer
+
+
+def test_free_items_and_conversations(tiny_llm, evidences):
+    from encoders.analysis import FeatureConfig
+    from encoders.synthetic import CohortConfig
+    from evaluation.scoring import check_reasoning
+    from prompts.templates import load_template
+    from training.config import TaskMix
+    from training.feature_table import cohort_table
+    from training.instruction_data import Sources, build_items
+
+    table = cohort_table(CohortConfig(**TINY), FeatureConfig(), progress=False)
+    rng = np.random.default_rng(3)
+    probabilities = {tuple(t.key): rng.dirichlet(np.ones(len(EMOTIONS))) for t in table.trials}
+    sources = Sources(table, None, table.fit_reference(table.trials, "test"), probabilities)
+    items = build_items(sources, table.trials, TaskMix(free=24, conversation=4), load_template(), seed=2)
+    kinds = {item["kind"] for item in items if item["task"] == "free"}
+    assert kinds == set(KINDS[1:])
+    for item in items:
+        replies = [m["content"] for m in item["messages"] if m["role"] == "assistant"]
+        assert len(replies) == (1 if item["task"] == "free" else 2)
+        for reply in replies:
+            parsed = parse_answer(reply)
+            assert parsed.well_formed, reply
+            failing = [c for c in check_reasoning(parsed.reasoning, [e for e in map(_evidence, item["evidence"])])
+                       if not c.holds]
+            assert not failing, (reply, failing)
+        if item["task"] == "free":
+            assert answers_question(item["kind"], parse_answer(replies[0]).answer, EMOTIONS)
+    heldout = build_items(sources, table.trials, TaskMix(free=12), load_template(), seed=2, heldout_questions=True)
+    bank = {_norm(fill(p, region="frontal", band="alpha", emotion="fear"))
+            for k in KINDS for p in load_questions().phrasings(k)}
+    for item in heldout:
+        lines = item["messages"][1]["content"].splitlines()
+        assert item["heldout"] and not any(_norm(line) in bank for line in lines if line.strip())
+
+
+def _evidence(data: dict):
+    from encoders.evidence import Evidence
+
+    return Evidence.from_dict(data)

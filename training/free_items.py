@@ -1,0 +1,89 @@
+"""Free questions about one recording, and conversations that follow up on an answer.
+
+A free item asks one of the kinds of `prompts.questions` in a phrasing from the training bank (or,
+for evaluation, the held-out bank), with the measurements the question names looked up and given
+beside it (`prompts.answers.with_context`), and the reply written from the evidence
+(`prompts.answers.answer_for`). A conversation opens with an emotion judgement or a free question and
+follows up with further free questions in short phrasings; every reply is trained on.
+
+Evaluation items keep the ground truth for the readings it can score (valence and arousal); the
+measurements' references are what the evidence says.
+"""
+
+from __future__ import annotations
+
+import random
+
+from encoders.features import BAND_NAMES
+from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, arousal_class, valence_class
+from prompts.answer_format import format_answer
+from prompts.answers import Target, answer_for, with_context
+from prompts.questions import KINDS, REGIONS
+
+from .feature_table import TrialRow
+from .instruction_data import ItemBuilder
+
+FREE_KINDS = tuple(k for k in KINDS if k != "emotion")
+
+
+def _slots(kind: str, rng: random.Random, ev, labels) -> dict:
+    if kind == "band":
+        measured = [(r, b) for r, bands in ev.band_z.items() for b in bands]
+        # Mostly regions the recording covers; sometimes one it does not ("not measured").
+        if measured and rng.random() < 0.85:
+            region, band = rng.choice(measured)
+        else:
+            region, band = rng.choice(REGIONS), rng.choice(BAND_NAMES)
+        return {"region": region, "band": band}
+    if kind == "why_not":
+        ranked = sorted(ev.probabilities, key=lambda k: -ev.probabilities[k]) or list(labels)
+        # Usually a class other than the best match, sometimes the best match itself.
+        return {"emotion": ranked[0] if rng.random() < 0.2 else rng.choice(ranked[1:] or ranked)}
+    return {}
+
+
+def _truth(kind: str, trial: TrialRow, target: Target) -> str:
+    """What evaluation scores a reply against: the truth for valence and arousal, the evidence's own
+    reply for measurements (a reading the evidence cannot support stays "cannot tell")."""
+    if target.answer == "cannot tell":
+        return target.answer
+    if kind == "valence":
+        return f"{valence_class(trial.valence)} valence"
+    if kind == "arousal":
+        return f"{arousal_class(trial.arousal)} arousal"
+    return target.answer
+
+
+def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool = False) -> dict:
+    """One free question about `trial` and its reply."""
+    ev = builder.sources.evidence("clean", trial)
+    labels = list(EMOTIONS)
+    slots = _slots(kind, builder.rng, ev, labels)
+    question = builder.free_question(kind, heldout=heldout, **slots)
+    target = answer_for(kind, ev, SEVEN_EMOTIONS, builder.rng, **slots)
+    answer = _truth(kind, trial, target) if builder.targets == "truth" else target.answer
+    item = builder._item("free", [("clean", trial)], with_context(question, ev, labels), target.reasoning, answer,
+                         target.confidence)
+    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=heldout)
+    return item
+
+
+def conversation_item(builder: ItemBuilder, trial: TrialRow, turns: int = 2) -> dict:
+    """A conversation: an emotion judgement (or a free question), then follow-ups in short phrasings."""
+    ev = builder.sources.evidence("clean", trial)
+    labels = list(EMOTIONS)
+    rng = builder.rng
+    first = builder.emotion(trial) if rng.random() < 0.6 else free_item(builder, trial, rng.choice(FREE_KINDS))
+    follow_ups = []
+    for kind in rng.sample(FREE_KINDS, turns - 1):
+        slots = _slots(kind, rng, ev, labels)
+        question = builder.free_question(kind, follow_up=True, **slots)
+        target = answer_for(kind, ev, SEVEN_EMOTIONS, rng, **slots)
+        follow_ups.append((with_context(question, ev, labels),
+                           format_answer(target.reasoning, target.answer, target.confidence)))
+    for question, reply in follow_ups:
+        first["messages"] += [{"role": "user", "content": builder.template.follow_up_turn(question)},
+                              {"role": "assistant", "content": reply}]
+    first["task"] = "conversation"
+    first["id"] = first["id"].replace(first["id"].split("/")[-1].split("-")[0], "conversation", 1)
+    return first
