@@ -5,7 +5,8 @@ completions and chats, and /tokenize, /detokenize, /metrics, /docs, /version... 
 ASGI middleware is added to vLLM's app (`--middleware serve.api_auth.RequireAPIKey`, outermost of
 the engine's middlewares) and refuses every request, whatever its path or method and before any
 routing, unless it carries `Authorization: Bearer KEY`, which is what OpenAI clients send. Only
-`GET /health` (and HEAD) stays open, for load balancers and start-up probes.
+`GET /health` stays open, for load balancers and start-up probes. CORS preflights (OPTIONS, which
+browsers send without credentials) are refused too: the server is for API clients, not web pages.
 
 The key never appears on a command line (`ps` shows those): `eegreason serve` hands it over in
 `KEY_ENV`, and the server process takes it out of its environment with `take_key_from_environment()`
@@ -20,7 +21,7 @@ import json
 import os
 
 KEY_ENV = "EEGREASON_API_KEY"
-OPEN_ROUTES = {("GET", "/health"), ("HEAD", "/health")}
+OPEN_ROUTES = {("GET", "/health")}
 WEBSOCKET_POLICY_VIOLATION = 1008
 
 
@@ -28,12 +29,12 @@ class _Key:
     digest: bytes | None = None  # SHA-256 of the key, set once at server start
 
 
-def _digest(value: str) -> bytes:
-    return hashlib.sha256(value.encode("utf-8")).digest()
+def _digest(value: bytes) -> bytes:
+    return hashlib.sha256(value).digest()
 
 
 def set_key(key: str | None) -> None:
-    _Key.digest = _digest(key) if key else None
+    _Key.digest = _digest(key.encode("utf-8")) if key else None
 
 
 def take_key_from_environment() -> bool:
@@ -42,15 +43,16 @@ def take_key_from_environment() -> bool:
     return _Key.digest is not None
 
 
-def key_matches(authorization: str | None) -> bool:
-    """Whether an Authorization header value carries the key. Both sides are hashed to equal-length
-    digests and compared with `hmac.compare_digest`, so the time taken says nothing about the key
-    (not even its length)."""
+def key_matches(authorization: bytes | None) -> bool:
+    """Whether an Authorization header value (raw bytes: a key may be any UTF-8 text) carries the
+    key. Both sides are hashed to equal-length digests and compared with `hmac.compare_digest`, so
+    the time taken says nothing about the key, not even its length."""
     if _Key.digest is None:
         return True
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    candidate = _digest(token.strip()) if scheme.lower() == "bearer" else _digest("\0no bearer token")
-    return hmac.compare_digest(candidate, _Key.digest) and scheme.lower() == "bearer"
+    scheme, _, token = (authorization or b"").strip().partition(b" ")
+    is_bearer = scheme.lower() == b"bearer"
+    matches = hmac.compare_digest(_digest(token.strip()), _Key.digest)
+    return is_bearer and matches
 
 
 def _route_path(scope) -> str:
@@ -70,8 +72,8 @@ class RequireAPIKey:
             return await self.app(scope, receive, send)  # lifespan events, or a loopback server without a key
         if (scope.get("method"), _route_path(scope)) in OPEN_ROUTES:
             return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if key_matches(headers.get("authorization")):
+        authorization = next((v for k, v in scope.get("headers", []) if k.lower() == b"authorization"), None)
+        if key_matches(authorization):
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": WEBSOCKET_POLICY_VIOLATION})

@@ -88,9 +88,10 @@ def watch_engine_processes() -> None:
     os.environ[OWNER_ENV] = tag  # inherited by every process started after this line
     script = Path(__file__).with_name("orphan_watch.py")
     try:
-        # -I: nothing from the environment or the working directory changes what it imports.
+        # -I and an empty environment: nothing from either changes what it imports, and it holds
+        # none of the command's settings (such as an API key).
         _watch.watchdog = subprocess.Popen([sys.executable, "-I", str(script), str(os.getpid()), tag],
-                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env={})
     except OSError as exc:
         log.warning("could not start the orphan watchdog (%s); a killed command may leave its engine running", exc)
     _watch.tag = tag
@@ -123,16 +124,23 @@ def exit_now(code: int) -> None:
 
 def end_leftovers(grace_s: float = 3.0) -> int:
     """Terminate, then kill, the processes this one started that are still alive (none after a clean
-    engine close). Returns how many there were."""
+    engine close): its descendants, and any tagged process that lost its parent on the way.
+    Returns how many there were."""
     if _watch.tag is None:
         return 0
+    import psutil
+
     from .orphan_watch import end_processes, is_watchdog, self_ending, tagged_processes
 
+    found = {p.pid: p for p in tagged_processes(_watch.tag, {os.getpid()})}
+    try:
+        found.update((p.pid, p) for p in psutil.Process().children(recursive=True))
+    except psutil.Error:
+        pass
     # A self-ending process (the resource tracker) exits after this one, and so does the watchdog
     # (the one to see to any that does not).
-    leftovers = [p for p in tagged_processes(_watch.tag, {os.getpid()}) if not (self_ending(p) or is_watchdog(p))]
+    leftovers = [p for p in found.values() if not (self_ending(p) or is_watchdog(p))]
     if leftovers:
         log.debug("ending %d leftover process(es): %s", len(leftovers), [p.pid for p in leftovers])
         end_processes(leftovers, grace_s)
     return len(leftovers)
-

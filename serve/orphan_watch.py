@@ -114,12 +114,16 @@ def is_watchdog(proc: psutil.Process) -> bool:
 
 
 def end_processes(procs: list[psutil.Process], grace_s: float = GRACE_S) -> list[psutil.Process]:
-    """SIGTERM (self-ending ones are only waited for), wait up to `grace_s`, SIGKILL what is left.
-    Returns the processes that were alive."""
+    """SIGTERM to the topmost of `procs` (self-ending ones are only waited for), up to `grace_s`
+    for all of them to go, then SIGKILL to what is left. Returns the processes that were alive.
+
+    The topmost only: vLLM's engine process ends its own worker on SIGTERM, and a worker ended
+    under it mid-start makes it print a traceback."""
+    pids = {p.pid for p in procs}
     alive = []
     for proc in procs:
         try:
-            if not self_ending(proc):
+            if not self_ending(proc) and proc.ppid() not in pids:
                 proc.terminate()
             alive.append(proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied):

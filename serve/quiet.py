@@ -34,6 +34,8 @@ OUR_PACKAGES = r"(encoders|projector|prompts|training|serve|bench)(\.|$)"
 def configure(verbose: bool) -> None:
     """Decide once, in the command's process: quiet unless the log level is DEBUG (`verbose`)."""
     os.environ[QUIET_ENV] = "0" if verbose else "1"
+    # vLLM logs to stdout by default, where `ask --json` prints its one JSON object.
+    os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
     if not verbose:
         # setdefault: a user who sets these explicitly keeps what they asked for.
         os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")
