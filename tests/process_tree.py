@@ -59,7 +59,8 @@ class Command:
     def wait_for_http(self, url: str, headers: dict | None = None, **kwargs) -> None:
         def answers() -> bool:
             try:
-                return urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2).status == 200
+                request = urllib.request.Request(url, headers=headers or {})
+                return urllib.request.urlopen(request, timeout=2).status == 200
             except OSError:
                 return False
 
