@@ -27,9 +27,43 @@ def configure_logging(level: str | int | None = None) -> None:
     logger.propagate = False
 
 
+class _LogLines:
+    """A file for tqdm that turns each refresh into one log line (when no terminal shows a bar)."""
+
+    def __init__(self, logger: logging.Logger):
+        self.logger = logger
+        self.last = ""
+
+    def write(self, text: str) -> None:
+        line = text.strip("\r\n ")
+        if line and line != self.last:  # closing a bar repeats its last refresh
+            self.logger.info("%s", line)
+            self.last = line
+
+    def flush(self) -> None:
+        pass
+
+
+# Off a terminal a bar is a log line at most this often (a log file, CI, the app's console).
+LOG_EVERY_S = 30.0
+
+
 def progress_bar(iterable=None, enabled: bool = True, **kwargs):
-    """A tqdm bar for long work. Shown on terminals only (`disable=None` hides it when output is
-    piped to a file or another program), and never when `enabled` is false."""
+    """A tqdm bar for long work. On a terminal, the usual bar; anywhere else the same progress is
+    logged as a line at most every LOG_EVERY_S seconds (and at the end), so a run written to a
+    file still says how far it is and how long is left. Never shown when `enabled` is false."""
+    import sys
+
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, disable=None if enabled else True, **kwargs)
+    if not enabled:
+        return tqdm(iterable, disable=True, **kwargs)
+    if getattr(sys.stderr, "isatty", lambda: False)():
+        return tqdm(iterable, **kwargs)
+    kwargs.setdefault("mininterval", LOG_EVERY_S)
+    kwargs.setdefault("maxinterval", LOG_EVERY_S)
+    from tqdm import tqdm as plain  # the notebook variant cannot write to a file
+
+    kwargs.setdefault("bar_format", "{desc}: {percentage:3.0f}% {n_fmt}/{total_fmt} [{elapsed} elapsed, "
+                                    "{remaining} left, {rate_fmt}{postfix}]")
+    return plain(iterable, file=_LogLines(get_logger("progress")), **kwargs)
