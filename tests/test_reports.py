@@ -21,20 +21,13 @@ from encoders.errors import ReportError
 from encoders.evidence import Evidence, Finding
 from encoders.paths import repo_root
 from prompts.answer_format import parse_answer
-from prompts.record import (
-    CORE_LIMITATION,
-    DRAFT_BANNER,
-    NOT_DETERMINED,
-    RECORD_SCHEMA_VERSION,
-    SECTION_TITLES,
-    MedicalRecordNote,
-    apply_edits,
-    check_no_prescriptions,
-    draft_note,
-    recording_id,
-    render_markdown,
-)
-from serve.report_store import TEST_PAUSE_ENV, ReportStore
+from reports.draft import draft_note
+from reports.edits import apply_edits
+from reports.guard import check_no_prescriptions
+from reports.identity import recording_id
+from reports.note import CORE_LIMITATION, DRAFT_BANNER, NOT_DETERMINED, RECORD_SCHEMA_VERSION, MedicalRecordNote
+from reports.render import SECTION_TITLES, render_markdown
+from reports.store import ReportStore
 
 ANSWER = ("Reasoning: Frontal alpha asymmetry is +0.23, favouring the left hemisphere, and frontal alpha is "
           "elevated.\nAnswer: happy\nConfidence: 0.64")
@@ -264,12 +257,20 @@ def test_save_killed_mid_write_leaves_the_store_consistent(store, note, tmp_path
     store.sign(rid, v2, "Dr Bob")
     history, trail = store.history(rid), store.audit_trail(rid)
     marker = tmp_path / "paused-inside-transaction"
+    # A store that stops inside the save's transaction (after the version row, before the report
+    # points at it) and waits there to be killed.
     script = textwrap.dedent(f"""
-        from serve.report_store import ReportStore
-        ReportStore({str(store.path)!r}).edit({rid!r}, {v2}, {{"clinician_comments": "interrupted"}}, "Dr Eve")
+        import pathlib, time
+        from reports.store import ReportStore
+
+        class StopsMidSave(ReportStore):
+            def _between_save_steps(self):
+                pathlib.Path({str(marker)!r}).touch()
+                time.sleep(60)
+
+        StopsMidSave({str(store.path)!r}).edit({rid!r}, {v2}, {{"clinician_comments": "interrupted"}}, "Dr Eve")
     """)
-    env = {**os.environ, TEST_PAUSE_ENV: str(marker)}  # the store pauses inside the transaction
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=repo_root(), env=env,
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=repo_root(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
@@ -314,7 +315,7 @@ def _pdf_page_one(path: Path) -> tuple[float, str]:
 
 
 def test_exports_write_markdown_and_a_readable_pdf(store, note, tmp_path):
-    from serve.report_export import export_markdown, export_pdf
+    from reports.export import export_markdown, export_pdf
 
     md = export_markdown(note, tmp_path / "out" / "note.md")
     assert DRAFT_BANNER in md.read_text(encoding="utf-8") and "+0.23" in md.read_text(encoding="utf-8")

@@ -37,16 +37,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from encoders.io import read_recording
-    from serve.report_export import export_markdown, export_pdf, file_sha256
-    from serve.report_store import ReportStore, required_name
-    from serve.report_draft import draft_from_recording
+    from reports.export import export_markdown, export_pdf, file_sha256
+    from reports.store import ReportStore, required_name
 
     author = required_name(args.author if args.author is not None else _default_author(), "author")
     read_recording(args.recording)  # fail fast on a bad file, before loading a model
     store = ReportStore(args.store)
     assistant = load_assistant(args)
     try:
-        note = draft_from_recording(assistant, args.recording, args.recording.name, args.include_identifiers,
+        note = assistant.draft_note(args.recording, args.recording.name, args.include_identifiers,
                                     generation_params(args))
     finally:
         assistant.close()

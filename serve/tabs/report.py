@@ -5,8 +5,8 @@ report and version a browser session is looking at lives in that session's `gr.S
 never act on each other's notes by accident; a save names the version it started from, so two
 people editing the same report cannot overwrite each other (the store refuses the stale save).
 
-Drafts come from `serve.report_draft.draft_from_recording`, the one path from a file to a note,
-shared with `eegreason report`.
+Drafts come from `Assistant.draft_note` (reports.draft), the one path from a file to a note, shared
+with `eegreason report`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ import gradio as gr
 
 from encoders.errors import EEGReasonError, ReportError
 from encoders.log import get_logger
-from prompts.record import MedicalRecordNote, render_measured_markdown
+from reports.export import export_markdown, export_pdf, file_sha256
+from reports.note import MedicalRecordNote
+from reports.render import render_measured_markdown
+from reports.store import ReportStore, VersionMeta, required_name
 
 from ..assistant import Assistant
 from ..engines import GenerationParams
-from ..report_draft import draft_from_recording
-from ..report_export import export_markdown, export_pdf, file_sha256
-from ..report_store import ReportStore, VersionMeta, required_name
 from ..uploads import UploadStore
 from .chat import upload_box
 
@@ -140,7 +140,7 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
                 path, label = samples[sample_name], sample_name
             else:
                 raise ReportError("Choose a recording (upload a file or pick a sample) before generating a note.")
-            note = draft_from_recording(assistant, path, label, bool(with_ids), params)
+            note = assistant.draft_note(path, label, bool(with_ids), params)
             report_id = store.create(note, who)
             note, meta = store.get(report_id)
         except EEGReasonError as err:

@@ -17,14 +17,8 @@ from pathlib import Path
 
 from encoders.errors import ReportError
 from encoders.log import get_logger
-from prompts.record import (
-    MedicalRecordNote,
-    assessment_rows,
-    band_table,
-    quality_rows,
-    recording_rows,
-    render_markdown,
-)
+from .note import MedicalRecordNote
+from .render import assessment_rows, band_table, quality_rows, recording_rows, render_markdown
 
 log = get_logger(__name__)
 

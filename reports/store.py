@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,71 +31,17 @@ from typing import Any
 from encoders.errors import ReportError
 from encoders.log import get_logger
 from encoders.paths import home
-from prompts.record import EDITABLE_FIELDS, MedicalRecordNote, apply_edits, check_no_prescriptions, utc_now
+from .edits import apply_edits
+from .guard import check_no_prescriptions
+from .note import EDITABLE_FIELDS, MedicalRecordNote, utc_now
+from .schema import prepare_schema
 
 log = get_logger(__name__)
 
-STORE_SCHEMA = 1
 DEFAULT_FILENAME = "reports.sqlite3"
 EXPORT_FORMATS = ("markdown", "pdf")
 MAX_NAME_CHARS = 200
-# Test hook: when set to a file path, `edit` creates that file after writing the new version row and
-# before committing, then sleeps, so a test can kill the process in the middle of a save.
-TEST_PAUSE_ENV = "EEGREASON_TEST_PAUSE_IN_SAVE"
-TEST_PAUSE_SECONDS = 60.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    id TEXT PRIMARY KEY,
-    recording_id TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('draft', 'signed')),
-    current_version INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    signed_by TEXT,
-    signed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS report_versions (
-    report_id TEXT NOT NULL REFERENCES reports(id),
-    version INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('create', 'edit', 'amend')),
-    content TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    author TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    comment TEXT NOT NULL DEFAULT '',
-    signed_by TEXT,
-    signed_at TEXT,
-    PRIMARY KEY (report_id, version)
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    report_id TEXT NOT NULL REFERENCES reports(id),
-    version INTEGER NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'sign', 'amend', 'export')),
-    actor TEXT NOT NULL,
-    at TEXT NOT NULL,
-    changes TEXT NOT NULL DEFAULT '[]',
-    detail TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS audit_by_report ON audit (report_id, id);
-CREATE INDEX IF NOT EXISTS reports_by_recording ON reports (recording_id);
-
-CREATE TRIGGER IF NOT EXISTS versions_content_is_fixed BEFORE UPDATE ON report_versions
-WHEN NEW.content IS NOT OLD.content OR NEW.sha256 IS NOT OLD.sha256 OR NEW.version IS NOT OLD.version
-  OR NEW.report_id IS NOT OLD.report_id OR NEW.author IS NOT OLD.author OR NEW.kind IS NOT OLD.kind
-  OR NEW.created_at IS NOT OLD.created_at OR NEW.comment IS NOT OLD.comment
-BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS signed_versions_are_immutable BEFORE UPDATE ON report_versions
-WHEN OLD.signed_at IS NOT NULL
-BEGIN SELECT RAISE(ABORT, 'signed report versions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS versions_are_kept BEFORE DELETE ON report_versions
-BEGIN SELECT RAISE(ABORT, 'report versions cannot be deleted'); END;
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-"""
 
 
 @dataclass
@@ -167,13 +112,6 @@ def required_name(value: Any, role: str) -> str:
     return name
 
 
-def _test_pause_in_save() -> None:
-    marker = os.environ.get(TEST_PAUSE_ENV)
-    if marker:
-        Path(marker).touch()
-        time.sleep(TEST_PAUSE_SECONDS)
-
-
 class ReportStore:
     """Notes, their versions and audit trail in one SQLite file (default: `$EEGREASON_HOME/reports.sqlite3`).
 
@@ -192,14 +130,7 @@ class ReportStore:
                 raise ReportError(f"The report store at {self.path} cannot use write-ahead logging (got {mode}); "
                                   f"put it on a local disk.")
         with self._transaction() as conn:
-            for statement in _split_sql(_SCHEMA):
-                conn.execute(statement)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                conn.execute(f"PRAGMA user_version = {STORE_SCHEMA}")
-            elif version != STORE_SCHEMA:
-                raise ReportError(f"The report store at {self.path} has schema {version}, which this version "
-                                  f"of eegreason does not read (it reads {STORE_SCHEMA}).")
+            prepare_schema(conn, self.path)
 
     # ---- connections and transactions ----
     @contextmanager
@@ -278,6 +209,11 @@ class ReportStore:
                      (report_id, version, action, actor, at, json.dumps(changes or [], ensure_ascii=False),
                       json.dumps(detail or {}, ensure_ascii=False)))
 
+    def _between_save_steps(self) -> None:
+        """Called inside a save's transaction after the new version row is written and before the
+        report points at it. Nothing happens here; it is the seam where a crash test stops a save
+        midway (a subclass waits here to be killed) to prove the store never keeps half a save."""
+
     # ---- operations ----
     def create(self, note: MedicalRecordNote, author: str) -> str:
         """Store a new note as version 1 of a new report; returns the report id."""
@@ -342,7 +278,7 @@ class ReportStore:
             conn.execute("INSERT INTO report_versions (report_id, version, kind, content, sha256, author, "
                          "created_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (report["id"], new_version, kind, content, sha256_text(content), author, at, comment))
-            _test_pause_in_save()
+            self._between_save_steps()
             conn.execute("UPDATE reports SET current_version = ?, status = 'draft', updated_at = ?, "
                          "signed_by = NULL, signed_at = NULL WHERE id = ?", (new_version, at, report["id"]))
             detail = {"base_version": current}
@@ -424,16 +360,3 @@ class ReportStore:
         """SQLite's own consistency check ("ok" when the file is sound)."""
         with self._connection() as conn:
             return conn.execute("PRAGMA integrity_check").fetchone()[0]
-
-
-def _split_sql(script: str) -> list[str]:
-    """Statements of the schema script (triggers contain ';' inside BEGIN…END), for executing them
-    one by one inside the schema transaction (`executescript` would commit on its own)."""
-    statements, buffer = [], []
-    for line in script.strip().splitlines():
-        buffer.append(line)
-        text = "\n".join(buffer).strip()
-        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.upper().endswith("END;")):
-            statements.append(text)
-            buffer = []
-    return statements
