@@ -18,6 +18,7 @@ from encoders.io import read_recording
 from encoders.labels import EMOTIONS
 from prompts.answer_format import ABSTAIN, ParsedAnswer, parse_answer
 
+from .claims import review_reasoning
 from .guard import without_prescriptions
 from .identity import recording_id, recording_meta
 from .note import (
@@ -119,11 +120,14 @@ def _assessment(answer: ParsedAnswer | None, findings: list[MeasuredFinding], mo
 def _assessment_summary(a: AffectiveAssessment) -> str:
     if a.label == NOT_DETERMINED:
         return f"Affective state not determined. {a.note}"
+    # The reasoning itself is not copied here: it lives in one place (Model reasoning), where each of
+    # its claims is marked holding or failing and a reviewer can strike or correct it.
+    where = " Its reasoning is given under Model reasoning, each claim checked against the measured evidence." \
+        if a.reasoning else ""
     if a.label == ABSTAIN:
-        return (f"The model could not tell the affective state (confidence {a.confidence or 0.0:.2f}). "
-                f"Its reasoning: {a.reasoning}")
+        return f"The model could not tell the affective state (confidence {a.confidence or 0.0:.2f}).{where}"
     return (f"Model estimate: {a.label} (confidence {a.confidence:.2f}); an estimate from a research model, "
-            f"not an observation of the person. Its reasoning: {a.reasoning}")
+            f"not an observation of the person.{where}")
 
 
 def _limitations(ev: Evidence, a: AffectiveAssessment, model_name: str, trained_on_synthetic: bool,
@@ -224,7 +228,25 @@ def draft_note(evidence: Evidence, recording_meta: dict[str, Any], answer: Parse
         assessment_text=_assessment_summary(assessment),
         limitations=_limitations(evidence, assessment, model_name, model_trained_on_synthetic, model_stage),
         suggested_follow_up=_follow_up(evidence, assessment),
+        evidence=_plain(evidence.to_dict()),
+        reasoning_review=review_reasoning(assessment.reasoning, evidence),
     )
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: numpy numbers become Python numbers and non-finite ones None (a stored note
+    is canonical JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float):
+        return finite_or_none(value)
+    return value
 
 
 

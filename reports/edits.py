@@ -8,6 +8,7 @@ from typing import Any
 
 from encoders.errors import ReportError
 
+from .claims import correct, strike
 from .guard import check_no_prescriptions
 from .note import CORE_LIMITATION, EDITABLE_FIELDS, LIST_FIELDS, MAX_TEXT_CHARS, MedicalRecordNote
 
@@ -64,3 +65,51 @@ def apply_edits(note: MedicalRecordNote, changes: dict[str, Any]) -> tuple[Medic
             updates[name] = new
     edited = sorted(set(note.edited_fields) | set(updates))
     return replace(note, **updates, edited_fields=edited), diffs
+
+
+# ---- the model's reasoning: struck or corrected by a reviewer, never edited like free text ----
+
+REASONING_FIELD = "model_reasoning"  # how the audit trail and `edited_fields` name the reasoning
+
+
+def _unresolved_dicts(note: MedicalRecordNote) -> list[dict[str, Any]]:
+    return [{"number": n, **c.to_dict()} for n, c in note.reasoning_review.unresolved()]
+
+
+def strike_sentence(note: MedicalRecordNote, sentence_number: int, by: str, at: str
+                    ) -> tuple[MedicalRecordNote, list[FieldChange], dict[str, Any]]:
+    """A copy of `note` with one sentence of the model's reasoning struck (kept, marked with who
+    struck it and when), the change for the audit trail, and what it resolved."""
+    review = strike(note.reasoning_review, sentence_number, by, at)
+    sentence = review.sentences[sentence_number - 1].text
+    struck_claims = [{"number": n, **c.to_dict()} for n, c in enumerate(review.claims, 1) if c.sentence == sentence_number]
+    edited = replace(note, reasoning_review=review,
+                     edited_fields=sorted(set(note.edited_fields) | {REASONING_FIELD}))
+    change = FieldChange(f"{REASONING_FIELD} sentence {sentence_number}", sentence, f"[struck] {sentence}")
+    detail = {"review": "strike", "sentence": sentence_number, "claims_in_sentence": struck_claims,
+              "unresolved_claims": len(edited.reasoning_review.unresolved())}
+    return edited, [change], detail
+
+
+def correct_reasoning(note: MedicalRecordNote, text: str, by: str, at: str
+                      ) -> tuple[MedicalRecordNote, list[FieldChange], dict[str, Any]]:
+    """A copy of `note` whose reasoning is the reviewer's `text`, checked again against the note's
+    evidence; refuses prescription-like text, empty text and text that changes nothing."""
+    if not isinstance(text, str) or not text.strip():
+        raise ReportError("The corrected reasoning is empty; write the reasoning as it should read, or strike "
+                          "the sentences that should go.")
+    text = text.strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportError(f"The corrected reasoning is {len(text)} characters long, above the limit of "
+                          f"{MAX_TEXT_CHARS}; shorten it and save again.")
+    check_no_prescriptions(text)
+    old = note.reasoning_review.text()
+    if " ".join(text.split()) == " ".join(old.split()):
+        raise ReportError("The corrected reasoning is the same as the reasoning that stands; change it or "
+                          "strike a sentence instead.")
+    review = correct(note.reasoning_review, text, note.measured_evidence(), by, at)
+    edited = replace(note, reasoning_review=review,
+                     edited_fields=sorted(set(note.edited_fields) | {REASONING_FIELD}))
+    detail = {"review": "correct", "claims_checked": review.checked, "claims": len(review.claims),
+              "failing_claims": _unresolved_dicts(edited), "unresolved_claims": len(review.unresolved())}
+    return edited, [FieldChange(REASONING_FIELD, old, text)], detail

@@ -18,8 +18,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from encoders.errors import ReportError
+from encoders.evidence import Evidence
 
-RECORD_SCHEMA_VERSION = "record-v1"
+from .claims import ReasoningReview, review_reasoning
+
+RECORD_SCHEMA_VERSION = "record-v2"
+# record-v1 notes (before the reasoning was checked) are read as v2 notes whose reasoning is marked
+# unchecked: they carry no evidence to check it against.
+READABLE_SCHEMAS = ("record-v1", RECORD_SCHEMA_VERSION)
+_ADDED_IN_V2 = ("evidence", "reasoning_review", "acknowledged_claims")
 DRAFT_BANNER = "Draft — requires clinician review"
 NOT_DETERMINED = "not determined"
 # Always the first limitation; `apply_edits` puts it back if an edit removes it, because a note
@@ -98,6 +105,21 @@ class MedicalRecordNote:
     signed_by: str | None = None
     signed_at: str | None = None
     edited_fields: list[str] = field(default_factory=list)
+    # The Evidence the note was drafted from (`Evidence.to_dict()`): what the model's claims are
+    # checked against, whenever the reasoning changes. None in notes drafted before claims were checked.
+    evidence: dict[str, Any] | None = None
+    reasoning_review: ReasoningReview = field(default_factory=ReasoningReview)  # the model's reasoning, reviewed
+    # The failing claims a signer acknowledged when signing ({"by", "at", "claims"}); set, like
+    # signed_by, from the signed version, never part of a draft.
+    acknowledged_claims: dict[str, Any] | None = None
+
+    def measured_evidence(self) -> Evidence | None:
+        """The stored evidence as an `Evidence` (a probability stored as null, once not finite, is dropped)."""
+        if self.evidence is None:
+            return None
+        evidence = Evidence.from_dict(self.evidence)
+        evidence.probabilities = {k: p for k, p in (evidence.probabilities or {}).items() if p is not None}
+        return evidence
 
     @property
     def banner(self) -> str:
@@ -113,19 +135,25 @@ class MedicalRecordNote:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "MedicalRecordNote":
         version = data.get("schema_version")
-        if version != RECORD_SCHEMA_VERSION:
+        if version not in READABLE_SCHEMAS:
             raise ReportError(f"This note uses schema {version!r}, which this version of eegreason cannot read "
-                              f"(it reads {RECORD_SCHEMA_VERSION!r}); open it with the version that wrote it.")
+                              f"(it reads {', '.join(map(repr, READABLE_SCHEMAS))}); open it with the version "
+                              f"that wrote it.")
         data = dict(data)
+        known = {f.name for f in fields(cls)} - (set(_ADDED_IN_V2) if version == "record-v1" else set())
+        unknown = set(data) - known
+        if unknown:
+            raise ReportError(f"This note has fields {sorted(unknown)} that schema {version} does not define; it "
+                              f"was not written by eegreason.")
         data["recording"] = RecordingSection(**data["recording"])
         data["quality"] = QualitySection(**data["quality"])
         data["eeg_findings"] = [MeasuredFinding(**f) for f in data["eeg_findings"]]
         data["affective_assessment"] = AffectiveAssessment(**data["affective_assessment"])
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ReportError(f"This note has fields {sorted(unknown)} that schema {RECORD_SCHEMA_VERSION} does "
-                              f"not define; it was not written by eegreason.")
+        if version == "record-v1":
+            data["schema_version"] = RECORD_SCHEMA_VERSION  # saved again, it is a v2 note
+            data["reasoning_review"] = review_reasoning(data["affective_assessment"].reasoning, None)
+        else:
+            data["reasoning_review"] = ReasoningReview.from_dict(data.get("reasoning_review") or {})
         return cls(**data)
 
     def editable_values(self) -> dict[str, str | list[str]]:
