@@ -1,8 +1,13 @@
 """The report store's SQL schema: tables, the triggers that keep versions and the audit trail
-immutable (enforced by SQLite, not only by our code), and the schema version.
+immutable (enforced by SQLite, not only by our code), the schema version and its migrations.
 
-The schema version lives in SQLite's `user_version`; a store written by a newer eegreason is
-refused rather than guessed at.
+The schema version lives in SQLite's `user_version`. A store of an older version is migrated when
+it is opened, inside the same transaction as the version bump, so a store is either wholly
+migrated or untouched; a store written by a newer eegreason is refused rather than guessed at.
+
+    1  reports, versions, audit trail
+    2  report_versions.claims_acknowledged: the failing claims a signer acknowledged (JSON), set
+       only together with the signature
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ from pathlib import Path
 
 from encoders.errors import ReportError
 
-STORE_SCHEMA = 1
+STORE_SCHEMA = 2
 
-SCHEMA_SQL = """
+TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS reports (
     id TEXT PRIMARY KEY,
     recording_id TEXT NOT NULL,
@@ -36,6 +41,7 @@ CREATE TABLE IF NOT EXISTS report_versions (
     comment TEXT NOT NULL DEFAULT '',
     signed_by TEXT,
     signed_at TEXT,
+    claims_acknowledged TEXT,
     PRIMARY KEY (report_id, version)
 );
 CREATE TABLE IF NOT EXISTS audit (
@@ -48,6 +54,10 @@ CREATE TABLE IF NOT EXISTS audit (
     changes TEXT NOT NULL DEFAULT '[]',
     detail TEXT NOT NULL DEFAULT '{}'
 );
+"""
+
+# Indexes and triggers, (re)created after the tables exist in their current shape.
+RULES_SQL = """
 CREATE INDEX IF NOT EXISTS audit_by_report ON audit (report_id, id);
 CREATE INDEX IF NOT EXISTS reports_by_recording ON reports (recording_id);
 
@@ -59,6 +69,9 @@ BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS signed_versions_are_immutable BEFORE UPDATE ON report_versions
 WHEN OLD.signed_at IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'signed report versions are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS acknowledgement_only_with_signature BEFORE UPDATE ON report_versions
+WHEN NEW.claims_acknowledged IS NOT OLD.claims_acknowledged AND NEW.signed_at IS NULL
+BEGIN SELECT RAISE(ABORT, 'an acknowledgement of failing claims is recorded only with a signature'); END;
 CREATE TRIGGER IF NOT EXISTS versions_are_kept BEFORE DELETE ON report_versions
 BEGIN SELECT RAISE(ABORT, 'report versions cannot be deleted'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
@@ -68,17 +81,31 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 
 
+# MIGRATIONS[n]: the statements that take a store from schema n to n + 1.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE report_versions ADD COLUMN claims_acknowledged TEXT",),
+}
+
+
 def prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Create the tables of a new store, or check an existing store's version (inside the caller's
-    write transaction, so a new store gets all of its schema or none)."""
-    for statement in split_sql(SCHEMA_SQL):
-        conn.execute(statement)
+    """Create the schema of a new store, or migrate an older one to the current version (inside the
+    caller's write transaction: all of it happens, or none of it)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version == 0:
-        conn.execute(f"PRAGMA user_version = {STORE_SCHEMA}")
-    elif version != STORE_SCHEMA:
+    if version > STORE_SCHEMA:
         raise ReportError(f"The report store at {path} has schema {version}, which this version "
-                          f"of eegreason does not read (it reads {STORE_SCHEMA}).")
+                          f"of eegreason does not read (it reads up to {STORE_SCHEMA}); open it with a newer "
+                          f"eegreason.")
+    if version == 0:  # a new file
+        for statement in split_sql(TABLES_SQL):
+            conn.execute(statement)
+    else:
+        for step in range(version, STORE_SCHEMA):
+            for statement in MIGRATIONS[step]:
+                conn.execute(statement)
+    for statement in split_sql(RULES_SQL):
+        conn.execute(statement)
+    if version != STORE_SCHEMA:
+        conn.execute(f"PRAGMA user_version = {STORE_SCHEMA}")
 
 
 def split_sql(script: str) -> list[str]:
