@@ -353,7 +353,8 @@ def report_app(tiny_checkpoint, hf_engine, fif14, tmp_path_factory):
     app.close()
 
 
-VIEW = ("message", "header", "preview", "findings", "assessment", "limitations", "follow_up", "comments")
+VIEW = ("message", "header", "preview", "findings", "assessment", "limitations", "follow_up", "comments", "reasoning",
+        "reasoning_text")
 
 
 def _view(result) -> dict:
@@ -383,9 +384,9 @@ def test_report_tab_generate_edit_sign_export_history(report_app, fif14):
                                    "Take 20 mg daily.", "Dr Alice", "", api_name="/report_save"))
     assert refused["message"].startswith("⚠️") and "prescription-like" in refused["message"]
 
-    view = _view(client.predict("Dr Bob", api_name="/report_sign"))
+    view = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
     assert "Signed by Dr Bob" in view["header"]
-    again = _view(client.predict("Dr Bob", api_name="/report_sign"))
+    again = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
     assert again["message"].startswith("⚠️") and "already signed" in again["message"]  # the app keeps running
 
     message, md_path, pdf_path = client.predict("Dr Alice", api_name="/report_export")
@@ -403,6 +404,51 @@ def test_report_tab_generate_edit_sign_export_history(report_app, fif14):
     assert [r.report_id for r in ReportStore(store_path).list_reports()].count(report_id) == 1
     status = client.predict(None, "other_SYNTHETIC.fif", api_name="/load_recording")[0]  # Chat tab still works
     assert "Signal quality" in status
+
+
+@pytest.mark.slow
+def test_report_tab_marks_failing_claims_strikes_corrects_and_records_an_acknowledgement(report_app):
+    from gradio_client import Client
+
+    from test_report_claims import TRUE, WRONG, draft, reasoning_with
+
+    url, store_path = report_app
+    wrong_probability, wrong_side = WRONG[0][0], WRONG[8][0]
+    note = draft(reasoning_with([wrong_probability, wrong_side], [0, 3]))
+    failing = note.reasoning_review.failing()
+    report_id = ReportStore(store_path).create(note, "Dr Alice")
+    client = Client(url, verbose=False)
+    view = _view(client.predict(report_id, api_name="/report_open"))
+    assert report_id in view["header"] and "2 claims" in view["header"]
+    for number, claim in failing:
+        row = next(line for line in view["reasoning"].splitlines() if line.startswith(f"| {number} |"))
+        assert "FAILS" in row and claim.measured in row
+    refused = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
+    assert refused["message"].startswith("⚠️") and "2 claims" in refused["message"]
+
+    view = _view(client.predict(1, "Dr Alice", "unsupported probability", api_name="/report_strike"))
+    assert "Struck sentence 1" in view["message"]
+    assert f"~~{wrong_probability}~~" in view["reasoning"] and "struck by Dr Alice" in view["reasoning"]
+    assert wrong_probability not in view["reasoning_text"] and wrong_side in view["reasoning_text"]
+    still_wrong = view["reasoning_text"].replace(wrong_side, "Frontal alpha asymmetry is +0.31.")
+    view = _view(client.predict(still_wrong, "Dr Alice", "", api_name="/report_correct"))
+    assert view["reasoning_text"] == still_wrong and wrong_probability not in view["reasoning"]
+    (number, claim), = ReportStore(store_path).get(report_id)[0].reasoning_review.unresolved()
+    assert claim.kind == "faa" and "-0.31" in claim.measured
+    refused = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
+    assert refused["message"].startswith("⚠️") and "1 claim" in refused["message"]
+
+    view = _view(client.predict("Dr Bob", True, api_name="/report_sign"))
+    assert "Signed by Dr Bob" in view["header"] and "1 failing claim acknowledged" in view["message"]
+    assert "Signed with 1 unresolved claim acknowledged by Dr Bob" in view["header"]
+    message, md_path, _ = client.predict("Dr Alice", api_name="/report_export")
+    assert "Signed with 1 unresolved claim acknowledged by Dr Bob" in Path(md_path).read_text(encoding="utf-8")
+    history = client.predict(api_name="/report_history")
+    assert "edit (strike)" in history and "edit (correct)" in history
+    assert f"acknowledged failing claims {number}" in history
+    fixed = " ".join(TRUE)
+    view = _view(client.predict(fixed, "Dr Alice", "", api_name="/report_correct"))  # amends the signed version
+    assert "amends a signed version" in view["header"] and "FAILS" not in view["reasoning"]
 
 
 @pytest.mark.slow
@@ -441,7 +487,7 @@ def test_report_command_writes_and_stores_a_draft(tiny_checkpoint, fif14, tmp_pa
     from serve.cli import main
 
     out, pdf, db = tmp_path / "note.md", tmp_path / "note.pdf", tmp_path / "reports.sqlite3"
-    code = main(["report", str(fif14), "--out", str(out), "--pdf", str(pdf), "--author", "Dr CLI",
+    code = main(["report", "draft", str(fif14), "--out", str(out), "--pdf", str(pdf), "--author", "Dr CLI",
                  "--store", str(db), "--engine", "transformers", "--checkpoint", str(tiny_checkpoint),
                  "--max-tokens", "32"])
     assert code == 0
@@ -451,5 +497,5 @@ def test_report_command_writes_and_stores_a_draft(tiny_checkpoint, fif14, tmp_pa
     note, meta = store.get(report_id)
     assert meta.author == "Dr CLI" and note.recording.synthetic
     assert [e.action for e in store.audit_trail(report_id)] == ["create", "export", "export"]
-    assert main(["report", str(tmp_path / "missing.edf"), "--out", str(out), "--author", "Dr CLI",
+    assert main(["report", "draft", str(tmp_path / "missing.edf"), "--out", str(out), "--author", "Dr CLI",
                  "--store", str(db)]) != 0
