@@ -114,16 +114,6 @@ def review_reasoning(text: str, evidence: Evidence | None) -> ReasoningReview:
     return ReasoningReview(sentences, _placed(check_text(text or "", evidence), text or "", spans))
 
 
-def recheck(review: ReasoningReview, evidence: Evidence | None) -> ReasoningReview:
-    """The same sentences (strikes kept) with their claims checked again against `evidence`."""
-    text = "\n".join(s.text for s in review.sentences)
-    fresh = review_reasoning(text, evidence)
-    if [s.text for s in fresh.sentences] != [s.text for s in review.sentences]:
-        # A sentence that splits differently once joined: keep the stored split, place claims anew.
-        return replace(review, claims=[replace(c, sentence=None) for c in fresh.claims], checked=fresh.checked)
-    return replace(review, claims=fresh.claims, checked=fresh.checked)
-
-
 def sentence_of_claim(review: ReasoningReview, claim_number: int) -> int:
     """The number of the sentence a claim (numbered from 1) was read from."""
     if not 1 <= claim_number <= len(review.claims):

@@ -312,6 +312,26 @@ def test_a_store_of_the_previous_schema_is_migrated_and_keeps_every_report(tmp_p
     assert store.get(rid)[0].acknowledged_claims["claims"][0]["subject"] == "anger"
 
 
+def test_a_migration_that_fails_midway_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    from reports import schema
+
+    path = v1_store(tmp_path / "reports.sqlite3")
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT * FROM report_versions ORDER BY rowid").fetchall()
+    # The real first step, then one that fails: SQLite must undo the first with the second.
+    monkeypatch.setitem(schema.MIGRATIONS, 1, (*schema.MIGRATIONS[1], "ALTER TABLE no_such_table ADD COLUMN x"))
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+        ReportStore(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert "claims_acknowledged" not in [r[1] for r in conn.execute("PRAGMA table_info(report_versions)")]
+        assert conn.execute("SELECT * FROM report_versions ORDER BY rowid").fetchall() == before
+    monkeypatch.undo()
+    assert ReportStore(path).integrity_check() == "ok"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
 def test_a_store_of_a_newer_schema_is_refused_untouched(tmp_path):
     path = v1_store(tmp_path / "reports.sqlite3")
     with sqlite3.connect(path) as conn:
