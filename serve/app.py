@@ -36,7 +36,8 @@ def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, uplo
     os.environ["GRADIO_TEMP_DIR"] = str(uploads.gradio_dir)
     import gradio as gr
 
-    from .report_store import ReportStore
+    from reports.store import ReportStore
+
     from .tabs.chat import build_chat_tab
     from .tabs.evaluate import build_evaluate_tab
     from .tabs.report import build_report_tab

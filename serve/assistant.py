@@ -26,6 +26,8 @@ from prompts import abstention
 from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
 from prompts.templates import load_template
+from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
+from reports.note import MedicalRecordNote
 
 from . import loop_guard
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
@@ -230,6 +232,23 @@ class Assistant:
         guarded = result.extra.get("evidence_guard", {}).get("replaced", False)
         conversation.turns.append(Turn(question, result.text, guarded))
         return result
+
+    # ---- notes ----
+    def model_facts(self) -> ModelFacts:
+        """What a note says about this model."""
+        return ModelFacts(f"{self.checkpoint.name} ({self.config.llm}, stage {self.config.stage})",
+                          tuple(self.config.labels), bool(self.config.synthetic_data), self.config.stage)
+
+    def draft_note(self, path: str | Path, display_name: str | None = None, include_identifiers: bool = False,
+                   params: GenerationParams | None = None) -> MedicalRecordNote:
+        """A draft medical-record note for a recording: analyse it, ask this model the report
+        question, and let `reports.draft` make the note (the one path from a file to a note, shared by
+        the Report tab and `eegreason report`)."""
+        label = display_name or Path(path).name
+        context = self.analyse(path, display_name=label)
+        generation = self.ask(Conversation([context]), REPORT_QUESTION, params)
+        return draft_from_recording(path, context.evidence, context.analysis, generation.text, self.model_facts(),
+                                    label, include_identifiers)
 
     def stream(self, conversation: Conversation, question: str | None = None,
                params: GenerationParams | None = None) -> Iterator[str]:

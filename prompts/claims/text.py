@@ -44,6 +44,13 @@ def _split(pattern: re.Pattern, text: str, offset: int = 0) -> list[tuple[int, i
     return out
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, split as the claim reader splits it, so that a claim
+    can be traced to the sentence it was read from (offsets hold in `text` and in `normalise(text)`)."""
+    norm = normalise(text)
+    return [(start, end) for start, end in _split(_SENTENCE, norm) if norm[start:end].strip()]
+
+
 def clauses(text: str) -> list[Clause]:
     norm = normalise(text)
     out = []

@@ -17,13 +17,20 @@ from pathlib import Path
 
 from encoders.errors import ReportError
 from encoders.log import get_logger
-from prompts.record import (
-    MedicalRecordNote,
+from .note import MedicalRecordNote
+from .render import (
+    CLAIM_COLUMNS,
+    acknowledgement_line,
     assessment_rows,
     band_table,
+    claim_rows,
+    claims_summary,
+    correction_line,
     quality_rows,
     recording_rows,
     render_markdown,
+    sentence_lines,
+    unresolved_warning,
 )
 
 log = get_logger(__name__)
@@ -152,6 +159,10 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     pdf.multi_cell(width, 9, note.banner, border=1, fill=True, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_fill_color(255, 255, 255)
     pdf.set_draw_color(0, 0, 0)
+    warning = unresolved_warning(note)
+    if warning:
+        pdf.ln(1.5)
+        text(warning.replace("⚠ ", ""), 10, "B")
 
     heading("Recording")
     pairs(recording_rows(note))
@@ -182,9 +193,34 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     a = note.affective_assessment
     subheading("Evidence it rests on" + ("" if a.evidence_cited else " (shown to the model; not cited explicitly)"))
     bullets(a.evidence)
-    if a.reasoning:
-        subheading("Model reasoning")
-        text(a.reasoning)
+    subheading("Model reasoning")
+    text(claims_summary(note), 9)
+    for number, sentence, struck in sentence_lines(note):
+        # A struck sentence stays legible, crossed out and labelled, as it is in the stored history.
+        pdf.set_font(FONT_FAMILY, "", 10)
+        pdf.cell(7, 5, f"{number}.")
+        if struck:
+            pdf.set_text_color(110, 110, 110)
+            pdf.set_font(FONT_FAMILY, "S", 10)
+            pdf.multi_cell(width - 7, 5, sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+            pdf.set_font(FONT_FAMILY, "", 8)
+            pdf.set_x(pdf.l_margin + 7)
+            pdf.multi_cell(width - 7, 4, f"[{struck}]", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+            pdf.set_text_color(0, 0, 0)
+        else:
+            pdf.multi_cell(width - 7, 5, sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    correction = correction_line(note)
+    if correction:
+        text(correction, 9)
+    rows = claim_rows(note)
+    if rows:
+        pdf.ln(1)
+        pdf.set_font(FONT_FAMILY, "", 8)
+        with pdf.table(col_widths=(1, 1.5, 6, 4, 4, 6), line_height=4.5, text_align="LEFT") as table:
+            for values in [list(CLAIM_COLUMNS), *rows]:
+                row = table.row()
+                for value in values:
+                    row.cell(value)
     subheading("Assessment summary")
     text(note.assessment_text or "—")
 
@@ -196,6 +232,11 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     text(note.clinician_comments or "—")
     heading("Sign-off")
     text(note.banner, 11, "B")
+    acknowledged = acknowledgement_line(note)
+    if acknowledged:
+        text(acknowledged, 10, "B")
+        bullets([f"Claim {c['number']}: {c['text']} — measured: {c['measured']}; {c['why']}"
+                 for c in note.acknowledged_claims["claims"]])
     if note.edited_fields:
         text(f"Edited by a clinician: {', '.join(note.edited_fields)}.", 9)
     return bytes(pdf.output())
