@@ -50,9 +50,21 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _with_legacy_forms(argv: list[str]) -> list[str]:
+    """Command lines of earlier releases that still work (a command module's `legacy_argv`)."""
+    for i, word in enumerate(argv):
+        if word in COMMANDS:
+            module = importlib.import_module(f"serve.commands.{word.replace('-', '_')}")
+            rewrite = getattr(module, "legacy_argv", None)
+            return argv[: i + 1] + rewrite(argv[i + 1:]) if rewrite else argv
+        if not word.startswith("-"):
+            return argv
+    return argv
+
+
 def run_command(argv: list[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_with_legacy_forms(list(sys.argv[1:] if argv is None else argv)))
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

@@ -46,6 +46,16 @@ def _author_argument(parser: argparse.ArgumentParser, role: str) -> None:
     parser.add_argument("--author", default=None, help=f"name recorded as the {role} (default: your login)")
 
 
+ACTIONS = ("draft", "list", "show", "strike", "correct", "sign", "export")
+
+
+def legacy_argv(argv: list[str]) -> list[str]:
+    """`report RECORDING --out NOTE.md`, the form before review actions existed, still drafts."""
+    if argv and argv[0] not in ACTIONS and not argv[0].startswith("-"):
+        return ["draft", *argv]
+    return argv
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
