@@ -250,6 +250,7 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
                         config.train.max_length)
+    collator.check_lengths(items)
 
     state_dir = out / "state"
     history = train_llm_stage(
@@ -318,6 +319,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
                         config.train.max_length)
+    collator.check_lengths(items)
 
     lora_params = [p for n, p in llm.named_parameters() if p.requires_grad]
     groups = [{"params": lora_params, "lr": config.train.lora_lr}]
