@@ -219,6 +219,10 @@ _RANGE_EDGE = re.compile(r"\b(above|over|beyond|past|exceed\w*|below|under|benea
                          re.I)
 
 
+_COMPARED = re.compile(r"\s+(?:that (?:of|in)\s+|the\s+)?(?:" + alternation(_REGION_WORDS) + "|" + alternation(BAND_WORDS) + r")\b",
+                       re.I)
+
+
 def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     hedges = [(m.start(), m.end(), "typical", False) for m in _HEDGE.finditer(text)]
     masked = text
@@ -238,6 +242,8 @@ def _directions(text: str) -> list[tuple[int, int, str, bool]]:
         word = m.group(0).lower()
         if word in ("typical", "normal") and re.match(r"\s+(?:of|for)\b", masked[m.end():]):
             continue  # "typical of positive emotion" says what it is characteristic of, not a direction
+        if word.startswith("exceed") and _COMPARED.match(masked[m.end():]):
+            continue  # "central alpha exceeds occipital alpha" compares the two (comparisons.py)
         if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
                                         re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
             continue

@@ -17,6 +17,7 @@ from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
 from encoders.labels import VALENCE_AROUSAL
 
 from .associations import band_meaning, class_of, faa_meaning
+from .comparisons import check_comparison
 from .extract import extract_claims
 from .model import Claim
 from .text import share_holds, stated_precision
@@ -158,6 +159,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = bool(values) and strongest[0] < Z_THRESHOLD
         return result(ok, strongest[1], "every region is within the typical range" if ok else
                       f"not every region is typical ({strongest[1]})")
+    if claim.kind == "comparison":
+        return result(*check_comparison(claim, ev.band_z))
     if claim.kind == "coverage":
         measured_regions = sorted(ev.band_z)
         words = "band power measured over " + (", ".join(measured_regions) or "no region")

@@ -4,6 +4,7 @@
     rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
     band          a region's band power: direction and/or z                  (bands.py)
     all_typical   "band power is typical everywhere (apart from …)"          (bands.py)
+    comparison    one band power above another, or the top of a group        (comparisons.py)
     faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
@@ -18,6 +19,7 @@ from __future__ import annotations
 from .asymmetry import faa_claims
 from .bands import all_typical_claims, band_claims, coverage_claims, table_claims
 from .classes import class_claims
+from .comparisons import comparison_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
@@ -34,6 +36,7 @@ def extract_claims(text: str) -> list[Claim]:
         out += faa_claims(clause, nums)
         out += band_claims(clause, nums)
         out += all_typical_claims(clause)
+        out += comparison_claims(clause)
         out += coverage_claims(clause)
         out += class_claims(clause)
         out += quality_claims(clause)
