@@ -21,6 +21,7 @@ from .comparisons import check_comparison
 from .extract import extract_claims
 from .model import Claim
 from .text import share_holds, stated_precision
+from .trend import check_trend
 
 
 @dataclass
@@ -159,6 +160,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = bool(values) and strongest[0] < Z_THRESHOLD
         return result(ok, strongest[1], "every region is within the typical range" if ok else
                       f"not every region is typical ({strongest[1]})")
+    if claim.kind == "trend":
+        return result(*check_trend(claim, ev.timeline, ev.duration_s))
     if claim.kind == "comparison":
         return result(*check_comparison(claim, ev.band_z))
     if claim.kind == "coverage":

@@ -9,6 +9,7 @@
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
     coverage      which regions were measured ("no central row")             (bands.py)
+    trend         change over time ("anger built up over the three minutes") (trend.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
 
 Claims only state what the text says; `check` decides whether they hold.
@@ -24,6 +25,7 @@ from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
 from .text import clauses, numbers
+from .trend import trend_claims
 
 
 def extract_claims(text: str) -> list[Claim]:
@@ -43,6 +45,7 @@ def extract_claims(text: str) -> list[Claim]:
         out += figure_claims(clause)
         out += channel_claims(clause)
         out += count_claims(clause)
+        out += trend_claims(clause)
     return out + table_claims(text or "")
 
 
