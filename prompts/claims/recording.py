@@ -141,9 +141,14 @@ def _number(word: str) -> int | None:
     return 0 if word == "no" else 1 if word in ("a single", "single", "sole", "lone") else number_word(word)
 
 
+_ABOUT_CHANNELS = re.compile(r"channel|electrode|\blead|" + _BAD + "|" + _CHANNEL_NAME, re.I)
+
+
 def channel_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     out: list[Claim] = []
+    if not _ABOUT_CHANNELS.search(text):  # the patterns below are slow to fail
+        return out
     ratio = _RATIO.search(text)
     if ratio:
         count, of, *lists = ratio.groups()[:4] if ratio.group(1) else (ratio.group(6), ratio.group(5), ratio.group(7))
