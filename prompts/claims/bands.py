@@ -274,11 +274,12 @@ def _in_parentheses(text: str, position: int) -> int | None:
 
 # "… not elevated, unlike frontal theta" / "Unlike frontal theta, central theta is not elevated": the
 # item a contrast introduces has the contrary of what is said of the item it is set against.
-_CONTRAST = re.compile(r"\b(?:unlike|in contrast (?:to|with)|as opposed to|contrary to)\s+(?:the\s+|that of\s+)?$", re.I)
+_CONTRAST = re.compile(r"\b(?:unlike|in contrast (?:to|with)|as opposed to|contrary to)\s+(?:(?:in|at|over)\s+)?(?:the\s+|"
+                       r"that of\s+)?$", re.I)
 # … and the item a likeness introduces has the same: "elevated along with central gamma", "like frontal gamma".
 _LIKENESS = re.compile(r"\b(?:alongside|along with|together with|as well as|(?:just )?like|(?:as|so|nor|neither) (?:is|are|was|"
-                       r"were|does|do))"
-                       r"\s+(?:the\s+|that of\s+)?$", re.I)
+                       r"were|does|do)|as)"
+                       r"\s+(?:(?:in|at|over)\s+)?(?:the\s+|that of\s+)?$", re.I)
 # A direction word followed by one of these and an item is said of the item before it: "central gamma
 # is elevated alongside central beta" (not "elevated central beta").
 _PREPOSITION = re.compile(r"\s*(?:alongside|with|like|unlike|besides|beside|plus|than|versus|vs\.?)\s+", re.I)
@@ -313,7 +314,11 @@ def _assign_directions(text: str, items: list[_Item]) -> None:
             item.direction = (before[-1][2], before[-1][3])
     for index, item in enumerate(items):
         if contrasted[index] and index not in own:
-            reference = items[index - 1] if index else items[index + 1] if index + 1 < len(items) else None
+            # The item it is set against: the next one in "Unlike B, A is …", else the last one said before.
+            prefix = index + 1 in own and re.fullmatch(r"\s*,\s*", text[item.end:items[index + 1].start])
+            stated = [items[i] for i in sorted(own) if i < index]
+            reference = items[index + 1] if prefix else stated[-1] if stated else \
+                items[index + 1] if index + 1 < len(items) else None
             if reference is not None and reference.direction is not None:
                 item.direction = (reference.direction[0], reference.direction[1] != (contrasted[index] > 0))
     # Shared predicates: "frontal, temporal and occipital delta are raised" / "Delta is raised in the

@@ -48,9 +48,9 @@ _ORDINAL = {"first": 1, "opening": 1, "early": 1, "earlier": 1, "second": 2, "mi
 _FRACTIONS = {"half": 2, "third": 3, "quarter": 4}
 _PART = re.compile(r"\b(?:the\s+)?(first|opening|early|earlier|second|middle|third|last|final|latter|later|closing|late)\s+"
                    r"(?:(half|third|quarter)|(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a|one)?\s*(s|sec|secs|seconds?|min|minutes?)\b|"
-                   r"(part|portion|stretch|segment|phase)s?)|\b(?:at|near|towards?|by|in|around)\s+the\s+(end|close|finish|"
-                   r"start|beginning|outset)\b|\b(early on|at first|initially|later on|later in|late in|early in|eventually|"
-                   r"in the end)\b(?:\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run))?", re.I)
+                   r"(part|portion|stretch|segment|phase)s?)|\b(?:(?:at|near|towards?|by|around)\s+the\s+|in\s+the\s+(?=\w+\s+of\s+"
+                   r"(?:the|this)\s+(?:recording|session|minute|trial|record|run)))(end|close|finish|start|beginning|outset)\b|\b(early on|at first(?! (?:glance|sight))|initially|later on|later in|late in|"
+                   r"early in|eventually)\b(?:\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run))?", re.I)
 _READING = re.compile(r"\b(?:reading|pattern|match|probabilit\w*|encoder|classifier|model|prediction|emotion|label|class)\b",
                       re.I)
 _QUALITY = re.compile(r"\b(?:quality|signal|artifact|artefact|blink|eye|noise|contamination|muscle|EMG|channels?|electrodes?|"
@@ -104,7 +104,8 @@ def trend_claims(clause: Clause) -> list[Claim]:
     verbs = list(_VERB.finditer(text))
     times = [(m, None) for m in _COURSE.finditer(text)] + [(m, _part(m)) for m in _PART.finditer(text)]
     if not verbs or not times:
-        if times and any(part for _, part in times) and emotion_mentions(text) and _READING.search(text):
+        # "in the second half the reading was sad": the reading of a part, named as a part
+        if any(part and not m.group(7) for m, part in times) and emotion_mentions(text) and _READING.search(text):
             verbs = []  # "in the second half the reading was sad": the reading of a part
         else:
             return []
@@ -136,12 +137,14 @@ def trend_claims(clause: Clause) -> list[Claim]:
         else:
             stated["class"] = before[-1][2] if before else after[0][2] if after else None
         end = max(t[0].end() for t in own)
+        tail = re.match(r"\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run)\b", text[end:], re.I)
+        end += tail.end() if tail else 0
         named = {"reading": _READING, "band power": BAND_RE, "asymmetry": _FAA, "quality": _QUALITY}.get(subject)
         mention = named.search(text, 0, verb.start()) if named is not None else None
         start = min([verb.start(), *(e[0] for e in before[-1:]), *([mention.start()] if mention else [])])
         out.append(Claim("trend", span(clause, start, end), subject, stated))
     if not verbs and subject == "reading":
-        m, part = next((t for t in times if t[1]), (None, None))
+        m, part = next(t for t in times if t[1] and not t[0].group(7))
         out.append(Claim("trend", span(clause, min(m.start(), emotions[0][0]), max(m.end(), emotions[0][1])), subject,
                          {"change": "during", "part": part, "class": emotions[0][2], "only": False}))
     return out
