@@ -103,12 +103,8 @@ def trend_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     verbs = list(_VERB.finditer(text))
     times = [(m, None) for m in _COURSE.finditer(text)] + [(m, _part(m)) for m in _PART.finditer(text)]
-    if not verbs or not times:
-        # "in the second half the reading was sad": the reading of a part, named as a part
-        if any(part and not m.group(7) for m, part in times) and emotion_mentions(text) and _READING.search(text):
-            verbs = []  # "in the second half the reading was sad": the reading of a part
-        else:
-            return []
+    if not verbs and not times:
+        return []
     emotions = emotion_mentions(text)
     subject = _subject(text, emotions)
     out = []
@@ -118,33 +114,41 @@ def trend_claims(clause: Clause) -> list[Claim]:
         own = [t for t in times if verb.end() <= t[0].start() < limit and _joined(text[verb.end():t[0].start()])] or \
               [t for t in times if t[0].end() <= verb.start() and not any(v.start() < t[0].start() for v in verbs)
                and _joined(text[t[0].end():verb.start()])]
-        if not own:
+        before = [e for e in emotions if e[1] <= verb.start()]
+        after = [e for e in emotions if verb.end() <= e[0] < limit]
+        # "gave way to sadness", "shifted from neutral to sad", "turned into fear": a change of class is a
+        # change over time without a word of time.
+        between = text[verb.end():after[0][0]] if after else ""
+        to_class = change == "shift" and after and re.fullmatch(r"\s*(?:(?:to|into|towards?|from)\s+)?(?:the\s+|a\s+)?"
+                                                               r"(?:\w+\s+)?", between) and \
+            bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way", verb.group(0)))
+        if not own and not to_class:
             continue
-        if change == "steady" and not any(part is None for _, part in own):
+        if change == "steady" and own and not any(part is None for _, part in own):
             continue  # "remains sad in the second half" reads as the part's reading, below
         if NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
             change = "steady"
         stated: dict = {"change": change, "part": next((part for _, part in own if part), None),
                         "only": bool(re.search(r"\bonly\b", text[max(0, verb.start() - 12):verb.end() + 20]))}
-        before = [e for e in emotions if e[1] <= verb.start()]
-        after = [e for e in emotions if e[0] >= verb.end()]
         if change == "shift":
             stated["from"] = before[-1][2] if before else None
             stated["to"] = after[0][2] if after else None
-            origin = re.search(r"\bfrom\s+(?:\w+\s+)?$", text[:after[0][0]]) if after else None
-            if origin and len(after) > 1:  # "shifted from neutral to sad"
+            if re.search(r"\bfrom\s+(?:\w+\s+)?$", between) and len(after) > 1:  # "shifted from neutral to sad"
                 stated["from"], stated["to"] = after[0][2], after[1][2]
         else:
             stated["class"] = before[-1][2] if before else after[0][2] if after else None
-        end = max(t[0].end() for t in own)
+        end = max([verb.end(), *(t[0].end() for t in own), *(e[1] for e in after[:2] if change == "shift")])
         tail = re.match(r"\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run)\b", text[end:], re.I)
         end += tail.end() if tail else 0
         named = {"reading": _READING, "band power": BAND_RE, "asymmetry": _FAA, "quality": _QUALITY}.get(subject)
         mention = named.search(text, 0, verb.start()) if named is not None else None
-        start = min([verb.start(), *(e[0] for e in before[-1:]), *([mention.start()] if mention else [])])
+        start = min([verb.start(), *(e[0] for e in before[-1:]), *([mention.start()] if mention else []),
+                     *(t[0].start() for t in own)])
         out.append(Claim("trend", span(clause, start, end), subject, stated))
-    if not verbs and subject == "reading":
-        m, part = next(t for t in times if t[1] and not t[0].group(7))
+    named_part = next((t for t in times if t[1] and not t[0].group(7)), None)
+    if not verbs and named_part and subject == "reading" and _READING.search(text):
+        # "in the second half the reading was sad": the reading of a part, named as a part
+        m, part = named_part
         out.append(Claim("trend", span(clause, min(m.start(), emotions[0][0]), max(m.end(), emotions[0][1])), subject,
                          {"change": "during", "part": part, "class": emotions[0][2], "only": False}))
     return out
@@ -192,7 +196,9 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
         if s["part"] is not None:
             ok = leader(a, b) == (s["to"] or leader(a, b)) and leader(0.0, a) not in (None, leader(a, b)) and \
                  (s["from"] is None or leader(0.0, a) == s["from"])
-        else:
+        elif s["from"] and s["to"]:  # "from neutral to sad": neutral leads a part before one sad leads
+            ok = any(x == s["from"] and s["to"] in labels[i + 1:] for i, x in enumerate(labels))
+        else:  # "shifted towards fear": it ends there; "the neutral reading changed": it starts there
             ok = len(set(labels)) > 1 and (s["from"] is None or labels[0] == s["from"]) and \
                  (s["to"] is None or (labels[-1] == s["to"] and labels[0] != s["to"]))
     elif change == "emerge":
