@@ -3,7 +3,9 @@ reading gave way to sadness in the second half", "sadness only emerged in the fi
 "signal quality deteriorated towards the end", "the reading stays sad throughout".
 
 A claim about time needs a word of change (or of staying the same) and a word of time: "fear
-increased" alone is a band direction or a comparison, "fear increased over the recording" a trend.
+increased" alone is a band direction or a comparison, "fear increased over the recording" a trend;
+a change from one class to another ("gave way to sadness", "turned into fear") needs none. Idioms
+("in the end", "at first glance") are not words of time.
 Only the encoder's reading is measured over time (the evidence's timeline, one segment per part of
 the recording); a trend in anything else (quality, artefacts, band power, the asymmetry), or in the
 reading of evidence without a timeline, is not supported and fails. A trend in the reading holds
