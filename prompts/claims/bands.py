@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, NEGATION, REGION_WORDS, REGIONS, alternation
+from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, REGION_WORDS, REGIONS, alternation
 from .model import Claim, meaning_after, span
-from .text import Clause, Number, normalise, numbers
+from .text import Clause, Number
 
 _ASYMMETRY = re.compile(r"asymmetr\w*|\bFAA\b|laterali[sz]\w*|laterality", re.I)
 _REGION_WORDS = {**REGION_WORDS, "posterior": "posterior", "at the back": "posterior", "back of the head": "posterior",
@@ -35,7 +35,7 @@ _REGION_WORDS = {**REGION_WORDS, "posterior": "posterior", "at the back": "poste
                  "all regions": "*", "everywhere": "*", "occipitally": "occipital", "parietally": "parietal", "all five regions": "*",
                  "all five": "*", "all 5 regions": "*", "every area": "*", "all areas": "*", "each region": "*"}
 _REGION_RE = re.compile(r"(?<![\w-])" + alternation(_REGION_WORDS) + r"(?![\w-])", re.I)
-_GROUPS = {"posterior": ("parietal", "occipital"), "*": REGIONS}
+GROUPS = {"posterior": ("parietal", "occipital"), "*": REGIONS}
 
 # Directions people state. Comparatives (higher, lower, above, below, greater…) are not here on
 # purpose: "lower than average (−0.94)" describes a sign, not the "reduced" class.
@@ -67,7 +67,7 @@ _SIGN_AFTER = re.compile(r"^\s*(?:SDs?|standard deviations?|σ)?\s*(above|below|
 
 
 @dataclass
-class _Item:
+class Item:
     start: int
     end: int
     region: str | None
@@ -102,7 +102,7 @@ def _region_lists(text: str, regions) -> set[int]:
     return out
 
 
-def _items(text: str) -> list[_Item]:
+def items_of(text: str) -> list[Item]:
     bands = [(m.start(), m.end(), BAND_WORDS[m.group(0).lower()]) for m in BAND_RE.finditer(text)
              if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _ASYMMETRY.search(text[max(0, m.start() - 25):m.start()])]
     regions = []
@@ -111,13 +111,13 @@ def _items(text: str) -> list[_Item]:
             continue  # "frontal (alpha) asymmetry" is the asymmetry, not a region's band power
         region = _REGION_WORDS[m.group(0).lower()]
         specific = re.match(r"\s*\((" + "|".join(REGIONS) + r")(?:\s+(?:region|area|lobe|sites?))?\)", text[m.end():], re.I)
-        if region in _GROUPS and specific:  # "Posterior (occipital) alpha"
+        if region in GROUPS and specific:  # "Posterior (occipital) alpha"
             region = specific.group(1).lower()
         regions.append((m.start(), m.end(), region))
     if not bands:
         return []
     used_regions: set[int] = set()
-    items: list[_Item] = []
+    items: list[Item] = []
     for start, end, band in bands:
         region = None
         before = [r for r in regions if r[1] <= start and re.fullmatch(r"[\s,]*(?:and\s+)?", text[r[1]:start])]
@@ -132,7 +132,7 @@ def _items(text: str) -> list[_Item]:
             used_regions.add(region[0])
         first = region[0] if region is not None and region[0] < start else start
         last = region[1] if region is not None and region[1] > end else end
-        items.append(_Item(first, last, region[2] if region else None, band))
+        items.append(Item(first, last, region[2] if region else None, band))
         # "Frontal and temporal alpha": every region of a run right before the band is an item of it.
         if region is not None and region[0] < start:
             run = [r for r in regions if r[1] <= region[0]]
@@ -141,7 +141,7 @@ def _items(text: str) -> list[_Item]:
                 if not re.fullmatch(r"[\s,]*(?:and\s+|&\s*)?", text[other[1]:cursor]):
                     break
                 used_regions.add(other[0])
-                items.append(_Item(other[0], other[1], other[2], band))
+                items.append(Item(other[0], other[1], other[2], band))
                 cursor = other[0]
     listed = _region_lists(text, regions)
     for r_start, r_end, region in regions:  # regions listed with the clause's band: "frontal (1.03), temporal (1.17)"
@@ -151,7 +151,7 @@ def _items(text: str) -> list[_Item]:
             continue  # "no central region appears in the table", "the temporal increase": not a measurement
         band_before = [b for b in bands if b[1] <= r_start]
         band = band_before[-1][2] if band_before else bands[0][2]
-        items.append(_Item(r_start, r_end, region, band))
+        items.append(Item(r_start, r_end, region, band))
     items.sort(key=lambda i: i.start)
     # "Delta, theta, alpha and beta are reduced in all five regions": a listed band takes the region
     # its list ends with.
@@ -180,7 +180,7 @@ _OTHER_SUBJECT = re.compile(r"asymmetr\w*|\bFAA\b|\b(?:happy|surprise|neutral|sa
                             r"encoder|classifier", re.I)
 
 
-def _assign_numbers(text: str, items: list[_Item], numbers: list[Number]) -> None:
+def _assign_numbers(text: str, items: list[Item], numbers: list[Number]) -> None:
     zs = [n for n in numbers if n.kind in ("z", "plain") and not _THRESHOLD_BEFORE.search(text[:n.start])
           and not _THRESHOLD_AFTER.match(text[n.end:]) and (n.kind == "z" or n.decimals >= 1 or n.signed)]
     # Parenthesised or trailing lists matched in order: "beta and gamma are typical (−0.50 and −0.16)".
@@ -285,7 +285,7 @@ _LIKENESS = re.compile(r"\b(?:alongside|along with|together with|as well as|(?:j
 _PREPOSITION = re.compile(r"\s*(?:alongside|with|like|unlike|besides|beside|plus|than|versus|vs\.?)\s+", re.I)
 
 
-def _assign_directions(text: str, items: list[_Item]) -> None:
+def _assign_directions(text: str, items: list[Item]) -> None:
     directions = _directions(text)
     contrasted = [1 if _CONTRAST.search(text[items[i - 1].end if i else 0:item.start]) else
                   -1 if i and _LIKENESS.search(text[items[i - 1].end:item.start]) else 0 for i, item in enumerate(items)]
@@ -354,7 +354,7 @@ def _signed(text: str, number: Number) -> float:
 
 def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
     text = clause.text.replace("|", ",")  # table rows that name region and band: "frontal | alpha | 0.90 | elevated"
-    items = _items(text)
+    items = items_of(text)
     if not any(i.region for i in items):
         return []
     _assign_numbers(text, items, found)
@@ -370,7 +370,7 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
     for index, item in enumerate(items):
         if item.direction is None and not item.z:
             continue
-        regions = _GROUPS.get(item.region, (item.region,))
+        regions = GROUPS.get(item.region, (item.region,))
         stated: dict = {}
         if item.direction is not None:
             direction, negated = item.direction
@@ -383,7 +383,7 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
         words = span(clause, item.start, max(end + 1, item.said_until))
         for region in regions:
             claim = Claim("band", words, f"{region} {item.band}", dict(stated), {"z": z} if z is not None else {})
-            if item.region in _GROUPS:
+            if item.region in GROUPS:
                 claim.stated["group"] = item.region  # "every region": regions without a measurement are skipped
             out.append(claim)
         limit = items[index + 1].start if index + 1 < len(items) and items[index + 1].direction is not None else len(text)
@@ -393,78 +393,4 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
             for region in regions:
                 out.append(Claim("association", meaning[1], f"{region} {item.band}",
                                  {"direction": stated["direction"], "meaning": meaning[0]}))
-    return out
-
-
-_ALL_TYPICAL = re.compile(r"(?:all|every|each)\s+(?:\w+\s+){0,2}(?:regions?|bands?|areas?|values?|z-?scores?)\b"
-                          r"[^.;]{0,40}?\b(?:typical|normal|within|unremarkable)\b|\bno (?:notable |clear |marked |)"
-                          r"(?:band[- ]power )?(?:deviations?|abnormalit\w*)\b|\bnothing\b[^.;]{0,40}\bstands? out\b",
-                          re.I)
-_EXCEPT = re.compile(r"\b(?:apart from|except(?: for)?|other than|besides|aside from|but for)\b", re.I)
-
-
-def all_typical_claims(clause: Clause) -> list[Claim]:
-    m = _ALL_TYPICAL.search(clause.text)
-    if not m or NEGATION.search(clause.text[max(0, m.start() - 10):m.start()]):
-        return []
-    exempt = []
-    before = clause.text[:m.start()]
-    exception = _EXCEPT.search(before)
-    if exception:
-        named = _items(before[exception.end():]) or [_Item(0, 0, "*", BAND_WORDS[b.group(0).lower()])
-                                                     for b in BAND_RE.finditer(before[exception.end():])]
-        exempt = [f"{region} {i.band}" for i in named for region in _GROUPS.get(i.region or "*", (i.region,))]
-    elif BAND_RE.search(before):
-        return []  # "theta: all regions typical" is a band claim per region, read elsewhere
-    band = BAND_RE.search(clause.text[m.start():m.end()])
-    return [Claim("all_typical", span(clause, m.start(), m.end()), "band power",
-                  {"except": exempt, **({"band": BAND_WORDS[band.group(0).lower()]} if band else {})})]
-
-
-_R = alternation(REGION_WORDS)
-_ABSENT = re.compile(r"\b(?:no|without(?: any)?|lacks?(?: any)?|missing)\s+(" + _R + r")\s+(?:row|rows|band[- ]power|"
-                     r"measurements?|channels?|electrodes?|z-?scores?|values?|data|coverage|sites?|leads?)", re.I)
-_ONLY = re.compile(r"\bonly\s+(?:for|in|over|from)\s+(?:the\s+)?((?:" + _R + r")(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?(?:"
-                   + _R + r"))*)\s+(?:regions?|areas?|rows?)", re.I)
-
-
-_AVAILABLE = re.compile(r"\bregions?\s+(?:are\s+|were\s+|is\s+)?(?:available|measured|covered|present|represented)\s*"
-                        r"(?:\(|:)\s*((?:" + _R + r")(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:" + _R + r"))*)", re.I)
-
-
-def coverage_claims(clause: Clause) -> list[Claim]:
-    """Which regions have band-power measurements: "no central row", "only for the central, parietal
-    and occipital regions", "without frontal electrodes"."""
-    out = []
-    for m in _ABSENT.finditer(clause.text):
-        out.append(Claim("coverage", span(clause, m.start(), m.end()), REGION_WORDS[m.group(1).lower()],
-                         {"measured": False}))
-    for m in [*_ONLY.finditer(clause.text), *_AVAILABLE.finditer(clause.text)]:
-        regions = sorted({REGION_WORDS[w.lower()] for w in re.findall(_R, m.group(1), re.I)})
-        out.append(Claim("coverage", span(clause, m.start(), m.end()), "regions", {"regions": regions}))
-    return out
-
-
-def table_claims(text: str) -> list[Claim]:
-    """Band power written as a table: a header row of bands ("region | delta | theta | …") and one row
-    per region of numbers. (Rows that name region and band themselves are read as clauses.)"""
-    out: list[Claim] = []
-    header: list[str | None] | None = None
-    for line in normalise(text).splitlines():
-        cells = [c.strip() for c in re.split(r"\s*\|\s*|\t+", line.strip().strip("|"))]
-        lower = [c.lower() for c in cells]
-        if len(cells) < 3:
-            header = None
-            continue
-        bands = [BAND_WORDS.get(c) for c in lower]
-        if lower[0] in ("region", "regions", "") and sum(b is not None for b in bands[1:]) >= 2:
-            header = bands
-            continue
-        if header is None or lower[0] not in REGION_WORDS:
-            continue
-        for band, cell in zip(header[1:], cells[1:]):
-            found = numbers(cell)
-            if band and found:
-                out.append(Claim("band", line.strip(), f"{REGION_WORDS[lower[0]]} {band}",
-                                 {"z": found[0].value, "z_signed": True}, {"z": found[0]}))
     return out

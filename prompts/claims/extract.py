@@ -3,12 +3,12 @@
     probability   a class's pattern-match probability, or a bound on it     (probabilities.py)
     rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
     band          a region's band power: direction and/or z                  (bands.py)
-    all_typical   "band power is typical everywhere (apart from …)"          (bands.py)
+    all_typical   "band power is typical everywhere (apart from …)"          (band_summary.py)
     comparison    one band power above another, or the top of a group        (comparisons.py)
     faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
-    coverage      which regions were measured ("no central row")             (bands.py)
+    coverage      which regions were measured ("no central row")             (band_summary.py)
     trend         change over time ("anger built up over the three minutes") (trend.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
 
@@ -18,7 +18,8 @@ Claims only state what the text says; `check` decides whether they hold.
 from __future__ import annotations
 
 from .asymmetry import faa_claims
-from .bands import all_typical_claims, band_claims, coverage_claims, table_claims
+from .band_summary import all_typical_claims, coverage_claims, table_claims
+from .bands import band_claims
 from .classes import class_claims
 from .comparisons import comparison_claims
 from .model import Claim
