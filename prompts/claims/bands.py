@@ -8,11 +8,14 @@ read as a sequence of items (a region and a band), numbers and direction words:
 
 * an item is a band with its region (next to it, or the clause's only region), or a region with
   the clause's band; "every region" makes an item for each measured region;
-* a z-like number belongs to the item just before it (lists in parentheses are matched in order);
+* a z-like number belongs to the item just before it (lists in parentheses are matched in order),
+  or to the item it introduces ("a z-score of −0.9 for frontal beta", "(1.17) in the temporal
+  region" after a band without a region); "frontal-beta" is the region and band it joins;
 * the direction of an item is the last direction word after it and before the next item (later
   words correct earlier ones), else the word right before it, else that of the item it is listed
-  with; hedges ("within the typical range", "does not reach the threshold") say typical, and a
-  negated word ("not elevated") claims only that it is not that; an item a contrast introduces
+  with; a word said "elsewhere" is not the item's; hedges ("within the typical range", "does not
+  reach the threshold") say typical, and a negated word ("not elevated") claims only that it is
+  not that; an item a contrast introduces
   ("…, unlike frontal theta") has the contrary of the item it is set against, one a likeness
   introduces ("along with", "like", "nor is") the same; past the edge of the reference range
   ("above the reference range", "outside the typical range") is a direction;
@@ -25,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, REGION_WORDS, REGIONS, alternation
+from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, REGION_WORDS, REGIONS, alternation, unhyphenated
 from .model import Claim, meaning_after, span
 from .text import Clause, Number
 
@@ -180,6 +183,10 @@ _OTHER_SUBJECT = re.compile(r"asymmetr\w*|\bFAA\b|\b(?:happy|surprise|neutral|sa
                             r"encoder|classifier", re.I)
 
 
+_FOR_ITEM = re.compile(r"\s*(?:SDs?\b|standard deviations?\b|σ)?\s*\)?\s*(?:for|in|at|over|across|on)\s+(?:the\s+)?", re.I)
+_Z_NOUN = re.compile(r"\b(?:z(?:[- ]?scores?|[- ]?values?)?|deviation|score)\s*(?:of|=|:|at)?\s*\(?\s*$", re.I)
+
+
 def _assign_numbers(text: str, items: list[Item], numbers: list[Number]) -> None:
     zs = [n for n in numbers if n.kind in ("z", "plain") and not _THRESHOLD_BEFORE.search(text[:n.start])
           and not _THRESHOLD_AFTER.match(text[n.end:]) and (n.kind == "z" or n.decimals >= 1 or n.signed)]
@@ -193,6 +200,13 @@ def _assign_numbers(text: str, items: list[Item], numbers: list[Number]) -> None
             groups.append([n])
     for group in groups:
         owners = [i for i in items if i.end <= group[0].start]
+        # "a z-score of −0.9 for frontal beta", "(1.41) in the frontal region": the number of the item it
+        # introduces, when it is written as a z or no region precedes it.
+        later = next((i for i in items if i.start >= group[-1].end), None)
+        if len(group) == 1 and later is not None and _FOR_ITEM.fullmatch(text[group[0].end:later.start]) and \
+                (not owners or not owners[-1].region or _Z_NOUN.search(text[:group[0].start])):
+            later.z.append(group[0])
+            continue
         if not owners:
             continue
         last = owners[-1]
@@ -223,6 +237,9 @@ _COMPARED = re.compile(r"\s+(?:that (?:of|in)\s+|the\s+)?(?:" + alternation(_REG
                        re.I)
 
 
+_ELSEWHERE = re.compile(r"\s*(?:elsewhere|everywhere else|in (?:all )?(?:the )?other (?:regions|bands)|in the rest)\b", re.I)
+
+
 def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     hedges = [(m.start(), m.end(), "typical", False) for m in _HEDGE.finditer(text)]
     masked = text
@@ -244,6 +261,8 @@ def _directions(text: str) -> list[tuple[int, int, str, bool]]:
             continue  # "typical of positive emotion" says what it is characteristic of, not a direction
         if word.startswith("exceed") and _COMPARED.match(masked[m.end():]):
             continue  # "central alpha exceeds occipital alpha" compares the two (comparisons.py)
+        if _ELSEWHERE.match(masked[m.end():]):
+            continue  # "…, typical elsewhere": said of the other items, not of this one
         if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
                                         re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
             continue
@@ -353,7 +372,8 @@ def _signed(text: str, number: Number) -> float:
 
 
 def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
-    text = clause.text.replace("|", ",")  # table rows that name region and band: "frontal | alpha | 0.90 | elevated"
+    # Table rows that name region and band ("frontal | alpha | 0.90 | elevated") read as a list.
+    text = unhyphenated(clause.text).replace("|", ",")
     items = items_of(text)
     if not any(i.region for i in items):
         return []
@@ -380,7 +400,12 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
             stated["z"] = _signed(text, z)
             stated["z_signed"] = z.signed or bool(_SIGN_AFTER.match(text[z.end:]))
         end = max([item.end, *(n.end for n in item.z)])
-        words = span(clause, item.start, max(end + 1, item.said_until))
+        start = min([item.start, *(n.start for n in item.z)])
+        if start < item.start:  # the number comes first: quote it from its noun ("a z-score of −0.9 for …")
+            noun = _Z_NOUN.search(text[:start])
+            bracket = re.search(r"\(\s*$", text[:start])
+            start = noun.start() if noun else bracket.start() if bracket else start
+        words = span(clause, start, max(end + 1, item.said_until))
         for region in regions:
             claim = Claim("band", words, f"{region} {item.band}", dict(stated), {"z": z} if z is not None else {})
             if item.region in GROUPS:

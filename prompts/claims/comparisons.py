@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import BAND_WORDS, REGION_WORDS, REGIONS, alternation
+from .lexicon import BAND_WORDS, REGION_WORDS, REGIONS, alternation, unhyphenated
 from .model import Claim, span
 from .text import Clause
 
@@ -52,7 +52,7 @@ def _pair(match: re.Match) -> str:
 
 
 def comparison_claims(clause: Clause) -> list[Claim]:
-    text = clause.text
+    text = unhyphenated(clause.text)
     out: list[Claim] = []
     pairs = list(_PAIR.finditer(text))
     records = [m.span() for m in _RECORD.finditer(text)]
