@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .asymmetry import hemisphere_spans
 from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, REGION_WORDS, REGIONS, alternation, unhyphenated
 from .model import Claim, meaning_after, span
 from .text import Clause, Number
@@ -105,9 +106,17 @@ def _region_lists(text: str, regions) -> set[int]:
     return out
 
 
+def _of_asymmetry(text: str, start: int) -> bool:
+    """Whether the band word at `start` is the asymmetry's ("the asymmetry in alpha"), not the next
+    statement's ("(FAA +0.77), and temporal alpha is reduced")."""
+    found = list(_ASYMMETRY.finditer(text[max(0, start - 25):start]))
+    return bool(found) and not re.search(r",\s*(?:and|but|while|whereas)\b|;|" + alternation(_REGION_WORDS),
+                                         text[max(0, start - 25) + found[-1].end():start], re.I)
+
+
 def items_of(text: str) -> list[Item]:
     bands = [(m.start(), m.end(), BAND_WORDS[m.group(0).lower()]) for m in BAND_RE.finditer(text)
-             if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _ASYMMETRY.search(text[max(0, m.start() - 25):m.start()])]
+             if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _of_asymmetry(text, m.start())]
     regions = []
     for m in _REGION_RE.finditer(text):
         if _ASYMMETRY.match(text[m.end():].lstrip(" -").removeprefix("alpha").lstrip(" -")):
@@ -233,8 +242,11 @@ _RANGE_EDGE = re.compile(r"\b(above|over|beyond|past|exceed\w*|below|under|benea
                          re.I)
 
 
-_COMPARED = re.compile(r"\s+(?:that (?:of|in)\s+|the\s+)?(?:" + alternation(_REGION_WORDS) + "|" + alternation(BAND_WORDS) + r")\b",
-                       re.I)
+_COMPARED = re.compile(r"\s+(?:that (?:of|in|on|over)\s+|the\s+)?(?:" + alternation(_REGION_WORDS) + "|" + alternation(BAND_WORDS) +
+                       r"|left|right)\b", re.I)
+# "right frontal alpha is elevated relative to the left": one hemisphere against the other (asymmetry.py).
+_AGAINST_SIDE = re.compile(r"\s+(?:(?:compared|relative)\s+(?:with|to)|than|over|versus|vs\.?)\s+(?:that\s+(?:of|on|over)\s+)?"
+                           r"(?:the\s+)?(?:left|right)\b", re.I)
 
 
 _ELSEWHERE = re.compile(r"\s*(?:elsewhere|everywhere else|in (?:all )?(?:the )?other (?:regions|bands)|in the rest)\b", re.I)
@@ -261,8 +273,8 @@ def _directions(text: str) -> list[tuple[int, int, str, bool]]:
             continue  # "typical of positive emotion" says what it is characteristic of, not a direction
         if word.startswith("exceed") and _COMPARED.match(masked[m.end():]):
             continue  # "central alpha exceeds occipital alpha" compares the two (comparisons.py)
-        if _ELSEWHERE.match(masked[m.end():]):
-            continue  # "…, typical elsewhere": said of the other items, not of this one
+        if _ELSEWHERE.match(masked[m.end():]) or _AGAINST_SIDE.match(masked[m.end():]):
+            continue  # "…, typical elsewhere" is said of the other items; "… relative to the left" of a hemisphere
         if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
                                         re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
             continue
@@ -374,7 +386,9 @@ def _signed(text: str, number: Number) -> float:
 def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
     # Table rows that name region and band ("frontal | alpha | 0.90 | elevated") read as a list.
     text = unhyphenated(clause.text).replace("|", ",")
-    items = items_of(text)
+    # "Right frontal alpha exceeds left" compares the hemispheres (an asymmetry claim, asymmetry.py).
+    sided = hemisphere_spans(text)
+    items = [i for i in items_of(text) if not any(a <= i.start < b for a, b in sided)]
     if not any(i.region for i in items):
         return []
     _assign_numbers(text, items, found)

@@ -199,11 +199,13 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         measured = f"{ev.faa:+.2f} ({_faa_side(ev.faa)})"
         if s.get("measured") is False:
             return result(False, measured, f"the asymmetry was measured: {measured}")
+        # The value and the side are checked each in its own right: a claim may get one and not the other.
+        wrong = []
         if "value" in s and not _within(s["value"], ev.faa, claim.numbers.get("value")):
-            return result(False, measured, f"stated {s['value']:+g}, measured {ev.faa:+.2f}")
+            wrong.append(f"stated {s['value']:+g}, measured {ev.faa:+.2f}")
         if "side" in s and s["side"] != _faa_side(ev.faa):
-            return result(False, measured, f"the asymmetry is {_faa_side(ev.faa)}, not {s['side']}")
-        return result(True, measured, "matches the measured asymmetry")
+            wrong.append(f"the asymmetry is {_faa_side(ev.faa)}, not {s['side']}")
+        return result(not wrong, measured, "; ".join(wrong) or "matches the measured asymmetry")
     if claim.kind == "association":
         if claim.subject == "faa":
             side = s.get("side") or (_faa_side(ev.faa) if ev.faa is not None else None)
