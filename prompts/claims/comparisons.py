@@ -2,11 +2,15 @@
 
     "central alpha exceeds occipital alpha", "frontal theta is lower than central theta"  → one above the other
     "parietal alpha (1.18) is the higher of the two posterior alpha values",
-    "frontal theta is the lowest of the theta values"                                     → the top (or bottom) of a group
+    "frontal theta is the lowest of the theta values", "alpha is highest in occipital",
+    "occipital has the highest delta", "…, and the lowest is temporal alpha"             → the top (or bottom) of a group
     "occipital alpha is the strongest deviation anywhere", "the largest deviation is
     temporal theta", "parietal gamma has the highest z in the file"                       → the top of the whole record
 
-Higher and lower compare the z-scores as signed; a deviation (departure, abnormality) is the
+An exception sets items aside from the group ("apart from temporal, alpha is highest in occipital",
+"excluding temporal alpha, the largest deviation is occipital delta"). An elliptic superlative ("the
+lowest is temporal alpha") is of the named band's regions, or of the whole record after a superlative
+of the record. Higher and lower compare the z-scores as signed; a deviation (departure, abnormality) is the
 distance from the reference, |z|, whichever way it goes.
 """
 
@@ -46,6 +50,49 @@ _RECORD = re.compile(r"\bthe\s+(?:(largest|strongest|biggest|greatest|most extre
                      r"(?:record(?:ing)?|file|profile|montage|table))?", re.I)
 
 
+# Superlatives that name the band and the region apart: "alpha is highest in occipital", "alpha peaks
+# over the occipital region", "the lowest alpha is in the temporal region", "occipital has the highest
+# alpha", and elliptic ones ("…, and the lowest is temporal alpha": of the same band, or of the whole
+# record after a superlative of the record).
+_SUP = r"(?:(?P<high>" + _HIGH_WORDS + r"|peaks?|peaking|tops out)|(?P<low>" + _LOW_WORDS + r"|bottoms out))"
+_WHERE = r"(?:(?:in|over|at|across)\s+(?:the\s+)?)?(?P<region>" + _R + r")(?![\w-])(?:\s+(?:region|area|sites?|channels?|lobe))?"
+_SUPERLATIVES = [re.compile(pattern, re.I) for pattern in (
+    r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:is\s+|was\s+|are\s+)?(?:the\s+)?(?:\w+ly\s+)?" + _SUP + r"\s+" + _WHERE,
+    r"\bthe\s+" + _SUP + r"\s+(?P<band>" + _B + r")(?:\s+(?:power|values?|z-?scores?|readings?))?\s+(?:is|was|:|=|sits|lies|comes)"
+    r"\s+" + _WHERE + r"(?:\s+" + _B + r")?",
+    r"(?<![\w-])(?P<region>" + _R + r")(?:\s+(?:region|area|sites?))?\s+(?:has|had|shows|showed|carries|holds)\s+the\s+" + _SUP +
+    r"\s+(?P<band>" + _B + r")",
+    r"\bthe\s+" + _SUP + r"(?:\s+one)?\s*(?:is|was|:|=)\s+(?:the\s+)?(?P<region>" + _R + r")\s+(?P<band>" + _B + r")(?P<elliptic>)")]
+# "apart from temporal, alpha is highest in occipital": the items set aside are not in the group.
+_ASIDE = r"(?:" + _R + r")(?:\s+(?:" + _B + r"))?(?:\s+(?:region|area)s?)?"
+_EXCEPT = re.compile(r"\b(?:apart from|except(?:\s+for)?|other than|besides|aside from|but for|excluding|leaving aside|save for|"
+                     r"outside(?:\s+of)?)\s+(?:the\s+)?(" + _ASIDE + r"(?:\s*(?:,\s*|\s)(?:and\s+|or\s+|&\s*)?(?:the\s+)?" + _ASIDE +
+                     r")*)", re.I)
+
+
+def _set_aside(text: str, band: str) -> list[str]:
+    """The region-band items an exception in `text` sets aside from a group of `band` values."""
+    out = []
+    for m in _EXCEPT.finditer(text):
+        named = re.findall(r"(" + _R + r")(?:\s+(" + _B + r"))?", m.group(1), re.I)
+        out += [f"{REGION_WORDS[r.lower()]} {BAND_WORDS[b.lower()] if b else band}" for r, b in named]
+    return out
+
+
+def superlative_claims(clause: Clause, text: str, records: list[tuple[int, int]]) -> list[Claim]:
+    out = []
+    for pattern in _SUPERLATIVES:
+        for m in pattern.finditer(text):
+            region, band = REGION_WORDS[m.group("region").lower()], BAND_WORDS[m.group("band").lower()]
+            subject, lowest = f"{region} {band}", bool(m.group("low"))
+            stated: dict = {"top": subject, "among": [f"{r} {band}" for r in REGIONS], "lowest": lowest,
+                            "except": _set_aside(text, band)}
+            if "elliptic" in m.groupdict() and any(end <= m.start() for _, end in records):
+                stated.update(among="*", by="low" if lowest else "high")  # "the largest z is X, and the lowest is Y"
+            out.append(Claim("comparison", span(clause, *_with_exception(text, m.start(), m.end())), subject, stated))
+    return out
+
+
 def _pair(match: re.Match) -> str:
     region, band = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
     return f"{REGION_WORDS[region.lower()]} {BAND_WORDS[band.lower()]}"
@@ -83,8 +130,10 @@ def comparison_claims(clause: Clause) -> list[Claim]:
                                  {"top": subject, "among": [f"{r} {band}" for r in (regions or REGIONS)],
                                   "lowest": bool(group.group(2))}))
                 continue
+    out += superlative_claims(clause, text, records)
+    aside = [m.span() for m in _EXCEPT.finditer(text)]
     for m in _RECORD.finditer(text):
-        before = [p for p in pairs if p.end() <= m.start() and re.fullmatch(
+        before = [p for p in pairs if p.end() <= m.start() and not any(a <= p.start() < b for a, b in aside) and re.fullmatch(
             r"\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has|shows|remains|reaches[^,;]{0,40},)?\s*", text[p.end():m.start()])]
         after = [p for p in pairs if p.start() >= m.end() and re.fullmatch(r"\s*(?:is|was|:|=|-)\s*", text[m.end():p.start()])]
         owner = before[-1] if before else after[0] if after else None
@@ -92,8 +141,17 @@ def comparison_claims(clause: Clause) -> list[Claim]:
             continue
         by = "abs" if m.group(1) else "low" if m.group(3) else "high"
         start, end = min(owner.start(), m.start()), max(owner.end(), m.end())
-        out.append(Claim("comparison", span(clause, start, end), _pair(owner), {"top": _pair(owner), "among": "*", "by": by}))
+        out.append(Claim("comparison", span(clause, *_with_exception(text, start, end)), _pair(owner),
+                         {"top": _pair(owner), "among": "*", "by": by, "except": _set_aside(text, _pair(owner).split()[1])}))
     return out
+
+
+def _with_exception(text: str, start: int, end: int) -> tuple[int, int]:
+    """A superlative's words, with the exception that sets items aside from its group."""
+    for m in _EXCEPT.finditer(text):
+        if m.end() <= start and re.fullmatch(r"[\s,]*", text[m.end():start]) or 0 <= m.start() - end <= 2:
+            return min(start, m.start()), max(end, m.end())
+    return start, end
 
 
 def check_comparison(claim: Claim, band_z: dict[str, dict[str, float]]) -> tuple[bool, str, str]:
@@ -115,6 +173,7 @@ def check_comparison(claim: Claim, band_z: dict[str, dict[str, float]]) -> tuple
     if top is None:
         return False, "not measured", f"no {s['top']} measurement"
     among = [f"{r} {b}" for r, bands in band_z.items() for b in bands] if s["among"] == "*" else s["among"]
+    among = [name for name in among if name not in s.get("except", ())]
     by = s.get("by", "low" if s.get("lowest") else "high")
     key = {"abs": abs, "high": lambda v: v, "low": lambda v: -v}[by]
     values = {name: z(name) for name in among if z(name) is not None}

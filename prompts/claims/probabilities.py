@@ -15,7 +15,8 @@ import re
 
 from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation
 from .model import Claim, mentions, span
-from .text import Clause, Number
+from .parts import times
+from .text import Clause, Number, shares
 
 # Sentences about the pattern match: only there are "first"/"leads"/a bare decimal read as a rank or
 # a probability ("fits happy best" is the conclusion, not a statement about the pattern match).
@@ -69,30 +70,62 @@ _E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:(
 _P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:]\s*$", re.I)
 
 
-# "From 0 to 20 s the pattern match is closest to fear (56%)": the claims of such a clause are about
-# that part of the recording (the evidence's timeline), not the whole.
-_RANGE = re.compile(r"(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(?:–|-|to|until)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds)\b", re.I)
-
-
-def segment_of(clause: Clause) -> tuple[float, float] | None:
-    m = _RANGE.search(clause.text)
-    return (float(m.group(1)), float(m.group(2))) if m else None
-
-
+# "From 0 to 20 s the pattern match is closest to fear (56%)", "sad rose to 70% in the second half",
+# "around 40 s fear leads": the claims of such a clause are about that part of the recording (the
+# evidence's timeline), not the whole.
+# A clause that names two parts ("in the first half neutral 45%, and sad leads after 30 s at 0.70")
+# scopes each claim to the part written right after it in the same phrase, else to the last part
+# before it, else to the first.
 def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
-    segment = segment_of(clause)
-    if segment is not None:
-        for claim in claims:
-            claim.stated["segment"] = segment
+    text = clause.text
+    named = [t for t in times(text) if t.part is not None and not t.loose]
+    for claim in claims if named else []:
+        at = max(0, text.find(claim.text))
+        end = at + len(claim.text)
+        joined = [t for t in named if t.start >= end - 1 and len(text[end:t.start]) <= 40 and
+                  not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:t.start])]
+        before = [t for t in named if t.end <= at]
+        part = joined[0] if joined else before[-1] if before else min(named, key=lambda t: abs(t.start - at))
+        claim.stated["segment"] = part.part
+        claim.text = span(clause, min(at, part.start), max(end, part.end))  # quoted with the part it is about
     return claims
 
 
 def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
-    return _scoped(_probability_claims(clause, [n for n in numbers if not _in_range(clause, n)]), clause)
+    spans = [(t.start, t.end) for t in times(clause.text)]  # "from 0 to 20 s": not probabilities
+    return _scoped(_probability_claims(clause, [n for n in numbers if not any(a <= n.start < b for a, b in spans)]), clause)
 
 
-def _in_range(clause: Clause, number: Number) -> bool:
-    return any(m.start() <= number.start < m.end() for m in _RANGE.finditer(clause.text))
+# A class's share of the pattern match in words: "about a third of the match goes to sad", "roughly
+# half for happy", "fear takes just over half the probability", "happiness (about two in three)". The
+# share names its class after "goes to / for / on", or follows the class and a verb of having.
+_MASS = r"(?:(?:(?:of\s+)?(?:the|its|all)\s+|of\s+)(?:pattern\s+)?(?:match|probability(?:\s+mass)?|mass|confidence|votes?|weight|" \
+        r"output|support|belief)\s*)"
+_SHARE_FOR = re.compile(r"\s*" + _MASS + r"?(?:(?:goes|went|is given|was given|is assigned|was assigned|falls|fell)\s+"
+                        r"to|for|on|to)\s+(?:the\s+)?(?:class\s+)?$", re.I)
+_SHARE_OF = re.compile(r"\s*(?:\(|,|:|—|-)?\s*(?:(?:\w+\s+){0,2}(?:gets|got|takes|took|receives|received|has|had|holds|held|"
+                       r"carries|claims|with|at|is|was)\s+)?(?:only\s+|just\s+)?$", re.I)
+
+
+def share_claims(clause: Clause) -> list[Claim]:
+    text = clause.text
+    emotions = emotion_mentions(text)
+    out: list[Claim] = []
+    for share in shares(text):
+        after = next((e for e in emotions if e[0] >= share.end and _SHARE_FOR.fullmatch(text[share.end:e[0]])), None)
+        before = [e for e in emotions if e[1] <= share.start]
+        mass = re.match(r"\s*" + _MASS, text[share.end:], re.I)
+        if not mass and re.fullmatch(r"(?:the\s+(?:vast\s+)?)?majority|most|nearly all|almost all|a minority",
+                                     text[share.start:share.end], re.I):
+            continue  # "disgust is most likely": a superlative, not a share (unless "most of the match")
+        owner = after or (before[-1] if before and _SHARE_OF.fullmatch(text[before[-1][1]:share.start]) and
+                          (mass or SOURCE.search(clause.sentence)) else None)
+        if owner is None or re.match(r"\s*(?:of\s+)?(?:the\s+)?(?:windows|recording|seconds|channels|data|time)\b",
+                                     text[share.end:], re.I):
+            continue
+        end = max(owner[1], share.end + (mass.end() if mass else 0))
+        out.append(Claim("probability", span(clause, min(owner[0], share.start), end), owner[2], {"share": share}))
+    return out
 
 
 def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
@@ -100,7 +133,7 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     about_pattern = bool(SOURCE.search(clause.sentence))
     emotions = emotion_mentions(text)
     probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
-    out: list[Claim] = []
+    out: list[Claim] = share_claims(clause)
     # "fear and surprise at 41% and 24% respectively": the lists pair in order.
     if re.search(r"\brespectively\b", text) and len(emotions) >= 2 and len(probs) == len(emotions):
         for emotion, number in zip(emotions, probs):

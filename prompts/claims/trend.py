@@ -9,7 +9,9 @@ a change from one class to another ("gave way to sadness", "turned into fear") n
 Only the encoder's reading is measured over time (the evidence's timeline, one segment per part of
 the recording); a trend in anything else (quality, artefacts, band power, the asymmetry), or in the
 reading of evidence without a timeline, is not supported and fails. A trend in the reading holds
-when the timeline shows it: the class leading each part, and its probability there.
+when the timeline shows it: the class leading each part, and its probability there. A change at a
+moment ("around 40 s the reading turns to fear") holds when two parts of the timeline meet near that
+moment (parts.py says how near) and the reading changes there as stated.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import re
 from .lexicon import BAND_RE, NEGATION, REGION_RE
 from .model import Claim, span
 from .probabilities import emotion_mentions
-from .text import NUMBER_WORD, Clause, number_word
+from .parts import interval, named_part, times, tolerance
+from .text import Clause
 
 _VERBS = {
     "rise": r"built up|build(?:s|ing)? up|strengthen\w*|gr[eo]w(?:s|ing|n)?|r[io]se|ris(?:es|ing|en)|increas(?:e|ed|es|ing)|"
@@ -28,7 +31,7 @@ _VERBS = {
             r"wan(?:e|ed|es|ing)|diminish\w*|subsid\w*|dwindl\w*|eas(?:e|ed|es|ing)(?: off)?|clear(?:ed|s|ing)(?: up)?|"
             r"disappear\w*|reced\w*|tail(?:ed|s)? off|died (?:down|away)|dipp(?:ed|ing)|dips",
     "emerge": r"emerg\w*|appear(?:ed|s|ing)|set in|kick(?:ed|s)? in|show(?:ed|s)? up|t(?:ook|akes) over|"
-              r"c(?:a|o)me(?:s)? to dominate|surfac\w*",
+              r"c(?:a|o)me(?:s)? to dominate|taken over|surfac\w*",
     "shift": r"gave way|give(?:s)? way|giving way|turn(?:ed|s|ing)? into|shift(?:ed|s|ing)?|mov(?:e|ed|es|ing)|switch\w*|"
              r"chang(?:e|ed|es|ing)|transition\w*|evolv\w*|replaced|drift\w*",
     "worse": r"deteriorat\w*|degrad\w*|worsen\w*",
@@ -37,49 +40,11 @@ _VERBS = {
     "steady": r"stay(?:s|ed)?|remain(?:s|ed)?|held|holds|stable|steady|constant|unchanged|consistent|persist\w*",
 }
 _VERB = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _VERBS.items()) + r")\b", re.I)
-# Words of time: the course of the recording, or a part of it.
-_COURSE = re.compile(r"\bover time\b|\bwith time\b|\bas time (?:went|goes|passed) on\b|\bover the (?:course of the )?"
-                     r"(?:[\w-]+\s+){0,2}?(?:minutes?|seconds?|recording|session|trial|record|run)\b|\bas the (?:recording|"
-                     r"session|trial|record|minutes?) (?:went|goes|wore|progressed|progresses|continued|unfolded)(?: on)?\b|"
-                     r"\bin the course of the (?:recording|session)\b|\bacross the (?:recording|session|trial)\b|\bfrom (?:the )?"
-                     r"(?:start|beginning) to (?:the )?(?:end|finish)\b|\bthroughout(?!\s+(?:the\s+)?(?!recording|session|trial|record|"
-                     r"minute|whole|entire)\w)|\ball along\b|\bthe whole (?:time|"
-                     r"recording|session)\b|\bsteadily\b|\bgradually\b|\bprogressively\b|\bincreasingly\b", re.I)
-_ORDINAL = {"first": 1, "opening": 1, "early": 1, "earlier": 1, "second": 2, "middle": 2, "third": 3,
-            "last": -1, "final": -1, "latter": -1, "later": -1, "closing": -1, "late": -1}
-_FRACTIONS = {"half": 2, "third": 3, "quarter": 4}
-_PART = re.compile(r"\b(?:the\s+)?(first|opening|early|earlier|second|middle|third|last|final|latter|later|closing|late)\s+"
-                   r"(?:(half|third|quarter)|(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a|one)?\s*(s|sec|secs|seconds?|min|minutes?)\b|"
-                   r"(part|portion|stretch|segment|phase)s?)|\b(?:(?:at|near|towards?|by|around)\s+the\s+|in\s+the\s+(?=\w+\s+of\s+"
-                   r"(?:the|this)\s+(?:recording|session|minute|trial|record|run)))(end|close|finish|start|beginning|outset)\b|\b(early on|at first(?! (?:glance|sight))|initially|later on|later in|late in|"
-                   r"early in|eventually)\b(?:\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run))?", re.I)
 _READING = re.compile(r"\b(?:reading|pattern|match|probabilit\w*|encoder|classifier|model|prediction|emotion|label|class)\b",
                       re.I)
 _QUALITY = re.compile(r"\b(?:quality|signal|artifact|artefact|blink|eye|noise|contamination|muscle|EMG|channels?|electrodes?|"
                       r"usable|data)", re.I)
 _FAA = re.compile(r"asymmetr\w*|\bFAA\b", re.I)
-
-
-def _part(m: re.Match) -> tuple | None:
-    """A part of the recording as ("share", from, to) or ("seconds", first_or_last, n)."""
-    which, fraction, amount, unit, piece, edge, loose = m.groups()
-    if edge or loose:
-        word = (edge or loose).lower()
-        start = word in ("start", "beginning", "outset", "early on", "at first", "initially", "early in")
-        if word.startswith("later") or word == "late in":
-            return ("share", 0.5, 1.0)
-        return ("share", 0.0, 1 / 3) if start else ("share", 2 / 3, 1.0)
-    order = _ORDINAL[which.lower()]
-    if fraction:
-        k = _FRACTIONS[fraction.lower()]
-        if order == -1:
-            return ("share", 1 - 1 / k, 1.0)
-        return ("share", (order - 1) / k, order / k) if order <= k else None
-    if unit:
-        n = 1.0 if amount in (None, "a", "one") else float(amount) if amount[0].isdigit() else float(number_word(amount) or 0)
-        seconds = n * (60.0 if unit.lower().startswith("min") else 1.0)
-        return ("seconds", "last" if order == -1 else "first", seconds) if order in (1, -1) else None
-    return ("share", 0.0, 0.5) if order == 1 else ("share", 0.5, 1.0) if order == -1 else ("share", 1 / 3, 2 / 3)
 
 
 def _joined(between: str) -> bool:
@@ -104,8 +69,8 @@ def _subject(text: str, emotions) -> str:
 def trend_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     verbs = list(_VERB.finditer(text))
-    times = [(m, None) for m in _COURSE.finditer(text)] + [(m, _part(m)) for m in _PART.finditer(text)]
-    if not verbs and not times:
+    found = times(text)
+    if not verbs and not found:
         return []
     emotions = emotion_mentions(text)
     subject = _subject(text, emotions)
@@ -113,9 +78,9 @@ def trend_claims(clause: Clause) -> list[Claim]:
     for index, verb in enumerate(verbs):
         change = verb.lastgroup
         limit = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
-        own = [t for t in times if verb.end() <= t[0].start() < limit and _joined(text[verb.end():t[0].start()])] or \
-              [t for t in times if t[0].end() <= verb.start() and not any(v.start() < t[0].start() for v in verbs)
-               and _joined(text[t[0].end():verb.start()])]
+        own = [t for t in found if verb.end() <= t.start < limit and _joined(text[verb.end():t.start])] or \
+              [t for t in found if t.end <= verb.start() and not any(v.start() < t.start for v in verbs)
+               and _joined(text[t.end:verb.start()])]
         before = [e for e in emotions if e[1] <= verb.start()]
         after = [e for e in emotions if verb.end() <= e[0] < limit]
         # "gave way to sadness", "shifted from neutral to sad", "turned into fear": a change of class is a
@@ -126,11 +91,17 @@ def trend_claims(clause: Clause) -> list[Claim]:
             bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way", verb.group(0)))
         if not own and not to_class:
             continue
-        if change == "steady" and own and not any(part is None for _, part in own):
-            continue  # "remains sad in the second half" reads as the part's reading, below
+        if change == "steady" and own and not any(t.part is None for t in own):
+            # "remains sad in the second half", "stayed on top until 40 s": the reading of that part
+            named = before[-1:] or after[:1]
+            if named and not NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
+                words = [named[0][0], named[0][1], verb.start(), verb.end(), *(x for t in own for x in (t.start, t.end))]
+                out.append(Claim("trend", span(clause, min(words), max(words)), subject,
+                                 {"change": "during", "part": own[0].part, "class": named[0][2], "only": False}))
+            continue
         if NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
             change = "steady"
-        stated: dict = {"change": change, "part": next((part for _, part in own if part), None),
+        stated: dict = {"change": change, "part": next((t.part for t in own if t.part), None),
                         "only": bool(re.search(r"\bonly\b", text[max(0, verb.start() - 12):verb.end() + 20]))}
         if change == "shift":
             stated["from"] = before[-1][2] if before else None
@@ -139,29 +110,20 @@ def trend_claims(clause: Clause) -> list[Claim]:
                 stated["from"], stated["to"] = after[0][2], after[1][2]
         else:
             stated["class"] = before[-1][2] if before else after[0][2] if after else None
-        end = max([verb.end(), *(t[0].end() for t in own), *(e[1] for e in after[:2] if change == "shift")])
+        end = max([verb.end(), *(t.end for t in own), *(e[1] for e in after[:2] if change == "shift")])
         tail = re.match(r"\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run)\b", text[end:], re.I)
         end += tail.end() if tail else 0
         named = {"reading": _READING, "band power": BAND_RE, "asymmetry": _FAA, "quality": _QUALITY}.get(subject)
         mention = named.search(text, 0, verb.start()) if named is not None else None
         start = min([verb.start(), *(e[0] for e in before[-1:]), *([mention.start()] if mention else []),
-                     *(t[0].start() for t in own)])
+                     *(t.start for t in own)])
         out.append(Claim("trend", span(clause, start, end), subject, stated))
-    named_part = next((t for t in times if t[1] and not t[0].group(7)), None)
-    if not verbs and named_part and subject == "reading" and _READING.search(text):
+    part = named_part(text)
+    if not verbs and part and subject == "reading" and _READING.search(text):
         # "in the second half the reading was sad": the reading of a part, named as a part
-        m, part = named_part
-        out.append(Claim("trend", span(clause, min(m.start(), emotions[0][0]), max(m.end(), emotions[0][1])), subject,
-                         {"change": "during", "part": part, "class": emotions[0][2], "only": False}))
+        out.append(Claim("trend", span(clause, min(part.start, emotions[0][0]), max(part.end, emotions[0][1])), subject,
+                         {"change": "during", "part": part.part, "class": emotions[0][2], "only": False}))
     return out
-
-
-def _interval(part: tuple | None, total: float) -> tuple[float, float]:
-    if part is None:
-        return 0.0, total
-    if part[0] == "share":
-        return part[1] * total, part[2] * total
-    return (0.0, part[2]) if part[1] == "first" else (max(0.0, total - part[2]), total)
 
 
 def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bool, str, str]:
@@ -174,7 +136,7 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
     s = claim.stated
     total = max(duration, timeline[-1][1])
     measured = "; ".join(f"{a:g}–{b:g} s {label} {p:.0%}" for a, b, label, p in timeline)
-    a, b = _interval(s["part"], total)
+    a, b = interval(s["part"], total)
 
     def leader(start: float, end: float) -> str | None:
         share: dict[str, float] = {}
@@ -190,7 +152,10 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
     inside = [seg for seg in timeline if seg[1] > a + 1e-9 and seg[0] < b - 1e-9] or timeline[-1:]
     earlier = [seg for seg in timeline if seg[1] <= a + 1e-9]
     change, label = s["change"], s.get("class")
-    if change == "steady":
+    part = s["part"]
+    if part is not None and part[0] == "point" and change != "steady":
+        ok = _at_moment(timeline, part, tolerance(part, total), s, strength)
+    elif change == "steady":
         ok = len(set(labels)) == 1 and label in (None, labels[0])
     elif change == "during":
         ok = leader(a, b) == label
@@ -220,3 +185,31 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
         if ok and re.search(r"\bsteadily\b|\bprogressively\b|\bgradually\b", claim.text, re.I):
             ok = all((y >= x) if rising else (y <= x) for x, y in zip(values, values[1:]))
     return ok, measured, "matches the reading over time" if ok else "the reading over time does not show this"
+
+
+def _at_moment(timeline: list[list], part: tuple, slack: float, s: dict, strength) -> bool:
+    """Whether the reading does what a claim says at a moment ("around 40 s the reading turns to fear",
+    "by 40 s sad had taken over", "sad peaked at about 30 s"): the part of the timeline at that
+    moment, or a change between two parts there (at the latest there, for "by")."""
+    t, change, label = part[1], s["change"], s.get("class")
+    if change in ("during", "peak"):
+        near = [seg for seg in timeline if seg[0] < t + slack and seg[1] > t - slack]
+        if change == "during":
+            return any(seg[2] == label for seg in near)
+        top = max(timeline, key=lambda seg: strength(label, seg))
+        return strength(label, top) > 0 and top in near
+    for before, after in zip(timeline, timeline[1:]):
+        moment = after[0]
+        if not (moment <= t + slack if part[2] == "by" else abs(moment - t) <= slack):
+            continue
+        if change == "shift" and before[2] != after[2] and after[2] == (s["to"] or after[2]) and \
+                s["from"] in (None, before[2]):
+            return True
+        if change == "emerge" and after[2] == label and before[2] != label:
+            return True
+        if change in ("rise", "better", "fall", "worse"):
+            rising = change in ("rise", "better")
+            x, y = strength(label, before), strength(label, after)
+            if (y > x) if rising else (y < x):
+                return True
+    return False
