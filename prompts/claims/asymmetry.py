@@ -40,7 +40,8 @@ _BALANCED = re.compile(r"\b(?:balanced|symmetric\w*|no (?:clear |marked |meaning
                        r"(?:lean|difference|lateral\w*|side)|essentially zero|near(?:ly)? zero|negligible|"
                        r"close to zero)\b", re.I)
 _SIGN_WORD = re.compile(r"\b(positive|negative)\s+(?:frontal\s+)?(?:alpha\s+)?(?:asymmetr|FAA)|(?:asymmetr\w*|\bFAA\b)\s+"
-                        r"(?:(?:score|value|index)\s+)?(?:is|was|:|comes out)\s+(?:\w+ly\s+)?(positive|negative)\b"
+                        r"(?:(?:score|value|index)\s+)?(?:is|was|:|comes out|(?:has|had|takes|carries)\s+an?)\s+(?:\w+ly\s+)?"
+                        r"(positive|negative)\b(?:\s+(?:value|sign|score))?"
                         r"(?!\s*[-/]?\s*(?:valence|emotion|affect|mood|feelings?|states?|approach|withdrawal))", re.I)
 _TRAILING = re.compile(r"(?:[\s,;:—–-]|\b(?:and|but|while|whereas|with|so|the|its|in|of|plus)\b)*$", re.I)
 _NAMED_BEFORE = re.compile(r"(?:(?<![\w-])(?:the|an?|frontal|prefrontal|alpha|hemispheric)\s+)*(?<![\w-])\w*$", re.I)
@@ -58,7 +59,8 @@ _SIDE = r"(?P<side>left|right)"
 _OTHER = r"(?:\s+than\s+(?:(?:that|those)\s+(?:of\s+|on\s+|over\s+)?)?(?:on\s+|over\s+|in\s+|at\s+)?(?:the\s+)?" \
          r"(?P<other>left|right)\b)?"
 _QUANTITY = r"(?P<quantity>alpha|activ\w*)(?:\s+(?:power|levels?|band))?"
-_MORE = r"(?:(?P<up>higher|greater|larger|stronger|bigger|more|exceeds?|outweighs?|above|dominates?|elevated|raised|" \
+_MORE = r"(?:(?P<up>higher|greater|larger|stronger|bigger|more|exceeds?|outweighs?|surpass(?:es)?|outstrips?|tops|above|" \
+        r"dominates?|elevated|raised|" \
         r"increased|enhanced)|(?P<down>lower|smaller|weaker|less|below|trails?|reduced|decreased|suppressed|diminished))"
 _AT = r"(?:on|over|in|at)\s+(?:the\s+)?"
 _HEMISPHERE = r"(?:[- ](?:frontal|prefrontal|hemisphere|hemispheric|front|sided?|region|cortex|lobe))*"
@@ -67,11 +69,14 @@ _HEMISPHERES = [re.compile(pattern, re.I) for pattern in (
     # "right frontal alpha exceeds left", "left activity is higher than that on the right", "… elevated relative to the left"
     r"\b" + _SIDE + _HEMISPHERE + r"[- ]" + _QUANTITY + _IS + _MORE + r"\s+(?:than\s+|over\s+|(?:relative|compared)\s+"
     r"(?:to|with)\s+)?(?:(?:that|those)\s+(?:of\s+|on\s+|over\s+)?)?(?:on\s+|over\s+|in\s+|at\s+)?(?:the\s+)?"
-    r"(?P<other>left|right)\b",
+    r"(?P<other>left|right)\b" + _HEMISPHERE + r"(?:[- ]alpha\b)?",
     # "the left frontal region is more active than the right"
     r"\b" + _SIDE + _HEMISPHERE + _IS + _MORE + r"\s+(?P<quantity>active)" + _OTHER,
     # "alpha is higher on the right (than on the left)", "activity is greater over the left hemisphere"
     r"\b" + _QUANTITY + _IS + _MORE + r"\s+" + _AT + _SIDE + _HEMISPHERE + _OTHER,
+    # "the right hemisphere carries more frontal alpha than the left"
+    r"\b" + _SIDE + _HEMISPHERE + r"\s+(?:has|had|carries|carried|shows|showed|holds|held)\s+" + _MORE +
+    r"\s+(?:frontal\s+)?" + _QUANTITY + _OTHER,
     # "more alpha over the right (than the left)", "less activity on the left"
     r"\b" + _MORE + r"\s+" + _QUANTITY + r"\s+" + _AT + _SIDE + _HEMISPHERE + _OTHER,
     # "relatively more left-frontal activity", "reduced right-frontal activation", "right-hemisphere activation"

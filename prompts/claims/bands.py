@@ -212,8 +212,10 @@ def _assign_numbers(text: str, items: list[Item], numbers: list[Number]) -> None
         # "a z-score of −0.9 for frontal beta", "(1.41) in the frontal region": the number of the item it
         # introduces, when it is written as a z or no region precedes it.
         later = next((i for i in items if i.start >= group[-1].end), None)
-        if len(group) == 1 and later is not None and _FOR_ITEM.fullmatch(text[group[0].end:later.start]) and \
-                (not owners or not owners[-1].region or _Z_NOUN.search(text[:group[0].start])):
+        gap, z_noun = text[group[0].end:later.start] if later else "", _Z_NOUN.search(text[:group[0].start])
+        # "with a z-score of −1.1, parietal theta is reduced": a z opening the clause is the next item's
+        introduced = _FOR_ITEM.fullmatch(gap) or (not owners and z_noun and re.fullmatch(r"\s*\)?\s*,\s*(?:the\s+)?", gap))
+        if len(group) == 1 and later is not None and introduced and (not owners or not owners[-1].region or z_noun):
             later.z.append(group[0])
             continue
         if not owners:

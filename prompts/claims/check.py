@@ -91,7 +91,7 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return CheckedClaim(claim.kind, claim.text, claim.subject, holds, measured, why)
 
     s = claim.stated
-    if "segment" in s and claim.kind in ("probability", "rank"):
+    if "segment" in s and claim.kind in ("probability", "rank") and (ev.timeline or not s.get("loose")):
         return _check_segment(claim, ev)
     if claim.kind == "probability":
         probabilities = probabilities_of(ev)

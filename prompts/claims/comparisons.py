@@ -6,6 +6,7 @@
     "occipital has the highest delta", "…, and the lowest is temporal alpha"             → the top (or bottom) of a group
     "occipital alpha is the strongest deviation anywhere", "the largest deviation is
     temporal theta", "parietal gamma has the highest z in the file"                       → the top of the whole record
+    "alpha is highest in occipital and parietal"                                          → the top two together
 
 An exception sets items aside from the group ("apart from temporal, alpha is highest in occipital",
 "excluding temporal alpha, the largest deviation is occipital delta"). An elliptic superlative ("the
@@ -65,7 +66,8 @@ _SUPERLATIVES = [re.compile(pattern, re.I) for pattern in (
     r"\bthe\s+" + _SUP + r"(?:\s+one)?\s*(?:is|was|:|=)\s+(?:the\s+)?(?P<region>" + _R + r")\s+(?P<band>" + _B + r")(?P<elliptic>)")]
 # "apart from temporal, alpha is highest in occipital": the items set aside are not in the group.
 _ASIDE = r"(?:" + _R + r")(?:\s+(?:" + _B + r"))?(?:\s+(?:region|area)s?)?"
-_EXCEPT = re.compile(r"\b(?:apart from|except(?:\s+for)?|other than|besides|aside from|but for|excluding|leaving aside|save for|"
+_EXCEPT = re.compile(r"\b(?:apart from|except(?:\s+for)?|with the exception of|other than|besides|aside from|but for|"
+                     r"excluding|leaving aside|save for|"
                      r"outside(?:\s+of)?)\s+(?:the\s+)?(" + _ASIDE + r"(?:\s*(?:,\s*|\s)(?:and\s+|or\s+|&\s*)?(?:the\s+)?" + _ASIDE +
                      r")*)", re.I)
 
@@ -79,6 +81,12 @@ def _set_aside(text: str, band: str) -> list[str]:
     return out
 
 
+# "alpha is highest in occipital and parietal": more regions listed after the first are the top k
+# together; a region with its own band or verb after it starts another statement ("…, frontal theta is lowest").
+_LISTED = re.compile(r"(?:\s*(?:,\s*|\s)(?:and\s+|or\s+|&\s*)?(?:the\s+)?(?:" + _R + r")(?![\w-])(?!\s+(?:" + _B +
+                     r"|is|was|are|has|had|shows|sits|lies|comes)\b))+(?:\s+(?:regions?|areas?|sites?))?", re.I)
+
+
 def superlative_claims(clause: Clause, text: str, records: list[tuple[int, int]]) -> list[Claim]:
     out = []
     for pattern in _SUPERLATIVES:
@@ -89,7 +97,12 @@ def superlative_claims(clause: Clause, text: str, records: list[tuple[int, int]]
                             "except": _set_aside(text, band)}
             if "elliptic" in m.groupdict() and any(end <= m.start() for _, end in records):
                 stated.update(among="*", by="low" if lowest else "high")  # "the largest z is X, and the lowest is Y"
-            out.append(Claim("comparison", span(clause, *_with_exception(text, m.start(), m.end())), subject, stated))
+            ends_with_region = re.fullmatch(r"(?:\s+(?:region|area|sites?|channels?|lobe))?", text[m.end("region"):m.end()], re.I)
+            listed = _LISTED.match(text[m.end():]) if ends_with_region and "elliptic" not in m.groupdict() else None
+            if listed:  # "alpha is highest in occipital and parietal": the two highest
+                stated["joint"] = [f"{REGION_WORDS[r.lower()]} {band}" for r in re.findall(_R, listed.group(0), re.I)]
+            end = m.end() + (listed.end() if listed else 0)
+            out.append(Claim("comparison", span(clause, *_with_exception(text, m.start(), end)), subject, stated))
     return out
 
 
@@ -177,6 +190,13 @@ def check_comparison(claim: Claim, band_z: dict[str, dict[str, float]]) -> tuple
     by = s.get("by", "low" if s.get("lowest") else "high")
     key = {"abs": abs, "high": lambda v: v, "low": lambda v: -v}[by]
     values = {name: z(name) for name in among if z(name) is not None}
+    if s.get("joint"):  # the top k together
+        named = [s["top"], *s["joint"]]
+        leaders = sorted(values, key=lambda name: -key(values[name]))[:len(named)]
+        ok = set(leaders) == set(named)
+        measured = ", ".join(f"{name} z {values[name]:+.2f}" for name in leaders)
+        return ok, measured, "matches the measured band power" if ok else f"the {len(named)} " \
+            f"{'lowest' if by == 'low' else 'highest'} are {', '.join(leaders)}"
     best = max(values, key=lambda name: key(values[name]))
     ok = key(top) >= key(values[best]) - 1e-9
     measured = f"{s['top']} z {top:+.2f}; {'largest |z|' if by == 'abs' else 'lowest' if by == 'low' else 'highest'}: " \

@@ -37,9 +37,10 @@ def extract_claims(text: str) -> list[Claim]:
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
         out += faa_claims(clause, nums)
-        out += band_claims(clause, nums)
+        comparisons = comparison_claims(clause)
+        out += _outside_superlatives(band_claims(clause, nums), comparisons)
         out += all_typical_claims(clause)
-        out += comparison_claims(clause)
+        out += comparisons
         out += coverage_claims(clause)
         out += class_claims(clause)
         out += quality_claims(clause)
@@ -48,6 +49,14 @@ def extract_claims(text: str) -> list[Claim]:
         out += count_claims(clause)
         out += trend_claims(clause)
     return out + table_claims(text or "")
+
+
+def _outside_superlatives(bands: list[Claim], comparisons: list[Claim]) -> list[Claim]:
+    """Band claims less those that are only the words of a superlative: "alpha is highest in parietal"
+    ranks parietal alpha among the alpha values and says nothing of its level against the reference (a
+    z quoted with it still is a band claim)."""
+    tops = [c.text.lower() for c in comparisons if "top" in c.stated]
+    return [c for c in bands if "z" in c.stated or not any(c.text.lower() in top for top in tops)]
 
 
 __all__ = ["Claim", "extract_claims"]

@@ -107,7 +107,12 @@ def _point(m: re.Match, text: str) -> tuple | None:
 def times(text: str) -> list[Time]:
     """Every word of time in a clause, in reading order."""
     out = [Time(m.start(), m.end(), None) for m in COURSE.finditer(text)]
-    out += [Time(m.start(), m.end(), _part(m), bool(m.group(7))) for m in _PART.finditer(text)]
+    for m in _PART.finditer(text):
+        part, start = _part(m), m.start()
+        after = re.search(r"\b(?:after|past|beyond|following)\s+$", text[:start], re.I)
+        if part and part[:2] == ("seconds", "first") and after:
+            part, start = ("span", part[2], None), after.start()  # "after the first 20 s": from 20 s on
+        out.append(Time(start, m.end(), part, bool(m.group(7))))
     ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)), float(m.group(3))))
               for m in _RANGE.finditer(text) if float(m.group(1) or m.group(2)) < float(m.group(3))]
     out += ranges

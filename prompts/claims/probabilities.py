@@ -78,7 +78,10 @@ _P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:
 # before it, else to the first.
 def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
     text = clause.text
-    named = [t for t in times(text) if t.part is not None and not t.loose]
+    parts = [t for t in times(text) if t.part is not None]
+    # A vague part ("late in the recording", "at first") scopes the claims only where no part is named,
+    # and only where the evidence has a reading over time (else they are read of the whole recording).
+    named = [t for t in parts if not t.loose] or parts
     for claim in claims if named else []:
         at = max(0, text.find(claim.text))
         end = at + len(claim.text)
@@ -87,6 +90,7 @@ def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
         before = [t for t in named if t.end <= at]
         part = joined[0] if joined else before[-1] if before else min(named, key=lambda t: abs(t.start - at))
         claim.stated["segment"] = part.part
+        claim.stated["loose"] = part.loose
         claim.text = span(clause, min(at, part.start), max(end, part.end))  # quoted with the part it is about
     return claims
 
@@ -102,9 +106,9 @@ def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
 _MASS = r"(?:(?:(?:of\s+)?(?:the|its|all)\s+|of\s+)(?:pattern\s+)?(?:match|probability(?:\s+mass)?|mass|confidence|votes?|weight|" \
         r"output|support|belief)\s*)"
 _SHARE_FOR = re.compile(r"\s*" + _MASS + r"?(?:(?:goes|went|is given|was given|is assigned|was assigned|falls|fell)\s+"
-                        r"to|for|on|to)\s+(?:the\s+)?(?:class\s+)?$", re.I)
+                        r"to|for|on|to|is|was|belongs\s+to|sits\s+with|lies\s+with)\s+(?:the\s+)?(?:class\s+)?$", re.I)
 _SHARE_OF = re.compile(r"\s*(?:\(|,|:|—|-)?\s*(?:(?:\w+\s+){0,2}(?:gets|got|takes|took|receives|received|has|had|holds|held|"
-                       r"carries|claims|with|at|is|was)\s+)?(?:only\s+|just\s+)?$", re.I)
+                       r"carries|claims|accounts\s+for|makes\s+up|takes\s+up|with|at|is|was)\s+)?(?:only\s+|just\s+)?$", re.I)
 
 
 def share_claims(clause: Clause) -> list[Claim]:

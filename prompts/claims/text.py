@@ -137,6 +137,7 @@ _SHARES = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 
            "a quarter": 1 / 4, "one quarter": 1 / 4, "three quarters": 3 / 4, "three-quarters": 3 / 4,
            "a fifth": 1 / 5, "one fifth": 1 / 5, "two fifths": 2 / 5, "three fifths": 3 / 5, "four fifths": 4 / 5,
            "a tenth": 1 / 10, "one tenth": 1 / 10}
+_SHARES.update({word.replace(" ", "-"): value for word, value in _SHARES.items() if " " in word and not word.startswith("a ")})
 _QUALIFIERS = {"about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
                "close to": "about", "nearly": "just_under", "almost": "just_under", "just under": "just_under",
                "a little under": "just_under", "slightly under": "just_under", "just below": "just_under",
