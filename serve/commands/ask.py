@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             "question": conversation.turns[-1].question,
             "answer": result.text,
             "finish_reason": result.finish_reason,
-            "engine": args.engine,
+            "engine": args.engine_backend,
             "evidence": context.evidence.to_dict(),
             # Set when the recording cannot support an emotion reading: whether the model's own text
             # (kept here) was replaced by the abstention written from the evidence.
