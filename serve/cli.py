@@ -33,7 +33,9 @@ class CommandParser(argparse.ArgumentParser):
     _parsing = False
 
     def parse_known_args(self, args=None, namespace=None):
-        if self._parsing:  # argparse's intermixed parsing calls this method itself, twice
+        # argparse's intermixed parsing calls this method itself, twice; and it cannot parse a
+        # parser with actions of its own (`report draft|sign|…`): those leave it to their actions.
+        if self._parsing or any(isinstance(a, argparse._SubParsersAction) for a in self._actions):
             return super().parse_known_args(args, namespace)
         self._parsing = True
         try:
