@@ -5,6 +5,7 @@ overrides before or after `--out`."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 from pathlib import Path
 
@@ -19,12 +20,16 @@ from serve.commands._options import engine_config, generation_params
 from serve.engines import EngineConfig
 from test_cli import run_cli
 
-ENGINE_COMMANDS = ("ask", "app", "report", "evaluate")
+ENGINE_COMMANDS = ("ask", "app", "report draft", "evaluate")
 
 
 def _options(command: str) -> set[str]:
+    """The option strings of a command ("report draft": of one of its actions)."""
     parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    name, *action = command.split()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[name]
+    if action:
+        sub = next(a for a in sub._actions if isinstance(a, argparse._SubParsersAction)).choices[action[0]]
     return {s for action in sub._actions for s in action.option_strings}
 
 
@@ -50,7 +55,7 @@ def test_every_command_that_starts_an_engine_takes_every_engine_setting():
     # The server is always vLLM: every setting but the engine's name.
     assert flags - {"--engine"} <= _options("serve") and "--engine" not in _options("serve")
     generation = {flag_of(f) for f in dataclasses.fields(GenerationParams)}
-    for command in ("ask", "app", "report"):
+    for command in ("ask", "app", "report draft"):
         assert generation <= _options(command)
 
 
@@ -65,7 +70,7 @@ def test_flags_used_before_still_parse():
            "serve": {"--checkpoint", "--host", "--port", "--api-key", "--dtype", "--no-eager",
                      "--tensor-parallel-size", "--max-model-len"},
            "app": {"--host", "--port", "--auth", "--upload-retention-hours", "--engine", "--max-model-len"},
-           "report": {"--out", "--pdf", "--author", "--store", "--engine", "--checkpoint", "--max-tokens"},
+           "report draft": {"--out", "--pdf", "--author", "--store", "--engine", "--checkpoint", "--max-tokens"},
            "train": {"--out", "--no-resume"}}
     for command, flags in old.items():
         assert flags <= _options(command), (command, flags - _options(command))
