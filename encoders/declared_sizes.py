@@ -1,0 +1,127 @@
+"""Sizes a file declares, checked against the file before a reader trusts them.
+
+A reader sizes its arrays from header fields: an EDF's signal and record counts, a FIF data
+tag's byte count. In a damaged file those fields can say anything, and a reader that believes
+them seeks to a negative offset or allocates gigabytes for a file of kilobytes. These checks run
+before any sample is read and turn such files away with one sentence.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import resource
+import zlib
+from pathlib import Path
+
+from .errors import CorruptFileError, RecordingTooLargeError
+
+EDF_FIXED_HEADER = 256  # bytes of the header part every EDF/BDF has, whatever its signals
+EDF_SIGNAL_HEADER = 256  # bytes of header per signal
+EDF_SAMPLES_FIELD = 216  # offset, within the signal headers, of the samples-per-record fields (×n_signals)
+
+# MNE reads samples into float64 arrays of channels × samples. The analysis then holds a few more
+# copies of the same size (microvolts, filtered, resampled), so one array may take at most this
+# share of the memory the process can use.
+MEMORY_SHARE = 0.25
+FIF_SAMPLE_BYTES = {"short": 2, "int": 4, "single": 4, "double": 8}  # MNE's names for FIF sample formats
+SKIP_ANNOTATION = "BAD_ACQ_SKIP"  # what MNE calls gaps a FIF declares without storing samples
+
+
+def _damaged_edf(name: str, label: str, what: str) -> CorruptFileError:
+    return CorruptFileError(f"{name} has a damaged {label} header ({what}); re-export the recording from the "
+                            f"recording software.")
+
+
+def _field(raw: bytes, name: str, label: str, what: str) -> int:
+    try:
+        return int(raw.decode("ascii").strip())
+    except (ValueError, UnicodeDecodeError):
+        raise _damaged_edf(name, label, f"its {what} field is not a number") from None
+
+
+def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> None:
+    """Every size field of an EDF/BDF header is sane, and the file holds the samples it promises.
+
+    MNE reads a cut-off EDF/BDF without complaint (it pads) and seeks wherever the header points,
+    so the header's counts are checked against the file's real size first."""
+    label = "BDF" if bytes_per_sample == 3 else "EDF"
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        fixed = fh.read(EDF_FIXED_HEADER)
+        if len(fixed) < EDF_FIXED_HEADER:
+            raise CorruptFileError(f"{name} is only {size} bytes, too short for even the fixed part of an {label} "
+                                   f"header ({EDF_FIXED_HEADER} bytes); copy or export the complete file again.")
+        header_bytes = _field(fixed[184:192], name, label, "header size")
+        n_records = _field(fixed[236:244], name, label, "number of records")
+        n_signals = _field(fixed[252:256], name, label, "number of signals")
+        if n_signals < 1:
+            raise _damaged_edf(name, label, f"it declares {n_signals} signals")
+        expected_header = EDF_FIXED_HEADER + n_signals * EDF_SIGNAL_HEADER
+        if expected_header > size:
+            raise _damaged_edf(name, label, f"it declares {n_signals} signals, whose headers alone would need "
+                                            f"{expected_header} bytes, but the file has {size}")
+        if header_bytes != expected_header:
+            raise _damaged_edf(name, label, f"its header size field says {header_bytes} bytes where "
+                                            f"{n_signals} signals need {expected_header}")
+        if n_records < -1:  # -1 means "unknown" (allowed while recording); other negatives mean nothing
+            raise _damaged_edf(name, label, f"it declares {n_records} data records")
+        fh.seek(EDF_FIXED_HEADER + n_signals * EDF_SAMPLES_FIELD)
+        fields = fh.read(8 * n_signals)
+    per_record = [_field(fields[i * 8:(i + 1) * 8], name, label, "samples per record") for i in range(n_signals)]
+    if min(per_record) < 1:
+        raise _damaged_edf(name, label, f"a signal declares {min(per_record)} samples per data record")
+    if n_records == -1:
+        return
+    expected = header_bytes + n_records * sum(per_record) * bytes_per_sample
+    if size < expected:
+        raise CorruptFileError(f"{name} is truncated: its header promises {expected} bytes but the file has "
+                               f"{size}; copy or export the complete file again.")
+
+
+def memory_budget() -> int:
+    """Bytes this process can use: the machine's memory, or less where an address-space limit is set."""
+    budget = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        budget = min(budget, soft)
+    return budget
+
+
+def _stored_bytes(path: Path) -> int:
+    """Bytes of the file as a reader sees it (a .gz file decompressed, counted without keeping it)."""
+    if not path.name.lower().endswith(".gz"):
+        return path.stat().st_size
+    total = 0
+    try:
+        with gzip.open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                total += len(block)
+    except (OSError, EOFError, zlib.error):
+        pass  # a damaged stream holds what decompressed before the damage
+    return total
+
+
+def check_fif_samples(raw, name: str) -> None:
+    """A FIF file stores the samples its data tags declare (tags name their own byte counts: one
+    that claims 2 GB in a 60 KB file would have MNE allocate the 2 GB before finding out)."""
+    width = FIF_SAMPLE_BYTES.get(getattr(raw, "orig_format", None), 2)
+    skipped = sum(round(a["duration"] * raw.info["sfreq"]) for a in raw.annotations
+                  if a["description"] == SKIP_ANNOTATION)
+    declared = len(raw.ch_names) * max(raw.n_times - skipped, 0) * width
+    stored = sum(_stored_bytes(Path(p)) for p in raw.filenames)
+    if declared > stored:
+        raise CorruptFileError(f"{name} declares {raw.n_times} samples on {len(raw.ch_names)} channels "
+                               f"({declared / 1e6:.1f} MB of samples) but holds only {stored / 1e6:.1f} MB; the file "
+                               f"is damaged: re-export the recording from the recording software.")
+
+
+def check_fits_in_memory(raw, name: str) -> None:
+    """Reading `raw` would take a share of memory the analysis can afford."""
+    needed = len(raw.ch_names) * raw.n_times * 8
+    budget = memory_budget()
+    if needed > MEMORY_SHARE * budget:
+        raise RecordingTooLargeError(
+            f"{name} holds {len(raw.ch_names)} channels × {raw.n_times} samples, {needed / 2**30:.1f} GiB once read, "
+            f"more than this computer can analyse ({MEMORY_SHARE * budget / 2**30:.1f} GiB); cut it into shorter "
+            f"recordings or drop channels other than EEG before loading it.")
