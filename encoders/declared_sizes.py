@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import os
 import resource
+import struct
 import zlib
 from pathlib import Path
 
@@ -25,6 +26,7 @@ EDF_SAMPLES_FIELD = 216  # offset, within the signal headers, of the samples-per
 # share of the memory the process can use.
 MEMORY_SHARE = 0.25
 FIF_SAMPLE_BYTES = {"short": 2, "int": 4, "single": 4, "double": 8}  # MNE's names for FIF sample formats
+EEGLAB_SAMPLE_BYTES = 4  # an EEGLAB .fdt holds float32 samples
 SKIP_ANNOTATION = "BAD_ACQ_SKIP"  # what MNE calls gaps a FIF declares without storing samples
 
 
@@ -102,10 +104,44 @@ def _stored_bytes(path: Path) -> int:
     return total
 
 
-def check_fif_samples(raw, name: str) -> None:
-    """A FIF file stores the samples its data tags declare (tags name their own byte counts: one
-    that claims 2 GB in a 60 KB file would have MNE allocate the 2 GB before finding out)."""
-    width = FIF_SAMPLE_BYTES.get(getattr(raw, "orig_format", None), 2)
+FIF_TAG_HEADER = struct.Struct(">iIii")  # kind, type, size, next: every FIF tag starts with these 16 bytes
+
+
+def _open_stored(path: Path):
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def check_fif_tags(path: Path, name: str) -> None:
+    """Each FIF tag points to the next one further into the file.
+
+    MNE walks this chain when a file's tag directory is damaged; a tag whose size or next-pointer
+    leads back makes that walk circle for ever (in a .fif.gz, decompressing the file again at every
+    step). The walk here only moves forward, so it ends; a damaged stream is left to MNE to report."""
+    position = 0
+    try:
+        with _open_stored(path) as fh:
+            while True:
+                fh.seek(position)
+                header = fh.read(FIF_TAG_HEADER.size)
+                if len(header) < FIF_TAG_HEADER.size:
+                    return
+                _kind, _type, size, following = FIF_TAG_HEADER.unpack(header)
+                if following < 0:  # the last tag
+                    return
+                after = position + FIF_TAG_HEADER.size + size if following == 0 else following
+                if after <= position:
+                    raise CorruptFileError(f"{name} has a damaged FIF tag at byte {position} (the next tag would "
+                                           f"be at byte {after}, not after it); re-export the recording from the "
+                                           f"recording software.")
+                position = after
+    except (OSError, EOFError, zlib.error):
+        return
+
+
+def check_stored_samples(raw, name: str, width: int) -> None:
+    """The files MNE reads samples from hold the samples the header declares, at `width` bytes each
+    at least (a FIF data tag names its own byte count: one that claims 2 GB in a 60 KB file would
+    have MNE allocate the 2 GB before finding out)."""
     skipped = sum(round(a["duration"] * raw.info["sfreq"]) for a in raw.annotations
                   if a["description"] == SKIP_ANNOTATION)
     declared = len(raw.ch_names) * max(raw.n_times - skipped, 0) * width
@@ -117,11 +153,26 @@ def check_fif_samples(raw, name: str) -> None:
 
 
 def check_fits_in_memory(raw, name: str) -> None:
-    """Reading `raw` would take a share of memory the analysis can afford."""
+    """Reading `raw` would take a share of memory the analysis can afford. Formats whose stored size
+    cannot bound what they declare (EEGLAB's MATLAB files may be compressed) meet this bound only,
+    so the sentence names both causes: a recording that long, or a damaged header."""
     needed = len(raw.ch_names) * raw.n_times * 8
     budget = memory_budget()
     if needed > MEMORY_SHARE * budget:
         raise RecordingTooLargeError(
-            f"{name} holds {len(raw.ch_names)} channels × {raw.n_times} samples, {needed / 2**30:.1f} GiB once read, "
-            f"more than this computer can analyse ({MEMORY_SHARE * budget / 2**30:.1f} GiB); cut it into shorter "
-            f"recordings or drop channels other than EEG before loading it.")
+            f"{name} declares {len(raw.ch_names)} channels × {raw.n_times} samples ({needed / 2**30:.1f} GiB once "
+            f"read), more than this computer can analyse ({MEMORY_SHARE * budget / 2**30:.1f} GiB); if the recording "
+            f"is that long, cut it into shorter recordings or keep only its EEG channels, otherwise its header is "
+            f"damaged: re-export it.")
+
+
+def check_declared_sizes(raw, name: str, label: str) -> None:
+    """What a header-only open (`preload=False`) of a file declares, checked before MNE allocates
+    for it: against the stored samples where the format allows, and against memory."""
+    if label == "FIF":
+        check_stored_samples(raw, name, FIF_SAMPLE_BYTES.get(getattr(raw, "orig_format", None), 2))
+    elif label == "EEGLAB":
+        if Path(raw.filenames[0]).suffix.lower() == ".set":
+            return  # samples inside the .set: a preloaded read sizes them by what is stored, not by the header
+        check_stored_samples(raw, name, EEGLAB_SAMPLE_BYTES)
+    check_fits_in_memory(raw, name)

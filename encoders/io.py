@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from .channels import classify_non_eeg, electrode_positions, normalize_channel_name
-from .declared_sizes import check_edf_header, check_fif_samples, check_fits_in_memory
+from .declared_sizes import check_declared_sizes, check_edf_header, check_fif_tags
 from .errors import (
     CorruptFileError,
     DuplicateChannelError,
@@ -120,16 +120,17 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
     ext = detect_format(path, name)
     if ext in (".edf", ".bdf"):
         check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
+    if ext in (".fif", ".fif.gz"):
+        check_fif_tags(path, name)
     reader = _reader(ext)
     label = FORMATS[ext][0]
     with mne_guard(name, label):
-        # Header first, samples after the declared sizes are checked: a damaged header can
-        # declare gigabytes that the reader would allocate before finding the file short.
-        raw = reader(str(path), preload=False, verbose="error")
-        if label == "FIF":
-            check_fif_samples(raw, name)
-        check_fits_in_memory(raw, name)
-        raw.load_data(verbose="error")
+        # A damaged header can declare gigabytes that a preloaded read allocates before finding the
+        # file short: the sizes come from a header-only open first. The samples then come from the
+        # preloaded read every file always had (a lazy read of a .fif.gz skips its checksum, and a
+        # lazy EEGLAB read trusts the header's sample count over the samples the file holds).
+        check_declared_sizes(reader(str(path), preload=False, verbose="error"), name, label)
+        raw = reader(str(path), preload=True, verbose="error")
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
