@@ -1,9 +1,10 @@
 """Sizes a file declares, checked against the file before a reader trusts them.
 
 A reader sizes its arrays from header fields: an EDF's signal and record counts, a FIF data
-tag's byte count. In a damaged file those fields can say anything, and a reader that believes
-them seeks to a negative offset or allocates gigabytes for a file of kilobytes. These checks run
-before any sample is read and turn such files away with one sentence.
+tag's byte count, an EEGLAB header's sample count. In a damaged file those fields can say
+anything, and a reader that believes them seeks to a negative offset, allocates gigabytes for a
+file of kilobytes, or (FIF tags that lead in a circle) reads for ever. These checks run before any
+sample is read and turn such files away with one sentence.
 """
 
 from __future__ import annotations
@@ -66,14 +67,12 @@ def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> None:
         if header_bytes != expected_header:
             raise _damaged_edf(name, label, f"its header size field says {header_bytes} bytes where "
                                             f"{n_signals} signals need {expected_header}")
-        if n_records < -1:  # -1 means "unknown" (allowed while recording); other negatives mean nothing
-            raise _damaged_edf(name, label, f"it declares {n_records} data records")
         fh.seek(EDF_FIXED_HEADER + n_signals * EDF_SAMPLES_FIELD)
         fields = fh.read(8 * n_signals)
     per_record = [_field(fields[i * 8:(i + 1) * 8], name, label, "samples per record") for i in range(n_signals)]
     if min(per_record) < 1:
         raise _damaged_edf(name, label, f"a signal declares {min(per_record)} samples per data record")
-    if n_records == -1:
+    if n_records < 0:  # -1: "unknown", allowed while recording; MNE counts the records in the file instead
         return
     expected = header_bytes + n_records * sum(per_record) * bytes_per_sample
     if size < expected:
@@ -105,36 +104,68 @@ def _stored_bytes(path: Path) -> int:
 
 
 FIF_TAG_HEADER = struct.Struct(">iIii")  # kind, type, size, next: every FIF tag starts with these 16 bytes
+FIFF_FILE_ID, FIFF_DIR_POINTER = 100, 101
 
 
 def _open_stored(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
-def check_fif_tags(path: Path, name: str) -> None:
-    """Each FIF tag points to the next one further into the file.
+def _tag_at(fh, position: int) -> tuple[int, int, int, int] | None:
+    fh.seek(position)
+    header = fh.read(FIF_TAG_HEADER.size)
+    return FIF_TAG_HEADER.unpack(header) if len(header) == FIF_TAG_HEADER.size else None
 
-    MNE walks this chain when a file's tag directory is damaged; a tag whose size or next-pointer
-    leads back makes that walk circle for ever (in a .fif.gz, decompressing the file again at every
-    step). The walk here only moves forward, so it ends; a damaged stream is left to MNE to report."""
-    position = 0
+
+def _after(position: int, tag: tuple[int, int, int, int]) -> int | None:
+    """Where the tag after `tag` starts, as MNE reads it (None: `tag` is the last)."""
+    _kind, _type, size, following = tag
+    if following < 0:
+        return None
+    return position + FIF_TAG_HEADER.size + size if following == 0 else following
+
+
+def _mne_walks_the_tags(fh) -> bool:
+    """Whether MNE will list the tags by walking them one by one: only when the file's directory
+    pointer is there but leads nowhere (`mne/_fiff/open.py`); a file without the pointer is refused,
+    and one with a directory is read from it."""
+    first = _tag_at(fh, 0)
+    if first is None or first[0] != FIFF_FILE_ID or _after(0, first) is None:
+        return False
+    pointer = _tag_at(fh, _after(0, first))
+    if pointer is None or pointer[0] != FIFF_DIR_POINTER:
+        return False
+    raw = fh.read(4)
+    directory_at = struct.unpack(">i", raw)[0] if len(raw) == 4 else 0
+    directory = _tag_at(fh, directory_at) if directory_at > 0 else None
+    return directory is None or directory[2] <= 0
+
+
+def check_fif_tags(path: Path, name: str) -> None:
+    """Where MNE will walk a FIF file's tags one by one (its directory is missing, as in every file
+    MNE writes), the walk ends.
+
+    Each tag says where the next one is; a damaged size or next-pointer can lead back to a tag
+    already read, and MNE's walk then circles for ever, listing tags until memory runs out (in a
+    .fif.gz, decompressing the file again at every turn). The same walk is made here, stopping at
+    the first tag it reaches twice. A damaged compressed stream is left to MNE to report."""
     try:
         with _open_stored(path) as fh:
-            while True:
-                fh.seek(position)
-                header = fh.read(FIF_TAG_HEADER.size)
-                if len(header) < FIF_TAG_HEADER.size:
+            if not _mne_walks_the_tags(fh):
+                return
+            seen: set[int] = set()
+            position: int | None = 0
+            while position is not None:
+                if position in seen:
+                    raise CorruptFileError(f"{name} has damaged FIF tags that lead back to the tag at byte "
+                                           f"{position}, so reading them would never end; re-export the recording "
+                                           f"from the recording software.")
+                seen.add(position)
+                tag = _tag_at(fh, position)
+                if tag is None:
                     return
-                _kind, _type, size, following = FIF_TAG_HEADER.unpack(header)
-                if following < 0:  # the last tag
-                    return
-                after = position + FIF_TAG_HEADER.size + size if following == 0 else following
-                if after <= position:
-                    raise CorruptFileError(f"{name} has a damaged FIF tag at byte {position} (the next tag would "
-                                           f"be at byte {after}, not after it); re-export the recording from the "
-                                           f"recording software.")
-                position = after
-    except (OSError, EOFError, zlib.error):
+                position = _after(position, tag)
+    except (OSError, EOFError, ValueError, zlib.error, struct.error):
         return
 
 

@@ -129,11 +129,24 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
         # file short: the sizes come from a header-only open first. The samples then come from the
         # preloaded read every file always had (a lazy read of a .fif.gz skips its checksum, and a
         # lazy EEGLAB read trusts the header's sample count over the samples the file holds).
-        check_declared_sizes(reader(str(path), preload=False, verbose="error"), name, label)
+        header_only = _open_header_only(reader, path)
+        if header_only is not None:
+            check_declared_sizes(header_only, name, label)
         raw = reader(str(path), preload=True, verbose="error")
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
+
+
+def _open_header_only(reader: Callable, path: Path):
+    """MNE's header-only open of `path`, or None where it fails: MNE's lazy readers check things
+    its preloaded readers do not (an EEGLAB file's extension, its sample count against its start
+    time), and such a file is left to the preloaded read, which accepted or refused it before."""
+    try:
+        return reader(str(path), preload=False, verbose="error")
+    except Exception as exc:  # noqa: BLE001 - the preloaded read reports what is wrong, as it always did
+        log.debug("header-only open of %s failed: %r", path.name, exc)
+        return None
 
 
 @contextlib.contextmanager

@@ -39,10 +39,18 @@ CASES = {
     218: ({"kind": "byte_run", "format": "fif"}, "CorruptFileError"),  # unknown channel kind, after the read
     1429: ({"kind": "header_edit", "format": "fif.gz", "part": "kind"}, "CorruptFileError"),  # the same
     1583: ({"kind": "header_edit", "format": "fif.gz"}, "CorruptFileError"),  # a 2 GiB data tag in 60 KB
-    # Found by the 3,000-file run after the fixes above: a tag pointing back (its walk circled for ever),
+    # Found by 3,000-file runs while these were fixed (a header-only open first): tags leading in a
+    # circle in a .fif.gz (MNE's walk never ended),
     761: ({"kind": "byte_run", "format": "fif.gz"}, "CorruptFileError"),
-    # and an EEGLAB header claiming 10^9 samples beside the samples it holds (read by what it holds).
+    # a tag leading back once, then on to the end: read from its tags as before,
+    2153: ({"kind": "header_edit", "format": "fif", "edit": "tag_size"}, "accepted"),
+    # an EEGLAB header claiming 10^9 or -1 samples beside the samples it holds (read by what it holds),
     806: ({"kind": "header_edit", "format": "set", "field": "pnts"}, "accepted"),
+    472: ({"kind": "header_edit", "format": "set", "field": "pnts"}, "accepted"),
+    # an EEGLAB file without its extension (the lazy reader insists on one),
+    253: ({"kind": "wrong_extension", "format": "set", "extension": "(none)"}, "accepted"),
+    # and an EDF declaring -12 records (MNE counts them in the file).
+    944: ({"kind": "header_edit", "format": "edf", "field": "n_records"}, "accepted"),
 }
 
 
@@ -196,7 +204,6 @@ EDF_EDITS = {  # name -> (edit, words the sentence must contain; {n} is the file
     "signal count not a number": (lambda p: _set_field(p, 252, 4, "x4"), "not a number"),
     "header size off": (lambda p: _set_field(p, 184, 8, "1024"), "header size"),
     "negative header size": (lambda p: _set_field(p, 184, 8, "-1280"), "header size"),
-    "negative record count": (lambda p: _set_field(p, 236, 8, "-7"), "-7 data records"),
     "absurd record count": (lambda p: _set_field(p, 236, 8, "99999999"), "truncated"),
     "negative samples per record": (lambda p: _set_field(p, _samples_field(p, 0), 8, "-128"), "-128 samples"),
     "zero samples per record": (lambda p: _set_field(p, _samples_field(p, 1), 8, "0"), "0 samples"),
@@ -217,9 +224,11 @@ def test_impossible_edf_header_counts_are_refused_before_use(tmp_path, edit, bdf
     assert words in message and one_sentence(message), message
 
 
-def test_an_edf_with_unknown_length_still_reads(tmp_path):
-    """-1 records ("unknown", written while recording) is not an impossible count."""
-    rec = read_recording(_set_field(_edf(tmp_path), 236, 8, "-1"))
+@pytest.mark.parametrize("records", ["-1", "-12"])
+def test_an_edf_with_unknown_length_still_reads(tmp_path, records):
+    """-1 records ("unknown", written while recording) is not an impossible count, and MNE counts
+    the records in the file whatever negative number the header gives."""
+    rec = read_recording(_set_field(_edf(tmp_path), 236, 8, records))
     assert rec.n_channels == 4 and rec.n_samples == 128 * 6
 
 
@@ -298,8 +307,8 @@ def test_a_recording_larger_than_memory_allows_is_refused_before_reading(tmp_pat
 
 
 def _point_back(path: Path) -> Path:
-    """A FIF whose directory pointer is gone (so MNE walks the tags one by one) and whose third tag
-    says the next one is back at the start."""
+    """A FIF without a tag directory (so MNE walks the tags one by one) whose third tag says the
+    next one is the second: a walk that never ends."""
     data = bytearray(path.read_bytes())
     positions, position = [], 0
     while len(positions) < 3:
@@ -308,19 +317,19 @@ def _point_back(path: Path) -> Path:
         position += 16 + size
     dir_pointer = positions[1]  # FIFF_DIR_POINTER, right after FIFF_FILE_ID: its data is the directory's position
     data[dir_pointer + 16:dir_pointer + 20] = struct.pack(">i", -1)
-    data[positions[2] + 12:positions[2] + 16] = struct.pack(">i", 16)  # next = byte 16, behind it
+    data[positions[2] + 12:positions[2] + 16] = struct.pack(">i", positions[1])
     path.write_bytes(bytes(data))
     return path
 
 
 @pytest.mark.parametrize("compressed", [False, True], ids=["fif", "fif.gz"])
-def test_a_fif_tag_pointing_back_is_refused_instead_of_walked_for_ever(tmp_path, compressed):
+def test_fif_tags_leading_in_a_circle_are_refused_instead_of_walked_for_ever(tmp_path, compressed):
     import time
 
     path = _point_back(_fif(tmp_path))
     path = _gzip(path) if compressed else path
     start = time.perf_counter()
-    with pytest.raises(errors.CorruptFileError, match="damaged FIF tag") as info:
+    with pytest.raises(errors.CorruptFileError, match="never end") as info:
         read_recording(path)
     assert time.perf_counter() - start < 10 and one_sentence(str(info.value))
 
