@@ -43,8 +43,10 @@ def _field(raw: bytes, name: str, label: str, what: str) -> int:
         raise _damaged_edf(name, label, f"its {what} field is not a number") from None
 
 
-def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> None:
-    """Every size field of an EDF/BDF header is sane, and the file holds the samples it promises.
+def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> tuple[int, int]:
+    """Every size field of an EDF/BDF header is sane, and the file holds the samples it promises;
+    returns the channels and samples per channel MNE will read (it counts the records the file
+    holds and reads every signal at the fastest signal's rate).
 
     MNE reads a cut-off EDF/BDF without complaint (it pads) and seeks wherever the header points,
     so the header's counts are checked against the file's real size first."""
@@ -72,12 +74,14 @@ def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> None:
     per_record = [_field(fields[i * 8:(i + 1) * 8], name, label, "samples per record") for i in range(n_signals)]
     if min(per_record) < 1:
         raise _damaged_edf(name, label, f"a signal declares {min(per_record)} samples per data record")
-    if n_records < 0:  # -1: "unknown", allowed while recording; MNE counts the records in the file instead
-        return
-    expected = header_bytes + n_records * sum(per_record) * bytes_per_sample
-    if size < expected:
+    record_bytes = sum(per_record) * bytes_per_sample
+    # n_records -1 means "unknown" (allowed while recording): like any negative count, MNE then
+    # counts the records in the file, and there is nothing to compare.
+    expected = header_bytes + n_records * record_bytes
+    if n_records >= 0 and size < expected:
         raise CorruptFileError(f"{name} is truncated: its header promises {expected} bytes but the file has "
                                f"{size}; copy or export the complete file again.")
+    return n_signals, (size - header_bytes) // record_bytes * max(per_record)
 
 
 def memory_budget() -> int:
@@ -183,15 +187,15 @@ def check_stored_samples(raw, name: str, width: int) -> None:
                                f"is damaged: re-export the recording from the recording software.")
 
 
-def check_fits_in_memory(raw, name: str) -> None:
+def check_fits_in_memory(n_channels: int, n_times: int, name: str) -> None:
     """Reading `raw` would take a share of memory the analysis can afford. Formats whose stored size
     cannot bound what they declare (EEGLAB's MATLAB files may be compressed) meet this bound only,
     so the sentence names both causes: a recording that long, or a damaged header."""
-    needed = len(raw.ch_names) * raw.n_times * 8
+    needed = n_channels * n_times * 8
     budget = memory_budget()
     if needed > MEMORY_SHARE * budget:
         raise RecordingTooLargeError(
-            f"{name} declares {len(raw.ch_names)} channels × {raw.n_times} samples ({needed / 2**30:.1f} GiB once "
+            f"{name} declares {n_channels} channels × {n_times} samples ({needed / 2**30:.1f} GiB once "
             f"read), more than this computer can analyse ({MEMORY_SHARE * budget / 2**30:.1f} GiB); if the recording "
             f"is that long, cut it into shorter recordings or keep only its EEG channels, otherwise its header is "
             f"damaged: re-export it.")
@@ -206,4 +210,4 @@ def check_declared_sizes(raw, name: str, label: str) -> None:
         if Path(raw.filenames[0]).suffix.lower() == ".set":
             return  # samples inside the .set: a preloaded read sizes them by what is stored, not by the header
         check_stored_samples(raw, name, EEGLAB_SAMPLE_BYTES)
-    check_fits_in_memory(raw, name)
+    check_fits_in_memory(len(raw.ch_names), raw.n_times, name)

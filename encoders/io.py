@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from .channels import classify_non_eeg, electrode_positions, normalize_channel_name
-from .declared_sizes import check_declared_sizes, check_edf_header, check_fif_tags
+from .declared_sizes import check_declared_sizes, check_edf_header, check_fif_tags, check_fits_in_memory
 from .errors import (
     CorruptFileError,
     DuplicateChannelError,
@@ -118,19 +118,21 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{name} is empty (0 bytes); the upload or export did not complete, try again.")
     ext = detect_format(path, name)
-    if ext in (".edf", ".bdf"):
-        check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
-    if ext in (".fif", ".fif.gz"):
+    edf = ext in (".edf", ".bdf")
+    # A damaged header can declare gigabytes that a preloaded read allocates before finding the file
+    # short, or lead a reader in circles: the declared sizes are checked first, from the EDF/BDF
+    # header read here or from MNE's header-only open. The samples then come from the preloaded
+    # read every file always had (a lazy read of a .fif.gz skips its checksum, and a lazy EEGLAB
+    # read trusts the header's sample count over the samples the file holds).
+    if edf:
+        n_channels, n_times = check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
+        check_fits_in_memory(n_channels, n_times, name)
+    elif ext in (".fif", ".fif.gz"):
         check_fif_tags(path, name)
     reader = _reader(ext)
     label = FORMATS[ext][0]
     with mne_guard(name, label):
-        # A damaged header can declare gigabytes that a preloaded read allocates before finding the
-        # file short: the sizes come from a header-only open first. The samples then come from the
-        # preloaded read every file always had (a lazy read of a .fif.gz skips its checksum, and a
-        # lazy EEGLAB read trusts the header's sample count over the samples the file holds).
-        header_only = _open_header_only(reader, path)
-        if header_only is not None:
+        if not edf and (header_only := _open_header_only(reader, path)) is not None:
             check_declared_sizes(header_only, name, label)
         raw = reader(str(path), preload=True, verbose="error")
     if raw.n_times == 0:

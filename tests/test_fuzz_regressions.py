@@ -293,16 +293,19 @@ def test_a_fif_data_tag_claiming_2_gib_is_refused_before_anything_is_allocated(t
     assert "declares" in message and "damaged" in message and one_sentence(message), message
 
 
-def test_a_recording_larger_than_memory_allows_is_refused_before_reading(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt", ["fif", "edf"])
+def test_a_recording_larger_than_memory_allows_is_refused_before_reading(tmp_path, monkeypatch, fmt):
     from encoders import declared_sizes
 
-    path = _fif(tmp_path)
+    path = _fif(tmp_path) if fmt == "fif" else write_edf(tmp_path / "rec.edf", eeg_like(14, 128.0, 20.0), NAMES, 128.0)
     assert read_recording(path).n_channels == 14
     # As if this computer had a few kilobytes to spare for samples.
     monkeypatch.setattr(declared_sizes, "MEMORY_SHARE", 1e-7)
     with pytest.raises(errors.RecordingTooLargeError) as info:
         read_recording(path)
-    assert "14 channels" in str(info.value) and "shorter" in str(info.value) and one_sentence(str(info.value))
+    # 14 EEG channels (and the EDF+ annotation signal, which MNE also reads), 20 s at 128 Hz
+    assert f"{14 if fmt == 'fif' else 15} channels × 2560 samples" in str(info.value), str(info.value)
+    assert "shorter" in str(info.value) and one_sentence(str(info.value))
     assert issubclass(errors.RecordingTooLargeError, errors.RecordingError)
 
 
