@@ -58,7 +58,7 @@ def load_assistant_in_steps(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from encoders.log import get_logger
     from encoders.paths import home
-    from serve.app import build_app, launch_settings
+    from serve.app import build_app, launch_settings, thread_count
     from serve.uploads import UploadStore
     from training.progress import step
 
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         with step("building the app"):
             app = build_app(assistant, uploads=uploads)
         with step(f"starting the web server on {args.host}:{args.port}"):
-            app.launch(server_port=args.port, prevent_thread_lock=True, quiet=True, **settings)
+            app.launch(server_port=args.port, prevent_thread_lock=True, quiet=True, max_threads=thread_count(assistant),
+                       **settings)
         log.info("eegreason app ready at %s (started in %.0f s); Ctrl+C stops it", app.local_url,
                  time.monotonic() - started)
         app.block_thread()
