@@ -63,6 +63,10 @@ class UnitError(RecordingError):
     pass
 
 
+class RecordingTooLargeError(RecordingError):
+    """Reading the recording would take more memory than the analysis can have."""
+
+
 class DatasetError(EEGReasonError):
     """A dataset folder does not have the layout its loader expects."""
 

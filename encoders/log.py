@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 ROOT = "eegreason"
 
@@ -14,13 +15,28 @@ def get_logger(name: str | None = None) -> logging.Logger:
     return logging.getLogger(f"{ROOT}.{name}")
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """A stderr handler that writes to whatever `sys.stderr` is when a record is emitted, not the
+    stream of the moment it was made: a line logged from a server thread after the stream the
+    handler was born with was closed (a finished test's capture, a redirected stream) is then not
+    lost to a "Logging error" traceback."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):  # StreamHandler.__init__ assigns it; the current stderr is always used
+        pass
+
+
 def configure_logging(level: str | int | None = None) -> None:
     """Attach one stderr handler to the package logger (idempotent). Level from EEGREASON_LOG."""
     level = level or os.environ.get("EEGREASON_LOG", "INFO")
     logger = logging.getLogger(ROOT)
     logger.setLevel(level)
     if not any(getattr(h, "_eegreason", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
         handler._eegreason = True  # type: ignore[attr-defined]
         logger.addHandler(handler)

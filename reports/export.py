@@ -6,13 +6,20 @@ DejaVu Sans, which matplotlib ships, so no font has to be installed or downloade
 
 Both exports go to a temporary file in the target folder and are moved into place with
 `os.replace`: a reader never sees half a file, and a crash leaves the previous export intact.
+The writer holds a lock on its temporary file until the move, so the temporary file of an export
+that was killed mid-write (no process holds its lock) is recognised and removed by the next export
+into that folder, while one still being written is left alone.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import re
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from encoders.errors import ReportError
@@ -40,20 +47,60 @@ FOOTER_TEXT = "research use — not a medical device"
 TITLE = "Draft EEG note — emotion reasoning"
 
 
+TEMP_SUFFIX = ".eegreason.part"
+# A writer locks its temporary file right after creating it; an unlocked one older than this is a
+# leftover (the age covers the instant between creating and locking).
+STALE_AFTER_S = 10.0
+
+
+def _temporary_files(folder: Path, name: str) -> Iterator[Path]:
+    """Export temporary files in `folder`: ours by their suffix, and those earlier versions named
+    `.<name>.<8 random characters>.part` for this same target."""
+    yield from folder.glob(f".*{TEMP_SUFFIX}")
+    earlier = re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}\.part$")
+    yield from (p for p in folder.iterdir() if earlier.match(p.name))
+
+
+def remove_leftover_temporaries(folder: Path, name: str) -> int:
+    """Remove temporary files of exports killed mid-write (no process holds their lock); returns how many."""
+    removed = 0
+    for path in set(_temporary_files(folder, name)):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # gone already, or not ours to open
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # an export is writing it now
+            if time.time() - os.fstat(fd).st_mtime < STALE_AFTER_S:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+        finally:
+            os.close(fd)
+    if removed:
+        log.info("removed %d temporary file(s) of interrupted exports", removed)
+    return removed
+
+
 def _write_atomic(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as err:
         raise ReportError(f"Cannot write {path.name} in {path.parent} ({err.strerror}); choose a writable "
                           f"folder.") from err
     try:
         with os.fdopen(handle, "wb") as out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)  # released when the file closes, after the move
+            remove_leftover_temporaries(path.parent, path.name)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
+            os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

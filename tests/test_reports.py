@@ -332,6 +332,83 @@ def test_exports_write_markdown_and_a_readable_pdf(store, note, tmp_path):
     assert "Signed by Dr Bob" in text and "research use" in text
 
 
+def _export_stalled_before_the_move(note, target: Path) -> subprocess.Popen:
+    """A process exporting `note` to `target` that stops for good just before the final move (its
+    temporary file written and held), as a process killed at that moment would have left it."""
+    note_file = target.parent / f"{target.name}.note.json"
+    note_file.write_text(json.dumps(note.to_dict()), encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import json, os, time
+        from reports.note import MedicalRecordNote
+        from reports.export import export_markdown
+        os.replace = lambda *args: time.sleep(600)
+        note = MedicalRecordNote.from_dict(json.loads(open({str(note_file)!r}, encoding="utf-8").read()))
+        export_markdown(note, {str(target)!r})
+    """)
+    return subprocess.Popen([sys.executable, "-c", script], cwd=repo_root(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+
+
+def _wait_for_temporary(folder: Path, proc: subprocess.Popen, besides: tuple[Path, ...] = ()) -> Path:
+    deadline = time.monotonic() + 60
+    while not (found := [p for p in folder.iterdir() if p.name.endswith(".part") and p not in besides
+                         and p.stat().st_size > 0]):  # written, now waiting to be moved
+        assert proc.poll() is None, f"the exporting process ended early: {proc.stdout.read().decode()}"
+        assert time.monotonic() < deadline, "the exporting process never wrote its temporary file"
+        time.sleep(0.05)
+    return found[0]
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_an_export_killed_mid_write_leaves_nothing_after_the_next_export(note, tmp_path):
+    from reports.export import STALE_AFTER_S, export_markdown, export_pdf
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "note.md").write_text("the previous export\n", encoding="utf-8")
+    # One export is still being written (its process alive) while another is killed mid-write.
+    live = _export_stalled_before_the_move(note, folder / "live.md")
+    killed = None
+    try:
+        live_part = _wait_for_temporary(folder, live)
+        killed = _export_stalled_before_the_move(note, folder / "note.md")
+        killed_part = _wait_for_temporary(folder, killed, besides=(live_part,))
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=30)
+        assert killed_part.exists() and killed_part.read_bytes().startswith(b"#")  # what a kill leaves
+        assert (folder / "note.md").read_text(encoding="utf-8") == "the previous export\n"  # untouched
+        for part in (live_part, killed_part):
+            _age(part, 2 * STALE_AFTER_S)
+        export_pdf(note, folder / "other.pdf")  # the next export into the folder, of anything
+        assert not killed_part.exists()
+        assert live_part.exists(), "a temporary file still being written was removed"
+    finally:
+        for proc in (live, killed):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)
+    _age(live_part, 2 * STALE_AFTER_S)
+    export_markdown(note, folder / "note.md")
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".note.json")) == [
+        "note.md", "other.pdf"]
+    assert DRAFT_BANNER in (folder / "note.md").read_text(encoding="utf-8")
+
+
+def test_a_fresh_unlocked_temporary_file_is_left_alone(note, tmp_path):
+    """Between creating its temporary file and locking it, a writer holds no lock: a file that young
+    is not taken for a leftover."""
+    from reports.export import TEMP_SUFFIX, export_markdown
+
+    young = tmp_path / f".note.md.abcd1234{TEMP_SUFFIX}"
+    young.write_bytes(b"being written")
+    export_markdown(note, tmp_path / "note.md")
+    assert young.exists()
+
+
 # ---- the app, really launched, through gradio_client ----
 
 @pytest.fixture(scope="module")

@@ -129,6 +129,9 @@ class LLMTrainSpec:
     save_every: int = 25  # steps between resumable snapshots
     max_length: int = 640
     seed: int = 0
+    # Batches of examples of similar length (drawn from shuffled pools of 16 batches): less padding,
+    # about a quarter less compute on the mixed-length instruction data, the same examples per epoch.
+    group_by_length: bool = True
 
 
 @dataclass
