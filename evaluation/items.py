@@ -99,14 +99,15 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
 def _add_encoder_answers(items: list[dict], probabilities: dict, degraded_probabilities: dict,
                          labels: list[str]) -> None:
     from encoders.evidence import Evidence
-    from encoders.labels import SEVEN_EMOTIONS
     from prompts.answers import dimension_decision
+
+    from .scoring import item_space
 
     for item in items:
         if item["task"] == "free" and item.get("kind") in ("valence", "arousal"):
             # the encoder's own valence or arousal read-out: the class its probabilities favour
             ev = Evidence.from_dict(item["evidence"][0])
-            decision = dimension_decision(ev, SEVEN_EMOTIONS, item["kind"]) if ev.supports_emotion else None
+            decision = dimension_decision(ev, item_space(item), item["kind"]) if ev.supports_emotion else None
             item["encoder_answer"] = f"{decision[0]} {item['kind']}" if decision else "cannot tell"
             continue
         if item["task"] not in ("emotion", "record") or len(item["recordings"]) != 1:
