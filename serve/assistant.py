@@ -25,7 +25,7 @@ from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
 from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
-from prompts.templates import load_template
+from prompts.templates import default_question, load_template
 
 from . import loop_guard
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
@@ -136,6 +136,11 @@ class Assistant:
         return ctx.timeline
 
     # ---- prompts ----
+    @property
+    def default_question(self) -> str:
+        """The question asked when none is given, in the checkpoint's label set."""
+        return default_question(self.template, self.config.space)
+
     def messages(self, conversation: Conversation, question: str) -> list[dict[str, str]]:
         blocks = [self.template.recording_block(ctx.evidence_text, label=f"{i + 1}" if len(conversation.recordings) > 1 else "")
                   for i, ctx in enumerate(conversation.recordings)]
@@ -224,7 +229,7 @@ class Assistant:
 
     def ask(self, conversation: Conversation, question: str | None = None,
             params: GenerationParams | None = None) -> Generation:
-        question = question or self.template.default_question
+        question = question or self.default_question
         evidence = [ctx.evidence for ctx in conversation.recordings]
         result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence])[0]
         guarded = result.extra.get("evidence_guard", {}).get("replaced", False)
@@ -237,7 +242,7 @@ class Assistant:
         early (the engine request is aborted) and the loop guard completes the answer. When a
         recording cannot support an emotion reading, nothing is shown until the whole answer is
         in and the evidence guard has judged it (a claim shown and then withdrawn is still shown)."""
-        question = question or self.template.default_question
+        question = question or self.default_question
         params = params or GenerationParams()
         evidence = [ctx.evidence for ctx in conversation.recordings]
         guarded = bool(abstention.unsupported(evidence))

@@ -254,13 +254,13 @@ def deap_ratings(subject: int) -> np.ndarray:
     return ratings + (subject - 1) * np.array([0.0, 0.0, 0.0, 0.01])
 
 
-def write_deap(root: Path, subjects: tuple[int, ...] = SUBJECTS) -> Path:
+def write_deap(root: Path, subjects: tuple[int, ...] = SUBJECTS, stimulus_s: int = DEAP_STIMULUS_S) -> Path:
     """`data_preprocessed_python/sXX.dat`: {'data': (trials, 40, 3 s + stimulus at 128 Hz), 'labels':
     (trials, 4)} as Python-2 protocol-2 pickles."""
     rng = np.random.default_rng(5)
     folder = root / "data_preprocessed_python"
     folder.mkdir(parents=True)
-    n_samples = (DEAP_BASELINE_S + DEAP_STIMULUS_S) * 128
+    n_samples = (DEAP_BASELINE_S + stimulus_s) * 128
     for subject in subjects:
         data = rng.normal(0.0, 10.0, (DEAP_TRIALS, 40, n_samples))
         for trial in range(DEAP_TRIALS):
