@@ -142,6 +142,11 @@ def test_bad_dataset_folders_are_refused_in_one_sentence_before_training(seed_vi
     next((seed / "Preprocessed_EEG").glob("2_*.mat")).unlink()
     err = _refused(capsys, ["train", "encoder-tiny", "--dataset", "seed", "--root", str(seed), "--out", str(out)], out)
     assert "Subject 2" in err and "2 recording file(s) where the others have 3" in err
+    # a protocol the dataset cannot support
+    deap = F.write_deap(tmp_path / "deap")
+    err = _refused(capsys, ["experiment", "--dataset", "deap", "--root", str(deap), "--protocol", "cross-session",
+                            "--out", str(out)], out)
+    assert "cross-session" in err and "one session" in err
 
 
 def test_a_checkpoint_answers_in_its_own_label_set(tmp_path, tiny_llm):
