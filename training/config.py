@@ -228,6 +228,9 @@ class AlignStageConfig:
     train: LLMTrainSpec = field(default_factory=LLMTrainSpec)
     window_s: float = 4.0
 
+    def __post_init__(self) -> None:
+        self.data = _stage_data(self.data)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -246,8 +249,16 @@ class InstructStageConfig:
     train_projector: bool = True
     train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))
 
+    def __post_init__(self) -> None:
+        self.data = _stage_data(self.data)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _stage_data(data):
+    """A plain TaskMix (task counts only, the synthetic cohort) as an LLM stage's data section."""
+    return LLMStageData(**asdict(data)) if type(data) is TaskMix else data
 
 
 
