@@ -179,3 +179,33 @@ def test_a_checkpoint_answers_in_its_own_label_set(tmp_path, tiny_llm):
     messages = assistant.messages(Conversation([context]), assistant.default_question)
     assert "negative, neutral or positive" in messages[-1]["content"]
     assert json.loads((checkpoint / "config.json").read_text())["label_space"]["name"] == "valence-3"
+
+
+LAYOUTS = {  # miniature copies long enough for 4-s windows: (writer options, label set, classes seen)
+    "seed": (lambda root: F.write_seed(root, n_trials=4, seconds=8), "valence-3"),
+    "seed-iv": (lambda root: F.write_seed_iv(root, n_trials=4, seconds=8), "emotions-4"),
+    "dreamer": (lambda root: F.write_dreamer(root, clip_s=8), "valence-2"),
+    "deap": (lambda root: F.write_deap(root, stimulus_s=8), "valence-2"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_released_layout_becomes_a_table_in_its_own_label_set(name, tmp_path):
+    from encoders.datasets import open_dataset
+    from training.dataset_tables import check_dataset, dataset_table, label_space
+
+    writer, space_name = LAYOUTS[name]
+    root = writer(tmp_path / name)
+    spec = DataSpec(dataset=name, root=str(root))
+    found = check_dataset(spec)
+    space = label_space(spec)
+    assert space.name == space_name == found["label_space"] and found["subjects"] == [1, 2]
+    table = dataset_table(spec, FeatureConfig(), progress=False)
+    loaded = {t.key: t for t in open_dataset(name, root).iter_trials("raw")}
+    assert {tuple(t.key) for t in table.trials} == set(loaded)
+    for row in table.trials:
+        assert row.emotion in space.labels and space.labels[row.info.label] == row.emotion
+        if space.emotions or name == "seed":  # the loader's own class, by name
+            assert row.emotion == loaded[tuple(row.key)].label_name
+        if name == "seed":  # SEED rates valence only
+            assert np.isnan(row.arousal) and row.valence == space.value(row.emotion, "valence")
