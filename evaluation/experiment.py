@@ -69,8 +69,11 @@ def prepare(config: ExperimentConfig, run_dir: Path) -> tuple[ExperimentPreset, 
                               f"is labelled {space.options()}; give an encoder trained on this label set.")
     saved = run_dir / "experiment.json"
     if saved.exists():
-        before = json.loads(saved.read_text()).get("config")
-        if before != config.to_dict():
+        def identity(settings: dict) -> dict:  # how many GPUs train a stage does not make it another run
+            return {k: v for k, v in settings.items() if k != "processes"}
+
+        before = json.loads(saved.read_text()).get("config") or {}
+        if identity(before) != identity(config.to_dict()):
             raise ConfigError(f"{run_dir} holds an experiment with other settings; use a new folder, or the same "
                               f"dataset, protocol, preset and options to resume it.")
     return preset, spec, found
@@ -135,7 +138,7 @@ def _run_fold(config: ExperimentConfig, preset: ExperimentPreset, plan: FoldPlan
     split_path = run_dir / "split.json"
     configs = fold_stage_configs(preset, config, plan, split_path, fold_dir)
     save_fold_configs(fold_dir, plan, configs)
-    checkpoint = train_fold(configs, fold_dir, progress)
+    checkpoint = train_fold(configs, fold_dir, progress, config.processes)
     trained_s = time.perf_counter() - started
     if not (fold_dir / "baselines.json").exists():
         with step("encoder head and DE-feature baselines on the test trials"):

@@ -162,3 +162,19 @@ def test_bundled_experiment_presets_are_valid():
         assert preset.name == name and preset.encoder.window_s == preset.align.window_s
     assert load_preset("qwen2.5-1.5b").align.train.mixed_precision == "bf16"
     assert load_preset("quick").align.llm == "embedded:smollm2-135m-instruct"
+
+
+def test_a_folds_saved_stage_config_runs_as_it_is(experiment, tmp_path):
+    """What `accelerate launch` starts in every process for multi-GPU stages: a fold's saved YAML."""
+    from projector.checkpoint import read_config
+    from training.stages import launch_command, main
+
+    run, _ = experiment
+    saved = run / "folds" / "subject-1" / "config" / "encoder.yaml"
+    command = launch_command(saved, tmp_path / "encoder", 4)
+    assert command[1:3] == ["-m", "accelerate.commands.launch"] and command[command.index("--num_processes") + 1] == "4"
+    assert command[-5:] == ["-m", "training.stages", str(saved), "--out", str(tmp_path / "encoder")]
+    assert main([str(saved), "--out", str(tmp_path / "encoder")]) == 0
+    config = read_config(tmp_path / "encoder")
+    original = read_config(run / "folds" / "subject-1" / "encoder")
+    assert config.provenance["encoder"]["subjects"] == original.provenance["encoder"]["subjects"]

@@ -115,10 +115,13 @@ def stage_done(out: Path, stage: str) -> bool:
         return False
 
 
-def train_fold(configs: dict, fold_dir: Path, progress: bool = True) -> Path:
+def train_fold(configs: dict, fold_dir: Path, progress: bool = True, processes: int = 1) -> Path:
     """Run the fold's stages in order (each skipped when its checkpoint is complete); the stage-3
-    checkpoint."""
-    from .stages import run_stage
+    checkpoint. With `processes` > 1, stages 2-3 run data-parallel over that many GPUs through
+    `accelerate launch`, each from the YAML saved for it (stage 1 runs here, on one device)."""
+    import subprocess
+
+    from .stages import launch_command, run_stage
 
     for stage in STAGE_NAMES:
         if stage not in configs:
@@ -128,7 +131,10 @@ def train_fold(configs: dict, fold_dir: Path, progress: bool = True) -> Path:
             log.info("%s: stage %s already trained", fold_dir.name, stage)
             continue
         log.info("%s: training stage %s", fold_dir.name, stage)
-        run_stage(configs[stage], out, resume=True, progress=progress)
+        if processes > 1 and stage != "encoder":
+            subprocess.run(launch_command(fold_dir / "config" / f"{stage}.yaml", out, processes), check=True)
+        else:
+            run_stage(configs[stage], out, resume=True, progress=progress)
     return fold_dir / "instruct"
 
 

@@ -135,6 +135,7 @@ class ExperimentConfig:
     threshold: float | None = None
     inclusive: bool = True
     overrides: list[str] = field(default_factory=list)
+    processes: int = 1  # GPUs stages 2-3 run data-parallel over (accelerate launch); 1: in this process
 
     def __post_init__(self) -> None:
         if self.protocol not in EXPERIMENT_PROTOCOLS:
@@ -143,6 +144,8 @@ class ExperimentConfig:
         assert set(EXPERIMENT_PROTOCOLS) <= set(PROTOCOLS)
         if self.n_folds < 2:
             raise ConfigError(f"Cross-trial splits need at least 2 folds, not {self.n_folds}.")
+        if self.processes < 1:
+            raise ConfigError(f"processes must be at least 1 (the GPUs to train stages 2-3 on), not {self.processes}.")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -241,7 +241,6 @@ def _source_words(data: DataSpec, cohort_spec: CohortSpec, n_subjects: int) -> s
 
 def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress: bool = True) -> Path:
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     encoder_checkpoint = read_config(config.encoder)
     encoder = load_encoder(config.encoder, encoder_checkpoint)
     if abs(encoder.config.window_s - config.window_s) > 1e-9:
@@ -250,6 +249,7 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     data = DataSpec(**data_fields(config.data))
     table, degraded, train, validation, space, degraded_train = _llm_data(
         config.cohort, data, config.window_s, config.validation_subjects, config.degraded_share, labels, progress)
+    out.mkdir(parents=True, exist_ok=True)  # only once the data was found good
 
     temperature = fit_temperature(encoder_logits(encoder, table, train), np.array([t.info.label for t in train]))
     reference = table.fit_reference(train, _source_words(data, config.cohort, len({t.info.subject for t in train})))
@@ -307,7 +307,6 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     from peft import LoraConfig, get_peft_model
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     align_dir = Path(config.align)
     base = read_config(align_dir)
     encoder, projector = load_checkpoint(align_dir, base)
@@ -320,6 +319,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
         DataSpec(**{k: v for k, v in (align_config.get("data") or {}).items() if k in data_fields(DataSpec())})
     table, degraded, train, validation, space, degraded_train = _llm_data(
         cohort_spec, data, window_s, validation_subjects, config.degraded_share, list(base.labels), progress)
+    out.mkdir(parents=True, exist_ok=True)
     train_subjects = {t.info.subject for t in train}
 
     from encoders.evidence import BandReference

@@ -157,3 +157,29 @@ __all__ = ["STAGES", "Stage", "apply_overrides", "bundled_presets", "load_config
 def describe_stages() -> dict[str, Any]:
     """Stage name → one line (for `eegreason train --help`)."""
     return {name: stage.summary for name, stage in STAGES.items()}
+
+
+def launch_command(config_path: Path, out: Path, processes: int) -> list[str]:
+    """The command that runs a stage's saved config data-parallel over `processes` GPUs with
+    accelerate (every process runs this module; only the main one writes snapshots)."""
+    import sys
+
+    return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes),
+            "-m", "training.stages", str(config_path), "--out", str(out)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m training.stages CONFIG.yaml --out DIR`: one stage from a saved config (what
+    `launch_command` starts in each process)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m training.stages")
+    parser.add_argument("config")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    run_stage(load_config(args.config), args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

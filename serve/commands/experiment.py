@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                         "scale's midpoint, 5 or 3)")
     parser.add_argument("--strict", action="store_true", help="DEAP/DREAMER: high means rating > threshold")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split and the subject division")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="GPUs to train stages 2-3 on, data-parallel through accelerate (default 1)")
     parser.add_argument("--json", action="store_true", help="print results.json")
 
 
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         dataset=args.dataset, root=str(args.root), protocol=args.protocol, preset=args.preset, n_folds=args.n_folds,
         seed=args.seed, subjects=parse_subjects(args.subjects) if args.subjects else None,
         encoder=str(args.encoder) if args.encoder else None, llm=args.llm, target=args.target,
-        threshold=args.threshold, inclusive=not args.strict, overrides=list(args.overrides))
+        threshold=args.threshold, inclusive=not args.strict, overrides=list(args.overrides), processes=args.processes)
     results = run_experiment(config, args.out, lambda checkpoint, engine: answerer_for(checkpoint, engine)(),
                              folds=args.folds, fold=args.fold, progress=not args.json)
     if args.json:
