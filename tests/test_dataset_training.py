@@ -181,21 +181,50 @@ def test_a_checkpoint_answers_in_its_own_label_set(tmp_path, tiny_llm):
     assert json.loads((checkpoint / "config.json").read_text())["label_space"]["name"] == "valence-3"
 
 
-LAYOUTS = {  # miniature copies long enough for 4-s windows: (writer options, label set, classes seen)
-    "seed": (lambda root: F.write_seed(root, n_trials=4, seconds=8), "valence-3"),
-    "seed-iv": (lambda root: F.write_seed_iv(root, n_trials=4, seconds=8), "emotions-4"),
-    "dreamer": (lambda root: F.write_dreamer(root, clip_s=8), "valence-2"),
-    "deap": (lambda root: F.write_deap(root, stimulus_s=8), "valence-2"),
+SEED_V_CLIP_S, SEED_V_GAP_S = 8, 2
+
+
+def _seed_v_layout(root: Path, monkeypatch) -> Path:
+    """SEED-V's folders with short clips: no library writes NeuroScan .cnt, so `read_cnt` is replaced by
+    a 200-Hz stand-in of the file (62 EEG + M1 M2 VEO HEO, volts) going through the same `raw_to_arrays`,
+    and the published clip times by 15 clips of 8 s per session."""
+    import mne
+
+    from encoders.datasets import seed_v
+
+    starts = tuple(SEED_V_GAP_S + i * (SEED_V_CLIP_S + SEED_V_GAP_S) for i in range(15))
+    clip_times = {session: starts for session in (1, 2, 3)}
+    monkeypatch.setattr(seed_v, "CLIP_STARTS", clip_times)
+    monkeypatch.setattr(seed_v, "CLIP_ENDS", {s: tuple(t + SEED_V_CLIP_S for t in v) for s, v in clip_times.items()})
+
+    def read_cnt(path):
+        subject, session = (int(x) for x in Path(path).name.split("_")[:2])
+        rng = np.random.default_rng([subject, session])
+        n = int((starts[-1] + SEED_V_CLIP_S + SEED_V_GAP_S) * 200)
+        data = rng.standard_normal((len(F.SEED_V_CNT_NAMES), n)) * 10e-6
+        raw = mne.io.RawArray(data, mne.create_info(F.SEED_V_CNT_NAMES, 200.0, "eeg"), verbose="error")
+        return seed_v.raw_to_arrays(raw, Path(path).name)
+
+    monkeypatch.setattr(seed_v, "read_cnt", read_cnt)
+    return F.write_seed_v(root)
+
+
+LAYOUTS = {  # miniature copies long enough for 4-s windows: (writer(root, monkeypatch), label set)
+    "seed": (lambda root, _: F.write_seed(root, n_trials=4, seconds=8), "valence-3"),
+    "seed-iv": (lambda root, _: F.write_seed_iv(root, n_trials=4, seconds=8), "emotions-4"),
+    "seed-v": (_seed_v_layout, "emotions-5"),
+    "dreamer": (lambda root, _: F.write_dreamer(root, clip_s=8), "valence-2"),
+    "deap": (lambda root, _: F.write_deap(root, stimulus_s=8), "valence-2"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
-def test_each_released_layout_becomes_a_table_in_its_own_label_set(name, tmp_path):
+def test_each_released_layout_becomes_a_table_in_its_own_label_set(name, tmp_path, monkeypatch):
     from encoders.datasets import open_dataset
     from training.dataset_tables import check_dataset, dataset_table, label_space
 
     writer, space_name = LAYOUTS[name]
-    root = writer(tmp_path / name)
+    root = writer(tmp_path / name, monkeypatch)
     spec = DataSpec(dataset=name, root=str(root))
     found = check_dataset(spec)
     space = label_space(spec)
@@ -203,9 +232,13 @@ def test_each_released_layout_becomes_a_table_in_its_own_label_set(name, tmp_pat
     table = dataset_table(spec, FeatureConfig(), progress=False)
     loaded = {t.key: t for t in open_dataset(name, root).iter_trials("raw")}
     assert {tuple(t.key) for t in table.trials} == set(loaded)
+    assert {row.emotion for row in table.trials} == set(space.labels)  # every class of the set is seen
     for row in table.trials:
         assert row.emotion in space.labels and space.labels[row.info.label] == row.emotion
         if space.emotions or name == "seed":  # the loader's own class, by name
             assert row.emotion == loaded[tuple(row.key)].label_name
         if name == "seed":  # SEED rates valence only
             assert np.isnan(row.arousal) and row.valence == space.value(row.emotion, "valence")
+    if name == "seed-v":  # three sessions, so every protocol the experiment offers is possible
+        assert found["sessions"] == {"1": [1, 2, 3], "2": [1, 2, 3]}
+        assert len(table.trials) == 2 * 3 * 15 and len(table.features) == 2 * len(table.trials)
