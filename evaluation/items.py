@@ -20,7 +20,7 @@ from encoders.evidence import BandReference
 from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from training.config import DataSpec
 from training.feature_table import FeatureTable
-from training.instruction_data import Sources, TaskMix, build_items, supported_tasks
+from training.instruction_data import Sources, TaskMix, build_items, encoder_readings, supported_tasks
 from training.llm_stages import encoder_probabilities
 from training.splits import Split, make_split
 
@@ -141,13 +141,15 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
                       else [t for t in degraded.trials if tuple(t.key) in tested])
     degraded_probabilities = (encoder_probabilities(encoder, degraded, degraded_asked, temperature)
                               if encoder is not None and degraded_asked else {})
+    # the encoder's reading over time, which the evidence shows as in serving
+    timelines = encoder_readings(encoder, table, asked, temperature, space.labels) if encoder is not None else {}
     items: list[dict] = []
     for index, fold in enumerate(split.folds):
         test = _draw([by_key[tuple(k)] for k in fold.test], config.trials_per_fold, config.seed * 1000 + index)
         train = [by_key[tuple(k)] for k in fold.train if tuple(k) in by_key]
         reference = (table.fit_reference(train, f"training folds of {config.dataset}") if config.reference == "train-fold"
                      else checkpoint_reference)
-        sources = Sources(table, degraded, reference, probabilities, degraded_probabilities, space=space)
+        sources = Sources(table, degraded, reference, probabilities, degraded_probabilities, timelines, space=space)
         n = len(test)
         mix = TaskMix(emotion=n if "emotion" in tasks else 0,
                       valence_arousal=n if "valence_arousal" in tasks else 0,

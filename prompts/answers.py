@@ -74,8 +74,9 @@ def confidence_level(ev: Evidence) -> str:
     return "low"
 
 
-def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EMOTIONS) -> Target:
-    why = "; ".join(limit_phrase(x) for x in ev.limits) or "the signal is too poor"
+def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EMOTIONS,
+             otherwise: str = "the signal is too poor") -> Target:
+    why = "; ".join(limit_phrase(x) for x in ev.limits) or otherwise
     return Target(f"{opening} {quality_sentence(ev)} The recording cannot support {what}: {why}.", ABSTAIN,
                   chance_confidence(space))
 
@@ -160,7 +161,8 @@ def why_not_answer(ev: Evidence, space: LabelSpace, emotion: str) -> Target:
 def timeline_answer(ev: Evidence, space: LabelSpace) -> Target:
     opening = "Following the recording over time."
     if not ev.supports_emotion or not ev.timeline:
-        return _abstain(ev, opening, "a reading over time", space)
+        # A good recording without a timeline is too short to split into parts.
+        return _abstain(ev, opening, "a reading over time", space, "it is too short to follow over time")
     segments = ev.timeline
     parts = [opening] + [f"From {a:.0f} to {b:.0f} s the pattern match is closest to {label} "
                          f"({format_percent(p)})." for a, b, label, p in segments]

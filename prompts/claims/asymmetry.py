@@ -19,8 +19,8 @@ from .text import Clause, Number
 _BAND_BEFORE = re.compile(r"(?:delta|theta|beta|gamma|alpha(?!\s*asymmetr))\W{0,12}$", re.I)
 MENTION = re.compile(r"asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b", re.I)
 _SIDE_ACTIVITY = re.compile(
-    r"(?:favou?r\w*|toward\w*|tilt\w*|shift\w*|lateral\w*\s+to|skewed\s+to|leans?\s+to|lean\w*\s+towards?|"
-    r"dominan\w*\s+(?:of|on|over))\s+(?:the\s+)?(left|right)\b"
+    r"(?:favou?r\w*|toward\w*|tilt\w*|shift\w*|lateral\w*\s+to|(?:skew|lean|tip|bias|point)\w*(?:\s+to(?:wards?)?)?|"
+    r"in favou?r of|dominan\w*\s+(?:of|on|over))\s+(?:the\s+)?(left|right)\b"
     r"|\b(left|right)(?:-| )(?:sided|dominant|lateral\w*|favou?ring|leaning|frontal\s+activ\w*|"
     r"hemisphere\s+(?:dominance|activ\w*)|(?:frontal\s+)?dominance|hemispheric)"
     r"|(?:more|greater|higher|stronger|relatively\s+more)\s+(left|right)(?:-| )(?:frontal\s+)?"

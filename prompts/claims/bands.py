@@ -12,7 +12,10 @@ read as a sequence of items (a region and a band), numbers and direction words:
 * the direction of an item is the last direction word after it and before the next item (later
   words correct earlier ones), else the word right before it, else that of the item it is listed
   with; hedges ("within the typical range", "does not reach the threshold") say typical, and a
-  negated word ("not elevated") claims only that it is not that;
+  negated word ("not elevated") claims only that it is not that; an item a contrast introduces
+  ("…, unlike frontal theta") has the contrary of the item it is set against, one a likeness
+  introduces ("along with", "like", "nor is") the same; past the edge of the reference range
+  ("above the reference range", "outside the typical range") is a direction;
 * comparatives ("higher", "lower than average", "slightly below the reference") describe a sign,
   not a direction, and are not claims; a threshold ("exceeds z = +1", "the −1 cutoff") is not a z.
 """
@@ -71,6 +74,7 @@ class _Item:
     band: str | None
     z: list[Number] = field(default_factory=list)
     direction: tuple[str, bool] | None = None  # (direction, negated)
+    said_until: int = 0  # where the words stating its direction end, when they follow it
 
 
 # A region names a measurement of its own when a number or a direction follows it: "frontal 1.03",
@@ -207,6 +211,18 @@ def _assign_numbers(text: str, items: list[_Item], numbers: list[Number]) -> Non
             last.z.append(group[0])
 
 
+# Past the edge of the reference range is a direction, unlike "above the reference" (a sign):
+# "sits above the reference range", "below the normal limits", "outside the typical range" (not typical).
+_RANGE_EDGE = re.compile(r"\b(above|over|beyond|past|exceed\w*|below|under|beneath|outside(?: of)?)\s+(?:the\s+)?"
+                         r"(?:(?:upper|lower)\s+(?:end|limit|bound|edge)\s+of\s+the\s+)?(?:reference|typical|normal|"
+                         r"expected|usual)\s+(?:range|limits?|band|interval)|\bout of (?:the (?:typical |normal )?)?range\b",
+                         re.I)
+
+
+_COMPARED = re.compile(r"\s+(?:that (?:of|in)\s+|the\s+)?(?:" + alternation(_REGION_WORDS) + "|" + alternation(BAND_WORDS) + r")\b",
+                       re.I)
+
+
 def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     hedges = [(m.start(), m.end(), "typical", False) for m in _HEDGE.finditer(text)]
     masked = text
@@ -215,10 +231,19 @@ def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     for start, end, _, _ in hedges:
         masked = masked[:start] + " " * (end - start) + masked[end:]
     out = list(hedges)
+    for m in _RANGE_EDGE.finditer(masked):
+        word = (m.group(1) or "outside").lower()
+        direction = "elevated" if word in ("above", "over", "beyond", "past") or word.startswith("exceed") else \
+            "reduced" if word in ("below", "under", "beneath") else "typical"
+        negated = bool(_NEGATED.search(masked[:m.start()][-30:]))
+        out.append((m.start(), m.end(), direction, negated != (direction == "typical")))
+        masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
     for m in _DIRECTION.finditer(masked):
         word = m.group(0).lower()
         if word in ("typical", "normal") and re.match(r"\s+(?:of|for)\b", masked[m.end():]):
             continue  # "typical of positive emotion" says what it is characteristic of, not a direction
+        if word.startswith("exceed") and _COMPARED.match(masked[m.end():]):
+            continue  # "central alpha exceeds occipital alpha" compares the two (comparisons.py)
         if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
                                         re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
             continue
@@ -247,8 +272,24 @@ def _in_parentheses(text: str, position: int) -> int | None:
     return opened
 
 
+# "… not elevated, unlike frontal theta" / "Unlike frontal theta, central theta is not elevated": the
+# item a contrast introduces has the contrary of what is said of the item it is set against.
+_CONTRAST = re.compile(r"\b(?:unlike|in contrast (?:to|with)|as opposed to|contrary to)\s+(?:(?:in|at|over)\s+)?(?:the\s+|"
+                       r"that of\s+)?$", re.I)
+# … and the item a likeness introduces has the same: "elevated along with central gamma", "like frontal gamma".
+_LIKENESS = re.compile(r"\b(?:alongside|along with|together with|as well as|(?:just )?like|(?:as|so|nor|neither) (?:is|are|was|"
+                       r"were|does|do)|as)"
+                       r"\s+(?:(?:in|at|over)\s+)?(?:the\s+|that of\s+)?$", re.I)
+# A direction word followed by one of these and an item is said of the item before it: "central gamma
+# is elevated alongside central beta" (not "elevated central beta").
+_PREPOSITION = re.compile(r"\s*(?:alongside|with|like|unlike|besides|beside|plus|than|versus|vs\.?)\s+", re.I)
+
+
 def _assign_directions(text: str, items: list[_Item]) -> None:
     directions = _directions(text)
+    contrasted = [1 if _CONTRAST.search(text[items[i - 1].end if i else 0:item.start]) else
+                  -1 if i and _LIKENESS.search(text[items[i - 1].end:item.start]) else 0 for i, item in enumerate(items)]
+    own: set[int] = set()  # items whose direction is written with them
     for index, item in enumerate(items):
         opened = _in_parentheses(text, item.start)
         if opened is not None:  # "Delta is typical at the back (occipital −2.86)": the bracket elaborates
@@ -256,18 +297,30 @@ def _assign_directions(text: str, items: list[_Item]) -> None:
             if prior:
                 negated = prior[-1][3] or bool(re.search(r"\bnot\b", text[prior[-1][1]:opened]))
                 item.direction = (prior[-1][2], negated)
+                own.add(index)
                 continue
         nxt = items[index + 1].start if index + 1 < len(items) else len(text)
         stop = _NEW_SUBJECT.search(text, item.end, nxt)
         limit = stop.start() if stop else nxt
         after = [d for d in directions if item.end <= d[0] < limit and not (
-            index + 1 < len(items) and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:items[index + 1].start]))]
+            index + 1 < len(items) and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:items[index + 1].start])
+            and not _PREPOSITION.fullmatch(text[d[1]:items[index + 1].start]))]
         if after:  # later words correct earlier ones: "not reduced — it is elevated"
-            item.direction = (after[-1][2], after[-1][3])
+            item.direction, item.said_until = (after[-1][2], after[-1][3]), after[-1][1]
+            own.add(index)
             continue
         before = [d for d in directions if d[1] <= item.start and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:item.start])]
         if before:
             item.direction = (before[-1][2], before[-1][3])
+    for index, item in enumerate(items):
+        if contrasted[index] and index not in own:
+            # The item it is set against: the next one in "Unlike B, A is …", else the last one said before.
+            prefix = index + 1 in own and re.fullmatch(r"\s*,\s*", text[item.end:items[index + 1].start])
+            stated = [items[i] for i in sorted(own) if i < index]
+            reference = items[index + 1] if prefix else stated[-1] if stated else \
+                items[index + 1] if index + 1 < len(items) else None
+            if reference is not None and reference.direction is not None:
+                item.direction = (reference.direction[0], reference.direction[1] != (contrasted[index] > 0))
     # Shared predicates: "frontal, temporal and occipital delta are raised" / "Delta is raised in the
     # frontal (1.03), temporal (1.17) … regions" / "… and parietal delta too": an item listed with
     # another takes its direction.
@@ -327,7 +380,7 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
             stated["z"] = _signed(text, z)
             stated["z_signed"] = z.signed or bool(_SIGN_AFTER.match(text[z.end:]))
         end = max([item.end, *(n.end for n in item.z)])
-        words = span(clause, item.start, end + 1)
+        words = span(clause, item.start, max(end + 1, item.said_until))
         for region in regions:
             claim = Claim("band", words, f"{region} {item.band}", dict(stated), {"z": z} if z is not None else {})
             if item.region in _GROUPS:

@@ -17,10 +17,12 @@ from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
 from encoders.labels import VALENCE_AROUSAL, LabelSpace
 
 from .associations import band_meaning, class_of, faa_meaning
+from .comparisons import check_comparison
 from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
-from .text import stated_precision
+from .text import share_holds, stated_precision
+from .trend import check_trend
 
 
 @dataclass
@@ -159,6 +161,10 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = bool(values) and strongest[0] < Z_THRESHOLD
         return result(ok, strongest[1], "every region is within the typical range" if ok else
                       f"not every region is typical ({strongest[1]})")
+    if claim.kind == "trend":
+        return result(*check_trend(claim, ev.timeline, ev.duration_s))
+    if claim.kind == "comparison":
+        return result(*check_comparison(claim, ev.band_z))
     if claim.kind == "coverage":
         measured_regions = sorted(ev.band_z)
         words = "band power measured over " + (", ".join(measured_regions) or "no region")
@@ -178,6 +184,11 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         measured = quality_figure(ev, claim.subject)
         if measured is None:
             return result(False, "not reported", f"the quality report gives no {claim.subject} percentage")
+        if "share" in s:
+            ok = share_holds(measured / 100.0, s["share"])
+            return result(ok, f"{claim.subject} {measured:g}%", "matches the quality report" if ok else
+                          f"{claim.subject} in {measured:g}% of windows, not {s['share'].relation.replace('_', ' ')} "
+                          f"{s['share'].value:.0%}")
         ok = abs(s["percent"] - measured) <= 0.5 + 1e-9
         return result(ok, f"{claim.subject} {measured:g}%", "matches the quality report" if ok else
                       f"{claim.subject} in {measured:g}% of windows, not {s['percent']:g}%")
@@ -231,6 +242,9 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
                                            f"{ev.total_seconds - ev.usable_seconds:.0f}")
         if "total_s" in s and abs(s["total_s"] - ev.total_seconds) > 0.5 + 1e-9:
             return result(False, measured, f"stated {s['total_s']:g} s in all, measured {ev.total_seconds:.0f}")
+        if "share" in s and not share_holds(ev.usable_seconds / ev.total_seconds if ev.total_seconds else 0.0, s["share"]):
+            return result(False, measured, f"{ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s is not "
+                                           f"{s['share'].relation.replace('_', ' ')} {s['share'].value:.0%}")
         if "usable_percent" in s:
             percent = 100.0 * ev.usable_seconds / ev.total_seconds if ev.total_seconds else 0.0
             if abs(s["usable_percent"] - percent) > 0.5 + 1e-9:

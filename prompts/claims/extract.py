@@ -4,10 +4,12 @@
     rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
     band          a region's band power: direction and/or z                  (bands.py)
     all_typical   "band power is typical everywhere (apart from …)"          (bands.py)
+    comparison    one band power above another, or the top of a group        (comparisons.py)
     faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
     coverage      which regions were measured ("no central row")             (bands.py)
+    trend         change over time ("anger built up over the three minutes") (trend.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
 
 Claims only state what the text says; `check` decides whether they hold.
@@ -18,10 +20,12 @@ from __future__ import annotations
 from .asymmetry import faa_claims
 from .bands import all_typical_claims, band_claims, coverage_claims, table_claims
 from .classes import class_claims
+from .comparisons import comparison_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
 from .text import clauses, numbers
+from .trend import trend_claims
 
 
 def extract_claims(text: str) -> list[Claim]:
@@ -34,12 +38,14 @@ def extract_claims(text: str) -> list[Claim]:
         out += faa_claims(clause, nums)
         out += band_claims(clause, nums)
         out += all_typical_claims(clause)
+        out += comparison_claims(clause)
         out += coverage_claims(clause)
         out += class_claims(clause)
         out += quality_claims(clause)
         out += figure_claims(clause)
         out += channel_claims(clause)
         out += count_claims(clause)
+        out += trend_claims(clause)
     return out + table_claims(text or "")
 
 

@@ -1,10 +1,12 @@
 """Claims about the encoder's pattern match: a class's probability, its rank, how two classes compare.
 
     "fear (56%)", "p = 0.41 for surprise", "56 percent fear", "fear and surprise at 41% and 24%
-    respectively", "anger, sad and disgust each get 5% or less"          → probability
+    respectively", "anger, sad and disgust each get 5% or less", "sad is at 0.29", "happy is
+    twice surprise (0.44 vs 0.21)"                                          → probability
     "closest to fear", "sad leads", "neutral is the runner-up", "puts sad first and neutral
     second", "followed by surprise"                                         → rank
-    "sad well ahead of fear", "disgust and fear are tied"                   → order
+    "sad well ahead of fear", "happy narrowly tops neutral", "disgust trails anger", "disgust and
+    fear are tied"                                                          → order
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from .text import Clause, Number
 SOURCE = re.compile(r"pattern|match|encoder|classifier|model|network|probabilit|likel|score|\brates?\b|rated|\btokens?\b|"
                     r"read-?out|output|posterior|decoder|\bclass(?:es)?\b|\bpicks?\b|\bchoice\b|\branks?\b|"
                     r"\btop\b|\blist\b|\bplace\b|\bfollows?\b|runner|\bleads?\b|\btops\b|\bahead\b|\bbehind\b|"
-                    r"\bsupport\b|\bp\(|\btop\s*-?\s*\d", re.I)
+                    r"\bsupport\b|\bp\(|\btop\s*-?\s*\d|\bbeats\b|\boutrank|\boutscores?\b|\boutweighs?\b|\bedges\b|"
+                    r"\btrails?\b|\blags\b", re.I)
 
 
 def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -74,7 +77,8 @@ def _E() -> str:
 @functools.lru_cache(maxsize=32)
 def _patterns(classes: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """(a class name right before a number, "p(class) =", a top-k list) for one class alternation."""
-    tail = re.compile(r"\b(?:" + classes + r")\s*[:=(]?\s*(?:at\s+|each\s+)?$", re.I)
+    tail = re.compile(r"\b(?:" + classes + r")\s*[:=(]?\s*(?:(?:is|was|stands|sits|comes in|comes|scores|"
+                      r"gets|receives|takes)\s+)?(?:only\s+|just\s+)?(?:at\s+|each\s+)?$", re.I)
     p_of = re.compile(r"\bp\s*\(\s*(" + classes + r")\s*\)\s*[=:]\s*$", re.I)
     top = re.compile(r"\btop\s*-?\s*(?:3|three|2|two)\b\W{0,6}(?:classes|matches|emotions)?\s*(?:are|were|is|:|=)?\s*"
                      r"\[?((?:\W*(?:" + classes + r")\W*(?:\d+%?|0?\.\d+)?){2,3})", re.I)
@@ -118,7 +122,13 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         for emotion, number in zip(emotions, probs):
             out.append(_claim(clause, emotion, number, text))
         return out
+    # k decimals written as a run right after k classes are their probabilities, whatever the sentence.
+    loose = [n for n in numbers if n.kind == "plain" and 0 <= n.value < 1 and n.decimals >= 1 and not n.signed]
+    paired = _paired(text, emotions, sorted({id(n): n for n in probs + loose}.values(), key=lambda n: n.start))
+    out += [_claim(clause, emotion, number, text) for emotion, number in paired]
     for number in probs:
+        if any(number is n for _, n in paired):
+            continue
         written = _patterns(_E())[1].search(text[:number.start])  # "p(happy) = .67"
         match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
             _nearest_emotion(number, emotions, text)
@@ -140,6 +150,26 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                 for other in _listed_before(emotions, match, text):
                     out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
         out.append(claim)
+    return out
+
+
+_JOIN = re.compile(r"\s*(?:vs\.?|versus|to|against|and|,|/)\s*")
+
+
+def _paired(text: str, emotions, probs: list[Number]) -> list:
+    """Numbers written as a run after the classes they belong to, in the same order: "happy is twice
+    surprise (0.44 vs 0.21)", "sad edges out neutral, 22% to 21%"."""
+    out, index = [], 0
+    while index < len(probs):
+        run = [probs[index]]
+        while index + len(run) < len(probs) and _JOIN.fullmatch(text[run[-1].end:probs[index + len(run)].start]
+                                                                   .replace("%", "")):
+            run.append(probs[index + len(run)])
+        owners = [e for e in emotions if e[1] <= run[0].start][-len(run):]
+        if len(run) > 1 and len(owners) == len(run) and len({e[2] for e in owners}) == len(run) and \
+                not re.search(r"\d", text[owners[0][0]:run[0].start]):
+            out += list(zip(owners, run))
+        index += len(run)
     return out
 
 
@@ -218,8 +248,12 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     return out + order_claims(clause, emotions)
 
 
-_AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+)?(ahead of|above|over|"
-                    r"higher than|behind|below|under|lower than|less likely than|more likely than)\s+(?:the\s+)?$", re.I)
+_AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
+                    r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
+                    r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|surpasses|exceeds|outstrips|"
+                    r"trails|lags behind|is beaten by|is outranked by|falls behind)\s+(?:the\s+)?$", re.I)
+_HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
+           "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips")
 _TIED = re.compile(r"^\s*(?:and|&)\s*$")
 
 
@@ -231,8 +265,7 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
         m = _AHEAD.search(between)
         if m and not re.search(r"\b(?:but|while|whereas|although)\b", between[:m.start()]):
             word = m.group(1).lower()
-            higher, lower = (a, b) if word in ("ahead of", "above", "over", "before", "higher than",
-                                               "more likely than") else (b, a)
+            higher, lower = (a, b) if word in _HIGHER else (b, a)
             out.append(Claim("order", span(clause, s1, e2), f"{higher} over {lower}", {"higher": higher, "lower": lower}))
         elif _TIED.match(between) and re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint)",
                                                text[e2:]):

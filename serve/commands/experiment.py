@@ -10,15 +10,15 @@ from pathlib import Path
 NAME = "experiment"
 HELP = ("Train stages 1-3 and evaluate per fold of a leak-free protocol on a released dataset (resumable), "
         "ending with one table of per-fold and pooled results.")
-DATASETS = ("seed", "seed-iv", "seed-v", "seed-vii", "deap", "dreamer")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from encoders.datasets.registry import DATASETS
     from training.experiment_config import EXPERIMENT_PROTOCOLS
 
     parser.add_argument("overrides", nargs="*", metavar="section.field=value",
                         help="change preset settings, e.g. instruct.train.max_steps=5 evaluate.trials_per_fold=14")
-    parser.add_argument("--dataset", choices=DATASETS, required=True, help="the released dataset (its labels: the label set)")
+    parser.add_argument("--dataset", choices=tuple(DATASETS), required=True, help="the released dataset (its labels: the label set)")
     parser.add_argument("--root", type=Path, required=True, help="folder of the released dataset")
     parser.add_argument("--protocol", choices=EXPERIMENT_PROTOCOLS, default="loso")
     parser.add_argument("--preset", default="quick",
