@@ -14,8 +14,14 @@ import argparse
 import shutil
 from pathlib import Path
 
-from .report import write_section
+from encoders.log import configure_logging
 from projector.checkpoint import copy_checkpoint, read_config, update_checkpoint
+from serve import quiet
+
+from .report import write_section
+
+# vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
+quiet.quiet_if_inherited()
 
 EVAL_SEED = 30
 EVAL_SUBJECTS = 6
@@ -250,6 +256,8 @@ def main() -> None:
                         help="keep the packaged checkpoint and the answers in --eval-dir; re-judge them and rewrite "
                              "the card (after a change to the checker, not to the model)")
     args = parser.parse_args()
+    configure_logging()  # progress of the evaluation as log lines
+    quiet.configure(verbose=False)
     if args.rescore:
         checkpoint = args.out
         metrics, arms = rescore_all(args.eval_dir)

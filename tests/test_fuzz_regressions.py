@@ -128,7 +128,7 @@ def test_features_at_very_high_rates_match_the_same_signal_at_5_khz(sfreq):
     np.testing.assert_allclose(fast.band_power, reference.band_power, rtol=0.02)
     steps = fast.recording.meta.preprocessing
     assert steps[0] == {"step": "limit_rate", "max_sfreq": 5000.0, "from_sfreq": sfreq}
-    from prompts.record import recording_meta
+    from reports.identity import recording_meta
 
     assert recording_meta("x.fif", fast)["sampling_rate_hz"] == sfreq  # the note states the file's own rate
 

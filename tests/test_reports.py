@@ -339,8 +339,8 @@ def _export_stalled_before_the_move(note, target: Path) -> subprocess.Popen:
     note_file.write_text(json.dumps(note.to_dict()), encoding="utf-8")
     script = textwrap.dedent(f"""
         import json, os, time
-        from prompts.record import MedicalRecordNote
-        from serve.report_export import export_markdown
+        from reports.note import MedicalRecordNote
+        from reports.export import export_markdown
         os.replace = lambda *args: time.sleep(600)
         note = MedicalRecordNote.from_dict(json.loads(open({str(note_file)!r}, encoding="utf-8").read()))
         export_markdown(note, {str(target)!r})
@@ -365,7 +365,7 @@ def _age(path: Path, seconds: float) -> None:
 
 
 def test_an_export_killed_mid_write_leaves_nothing_after_the_next_export(note, tmp_path):
-    from serve.report_export import STALE_AFTER_S, export_markdown, export_pdf
+    from reports.export import STALE_AFTER_S, export_markdown, export_pdf
 
     folder = tmp_path / "exports"
     folder.mkdir()
@@ -401,7 +401,7 @@ def test_an_export_killed_mid_write_leaves_nothing_after_the_next_export(note, t
 def test_a_fresh_unlocked_temporary_file_is_left_alone(note, tmp_path):
     """Between creating its temporary file and locking it, a writer holds no lock: a file that young
     is not taken for a leftover."""
-    from serve.report_export import TEMP_SUFFIX, export_markdown
+    from reports.export import TEMP_SUFFIX, export_markdown
 
     young = tmp_path / f".note.md.abcd1234{TEMP_SUFFIX}"
     young.write_bytes(b"being written")
