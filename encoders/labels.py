@@ -63,6 +63,31 @@ class LabelSpace:
     def has_arousal(self) -> bool:
         return any(a is not None for _, a in self.placement.values())
 
+    def value(self, label: str, dimension: str) -> float | None:
+        """Where `label` sits on "valence" or "arousal" (−1..1), None where the set says nothing."""
+        return self.placement.get(label, (None, None))[0 if dimension == "valence" else 1]
+
+    def class_on(self, label: str, dimension: str) -> str | None:
+        """The valence class (positive/neutral/negative) or arousal class (high/low) of `label`."""
+        return self.valence(label) if dimension == "valence" else self.arousal(label)
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The dimensions every class of the set is placed on (what valence/arousal tasks may ask)."""
+        return tuple(d for d in ("valence", "arousal")
+                     if self.labels and all(self.value(label, d) is not None for label in self.labels))
+
+    @property
+    def emotions(self) -> bool:
+        """Whether the classes are discrete emotions (of the seven), not valence/arousal classes."""
+        return all(label in VALENCE_AROUSAL for label in self.labels)
+
+    def options(self) -> str:
+        """The classes as a question lists them: "negative, neutral or positive" (quoted when a class
+        name has a comma of its own: "\"low valence, low arousal\", … or \"high valence, high arousal\"")."""
+        names = [f'"{x}"' if "," in x else x for x in self.labels]
+        return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+
     def to_dict(self) -> dict:
         return {"name": self.name, "labels": list(self.labels),
                 "placement": {k: list(v) for k, v in self.placement.items()},
@@ -90,4 +115,22 @@ LABEL_SPACES: dict[str, LabelSpace] = {space.name: space for space in (
                "valence high/low (ratings)"),
     LabelSpace("arousal-2", ("low arousal", "high arousal"), {"low arousal": (None, -0.5), "high arousal": (None, 0.5)},
                "arousal high/low (ratings)"),
+    LabelSpace("quadrants-4", ("low valence, low arousal", "low valence, high arousal", "high valence, low arousal",
+                               "high valence, high arousal"),
+               {"low valence, low arousal": (-0.5, -0.5), "low valence, high arousal": (-0.5, 0.5),
+                "high valence, low arousal": (0.5, -0.5), "high valence, high arousal": (0.5, 0.5)},
+               "valence/arousal quadrants (ratings)"),
 )}
+
+
+def space_of(labels, data: dict | None = None) -> LabelSpace:
+    """The label set of a checkpoint: its saved `label_space` when it has one, else the registered set
+    with these labels (the seven emotions for checkpoints written before label sets were saved), else
+    a set with these classes and no valence/arousal placement."""
+    if data:
+        return LabelSpace.from_dict(data)
+    labels = tuple(labels or EMOTIONS)
+    for space in LABEL_SPACES.values():
+        if space.labels == labels:
+            return space
+    return LabelSpace("custom", labels, {}, "the checkpoint's own classes")

@@ -15,7 +15,10 @@ from training.splits import PROTOCOLS
 
 EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain, free
 DATASET_NAMES = ("synthetic", *DATASETS)
-ABLATIONS = ("both", "eeg-only", "text-only")
+# What the prompt carries: EEG tokens and the evidence text with the encoder's pattern match (the
+# tool-augmented prompt), one of them, or the tokens and measured features without the pattern match
+# (the anchor paper's setting).
+ABLATIONS = ("both", "eeg-only", "text-only", "no-pattern")
 REFERENCES = ("checkpoint", "train-fold")
 
 
@@ -46,7 +49,8 @@ class EvalConfig:
     tasks: list[str] = field(default_factory=lambda: list(EVAL_TASKS),
                              metadata=_help("tasks to evaluate", choices=EVAL_TASKS))
     ablation: str = field(default="both", metadata=_help(
-        "what the model gets: EEG tokens and evidence text, or only one of them", choices=ABLATIONS))
+        "what the model gets: EEG tokens and evidence text, only one of them, or no-pattern (EEG tokens and "
+        "measured features without the encoder's pattern match)", choices=ABLATIONS))
     reference: str = field(default="checkpoint", metadata=_help(
         "band-power reference of the evidence z-scores: the checkpoint's, or refitted on each fold's training "
         "trials", choices=REFERENCES))
@@ -56,6 +60,11 @@ class EvalConfig:
     free_per_kind: int = field(default=2, metadata=_help(
         "held-out free questions per kind of question per fold (phrasings never seen in training)"))
     seed: int = field(default=0, metadata=_help("seed of the split and the item draw"))
+    split_file: str | None = field(default=None, metadata=_help(
+        "a saved split (split.json) to take the folds from instead of making one"))
+    fold: str | None = field(default=None, metadata=_help("with split_file: evaluate only this fold (its name)"))
+    trials_per_fold: int = field(default=0, metadata=_help(
+        "test trials drawn per fold, stratified by class (0: all of them)"))
     max_tokens: int = field(default=220, metadata=_help("longest answer, in tokens"))
     # The served default, so an evaluation measures what users get.
     frequency_penalty: float = field(default=GenerationParams.frequency_penalty,
@@ -89,7 +98,8 @@ def check_config(config: EvalConfig) -> None:
     choose(config.ablation, ABLATIONS, "ablation")
     choose(config.reference, REFERENCES, "reference")
     for name, low in (("subjects", 1), ("sessions", 1), ("trials_per_emotion", 1), ("n_folds", 2),
-                      ("batch_size", 1), ("max_tokens", 1), ("pairs_per_fold", 0), ("free_per_kind", 0)):
+                      ("batch_size", 1), ("max_tokens", 1), ("pairs_per_fold", 0), ("free_per_kind", 0),
+                      ("trials_per_fold", 0)):
         if int(getattr(config, name)) < low:
             raise ConfigError(f"{name.replace('_', ' ')} must be at least {low}, not {getattr(config, name)}.")
     if not 0 < config.degraded_share <= 1:
@@ -108,9 +118,14 @@ def check_config(config: EvalConfig) -> None:
     if config.dataset == "synthetic" and config.trial_seconds < window_s:
         raise ConfigError(f"Synthetic trials of {config.trial_seconds:g} s are shorter than the checkpoint's "
                           f"{window_s:g}-s window; use longer trials.")
+    if config.fold is not None and not config.split_file:
+        raise ConfigError("A fold is named but no split file; give split_file (a saved split.json) with it.")
+    if config.split_file and not Path(config.split_file).is_file():
+        raise ConfigError(f"The split file {config.split_file} does not exist; give the split.json a run saved.")
     if config.dataset != "synthetic":
-        from encoders.datasets import open_dataset
+        from training.dataset_tables import check_dataset, data_spec
 
         if not config.root:
             raise ConfigError(f"Evaluating on {config.dataset} needs --root, the folder of the released dataset.")
-        open_dataset(config.dataset, config.root).iter_trials(kind="raw")  # checks layout and raw files, reads none
+        # layout, subjects, label files and the protocol, checked before anything is read
+        check_dataset(data_spec(config.dataset, config.root), None if config.split_file else config.protocol)

@@ -17,7 +17,6 @@ from sklearn.preprocessing import StandardScaler
 
 from encoders.channels import MONTAGES
 from encoders.log import get_logger
-from encoders.labels import EMOTIONS
 
 from training.baselines import BASELINES, fit_predict
 from training.feature_table import FeatureTable, TrialRow
@@ -52,7 +51,10 @@ def evaluate_encoder(encoder, table: FeatureTable, protocol: str, seed: int = 0,
     subjects = np.array([t.info.subject for t in trials])
     binary = {"valence": np.array([t.valence > 0 for t in trials], int),
               "arousal": np.array([t.arousal > 0 for t in trials], int)}
-    n_classes = len(EMOTIONS)
+    # A dimension the data does not rate (SEED has no arousal: NaN) or rates all one way has no high/low task.
+    binary = {d: y for d, y in binary.items()
+              if np.isfinite([getattr(t, d) for t in trials]).all() and len(np.unique(y)) == 2}
+    n_classes = int(encoder.config.n_outputs)  # the checkpoint's label set
 
     with step(f"encoding {len(trials)} trials"):
         logits, pooled = encode_trials(encoder, table, trials)
@@ -112,8 +114,7 @@ def evaluate_encoder(encoder, table: FeatureTable, protocol: str, seed: int = 0,
         "encoder_probe": report(predictions["encoder_probe"]),
         "baselines": {name: report(predictions[name]) for name in BASELINES},
         "permuted": {"logreg": report(predictions["permuted_logreg"])},
-        "valence": {name: report(pred, binary["valence"], 2) for name, pred in binary_predictions["valence"].items()},
-        "arousal": {name: report(pred, binary["arousal"], 2) for name, pred in binary_predictions["arousal"].items()},
+        **{d: {name: report(pred, binary[d], 2) for name, pred in binary_predictions[d].items()} for d in binary},
         "channel_subsets": subsets,
         "data": table.source,
     }

@@ -19,9 +19,10 @@ def write_report(run_dir: Path, metrics: dict, config: dict) -> Path:
     run_dir = Path(run_dir)
     plots = []
     emotion = metrics["tasks"].get("emotion")
+    classes = f"{len(emotion['labels'])}-way" if emotion and emotion.get("labels") else "class"
     if emotion and emotion.get("confusion_matrix"):
         plots.append(plot_confusion(emotion["confusion_matrix"], emotion["labels"], run_dir / "confusion.png",
-                                    "7-way emotion: confusion matrix"))
+                                    f"{classes} answer: confusion matrix"))
     if metrics.get("reliability"):
         plots.append(plot_reliability(metrics["reliability"], run_dir / "reliability.png",
                                       f"Stated confidence (ECE {metrics['ece']:.3f})"))
@@ -43,7 +44,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}.warn{{background
 protocol {html.escape(str(config.get('protocol')))}; ablation {html.escape(str(config.get('ablation')))};
 {metrics['n_items']} items{'' if metrics.get('complete') else ' (incomplete run)'}.</p>
 <h2>Headline</h2><ul>
-<li>7-way emotion: accuracy {num('accuracy')}, balanced accuracy {num('balanced_accuracy')}, macro-F1 {num('macro_f1')}, κ {num('cohen_kappa')}</li>
+<li>{classes} answer: accuracy {num('accuracy')}, balanced accuracy {num('balanced_accuracy')}, macro-F1 {num('macro_f1')}, κ {num('cohen_kappa')}</li>
 <li>answer format parsed: {num('parse_rate')} (model alone, before the loop guard: {num('parse_rate_unguarded')}); reasoning consistent with answer: {num('consistency')}</li>
 <li>faithfulness (feature claims that hold): {num('faithfulness')} over {metrics.get('claims', 0)} claims</li>
 <li>calibration: ECE {num('ece')} (mean stated confidence {num('mean_confidence')}, accuracy {num('accuracy_of_answered')})</li>

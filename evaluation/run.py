@@ -94,7 +94,7 @@ def _run(config: EvalConfig, run_dir: Path, answerer: Answerer, progress: bool, 
 
     window_s = FeatureConfig.from_dict(answerer.config.features).window_s
     with step(f"building the feature tables of {config.dataset} (cached after the first run)"):
-        table, degraded = load_tables(config, window_s, progress)
+        table, degraded = load_tables(config, window_s, progress, answerer.config)
     items_path = run_dir / "items.jsonl"
     if items_path.exists():
         items = read_jsonl(items_path)
@@ -102,7 +102,7 @@ def _run(config: EvalConfig, run_dir: Path, answerer: Answerer, progress: bool, 
         with step("building the evaluation items"):
             items, split = build_eval_items(config, table, degraded, answerer.template, answerer.reference,
                                             answerer.embedder.encoder, answerer.config.encoder_temperature,
-                                            list(answerer.config.labels))
+                                            list(answerer.config.labels), answerer.config.space)
         (run_dir / "split.json").write_text(json.dumps(split))
         tmp = items_path.with_suffix(".tmp")
         tmp.write_text("".join(json.dumps(i) + "\n" for i in items))

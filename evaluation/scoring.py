@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from encoders.evidence import Evidence
-from encoders.labels import EMOTIONS
+from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.answer_format import parse_answer
 from prompts.claims import CheckedClaim, check_text
 from prompts.questions import answers_question
@@ -16,12 +16,12 @@ from prompts.rationale import conclusion_agrees, conclusion_of
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
 
 
-def check_reasoning(reasoning: str, evidences: list[Evidence]) -> list[CheckedClaim]:
-    """Claims in a reasoning checked against its recording's evidence. With several recordings a
-    claim is checked against the recording its sentence names ("In recording 2, …"), else the first;
-    a claim about a recording that does not exist fails."""
+def check_reasoning(reasoning: str, evidences: list[Evidence], space: LabelSpace | None = None) -> list[CheckedClaim]:
+    """Claims in a reasoning checked against its recording's evidence, class names read in `space`.
+    With several recordings a claim is checked against the recording its sentence names ("In
+    recording 2, …"), else the first; a claim about a recording that does not exist fails."""
     if len(evidences) == 1:
-        return check_text(reasoning, evidences[0])
+        return check_text(reasoning, evidences[0], space)
     if not evidences:
         from prompts.claims import extract_claims
 
@@ -33,9 +33,9 @@ def check_reasoning(reasoning: str, evidences: list[Evidence]) -> list[CheckedCl
         index = int(match.group(1)) - 1 if match else 0
         if not 0 <= index < len(evidences):
             checked += [CheckedClaim(c.kind, c.text, c.subject, False, "", f"recording {index + 1} does not exist")
-                        for c in check_text(piece, evidences[0])]
+                        for c in check_text(piece, evidences[0], space)]
             continue
-        checked += check_text(piece, evidences[index])
+        checked += check_text(piece, evidences[index], space)
     return checked
 
 
@@ -56,21 +56,29 @@ def _same(answer: str | None, target: str) -> bool:
     return answer is not None and answer.strip().lower() == target.strip().lower()
 
 
+def item_space(item: dict) -> LabelSpace:
+    """The label set an item was asked in (items written before label sets were recorded: the seven emotions)."""
+    data = item.get("label_space")
+    return LabelSpace.from_dict(data) if data else SEVEN_EMOTIONS
+
+
 def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict:
     """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims.
     `guarded_from`: the model's own text when the loop guard completed it (kept for the report)."""
-    parsed = parse_answer(output)
+    space = item_space(item)
+    parsed = parse_answer(output, space.labels)
     answer = _normalised_answer(item["task"], parsed.answer)
-    conclusion = conclusion_of(parsed.reasoning, item["task"]) if parsed.reasoning else None
+    conclusion = conclusion_of(parsed.reasoning, item["task"], space.labels) if parsed.reasoning else None
     evidences = [Evidence.from_dict(e) for e in item["evidence"]]
-    claims = check_reasoning(parsed.reasoning, evidences) if parsed.reasoning else []
+    claims = check_reasoning(parsed.reasoning, evidences, space) if parsed.reasoning else []
     if item["task"] == "free":
         # A free question is scored for answering the question asked (its kind's answer shape) and
         # for the answer itself; whether the reasoning agrees is what its claims say.
         consistent = None
-        asked = answers_question(item["kind"], answer, item.get("labels") or EMOTIONS)
+        asked = answers_question(item["kind"], answer, space.labels)
     else:
-        consistent = bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions")))
+        consistent = bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions"),
+                                                                   space))
         asked = None
     return {
         "id": item["id"],
@@ -90,6 +98,8 @@ def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict
         "conclusion": conclusion,
         "consistent": consistent,
         "kind": item.get("kind"),
+        "arm": item.get("arm"),
+        "labels": list(space.labels),
         "answered_as_asked": asked,
         "claims": [c.to_dict() for c in claims],
     }

@@ -102,6 +102,8 @@ def task_metrics(task: str, results: list[dict]) -> dict:
     subjects = [r["subjects"][0] for r in results]
     if task in VOCABULARIES:
         vocabulary = VOCABULARIES[task]
+        if task in ("emotion", "record") and results and results[0].get("labels"):
+            vocabulary = list(results[0]["labels"])  # the label set the items were asked in
         truth, pred = _labels(results, vocabulary)
         keep = [r for r in results if r["target"] in vocabulary]
         report = classification_report(truth, pred, len(vocabulary), groups=[r["subjects"][0] for r in keep])

@@ -54,6 +54,9 @@ class CheckpointConfig:
     stage: str  # untrained | encoder | align | instruct | export
     encoder: dict[str, Any]  # EncoderConfig as a dict
     labels: list[str] = field(default_factory=lambda: list(EMOTIONS))  # classes of the encoder head
+    # The label set those classes form (name, valence/arousal placement, how ratings became classes);
+    # None: the registered set with these labels (the seven emotions for older checkpoints).
+    label_space: dict[str, Any] | None = None
     projector: dict[str, Any] | None = None  # ProjectorConfig as a dict; None in a stage-1 checkpoint
     llm: str | None = None  # base LLM spec: preset, hub id, folder, "embedded:…" or "tiny-qwen2:<seed>"
     llm_hidden_size: int | None = None
@@ -75,6 +78,13 @@ class CheckpointConfig:
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
             raise CheckpointError(f"Checkpoint stage {self.stage!r} is not one of {', '.join(STAGES)}.")
+
+    @property
+    def space(self):
+        """The checkpoint's label set (`encoders.labels.LabelSpace`): prompts, parsing and metrics follow it."""
+        from encoders.labels import space_of
+
+        return space_of(self.labels, self.label_space)
 
     @property
     def has_language_model(self) -> bool:

@@ -16,6 +16,7 @@ ABSTAIN = "cannot tell"
 
 _REASONING = re.compile(r"Reasoning:\s*(?P<text>.*?)(?=\n?\s*Answer:|\Z)", re.S | re.I)
 _ANSWER = re.compile(r"Answer:\s*(?P<text>[^\n]*?)\s*(?=\n|Confidence:|\Z)", re.I)
+_VALENCE_AROUSAL = re.compile(r"(?:positive|neutral|negative) valence, (?:high|low) arousal")
 _CONFIDENCE = re.compile(r"Confidence:\s*(?P<num>[01](?:\.\d+)?|\.\d+)", re.I)
 
 
@@ -43,6 +44,8 @@ def normalise_label(text: str, labels: tuple[str, ...] = EMOTIONS) -> str:
     from .questions import answer_kind  # an answer to a free question keeps its whole shape
 
     if answer_kind(clean, labels) not in (None, "emotion"):
+        return clean
+    if _VALENCE_AROUSAL.fullmatch(clean):  # "neutral valence, low arousal" is not the class "neutral"
         return clean
     for label in labels:
         if clean == label or clean.startswith(label + " ") or clean.startswith(label + ","):

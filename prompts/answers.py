@@ -74,10 +74,16 @@ def confidence_level(ev: Evidence) -> str:
     return "low"
 
 
-def _abstain(ev: Evidence, opening: str, what: str, otherwise: str = "the signal is too poor") -> Target:
+def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EMOTIONS,
+             otherwise: str = "the signal is too poor") -> Target:
     why = "; ".join(limit_phrase(x) for x in ev.limits) or otherwise
     return Target(f"{opening} {quality_sentence(ev)} The recording cannot support {what}: {why}.", ABSTAIN,
-                  CHANCE_CONFIDENCE)
+                  chance_confidence(space))
+
+
+def chance_confidence(space: LabelSpace) -> float:
+    """The confidence of an abstention: chance among the label set's classes."""
+    return CHANCE_CONFIDENCE if space.labels == SEVEN_EMOTIONS.labels else round(1 / len(space.labels), 2)
 
 
 def _top_sentence(ev: Evidence, space: LabelSpace, dimension: str | None = None) -> str:
@@ -86,7 +92,7 @@ def _top_sentence(ev: Evidence, space: LabelSpace, dimension: str | None = None)
     if dimension:
         cls = space.valence(top) if dimension == "valence" else space.arousal(top)
         if cls:
-            text += f", an emotion with {cls} {dimension}"
+            text += f", {'an emotion' if space.emotions else 'a class'} with {cls} {dimension}"
     elif rest:
         text += f", then {rest[0][0]} ({format_percent(rest[0][1])})"
     return text + "."
@@ -103,7 +109,7 @@ def dimension_answer(ev: Evidence, space: LabelSpace, dimension: str, rng: rando
     opening = f"Rating {dimension}."
     decision = dimension_decision(ev, space, dimension) if ev.supports_emotion else None
     if decision is None:
-        return _abstain(ev, opening, f"a {dimension} reading")
+        return _abstain(ev, opening, f"a {dimension} reading", space)
     cls, p = decision
     parts = [opening, quality_sentence(ev), _top_sentence(ev, space, dimension)]
     parts += [_cap(c.sentence) for c in cues(ev, rng) if c.dimension == dimension]
@@ -133,7 +139,7 @@ def confidence_answer(ev: Evidence, space: LabelSpace) -> Target:
 def why_not_answer(ev: Evidence, space: LabelSpace, emotion: str) -> Target:
     opening = f"Weighing {emotion}."
     if not ev.supports_emotion or emotion not in ev.probabilities:
-        return _abstain(ev, opening, "an emotion reading")
+        return _abstain(ev, opening, "an emotion reading", space)
     ranked = _ranked(ev)
     p = ev.probabilities[emotion]
     top, p_top = ranked[0]
@@ -156,7 +162,7 @@ def timeline_answer(ev: Evidence, space: LabelSpace) -> Target:
     opening = "Following the recording over time."
     if not ev.supports_emotion or not ev.timeline:
         # A good recording without a timeline is too short to split into parts.
-        return _abstain(ev, opening, "a reading over time", "it is too short to follow over time")
+        return _abstain(ev, opening, "a reading over time", space, "it is too short to follow over time")
     segments = ev.timeline
     parts = [opening] + [f"From {a:.0f} to {b:.0f} s the pattern match is closest to {label} "
                          f"({format_percent(p)})." for a, b, label, p in segments]

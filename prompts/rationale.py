@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from encoders.evidence import Evidence, Finding
-from encoders.labels import EMOTIONS, VALENCE_AROUSAL, arousal_class, valence_class
+from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class, valence_class
 
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
@@ -33,10 +33,11 @@ RATIONALE_VERSION = "rationale-v2"
 
 
 
-def expected_signs(emotion: str) -> tuple[int, int]:
-    """(valence sign, arousal sign) the emotion implies: +1, 0 or −1."""
-    valence, arousal = VALENCE_AROUSAL[emotion]
-    return ({"positive": 1, "neutral": 0, "negative": -1}[valence_class(valence)], 1 if arousal > 0 else -1)
+def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[int, int]:
+    """(valence sign, arousal sign) the class implies: +1, 0 or −1 (0 where the label set does not
+    place the class on that dimension)."""
+    valence, arousal = space.valence(emotion), space.arousal(emotion)
+    return ({"positive": 1, "neutral": 0, "negative": -1, None: 0}[valence], {"high": 1, "low": -1, None: 0}[arousal])
 
 
 @dataclass
@@ -133,7 +134,7 @@ CONCLUSION_SCENARIO = "situation {letter} fits best"
 # writes instead ("suggests fear.", "the valence is negative, with high arousal", "Recording 2
 # has the highest valence"): a conclusion is what the sentence says, not its exact wording.
 _CONCLUSION_PATTERNS = {
-    "emotion": re.compile(r"(?:fits (\w+) best|suggests (\w+)\.)", re.I),
+    "emotion": re.compile(r"(?:fits (\w+) best|suggests (\w+)\.)", re.I),  # the seven emotions; other sets: _label_pattern
     "abstain": re.compile(r"too poor to judge|cannot support an emotion reading", re.I),
     "valence_arousal": re.compile(r"(?:suggests (positive|neutral|negative) valence and (high|low) arousal"
                                   r"|valence is (positive|neutral|negative), with (high|low) arousal)", re.I),
@@ -156,20 +157,32 @@ _KINDS_FOR_TASK = {"compare": ("compare", "abstain"), "rank": ("rank", "abstain"
                    "scenario": ("scenario", "emotion", "abstain")}
 
 
-def conclusion_of(reasoning: str, task: str | None = None) -> str | None:
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
+    """The class conclusion of a label set whose classes may be several words ("high valence")."""
+    names = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?:fits ({names}) best|suggests ({names})\.)", re.I)
+
+
+def conclusion_of(reasoning: str, task: str | None = None, labels: tuple[str, ...] = EMOTIONS) -> str | None:
     """The answer a reasoning text concludes, normalised like an Answer field; None if it concludes
     nothing we can read. The last conclusion sentence wins; with `task`, only sentences that answer
-    that task's question count (any kind without one)."""
+    that task's question count (any kind without one). `labels`: the classes a class conclusion may
+    name (the checkpoint's label set)."""
     kinds = _KINDS_FOR_TASK.get(task, _LABEL_KINDS) if task else tuple(_CONCLUSION_PATTERNS)
+    labels = tuple(labels)
+    patterns = dict(_CONCLUSION_PATTERNS)
+    if labels != EMOTIONS:
+        patterns["emotion"] = _label_pattern(labels)
+    known = {label.lower(): label for label in labels}
     best: tuple[int, str] | None = None
-    for kind, pattern in _CONCLUSION_PATTERNS.items():
+    for kind, pattern in patterns.items():
         if kind not in kinds:
             continue
         for match in pattern.finditer(reasoning):
             groups = [g for g in match.groups() if g is not None]
             if kind == "emotion":
-                value = groups[0].lower()
-                if value not in EMOTIONS:
+                value = known.get(groups[0].lower())
+                if value is None:
                     continue
             elif kind == "abstain":
                 value = ABSTAIN
@@ -188,19 +201,21 @@ def conclusion_of(reasoning: str, task: str | None = None) -> str | None:
     return best[1] if best else None
 
 
-def _classes(label: str) -> dict[str, str] | None:
-    """{"valence": …, "arousal": …} that an emotion implies, or that a valence/arousal label states (one
-    or both dimensions: "negative valence", "negative valence, high arousal"); None for anything else."""
-    if label in EMOTIONS:
-        valence, arousal = VALENCE_AROUSAL[label]
-        return {"valence": valence_class(valence), "arousal": arousal_class(arousal)}
+def _classes(label: str, space: LabelSpace = SEVEN_EMOTIONS) -> dict[str, str] | None:
+    """{"valence": …, "arousal": …} that a class of the label set implies (the dimensions it is placed
+    on), or that a valence/arousal label states (one or both dimensions: "negative valence", "negative
+    valence, high arousal"); None for anything else."""
+    if label in space.labels:
+        placed = {d: space.class_on(label, d) for d in ("valence", "arousal")}
+        return {d: c for d, c in placed.items() if c is not None} or None
     match = re.fullmatch(r"(positive|neutral|negative) valence(?:, (high|low) arousal)?", label)
     if not match:
         return None
     return {"valence": match.group(1), **({"arousal": match.group(2)} if match.group(2) else {})}
 
 
-def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotions: list[str] | None = None) -> bool:
+def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotions: list[str] | None = None,
+                      space: LabelSpace = SEVEN_EMOTIONS) -> bool:
     """Whether a reasoning's conclusion and the stated answer say the same thing: the same label;
     or, when one of them is a valence/arousal label, the same classes on every dimension both state
     ("fits fear best" and "negative valence, high arousal"; "suggests negative valence" and "sad");
@@ -210,12 +225,12 @@ def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotion
         return False
     if conclusion == answer:
         return True
-    if option_emotions and len(answer) == 1 and answer.isalpha() and conclusion in EMOTIONS:
+    if option_emotions and len(answer) == 1 and answer.isalpha() and conclusion in space.labels:
         index = ord(answer.upper()) - ord("A")
         return 0 <= index < len(option_emotions) and option_emotions[index] == conclusion
-    if conclusion in EMOTIONS and answer in EMOTIONS:
+    if conclusion in space.labels and answer in space.labels:
         return False
-    left, right = _classes(conclusion), _classes(answer)
+    left, right = _classes(conclusion, space), _classes(answer, space)
     if left is None or right is None:
         return False
     shared = set(left) & set(right)
@@ -231,11 +246,12 @@ OPENING = {"emotion": "Judging the emotion.", "record": "Drafting the assessment
            "valence_arousal": "Rating valence and arousal.", "scenario": "Matching a situation."}
 
 
-def _emotion_body(ev: Evidence, emotion: str, rng: random.Random, tokens_read: str | None = None) -> list[str]:
+def _emotion_body(ev: Evidence, emotion: str, rng: random.Random, tokens_read: str | None = None,
+                  space: LabelSpace = SEVEN_EMOTIONS) -> list[str]:
     """Quality, pattern match (or what the EEG tokens read, when the evidence text has no pattern
-    match), cues and their agreement: the evidence part of an emotion judgement."""
+    match), cues and their agreement: the evidence part of a class judgement."""
     found = cues(ev, rng)
-    valence_sign, arousal_sign = expected_signs(emotion)
+    valence_sign, arousal_sign = expected_signs(emotion, space)
     parts = [quality_sentence(ev)]
     pattern = pattern_cue(ev)
     if pattern:
@@ -251,15 +267,21 @@ def _emotion_body(ev: Evidence, emotion: str, rng: random.Random, tokens_read: s
 
 
 def emotion_rationale(ev: Evidence, emotion: str, rng: random.Random, clinical: bool = False,
-                      tokens_read: str | None = None) -> str:
-    """Rationale for a 7-way emotion answer (also the medical-record assessment when `clinical`).
+                      tokens_read: str | None = None, space: LabelSpace = SEVEN_EMOTIONS) -> str:
+    """Rationale for an answer in the label set (also the medical-record assessment when `clinical`).
     `tokens_read`: what the EEG tokens read, cited when the evidence carries no pattern match."""
-    parts = [OPENING["record" if clinical else "emotion"]] + _emotion_body(ev, emotion, rng, tokens_read)
+    parts = [OPENING["record" if clinical else "emotion"]] + _emotion_body(ev, emotion, rng, tokens_read, space)
     if clinical:
-        valence, arousal = VALENCE_AROUSAL[emotion]
-        parts[-1] = _sentence(CONCLUSION_EMOTION.format(label=emotion) + f" ({valence_class(valence)} valence, "
-                              f"{arousal_class(arousal)} arousal); research use, not a diagnosis")
+        placed = _placement_words(emotion, space)
+        parts[-1] = _sentence(CONCLUSION_EMOTION.format(label=emotion) + (f" ({placed})" if placed else "")
+                              + "; research use, not a diagnosis")
     return " ".join(parts)
+
+
+def _placement_words(label: str, space: LabelSpace) -> str:
+    """"negative valence, high arousal": the classes of `label` on the dimensions the set places it."""
+    return ", ".join(f"{space.class_on(label, d)} {d}" for d in ("valence", "arousal")
+                     if space.class_on(label, d) is not None)
 
 
 # What the EEG tokens read: the reading token carries the encoder's class probabilities, so a model
@@ -295,48 +317,47 @@ def abstain_rationale(ev: Evidence, task: str = "emotion") -> str:
     return text + " The measured features cannot be trusted. " + _sentence(CONCLUSION_ABSTAIN)
 
 
-def _va_words(emotion: str) -> str:
-    valence, arousal = VALENCE_AROUSAL[emotion]
-    return f"{valence_class(valence)} valence and {arousal_class(arousal)} arousal"
+def _va_words(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> str:
+    return f"{space.valence(emotion)} valence and {space.arousal(emotion)} arousal"
 
 
-def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: random.Random) -> str:
+def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: random.Random,
+                              space: LabelSpace = SEVEN_EMOTIONS) -> str:
     # Opens with the task, so a small model commits to this answer shape from the first token.
     found = cues(ev, rng)
     v_sign = {"positive": 1, "neutral": 0, "negative": -1}[v_class]
     parts = [OPENING["valence_arousal"], quality_sentence(ev)]
     pattern = pattern_cue(ev)
     if pattern:
-        parts.append(_sentence(f"{pattern}; {ev.pattern[0][0]} has {_va_words(ev.pattern[0][0])}"))
+        parts.append(_sentence(f"{pattern}; {ev.pattern[0][0]} has {_va_words(ev.pattern[0][0], space)}"))
     parts += [_sentence(c.sentence) for c in found]
     parts.append(_summary(found, v_sign, 1 if a_class == "high" else -1))
     parts.append(_sentence(CONCLUSION_VA.format(valence=v_class, arousal=a_class)))
     return " ".join(parts)
 
 
-def _class_on(emotion: str, dimension: str) -> str:
-    valence, arousal = VALENCE_AROUSAL[emotion]
-    return valence_class(valence) if dimension == "valence" else arousal_class(arousal)
+def _class_on(emotion: str, dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> str | None:
+    return space.class_on(emotion, dimension)
 
 
 _CLASS_ORDER = {"negative": -1, "neutral": 0, "positive": 1, "low": -1, "high": 1}
 
 
-def pattern_class(ev: Evidence, dimension: str) -> str | None:
-    """The class on `dimension` of the emotion the pattern match puts first (None without one)."""
-    return _class_on(ev.pattern[0][0], dimension) if ev.pattern else None
+def pattern_class(ev: Evidence, dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> str | None:
+    """The class on `dimension` of the label the pattern match puts first (None without one)."""
+    return _class_on(ev.pattern[0][0], dimension, space) if ev.pattern else None
 
 
-def class_winner(evidences: list[Evidence], dimension: str) -> int | None:
+def class_winner(evidences: list[Evidence], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> int | None:
     """Which of two recordings (1 or 2) the pattern match puts higher on `dimension`, by class; None
     when the classes tie or a pattern match is missing."""
-    classes = [pattern_class(ev, dimension) for ev in evidences]
+    classes = [pattern_class(ev, dimension, space) for ev in evidences]
     if None in classes or classes[0] == classes[1]:
         return None
     return 1 if _CLASS_ORDER[classes[0]] > _CLASS_ORDER[classes[1]] else 2
 
 
-def _per_recording(evidences: list[Evidence], dimension: str) -> list[str]:
+def _per_recording(evidences: list[Evidence], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> list[str]:
     """One sentence per recording: its pattern match and that emotion's class on `dimension`, the
     facts the conclusion is derived from. Band and asymmetry cues stay in the single-recording
     rationales: across several recordings they do not decide the order, and listing them only adds
@@ -346,7 +367,7 @@ def _per_recording(evidences: list[Evidence], dimension: str) -> list[str]:
         if ev.pattern:
             top, p = ev.pattern[0]
             text = (f"the pattern match is closest to {top} ({format_percent(p)}), "
-                    f"an emotion with {_class_on(top, dimension)} {dimension}")
+                    f"{_kind_of_class(space)} with {_class_on(top, dimension, space)} {dimension}")
         else:
             text = f"no pattern match, so no clear {dimension} indicator"
         if ev.quality_grade == "poor":
@@ -355,26 +376,31 @@ def _per_recording(evidences: list[Evidence], dimension: str) -> list[str]:
     return parts
 
 
-def compare_rationale(evidences: list[Evidence], dimension: str, winner: int) -> str:
-    parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension)
-    classes = [pattern_class(ev, dimension) for ev in evidences]
+def _kind_of_class(space: LabelSpace) -> str:
+    return "an emotion" if space.emotions else "a class"
+
+
+def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, space: LabelSpace = SEVEN_EMOTIONS) -> str:
+    parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension, space)
+    classes = [pattern_class(ev, dimension, space) for ev in evidences]
     if None not in classes and classes[0] == classes[1]:
-        parts.append(f"Both match emotions with {classes[0]} {dimension}, so the rest of the pattern match decides.")
+        what = "emotions" if space.emotions else "classes"
+        parts.append(f"Both match {what} with {classes[0]} {dimension}, so the rest of the pattern match decides.")
     return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, dimension=dimension))])
 
 
-def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int]) -> str:
-    return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension)
+def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], space: LabelSpace = SEVEN_EMOTIONS) -> str:
+    return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension, space)
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 
 def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions: list[str],
-                       rng: random.Random) -> str:
+                       rng: random.Random, space: LabelSpace = SEVEN_EMOTIONS) -> str:
     """The emotion judgement, then what each situation evokes, then the situation whose emotion it is:
     the chosen letter is read off the stated emotions, never picked apart from them."""
     readings = "Situation " + ", ".join(f"{option} {'reads ' if i == 0 else ''}as {e}"
                                         for i, (option, e) in enumerate(zip("ABCDEFG", option_emotions)))
-    return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng)
+    return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
                     + [_sentence(readings), f"So {CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 

@@ -50,6 +50,14 @@ def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
     return ChatTemplate(**{k: data[k] for k in fields})
 
 
+def default_question(template: ChatTemplate, space=None) -> str:
+    """The question asked when the user asks none: the template's, or, for a checkpoint with another
+    label set (`encoders.labels.LabelSpace`), the class question naming that set's classes."""
+    if space is None or space.name == "emotions-7":
+        return template.default_question
+    return load_tasks().questions["classify"][0].format(classes=space.options())
+
+
 @dataclass(frozen=True)
 class TaskTemplates:
     version: str

@@ -26,7 +26,7 @@ from prompts import abstention
 from prompts.answers import with_context
 from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
-from prompts.templates import load_template
+from prompts.templates import default_question, load_template
 from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
 from reports.note import MedicalRecordNote
 
@@ -143,6 +143,11 @@ class Assistant:
         return ctx.timeline
 
     # ---- prompts ----
+    @property
+    def default_question(self) -> str:
+        """The question asked when none is given, in the checkpoint's label set."""
+        return default_question(self.template, self.config.space)
+
     def question_as_asked(self, conversation: Conversation, question: str) -> str:
         """The question as the model sees it. About one recording, the measurements it names (a
         region's band, a class's pattern match) are looked up and given beside it, as in training
@@ -238,7 +243,7 @@ class Assistant:
 
     def ask(self, conversation: Conversation, question: str | None = None,
             params: GenerationParams | None = None) -> Generation:
-        question = question or self.template.default_question
+        question = question or self.default_question
         evidence = [ctx.evidence for ctx in conversation.recordings]
         result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence])[0]
         guarded = result.extra.get("evidence_guard", {}).get("replaced", False)
@@ -268,7 +273,7 @@ class Assistant:
         early (the engine request is aborted) and the loop guard completes the answer. When a
         recording cannot support an emotion reading, nothing is shown until the whole answer is
         in and the evidence guard has judged it (a claim shown and then withdrawn is still shown)."""
-        question = question or self.template.default_question
+        question = question or self.default_question
         params = params or self.generation
         evidence = [ctx.evidence for ctx in conversation.recordings]
         guarded = bool(abstention.unsupported(evidence))

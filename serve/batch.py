@@ -190,7 +190,7 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                 if error:
                     finish(index, error_record(line, error))
                     continue
-                question = line.question or assistant.template.default_question
+                question = line.question or assistant.default_question
                 try:
                     prompt = assistant.prompt_embeds(Conversation([ctx]), question)
                 except EEGReasonError as err:  # e.g. a prompt longer than the engine takes

@@ -37,7 +37,7 @@ def _prompt(assistant, recording: str | Path, question: str | None) -> tuple[tor
     from .assistant import Conversation
 
     conversation = Conversation([assistant.analyse(recording)])
-    embeds = assistant.prompt_embeds(conversation, question or assistant.template.default_question)
+    embeds = assistant.prompt_embeds(conversation, question or assistant.default_question)
     return embeds, [ctx.evidence for ctx in conversation.recordings]
 
 

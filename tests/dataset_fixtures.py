@@ -68,7 +68,7 @@ def seed_seconds(trial: int) -> int:
     return 1 + trial % 2
 
 
-def write_seed(root: Path, subjects: tuple[int, ...] = SUBJECTS, n_trials: int = 15) -> Path:
+def write_seed(root: Path, subjects: tuple[int, ...] = SUBJECTS, n_trials: int = 15, seconds: int | None = None) -> Path:
     """`Preprocessed_EEG/` and `ExtractedFeatures/`, each with label.mat and `<s>_<date>.mat`."""
     rng = np.random.default_rng(1)
     raw_dir, feature_dir = root / "Preprocessed_EEG", root / "ExtractedFeatures"
@@ -81,12 +81,12 @@ def write_seed(root: Path, subjects: tuple[int, ...] = SUBJECTS, n_trials: int =
             raw: dict[str, Any] = {}
             features: dict[str, Any] = {}
             for k in range(1, n_trials + 1):
-                seconds = seed_seconds(k)
-                raw[f"{initials}_eeg{k}"] = _signal(rng, 62, 200 * seconds + 1, tag(subject, session, k))
+                length = seconds or seed_seconds(k)
+                raw[f"{initials}_eeg{k}"] = _signal(rng, 62, 200 * length + 1, tag(subject, session, k))
                 for name, rows in SEED_FEATURES:  # the released order: de, psd, dasm, rasm, asm, dcau
                     for smoothing in ("movingAve", "LDS"):
                         features[f"{name}_{smoothing}{k}"] = _features(
-                            rng, (rows, seconds, 5), tag(subject, session, k))
+                            rng, (rows, length, 5), tag(subject, session, k))
             scipy.io.savemat(raw_dir / f"{subject}_{date}.mat", raw)
             scipy.io.savemat(feature_dir / f"{subject}_{date}.mat", features)
     return root
@@ -98,7 +98,7 @@ SEED_IV_DATES = {1: ("20160518", "20160610", "20160624"), 2: ("20150915", "20150
 SEED_IV_WINDOWS = 2
 
 
-def write_seed_iv(root: Path, subjects: tuple[int, ...] = SUBJECTS) -> Path:
+def write_seed_iv(root: Path, subjects: tuple[int, ...] = SUBJECTS, n_trials: int = 24, seconds: int = 1) -> Path:
     """`eeg_raw_data/{1,2,3}/` and `eeg_feature_smooth/{1,2,3}/` with `<s>_<date>.mat`, 24 trials."""
     rng = np.random.default_rng(2)
     for session in (1, 2, 3):
@@ -107,9 +107,10 @@ def write_seed_iv(root: Path, subjects: tuple[int, ...] = SUBJECTS) -> Path:
     for subject in subjects:
         initials = SEED_IV_INITIALS[subject - 1]
         for session, date in enumerate(SEED_IV_DATES[subject], start=1):
-            raw = {f"{initials}_eeg{k}": _signal(rng, 62, 200, tag(subject, session, k)) for k in range(1, 25)}
+            raw = {f"{initials}_eeg{k}": _signal(rng, 62, 200 * seconds, tag(subject, session, k))
+                   for k in range(1, n_trials + 1)}
             features = {}
-            for k in range(1, 25):  # per trial, in the documented order (grouping unverified)
+            for k in range(1, n_trials + 1):  # per trial, in the documented order (grouping unverified)
                 for name in ("de_movingAve", "de_LDS", "psd_movingAve", "psd_LDS"):
                     features[f"{name}{k}"] = _features(rng, (62, SEED_IV_WINDOWS, 5), tag(subject, session, k))
             name = f"{subject}_{date}.mat"
@@ -254,13 +255,13 @@ def deap_ratings(subject: int) -> np.ndarray:
     return ratings + (subject - 1) * np.array([0.0, 0.0, 0.0, 0.01])
 
 
-def write_deap(root: Path, subjects: tuple[int, ...] = SUBJECTS) -> Path:
+def write_deap(root: Path, subjects: tuple[int, ...] = SUBJECTS, stimulus_s: int = DEAP_STIMULUS_S) -> Path:
     """`data_preprocessed_python/sXX.dat`: {'data': (trials, 40, 3 s + stimulus at 128 Hz), 'labels':
     (trials, 4)} as Python-2 protocol-2 pickles."""
     rng = np.random.default_rng(5)
     folder = root / "data_preprocessed_python"
     folder.mkdir(parents=True)
-    n_samples = (DEAP_BASELINE_S + DEAP_STIMULUS_S) * 128
+    n_samples = (DEAP_BASELINE_S + stimulus_s) * 128
     for subject in subjects:
         data = rng.normal(0.0, 10.0, (DEAP_TRIALS, 40, n_samples))
         for trial in range(DEAP_TRIALS):
@@ -316,7 +317,7 @@ def dreamer_scores(subject: int) -> dict[str, np.ndarray]:
             for k, v in values.items()}
 
 
-def write_dreamer(root: Path, subjects: tuple[int, ...] = SUBJECTS) -> Path:
+def write_dreamer(root: Path, subjects: tuple[int, ...] = SUBJECTS, clip_s: int | None = None) -> Path:
     """`DREAMER.mat`: struct DREAMER with Data (1×n cell of subject structs: Age, Gender,
     EEG{baseline, stimuli}, ECG{baseline, stimuli}, Score*), EEG_SamplingRate 128, ECG_SamplingRate
     256, EEG_Electrodes (1×14 cell), noOfSubjects, noOfVideoSequences (field order unverified)."""
@@ -326,7 +327,7 @@ def write_dreamer(root: Path, subjects: tuple[int, ...] = SUBJECTS) -> Path:
     for column, subject in enumerate(subjects):
         stimuli, baselines = [], []
         for trial in range(1, DREAMER_TRIALS + 1):
-            clip = rng.normal(4200.0, 15.0, ((2 + trial) * 128, 14))  # time first, clips differ in length
+            clip = rng.normal(4200.0, 15.0, ((clip_s or 2 + trial) * 128, 14))  # time first, lengths differ
             clip[0, 0] = tag(subject, 1, trial)
             stimuli.append(clip)
             baseline = rng.normal(4200.0, 15.0, (DREAMER_BASELINE_S * 128, 14))

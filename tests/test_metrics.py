@@ -91,3 +91,21 @@ def test_encoder_benchmark_pairs_margins_by_person():
     assert pooled["svm"][0] == pytest.approx((0.3 - 0.1) / 2)
     # The better baseline is chosen per cohort: logreg in cohort 1, SVM in cohort 2.
     assert pooled["best baseline of each cohort"][0] == pytest.approx((0.1 - 0.1) / 2)
+
+
+def test_the_subject_bootstrap_resamples_people_not_items():
+    from training.metrics import subject_bootstrap, subject_bootstrap_many
+
+    correct = np.array([1, 1, 1, 1, 0, 0, 0, 0, 1, 0], float)
+    subjects = np.array([1, 1, 1, 1, 2, 2, 2, 2, 3, 3])
+    estimate, lower, upper = subject_bootstrap(subjects, lambda idx: correct[idx].mean(), n_resamples=2000)
+    assert estimate == pytest.approx(0.5) and 0.0 <= lower < 0.5 < upper <= 1.0
+    # Subject 1 (all right) and subject 2 (all wrong) each bring their four items: a resample of
+    # subjects {1, 1, 1} scores 1.0, which a resample of items would almost never draw.
+    assert upper == pytest.approx(1.0) and lower == pytest.approx(0.0)
+    # One subject: nothing to resample, no interval.
+    one = subject_bootstrap(np.ones(4), lambda idx: correct[:4][idx].mean())
+    assert one[0] == 1.0 and np.isnan(one[1]) and np.isnan(one[2])
+    both = subject_bootstrap_many(subjects, lambda idx: {"mean": correct[idx].mean(), "n": len(idx)}, 500, seed=3)
+    assert both["mean"][0] == pytest.approx(0.5) and both["n"][0] == 10
+    assert both["mean"] == subject_bootstrap_many(subjects, lambda idx: {"mean": correct[idx].mean()}, 500, seed=3)["mean"]

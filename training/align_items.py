@@ -9,7 +9,6 @@ measurements for the rest).
 
 from __future__ import annotations
 
-from encoders.labels import arousal_class, valence_class
 from prompts.evidence_text import notable_band_findings
 
 from .feature_table import TrialRow
@@ -27,12 +26,12 @@ def align_item(builder: ItemBuilder, source: str, trial: TrialRow, task: str) ->
         answer = label or "cannot tell"
     elif task == "align_dimensions":
         label = builder._emotion_target(trial, decision=True) if source == "clean" else None
-        if label and ev.supports_emotion:
-            from encoders.labels import VALENCE_AROUSAL
-
-            v, a = VALENCE_AROUSAL[label]
-            answer = f"{valence_class(v)} valence, {arousal_class(a)} arousal"
-            text = f"It suggests {valence_class(v)} valence and {arousal_class(a)} arousal."
+        space = builder.space
+        placed = [(d, space.class_on(label, d)) for d in ("valence", "arousal")] if label else []
+        placed = [(d, c) for d, c in placed if c is not None]
+        if placed and ev.supports_emotion:  # the dimensions the label set places its classes on
+            answer = ", ".join(f"{c} {d}" for d, c in placed)
+            text = f"It suggests {' and '.join(f'{c} {d}' for d, c in placed)}."
         else:
             answer, text = "cannot tell", "The EEG cannot support a valence or arousal reading."
     elif task == "align_band":

@@ -55,6 +55,53 @@ class CohortSpec:
         return [self.cohort(seed) for seed in (self.seeds or [self.seed])]
 
 
+RELEASED = ("seed", "seed-iv", "seed-v", "seed-vii", "deap", "dreamer")  # encoders.datasets.DATASETS
+RATING_TARGETS = ("valence", "arousal", "quadrants")
+
+
+@dataclass
+class DataSpec:
+    """A released dataset a stage learns from, in its released layout (encoders.datasets), instead of
+    the synthetic `cohort`. The label set comes from the dataset: SEED-VII's seven emotions, SEED-V's
+    five, SEED-IV's four, SEED's three valence classes; DEAP's and DREAMER's ratings become high/low
+    classes of `target` (or the four valence/arousal quadrants) by the stated threshold."""
+
+    dataset: str = ""  # seed | seed-iv | seed-v | seed-vii | deap | dreamer; empty: the synthetic cohort
+    root: str | None = None  # the dataset's folder (the one that holds its released files)
+    subjects: list[int] | None = None  # the subjects this stage may use; None: every subject on disk
+    target: str = "valence"  # rating datasets: valence | arousal (high/low) or quadrants (both)
+    threshold: float | None = None  # rating datasets: "high" means rating >= threshold; None: the scale's midpoint
+    inclusive: bool = True  # False: "high" means rating > threshold (libraries differ on ties)
+    # A saved split (split.json) and one of its folds: the stage may use only that fold's training
+    # trials (cross-session and cross-trial folds hold out sessions or trials, not whole subjects).
+    split: str | None = None
+    fold: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.dataset not in ("", *RELEASED):
+            raise ConfigError(f"data.dataset {self.dataset!r} is not a released dataset eegreason reads; choose one "
+                              f"of {', '.join(RELEASED)}, or leave it empty for the synthetic cohort.")
+        if self.dataset and not self.root:
+            raise ConfigError(f"data.dataset {self.dataset} needs data.root, the folder of the released dataset "
+                              f"(or --root on the command line).")
+        if self.subjects is not None and (not isinstance(self.subjects, list) or not self.subjects or not all(
+                isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in self.subjects)):
+            raise ConfigError(f"data.subjects must be a list of subject numbers, e.g. [1, 2, 3]; got {self.subjects!r}.")
+        if self.target not in RATING_TARGETS:
+            raise ConfigError(f"data.target must be one of {', '.join(RATING_TARGETS)}, not {self.target!r}.")
+        if (self.split is None) != (self.fold is None):
+            raise ConfigError("data.split and data.fold go together: a saved split.json and the name of one of its folds.")
+
+    @property
+    def released(self) -> bool:
+        return bool(self.dataset)
+
+
+def data_fields(spec) -> dict[str, Any]:
+    """The DataSpec part of a stage's `data` section (which may also hold task counts)."""
+    return {f.name: getattr(spec, f.name) for f in dataclasses.fields(DataSpec)}
+
+
 @dataclass
 class EncoderTrainSpec:
     epochs: int = 30
@@ -79,6 +126,7 @@ class EncoderStageConfig:
     stage: str = "encoder"
     name: str = "encoder"
     cohort: CohortSpec = field(default_factory=CohortSpec)
+    data: DataSpec = field(default_factory=DataSpec)  # a released dataset instead of the cohort
     validation_subjects: int = 2  # the last N subjects are held out for validation curves
     model: EncoderArchitecture = field(default_factory=EncoderArchitecture)
     train: EncoderTrainSpec = field(default_factory=EncoderTrainSpec)
@@ -114,6 +162,9 @@ class LoraSpec:
     dropout: float = 0.05
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj",
                                                                "gate_proj", "up_proj", "down_proj"])
+    # LoRA on the last N decoder layers only (None: all). With a frozen projector the backward pass
+    # then stops at the lowest adapted layer: about half the cost of a step on a CPU.
+    layers: int | None = None
 
 
 @dataclass
@@ -129,6 +180,7 @@ class LLMTrainSpec:
     save_every: int = 25  # steps between resumable snapshots
     max_length: int = 640
     seed: int = 0
+    mixed_precision: str | None = None  # accelerate's: "bf16" on GPUs; None: accelerate's own setting (none on CPU)
     # Batches of examples of similar length (drawn from shuffled pools of 16 batches): less padding,
     # about a quarter less compute on the mixed-length instruction data, the same examples per epoch.
     group_by_length: bool = True
@@ -155,7 +207,13 @@ class TaskMix:
     align: int = 0  # stage 2: questions answered from the EEG tokens alone
 
     def counts(self) -> dict[str, int]:
-        return {k: v for k, v in asdict(self).items() if v}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(TaskMix) if getattr(self, f.name)}
+
+
+@dataclass
+class LLMStageData(TaskMix, DataSpec):
+    """What an LLM stage learns from: how many examples of each task (TaskMix), built from a released
+    dataset (the DataSpec fields) or, without one, the synthetic cohort."""
 
 
 
@@ -169,9 +227,12 @@ class AlignStageConfig:
     validation_subjects: int = 2  # held out of the LLM stages (monitoring only)
     projector: ProjectorArchitecture = field(default_factory=ProjectorArchitecture)
     degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (quality alignment)
-    data: TaskMix = field(default_factory=lambda: TaskMix(align=800))
+    data: LLMStageData = field(default_factory=lambda: LLMStageData(align=800))
     train: LLMTrainSpec = field(default_factory=LLMTrainSpec)
     window_s: float = 4.0
+
+    def __post_init__(self) -> None:
+        self.data = _stage_data(self.data)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -183,15 +244,24 @@ class InstructStageConfig:
     name: str = "instruct"
     align: str = "runs/align-demo"  # stage-2 artifact folder (a checkpoint)
     degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (abstention)
-    data: TaskMix = field(default_factory=lambda: TaskMix(emotion=45, eeg_only=45, text_only=15, no_pattern=25,
-                                                          valence_arousal=30, compare=30, rank=20, scenario=30,
-                                                          record=15, abstain=40, free=120, conversation=25))
+    # Without a dataset of its own, stage 3 learns from the data (and subjects) stage 2 used.
+    data: LLMStageData = field(default_factory=lambda: LLMStageData(
+        emotion=45, eeg_only=45, text_only=15, no_pattern=25, valence_arousal=30, compare=30, rank=20, scenario=30,
+        record=15, abstain=40, free=120, conversation=25))
     lora: LoraSpec = field(default_factory=LoraSpec)
     train_projector: bool = True
     train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))
 
+    def __post_init__(self) -> None:
+        self.data = _stage_data(self.data)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _stage_data(data):
+    """A plain TaskMix (task counts only, the synthetic cohort) as an LLM stage's data section."""
+    return LLMStageData(**asdict(data)) if type(data) is TaskMix else data
 
 
 

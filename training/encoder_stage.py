@@ -23,13 +23,13 @@ import torch
 
 from encoders.analysis import FeatureConfig
 from encoders.channels import MONTAGES
-from encoders.labels import EMOTIONS
+from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from encoders.log import get_logger, progress_bar
 from encoders.model import EEGEncoder, EncoderConfig
 from projector.checkpoint import CheckpointConfig, save_checkpoint, stage_record
 
 from .config import EncoderStageConfig
-from .feature_table import FeatureTable, TrialRow, training_table
+from .feature_table import FeatureTable, TrialRow
 from .losses import supervised_contrastive
 from .plots import plot_loss_curves
 from .trial_inference import encode_trials
@@ -124,19 +124,27 @@ def _lr_at(step: int, total: int, base: float, warmup: int) -> float:
 
 
 def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable | None = None,
-                  progress: bool = True, resume: bool = True) -> Path:
+                  progress: bool = True, resume: bool = True, space: LabelSpace | None = None) -> Path:
+    """Stage 1 on the synthetic cohort or the released dataset `config.data` names (`table` and its
+    label set `space`, when given, replace both)."""
+    from .dataset_tables import check_dataset, training_data
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     spec = config.train
+    feature_config = FeatureConfig(window_s=config.window_s)
+    if table is None:
+        if config.data.released:
+            check_dataset(config.data)  # a bad folder is refused before anything is computed
+        table, space = training_data(config.cohort, config.data, feature_config, progress)
+    space = space or SEVEN_EMOTIONS
+    out_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(spec.seed)
     rng = np.random.default_rng(spec.seed)
-    feature_config = FeatureConfig(window_s=config.window_s)
-    table = table or training_table(config.cohort, feature_config, progress=progress)
     train_trials, val_trials = split_subjects(table, config.validation_subjects)
 
     mean, std = feature_stats(table, train_trials)
     encoder = EEGEncoder(EncoderConfig(
-        n_chans=len(table.ch_names), ch_names=list(table.ch_names), n_outputs=len(EMOTIONS),
+        n_chans=len(table.ch_names), ch_names=list(table.ch_names), n_outputs=len(space.labels),
         window_s=config.window_s, **asdict(config.model)))
     encoder.set_feature_stats(mean, std)
     device = resolve_device(spec.device)
@@ -197,7 +205,7 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
             bar.set_postfix(loss=f"{float(loss.detach()):.3f}")
         record = {"epoch": epoch + 1, **{k: v / max(n_batches, 1) for k, v in sums.items()}}
         if val_trials:
-            record.update(_validate(encoder, table, val_trials))
+            record.update(_validate(encoder, table, val_trials, len(space.labels)))
             encoder.train()
         history.append(record)
         _save_state(state_dir, encoder, projection, optimizer, rng, epoch + 1, history)
@@ -208,32 +216,36 @@ def train_encoder(config: EncoderStageConfig, out_dir: Path, table: FeatureTable
     metrics = {"train_seconds": round(elapsed, 3), "device": str(device), "epochs": spec.epochs,
                "final": history[-1] if history else {},
                "n_train_trials": len(train_trials), "n_validation_trials": len(val_trials)}
-    save_encoder_artifact(out_dir, encoder, config, table, metrics, train_trials, val_trials)
+    save_encoder_artifact(out_dir, encoder, config, table, metrics, train_trials, val_trials, space)
     _write_curves(out_dir, history)
     return out_dir
 
 
-def _validate(encoder: EEGEncoder, table: FeatureTable, trials: list[TrialRow]) -> dict:
+def _validate(encoder: EEGEncoder, table: FeatureTable, trials: list[TrialRow], n_classes: int) -> dict:
     from .metrics import balanced_accuracy
 
     logits, _ = encode_trials(encoder, table, trials)
     labels = np.array([t.info.label for t in trials])
     predictions = logits.argmax(1)
     return {"val_accuracy": float(np.mean(predictions == labels)),
-            "val_balanced_accuracy": balanced_accuracy(labels, predictions, len(EMOTIONS))}
+            "val_balanced_accuracy": balanced_accuracy(labels, predictions, n_classes)}
 
 
 def save_encoder_artifact(out_dir: Path, encoder: EEGEncoder, config: EncoderStageConfig, table: FeatureTable,
-                          metrics: dict, train_trials: list[TrialRow], validation_trials: list[TrialRow]) -> None:
+                          metrics: dict, train_trials: list[TrialRow], validation_trials: list[TrialRow],
+                          space: LabelSpace = SEVEN_EMOTIONS) -> None:
     """The stage-1 checkpoint: an encoder-only checkpoint (projector.checkpoint), its stage record
-    and metrics in its config."""
+    and metrics in its config, the label set its head answers in."""
     record = stage_record(config.to_dict(), table.source, {t.info.subject for t in train_trials},
                           {t.info.subject for t in validation_trials}, metrics["train_seconds"])
     checkpoint = CheckpointConfig(
-        stage="encoder", encoder={}, labels=list(EMOTIONS), features=FeatureConfig(window_s=config.window_s).to_dict(),
-        synthetic_data=table.source.get("kind") == "synthetic", provenance={"encoder": record},
-        metrics={"encoder": metrics})
+        stage="encoder", encoder={}, labels=list(space.labels), features=FeatureConfig(window_s=config.window_s).to_dict(),
+        synthetic_data=table.synthetic, provenance={"encoder": record},
+        metrics={"encoder": metrics}, label_space=None if space == SEVEN_EMOTIONS else space.to_dict())
     save_checkpoint(out_dir, checkpoint, encoder)
+    from .model_card import write_model_card
+
+    write_model_card(out_dir)
 
 
 def _save_state(state_dir: Path, encoder, projection, optimizer, rng, epoch: int, history: list[dict]) -> None:

@@ -74,6 +74,11 @@ class FeatureTable:
     source: dict = field(default_factory=dict)  # how the trials were made (e.g. cohort config)
 
     # ---- access ----
+    @property
+    def synthetic(self) -> bool:
+        """Whether every trial is generated (the synthetic cohort, or a generated folder in a released layout)."""
+        return self.source.get("kind") == "synthetic" or bool(self.source.get("synthetic"))
+
     def rows(self, trial: TrialRow) -> slice:
         return slice(trial.offset, trial.offset + trial.n_windows)
 
@@ -244,6 +249,25 @@ def cohort_table(cohort, feature_config: FeatureConfig | None = None, cache: boo
     if cache:
         table.save(path)
     return table
+
+
+def concatenate_tables(tables: list[FeatureTable], source: dict) -> FeatureTable:
+    """One table of tables with disjoint trials (e.g. one per subject), rows re-offset."""
+    if not tables:
+        raise ValueError("No tables to concatenate.")
+    first = tables[0]
+    trials: list[TrialRow] = []
+    offset = 0
+    for table in tables:
+        if table.ch_names != first.ch_names or table.feature_config != first.feature_config:
+            raise ValueError("Tables joined into one must share their montage and feature settings.")
+        trials += [replace(t, offset=t.offset + offset) for t in table.trials]
+        offset += len(table.features)
+    if len(tables) == 1:
+        return replace(first, trials=trials, source=source)
+    return FeatureTable(trials, *(np.concatenate([getattr(t, name) for t in tables])
+                                  for name in ("features", "band_power", "window_ok", "faa")),
+                        list(first.ch_names), first.positions, first.feature_config, source)
 
 
 def merge_cohort_tables(tables: list[FeatureTable]) -> FeatureTable:

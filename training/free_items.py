@@ -15,15 +15,24 @@ from __future__ import annotations
 import random
 
 from encoders.features import BAND_NAMES
-from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, arousal_class, valence_class
+from encoders.labels import LabelSpace, arousal_class, valence_class
 from prompts.answer_format import format_answer
 from prompts.answers import Target, answer_for, with_context
-from prompts.questions import KINDS, REGIONS
+from prompts.questions import KINDS, REGIONS, answer_shapes
 
 from .feature_table import TrialRow
 from .instruction_data import ItemBuilder
 
 FREE_KINDS = tuple(k for k in KINDS if k != "emotion")
+
+
+def free_kinds(space: LabelSpace) -> tuple[str, ...]:
+    """The free kinds a label set can answer: valence and arousal questions only where its classes
+    are placed on that dimension and are not themselves that dimension's answers (arousal-2's classes
+    are "high arousal" and "low arousal": its arousal question is its class question)."""
+    shapes = answer_shapes(space.labels)
+    return tuple(k for k in FREE_KINDS if k not in ("valence", "arousal") or
+                 (k in space.dimensions and not any(shapes[k].match(label) for label in space.labels)))
 
 
 def _slots(kind: str, rng: random.Random, ev, labels) -> dict:
@@ -57,10 +66,10 @@ def _truth(kind: str, trial: TrialRow, target: Target) -> str:
 def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool = False) -> dict:
     """One free question about `trial` and its reply."""
     ev = builder.sources.evidence("clean", trial)
-    labels = list(EMOTIONS)
+    labels = list(builder.labels)
     slots = _slots(kind, builder.rng, ev, labels)
     question = builder.free_question(kind, heldout=heldout, **slots)
-    target = answer_for(kind, ev, SEVEN_EMOTIONS, builder.rng, **slots)
+    target = answer_for(kind, ev, builder.space, builder.rng, **slots)
     answer = _truth(kind, trial, target) if builder.targets == "truth" else target.answer
     item = builder._item("free", [("clean", trial)], with_context(question, ev, labels), target.reasoning, answer,
                          target.confidence)
@@ -71,14 +80,15 @@ def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool = 
 def conversation_item(builder: ItemBuilder, trial: TrialRow, turns: int = 2) -> dict:
     """A conversation: an emotion judgement (or a free question), then follow-ups in short phrasings."""
     ev = builder.sources.evidence("clean", trial)
-    labels = list(EMOTIONS)
+    labels = list(builder.labels)
     rng = builder.rng
-    first = builder.emotion(trial) if rng.random() < 0.6 else free_item(builder, trial, rng.choice(FREE_KINDS))
+    kinds = free_kinds(builder.space)
+    first = builder.emotion(trial) if rng.random() < 0.6 else free_item(builder, trial, rng.choice(kinds))
     follow_ups = []
-    for kind in rng.sample(FREE_KINDS, turns - 1):
+    for kind in rng.sample(kinds, turns - 1):
         slots = _slots(kind, rng, ev, labels)
         question = builder.free_question(kind, follow_up=True, **slots)
-        target = answer_for(kind, ev, SEVEN_EMOTIONS, rng, **slots)
+        target = answer_for(kind, ev, builder.space, rng, **slots)
         follow_ups.append((with_context(question, ev, labels),
                            format_answer(target.reasoning, target.answer, target.confidence)))
     for question, reply in follow_ups:

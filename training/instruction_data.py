@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from encoders.evidence import BandReference, Evidence, label_probabilities
-from encoders.labels import EMOTIONS, VALENCE_AROUSAL
+from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.answer_format import ABSTAIN, format_answer
+from prompts.answers import chance_confidence
 from prompts.evidence_text import render_evidence
 from prompts.questions import HELDOUT, fill, load_questions
 from prompts.rationale import (
@@ -41,13 +42,16 @@ from prompts.rationale import (
 )
 from prompts.templates import ChatTemplate, load_tasks
 
+from encoders.log import get_logger
+
 from .config import TaskMix
 from .feature_table import FeatureTable, TrialRow
+
+log = get_logger(__name__)
 
 TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain", "free")
 QUESTIONS = "questions-v1"
 LETTERS = "ABCD"
-CHANCE_CONFIDENCE = round(1 / len(EMOTIONS), 2)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Sources:
     probabilities: dict[tuple, np.ndarray] = field(default_factory=dict)  # clean trial key → p(emotion)
     degraded_probabilities: dict[tuple, np.ndarray] = field(default_factory=dict)
     timelines: dict[tuple, list] = field(default_factory=dict)  # clean trial key → the encoder's reading over time
+    space: LabelSpace = SEVEN_EMOTIONS  # the classes the probabilities are over (the checkpoint's label set)
 
     def lookup(self, source: str) -> FeatureTable:
         return self.degraded if source == "degraded" else self.table
@@ -69,11 +74,11 @@ class Sources:
         probabilities = (self.degraded_probabilities if source == "degraded" else self.probabilities).get(tuple(trial.key))
         timeline = self.timelines.get(tuple(trial.key)) if source == "clean" else None
         return self.lookup(source).evidence(trial, self.reference, None if probabilities is None else
-                                            label_probabilities(probabilities, EMOTIONS), timeline)
+                                            label_probabilities(probabilities, self.space.labels), timeline)
 
 
 def encoder_readings(encoder, table: FeatureTable, trials: list[TrialRow], temperature: float,
-                     labels=EMOTIONS) -> dict[tuple, list]:
+                     labels=SEVEN_EMOTIONS.labels) -> dict[tuple, list]:
     """The encoder's reading over time of each trial (the evidence's timeline), as serving computes it."""
     return {tuple(t.key): table.reading(t, encoder, list(labels), temperature) for t in trials}
 
@@ -82,8 +87,35 @@ def _confidence(value: float) -> float:
     return float(np.clip(round(value, 2), 0.05, 0.95))
 
 
-def _va(emotion: str) -> tuple[float, float]:
-    return VALENCE_AROUSAL[emotion]
+def supported_tasks(space: LabelSpace) -> tuple[str, ...]:
+    """The tasks (TaskMix fields) a label set can be asked about. Valence/arousal descriptions need
+    classes placed on both dimensions; comparisons and rankings need one; situations exist for the
+    emotions only; the emotion task and its arms, free questions, records and abstention need nothing
+    beyond the classes themselves."""
+    tasks = ["emotion", "record", "abstain", "eeg_only", "text_only", "no_pattern", "free", "conversation", "align"]
+    if len(space.dimensions) == 2:
+        tasks.append("valence_arousal")
+    if space.dimensions:
+        tasks += ["compare", "rank"]
+    if space.emotions and _scenario_ready(space):
+        tasks.append("scenario")
+    return tuple(tasks)
+
+
+def _scenario_ready(space: LabelSpace) -> bool:
+    """Every class has situations, and each has two other classes that differ from it in valence or
+    arousal class (the distractors of a situation question)."""
+    situations = load_tasks().scenarios
+    for label in space.labels:
+        if label not in situations:
+            return False
+        if len([e for e in space.labels if _combo(space, e) != _combo(space, label)]) < 2:
+            return False
+    return True
+
+
+def _combo(space: LabelSpace, label: str) -> tuple:
+    return space.valence(label), space.arousal(label)
 
 
 # What a prompt gives the model: the EEG tokens and the evidence text (with the encoder's pattern
@@ -117,14 +149,30 @@ class ItemBuilder:
         self.ablation = ablation  # evaluation only: withhold the evidence text or the EEG tokens
         self.id_prefix = id_prefix
         self.counter = itertools.count()
+        self.space = sources.space
+        self.labels = self.space.labels
+        self.default_space = self.labels == SEVEN_EMOTIONS.labels  # the seven emotions' own phrasings
+
+    def _va(self, label: str) -> tuple[float | None, float | None]:
+        return self.space.value(label, "valence"), self.space.value(label, "arousal")
 
     # ---- shared pieces ----
     def _probs(self, trial: TrialRow) -> np.ndarray:
         p = self.sources.probabilities.get(tuple(trial.key))
-        return np.full(len(EMOTIONS), 1 / len(EMOTIONS)) if p is None else p
+        return np.full(len(self.labels), 1 / len(self.labels)) if p is None else p
 
     def _question(self, task: str, **fmt) -> str:
+        if task == "emotion" and not self.default_space:  # phrasings that name the label set's classes
+            return self.rng.choice(self.tasks.questions["classify"]).format(classes=self.space.options())
         return self.rng.choice(self.tasks.questions[task]).format(**fmt)
+
+    def emotion_question(self) -> str:
+        """A first question asking for the class: a task phrasing, or a free one (for emotion label sets)."""
+        if self.rng.random() < 0.5:
+            return self._question("emotion")
+        if self.default_space or self.space.emotions:
+            return self.free_question("emotion")
+        return self._question("emotion")
 
     def _item(self, task: str, recordings: list[tuple[str, TrialRow]], question: str, reasoning: str,
               answer: str, confidence: float, with_evidence: bool = True, arm: str | None = None,
@@ -162,6 +210,7 @@ class ItemBuilder:
             "confidence": confidence,
             "evidence": [ev.to_dict() for ev in evidences],
             "zero_shot": self.zero_shot and task == "scenario",
+            "label_space": self.space.to_dict(),  # the classes answers and conclusions are read in
         }
 
     # ---- targets: what the evidence supports (training) or the ground truth (evaluation) ----
@@ -170,13 +219,12 @@ class ItemBuilder:
         (training; `decision=True` always gives that, e.g. for what the EEG tokens read)."""
         if self.targets == "truth" and not decision:
             return trial.emotion
-        return EMOTIONS[int(np.argmax(self._probs(trial)))]
+        return self.labels[int(np.argmax(self._probs(trial)))]
 
     def _combo_probabilities(self, trial: TrialRow) -> dict[str, float]:
         combos: dict[str, float] = {}
-        for p, emotion in zip(self._probs(trial), EMOTIONS):
-            v, a = _va(emotion)
-            key = f"{valence_class(v)} valence, {arousal_class(a)} arousal"
+        for p, label in zip(self._probs(trial), self.labels):
+            key = f"{self.space.valence(label)} valence, {self.space.arousal(label)} arousal"
             combos[key] = combos.get(key, 0.0) + float(p)
         return combos
 
@@ -184,7 +232,7 @@ class ItemBuilder:
         """Value on a dimension: the truth, or its expectation under the encoder's probabilities."""
         if self.targets == "truth":
             return _value(trial, dimension)
-        return float(np.dot(self._probs(trial), [_va(e)[dimension] for e in EMOTIONS]))
+        return float(np.dot(self._probs(trial), [self._va(e)[dimension] for e in self.labels]))
 
     # ---- tasks ----
     def emotion(self, trial: TrialRow, clinical: bool = False, arm: str | None = None) -> dict:
@@ -196,12 +244,13 @@ class ItemBuilder:
             reasoning = eeg_only_rationale(answer)
         elif arm == "no-pattern":
             read = self._emotion_target(trial, decision=True) if tuple(trial.key) in self.sources.probabilities else None
-            reasoning = emotion_rationale(without_reading(ev), answer, self.rng, clinical=clinical, tokens_read=read)
+            reasoning = emotion_rationale(without_reading(ev), answer, self.rng, clinical=clinical, tokens_read=read,
+                                          space=self.space)
         else:
-            reasoning = emotion_rationale(ev, answer, self.rng, clinical=clinical)
-        question = self._question(task) if clinical or self.rng.random() < 0.5 else self.free_question("emotion")
+            reasoning = emotion_rationale(ev, answer, self.rng, clinical=clinical, space=self.space)
+        question = self._question(task) if clinical else self.emotion_question()
         return self._item(task, [("clean", trial)], question, reasoning, answer,
-                          _confidence(self._probs(trial)[EMOTIONS.index(answer)]), arm=arm)
+                          _confidence(self._probs(trial)[self.labels.index(answer)]), arm=arm)
 
     def free_question(self, kind: str, heldout: bool = False, follow_up: bool = False, **slots) -> str:
         """A phrasing of a free question of `kind` (training bank, or the held-out bank)."""
@@ -212,7 +261,7 @@ class ItemBuilder:
         ev = self.sources.evidence("degraded", trial)
         task = self.rng.choice(["emotion", "record"])
         return self._item("abstain", [("degraded", trial)], self._question(task), abstain_rationale(ev, task),
-                          ABSTAIN, CHANCE_CONFIDENCE)
+                          ABSTAIN, chance_confidence(self.space))
 
     def valence_arousal(self, trial: TrialRow) -> dict:
         ev = self.sources.evidence("clean", trial)
@@ -223,12 +272,12 @@ class ItemBuilder:
             answer = max(combos, key=combos.get)
         v_class, a_class = answer.split(" valence, ")[0], answer.split(", ")[1].split(" ")[0]
         return self._item("valence_arousal", [("clean", trial)], self._question("valence_arousal"),
-                          valence_arousal_rationale(ev, v_class, a_class, self.rng), answer,
+                          valence_arousal_rationale(ev, v_class, a_class, self.rng, self.space), answer,
                           _confidence(combos.get(answer, 0.0)))
 
     def _pair_probability(self, a: TrialRow, b: TrialRow, dimension: int) -> float:
         """P(a's value > b's value) under the encoder's class probabilities (ties ignored)."""
-        values = np.array([_va(e)[dimension] for e in EMOTIONS])
+        values = np.array([self._va(e)[dimension] for e in self.labels])
         greater = values[:, None] > values[None, :]
         differ = values[:, None] != values[None, :]
         joint = np.outer(self._probs(a), self._probs(b))
@@ -242,9 +291,9 @@ class ItemBuilder:
         if self.targets == "truth":
             winner = 1 if _value(a, d) > _value(b, d) else 2
         else:  # the pattern matches' classes when they differ (what the rationale derives it from)
-            winner = class_winner(evidences, dimension) or (1 if p >= 0.5 else 2)
+            winner = class_winner(evidences, dimension, self.space) or (1 if p >= 0.5 else 2)
         return self._item("compare", [("clean", a), ("clean", b)], self._question(f"compare_{dimension}"),
-                          compare_rationale(evidences, dimension, winner), f"recording {winner}",
+                          compare_rationale(evidences, dimension, winner, self.space), f"recording {winner}",
                           _confidence(p if winner == 1 else 1 - p))
 
     def rank(self, trials: Sequence[TrialRow], dimension: str) -> dict:
@@ -256,28 +305,27 @@ class ItemBuilder:
         evidences = [self.sources.evidence("clean", t) for t in trials]
         ranking = [i + 1 for i in order]
         return self._item("rank", [("clean", t) for t in trials], self._question(f"rank_{dimension}"),
-                          rank_rationale(evidences, dimension, ranking), ", ".join(map(str, ranking)),
+                          rank_rationale(evidences, dimension, ranking, self.space), ", ".join(map(str, ranking)),
                           _confidence(float(np.mean(agreement))))
 
     def scenario(self, trial: TrialRow) -> dict:
         # The options always include the situation of the trial's true emotion plus two that differ
         # in valence or arousal; the answer is the true one (evaluation) or the one the evidence favours.
         pool = self.tasks.scenario_pool(trial.emotion, held_out=self.zero_shot)
-        truth_v, truth_a = _va(trial.emotion)
-        distinguishable = [e for e in EMOTIONS if e != trial.emotion and
-                           (valence_class(_va(e)[0]), arousal_class(_va(e)[1])) != (valence_class(truth_v), arousal_class(truth_a))]
+        distinguishable = [e for e in self.labels if e != trial.emotion and
+                           _combo(self.space, e) != _combo(self.space, trial.emotion)]
         others = self.rng.sample(distinguishable, 2)
         options = [(trial.emotion, self.rng.choice(pool))] + [(e, self.rng.choice(self.tasks.scenario_pool(e, self.zero_shot)))
                                                              for e in others]
         self.rng.shuffle(options)
         p = self._probs(trial)
-        option_p = np.array([p[EMOTIONS.index(e)] for e, _ in options])
+        option_p = np.array([p[self.labels.index(e)] for e, _ in options])
         chosen = [e for e, _ in options].index(trial.emotion) if self.targets == "truth" else int(option_p.argmax())
         letter = LETTERS[chosen]
         listing = "\n".join(f"{LETTERS[i]}) {text}" for i, (_, text) in enumerate(options))
         ev = self.sources.evidence("clean", trial)
         item = self._item("scenario", [("clean", trial)], self._question("scenario", options=listing),
-                          scenario_rationale(ev, options[chosen][0], letter, [e for e, _ in options], self.rng),
+                          scenario_rationale(ev, options[chosen][0], letter, [e for e, _ in options], self.rng, self.space),
                           letter,
                           _confidence(option_p[chosen] / option_p.sum()))
         item["option_emotions"] = [e for e, _ in options]  # lets the evaluator read an emotion conclusion
@@ -310,7 +358,7 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
     """`mix` examples drawn from `trials` (and `degraded_trials` for abstention and alignment),
     deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation)."""
     from .align_items import ALIGN_TASKS, align_item
-    from .free_items import FREE_KINDS, conversation_item, free_item
+    from .free_items import conversation_item, free_item, free_kinds
 
     builder = ItemBuilder(sources, template, seed, zero_shot=zero_shot_scenarios, ablation=ablation,
                           id_prefix=id_prefix, targets=targets)
@@ -326,6 +374,12 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
         return order[:n]
 
     counts = mix.counts()
+    unsupported = sorted(set(counts) - set(supported_tasks(sources.space)))
+    if unsupported:
+        log.info("Label set %s cannot be asked %s; those examples are left out", sources.space.name,
+                 ", ".join(unsupported))
+        counts = {k: v for k, v in counts.items() if k not in unsupported}
+    kinds = free_kinds(sources.space)
     for trial in cycle(counts.get("emotion", 0)):
         items.append(builder.emotion(trial))
     for trial in cycle(counts.get("record", 0)):
@@ -338,7 +392,7 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
         for trial in cycle(counts.get(arm.replace("-", "_"), 0)):
             items.append(builder.emotion(trial, arm=arm))
     for i, trial in enumerate(cycle(counts.get("free", 0))):
-        items.append(free_item(builder, trial, FREE_KINDS[i % len(FREE_KINDS)], heldout=heldout_questions))
+        items.append(free_item(builder, trial, kinds[i % len(kinds)], heldout=heldout_questions))
     for trial in cycle(counts.get("conversation", 0)):
         items.append(conversation_item(builder, trial))
     for i, trial in enumerate(cycle(counts.get("align", 0))):
@@ -347,8 +401,8 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
             items.append(align_item(builder, "degraded", rng.choice(degraded_trials), task))
         else:
             items.append(align_item(builder, "clean", trial, task))
-    dimensions = [d for d in ("valence", "arousal")
-                  if len({round(_value(t, 0 if d == "valence" else 1), 3) for t in trials}) > 1]
+    dimensions = [d for d in sources.space.dimensions
+                  if len({round(v, 3) for t in trials if np.isfinite(v := _value(t, 0 if d == "valence" else 1))}) > 1]
     for i in range(counts.get("compare", 0) if dimensions else 0):
         dimension = dimensions[i % len(dimensions)]
         pair = _draw(rng, trials, 2, 0 if dimension == "valence" else 1, 0.3)
@@ -377,14 +431,14 @@ def to_dataset(items: list[dict]):
 
     import datasets
 
-    rows = [{**{k: v for k, v in item.items() if k not in ("messages", "evidence", "recordings")},
-             "messages": json.dumps(item["messages"]), "evidence": json.dumps(item["evidence"]),
-             "recordings": json.dumps(item["recordings"])} for item in items]
+    nested = ("messages", "evidence", "recordings", "label_space")
+    rows = [{**{k: v for k, v in item.items() if k not in nested}, **{k: json.dumps(item[k]) for k in nested if k in item}}
+            for item in items]
     return datasets.Dataset.from_list(rows)
 
 
 def from_dataset(dataset) -> list[dict]:
     import json
 
-    return [{**row, "messages": json.loads(row["messages"]), "evidence": json.loads(row["evidence"]),
-             "recordings": json.loads(row["recordings"])} for row in dataset]
+    nested = ("messages", "evidence", "recordings", "label_space")
+    return [{**row, **{k: json.loads(row[k]) for k in nested if row.get(k) is not None}} for row in dataset]

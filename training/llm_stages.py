@@ -5,8 +5,10 @@
 * `instruct` (stage 3): LoRA on the LLM plus the projector, on the multi-task instruction data with
   chain-of-thought targets (training/instruction_data.py).
 
-Both run on a cohort whose subjects the stage-1 encoder never saw, so the EEG tokens are as noisy
-as they will be on new people; its last `validation_subjects` subjects are kept out entirely.
+Both run on subjects the stage-1 encoder never saw (another synthetic cohort, or other subjects of a
+released dataset: `data.dataset`, `data.subjects`), so the EEG tokens are as noisy as they will be
+on new people; the last `validation_subjects` subjects are kept out entirely. The label set is the
+encoder's (a dataset with other classes is refused).
 Each stage writes a checkpoint folder (projector.checkpoint) plus its data, loss curves and a
 resumable snapshot.
 """
@@ -25,6 +27,7 @@ import numpy as np
 import torch
 
 from encoders.analysis import FeatureConfig
+from encoders.errors import ConfigError
 from encoders.evidence import N_MEASURES
 from encoders.inputs import calibrated
 from encoders.log import get_logger, progress_bar
@@ -42,10 +45,11 @@ from projector.registry import AnchoredProjector, ProjectorConfig, build_project
 from prompts.templates import load_template
 
 from .collate import Collator
-from .config import AlignStageConfig, CohortSpec, InstructStageConfig, LLMTrainSpec
+from .config import AlignStageConfig, CohortSpec, DataSpec, InstructStageConfig, LLMTrainSpec, data_fields
 from .encoder_stage import split_subjects
-from .feature_table import FeatureTable, TrialRow, cohort_table
+from .feature_table import FeatureTable, TrialRow
 from .instruction_data import Sources, build_items, encoder_readings, to_dataset
+from .model_card import write_model_card
 from .plots import plot_loss_curves
 
 log = get_logger(__name__)
@@ -127,7 +131,7 @@ def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collat
     process writes snapshots)."""
     from accelerate import Accelerator
 
-    accelerator = Accelerator()
+    accelerator = Accelerator(mixed_precision=spec.mixed_precision)
     torch.manual_seed(spec.seed)
     steps_per_epoch = math.ceil(len(items) / spec.batch_size / spec.grad_accum)
     total = min(spec.max_steps or 10**9, steps_per_epoch * spec.epochs)
@@ -219,13 +223,36 @@ def _load_projector(projector, path: Path) -> None:
     projector.load_state_dict(load_file(str(path)))
 
 
-# ---- cohort for the LLM stages ---------------------------------------------------------------------
+# ---- data for the LLM stages ----------------------------------------------------------------------
 
 
-def _llm_cohort(cohort_spec, window_s: float, validation_subjects: int, progress: bool):
-    table = cohort_table(cohort_spec.cohort(), FeatureConfig(window_s=window_s), progress=progress)
+def _llm_data(cohort_spec: CohortSpec, data: DataSpec, window_s: float, validation_subjects: int,
+              degraded_share: float, labels: list[str], progress: bool):
+    """(clean table, damaged copies, training trials, validation trials, label set, damaged training
+    trials) of the synthetic cohort or the released dataset `data` names, checked against the
+    encoder's classes before anything is computed."""
+    from .dataset_tables import check_dataset, label_space, training_data
+
+    space = label_space(data)
+    if list(space.labels) != list(labels):
+        raise ConfigError(f"The encoder answers in {len(labels)} classes ({', '.join(labels)}) but "
+                          f"{data.dataset or 'the synthetic cohort'} is labelled {space.options()}; train the "
+                          f"encoder on data with the same label set.")
+    if data.released:
+        check_dataset(data)
+    features = FeatureConfig(window_s=window_s)
+    table, space = training_data(cohort_spec, data, features, progress)
+    degraded, _ = training_data(cohort_spec, data, features, progress, degraded_share=degraded_share)
     train, validation = split_subjects(table, validation_subjects)
-    return table, train, validation
+    train_subjects = {t.info.subject for t in train}
+    degraded_train = [t for t in degraded.trials if t.info.subject in train_subjects]
+    return table, degraded, train, validation, space, degraded_train
+
+
+def _source_words(data: DataSpec, cohort_spec: CohortSpec, n_subjects: int) -> str:
+    if data.released:
+        return f"training subjects of {data.dataset} ({n_subjects} subject{'' if n_subjects == 1 else 's'})"
+    return f"training cohort (synthetic seed {cohort_spec.seed}, {n_subjects} subjects)"
 
 
 # ---- stage 2 ---------------------------------------------------------------------------------------
@@ -233,21 +260,18 @@ def _llm_cohort(cohort_spec, window_s: float, validation_subjects: int, progress
 
 def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress: bool = True) -> Path:
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     encoder_checkpoint = read_config(config.encoder)
     encoder = load_encoder(config.encoder, encoder_checkpoint)
     if abs(encoder.config.window_s - config.window_s) > 1e-9:
         raise ValueError("the align stage must use the encoder's window length")
-    table, train, validation = _llm_cohort(config.cohort, config.window_s, config.validation_subjects, progress)
-    degraded = cohort_table(config.cohort.cohort(), FeatureConfig(window_s=config.window_s), progress=progress,
-                            degraded_share=config.degraded_share)
-    train_subjects = {t.info.subject for t in train}
-    degraded_train = [t for t in degraded.trials if t.info.subject in train_subjects]
     labels = list(encoder_checkpoint.labels)
+    data = DataSpec(**data_fields(config.data))
+    table, degraded, train, validation, space, degraded_train = _llm_data(
+        config.cohort, data, config.window_s, config.validation_subjects, config.degraded_share, labels, progress)
+    out.mkdir(parents=True, exist_ok=True)  # only once the data was found good
 
     temperature = fit_temperature(encoder_logits(encoder, table, train), np.array([t.info.label for t in train]))
-    reference = table.fit_reference(train, f"training cohort (synthetic seed {config.cohort.seed}, "
-                                           f"{len({t.info.subject for t in train})} subjects)")
+    reference = table.fit_reference(train, _source_words(data, config.cohort, len({t.info.subject for t in train})))
     llm_path = resolve_llm(config.llm)
     tokenizer = load_tokenizer(llm_path)
     llm = load_causal_lm(llm_path, "float32")
@@ -263,7 +287,7 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     template = load_template()
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, temperature),
                       encoder_probabilities(encoder, degraded, degraded_train, temperature),
-                      encoder_readings(encoder, table, train, temperature, labels))
+                      encoder_readings(encoder, table, train, temperature, labels), space)
     items = build_items(sources, train, config.data, template, config.train.seed, degraded_trials=degraded_train,
                         targets="encoder")
     to_dataset(items).save_to_disk(str(out / "dataset"))
@@ -285,13 +309,14 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
         train_seconds)}
     provenance["encoder"] = {**provenance.get("encoder", {}), "path": str(config.encoder)}
     checkpoint = CheckpointConfig(
-        stage="align", encoder={}, labels=list(encoder_checkpoint.labels), llm=config.llm, llm_hidden_size=hidden,
+        stage="align", encoder={}, labels=list(encoder_checkpoint.labels), label_space=encoder_checkpoint.label_space,
+        llm=config.llm, llm_hidden_size=hidden,
         features=FeatureConfig(window_s=config.window_s).to_dict(), evidence_reference=reference.to_dict(),
-        encoder_temperature=temperature, synthetic_data=encoder_checkpoint.synthetic_data and table.source.get(
-            "kind") == "synthetic", provenance=provenance,
+        encoder_temperature=temperature, synthetic_data=encoder_checkpoint.synthetic_data and table.synthetic, provenance=provenance,
         metrics={**encoder_checkpoint.metrics, "align": {"steps": len(history), "final_loss": history[-1]["loss"]
                                                          if history else None, "train_seconds": train_seconds}})
     save_checkpoint(out, checkpoint, encoder, projector)
+    write_model_card(out)
     return out
 
 
@@ -302,7 +327,6 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     from peft import LoraConfig, get_peft_model
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     align_dir = Path(config.align)
     base = read_config(align_dir)
     encoder, projector = load_checkpoint(align_dir, base)
@@ -310,11 +334,13 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     cohort_spec = CohortSpec(**align_config["cohort"])
     validation_subjects = align_config["validation_subjects"]
     window_s = FeatureConfig.from_dict(base.features).window_s
-    table, train, validation = _llm_cohort(cohort_spec, window_s, validation_subjects, progress)
-    degraded = cohort_table(cohort_spec.cohort(), FeatureConfig(window_s=window_s), progress=progress,
-                            degraded_share=config.degraded_share)
+    # Its own dataset when the config names one, else the data (and subjects) stage 2 learnt from.
+    data = DataSpec(**data_fields(config.data)) if config.data.released else \
+        DataSpec(**{k: v for k, v in (align_config.get("data") or {}).items() if k in data_fields(DataSpec())})
+    table, degraded, train, validation, space, degraded_train = _llm_data(
+        cohort_spec, data, window_s, validation_subjects, config.degraded_share, list(base.labels), progress)
+    out.mkdir(parents=True, exist_ok=True)
     train_subjects = {t.info.subject for t in train}
-    degraded_train = [t for t in degraded.trials if t.info.subject in train_subjects]
 
     from encoders.evidence import BandReference
 
@@ -322,8 +348,13 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     llm_path = resolve_llm(base.llm)
     tokenizer = load_tokenizer(llm_path)
     llm = load_causal_lm(llm_path, "float32")
+    n_layers = int(llm.config.num_hidden_layers)
+    if config.lora.layers is not None and not 1 <= config.lora.layers <= n_layers:
+        raise ConfigError(f"lora.layers is {config.lora.layers} but the LLM has {n_layers} layers; give 1 to {n_layers}.")
     lora = LoraConfig(r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
-                      target_modules=list(config.lora.target_modules), task_type="CAUSAL_LM")
+                      target_modules=list(config.lora.target_modules), task_type="CAUSAL_LM",
+                      layers_to_transform=None if config.lora.layers is None else
+                      list(range(n_layers - config.lora.layers, n_layers)))
     torch.manual_seed(config.train.seed)
     llm = get_peft_model(llm, lora)
     model = EEGLanguageModel(encoder, projector, llm)
@@ -332,7 +363,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     template = load_template(base.prompt_template)
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, base.encoder_temperature),
                       encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature),
-                      encoder_readings(encoder, table, train, base.encoder_temperature, base.labels))
+                      encoder_readings(encoder, table, train, base.encoder_temperature, base.labels), space)
     items = build_items(sources, train, config.data, template, config.train.seed,
                         degraded_trials=degraded_train, targets="encoder")
     to_dataset(items).save_to_disk(str(out / "dataset"))
@@ -367,7 +398,8 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     _portable_adapter_config(adapter_dir, base.llm)
     train_seconds = history[-1].get("elapsed_s") if history else None
     checkpoint = CheckpointConfig(
-        stage="instruct", encoder={}, labels=list(base.labels), llm=base.llm, llm_hidden_size=base.llm_hidden_size,
+        stage="instruct", encoder={}, labels=list(base.labels), label_space=base.label_space, llm=base.llm,
+        llm_hidden_size=base.llm_hidden_size,
         features=base.features, prompt_template=base.prompt_template, evidence_reference=base.evidence_reference,
         adapter="adapter", encoder_temperature=base.encoder_temperature, synthetic_data=base.synthetic_data,
         provenance={**base.provenance, "instruct": stage_record(
@@ -377,6 +409,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
                                               "final_loss": history[-1]["loss"] if history else None,
                                               "train_seconds": train_seconds}})
     save_checkpoint(out, checkpoint, encoder, projector)
+    write_model_card(out)
     return out
 
 

@@ -128,3 +128,44 @@ def hierarchical_bootstrap_mean(groups: Sequence[Sequence[float]], n_resamples: 
     tail = (1.0 - level) / 2.0 * 100.0
     lower, upper = np.percentile(stats, [tail, 100.0 - tail])
     return estimate, float(lower), float(upper)
+
+
+
+def subject_bootstrap(subjects: Sequence, statistic, n_resamples: int = 1000, level: float = 0.95,
+                      seed: int = 0) -> tuple[float, float, float]:
+    """A statistic of pooled items with a percentile interval from resampling subjects (with
+    replacement; a drawn subject brings all its items). Items of one subject are not independent,
+    so resampling items would understate the uncertainty. `statistic(index)` computes the value on
+    the items at `index` (an integer array into the pooled items). Returns (value on all items,
+    lower, upper); the bounds are NaN when fewer than two subjects were tested."""
+    return subject_bootstrap_many(subjects, lambda index: {"value": statistic(index)}, n_resamples, level,
+                                  seed)["value"]
+
+
+def subject_bootstrap_many(subjects: Sequence, statistics, n_resamples: int = 1000, level: float = 0.95,
+                           seed: int = 0) -> dict[str, tuple[float, float, float]]:
+    """`subject_bootstrap` for several statistics at once (`statistics(index)` returns a mapping of
+    name to value), all computed on the same resamples."""
+    subjects = np.asarray(subjects)
+    names = np.unique(subjects)
+    estimate = {k: float(v) for k, v in statistics(np.arange(len(subjects))).items()}
+    nan = float("nan")
+    if len(names) < 2 or n_resamples < 1:
+        return {k: (v, nan, nan) for k, v in estimate.items()}
+    members = [np.flatnonzero(subjects == s) for s in names]
+    rng = np.random.default_rng(seed)
+    draws: dict[str, list[float]] = {k: [] for k in estimate}
+    for _ in range(n_resamples):
+        drawn = rng.integers(0, len(names), len(names))
+        for key, value in statistics(np.concatenate([members[i] for i in drawn])).items():
+            if key in draws and np.isfinite(value):
+                draws[key].append(float(value))
+    tail = (1.0 - level) / 2.0 * 100.0
+    out = {}
+    for key, value in estimate.items():
+        if draws[key]:
+            lower, upper = np.percentile(draws[key], [tail, 100.0 - tail])
+            out[key] = (value, float(lower), float(upper))
+        else:
+            out[key] = (value, nan, nan)
+    return out

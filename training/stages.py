@@ -48,8 +48,11 @@ def bundled_presets() -> list[str]:
 
 
 def load_config(path_or_name: str | Path):
-    """A stage config from a YAML path, or a bundled preset name like "encoder-demo"."""
+    """A stage config from a YAML path, a bundled preset name like "encoder-demo", or a bare stage
+    name ("encoder", "align", "instruct", "export": that stage's defaults)."""
     path = Path(path_or_name)
+    if str(path_or_name) in STAGES:
+        return STAGES[str(path_or_name)].config()
     if path.suffix not in (".yaml", ".yml"):
         bundled = resources.files("training") / "configs" / f"{path_or_name}.yaml"
         if not bundled.is_file():
@@ -111,6 +114,33 @@ def apply_overrides(config, overrides: list[str]):
     return config
 
 
+def with_data(config, dataset: str | None = None, root: str | Path | None = None,
+              subjects: list[int] | None = None):
+    """The config learning from a released dataset (`eegreason train STAGE --dataset NAME --root DIR`):
+    its `data` section's dataset, folder and subjects set together (so their checks see all three)."""
+    if dataset is None and root is None and subjects is None:
+        return config
+    if not hasattr(config, "data") or not hasattr(config.data, "dataset"):
+        raise ConfigError(f"The {config.stage} stage reads no data; --dataset, --root and --subjects do not apply.")
+    changes = {k: v for k, v in (("dataset", dataset), ("root", None if root is None else str(root)),
+                                 ("subjects", subjects)) if v is not None}
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, **changes))
+
+
+def parse_subjects(text: str) -> list[int]:
+    """"1-5,8" → [1, 2, 3, 4, 5, 8]."""
+    out: list[int] = []
+    try:
+        for part in filter(None, (p.strip() for p in str(text).split(","))):
+            low, sep, high = part.partition("-")
+            out += list(range(int(low), int(high) + 1)) if sep else [int(low)]
+    except ValueError:
+        raise ConfigError(f"Subjects {text!r} must be numbers and ranges, e.g. 1-10 or 1,3,5.") from None
+    if not out:
+        raise ConfigError(f"Subjects {text!r} name no subject; give e.g. 1-10 or 1,3,5.")
+    return sorted(set(out))
+
+
 def run_stage(config, out: Path, resume: bool = True, progress: bool = True) -> Path:
     stage = STAGES.get(getattr(config, "stage", None))
     if stage is None:
@@ -120,9 +150,36 @@ def run_stage(config, out: Path, resume: bool = True, progress: bool = True) -> 
     return runner(config, Path(out), resume=resume, progress=progress)
 
 
-__all__ = ["STAGES", "Stage", "apply_overrides", "bundled_presets", "load_config", "run_stage"]
+__all__ = ["STAGES", "Stage", "apply_overrides", "bundled_presets", "load_config", "parse_subjects", "run_stage",
+           "with_data"]
 
 
 def describe_stages() -> dict[str, Any]:
     """Stage name → one line (for `eegreason train --help`)."""
     return {name: stage.summary for name, stage in STAGES.items()}
+
+
+def launch_command(config_path: Path, out: Path, processes: int) -> list[str]:
+    """The command that runs a stage's saved config data-parallel over `processes` GPUs with
+    accelerate (every process runs this module; only the main one writes snapshots)."""
+    import sys
+
+    return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes),
+            "-m", "training.stages", str(config_path), "--out", str(out)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m training.stages CONFIG.yaml --out DIR`: one stage from a saved config (what
+    `launch_command` starts in each process)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m training.stages")
+    parser.add_argument("config")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    run_stage(load_config(args.config), args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

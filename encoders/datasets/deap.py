@@ -68,6 +68,9 @@ class DEAP(DatasetLoader):
             raise DatasetError(f"{shown(self.root, DATA_DIR)} contains no sXX.dat files; copy the "
                                f"dataset's files into it or point --root at {self.LAYOUT}.")
 
+    def _subject_file_list(self, kind: str) -> list:
+        return [(int(match.group(1)), path) for match, path in self._files()]
+
     def subjects(self, kind: str | None = None) -> list[int]:
         return sorted(int(m.group(1)) for m, _ in self._files())
 

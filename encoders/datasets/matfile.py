@@ -7,6 +7,7 @@ h5py instead, transposed back to MATLAB's row/column order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,44 @@ def load_mat(path: Path, **loadmat_kwargs: Any) -> dict[str, Any]:
             f"damaged or truncated: download it again."
         ) from None
     return {key: value for key, value in content.items() if not key.startswith("__")}
+
+
+def iter_mat_variables(path: Path, wanted: Callable[[str], bool], order: Callable[[str], Any] = str
+                       ) -> Iterator[tuple[str, Any]]:
+    """(name, value) of the variables `wanted` accepts, one at a time in `order`, so a file of many
+    long trials (a SEED-VII subject is gigabytes) is never held in memory whole. scipy reads only
+    the variable asked for, seeking past the others; v7.3 (HDF5) files are read dataset by dataset."""
+    import scipy.io
+
+    if not path.is_file():
+        raise DatasetError(f"{path.name} was not found; download the dataset file again.")
+    if path.stat().st_size == 0:
+        raise DatasetError(f"{path.name} is empty (0 bytes); download the dataset file again.")
+    try:
+        names = [name for name, _, _ in scipy.io.whosmat(str(path))]
+    except NotImplementedError:  # v7.3
+        yield from _iter_hdf5_mat(path, wanted, order)
+        return
+    except MemoryError:
+        raise
+    except Exception as exc:  # damaged files raise ValueError/TypeError/OSError
+        log.debug("whosmat %s failed: %r", path.name, exc)
+        raise DatasetError(f"{path.name} could not be read as a MATLAB file ({type(exc).__name__}); the file is "
+                           f"damaged or truncated: download it again.") from None
+    for name in sorted((n for n in names if wanted(n)), key=order):
+        yield name, load_mat(path, variable_names=[name])[name]
+
+
+def _iter_hdf5_mat(path: Path, wanted, order) -> Iterator[tuple[str, Any]]:
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as fh:
+            names = [k for k, item in fh.items() if not k.startswith("#") and isinstance(item, h5py.Dataset)]
+            for name in sorted((n for n in names if wanted(n)), key=order):
+                yield name, np.asarray(fh[name][()]).T
+    except OSError as exc:
+        raise DatasetError(f"{path.name} could not be read as a MATLAB v7.3 file ({exc}); download it again.") from None
 
 
 def _load_hdf5_mat(path: Path) -> dict[str, Any]:

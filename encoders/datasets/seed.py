@@ -27,7 +27,7 @@ from ..errors import DatasetError
 from ..log import get_logger
 from .base import FolderPerKindLoader, Trial, matching_files, require_file
 from .matfile import load_mat
-from .seedfamily import SEED_CHANNELS, SESSION_FILE, SFREQ, feature_trials, raw_trials, sessions_by_date
+from .seedfamily import SEED_CHANNELS, SESSION_FILE, SFREQ, feature_trials, iter_raw_trials, sessions_by_date
 
 log = get_logger(__name__)
 
@@ -60,6 +60,9 @@ class SEED(FolderPerKindLoader):
         return require_file(self.root, f"{first}/label.mat",
                             f"point --root at the folder that contains {first}")
 
+    def label_files(self) -> list[Path]:
+        return [self._label_file()]
+
     def labels(self, kind: str = "raw") -> np.ndarray:
         """SEED's per-trial labels in {-1, 0, 1}, read from label.mat."""
         path = self._label_file(kind)
@@ -82,12 +85,11 @@ class SEED(FolderPerKindLoader):
         for subject in subjects:
             for session, date, path in sessions.get(subject, []):
                 log.debug("reading SEED %s %s", kind, path.name)
-                content = load_mat(path)
                 if kind == "raw":
-                    for number, data in raw_trials(content, path.name).items():
+                    for number, data in iter_raw_trials(path, path.name):
                         yield self._trial(subject, session, number, labels, path.name, date, data=data)
                 else:
-                    for number, features in feature_trials(content, path.name).items():
+                    for number, features in feature_trials(load_mat(path), path.name).items():
                         yield self._trial(subject, session, number, labels, path.name, date,
                                           features=features)
 

@@ -20,7 +20,7 @@ from ..errors import DatasetError
 from ..log import get_logger
 from .base import FolderPerKindLoader, Trial, matching_files
 from .matfile import load_mat
-from .seedfamily import SEED_CHANNELS, SESSION_FILE, SFREQ, feature_trials, raw_trials
+from .seedfamily import SEED_CHANNELS, SESSION_FILE, SFREQ, feature_trials, iter_raw_trials
 
 log = get_logger(__name__)
 
@@ -54,6 +54,12 @@ class SEEDIV(FolderPerKindLoader):
         return out
 
 
+    def _subject_file_list(self, kind: str) -> list:
+        return [(subject, path) for subject, _, _, path in self._files(kind)]
+
+    def sessions(self, subject: int, kind: str = "raw") -> list[int]:
+        return sorted({session for s, session, _, _ in self._files(kind) if s == subject})
+
     def subjects(self, kind: str | None = None) -> list[int]:
         kinds = [kind] if kind else list(self.KINDS)
         return sorted({subject for k in kinds for subject, *_ in self._files(k)})
@@ -62,13 +68,12 @@ class SEEDIV(FolderPerKindLoader):
         files = sorted(f for f in self._files(kind) if f[0] in subjects)
         for subject, session, date, path in files:
             log.debug("reading SEED-IV %s %s", kind, path.name)
-            content = load_mat(path)
             source = f"{session}/{path.name}"
             if kind == "raw":
-                for number, data in raw_trials(content, source).items():
+                for number, data in iter_raw_trials(path, source):
                     yield self._trial(subject, session, number, source, date, data=data)
             else:
-                for number, features in feature_trials(content, source).items():
+                for number, features in feature_trials(load_mat(path), source).items():
                     yield self._trial(subject, session, number, source, date, features=features)
 
     def _trial(self, subject: int, session: int, number: int, source: str, date: str,

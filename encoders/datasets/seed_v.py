@@ -156,6 +156,11 @@ class SEEDV(FolderPerKindLoader):
         return matching_files(self.root / FOLDERS[kind], RAW_FILE if kind == "raw" else FEATURE_FILE)
 
 
+    def sessions(self, subject: int, kind: str = "raw") -> list[int]:
+        if kind == "raw":
+            return sorted({int(m.group(2)) for m, _ in self._files(kind) if int(m.group(1)) == subject})
+        return [1, 2, 3] if self.subject_files(subject, kind) else []  # one npz holds the three sessions
+
     def subjects(self, kind: str | None = None) -> list[int]:
         kinds = [kind] if kind else list(self.KINDS)
         return sorted({int(m.group(1)) for k in kinds for m, _ in self._files(k)})

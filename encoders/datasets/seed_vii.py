@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import DatasetError
 from ..log import get_logger
 from .base import FolderPerKindLoader, Trial, matching_files, require_file
-from .matfile import load_mat
+from .matfile import iter_mat_variables, load_mat
 from .seedfamily import N_BANDS, SEED_CHANNELS, SFREQ
 
 log = get_logger(__name__)
@@ -97,6 +97,13 @@ class SEEDVII(FolderPerKindLoader):
     def _check_extra_files(self) -> None:
         require_file(self.root, LABEL_FILE, f"point --root at {self.LAYOUT}")
 
+    def label_files(self) -> list[Path]:
+        return [require_file(self.root, LABEL_FILE, f"point --root at {self.LAYOUT}")]
+
+    def sessions(self, subject: int, kind: str = "raw") -> list[int]:
+        """The sessions of the workbook (every subject file holds all of them)."""
+        return sorted(self.labels()) if self.subject_files(subject, kind) else []
+
     def labels(self) -> dict[int, list[str]]:
         """session -> emotion names, read from the workbook."""
         path = require_file(self.root, LABEL_FILE, f"point --root at {self.LAYOUT}")
@@ -113,11 +120,16 @@ class SEEDVII(FolderPerKindLoader):
             if subject not in subjects:
                 continue
             log.debug("reading SEED-VII %s %s", kind, path.name)
-            content = load_mat(path)
-            if kind == "raw":
-                for video, data in _raw_videos(content, path.name).items():
-                    yield self._trial(table, subject, video, path.name, data=data)
+            if kind == "raw":  # one video at a time: a subject's file holds 80 clips of minutes each
+                found = False
+                for key, value in iter_mat_variables(path, str.isdigit, int):
+                    found = True
+                    data = _raw_videos({key: value}, path.name)[int(key)]
+                    yield self._trial(table, subject, int(key), path.name, data=data)
+                if not found:
+                    _raw_videos({}, path.name)  # the file's own message: no variables '1'..'80'
             else:
+                content = load_mat(path)
                 for video, features in _feature_videos(content, path.name).items():
                     yield self._trial(table, subject, video, path.name, features=features)
 

@@ -28,6 +28,24 @@ RAW_KEY = re.compile(r"_eeg(\d+)$")
 FEATURE_KEY = re.compile(r"^([a-z]+_(?:movingAve|LDS))(\d+)$")
 
 
+def iter_raw_trials(path, source: str):
+    """(trial number, (62, samples) float64) of a subject-session file, one trial at a time in trial
+    order (the whole file is never held in memory)."""
+    from .matfile import iter_mat_variables
+
+    def number(key: str) -> int:
+        return int(RAW_KEY.search(key).group(1))
+
+    seen: set[int] = set()
+    for key, value in iter_mat_variables(path, lambda k: RAW_KEY.search(k) is not None, number):
+        if number(key) in seen:
+            raise DatasetError(f"{source} has two variables for trial {number(key)}; download the file again.")
+        seen.add(number(key))
+        yield from raw_trials({key: value}, source).items()
+    if not seen:
+        raw_trials({}, source)  # the file's own message: no trial variables
+
+
 def raw_trials(content: dict[str, Any], source: str) -> dict[int, np.ndarray]:
     """Trial number -> (62, samples) float64 array, from the variables named `*_eeg<k>`."""
     out: dict[int, np.ndarray] = {}

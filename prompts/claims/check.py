@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
-from encoders.labels import VALENCE_AROUSAL
+from encoders.labels import VALENCE_AROUSAL, LabelSpace
 
 from .associations import band_meaning, class_of, faa_meaning
 from .comparisons import check_comparison
 from .extract import extract_claims
+from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
 from .text import share_holds, stated_precision
@@ -222,9 +223,15 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return result(ok, _meaning_words(documented), "the documented meaning" if ok else
                       f"it indicates {_meaning_words(documented)}, not {_meaning_words(s['meaning'])}")
     if claim.kind == "class":
-        if claim.subject not in VALENCE_AROUSAL:
+        space = class_space()
+        if space is not None and not space.emotions:  # a label set of valence/arousal classes
+            if claim.subject not in space.labels:
+                return result(False, "unknown class", f"{claim.subject} is not a class of {space.name}")
+            valence, arousal = space.valence(claim.subject), space.arousal(claim.subject)
+        elif claim.subject not in VALENCE_AROUSAL:
             return result(False, "unknown class", f"{claim.subject} has no valence/arousal placement")
-        valence, arousal = class_of(claim.subject)
+        else:
+            valence, arousal = class_of(claim.subject)
         measured = f"{claim.subject}: {valence} valence, {arousal} arousal"
         wrong = [f"{k} is {v}" for k, v in (("valence", valence), ("arousal", arousal)) if k in s and s[k] != v]
         return result(not wrong, measured, "the class's placement" if not wrong else
@@ -313,6 +320,12 @@ def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:
     return result(True, measured, "matches the reading of that part")
 
 
-def check_text(text: str, ev: Evidence) -> list[CheckedClaim]:
-    """Every claim in `text`, checked against one recording's evidence."""
-    return [check_claim(claim, ev) for claim in extract_claims(text)]
+def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list[CheckedClaim]:
+    """Every claim in `text`, checked against one recording's evidence; class names are read as
+    `space`'s classes (default: the label set of the evidence's pattern match, else the emotions)."""
+    if space is None and ev.probabilities:
+        from encoders.labels import space_of
+
+        space = space_of(tuple(ev.probabilities))
+    with class_vocabulary(space):
+        return [check_claim(claim, ev) for claim in extract_claims(text)]

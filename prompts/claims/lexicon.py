@@ -7,9 +7,13 @@ tables, so each synonym is listed once here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from encoders.labels import EMOTIONS
+from encoders.labels import EMOTIONS, LabelSpace
 
 REGIONS = ("frontal", "central", "temporal", "parietal", "occipital")
 BANDS = ("delta", "theta", "alpha", "beta", "gamma")
@@ -110,3 +114,50 @@ DIRECTION_RE = word_pattern(DIRECTION_WORDS)
 GRADE_RE = word_pattern(GRADE_WORDS)
 
 assert set(EMOTION_WORDS.values()) == set(EMOTIONS), "every emotion needs its words"
+
+
+# ---- the classes a text is read in ----------------------------------------------------------------
+# A reasoning names the classes of its checkpoint's label set: the emotions (with their synonyms), or
+# another set's class names ("negative", "high valence"). Which set a text is read in is scoped to one
+# check (`class_vocabulary`), so concurrent checks of different label sets never mix.
+
+_SPACE: ContextVar[LabelSpace | None] = ContextVar("class_space", default=None)
+
+
+@contextmanager
+def class_vocabulary(space: LabelSpace | None) -> Iterator[None]:
+    """Read class names as `space`'s classes within this block (None: the emotions)."""
+    token = _SPACE.set(space)
+    try:
+        yield
+    finally:
+        _SPACE.reset(token)
+
+
+def class_space() -> LabelSpace | None:
+    """The label set texts are read in now (None: the emotions)."""
+    return _SPACE.get()
+
+
+def class_words() -> dict[str, str]:
+    """Word → class of the label set texts are read in now."""
+    space = _SPACE.get()
+    if space is None or space.emotions:
+        return EMOTION_WORDS
+    return _words(space.labels)
+
+
+@functools.lru_cache(maxsize=32)
+def _words(labels: tuple[str, ...]) -> dict[str, str]:
+    return {label.lower(): label for label in labels}
+
+
+@functools.lru_cache(maxsize=32)
+def _class_re(words: tuple[str, ...]) -> re.Pattern:
+    return word_pattern(words)
+
+
+def class_re() -> re.Pattern:
+    """The pattern of the current class words (the emotions' by default)."""
+    words = class_words()
+    return EMOTION_RE if words is EMOTION_WORDS else _class_re(tuple(words))

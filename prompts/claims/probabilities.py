@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation
+from .lexicon import NEGATION, alternation, class_re, class_words
 from .model import Claim, mentions, span
 from .parts import times
 from .text import Clause, Number, shares
@@ -28,9 +29,13 @@ SOURCE = re.compile(r"pattern|match|encoder|classifier|model|network|probabilit|
 
 
 def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
-    """Class names, except "neutral" used for valence ("neutral valence")."""
-    return [(s, e, emotion) for s, e, emotion in mentions(EMOTION_RE, text, EMOTION_WORDS)
-            if not (emotion == "neutral" and re.match(r"\s*[- ]?(?:valence|affect|mood)", text[e:], re.I))]
+    """Class names of the label set texts are read in (the emotions by default), except a word used
+    for a dimension ("neutral valence", and "positive valence" where "positive" is a class)."""
+    words = class_words()
+    dimension_words = {"neutral", "positive", "negative", "high", "low"}
+    return [(s, e, emotion) for s, e, emotion in mentions(class_re(), text, words)
+            if not (emotion.lower() in dimension_words and re.match(r"\s*[- ]?(?:valence|arousal|affect|mood)",
+                                                                     text[e:], re.I))]
 
 
 def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool:
@@ -39,7 +44,7 @@ def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool
     if not (number.kind == "plain" and 0 <= number.value < 1 and number.decimals >= 1 and not number.signed):
         return False
     # A decimal written right after a class name ("Happy 0.67 / neutral 0.15") is its probability.
-    return about_pattern or bool(re.search(_E_TAIL, text[:number.start]))
+    return about_pattern or bool(re.search(_patterns(_E())[0], text[:number.start]))
 
 
 def _nearest_emotion(number: Number, emotions, text: str):
@@ -65,9 +70,20 @@ _BOUND_BEFORE = re.compile(r"\b(under|below|less than|at most|no more than|above
                            r"exceeding)\s*$", re.I)
 
 
-_E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:(?:is|was|stands|sits|comes in|comes|scores|"
-                     r"gets|receives|takes)\s+)?(?:only\s+|just\s+)?(?:at\s+|each\s+)?$", re.I)
-_P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:]\s*$", re.I)
+def _E() -> str:
+    """The alternation of the current class words."""
+    return alternation(class_words())
+
+
+@functools.lru_cache(maxsize=32)
+def _patterns(classes: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(a class name right before a number, "p(class) =", a top-k list) for one class alternation."""
+    tail = re.compile(r"\b(?:" + classes + r")\s*[:=(]?\s*(?:(?:is|was|stands|sits|comes in|comes|scores|"
+                      r"gets|receives|takes)\s+)?(?:only\s+|just\s+)?(?:at\s+|each\s+)?$", re.I)
+    p_of = re.compile(r"\bp\s*\(\s*(" + classes + r")\s*\)\s*[=:]\s*$", re.I)
+    top = re.compile(r"\btop\s*-?\s*(?:3|three|2|two)\b\W{0,6}(?:classes|matches|emotions)?\s*(?:are|were|is|:|=)?\s*"
+                     r"\[?((?:\W*(?:" + classes + r")\W*(?:\d+%?|0?\.\d+)?){2,3})", re.I)
+    return tail, p_of, top
 
 
 # "From 0 to 20 s the pattern match is closest to fear (56%)", "sad rose to 70% in the second half",
@@ -150,7 +166,7 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     for number in probs:
         if any(number is n for _, n in paired):
             continue
-        written = _P_OF.search(text[:number.start])  # "p(happy) = .67"
+        written = _patterns(_E())[1].search(text[:number.start])  # "p(happy) = .67"
         match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
             _nearest_emotion(number, emotions, text)
         if match is None:
@@ -212,7 +228,6 @@ def _claim(clause: Clause, emotion, number: Number, text: str) -> Claim:
                  {"probability": number})
 
 
-_E = alternation(EMOTION_WORDS)
 _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest": 1, "tops": 1, "dominates": 1,
              "most likely": 1, "most probable": 1, "best match": 1, "strongest": 1, "favourite": 1, "favorite": 1,
              "second": 2, "runner-up": 2, "runner up": 2, "next": 2, "second-best": 2, "second best": 2,
@@ -230,8 +245,6 @@ _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable
 _BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "third": 3}
 
 
-_TOP_LIST = re.compile(r"\btop\s*-?\s*(?:3|three|2|two)\b\W{0,6}(?:classes|matches|emotions)?\s*(?:are|were|is|:|=)?\s*"
-                       r"\[?((?:\W*(?:" + _E + r")\W*(?:\d+%?|0?\.\d+)?){2,3})", re.I)
 
 
 def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
@@ -263,7 +276,7 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                 continue  # "tied for second place": an order claim, read below
             out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion,
                              {"rank": rank}))
-    for m in _TOP_LIST.finditer(text):
+    for m in _patterns(_E())[2].finditer(text):
         if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
             continue  # "Outside the top three: happy 13%, …"
         listed = [e for e in emotions if m.start(1) <= e[0] < m.end(1)]

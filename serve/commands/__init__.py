@@ -9,6 +9,7 @@ COMMANDS: tuple[str, ...] = (
     "encoder-eval",
     "export",
     "evaluate",
+    "experiment",
     "report",
     "verify",
     "synth",

@@ -82,7 +82,7 @@ def run_one(args: argparse.Namespace) -> int:
     try:
         context = assistant.analyse_recording(recording, args.recording.name)
         conversation = Conversation([context])
-        question = args.question or assistant.template.default_question
+        question = args.question or assistant.default_question
         asked = assistant.question_as_asked(conversation, question)
         result = assistant.ask(conversation, question, generation_params(args))
     finally:

@@ -69,7 +69,7 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
         with gr.Column(scale=2):
             current = gr.Markdown("No recording loaded.")
             chatbot = gr.Chatbot(label="Conversation", height=420)
-            question = gr.Textbox(label="Question", placeholder=assistant.template.default_question)
+            question = gr.Textbox(label="Question", placeholder=assistant.default_question)
             send = gr.Button("Ask", variant="primary")
             gr.Markdown(DISCLAIMER)
     with gr.Accordion("Signal, band power and emotion timeline", open=True):
@@ -103,7 +103,7 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
 
     def ask(text: str, history: list, conversation: Conversation | None):
         history = list(history or [])
-        text = (text or "").strip() or assistant.template.default_question
+        text = (text or "").strip() or assistant.default_question
         history.append({"role": "user", "content": text})
         if conversation is None:
             history.append({"role": "assistant", "content": "Load a recording first."})
