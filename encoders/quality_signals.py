@@ -1,0 +1,202 @@
+"""The raw-signal measurements the quality verdict rests on, computed two ways with the same numbers.
+
+`reference_signals` is the first implementation, kept as the reference: scipy's Welch,
+periodogram and `sosfiltfilt` on the whole recording in float64. `fast_signals` computes the same
+quantities for all channels at once:
+
+* the 1-Hz high-pass and the blink band-pass are `encoders.filtering.sosfiltfilt_fast` (block
+  convolution with the filter's two-sided response; the ends by sosfiltfilt itself);
+* Welch's line-noise estimate computes only the bins it sums (around the mains frequency), as one
+  matrix product over half-segments (`_welch_line_ratio`), and skips the per-segment mean removal:
+  a Hann window's spectrum is zero beyond its first bin, so a constant moves only bins 0 and 1 (the
+  periodogram's boxcar moves only bin 0), which no band here includes;
+* window statistics run over chunks of windows instead of whole-recording temporaries.
+
+Spectra are float32 of each channel minus its mean, float64 for channels beyond float32's reach.
+The two agree to float32 rounding (tests/test_fast_analysis.py), which moves a verdict only when a
+measured value sits within a few parts per million of its threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+
+from .features import make_windows
+from .filtering import RowChunk, row_chunks, sosfiltfilt_fast
+
+MUSCLE_BAND = (30.0, 50.0)  # Hz, EMG; capped below Nyquist
+BRAIN_BAND = (1.0, 30.0)  # Hz, what EMG is compared with
+LINE_HALF_WIDTH = 1.0  # Hz either side of the mains frequency
+NEIGHBOURS = (2.0, 6.0)  # Hz from the mains frequency, each side: the comparison band
+_WINDOW_CHUNK = 32  # windows per statistics chunk: keeps the temporaries in cache
+
+
+@dataclass
+class RawSignals:
+    """Per-channel and per-window numbers of a raw recording (W windows, C channels)."""
+
+    window_std: np.ndarray  # (W, C) standard deviation of each raw window
+    pinned: np.ndarray  # (C,) fraction of samples within 1e-6 of the channel's range from its extremes
+    line_ratio: np.ndarray  # (C,) mains-band power over the neighbouring bands' (density ratio), may be inf/nan
+    ptp: np.ndarray  # (W, C) peak-to-peak of each window after a 1-Hz high-pass
+    peak: np.ndarray  # (C,) largest |sample| after the high-pass
+    muscle_ratio: np.ndarray  # (W, C) 30–50 Hz power / 1–30 Hz power (floored at 1e-12) of the high-passed windows
+    eye_ptp: np.ndarray | None  # (W, F) peak-to-peak of 0.5–4 Hz on the frontopolar channels
+
+
+def highpass_sos(sfreq: float) -> np.ndarray:
+    return scipy.signal.butter(2, 1.0, btype="high", fs=sfreq, output="sos")
+
+
+def eye_band_sos(sfreq: float) -> np.ndarray:
+    return scipy.signal.butter(2, [0.5, 4.0], btype="band", fs=sfreq, output="sos")
+
+
+def band_power(freqs: np.ndarray, psd: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    mask = (freqs >= lo) & (freqs < hi)
+    return psd[..., mask].sum(axis=-1)
+
+
+def _pinned_fraction_reference(data: np.ndarray) -> np.ndarray:
+    maxima, minima = data.max(axis=1, keepdims=True), data.min(axis=1, keepdims=True)
+    span = np.maximum(maxima - minima, 1e-9)
+    return ((data >= maxima - 1e-6 * span) | (data <= minima + 1e-6 * span)).mean(axis=1)
+
+
+def reference_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: float,
+                      frontal: list[int]) -> RawSignals:
+    """scipy on the whole recording, float64: the implementation `fast_signals` is checked against."""
+    windows = make_windows(data, sfreq, window_s)
+    window_std = windows.std(axis=-1)
+    pinned = _pinned_fraction_reference(data)
+    if sfreq / 2 > line_freq + 5:
+        freqs, psd = scipy.signal.welch(data, sfreq, nperseg=min(int(sfreq * 2), data.shape[1]))
+        line_ratio = _line_ratio(freqs, psd, line_freq)
+    else:
+        line_ratio = np.zeros(data.shape[0])
+    hp = scipy.signal.sosfiltfilt(highpass_sos(sfreq), data, axis=-1)
+    hp_windows = make_windows(hp, sfreq, window_s)
+    ptp = np.ptp(hp_windows, axis=-1)
+    peak = np.abs(hp).max(axis=1)
+    f, p = scipy.signal.periodogram(hp_windows, sfreq, axis=-1)
+    muscle_ratio = _muscle_ratio(f, p, sfreq)
+    eye_ptp = None
+    if frontal:
+        eye = scipy.signal.sosfiltfilt(eye_band_sos(sfreq), data[frontal], axis=-1)
+        eye_ptp = np.ptp(make_windows(eye, sfreq, window_s), axis=-1)
+    return RawSignals(window_std, pinned, line_ratio, ptp, peak, muscle_ratio, eye_ptp)
+
+
+def _line_ratio(freqs: np.ndarray, psd: np.ndarray, line_freq: float) -> np.ndarray:
+    line = band_power(freqs, psd, line_freq - LINE_HALF_WIDTH, line_freq + LINE_HALF_WIDTH) / (2 * LINE_HALF_WIDTH)
+    near, far = NEIGHBOURS
+    around = (band_power(freqs, psd, line_freq - far, line_freq - near)
+              + band_power(freqs, psd, line_freq + near, line_freq + far)) / (2 * (far - near))
+    return line / np.maximum(around, 1e-12)
+
+
+def _muscle_ratio(freqs: np.ndarray, psd: np.ndarray, sfreq: float) -> np.ndarray:
+    high = band_power(freqs, psd, MUSCLE_BAND[0], min(MUSCLE_BAND[1], sfreq / 2 - 1))
+    low = band_power(freqs, psd, *BRAIN_BAND)
+    return high / np.maximum(low, 1e-12)
+
+
+# ---- the fast path ------------------------------------------------------------------------------
+
+def fast_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: float,
+                 frontal: list[int]) -> RawSignals:
+    """The same numbers as `reference_signals`, for all channels at once (see the module notes)."""
+    windows = make_windows(data, sfreq, window_s)
+    n_windows, _, n = windows.shape
+    window_std = np.empty(windows.shape[:2])
+    for start in range(0, n_windows, _WINDOW_CHUNK):
+        window_std[start:start + _WINDOW_CHUNK] = windows[start:start + _WINDOW_CHUNK].std(axis=-1)
+    chunks = row_chunks(data)
+    pinned = _pinned_fraction(data, chunks)
+    if sfreq / 2 > line_freq + 5:
+        line_ratio = _welch_line_ratio(data, sfreq, line_freq, chunks)
+    else:
+        line_ratio = np.zeros(data.shape[0])
+    hp = sosfiltfilt_fast(highpass_sos(sfreq), data, chunks)
+    hp_windows = hp[:, :n_windows * n].reshape(hp.shape[0], n_windows, n)  # (C, W, n), as make_windows cuts
+    with np.errstate(over="ignore", invalid="ignore"):
+        ptp = (hp_windows.max(axis=-1) - hp_windows.min(axis=-1)).T.astype(np.float64)
+        peak = np.maximum(hp.max(axis=1), -hp.min(axis=1)).astype(np.float64)
+    muscle_ratio = _periodogram_muscle_ratio(hp_windows, sfreq)
+    del hp, hp_windows
+    eye_ptp = None
+    if frontal:
+        eye = sosfiltfilt_fast(eye_band_sos(sfreq), data[frontal])
+        eye_windows = eye[:, :n_windows * n].reshape(len(frontal), n_windows, n)
+        with np.errstate(over="ignore", invalid="ignore"):
+            eye_ptp = (eye_windows.max(axis=-1) - eye_windows.min(axis=-1)).T.astype(np.float64)
+    return RawSignals(window_std, pinned, line_ratio, ptp, peak, muscle_ratio, eye_ptp)
+
+
+def _pinned_fraction(data: np.ndarray, chunks: list[RowChunk]) -> np.ndarray:
+    """`_pinned_fraction_reference` a few channels at a time (no whole-recording boolean arrays)."""
+    out = np.empty(data.shape[0])
+    for chunk in chunks:
+        rows, maxima, minima = data[chunk.rows], chunk.high, chunk.low
+        span = np.maximum(maxima - minima, 1e-9)
+        out[chunk.rows] = ((rows >= maxima - 1e-6 * span) | (rows <= minima + 1e-6 * span)).mean(axis=1)
+    return out
+
+
+def _welch_line_ratio(data: np.ndarray, sfreq: float, line_freq: float, chunks: list[RowChunk]) -> np.ndarray:
+    """`_line_ratio` of scipy's default Welch (periodic Hann, 50 % overlap, density scaling), with
+    only the bins the ratio sums.
+
+    With an even segment length P, segment s is blocks s and s + 1 of P/2 samples, so its plain DFT
+    at bin k is B_s(k) + (-1)^k B_{s+1}(k), where B_b is block b's DFT at k/P cycles per sample; and
+    the Hann window's DFT is [-1/4, 1/2, -1/4] at bins k-1, k, k+1. The block DFTs at the few bins
+    needed are one matrix product over the signal (half the arithmetic of an FFT per segment)."""
+    nperseg = min(int(sfreq * 2), data.shape[1])
+    freqs = np.fft.rfftfreq(nperseg, 1.0 / sfreq)
+    near, far = NEIGHBOURS
+    wanted = np.flatnonzero((freqs >= line_freq - far) & (freqs < line_freq + far))
+    if wanted.size == 0 or wanted[0] < 2 or nperseg % 2:  # bins 0–1 would need each segment's mean removed
+        f, psd = scipy.signal.welch(data, sfreq, nperseg=nperseg)
+        return _line_ratio(f, psd, line_freq)
+    window = scipy.signal.get_window("hann", nperseg)
+    half = nperseg // 2
+    n_segments = (data.shape[1] - nperseg) // half + 1
+    plain = np.arange(wanted[0] - 1, wanted[-1] + 2)  # bins the Hann combination reads
+    phase = 2 * np.pi * np.outer(np.arange(half), plain) / nperseg
+    basis = np.concatenate([np.cos(phase), -np.sin(phase)], axis=1)  # (P/2, 2m): real, imaginary parts
+    sign = (-1.0) ** plain
+    scale = 2.0 / (sfreq * float((window ** 2).sum()))  # one-sided density; these bins are below Nyquist
+    psd = np.empty((data.shape[0], wanted.size))
+    for chunk in chunks:
+        dtype = chunk.dtype
+        used = data[chunk.rows, :(n_segments + 1) * half]
+        blocks = np.subtract(used, chunk.mean, dtype=dtype).reshape(used.shape[0], n_segments + 1, half)
+        parts = (blocks.reshape(-1, half) @ basis.astype(dtype)).astype(np.float64)  # one 2-D product:
+        parts = parts.reshape(used.shape[0], n_segments + 1, -1)  # BLAS, unlike a stack of small ones
+        block_dft = parts[..., :plain.size] + 1j * parts[..., plain.size:]
+        segment_dft = block_dft[:, :-1] + sign * block_dft[:, 1:]  # (r, S, m)
+        hann = 0.5 * segment_dft[..., 1:-1] - 0.25 * (segment_dft[..., :-2] + segment_dft[..., 2:])
+        with np.errstate(over="ignore", invalid="ignore"):
+            psd[chunk.rows] = (hann.real ** 2 + hann.imag ** 2).mean(axis=1)
+    return _line_ratio(freqs[wanted], psd * scale, line_freq)
+
+
+def _periodogram_muscle_ratio(hp_windows: np.ndarray, sfreq: float) -> np.ndarray:
+    """`_muscle_ratio` of scipy's default periodogram (boxcar, density) of (C, W, n) windows, as (W, C)."""
+    n_channels, n_windows, n = hp_windows.shape
+    freqs = np.fft.rfftfreq(n, 1.0 / sfreq)
+    bands = np.stack([(freqs >= MUSCLE_BAND[0]) & (freqs < min(MUSCLE_BAND[1], sfreq / 2 - 1)),
+                      (freqs >= BRAIN_BAND[0]) & (freqs < BRAIN_BAND[1])], axis=1).astype(hp_windows.dtype)
+    scale = 2.0 / (sfreq * n)  # interior bins of a one-sided density
+    out = np.empty((n_windows, n_channels))
+    for start in range(0, n_channels, 8):
+        spectra = scipy.fft.rfft(hp_windows[start:start + 8], axis=-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = (spectra.real ** 2 + spectra.imag ** 2) @ bands  # (c, W, 2): muscle, brain
+            high, low = sums[..., 0].astype(np.float64) * scale, sums[..., 1].astype(np.float64) * scale
+            out[:, start:start + 8] = (high / np.maximum(low, 1e-12)).T
+    return out
