@@ -107,8 +107,9 @@ def _reader(ext: str) -> Callable:
     }[ext]
 
 
-def read_raw_mne(path: str | Path, source_name: str | None = None):
-    """Open a file with the MNE reader for its format (preloaded); typed errors for unusable files.
+def read_raw_mne(path: str | Path, source_name: str | None = None, preload: bool = True):
+    """Open a file with the MNE reader for its format; typed errors for unusable files. Without
+    `preload`, samples are read on request (`read_samples`), straight into the caller's array.
 
     `source_name` is how messages name the file (an upload's original name, not its stored name)."""
     path = Path(path)
@@ -127,20 +128,38 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            raw = reader(str(path), preload=True, verbose="error")
+            raw = reader(str(path), preload=preload, verbose="error")
     except RecordingError:
         raise
     except MemoryError:
         raise
     except Exception as exc:  # MNE raises many types for broken files; all mean the same to a user
         log.debug("MNE could not read %s: %r", path.name, exc)
-        raise CorruptFileError(
-            f"{name} could not be read as {label} ({_short(exc)}); the file is damaged or "
-            f"truncated: re-export it from the recording software."
-        ) from None
+        raise _unreadable(name, label, exc) from None
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
+
+
+def _unreadable(name: str, label: str, exc: Exception) -> CorruptFileError:
+    return CorruptFileError(f"{name} could not be read as {label} ({_short(exc)}); the file is damaged or "
+                            f"truncated: re-export it from the recording software.")
+
+
+def read_samples(raw, picks: list[int], name: str, label: str) -> np.ndarray:
+    """The `picks` channels' samples in µV (MNE gives volts), read into one new array: from the file
+    when `raw` is not preloaded, so an hour-long recording is never held twice."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = raw.get_data(picks=picks)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a sample block MNE cannot decode is a damaged file, whenever it is read
+        log.debug("MNE could not read the samples: %r", exc)
+        raise _unreadable(name, label, exc) from None
+    data *= 1e6  # in place: a second recording-sized array would cost as much again
+    return data
 
 
 def _check_edf_length(path: Path, name: str, bytes_per_sample: int) -> None:
@@ -226,10 +245,19 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
     return keep, names, set_aside
 
 
+def row_std(data: np.ndarray, rows_per_chunk: int = 8) -> np.ndarray:
+    """`np.std(data, axis=1)`, the same numbers, a few rows at a time: NumPy's whole-array version
+    allocates two temporaries the size of the recording."""
+    out = np.empty(data.shape[0])
+    for start in range(0, data.shape[0], rows_per_chunk):
+        out[start:start + rows_per_chunk] = np.std(data[start:start + rows_per_chunk], axis=1)
+    return out
+
+
 def check_units(data_uv: np.ndarray, source: str) -> tuple[np.ndarray, str | None]:
     """Scalp EEG has a standard deviation of roughly 1–500 µV. A file whose unit field is wrong is off
     by a power of 1000; correct that (and say so) or refuse the file."""
-    std = np.std(data_uv, axis=1)
+    std = row_std(data_uv)
     live = std[std > 0]
     if live.size == 0:
         return data_uv, None
@@ -255,7 +283,11 @@ def validate_samples(data: np.ndarray, sfreq: float, source: str) -> None:
             f"{source} has a sampling rate of {sfreq:g} Hz; eegreason needs {MIN_SFREQ:g} Hz to "
             f"{MAX_SFREQ:g} Hz (the gamma band up to 50 Hz must be measurable)."
         )
-    bad = ~np.isfinite(data)
+    # A row's sum is finite only when every sample is (or, rarely, when none overflows): the exact
+    # count runs only when some sum is not, sparing a full boolean copy of every clean recording.
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums_finite = np.isfinite(data.sum(axis=1)).all()
+    bad = np.zeros(0, bool) if sums_finite else ~np.isfinite(data)
     if bad.any():
         channels = int(bad.any(axis=1).sum())
         raise NonFiniteDataError(
@@ -276,11 +308,11 @@ def read_recording(path: str | Path, *, keep_identifiers: bool = False, source_n
     `source_name` replaces the file name in messages and metadata (uploads are stored renamed).
     """
     path = Path(path)
-    raw, label = read_raw_mne(path, source_name)
+    raw, label = read_raw_mne(path, source_name, preload=False)
     source = source_name or path.name
     kinds = raw.get_channel_types()
     keep, names, set_aside = select_eeg_channels(list(raw.ch_names), kinds, source)
-    data = raw.get_data(picks=keep) * 1e6  # MNE gives volts
+    data = read_samples(raw, keep, source, label)
     sfreq = float(raw.info["sfreq"])
     validate_samples(data, sfreq, source)
     data, units_note = check_units(data, source)
