@@ -1,4 +1,4 @@
-"""Run benchmarks by name: `python -m bench features serving ...` (all when none is named).
+"""Run benchmarks by name: `python -m bench features analysis serving ...` (all when none is named).
 
 `python -m bench reliability [options]` runs the reliability checks (fuzz, kill -9, concurrent chats,
 security; see bench/reliability). They are not in the default list: at their reported sizes they
@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ("features", "encoder", "serving", "evaluate")
+BENCHMARKS = ("features", "analysis", "encoder", "serving", "first-token", "evaluate")
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
     for name in args.names or BENCHMARKS:
-        module = importlib.import_module(f"bench.{name}")
+        module = importlib.import_module(f"bench.{name.replace('-', '_')}")
         module.main()
 
 

@@ -176,7 +176,10 @@ def fir_cascade(x: np.ndarray, kernels: Sequence[np.ndarray]) -> np.ndarray:
         return x.copy()
     n = x.shape[-1]
     half = sum((len(h) - 1) // 2 for h in kernels)  # samples at each end that padding reaches
-    stretch = 2 * sum(len(h) for h in kernels) + 1  # signal needed to compute those exactly
+    # Signal needed to compute those exactly stage by stage: stage k is exact up to `stretch` minus
+    # the half-lengths so far from the stretch's cut end, and must reach `half` at the last stage
+    # (and 2·a_k for stage k's own reflection, which 2·half + 1 always covers).
+    stretch = 2 * half + 1
     if n < 2 * stretch:  # short: the exact stage-by-stage path costs nothing
         out = x
         for h in kernels:

@@ -17,7 +17,7 @@ import scipy.signal
 from .channels import scalp_coverage
 from .errors import ConfigError
 from .features import make_windows
-from .quality_signals import band_power, fast_signals, reference_signals
+from .quality_signals import band_power, fast_signals, reference_signals, welch_band_power
 from .recording import Recording
 
 SIGNAL_ENGINES = {"fast": fast_signals, "reference": reference_signals}
@@ -89,15 +89,19 @@ class QualityReport:
                 f"bad channels: {bad}")
 
 
-def detect_line_freq(rec: Recording) -> float:
-    """50 or 60 Hz: from the file when it says, else whichever peak is stronger."""
+def detect_line_freq(rec: Recording, engine: str = "fast") -> float:
+    """50 or 60 Hz: from the file when it says, else whichever peak is stronger (in the first minute)."""
     if rec.meta.line_freq in (50.0, 60.0, 50, 60):
         return float(rec.meta.line_freq)
     if rec.sfreq < 130:
         return 50.0
-    freqs, psd = scipy.signal.welch(rec.data[:, : int(rec.sfreq * 60)], rec.sfreq, nperseg=int(rec.sfreq))
-    p50 = np.median(band_power(freqs, psd, 49, 51))
-    p60 = np.median(band_power(freqs, psd, 59, 61))
+    minute = rec.data[:, : int(rec.sfreq * 60)]
+    bands = [(49, 51), (59, 61)]
+    if engine == "reference":
+        freqs, psd = scipy.signal.welch(minute, rec.sfreq, nperseg=int(rec.sfreq))
+        p50, p60 = (np.median(band_power(freqs, psd, lo, hi)) for lo, hi in bands)
+    else:
+        p50, p60 = np.median(welch_band_power(minute, rec.sfreq, int(rec.sfreq), bands), axis=0)
     return 60.0 if p60 > 2 * p50 else 50.0
 
 
@@ -139,7 +143,7 @@ def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast")
     written); both give the same numbers (encoders/quality_signals.py)."""
     sfreq = rec.sfreq
     names = rec.ch_names
-    line_freq = detect_line_freq(rec)
+    line_freq = detect_line_freq(rec, engine)
     make_windows(rec.data, sfreq, window_s, source=rec.meta.source_name or "the recording")  # too short: say so
     frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
     if engine not in SIGNAL_ENGINES:

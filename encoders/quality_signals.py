@@ -148,20 +148,31 @@ def _pinned_fraction(data: np.ndarray, chunks: list[RowChunk]) -> np.ndarray:
 
 
 def _welch_line_ratio(data: np.ndarray, sfreq: float, line_freq: float, chunks: list[RowChunk]) -> np.ndarray:
-    """`_line_ratio` of scipy's default Welch (periodic Hann, 50 % overlap, density scaling), with
-    only the bins the ratio sums.
+    """`_line_ratio` of scipy's default Welch over 2-s segments."""
+    near, far = NEIGHBOURS
+    bands = [(line_freq - LINE_HALF_WIDTH, line_freq + LINE_HALF_WIDTH), (line_freq - far, line_freq - near),
+             (line_freq + near, line_freq + far)]
+    line, below, above = welch_band_power(data, sfreq, min(int(sfreq * 2), data.shape[1]), bands, chunks).T
+    return (line / (2 * LINE_HALF_WIDTH)) / np.maximum((below + above) / (2 * (far - near)), 1e-12)
+
+
+def welch_band_power(data: np.ndarray, sfreq: float, nperseg: int, bands: list[tuple[float, float]],
+                     chunks: list[RowChunk] | None = None) -> np.ndarray:
+    """(C, len(bands)): `band_power` of `scipy.signal.welch(data, sfreq, nperseg=nperseg)` (periodic
+    Hann, 50 % overlap, constant detrend, density), computing only the bins the bands hold.
 
     With an even segment length P, segment s is blocks s and s + 1 of P/2 samples, so its plain DFT
     at bin k is B_s(k) + (-1)^k B_{s+1}(k), where B_b is block b's DFT at k/P cycles per sample; and
-    the Hann window's DFT is [-1/4, 1/2, -1/4] at bins k-1, k, k+1. The block DFTs at the few bins
-    needed are one matrix product over the signal (half the arithmetic of an FFT per segment)."""
-    nperseg = min(int(sfreq * 2), data.shape[1])
+    the Hann window's DFT is [-1/4, 1/2, -1/4] at bins k-1, k, k+1, so a constant (what the detrend
+    removes) moves only bins 0 and 1. The block DFTs at the few bins needed are one matrix product
+    over the signal: half the arithmetic of an FFT per segment, and no per-segment mean."""
     freqs = np.fft.rfftfreq(nperseg, 1.0 / sfreq)
-    near, far = NEIGHBOURS
-    wanted = np.flatnonzero((freqs >= line_freq - far) & (freqs < line_freq + far))
-    if wanted.size == 0 or wanted[0] < 2 or nperseg % 2:  # bins 0–1 would need each segment's mean removed
-        f, psd = scipy.signal.welch(data, sfreq, nperseg=nperseg)
-        return _line_ratio(f, psd, line_freq)
+    masks = np.stack([(freqs >= lo) & (freqs < hi) for lo, hi in bands], axis=1)  # (F, B)
+    wanted = np.flatnonzero(masks.any(axis=1))
+    if wanted.size == 0 or wanted[0] < 2 or wanted[-1] >= nperseg // 2 or nperseg % 2:
+        f, psd = scipy.signal.welch(data, sfreq, nperseg=nperseg)  # the cases the shortcut does not cover
+        return np.stack([band_power(f, psd, lo, hi) for lo, hi in bands], axis=1)
+    chunks = row_chunks(data) if chunks is None else chunks
     window = scipy.signal.get_window("hann", nperseg)
     half = nperseg // 2
     n_segments = (data.shape[1] - nperseg) // half + 1
@@ -170,19 +181,20 @@ def _welch_line_ratio(data: np.ndarray, sfreq: float, line_freq: float, chunks: 
     basis = np.concatenate([np.cos(phase), -np.sin(phase)], axis=1)  # (P/2, 2m): real, imaginary parts
     sign = (-1.0) ** plain
     scale = 2.0 / (sfreq * float((window ** 2).sum()))  # one-sided density; these bins are below Nyquist
-    psd = np.empty((data.shape[0], wanted.size))
+    psd = np.empty((data.shape[0], plain.size - 2))  # bins wanted[0] … wanted[-1]
     for chunk in chunks:
         dtype = chunk.dtype
         used = data[chunk.rows, :(n_segments + 1) * half]
-        blocks = np.subtract(used, chunk.mean, dtype=dtype).reshape(used.shape[0], n_segments + 1, half)
-        parts = (blocks.reshape(-1, half) @ basis.astype(dtype)).astype(np.float64)  # one 2-D product:
-        parts = parts.reshape(used.shape[0], n_segments + 1, -1)  # BLAS, unlike a stack of small ones
+        blocks = np.subtract(used, chunk.mean, dtype=dtype).reshape(-1, half)
+        parts = (blocks @ basis.astype(dtype)).astype(np.float64)  # one 2-D product: BLAS, unlike a stack
+        parts = parts.reshape(used.shape[0], n_segments + 1, -1)
         block_dft = parts[..., :plain.size] + 1j * parts[..., plain.size:]
         segment_dft = block_dft[:, :-1] + sign * block_dft[:, 1:]  # (r, S, m)
         hann = 0.5 * segment_dft[..., 1:-1] - 0.25 * (segment_dft[..., :-2] + segment_dft[..., 2:])
         with np.errstate(over="ignore", invalid="ignore"):
             psd[chunk.rows] = (hann.real ** 2 + hann.imag ** 2).mean(axis=1)
-    return _line_ratio(freqs[wanted], psd * scale, line_freq)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (psd * scale) @ masks[plain[1:-1]].astype(np.float64)
 
 
 def _periodogram_muscle_ratio(hp_windows: np.ndarray, sfreq: float) -> np.ndarray:

@@ -210,3 +210,19 @@ def test_line_noise_ratio_is_scipys_welch(sfreq, line):
         2 * np.pi * line * t) + 3000.0
     f, psd = scipy.signal.welch(x, sfreq, nperseg=int(sfreq * 2))
     np.testing.assert_allclose(_welch_line_ratio(x, sfreq, line, row_chunks(x)), _line_ratio(f, psd, line), rtol=1e-5)
+
+
+@pytest.mark.parametrize("line", [50.0, 60.0])
+def test_mains_frequency_detection_agrees(line):
+    from encoders.quality import detect_line_freq
+    from encoders.quality_signals import welch_band_power
+
+    sfreq = 500.0
+    t = np.arange(int(sfreq * 70)) / sfreq
+    data = eeg_like(6, sfreq, 70.0, seed=8) + 5.0 * np.sin(2 * np.pi * line * t)
+    rec = recording(montage("emotiv14")[:6], data, sfreq)
+    assert detect_line_freq(rec, "fast") == detect_line_freq(rec, "reference") == line
+    bands = [(49, 51), (59, 61), (10, 12.5)]
+    f, psd = scipy.signal.welch(data[:, :30000], sfreq, nperseg=500)
+    expected = np.stack([psd[:, (f >= lo) & (f < hi)].sum(axis=1) for lo, hi in bands], axis=1)
+    np.testing.assert_allclose(welch_band_power(data[:, :30000], sfreq, 500, bands), expected, rtol=1e-5)
