@@ -9,6 +9,7 @@ lets the evidence in a prompt, the rationale targets in training and the evaluat
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import numpy as np
 from .features import BAND_NAMES, BANDS, frontal_alpha_asymmetry, make_windows, spectral_features
 from .io import read_recording
 from .preprocess import ENGINES, Pipeline, check_engine, default_pipeline, reference_description
-from .quality import FeatureFaults, QualityReport, grade_quality, measure_quality
+from .quality import FeatureFaults, QualityReport, detect_line_freq, grade_quality, measure_quality
 from .recording import Recording
 
 
@@ -146,9 +147,21 @@ def analyse_recording(rec: Recording, config: FeatureConfig | None = None, engin
     config = config or FeatureConfig()
     check_engine(engine)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        measures = measure_quality(rec, config.window_s, engine)
+        line_freq = detect_line_freq(rec, engine)
+        # The steps before the reference (filters, resampling) do not depend on the quality verdict.
+        head, tail = config.pipeline(line_freq).split_at_reference()
+        if engine == "fast":
+            # Both read the raw signal and neither needs the other, so on two cores they run side by
+            # side: NumPy, scipy.fft, BLAS and sosfilt release the GIL for the long stretches.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                filtering = pool.submit(_quietly, head, rec, engine)
+                measures = measure_quality(rec, config.window_s, engine, line_freq)
+                filtered = filtering.result()
+        else:
+            measures = measure_quality(rec, config.window_s, engine, line_freq)
+            filtered = head(rec, engine)
         quality = grade_quality(measures)
-        processed = config.pipeline(measures.line_freq).excluding(quality.bad_channels)(rec, engine)
+        processed = tail.excluding(quality.bad_channels)(filtered, engine, owned=filtered.data is not rec.data)
         features, band_power = compute_features(processed, config)
         # The raw and processed signals can differ by one window after resampling; align on the shorter.
         n = min(len(quality.window_ok), features.shape[0])
@@ -166,6 +179,12 @@ def analyse_recording(rec: Recording, config: FeatureConfig | None = None, engin
         window_ok=np.asarray(quality.window_ok, dtype=bool)[:n],
         config=config,
     )
+
+
+def _quietly(fn, *args):
+    """`fn(*args)` under analysis' floating-point error state (which is per thread)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return fn(*args)
 
 
 def analyse_file(path: str | Path, config: FeatureConfig | None = None, engine: str = "fast") -> RecordingAnalysis:

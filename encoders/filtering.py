@@ -226,25 +226,36 @@ def sosfiltfilt_fast(sos: np.ndarray, x: np.ndarray, chunks: list[RowChunk] | No
     block convolution with the truncated two-sided response, the ends by sosfiltfilt itself on a
     stretch twice as long as the response needs to fade. float32, or float64 when some row's
     amplitude needs it (`FLOAT32_SAFE`). `chunks`: `row_chunks(x)`, when the caller has them."""
+    chunks = row_chunks(x) if chunks is None else chunks
+    dtype = np.float32 if all(chunk.dtype == np.float32 for chunk in chunks) else np.float64
+    out = np.empty(x.shape, dtype=dtype)
+    for rows, filtered in sosfiltfilt_chunks(sos, x, chunks):
+        out[rows] = filtered
+    return out
+
+
+def sosfiltfilt_chunks(sos: np.ndarray, x: np.ndarray, chunks: list[RowChunk]):
+    """`sosfiltfilt_fast` a chunk of rows at a time: yields (rows, their filtered samples), so a
+    caller that only reduces them never holds the whole filtered recording."""
     sos = np.ascontiguousarray(sos, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
     kernel, reach = _iir_response(sos.tobytes(), sos.shape[0])
     n = x.shape[-1]
     stretch = 2 * reach + 1
-    chunks = row_chunks(x) if chunks is None else chunks
-    dtype = np.float32 if all(chunk.dtype == np.float32 for chunk in chunks) else np.float64
-    if n < 2 * stretch + len(kernel):
-        return scipy.signal.sosfiltfilt(sos, x, axis=-1).astype(dtype, copy=False)
+    if n < 2 * stretch + len(kernel):  # short: sosfiltfilt itself costs nothing
+        for chunk in chunks:
+            yield chunk.rows, scipy.signal.sosfiltfilt(sos, x[chunk.rows], axis=-1).astype(chunk.dtype, copy=False)
+        return
     n_fft = _block_length(len(kernel))
     gain = float(kernel.sum())
-    out = np.empty(x.shape, dtype=dtype)
     spectra = {t: _spectrum(kernel, n_fft, t) for t in {chunk.dtype for chunk in chunks}}
     for chunk in chunks:
-        _convolve_into(out[chunk.rows], x[chunk.rows], chunk.mean, chunk.mean * gain, spectra[chunk.dtype],
-                       len(kernel), n_fft, chunk.dtype)
-    out[:, :reach] = scipy.signal.sosfiltfilt(sos, x[:, :stretch], axis=-1)[:, :reach]
-    out[:, n - reach:] = scipy.signal.sosfiltfilt(sos, x[:, n - stretch:], axis=-1)[:, stretch - reach:]
-    return out
+        rows = x[chunk.rows]
+        out = np.empty(rows.shape, dtype=chunk.dtype)
+        _convolve_into(out, rows, chunk.mean, chunk.mean * gain, spectra[chunk.dtype], len(kernel), n_fft, chunk.dtype)
+        out[:, :reach] = scipy.signal.sosfiltfilt(sos, rows[:, :stretch], axis=-1)[:, :reach]
+        out[:, n - reach:] = scipy.signal.sosfiltfilt(sos, rows[:, n - stretch:], axis=-1)[:, stretch - reach:]
+        yield chunk.rows, out
 
 
 # ---- resampling ---------------------------------------------------------------------------------

@@ -278,11 +278,12 @@ STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (BandPass, Notch, Resam
 class Pipeline:
     steps: tuple[Step, ...] = field(default_factory=tuple)
 
-    def __call__(self, rec: Recording, engine: str = "fast") -> Recording:
-        """`rec` through every step. The fast engine runs consecutive FIR steps as one cascade."""
+    def __call__(self, rec: Recording, engine: str = "fast", owned: bool = False) -> Recording:
+        """`rec` through every step. The fast engine runs consecutive FIR steps as one cascade.
+        `owned`: `rec.data` is the caller's own working copy, which steps may overwrite."""
         check_engine(engine)
         steps = list(self.steps)
-        data_in = rec.data
+        data_in = None if owned else rec.data
         while steps:
             if engine == "fast" and isinstance(steps[0], FIRStep):
                 run = 0
@@ -299,6 +300,12 @@ class Pipeline:
 
     def to_list(self) -> list[dict[str, Any]]:
         return [step.to_dict() for step in self.steps]
+
+    def split_at_reference(self) -> tuple["Pipeline", "Pipeline"]:
+        """(the steps before the first reference step, the rest): the first part does not depend on
+        which channels are bad, so it can run before (or beside) the quality check."""
+        cut = next((i for i, step in enumerate(self.steps) if isinstance(step, Reference)), len(self.steps))
+        return Pipeline(self.steps[:cut]), Pipeline(self.steps[cut:])
 
     def excluding(self, bad_channels: list[str]) -> "Pipeline":
         """The same pipeline with `bad_channels` kept out of any common average."""

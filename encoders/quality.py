@@ -137,13 +137,15 @@ class FeatureFaults:
         return bool(self.bad_channels or self.bad_windows or self.nonfinite_windows or self.nonfinite_channels)
 
 
-def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast") -> QualityMeasures:
+def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast",
+                    line_freq: float | None = None) -> QualityMeasures:
     """The raw measurements `grade_quality` turns into a report (any rate ≥ 64 Hz, µV). `engine`:
     "fast" (block filters, float32 spectra) or "reference" (scipy on the whole recording, as first
-    written); both give the same numbers (encoders/quality_signals.py)."""
+    written); both give the same numbers (encoders/quality_signals.py). `line_freq`: the mains
+    frequency when the caller has detected it already."""
     sfreq = rec.sfreq
     names = rec.ch_names
-    line_freq = detect_line_freq(rec, engine)
+    line_freq = detect_line_freq(rec, engine) if line_freq is None else line_freq
     make_windows(rec.data, sfreq, window_s, source=rec.meta.source_name or "the recording")  # too short: say so
     frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
     if engine not in SIGNAL_ENGINES:

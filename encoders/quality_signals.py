@@ -26,7 +26,7 @@ import scipy.fft
 import scipy.signal
 
 from .features import make_windows
-from .filtering import RowChunk, row_chunks, sosfiltfilt_fast
+from .filtering import RowChunk, row_chunks, sosfiltfilt_chunks, sosfiltfilt_fast
 
 MUSCLE_BAND = (30.0, 50.0)  # Hz, EMG; capped below Nyquist
 BRAIN_BAND = (1.0, 30.0)  # Hz, what EMG is compared with
@@ -121,13 +121,17 @@ def fast_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: flo
         line_ratio = _welch_line_ratio(data, sfreq, line_freq, chunks)
     else:
         line_ratio = np.zeros(data.shape[0])
-    hp = sosfiltfilt_fast(highpass_sos(sfreq), data, chunks)
-    hp_windows = hp[:, :n_windows * n].reshape(hp.shape[0], n_windows, n)  # (C, W, n), as make_windows cuts
-    with np.errstate(over="ignore", invalid="ignore"):
-        ptp = (hp_windows.max(axis=-1) - hp_windows.min(axis=-1)).T.astype(np.float64)
-        peak = np.maximum(hp.max(axis=1), -hp.min(axis=1)).astype(np.float64)
-    muscle_ratio = _periodogram_muscle_ratio(hp_windows, sfreq)
-    del hp, hp_windows
+    # The high-passed signal is only reduced (window peak-to-peak, peak, EMG ratio): a few channels
+    # at a time, while they are in cache, never the whole filtered recording.
+    ptp = np.empty((n_windows, data.shape[0]))
+    peak = np.empty(data.shape[0])
+    muscle_ratio = np.empty((n_windows, data.shape[0]))
+    for rows, hp in sosfiltfilt_chunks(highpass_sos(sfreq), data, chunks):
+        hp_windows = hp[:, :n_windows * n].reshape(hp.shape[0], n_windows, n)  # (c, W, n), as make_windows cuts
+        with np.errstate(over="ignore", invalid="ignore"):
+            ptp[:, rows] = (hp_windows.max(axis=-1) - hp_windows.min(axis=-1)).T
+            peak[rows] = np.maximum(hp.max(axis=1), -hp.min(axis=1))
+        muscle_ratio[:, rows] = _periodogram_muscle_ratio(hp_windows, sfreq)
     eye_ptp = None
     if frontal:
         eye = sosfiltfilt_fast(eye_band_sos(sfreq), data[frontal])
