@@ -23,8 +23,10 @@ equivalence with MNE and scipy is tested (tests/test_fast_analysis.py) and measu
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +40,27 @@ IIR_TAIL = 1e-10  # an IIR response is cut where it falls below this fraction of
 FLOAT32_SAFE = 1e10
 CHANNEL_CHUNK = 8  # channels per block pass: bounds the temporary spectra to a few tens of MB
 FFT_WORKERS = 1  # scipy.fft threads; one, so that analysis leaves the other core to the engine
+
+
+_BLAS_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS libraries, found once: finding them walks every loaded
+    shared library (~20 ms, more once torch is loaded), too much to repeat for each product."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """BLAS on the calling thread alone while inside. Analysis runs its own two threads, and BLAS's
+    helper threads, spinning for a core on a busy two-core machine, cost more than they save.
+    Callers are serialised so that overlapping ones restore the setting in order."""
+    with _BLAS_LOCK, _blas_controller().limit(limits=1, user_api="blas"):
+        yield
 
 
 # ---- MNE's kernels --------------------------------------------------------------------------------
@@ -144,17 +167,21 @@ class RowChunk:
 
 
 def row_chunks(x: np.ndarray) -> list[RowChunk]:
-    """`x`'s rows in chunks of CHANNEL_CHUNK with their means and ranges, one row at a time (a row
+    """`x`'s rows in chunks of CHANNEL_CHUNK with their means and ranges (one row at a time: a row
     stays in cache for its three reductions)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        mean = np.array([row.mean() for row in x])[:, None]
-        low = np.array([row.min() for row in x])[:, None]
-        high = np.array([row.max() for row in x])[:, None]
+        stats = np.array([(row.mean(), row.min(), row.max()) for row in x], dtype=np.float64).reshape(-1, 3)
+    return group_rows(stats[:, :1], stats[:, 1:2], stats[:, 2:])
+
+
+def group_rows(mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[RowChunk]:
+    """RowChunks from each row's mean, minimum and maximum, (C, 1) each."""
+    with np.errstate(over="ignore", invalid="ignore"):
         mean = np.where(np.isfinite(mean), mean, 0.0)  # a sum beyond float range: the row as it is
         reach = np.maximum(high - mean, mean - low)[:, 0]
     chunks = []
-    for start in range(0, x.shape[0], CHANNEL_CHUNK):
-        rows = slice(start, min(start + CHANNEL_CHUNK, x.shape[0]))
+    for start in range(0, mean.shape[0], CHANNEL_CHUNK):
+        rows = slice(start, min(start + CHANNEL_CHUNK, mean.shape[0]))
         safe = bool(np.all(np.isfinite(reach[rows]) & (reach[rows] < FLOAT32_SAFE)))
         chunks.append(RowChunk(rows, mean[rows], low[rows], high[rows], np.float32 if safe else np.float64))
     return chunks

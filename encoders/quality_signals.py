@@ -10,7 +10,7 @@ quantities for all channels at once:
   matrix product over half-segments (`_welch_line_ratio`), and skips the per-segment mean removal:
   a Hann window's spectrum is zero beyond its first bin, so a constant moves only bins 0 and 1 (the
   periodogram's boxcar moves only bin 0), which no band here includes;
-* window statistics run over chunks of windows instead of whole-recording temporaries.
+* window statistics run one channel at a time instead of over whole-recording temporaries.
 
 Spectra are float32 of each channel minus its mean, float64 for channels beyond float32's reach.
 The two agree to float32 rounding (tests/test_fast_analysis.py), which moves a verdict only when a
@@ -26,13 +26,12 @@ import scipy.fft
 import scipy.signal
 
 from .features import make_windows
-from .filtering import RowChunk, row_chunks, sosfiltfilt_chunks, sosfiltfilt_fast
+from .filtering import RowChunk, group_rows, row_chunks, single_threaded_blas, sosfiltfilt_chunks, sosfiltfilt_fast
 
 MUSCLE_BAND = (30.0, 50.0)  # Hz, EMG; capped below Nyquist
 BRAIN_BAND = (1.0, 30.0)  # Hz, what EMG is compared with
 LINE_HALF_WIDTH = 1.0  # Hz either side of the mains frequency
 NEIGHBOURS = (2.0, 6.0)  # Hz from the mains frequency, each side: the comparison band
-_WINDOW_CHUNK = 32  # windows per statistics chunk: keeps the temporaries in cache
 
 
 @dataclass
@@ -110,13 +109,8 @@ def _muscle_ratio(freqs: np.ndarray, psd: np.ndarray, sfreq: float) -> np.ndarra
 def fast_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: float,
                  frontal: list[int]) -> RawSignals:
     """The same numbers as `reference_signals`, for all channels at once (see the module notes)."""
-    windows = make_windows(data, sfreq, window_s)
-    n_windows, _, n = windows.shape
-    window_std = np.empty(windows.shape[:2])
-    for start in range(0, n_windows, _WINDOW_CHUNK):
-        window_std[start:start + _WINDOW_CHUNK] = windows[start:start + _WINDOW_CHUNK].std(axis=-1)
-    chunks = row_chunks(data)
-    pinned = _pinned_fraction(data, chunks)
+    n_windows, _, n = make_windows(data, sfreq, window_s).shape
+    window_std, pinned, chunks = _row_sweep(data, n_windows, n)
     if sfreq / 2 > line_freq + 5:
         line_ratio = _welch_line_ratio(data, sfreq, line_freq, chunks)
     else:
@@ -141,14 +135,20 @@ def fast_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: flo
     return RawSignals(window_std, pinned, line_ratio, ptp, peak, muscle_ratio, eye_ptp)
 
 
-def _pinned_fraction(data: np.ndarray, chunks: list[RowChunk]) -> np.ndarray:
-    """`_pinned_fraction_reference` a few channels at a time (no whole-recording boolean arrays)."""
-    out = np.empty(data.shape[0])
-    for chunk in chunks:
-        rows, maxima, minima = data[chunk.rows], chunk.high, chunk.low
-        span = np.maximum(maxima - minima, 1e-9)
-        out[chunk.rows] = ((rows >= maxima - 1e-6 * span) | (rows <= minima + 1e-6 * span)).mean(axis=1)
-    return out
+def _row_sweep(data: np.ndarray, n_windows: int, n: int) -> tuple[np.ndarray, np.ndarray, list[RowChunk]]:
+    """(window SDs (W, C), pinned fractions (C,), row chunks): everything computed straight from the
+    raw samples, one channel at a time while it is in cache, with the reference's arithmetic."""
+    window_std = np.empty((n_windows, data.shape[0]))
+    pinned = np.empty(data.shape[0])
+    stats = np.empty((data.shape[0], 3))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for c, row in enumerate(data):
+            mean, low, high = row.mean(), row.min(), row.max()
+            stats[c] = mean, low, high
+            span = np.maximum(high - low, 1e-9)
+            pinned[c] = ((row >= high - 1e-6 * span) | (row <= low + 1e-6 * span)).mean()
+            window_std[:, c] = row[:n_windows * n].reshape(n_windows, n).std(axis=-1)
+    return window_std, pinned, group_rows(stats[:, :1], stats[:, 1:2], stats[:, 2:])
 
 
 def _welch_line_ratio(data: np.ndarray, sfreq: float, line_freq: float, chunks: list[RowChunk]) -> np.ndarray:
@@ -190,7 +190,8 @@ def welch_band_power(data: np.ndarray, sfreq: float, nperseg: int, bands: list[t
         dtype = chunk.dtype
         used = data[chunk.rows, :(n_segments + 1) * half]
         blocks = np.subtract(used, chunk.mean, dtype=dtype).reshape(-1, half)
-        parts = (blocks @ basis.astype(dtype)).astype(np.float64)  # one 2-D product: BLAS, unlike a stack
+        with single_threaded_blas():  # one 2-D product: BLAS, unlike a stack of small ones
+            parts = (blocks @ basis.astype(dtype)).astype(np.float64)
         parts = parts.reshape(used.shape[0], n_segments + 1, -1)
         block_dft = parts[..., :plain.size] + 1j * parts[..., plain.size:]
         segment_dft = block_dft[:, :-1] + sign * block_dft[:, 1:]  # (r, S, m)
@@ -205,14 +206,16 @@ def _periodogram_muscle_ratio(hp_windows: np.ndarray, sfreq: float) -> np.ndarra
     """`_muscle_ratio` of scipy's default periodogram (boxcar, density) of (C, W, n) windows, as (W, C)."""
     n_channels, n_windows, n = hp_windows.shape
     freqs = np.fft.rfftfreq(n, 1.0 / sfreq)
-    bands = np.stack([(freqs >= MUSCLE_BAND[0]) & (freqs < min(MUSCLE_BAND[1], sfreq / 2 - 1)),
-                      (freqs >= BRAIN_BAND[0]) & (freqs < BRAIN_BAND[1])], axis=1).astype(hp_windows.dtype)
+    high = np.flatnonzero((freqs >= MUSCLE_BAND[0]) & (freqs < min(MUSCLE_BAND[1], sfreq / 2 - 1)))
+    low = np.flatnonzero((freqs >= BRAIN_BAND[0]) & (freqs < BRAIN_BAND[1]))
     scale = 2.0 / (sfreq * n)  # interior bins of a one-sided density
     out = np.empty((n_windows, n_channels))
     for start in range(0, n_channels, 8):
         spectra = scipy.fft.rfft(hp_windows[start:start + 8], axis=-1)
         with np.errstate(over="ignore", invalid="ignore"):
-            sums = (spectra.real ** 2 + spectra.imag ** 2) @ bands  # (c, W, 2): muscle, brain
-            high, low = sums[..., 0].astype(np.float64) * scale, sums[..., 1].astype(np.float64) * scale
-            out[:, start:start + 8] = (high / np.maximum(low, 1e-12)).T
+            power = spectra.real ** 2 + spectra.imag ** 2
+            # Each band is a run of consecutive bins: slices, not copies.
+            high_power = power[..., high[0]:high[-1] + 1].sum(axis=-1, dtype=np.float64) * scale if high.size else 0.0
+            low_power = power[..., low[0]:low[-1] + 1].sum(axis=-1, dtype=np.float64) * scale
+            out[:, start:start + 8] = (high_power / np.maximum(low_power, 1e-12)).T
     return out
