@@ -63,6 +63,10 @@ class UnitError(RecordingError):
     pass
 
 
+class RecordingTooLargeError(RecordingError):
+    """Reading the recording would take more memory than the analysis can have."""
+
+
 class DatasetError(EEGReasonError):
     """A dataset folder does not have the layout its loader expects."""
 
@@ -89,3 +93,12 @@ class EngineError(EEGReasonError):
 
 class ReportError(EEGReasonError):
     """A stored report cannot be changed as asked."""
+
+
+class UnresolvedClaimsError(ReportError):
+    """Signing refused: claims in the model's reasoning fail against the evidence and were neither
+    struck nor corrected, and the signer did not acknowledge them. `claims` lists them."""
+
+    def __init__(self, message: str, claims: list[dict] | None = None):
+        super().__init__(message)
+        self.claims = list(claims or [])

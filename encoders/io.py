@@ -8,8 +8,10 @@ way a file can be unusable.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from .channels import classify_non_eeg, electrode_positions, normalize_channel_name
+from .declared_sizes import check_declared_sizes, check_edf_header, check_fif_tags, check_fits_in_memory
 from .errors import (
     CorruptFileError,
     DuplicateChannelError,
@@ -122,69 +125,67 @@ def read_raw_mne(path: str | Path, source_name: str | None = None, preload: bool
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{name} is empty (0 bytes); the upload or export did not complete, try again.")
     ext = detect_format(path, name)
-    if ext in (".edf", ".bdf"):
-        _check_edf_length(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
+    edf = ext in (".edf", ".bdf")
+    # A damaged header can declare gigabytes that a preloaded read allocates before finding the file
+    # short, or lead a reader in circles: the declared sizes are checked first, from the EDF/BDF
+    # header read here or from MNE's header-only open. The samples then come from the preloaded
+    # read every file always had (a lazy read of a .fif.gz skips its checksum, and a lazy EEGLAB
+    # read trusts the header's sample count over the samples the file holds).
+    if edf:
+        n_channels, n_times = check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
+        check_fits_in_memory(n_channels, n_times, name)
+    elif ext in (".fif", ".fif.gz"):
+        check_fif_tags(path, name)
     reader = _reader(ext)
     label = FORMATS[ext][0]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            raw = reader(str(path), preload=preload, verbose="error")
-    except RecordingError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as exc:  # MNE raises many types for broken files; all mean the same to a user
-        log.debug("MNE could not read %s: %r", path.name, exc)
-        raise _unreadable(name, label, exc) from None
+    with mne_guard(name, label):
+        if not edf and (header_only := _open_header_only(reader, path)) is not None:
+            check_declared_sizes(header_only, name, label)
+        # Only EDF/BDF may be read lazily (their sizes were checked from the header above); every
+        # other format keeps its preloaded read, for the reasons above.
+        raw = reader(str(path), preload=preload or not edf, verbose="error")
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
 
 
-def _unreadable(name: str, label: str, exc: Exception) -> CorruptFileError:
-    return CorruptFileError(f"{name} could not be read as {label} ({_short(exc)}); the file is damaged or "
-                            f"truncated: re-export it from the recording software.")
-
-
 def read_samples(raw, picks: list[int], name: str, label: str) -> np.ndarray:
     """The `picks` channels' samples in µV (MNE gives volts), read into one new array: from the file
     when `raw` is not preloaded, so an hour-long recording is never held twice."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            data = raw.get_data(picks=picks)
-    except MemoryError:
-        raise
-    except Exception as exc:  # a sample block MNE cannot decode is a damaged file, whenever it is read
-        log.debug("MNE could not read the samples: %r", exc)
-        raise _unreadable(name, label, exc) from None
+    with mne_guard(name, label):  # a sample block MNE cannot decode is a damaged file, whenever it is read
+        data = raw.get_data(picks=picks)
     data *= 1e6  # in place: a second recording-sized array would cost as much again
     return data
 
 
-def _check_edf_length(path: Path, name: str, bytes_per_sample: int) -> None:
-    """MNE reads a cut-off EDF/BDF without complaint (it pads); compare the header's promised
-    size with the file's real size instead."""
-    label = "BDF" if bytes_per_sample == 3 else "EDF"
+def _open_header_only(reader: Callable, path: Path):
+    """MNE's header-only open of `path`, or None where it fails: MNE's lazy readers check things
+    its preloaded readers do not (an EEGLAB file's extension, its sample count against its start
+    time), and such a file is left to the preloaded read, which accepted or refused it before."""
     try:
-        with open(path, "rb") as fh:
-            fixed = fh.read(256)
-            header_bytes = int(fixed[184:192].decode("ascii").strip())
-            n_records = int(fixed[236:244].decode("ascii").strip())
-            n_signals = int(fixed[252:256].decode("ascii").strip())
-            fh.seek(256 + n_signals * 216)
-            per_record = [int(fh.read(8).decode("ascii").strip()) for _ in range(n_signals)]
-    except (ValueError, UnicodeDecodeError):
-        raise CorruptFileError(f"{name} has a damaged {label} header (its size fields are not numbers); "
-                               f"re-export the recording from the recording software.") from None
-    if n_records < 0:  # -1: "unknown", allowed while recording; nothing to compare
-        return
-    expected = header_bytes + n_records * sum(per_record) * bytes_per_sample
-    actual = path.stat().st_size
-    if actual < expected:
-        raise CorruptFileError(f"{name} is truncated: its header promises {expected} bytes but the file has "
-                               f"{actual}; copy or export the complete file again.")
+        return reader(str(path), preload=False, verbose="error")
+    except Exception as exc:  # noqa: BLE001 - the preloaded read reports what is wrong, as it always did
+        log.debug("header-only open of %s failed: %r", path.name, exc)
+        return None
+
+
+@contextlib.contextmanager
+def mne_guard(name: str, label: str) -> Iterator[None]:
+    """MNE raises many types for broken files, while reading them and later when asked what it
+    read (a damaged channel kind fails only in `get_channel_types`); all mean the same to a user.
+    Our own refusals and a real shortage of memory pass through unchanged."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    except (RecordingError, MemoryError):
+        raise
+    except Exception as exc:
+        log.debug("MNE could not read %s: %r", name, exc)
+        raise CorruptFileError(
+            f"{name} could not be read as {label} ({_short(exc)}); the file is damaged or "
+            f"truncated: re-export it from the recording software."
+        ) from None
 
 
 def _short(exc: Exception) -> str:
@@ -319,16 +320,21 @@ def read_recording(path: str | Path, *, keep_identifiers: bool = False, source_n
     path = Path(path)
     raw, label = read_raw_mne(path, source_name, preload=False)
     source = source_name or path.name
-    kinds = raw.get_channel_types()
-    keep, names, set_aside = select_eeg_channels(list(raw.ch_names), kinds, source)
+    with mne_guard(source, label):
+        raw_names = list(raw.ch_names)
+        kinds = raw.get_channel_types()
+    keep, names, set_aside = select_eeg_channels(raw_names, kinds, source)
     data = read_samples(raw, keep, source, label)
-    sfreq = float(raw.info["sfreq"])
+    with mne_guard(source, label):
+        sfreq = float(raw.info["sfreq"])
+        annotations = [Annotation(float(a["onset"]), float(a["duration"]), str(a["description"]))
+                       for a in raw.annotations]
+        description = str(raw.info.get("description") or "")
+        line_freq = raw.info.get("line_freq")
+        identifiers = _identifiers(raw) if keep_identifiers else {}
     summary = RowSummary.of(data)
     validate_samples(data, sfreq, source, summary)
     data, units_note = check_units(data, source, summary)
-    annotations = [Annotation(float(a["onset"]), float(a["duration"]), str(a["description"]))
-                   for a in raw.annotations]
-    description = str(raw.info.get("description") or "")
     # MNE reads BrainVision comments as "Comment/<text>": a synthetic file exported to BrainVision
     # keeps its mark there.
     synthetic = SYNTHETIC_MARK.lower() in description.lower() or any(
@@ -337,17 +343,25 @@ def read_recording(path: str | Path, *, keep_identifiers: bool = False, source_n
     meta = RecordingMeta(
         source_name=source,
         file_format=label,
-        original_names=[raw.ch_names[i] for i in keep],
+        original_names=[raw_names[i] for i in keep],
         set_aside=set_aside,
         synthetic=synthetic,
-        line_freq=raw.info.get("line_freq"),
+        line_freq=float(line_freq) if _is_frequency(line_freq) else None,
         units_note=units_note,
-        extra={"n_channels_in_file": len(raw.ch_names)},
-        identifiers=_identifiers(raw) if keep_identifiers else {},
+        extra={"n_channels_in_file": len(raw_names)},
+        identifiers=identifiers,
     )
     if units_note:
         log.warning("%s: %s", source, units_note)
     return Recording(data, names, sfreq, electrode_positions(names), annotations, meta)
+
+
+def _is_frequency(value) -> bool:
+    """A mains frequency a damaged header may have left as anything (NaN, negative, text)."""
+    try:
+        return bool(np.isfinite(float(value)) and float(value) > 0)
+    except (TypeError, ValueError):
+        return False
 
 
 def _identifiers(raw) -> dict[str, str]:

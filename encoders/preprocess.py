@@ -97,16 +97,37 @@ class BandPass(FIRStep):
         return rec.with_data(data, step=self.to_dict())
 
 
+# MNE's notch design (`mne.filter.notch_filter` defaults): each harmonic f is cut over f/200 Hz,
+# with 0.5 Hz transitions on either side.
+NOTCH_WIDTH_FRACTION = 1 / 200
+NOTCH_TRANSITION_HZ = 0.5
+
+
+def notch_harmonics(freq: float, sfreq: float) -> np.ndarray:
+    """The mains harmonics a notch at `sfreq` can cut: below Nyquist, each band (with its transitions)
+    ending below Nyquist and before the next one starts. At very high rates the bands of high
+    harmonics widen until they meet (near 9.8 kHz for 50 Hz mains) or cross Nyquist; a filter
+    cannot be designed for those, and the 1–50 Hz analysis never sees them."""
+    nyquist = sfreq / 2
+    freqs = np.arange(freq, nyquist, freq)
+    freqs = freqs[freqs < nyquist - 1]
+    half = freqs * NOTCH_WIDTH_FRACTION / 2 + NOTCH_TRANSITION_HZ
+    low, high = freqs - half, freqs + half
+    fits = (high < nyquist) & np.r_[high[:-1] < low[1:], True]
+    first_misfit = np.flatnonzero(~fits)
+    return freqs[: first_misfit[0]] if first_misfit.size else freqs
+
+
 @dataclass(frozen=True)
 class Notch(FIRStep):
-    """Line-noise notch at the mains frequency and its harmonics below Nyquist."""
+    """Line-noise notch at the mains frequency and its harmonics below Nyquist (those a filter can
+    cut at this rate, see `notch_harmonics`)."""
 
     name: ClassVar[str] = "notch"
     freq: float = 50.0
 
     def _freqs(self, sfreq: float) -> np.ndarray:
-        freqs = np.arange(self.freq, sfreq / 2, self.freq)
-        return freqs[freqs < sfreq / 2 - 1]
+        return notch_harmonics(self.freq, sfreq)
 
     def kernel(self, sfreq: float) -> np.ndarray | None:
         from .filtering import notch_kernel
@@ -115,9 +136,13 @@ class Notch(FIRStep):
         return notch_kernel(float(sfreq), tuple(float(f) for f in freqs)) if freqs.size else None
 
     def record(self, sfreq: float) -> dict[str, Any]:
-        if self._freqs(sfreq).size == 0:
+        freqs = self._freqs(sfreq)
+        if freqs.size == 0:
             return {**self.to_dict(), "skipped": "above Nyquist"}
-        return self.to_dict()
+        step = self.to_dict()
+        if freqs[-1] + self.freq < sfreq / 2 - 1:  # said only when harmonics below Nyquist were left out
+            step["highest_harmonic"] = float(freqs[-1])
+        return step
 
     def apply_reference(self, rec: Recording) -> Recording:
         import mne
@@ -126,7 +151,7 @@ class Notch(FIRStep):
         if freqs.size == 0:
             return rec.with_data(rec.data, step=self.record(rec.sfreq))
         data = mne.filter.notch_filter(rec.data, rec.sfreq, freqs, verbose="error")
-        return rec.with_data(data, step=self.to_dict())
+        return rec.with_data(data, step=self.record(rec.sfreq))
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,29 @@ class Resample(Step):
 
             data = resample_like_mne(rec.data, up=self.sfreq, down=rec.sfreq)
         return rec.with_data(data, sfreq=self.sfreq, step={**self.to_dict(), "from_sfreq": rec.sfreq})
+
+
+# Above this rate the filters are run on a copy resampled to it. The FIR filters' length grows with
+# the rate and so does the signal, so their cost grows with its square (a 20 kHz recording took
+# ~4 s per channel-minute in the notch alone); 5 kHz still holds 50× the highest analysed
+# frequency, and rates up to it (every common EEG amplifier setting) are filtered as recorded.
+MAX_FILTER_SFREQ = 5000.0
+
+
+@dataclass(frozen=True)
+class LimitRate(Step):
+    """Resample a recording sampled above `max_sfreq` down to `max_sfreq` (FFT resampling, which
+    cuts everything above the new Nyquist, so nothing aliases); slower recordings pass unchanged."""
+
+    name: ClassVar[str] = "limit_rate"
+    max_sfreq: float = MAX_FILTER_SFREQ
+
+    def apply(self, rec: Recording, engine: str = "fast") -> Recording:
+        check_engine(engine)
+        if rec.sfreq <= self.max_sfreq:
+            return rec.with_data(rec.data, step={**self.to_dict(), "skipped": "at or below the limit"})
+        resampled = Resample(self.max_sfreq).apply(rec, engine)
+        return rec.with_data(resampled.data, sfreq=self.max_sfreq, step={**self.to_dict(), "from_sfreq": rec.sfreq})
 
 
 # A common average is a fair estimate of zero only when it averages many electrodes spread over
@@ -270,8 +318,8 @@ def reference_description(steps: list[dict[str, Any]]) -> str | None:
 
 
 # Keys a step adds to its record when applied (what it found and did), beside its settings.
-APPLIED_FACTS = ("skipped", "from_sfreq", "scheme", "channels", "why")
-STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (BandPass, Notch, Resample, Reference)}
+APPLIED_FACTS = ("skipped", "from_sfreq", "highest_harmonic", "scheme", "channels", "why")
+STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (LimitRate, BandPass, Notch, Resample, Reference)}
 
 
 @dataclass(frozen=True)
@@ -332,5 +380,8 @@ class Pipeline:
 
 def default_pipeline(line_freq: float = 50.0) -> Pipeline:
     """1–50 Hz band-pass, mains notch, resample to 200 Hz, and the reference that suits the montage:
-    the common average of the good channels when they cover the head, else as recorded (DESIGN.md)."""
-    return Pipeline((BandPass(1.0, 50.0), Notch(line_freq), Resample(TARGET_SFREQ), Reference("auto")))
+    the common average of the good channels when they cover the head, else as recorded (DESIGN.md).
+    Recordings above `MAX_FILTER_SFREQ` are first brought down to it, so filtering costs the same at
+    any rate."""
+    return Pipeline((LimitRate(MAX_FILTER_SFREQ), BandPass(1.0, 50.0), Notch(line_freq), Resample(TARGET_SFREQ),
+                     Reference("auto")))

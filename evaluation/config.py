@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from encoders.channels import MONTAGES
+from encoders.datasets.registry import DATASETS
 from encoders.errors import ConfigError
 from projector.decoding import GenerationParams
 from training.instruction_data import TASKS
 from training.splits import PROTOCOLS
 
 EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain, free
+DATASET_NAMES = ("synthetic", *DATASETS)
 ABLATIONS = ("both", "eeg-only", "text-only")
 REFERENCES = ("checkpoint", "train-fold")
 
@@ -20,22 +23,26 @@ GENERATION_FIELDS = {f.name: f for f in fields(GenerationParams)}
 
 
 def _help(text: str, **extra) -> dict:
+    """A field's metadata: its help, and for the command line its `choices`, or a `flag` where the
+    option's name is not the field's (serve/commands/_dataclass_options.py)."""
     return {"help": text, **extra}
 
 
 @dataclass
 class EvalConfig:
     checkpoint: str = field(metadata=_help("checkpoint folder (default: the demo checkpoint)"))
-    dataset: str = field(default="synthetic", metadata=_help("synthetic, or a released dataset read with --root"))
+    dataset: str = field(default="synthetic", metadata=_help("synthetic, or a released dataset read with --root",
+                                                             choices=DATASET_NAMES))
     root: str | None = field(default=None, metadata=_help("folder of a released dataset"))
     cohort_seed: int = field(default=20, metadata=_help("synthetic: cohort seed (not one used in training)"))
     subjects: int = field(default=6, metadata=_help("synthetic: subjects"))
     sessions: int = field(default=1, metadata=_help("synthetic: sessions per subject (2 for cross-session)"))
     trials_per_emotion: int = field(default=2, metadata=_help("synthetic: trials per emotion per session"))
     trial_seconds: float = field(default=32.0, metadata=_help("synthetic: seconds per trial"))
-    montage: str = field(default="seed62", metadata=_help("synthetic: electrode montage"))
+    montage: str = field(default="seed62", metadata=_help("synthetic: electrode montage", choices=tuple(MONTAGES)))
     protocol: str = field(default="loso", metadata=_help("leak-free split", choices=PROTOCOLS))
-    n_folds: int = field(default=5, metadata=_help("folds of cross-trial and leave-stimulus-out"))
+    n_folds: int = field(default=5, metadata=_help("folds of cross-trial and leave-stimulus-out", flag="--folds",
+                                                   aliases=("--n-folds",)))
     tasks: list[str] = field(default_factory=lambda: list(EVAL_TASKS),
                              metadata=_help("tasks to evaluate", choices=EVAL_TASKS))
     ablation: str = field(default="both", metadata=_help(
@@ -53,7 +60,9 @@ class EvalConfig:
     # The served default, so an evaluation measures what users get.
     frequency_penalty: float = field(default=GenerationParams.frequency_penalty,
                                      metadata=GENERATION_FIELDS["frequency_penalty"].metadata)
-    batch_size: int = field(default=32, metadata=_help("most items in the engine at once"))
+    batch_size: int = field(default=32, metadata=_help(
+        "most items in the engine at once (vLLM: capped by its batch of requests, --max-num-seqs; the "
+        "transformers engine answers one at a time)"))
     engine: dict = field(default_factory=dict, metadata=_help("engine settings (serve.engines.EngineConfig fields)"))
 
     def to_dict(self) -> dict:
@@ -66,14 +75,13 @@ def check_config(config: EvalConfig) -> None:
     layout (its files are read later, when the run needs them). Engine settings are the caller's to
     check (it builds the engine)."""
     from encoders.analysis import FeatureConfig
-    from encoders.datasets.registry import DATASETS
     from projector.checkpoint import read_config
 
     def choose(value, allowed, what: str) -> None:
         if value not in allowed:
             raise ConfigError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.")
 
-    choose(config.dataset, ("synthetic", *DATASETS), "dataset")
+    choose(config.dataset, DATASET_NAMES, "dataset")
     unknown = sorted(set(config.tasks) - set(EVAL_TASKS))
     if unknown or not config.tasks:
         raise ConfigError(f"Unknown or no task(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(EVAL_TASKS)}.")

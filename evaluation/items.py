@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from encoders.evidence import BandReference
+from encoders.labels import EMOTIONS
 from training.feature_table import FeatureTable
-from training.instruction_data import Sources, TaskMix, build_items
+from training.instruction_data import Sources, TaskMix, build_items, encoder_readings
 from training.llm_stages import encoder_probabilities
 from training.splits import make_split
 
@@ -58,13 +59,16 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
     probabilities = encoder_probabilities(encoder, table, table.trials, temperature) if encoder is not None else {}
     degraded_probabilities = (encoder_probabilities(encoder, degraded, degraded.trials, temperature)
                               if encoder is not None and degraded else {})
+    # the encoder's reading over time, which the evidence shows as in serving
+    timelines = (encoder_readings(encoder, table, table.trials, temperature, labels or EMOTIONS)
+                 if encoder is not None else {})
     items: list[dict] = []
     for index, fold in enumerate(split.folds):
         test = [by_key[tuple(k)] for k in fold.test]
         train = [by_key[tuple(k)] for k in fold.train]
         reference = (table.fit_reference(train, f"training folds of {config.dataset}") if config.reference == "train-fold"
                      else checkpoint_reference)
-        sources = Sources(table, degraded, reference, probabilities, degraded_probabilities)
+        sources = Sources(table, degraded, reference, probabilities, degraded_probabilities, timelines)
         n = len(test)
         mix = TaskMix(emotion=n if "emotion" in tasks else 0,
                       valence_arousal=n if "valence_arousal" in tasks else 0,

@@ -6,7 +6,9 @@ A recording with one or two usable electrodes, too little usable signal or poor 
 the regions it covers, perhaps an asymmetry. The answer states those, states what the recording
 cannot support (`Evidence.limits`), and abstains ("cannot tell") at chance confidence. A small
 model asked about emotion tends to name one anyway; `guard` decides, from the evidence alone,
-whether its text may stand, so the outcome does not depend on what the model wrote.
+whether its text may stand, so the outcome does not depend on what the model wrote. A question
+about a measurement (quality, bad channels, a region's band power, the reference, what to do next)
+is still answered on such a recording: the model's answer stands when every claim it makes holds.
 
 Only numbers present in the `Evidence` are written, formatted as the prompt shows them, so the
 faithfulness checker reads this text like any rationale.
@@ -17,9 +19,13 @@ from __future__ import annotations
 from encoders.evidence import Evidence
 from encoders.labels import EMOTIONS
 
-from .answer_format import ABSTAIN, format_answer, parse_answer
+from .answer_format import ABSTAIN, answer_line, format_answer, parse_answer
+from .claims import check_text
 from .evidence_text import format_z, limit_phrase, notable_band_findings, reference_scheme
+from .questions import READINGS, answer_kind
 from .rationale import CONCLUSION_UNSUPPORTED, OPENING, conclusion_of, quality_sentence
+
+NO_READING = "no emotion reading"  # how a summary says it names no emotion (prompts/answers.py)
 
 # An abstention claims no more than chance among the emotions (the confidence the training data
 # gives abstentions too).
@@ -90,9 +96,39 @@ def _task_of(text: str) -> str:
     return "valence_arousal" if ("valence" in answer or "arousal" in answer) else "emotion"
 
 
-def guard(text: str, evidences: list[Evidence]) -> str | None:
-    """None when `text` may stand (every recording supports an emotion reading, or the text is an
-    honest abstention); otherwise the abstention that replaces it."""
+def measurement_kind(answer: str | None, labels=EMOTIONS) -> str | None:
+    """The kind of measurement question an answer line answers (quality, bad channels, a band in a
+    region, the reference, next steps...), or None when it is a reading (an emotion, valence,
+    confidence...), an abstention or no recognisable shape. A summary counts only when it names no
+    emotion ("summary: no emotion reading, poor quality")."""
+    kind = answer_kind(answer, labels)
+    if kind in (None, ABSTAIN, "emotion") or kind in READINGS:
+        return None
+    if kind == "summary" and NO_READING not in (answer or "").lower():
+        return None
+    return kind
+
+
+def measurement_stands(text: str, ev: Evidence, labels=EMOTIONS) -> bool:
+    """Whether an answer to a measurement question may stand on a recording that cannot support an
+    emotion reading: well formed, its answer line a measurement, its reasoning concluding no reading,
+    and every claim of its reasoning and of its answer line holding against the evidence."""
+    parsed = parse_answer(text, tuple(labels))
+    if not parsed.well_formed or measurement_kind(parsed.answer, labels) is None:
+        return False
+    if conclusion_of(parsed.reasoning) not in (None, ABSTAIN):
+        return False
+    # The answer line is checked too: "quality good" under a reasoning without claims is still a claim.
+    return all(c.holds for c in check_text(parsed.reasoning, ev) + check_text(answer_line(text) or "", ev))
+
+
+def guard(text: str, evidences: list[Evidence], labels=EMOTIONS) -> str | None:
+    """None when `text` may stand: every recording supports an emotion reading, the text is an
+    honest abstention, or it answers a measurement question about one recording and every claim it
+    makes holds (a measurement can be reported whatever the recording supports). Otherwise the
+    abstention that replaces it."""
     if not unsupported(evidences) or may_stand(text):
+        return None
+    if len(evidences) == 1 and measurement_stands(text, evidences[0], labels):
         return None
     return abstention_answer(evidences, _task_of(text))

@@ -68,6 +68,12 @@ def parse_answer(text: str, labels: tuple[str, ...] = EMOTIONS) -> ParsedAnswer:
     )
 
 
+def answer_line(text: str) -> str | None:
+    """The Answer line as written (`parse_answer` lower-cases it, channel names included)."""
+    found = _ANSWER.search(text)
+    return found.group("text").strip() or None if found else None
+
+
 def format_answer(reasoning: str, answer: str, confidence: float) -> str:
     """The target text for training (and the canonical rendering of a parsed answer)."""
     return f"Reasoning: {reasoning.strip()}\nAnswer: {answer}\nConfidence: {confidence:.2f}"

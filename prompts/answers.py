@@ -74,8 +74,8 @@ def confidence_level(ev: Evidence) -> str:
     return "low"
 
 
-def _abstain(ev: Evidence, opening: str, what: str) -> Target:
-    why = "; ".join(limit_phrase(x) for x in ev.limits) or "the signal is too poor"
+def _abstain(ev: Evidence, opening: str, what: str, otherwise: str = "the signal is too poor") -> Target:
+    why = "; ".join(limit_phrase(x) for x in ev.limits) or otherwise
     return Target(f"{opening} {quality_sentence(ev)} The recording cannot support {what}: {why}.", ABSTAIN,
                   CHANCE_CONFIDENCE)
 
@@ -155,7 +155,8 @@ def why_not_answer(ev: Evidence, space: LabelSpace, emotion: str) -> Target:
 def timeline_answer(ev: Evidence, space: LabelSpace) -> Target:
     opening = "Following the recording over time."
     if not ev.supports_emotion or not ev.timeline:
-        return _abstain(ev, opening, "a reading over time")
+        # A good recording without a timeline is too short to split into parts.
+        return _abstain(ev, opening, "a reading over time", "it is too short to follow over time")
     segments = ev.timeline
     parts = [opening] + [f"From {a:.0f} to {b:.0f} s the pattern match is closest to {label} "
                          f"({format_percent(p)})." for a, b, label, p in segments]

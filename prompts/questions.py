@@ -6,7 +6,7 @@ follow-ups, thirteen kinds) and `templates/questions-heldout-v1.yaml` (evaluatio
 separately, never trained on). Slots: {region} and {band} in band questions, {emotion} (a class of
 the label set) in why-not questions.
 
-Every kind has an answer line of its own shape (`ANSWER_SHAPES`), so whether a reply answers the
+Every kind has an answer line of its own shape (`answer_shapes`), so whether a reply answers the
 question asked can be read from the reply alone: an emotion label only for emotion questions,
 "negative valence" for valence questions, "quality poor" for quality questions, and so on.
 """

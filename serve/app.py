@@ -19,6 +19,27 @@ from .assistant import Assistant
 from .uploads import MAX_UPLOAD_MIB, SWEEP_EVERY_S, UploadStore
 
 TITLE = "eegreason — emotion reasoning over EEG"
+# Requests per endpoint served at once when no engine batches them (prompts and analysis only).
+DEFAULT_CONCURRENCY = 8
+# Gradio's thread pool by default (Starlette's): a streaming chat holds a thread while it waits for
+# its next tokens, so an engine that batches more chats than this needs a larger pool.
+GRADIO_THREADS = 40
+
+
+def queue_concurrency(assistant: Assistant) -> int:
+    """Requests per endpoint served at once: as many as the engine batches together. Fewer would
+    leave batch slots empty (16 chats served 8 at a time by an engine that batches 16); more would
+    only wait inside the engine, where the queue cannot show the wait."""
+    engine = getattr(assistant, "engine", None)
+    if engine is None:
+        return DEFAULT_CONCURRENCY
+    return max(1, int(engine.config.max_num_seqs))
+
+
+def thread_count(assistant: Assistant) -> int:
+    """Threads for `Blocks.launch(max_threads=...)`: Gradio's default, or enough for every chat the
+    engine batches plus a few for uploads and plots."""
+    return max(GRADIO_THREADS, queue_concurrency(assistant) + DEFAULT_CONCURRENCY)
 
 
 def bundled_samples() -> dict[str, Path]:
@@ -36,7 +57,8 @@ def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, uplo
     os.environ["GRADIO_TEMP_DIR"] = str(uploads.gradio_dir)
     import gradio as gr
 
-    from .report_store import ReportStore
+    from reports.store import ReportStore
+
     from .tabs.chat import build_chat_tab
     from .tabs.evaluate import build_evaluate_tab
     from .tabs.report import build_report_tab
@@ -54,7 +76,8 @@ def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, uplo
         with gr.Tab("Batch evaluation"):
             build_evaluate_tab(assistant)
         remove_uploads_when_sessions_end(app, uploads)
-    app.queue(default_concurrency_limit=8, max_size=64)
+    concurrency = queue_concurrency(assistant)
+    app.queue(default_concurrency_limit=concurrency, max_size=max(64, 4 * concurrency))
     uploads.start_sweeping()  # at start, then every SWEEP_EVERY_S
     return app
 

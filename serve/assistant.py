@@ -23,9 +23,12 @@ from projector.fused import PromptEmbedder
 from projector.registry import token_count
 from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
+from prompts.answers import with_context
 from prompts.evidence_text import render_evidence
 from prompts.render import render_conversation
 from prompts.templates import load_template
+from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
+from reports.note import MedicalRecordNote
 
 from . import loop_guard
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
@@ -67,8 +70,12 @@ class Conversation:
 
 class Assistant:
     def __init__(self, checkpoint: Path | None = None, engine_config: EngineConfig | None = None,
-                 engine: Engine | None = None, start_engine: bool = True):
-        """`start_engine=False` builds prompts only (e.g. for a client of `eegreason serve`)."""
+                 engine: Engine | None = None, start_engine: bool = True,
+                 generation: GenerationParams | None = None):
+        """`start_engine=False` builds prompts only (e.g. for a client of `eegreason serve`).
+        `generation`: how answers are decoded when a call gives no settings of its own (the chat and
+        report tabs of the app take the command line's)."""
+        self.generation = generation or GenerationParams()
         self.checkpoint = Path(checkpoint or default_checkpoint())
         self.config = read_config(self.checkpoint)
         self.llm_path = llm_folder(self.checkpoint, self.config)
@@ -138,10 +145,19 @@ class Assistant:
         return ctx.timeline
 
     # ---- prompts ----
+    def question_as_asked(self, conversation: Conversation, question: str) -> str:
+        """The question as the model sees it. About one recording, the measurements it names (a
+        region's band, a class's pattern match) are looked up and given beside it, as in training
+        (`prompts.answers.with_context`), so the answer rests on the measured value."""
+        if len(conversation.recordings) != 1:
+            return question
+        return with_context(question, conversation.recordings[0].evidence, list(self.config.labels))
+
     def messages(self, conversation: Conversation, question: str) -> list[dict[str, str]]:
         blocks = [self.template.recording_block(ctx.evidence_text, label=f"{i + 1}" if len(conversation.recordings) > 1 else "")
                   for i, ctx in enumerate(conversation.recordings)]
-        questions = [t.question for t in conversation.turns] + [question]
+        # Earlier turns get their context again: it is deterministic, so the prompt is the one they had.
+        questions = [self.question_as_asked(conversation, q) for q in [t.question for t in conversation.turns] + [question]]
         messages = [{"role": "system", "content": self.template.system}]
         for i, q in enumerate(questions):
             content = self.template.user_turn(blocks, q) if i == 0 else self.template.follow_up_turn(q)
@@ -168,25 +184,23 @@ class Assistant:
 
         `evidence`: for each prompt, the evidence of its recordings. An answer to a prompt whose
         evidence cannot support an emotion reading is replaced by an abstention written from that
-        evidence unless it already is one (`prompts.abstention.guard`); `extra["evidence_guard"]`
-        then holds the model's own text. Without `evidence` (e.g. evaluation, which scores the
+        evidence unless it already is one, or answers a measurement question with claims that all
+        hold (`prompts.abstention.guard`); `extra["evidence_guard"]` then holds the model's own text. Without `evidence` (e.g. evaluation, which scores the
         model itself) answers are not guarded."""
-        params = params or GenerationParams()
+        params = params or self.generation
         if evidence is not None and len(evidence) != len(prompts):
             raise ValueError(f"{len(evidence)} evidence lists for {len(prompts)} prompts")
         results = self.engine.generate(prompts, params)
-        guarded = {i for i, evs in enumerate(evidence or []) if abstention.unsupported(evs)}
-        free = [i for i in range(len(prompts)) if i not in guarded]
-        # A guarded answer is replaced unless it is a well-formed abstention, which a broken one is
-        # not: completing it would only spend a second request.
-        self.complete_broken([prompts[i] for i in free], [results[i] for i in free], params)
-        for i in sorted(guarded):
-            self._guard(results[i], evidence[i])
+        # Guarded answers are completed too: an answer to a measurement question may stand on any
+        # recording, and one without its Answer line never would.
+        self.complete_broken(prompts, results, params)
+        for i, evs in enumerate(evidence or []):
+            if abstention.unsupported(evs):
+                self._guard(results[i], evs)
         return results
 
-    @staticmethod
-    def _guard(result: Generation, evidences: list[Evidence]) -> Generation:
-        replacement = abstention.guard(result.text, evidences)
+    def _guard(self, result: Generation, evidences: list[Evidence]) -> Generation:
+        replacement = abstention.guard(result.text, evidences, list(self.config.labels))
         limits = [limit for ev in abstention.unsupported(evidences) for limit in ev.limits]
         result.extra["evidence_guard"] = {"replaced": replacement is not None, "raw_text": result.text,
                                           "limits": limits}
@@ -233,6 +247,23 @@ class Assistant:
         conversation.turns.append(Turn(question, result.text, guarded))
         return result
 
+    # ---- notes ----
+    def model_facts(self) -> ModelFacts:
+        """What a note says about this model."""
+        return ModelFacts(f"{self.checkpoint.name} ({self.config.llm}, stage {self.config.stage})",
+                          tuple(self.config.labels), bool(self.config.synthetic_data), self.config.stage)
+
+    def draft_note(self, path: str | Path, display_name: str | None = None, include_identifiers: bool = False,
+                   params: GenerationParams | None = None) -> MedicalRecordNote:
+        """A draft medical-record note for a recording: analyse it, ask this model the report
+        question, and let `reports.draft` make the note (the one path from a file to a note, shared by
+        the Report tab and `eegreason report`)."""
+        label = display_name or Path(path).name
+        context = self.analyse(path, display_name=label)
+        generation = self.ask(Conversation([context]), REPORT_QUESTION, params)
+        return draft_from_recording(path, context.evidence, context.analysis, generation.text, self.model_facts(),
+                                    label, include_identifiers)
+
     def stream(self, conversation: Conversation, question: str | None = None,
                params: GenerationParams | None = None) -> Iterator[str]:
         """Yields the answer so far, growing; records the turn when done. A loop stops the stream
@@ -240,7 +271,7 @@ class Assistant:
         recording cannot support an emotion reading, nothing is shown until the whole answer is
         in and the evidence guard has judged it (a claim shown and then withdrawn is still shown)."""
         question = question or self.template.default_question
-        params = params or GenerationParams()
+        params = params or self.generation
         evidence = [ctx.evidence for ctx in conversation.recordings]
         guarded = bool(abstention.unsupported(evidence))
         embeds = self.prompt_embeds(conversation, question)
@@ -255,16 +286,16 @@ class Assistant:
                     break
         finally:
             pieces.close()
+        completed = loop_guard.needs_answer(text)
+        if completed:
+            text = self.complete_broken([embeds], [Generation(text, [], "abort")], params)[0].text
+        replaced = False
         if guarded:
             result = self._guard(Generation(text, [], None), evidence)
-            text = result.text
+            text, replaced = result.text, result.extra["evidence_guard"]["replaced"]
+        if guarded or completed:
             yield text
-            conversation.turns.append(Turn(question, text, result.extra["evidence_guard"]["replaced"]))
-            return
-        if loop_guard.needs_answer(text):
-            text = self.complete_broken([embeds], [Generation(text, [], "abort")], params)[0].text
-            yield text
-        conversation.turns.append(Turn(question, text))
+        conversation.turns.append(Turn(question, text, replaced))
 
 
 def answerer_for(checkpoint: str | Path, engine_settings: dict, engine: Engine | None = None):

@@ -25,13 +25,32 @@ from .commands import COMMANDS
 quiet.quiet_if_inherited()
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser that takes its positionals and options in any order, e.g.
+    `train align-demo --out runs/x encoder=runs/e`: plain argparse gives a `nargs="*"` positional
+    only the words before the first option, and calls the rest unrecognized."""
+
+    _parsing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        # argparse's intermixed parsing calls this method itself, twice; and it cannot parse a
+        # parser with actions of its own (`report draft|sign|…`): those leave it to their actions.
+        if self._parsing or any(isinstance(a, argparse._SubParsersAction) for a in self._actions):
+            return super().parse_known_args(args, namespace)
+        self._parsing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._parsing = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="eegreason",
         description="Interpretable emotion reasoning over EEG recordings (research tool; not a medical device).",
     )
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default: $EEGREASON_LOG or INFO)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for module_name in COMMANDS:
         module = importlib.import_module(f"serve.commands.{module_name.replace('-', '_')}")
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
@@ -50,9 +69,21 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _with_legacy_forms(argv: list[str]) -> list[str]:
+    """Command lines of earlier releases that still work (a command module's `legacy_argv`)."""
+    for i, word in enumerate(argv):
+        if word in COMMANDS:
+            module = importlib.import_module(f"serve.commands.{word.replace('-', '_')}")
+            rewrite = getattr(module, "legacy_argv", None)
+            return argv[: i + 1] + rewrite(argv[i + 1:]) if rewrite else argv
+        if not word.startswith("-"):
+            return argv
+    return argv
+
+
 def run_command(argv: list[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_with_legacy_forms(list(sys.argv[1:] if argv is None else argv)))
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

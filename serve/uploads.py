@@ -5,10 +5,12 @@
 
 Everything lives under one owner-only folder (`$EEGREASON_HOME/uploads`, mode 0700; files 0600):
 `kept/` holds one copy per distinct recording (content-addressed: loading the same file twice, or
-in another session, reuses it), `staging/` the copies being checked, `gradio/` Gradio's own
-temporary copies (GRADIO_TEMP_DIR points there), `exports/` exported notes. A kept recording is
-removed when the last browser session that loaded it ends, and in any case after the retention
-period (swept at start and periodically); Gradio's copies and exports age out the same way.
+in another session, reuses it), `staging/` the copies being checked, `gradio/<run>/` Gradio's own
+temporary copies for one run of the app (GRADIO_TEMP_DIR points there), `exports/` exported notes.
+A kept recording is removed when the last browser session that loaded it ends, and in any case
+after the retention period (swept at start and periodically); exports, and Gradio folders that a
+killed app left, age out the same way. Closing the store removes its run's Gradio folder whole:
+Gradio also leaves files there that no session owns (an empty temporary file per processed upload).
 
 The user's file names are labels only: staged and kept files have fixed names (see
 `serve.upload_sets`), so a crafted name cannot reach a path.
@@ -74,7 +76,9 @@ class UploadStore:
         self.root = private_dir(Path(root))
         self.kept_dir = private_dir(self.root / "kept")
         self.staging_dir = private_dir(self.root / "staging")
-        self.gradio_dir = private_dir(self.root / "gradio")
+        self.gradio_root = private_dir(self.root / "gradio")
+        # One folder per run: closing removes it whole without touching another running app's copies.
+        self.gradio_dir = private_dir(self.gradio_root / uuid.uuid4().hex)
         self.exports_dir = private_dir(self.root / "exports")
         self.retention_s = float(retention_hours) * 3600.0
         self.max_bytes = int(max_mib * 1024 * 1024)
@@ -182,8 +186,9 @@ class UploadStore:
         for entry in list(self.staging_dir.iterdir()):
             if now - _mtime(entry) > STALE_STAGING_S:
                 remove_tree(entry)
-        for folder in (self.gradio_dir, self.exports_dir):
+        for folder in (self.gradio_root, self.exports_dir):
             _remove_older(folder, now - self.retention_s)
+        private_dir(self.gradio_dir)  # this run's folder, if it sat empty past the retention period
         if removed:
             log.info("removed %d kept upload(s) older than %g h", removed, self.retention_s / 3600)
         return removed
@@ -205,12 +210,14 @@ class UploadStore:
         self._sweeper.start()
 
     def close(self) -> None:
-        """The app is stopping: stop sweeping and remove every recording its sessions kept."""
+        """The app is stopping: stop sweeping and remove every recording its sessions kept and
+        every file Gradio made for this run."""
         self._stop.set()
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
         for session in list(self._claims):
             self.release(session)
+        remove_tree(self.gradio_dir)
 
     def export_folder(self) -> Path:
         """A new private folder for one export (aged out like uploads)."""

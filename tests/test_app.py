@@ -123,3 +123,54 @@ def test_exposed_host_without_auth_is_refused():
         launch_settings("0.0.0.0", None)
     assert launch_settings("0.0.0.0", "ana:secret")["auth"] == ("ana", "secret")
     assert launch_settings("127.0.0.1", None)["server_name"] == "127.0.0.1"
+
+
+def test_the_queue_serves_as_many_chats_at_once_as_the_engine_batches(tiny_checkpoint, tiny_llm, hf_engine, fif14,
+                                                                        tmp_path):
+    """16 chats submitted together are all being answered at the same moment when the engine batches
+    16 (the queue once served 8 per endpoint whatever the engine); with no engine the default holds.
+
+    The engine is kept busy with a long request of its own while the chats arrive (the transformers
+    engine answers one request at a time), so every chat the queue admits is visibly in progress at
+    once, however fast or slow this machine submits them."""
+    import threading
+    import time
+
+    import torch
+    from gradio_client import Client
+    from gradio_client.utils import Status
+
+    from serve.app import DEFAULT_CONCURRENCY, GRADIO_THREADS, build_app, queue_concurrency, thread_count
+    from serve.assistant import Assistant
+    from serve.engines import EngineConfig, GenerationParams
+    from serve.engines.hf import TransformersEngine
+
+    assert hf_engine.config.max_num_seqs == 16
+    assistant = Assistant(tiny_checkpoint, engine=hf_engine)
+    assert queue_concurrency(assistant) == 16 and thread_count(assistant) == GRADIO_THREADS
+    assert queue_concurrency(Assistant(tiny_checkpoint, start_engine=False)) == DEFAULT_CONCURRENCY
+    wide = TransformersEngine(tiny_llm, EngineConfig(backend="transformers", max_num_seqs=64))
+    wide_assistant = Assistant(tiny_checkpoint, engine=wide)
+    assert queue_concurrency(wide_assistant) == 64 and thread_count(wide_assistant) > 64
+    app = build_app(assistant, samples={"sample_SYNTHETIC.fif": fif14}, upload_dir=tmp_path / "uploads",
+                    store_path=tmp_path / "reports.sqlite3")
+    app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    try:
+        clients = [Client(app.local_url, verbose=False) for _ in range(16)]
+        for client in clients:
+            assert "14 EEG channels" in client.predict(None, "sample_SYNTHETIC.fif", api_name="/load_recording")[0]
+        busy = threading.Thread(target=hf_engine.generate, args=([torch.zeros(8, 128)], GenerationParams(max_tokens=1500)))
+        busy.start()
+        jobs = [client.submit("What emotion is most likely?", [], api_name="/ask") for client in clients]
+        peak, deadline = 0, time.monotonic() + 300
+        while not all(job.done() for job in jobs) and time.monotonic() < deadline:
+            peak = max(peak, sum(job.status().code == Status.PROCESSING for job in jobs))
+            time.sleep(0.02)
+        busy.join()
+        answers = [job.result(timeout=60) for job in jobs]
+        assert all(history[-1]["role"] == "assistant" and message_text(history[-1]) for history, *_ in answers)
+        assert peak == 16, f"at most {peak} of 16 chats were being answered at once"
+        for client in clients:
+            client.close()
+    finally:
+        app.close()

@@ -113,3 +113,12 @@ def test_app_refuses_a_retention_that_is_not_positive():
     result = run_cli("app", "--upload-retention-hours", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "positive number of hours" in result.stderr
+
+
+def test_the_report_command_of_earlier_releases_still_drafts():
+    from serve.cli import _with_legacy_forms, build_parser
+
+    args = build_parser().parse_args(_with_legacy_forms(["report", "rec.edf", "--out", "note.md"]))
+    assert args.action == "draft" and str(args.recording) == "rec.edf" and str(args.out) == "note.md"
+    args = build_parser().parse_args(_with_legacy_forms(["report", "sign", "rpt-1", "--signer", "Dr A"]))
+    assert args.action == "sign"

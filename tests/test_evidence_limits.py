@@ -247,7 +247,8 @@ def test_assistant_abstains_on_the_clinical_single_channel_edf(tiny_checkpoint, 
     assert len(streamed) == 1  # nothing is shown before the guard has judged the whole answer
     last = parse_answer(streamed[-1])
     assert last.answer == ABSTAIN and last.confidence <= ABSTAIN_CONFIDENCE_CAP and conversation.turns[-1].guarded
-    from prompts.record import draft_note, recording_meta
+    from reports.draft import draft_note
+    from reports.identity import recording_meta
 
     note = draft_note(context.evidence, recording_meta("clinical.edf", context.analysis, salt=b"s"), parsed, "tiny")
     assert not non_finite_paths(note.to_dict()) and note.affective_assessment.label == ABSTAIN

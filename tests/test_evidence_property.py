@@ -28,7 +28,9 @@ from encoders.recording import Recording
 from prompts.abstention import abstention_answer, guard
 from prompts.answer_format import parse_answer
 from prompts.evidence_text import render_evidence
-from prompts.record import draft_note, recording_meta, render_markdown
+from reports.draft import draft_note
+from reports.identity import recording_meta
+from reports.render import render_markdown
 from serve.commands.inspect import inspection_from
 
 EXAMPLES = int(os.environ.get("EEGREASON_PROPERTY_EXAMPLES", "60"))

@@ -149,7 +149,7 @@ def test_preprocessing_steps_are_recorded_and_rebuildable():
     pipeline = default_pipeline(50.0)
     out = pipeline(rec)
     assert out.sfreq == 200.0 and out.n_samples == 200 * 20
-    assert [s["step"] for s in out.meta.preprocessing] == ["bandpass", "notch", "resample", "reference"]
+    assert [s["step"] for s in out.meta.preprocessing] == ["limit_rate", "bandpass", "notch", "resample", "reference"]
     assert Pipeline.from_list(pipeline.to_list()) == pipeline
     np.testing.assert_allclose(out.data.mean(axis=0), 0.0, atol=1e-9)  # average reference
 

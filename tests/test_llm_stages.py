@@ -235,3 +235,20 @@ def test_export_serves_in_vllm_with_the_unmerged_models_greedy_output(pipeline, 
     finally:
         engine.close()
     assert tokens == reference[: len(tokens)] and len(tokens) == 16
+
+
+def test_batches_of_similar_length_keep_every_example_once_per_epoch():
+    from training.llm_stages import _batches
+
+    items = [{"id": i, "messages": [{"content": "x" * ((i * 37) % 500)}]} for i in range(103)]
+
+    def spread(spec):
+        batches = list(_batches(items, spec))
+        for epoch in range(spec.epochs):
+            assert sorted(x["id"] for e, b in batches if e == epoch for x in b) == list(range(103))
+        return sum(max(map(len, [x["messages"][0]["content"] for x in b])) -
+                   min(map(len, [x["messages"][0]["content"] for x in b])) for _, b in batches) / len(batches)
+
+    grouped, plain = LLMTrainSpec(batch_size=4, epochs=2), LLMTrainSpec(batch_size=4, epochs=2, group_by_length=False)
+    assert spread(grouped) < spread(plain) / 4  # padding within a batch shrinks
+    assert list(_batches(items, grouped)) == list(_batches(items, grouped))  # deterministic by seed

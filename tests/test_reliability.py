@@ -101,7 +101,7 @@ def test_kill_check_finds_a_consistent_store_after_kills(tmp_path):
 def _signed_store(tmp_path):
     from bench.reliability.kill import StoreAuditor
     from bench.reliability.kill_child import sample_note, signed_row
-    from serve.report_store import ReportStore
+    from reports.store import ReportStore
 
     store = ReportStore(tmp_path / "reports.sqlite3")
     rid = store.create(sample_note(), "Dr Author")

@@ -21,20 +21,13 @@ from encoders.errors import ReportError
 from encoders.evidence import Evidence, Finding
 from encoders.paths import repo_root
 from prompts.answer_format import parse_answer
-from prompts.record import (
-    CORE_LIMITATION,
-    DRAFT_BANNER,
-    NOT_DETERMINED,
-    RECORD_SCHEMA_VERSION,
-    SECTION_TITLES,
-    MedicalRecordNote,
-    apply_edits,
-    check_no_prescriptions,
-    draft_note,
-    recording_id,
-    render_markdown,
-)
-from serve.report_store import TEST_PAUSE_ENV, ReportStore
+from reports.draft import draft_note
+from reports.edits import apply_edits
+from reports.guard import check_no_prescriptions
+from reports.identity import recording_id
+from reports.note import CORE_LIMITATION, DRAFT_BANNER, NOT_DETERMINED, RECORD_SCHEMA_VERSION, MedicalRecordNote
+from reports.render import SECTION_TITLES, render_markdown
+from reports.store import ReportStore
 
 ANSWER = ("Reasoning: Frontal alpha asymmetry is +0.23, favouring the left hemisphere, and frontal alpha is "
           "elevated.\nAnswer: happy\nConfidence: 0.64")
@@ -264,12 +257,20 @@ def test_save_killed_mid_write_leaves_the_store_consistent(store, note, tmp_path
     store.sign(rid, v2, "Dr Bob")
     history, trail = store.history(rid), store.audit_trail(rid)
     marker = tmp_path / "paused-inside-transaction"
+    # A store that stops inside the save's transaction (after the version row, before the report
+    # points at it) and waits there to be killed.
     script = textwrap.dedent(f"""
-        from serve.report_store import ReportStore
-        ReportStore({str(store.path)!r}).edit({rid!r}, {v2}, {{"clinician_comments": "interrupted"}}, "Dr Eve")
+        import pathlib, time
+        from reports.store import ReportStore
+
+        class StopsMidSave(ReportStore):
+            def _between_save_steps(self):
+                pathlib.Path({str(marker)!r}).touch()
+                time.sleep(60)
+
+        StopsMidSave({str(store.path)!r}).edit({rid!r}, {v2}, {{"clinician_comments": "interrupted"}}, "Dr Eve")
     """)
-    env = {**os.environ, TEST_PAUSE_ENV: str(marker)}  # the store pauses inside the transaction
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=repo_root(), env=env,
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=repo_root(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
@@ -314,7 +315,7 @@ def _pdf_page_one(path: Path) -> tuple[float, str]:
 
 
 def test_exports_write_markdown_and_a_readable_pdf(store, note, tmp_path):
-    from serve.report_export import export_markdown, export_pdf
+    from reports.export import export_markdown, export_pdf
 
     md = export_markdown(note, tmp_path / "out" / "note.md")
     assert DRAFT_BANNER in md.read_text(encoding="utf-8") and "+0.23" in md.read_text(encoding="utf-8")
@@ -329,6 +330,83 @@ def test_exports_write_markdown_and_a_readable_pdf(store, note, tmp_path):
     store.sign(rid, 1, "Dr Bob")
     _, text = _pdf_page_one(export_pdf(store.get(rid)[0], tmp_path / "signed.pdf"))
     assert "Signed by Dr Bob" in text and "research use" in text
+
+
+def _export_stalled_before_the_move(note, target: Path) -> subprocess.Popen:
+    """A process exporting `note` to `target` that stops for good just before the final move (its
+    temporary file written and held), as a process killed at that moment would have left it."""
+    note_file = target.parent / f"{target.name}.note.json"
+    note_file.write_text(json.dumps(note.to_dict()), encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import json, os, time
+        from reports.note import MedicalRecordNote
+        from reports.export import export_markdown
+        os.replace = lambda *args: time.sleep(600)
+        note = MedicalRecordNote.from_dict(json.loads(open({str(note_file)!r}, encoding="utf-8").read()))
+        export_markdown(note, {str(target)!r})
+    """)
+    return subprocess.Popen([sys.executable, "-c", script], cwd=repo_root(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+
+
+def _wait_for_temporary(folder: Path, proc: subprocess.Popen, besides: tuple[Path, ...] = ()) -> Path:
+    deadline = time.monotonic() + 60
+    while not (found := [p for p in folder.iterdir() if p.name.endswith(".part") and p not in besides
+                         and p.stat().st_size > 0]):  # written, now waiting to be moved
+        assert proc.poll() is None, f"the exporting process ended early: {proc.stdout.read().decode()}"
+        assert time.monotonic() < deadline, "the exporting process never wrote its temporary file"
+        time.sleep(0.05)
+    return found[0]
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_an_export_killed_mid_write_leaves_nothing_after_the_next_export(note, tmp_path):
+    from reports.export import STALE_AFTER_S, export_markdown, export_pdf
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "note.md").write_text("the previous export\n", encoding="utf-8")
+    # One export is still being written (its process alive) while another is killed mid-write.
+    live = _export_stalled_before_the_move(note, folder / "live.md")
+    killed = None
+    try:
+        live_part = _wait_for_temporary(folder, live)
+        killed = _export_stalled_before_the_move(note, folder / "note.md")
+        killed_part = _wait_for_temporary(folder, killed, besides=(live_part,))
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=30)
+        assert killed_part.exists() and killed_part.read_bytes().startswith(b"#")  # what a kill leaves
+        assert (folder / "note.md").read_text(encoding="utf-8") == "the previous export\n"  # untouched
+        for part in (live_part, killed_part):
+            _age(part, 2 * STALE_AFTER_S)
+        export_pdf(note, folder / "other.pdf")  # the next export into the folder, of anything
+        assert not killed_part.exists()
+        assert live_part.exists(), "a temporary file still being written was removed"
+    finally:
+        for proc in (live, killed):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)
+    _age(live_part, 2 * STALE_AFTER_S)
+    export_markdown(note, folder / "note.md")
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".note.json")) == [
+        "note.md", "other.pdf"]
+    assert DRAFT_BANNER in (folder / "note.md").read_text(encoding="utf-8")
+
+
+def test_a_fresh_unlocked_temporary_file_is_left_alone(note, tmp_path):
+    """Between creating its temporary file and locking it, a writer holds no lock: a file that young
+    is not taken for a leftover."""
+    from reports.export import TEMP_SUFFIX, export_markdown
+
+    young = tmp_path / f".note.md.abcd1234{TEMP_SUFFIX}"
+    young.write_bytes(b"being written")
+    export_markdown(note, tmp_path / "note.md")
+    assert young.exists()
 
 
 # ---- the app, really launched, through gradio_client ----
@@ -352,7 +430,8 @@ def report_app(tiny_checkpoint, hf_engine, fif14, tmp_path_factory):
     app.close()
 
 
-VIEW = ("message", "header", "preview", "findings", "assessment", "limitations", "follow_up", "comments")
+VIEW = ("message", "header", "preview", "findings", "assessment", "limitations", "follow_up", "comments", "reasoning",
+        "reasoning_text")
 
 
 def _view(result) -> dict:
@@ -382,9 +461,9 @@ def test_report_tab_generate_edit_sign_export_history(report_app, fif14):
                                    "Take 20 mg daily.", "Dr Alice", "", api_name="/report_save"))
     assert refused["message"].startswith("⚠️") and "prescription-like" in refused["message"]
 
-    view = _view(client.predict("Dr Bob", api_name="/report_sign"))
+    view = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
     assert "Signed by Dr Bob" in view["header"]
-    again = _view(client.predict("Dr Bob", api_name="/report_sign"))
+    again = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
     assert again["message"].startswith("⚠️") and "already signed" in again["message"]  # the app keeps running
 
     message, md_path, pdf_path = client.predict("Dr Alice", api_name="/report_export")
@@ -402,6 +481,51 @@ def test_report_tab_generate_edit_sign_export_history(report_app, fif14):
     assert [r.report_id for r in ReportStore(store_path).list_reports()].count(report_id) == 1
     status = client.predict(None, "other_SYNTHETIC.fif", api_name="/load_recording")[0]  # Chat tab still works
     assert "Signal quality" in status
+
+
+@pytest.mark.slow
+def test_report_tab_marks_failing_claims_strikes_corrects_and_records_an_acknowledgement(report_app):
+    from gradio_client import Client
+
+    from test_report_claims import TRUE, WRONG, draft, reasoning_with
+
+    url, store_path = report_app
+    wrong_probability, wrong_side = WRONG[0][0], WRONG[8][0]
+    note = draft(reasoning_with([wrong_probability, wrong_side], [0, 3]))
+    failing = note.reasoning_review.failing()
+    report_id = ReportStore(store_path).create(note, "Dr Alice")
+    client = Client(url, verbose=False)
+    view = _view(client.predict(report_id, api_name="/report_open"))
+    assert report_id in view["header"] and "2 claims" in view["header"]
+    for number, claim in failing:
+        row = next(line for line in view["reasoning"].splitlines() if line.startswith(f"| {number} |"))
+        assert "FAILS" in row and claim.measured in row
+    refused = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
+    assert refused["message"].startswith("⚠️") and "2 claims" in refused["message"]
+
+    view = _view(client.predict(1, "Dr Alice", "unsupported probability", api_name="/report_strike"))
+    assert "Struck sentence 1" in view["message"]
+    assert f"~~{wrong_probability}~~" in view["reasoning"] and "struck by Dr Alice" in view["reasoning"]
+    assert wrong_probability not in view["reasoning_text"] and wrong_side in view["reasoning_text"]
+    still_wrong = view["reasoning_text"].replace(wrong_side, "Frontal alpha asymmetry is +0.31.")
+    view = _view(client.predict(still_wrong, "Dr Alice", "", api_name="/report_correct"))
+    assert view["reasoning_text"] == still_wrong and wrong_probability not in view["reasoning"]
+    (number, claim), = ReportStore(store_path).get(report_id)[0].reasoning_review.unresolved()
+    assert claim.kind == "faa" and "-0.31" in claim.measured
+    refused = _view(client.predict("Dr Bob", False, api_name="/report_sign"))
+    assert refused["message"].startswith("⚠️") and "1 claim" in refused["message"]
+
+    view = _view(client.predict("Dr Bob", True, api_name="/report_sign"))
+    assert "Signed by Dr Bob" in view["header"] and "1 failing claim acknowledged" in view["message"]
+    assert "Signed with 1 unresolved claim acknowledged by Dr Bob" in view["header"]
+    message, md_path, _ = client.predict("Dr Alice", api_name="/report_export")
+    assert "Signed with 1 unresolved claim acknowledged by Dr Bob" in Path(md_path).read_text(encoding="utf-8")
+    history = client.predict(api_name="/report_history")
+    assert "edit (strike)" in history and "edit (correct)" in history
+    assert f"acknowledged failing claims {number}" in history
+    fixed = " ".join(TRUE)
+    view = _view(client.predict(fixed, "Dr Alice", "", api_name="/report_correct"))  # amends the signed version
+    assert "amends a signed version" in view["header"] and "FAILS" not in view["reasoning"]
 
 
 @pytest.mark.slow
@@ -440,7 +564,7 @@ def test_report_command_writes_and_stores_a_draft(tiny_checkpoint, fif14, tmp_pa
     from serve.cli import main
 
     out, pdf, db = tmp_path / "note.md", tmp_path / "note.pdf", tmp_path / "reports.sqlite3"
-    code = main(["report", str(fif14), "--out", str(out), "--pdf", str(pdf), "--author", "Dr CLI",
+    code = main(["report", "draft", str(fif14), "--out", str(out), "--pdf", str(pdf), "--author", "Dr CLI",
                  "--store", str(db), "--engine", "transformers", "--checkpoint", str(tiny_checkpoint),
                  "--max-tokens", "32"])
     assert code == 0
@@ -450,5 +574,5 @@ def test_report_command_writes_and_stores_a_draft(tiny_checkpoint, fif14, tmp_pa
     note, meta = store.get(report_id)
     assert meta.author == "Dr CLI" and note.recording.synthetic
     assert [e.action for e in store.audit_trail(report_id)] == ["create", "export", "export"]
-    assert main(["report", str(tmp_path / "missing.edf"), "--out", str(out), "--author", "Dr CLI",
+    assert main(["report", "draft", str(tmp_path / "missing.edf"), "--out", str(out), "--author", "Dr CLI",
                  "--store", str(db)]) != 0

@@ -78,8 +78,9 @@ def test_evaluate_sigterm_stops_the_engine(tiny_checkpoint, tmp_path):
                         "--trials-per-emotion", "1", "--tasks", "emotion", "--max-tokens", "2000", "--out", str(run)],
                        tmp_path, "evaluate")
     try:
-        # The items are written once the engine is up and the cohort is built; answers come next.
-        evaluate.wait_until(lambda: (run / "items.jsonl").exists(), "evaluation items")
+        # The items are built before the engine starts (a bad dataset is refused without it), so
+        # wait for the engine itself: the answers come next.
+        evaluate.wait_for_stderr("engine ready")
         stop_and_check(evaluate, signal.SIGTERM, ORDERLY_S)
         assert evaluate.proc.returncode == 128 + signal.SIGTERM
     finally:

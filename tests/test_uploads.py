@@ -393,3 +393,72 @@ def test_app_keeps_a_200_character_name_and_refuses_cleanly(upload_app, recordin
     assert kept_entries(store) == before
     assert not [p for p in store.gradio_dir.rglob("visit.*")] and not list(store.gradio_dir.rglob("*.vmrk"))
     client.close()
+
+
+def _copies_of(content: bytes, roots: list[Path], since: float) -> list[Path]:
+    """Files under `roots` holding exactly `content`, changed since `since` (stat first, then bytes)."""
+    import hashlib
+
+    want = hashlib.sha256(content).digest()
+    found: set[Path] = set()
+    for root in roots:
+        for folder, _dirs, files in os.walk(root, onerror=lambda err: None):
+            for name in files:
+                path = Path(folder) / name
+                try:
+                    info = path.lstat()
+                    if not stat.S_ISREG(info.st_mode) or info.st_size != len(content) or info.st_mtime < since - 1:
+                        continue
+                    if hashlib.sha256(path.read_bytes()).digest() == want:
+                        found.add(path.resolve())
+                except OSError:
+                    continue
+    return sorted(found)
+
+
+def test_an_upload_is_copied_only_into_the_private_folder_and_gone_when_the_app_closes(
+        tiny_checkpoint, tmp_path, monkeypatch):
+    """A real upload through gradio_client: every copy the server side makes of the file lies under the
+    uploads folder (mode 0700), none in the system temp folder (where Gradio's default /tmp/gradio is)
+    or anywhere else we can look, and closing the app leaves no copy at all."""
+    import tempfile
+
+    from gradio_client import Client, handle_file
+
+    from serve.app import build_app
+    from serve.assistant import Assistant
+
+    system_temp = tmp_path / "system-temp"  # the process's temp folder, so any stray copy is found in it
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    monkeypatch.setenv("GRADIO_TEMP_DIR", "")  # build_app sets it; restored afterwards
+    original = tmp_path / "client" / "visit 12_raw.fif"
+    original.parent.mkdir()
+    write_fif(original, eeg_like(19, 250.0, 10.0, seed=int.from_bytes(os.urandom(4), "little")), NAMES, 250.0)
+    content = original.read_bytes()
+    started = time.time()
+    store = UploadStore(tmp_path / "home" / "uploads", retention_hours=1)
+    app = build_app(Assistant(tiny_checkpoint, start_engine=False), samples={}, uploads=store,
+                    store_path=tmp_path / "home" / "reports.sqlite3")
+    app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    closed = False
+    try:
+        client = Client(app.local_url, verbose=False, download_files=str(tmp_path / "client" / "downloads"))
+        status = client.predict([handle_file(str(original))], None, api_name="/load_recording")[0]
+        assert "19 EEG channels" in status
+        elsewhere = [Path(tempfile.gettempdir()), Path("/tmp"), Path("/dev/shm"), Path.cwd(),
+                     tmp_path / "home"]
+        copies = [p for p in _copies_of(content, elsewhere, started) if p != original.resolve()]
+        inside = [p for p in copies if p.is_relative_to(store.root.resolve())]
+        assert inside and copies == inside, copies  # Gradio's copy and the kept one, nothing else
+        assert mode(store.root) == 0o700 and mode(store.gradio_dir) == 0o700
+        client.close()
+        app.close()
+        store.close()
+        closed = True
+        assert not [p for p in _copies_of(content, elsewhere, started) if p != original.resolve()]
+        assert not store.gradio_dir.exists()  # with the empty files Gradio leaves per processed upload
+    finally:
+        if not closed:
+            app.close()
+            store.close()

@@ -61,6 +61,22 @@ class Collator:
             return []
         return [torch.from_numpy(measures_of(Evidence.from_dict(e))) for e in item["evidence"]]
 
+    def check_lengths(self, items: list[dict]) -> int:
+        """The longest example's token count; refused before training starts when one is above
+        max_length (rather than at the step that meets it)."""
+        from encoders.errors import ConfigError
+
+        lengths = {item["id"]: len(render_conversation(
+            self.tokenizer, item["messages"], [token_count(self.projector_config, x.n_windows)
+                                               for x in self.inputs_for(item)])) for item in items}
+        longest = max(lengths, key=lengths.get) if lengths else None
+        if longest is not None and lengths[longest] > self.max_length:
+            over = sum(n > self.max_length for n in lengths.values())
+            raise ConfigError(f"{over} training example(s) are longer than train.max_length {self.max_length} "
+                              f"(the longest, {longest}, has {lengths[longest]} tokens); raise train.max_length "
+                              f"to at least {lengths[longest]}.")
+        return lengths[longest] if longest is not None else 0
+
     def __call__(self, items: list[dict]) -> Batch:
         rendered, inputs, measures = [], [], []
         for item in items:

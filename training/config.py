@@ -129,6 +129,9 @@ class LLMTrainSpec:
     save_every: int = 25  # steps between resumable snapshots
     max_length: int = 640
     seed: int = 0
+    # Batches of examples of similar length (drawn from shuffled pools of 16 batches): less padding,
+    # about a quarter less compute on the mixed-length instruction data, the same examples per epoch.
+    group_by_length: bool = True
 
 
 @dataclass
@@ -180,9 +183,9 @@ class InstructStageConfig:
     name: str = "instruct"
     align: str = "runs/align-demo"  # stage-2 artifact folder (a checkpoint)
     degraded_share: float = 0.25  # share of cohort trials also made as damaged copies (abstention)
-    data: TaskMix = field(default_factory=lambda: TaskMix(emotion=60, eeg_only=50, text_only=20, no_pattern=30,
-                                                          valence_arousal=40, compare=40, rank=30, scenario=40,
-                                                          record=20, abstain=50, free=156, conversation=40))
+    data: TaskMix = field(default_factory=lambda: TaskMix(emotion=45, eeg_only=45, text_only=15, no_pattern=25,
+                                                          valence_arousal=30, compare=30, rank=20, scenario=30,
+                                                          record=15, abstain=40, free=120, conversation=25))
     lora: LoraSpec = field(default_factory=LoraSpec)
     train_projector: bool = True
     train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))

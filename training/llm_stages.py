@@ -89,13 +89,32 @@ def _lr_factor(step: int, total: int, warmup: int) -> float:
     return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))
 
 
+POOL_BATCHES = 16
+
+
+def _length(item: dict) -> int:
+    return sum(len(m["content"]) for m in item["messages"])
+
+
 def _batches(items: list[dict], spec: LLMTrainSpec):
-    """Deterministic order: epoch e shuffles with seed + e."""
+    """Deterministic order: epoch e shuffles with seed + e. With `group_by_length`, each pool of
+    POOL_BATCHES batches of the shuffled order is sorted by length before it is cut into batches,
+    and the batches are shuffled again, so a batch pads little and the order stays random."""
     for epoch in range(spec.epochs):
+        rng = random.Random(spec.seed + epoch)
         order = list(range(len(items)))
-        random.Random(spec.seed + epoch).shuffle(order)
-        for start in range(0, len(order), spec.batch_size):
-            yield epoch, [items[i] for i in order[start:start + spec.batch_size]]
+        rng.shuffle(order)
+        batches = []
+        pool = spec.batch_size * (POOL_BATCHES if spec.group_by_length else 1)
+        for start in range(0, len(order), pool):
+            chunk = order[start:start + pool]
+            if spec.group_by_length:
+                chunk.sort(key=lambda i: _length(items[i]))
+            batches += [chunk[b:b + spec.batch_size] for b in range(0, len(chunk), spec.batch_size)]
+        if spec.group_by_length:
+            rng.shuffle(batches)
+        for batch in batches:
+            yield epoch, [items[i] for i in batch]
 
 
 def train_llm_stage(model: EEGLanguageModel, items: list[dict], collator: Collator, spec: LLMTrainSpec,
@@ -250,6 +269,7 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
                         config.train.max_length)
+    collator.check_lengths(items)
 
     state_dir = out / "state"
     history = train_llm_stage(
@@ -318,6 +338,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
                         config.train.max_length)
+    collator.check_lengths(items)
 
     lora_params = [p for n, p in llm.named_parameters() if p.requires_grad]
     groups = [{"params": lora_params, "lr": config.train.lora_lr}]

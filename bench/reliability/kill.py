@@ -66,7 +66,7 @@ class StoreAuditor:
         """Every version's checksum is recomputed from the raw rows, and every version is read back
         through `ReportStore.get` (one connection each, ~1.5 ms); with `full=False` only versions not
         read before are (a cheaper sweep for long runs). Exports: new ones each time, all when `full`."""
-        from serve.report_store import ReportStore, sha256_text
+        from reports.store import ReportStore, sha256_text
 
         problems: list[str] = []
         store = ReportStore(self.store_path)  # reopening runs recovery, as the app would
@@ -136,7 +136,7 @@ class StoreAuditor:
 
     def _check_exports(self, store, full: bool) -> list[str]:
         """Exports are written once (atomically); new ones are compared each time, all when `full`."""
-        from prompts.record import render_markdown
+        from reports.render import render_markdown
 
         problems = []
         for path in sorted(self.exports.glob("rpt-*.md")):

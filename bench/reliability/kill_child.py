@@ -100,7 +100,7 @@ def observe_transactions(store_class, state: State) -> None:
 def sample_note():
     from encoders.evidence import Evidence, Finding
     from prompts.answer_format import parse_answer
-    from prompts.record import draft_note
+    from reports.draft import draft_note
 
     band_z = {"frontal": {"delta": 0.1, "theta": -0.4, "alpha": 1.37, "beta": -1.12, "gamma": 0.2}}
     findings = [Finding("quality", "good", 0.9), Finding("faa", "left", 0.21)]
@@ -136,15 +136,15 @@ def main(argv: list[str]) -> None:
     rng = random.Random(int(argv[4]))
     state = State(state_path)
     state.set("importing")
-    from serve.report_export import export_markdown, file_sha256
-    from serve.report_store import ReportStore
+    from reports.export import export_markdown, file_sha256
+    from reports.store import ReportStore
 
+    note = sample_note()  # drafting imports the evidence code: start-up too, not what is tested
     observe_transactions(ReportStore, state)
     pause = rng.choice([0.0, 0.0, 0.001, 0.005])  # this child's pace: back to back, or a little air
     state.set("opening store")
     store = ReportStore(store_path)
     state.finished()
-    note = sample_note()
     with open(journal_path, "a", encoding="utf-8") as log:
         state.set("finishing earlier drafts")
         for summary in store.list_reports():

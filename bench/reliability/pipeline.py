@@ -94,7 +94,9 @@ def product_path(path: Path, window_s: float = 4.0) -> dict[str, Any]:
     from encoders.io import read_recording
     from prompts.answer_format import parse_answer
     from prompts.evidence_text import render_evidence
-    from prompts.record import draft_note, recording_meta, render_markdown
+    from reports.draft import draft_note
+    from reports.identity import recording_meta
+    from reports.render import render_markdown
     from serve.commands.inspect import inspection
 
     path = Path(path)

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 PRELOAD = ["numpy", "scipy.signal", "mne", "pyedflib", "encoders.io", "encoders.analysis", "encoders.evidence",
-           "prompts.record", "prompts.evidence_text", "serve.commands.inspect", "bench.reliability.cases"]
+           "reports.draft", "reports.render", "prompts.evidence_text", "serve.commands.inspect", "bench.reliability.cases"]
 
 
 def _worker(conn: Connection, fn: Callable[[Any], dict], max_tasks: int, memory_bytes: int | None) -> None:

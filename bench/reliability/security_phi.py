@@ -65,7 +65,9 @@ def _in_process_outputs(path: Path) -> dict[str, str]:
     """Evidence, prompt text, the app's summary, a draft note and Markdown, plus every log line."""
     from encoders.io import read_recording
     from prompts.answer_format import parse_answer
-    from prompts.record import draft_note, recording_meta, render_markdown
+    from reports.draft import draft_note
+    from reports.identity import recording_meta
+    from reports.render import render_markdown
     from serve.assistant import Assistant
     from serve.tabs.chat import recording_summary
 

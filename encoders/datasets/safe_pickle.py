@@ -11,7 +11,10 @@ Admitted callables can still be told to allocate: `_reconstruct`, `ndarray` and 
 a shape or a size, and an array's state names its shape before its data arrives. A genuine pickle
 carries every byte of its arrays, so nothing it declares can be larger than the stream itself;
 each declaration is checked against that bound before anything is allocated (a 64 GiB array
-declared in a 1 kB file is refused in a sentence, not answered with MemoryError).
+declared in a 1 kB file is refused in a sentence, not answered with MemoryError). The same holds
+for the opcodes that declare a byte count and then read that many bytes (strings, bytes, big
+integers, frames): a file reader allocates the whole count before finding the file short, so each
+count is checked against the stream first.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import collections
 import io
 import math
 import pickle
+import struct
 import zipfile
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -84,6 +88,18 @@ class DeclaredSizeGuard:
                 f"{self.source} declares an array of {_human(n_bytes)}, more than {held} could hold; "
                 f"refusing to allocate it because the file is damaged or not what it claims to be: "
                 f"download it again."
+            )
+
+    def check_length(self, n_bytes: int, what: str) -> None:
+        """A byte count an opcode declares before its bytes: at most the whole stream."""
+        bound = self.stream_bytes if self.stream_bytes is not None else UNMEASURED_STREAM_LIMIT
+        if n_bytes > bound:
+            held = (f"the whole file is {_human(self.stream_bytes)}" if self.stream_bytes is not None
+                    else f"an unmeasured stream may hold {_human(UNMEASURED_STREAM_LIMIT)} at most")
+            log.warning("%s: refused a declared %s of %d bytes", self.source, what, n_bytes)
+            raise UnsafePickleError(
+                f"{self.source} declares a {what} of {_human(n_bytes)} where {held}; refusing to read it "
+                f"because the file is damaged or not what it claims to be: download it again."
             )
 
     def check_array(self, shape: Any, dtype: Any) -> None:
@@ -192,10 +208,53 @@ class RestrictedUnpickler(pickle._Unpickler):
             self.guard.check_array_state(self.stack[-1])
         pickle._Unpickler.load_build(self)
 
+    # Opcodes that declare a byte count and then read that many bytes, as `pickle._Unpickler` reads
+    # them but with the count checked first (the short-count opcodes, at most 255 bytes, need none).
+    def _declared_count(self, fmt: str, what: str) -> int:
+        (count,) = struct.unpack(fmt, self.read(struct.calcsize(fmt)))
+        if count < 0:
+            raise pickle.UnpicklingError(f"negative byte count for a {what}")
+        self.guard.check_length(count, what)
+        return count
+
+    def load_binstring(self) -> None:  # Python 2 str: bytes decoded with the unpickler's encoding
+        self.append(self._decode_string(self.read(self._declared_count("<i", "string"))))
+
+    def load_binunicode(self) -> None:
+        self.append(str(self.read(self._declared_count("<I", "string")), "utf-8", "surrogatepass"))
+
+    def load_binunicode8(self) -> None:
+        self.append(str(self.read(self._declared_count("<Q", "string")), "utf-8", "surrogatepass"))
+
+    def load_binbytes(self) -> None:
+        self.append(self.read(self._declared_count("<I", "bytes object")))
+
+    def load_binbytes8(self) -> None:
+        self.append(self.read(self._declared_count("<Q", "bytes object")))
+
+    def load_bytearray8(self) -> None:
+        buffer = bytearray(self._declared_count("<Q", "bytearray"))
+        self.readinto(buffer)
+        self.append(buffer)
+
+    def load_long4(self) -> None:
+        self.append(pickle.decode_long(self.read(self._declared_count("<i", "big integer"))))
+
+    def load_frame(self) -> None:
+        self._unframer.load_frame(self._declared_count("<Q", "frame"))
+
     dispatch[pickle.REDUCE[0]] = load_reduce
     dispatch[pickle.NEWOBJ[0]] = load_newobj
     dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
     dispatch[pickle.BUILD[0]] = load_build
+    dispatch[pickle.BINSTRING[0]] = load_binstring
+    dispatch[pickle.BINUNICODE[0]] = load_binunicode
+    dispatch[pickle.BINUNICODE8[0]] = load_binunicode8
+    dispatch[pickle.BINBYTES[0]] = load_binbytes
+    dispatch[pickle.BINBYTES8[0]] = load_binbytes8
+    dispatch[pickle.BYTEARRAY8[0]] = load_bytearray8
+    dispatch[pickle.LONG4[0]] = load_long4
+    dispatch[pickle.FRAME[0]] = load_frame
 
 
 def _remaining(fh: IO[bytes]) -> int | None:

@@ -8,11 +8,17 @@ read as a sequence of items (a region and a band), numbers and direction words:
 
 * an item is a band with its region (next to it, or the clause's only region), or a region with
   the clause's band; "every region" makes an item for each measured region;
-* a z-like number belongs to the item just before it (lists in parentheses are matched in order);
+* a z-like number belongs to the item just before it (lists in parentheses are matched in order),
+  or to the item it introduces ("a z-score of −0.9 for frontal beta", "(1.17) in the temporal
+  region" after a band without a region); "frontal-beta" is the region and band it joins;
 * the direction of an item is the last direction word after it and before the next item (later
   words correct earlier ones), else the word right before it, else that of the item it is listed
-  with; hedges ("within the typical range", "does not reach the threshold") say typical, and a
-  negated word ("not elevated") claims only that it is not that;
+  with; a word said "elsewhere" is not the item's; hedges ("within the typical range", "does not
+  reach the threshold") say typical, and a negated word ("not elevated") claims only that it is
+  not that; an item a contrast introduces
+  ("…, unlike frontal theta") has the contrary of the item it is set against, one a likeness
+  introduces ("along with", "like", "nor is") the same; past the edge of the reference range
+  ("above the reference range", "outside the typical range") is a direction;
 * comparatives ("higher", "lower than average", "slightly below the reference") describe a sign,
   not a direction, and are not claims; a threshold ("exceeds z = +1", "the −1 cutoff") is not a z.
 """
@@ -22,9 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, NEGATION, REGION_WORDS, REGIONS, alternation
+from .asymmetry import hemisphere_spans
+from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, REGION_WORDS, REGIONS, alternation, unhyphenated
 from .model import Claim, meaning_after, span
-from .text import Clause, Number, normalise, numbers
+from .text import Clause, Number
 
 _ASYMMETRY = re.compile(r"asymmetr\w*|\bFAA\b|laterali[sz]\w*|laterality", re.I)
 _REGION_WORDS = {**REGION_WORDS, "posterior": "posterior", "at the back": "posterior", "back of the head": "posterior",
@@ -32,7 +39,7 @@ _REGION_WORDS = {**REGION_WORDS, "posterior": "posterior", "at the back": "poste
                  "all regions": "*", "everywhere": "*", "occipitally": "occipital", "parietally": "parietal", "all five regions": "*",
                  "all five": "*", "all 5 regions": "*", "every area": "*", "all areas": "*", "each region": "*"}
 _REGION_RE = re.compile(r"(?<![\w-])" + alternation(_REGION_WORDS) + r"(?![\w-])", re.I)
-_GROUPS = {"posterior": ("parietal", "occipital"), "*": REGIONS}
+GROUPS = {"posterior": ("parietal", "occipital"), "*": REGIONS}
 
 # Directions people state. Comparatives (higher, lower, above, below, greater…) are not here on
 # purpose: "lower than average (−0.94)" describes a sign, not the "reduced" class.
@@ -64,13 +71,14 @@ _SIGN_AFTER = re.compile(r"^\s*(?:SDs?|standard deviations?|σ)?\s*(above|below|
 
 
 @dataclass
-class _Item:
+class Item:
     start: int
     end: int
     region: str | None
     band: str | None
     z: list[Number] = field(default_factory=list)
     direction: tuple[str, bool] | None = None  # (direction, negated)
+    said_until: int = 0  # where the words stating its direction end, when they follow it
 
 
 # A region names a measurement of its own when a number or a direction follows it: "frontal 1.03",
@@ -98,22 +106,30 @@ def _region_lists(text: str, regions) -> set[int]:
     return out
 
 
-def _items(text: str) -> list[_Item]:
+def _of_asymmetry(text: str, start: int) -> bool:
+    """Whether the band word at `start` is the asymmetry's ("the asymmetry in alpha"), not the next
+    statement's ("(FAA +0.77), and temporal alpha is reduced")."""
+    found = list(_ASYMMETRY.finditer(text[max(0, start - 25):start]))
+    return bool(found) and not re.search(r",\s*(?:and|but|while|whereas)\b|;|" + alternation(_REGION_WORDS),
+                                         text[max(0, start - 25) + found[-1].end():start], re.I)
+
+
+def items_of(text: str) -> list[Item]:
     bands = [(m.start(), m.end(), BAND_WORDS[m.group(0).lower()]) for m in BAND_RE.finditer(text)
-             if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _ASYMMETRY.search(text[max(0, m.start() - 25):m.start()])]
+             if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _of_asymmetry(text, m.start())]
     regions = []
     for m in _REGION_RE.finditer(text):
         if _ASYMMETRY.match(text[m.end():].lstrip(" -").removeprefix("alpha").lstrip(" -")):
             continue  # "frontal (alpha) asymmetry" is the asymmetry, not a region's band power
         region = _REGION_WORDS[m.group(0).lower()]
         specific = re.match(r"\s*\((" + "|".join(REGIONS) + r")(?:\s+(?:region|area|lobe|sites?))?\)", text[m.end():], re.I)
-        if region in _GROUPS and specific:  # "Posterior (occipital) alpha"
+        if region in GROUPS and specific:  # "Posterior (occipital) alpha"
             region = specific.group(1).lower()
         regions.append((m.start(), m.end(), region))
     if not bands:
         return []
     used_regions: set[int] = set()
-    items: list[_Item] = []
+    items: list[Item] = []
     for start, end, band in bands:
         region = None
         before = [r for r in regions if r[1] <= start and re.fullmatch(r"[\s,]*(?:and\s+)?", text[r[1]:start])]
@@ -128,7 +144,7 @@ def _items(text: str) -> list[_Item]:
             used_regions.add(region[0])
         first = region[0] if region is not None and region[0] < start else start
         last = region[1] if region is not None and region[1] > end else end
-        items.append(_Item(first, last, region[2] if region else None, band))
+        items.append(Item(first, last, region[2] if region else None, band))
         # "Frontal and temporal alpha": every region of a run right before the band is an item of it.
         if region is not None and region[0] < start:
             run = [r for r in regions if r[1] <= region[0]]
@@ -137,7 +153,7 @@ def _items(text: str) -> list[_Item]:
                 if not re.fullmatch(r"[\s,]*(?:and\s+|&\s*)?", text[other[1]:cursor]):
                     break
                 used_regions.add(other[0])
-                items.append(_Item(other[0], other[1], other[2], band))
+                items.append(Item(other[0], other[1], other[2], band))
                 cursor = other[0]
     listed = _region_lists(text, regions)
     for r_start, r_end, region in regions:  # regions listed with the clause's band: "frontal (1.03), temporal (1.17)"
@@ -147,7 +163,7 @@ def _items(text: str) -> list[_Item]:
             continue  # "no central region appears in the table", "the temporal increase": not a measurement
         band_before = [b for b in bands if b[1] <= r_start]
         band = band_before[-1][2] if band_before else bands[0][2]
-        items.append(_Item(r_start, r_end, region, band))
+        items.append(Item(r_start, r_end, region, band))
     items.sort(key=lambda i: i.start)
     # "Delta, theta, alpha and beta are reduced in all five regions": a listed band takes the region
     # its list ends with.
@@ -176,7 +192,11 @@ _OTHER_SUBJECT = re.compile(r"asymmetr\w*|\bFAA\b|\b(?:happy|surprise|neutral|sa
                             r"encoder|classifier", re.I)
 
 
-def _assign_numbers(text: str, items: list[_Item], numbers: list[Number]) -> None:
+_FOR_ITEM = re.compile(r"\s*(?:SDs?\b|standard deviations?\b|σ)?\s*\)?\s*(?:for|in|at|over|across|on)\s+(?:the\s+)?", re.I)
+_Z_NOUN = re.compile(r"\b(?:z(?:[- ]?scores?|[- ]?values?)?|deviation|score)\s*(?:of|=|:|at)?\s*\(?\s*$", re.I)
+
+
+def _assign_numbers(text: str, items: list[Item], numbers: list[Number]) -> None:
     zs = [n for n in numbers if n.kind in ("z", "plain") and not _THRESHOLD_BEFORE.search(text[:n.start])
           and not _THRESHOLD_AFTER.match(text[n.end:]) and (n.kind == "z" or n.decimals >= 1 or n.signed)]
     # Parenthesised or trailing lists matched in order: "beta and gamma are typical (−0.50 and −0.16)".
@@ -189,6 +209,15 @@ def _assign_numbers(text: str, items: list[_Item], numbers: list[Number]) -> Non
             groups.append([n])
     for group in groups:
         owners = [i for i in items if i.end <= group[0].start]
+        # "a z-score of −0.9 for frontal beta", "(1.41) in the frontal region": the number of the item it
+        # introduces, when it is written as a z or no region precedes it.
+        later = next((i for i in items if i.start >= group[-1].end), None)
+        gap, z_noun = text[group[0].end:later.start] if later else "", _Z_NOUN.search(text[:group[0].start])
+        # "with a z-score of −1.1, parietal theta is reduced": a z opening the clause is the next item's
+        introduced = _FOR_ITEM.fullmatch(gap) or (not owners and z_noun and re.fullmatch(r"\s*\)?\s*,\s*(?:the\s+)?", gap))
+        if len(group) == 1 and later is not None and introduced and (not owners or not owners[-1].region or z_noun):
+            later.z.append(group[0])
+            continue
         if not owners:
             continue
         last = owners[-1]
@@ -207,6 +236,24 @@ def _assign_numbers(text: str, items: list[_Item], numbers: list[Number]) -> Non
             last.z.append(group[0])
 
 
+# Past the edge of the reference range is a direction, unlike "above the reference" (a sign):
+# "sits above the reference range", "below the normal limits", "outside the typical range" (not typical).
+_RANGE_EDGE = re.compile(r"\b(above|over|beyond|past|exceed\w*|below|under|beneath|outside(?: of)?)\s+(?:the\s+)?"
+                         r"(?:(?:upper|lower)\s+(?:end|limit|bound|edge)\s+of\s+the\s+)?(?:reference|typical|normal|"
+                         r"expected|usual)\s+(?:range|limits?|band|interval)|\bout of (?:the (?:typical |normal )?)?range\b",
+                         re.I)
+
+
+_COMPARED = re.compile(r"\s+(?:that (?:of|in|on|over)\s+|the\s+)?(?:" + alternation(_REGION_WORDS) + "|" + alternation(BAND_WORDS) +
+                       r"|left|right)\b", re.I)
+# "right frontal alpha is elevated relative to the left": one hemisphere against the other (asymmetry.py).
+_AGAINST_SIDE = re.compile(r"\s+(?:(?:compared|relative)\s+(?:with|to)|than|over|versus|vs\.?)\s+(?:that\s+(?:of|on|over)\s+)?"
+                           r"(?:the\s+)?(?:left|right)\b", re.I)
+
+
+_ELSEWHERE = re.compile(r"\s*(?:elsewhere|everywhere else|in (?:all )?(?:the )?other (?:regions|bands)|in the rest)\b", re.I)
+
+
 def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     hedges = [(m.start(), m.end(), "typical", False) for m in _HEDGE.finditer(text)]
     masked = text
@@ -215,10 +262,21 @@ def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     for start, end, _, _ in hedges:
         masked = masked[:start] + " " * (end - start) + masked[end:]
     out = list(hedges)
+    for m in _RANGE_EDGE.finditer(masked):
+        word = (m.group(1) or "outside").lower()
+        direction = "elevated" if word in ("above", "over", "beyond", "past") or word.startswith("exceed") else \
+            "reduced" if word in ("below", "under", "beneath") else "typical"
+        negated = bool(_NEGATED.search(masked[:m.start()][-30:]))
+        out.append((m.start(), m.end(), direction, negated != (direction == "typical")))
+        masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
     for m in _DIRECTION.finditer(masked):
         word = m.group(0).lower()
         if word in ("typical", "normal") and re.match(r"\s+(?:of|for)\b", masked[m.end():]):
             continue  # "typical of positive emotion" says what it is characteristic of, not a direction
+        if word.startswith("exceed") and _COMPARED.match(masked[m.end():]):
+            continue  # "central alpha exceeds occipital alpha" compares the two (comparisons.py)
+        if _ELSEWHERE.match(masked[m.end():]) or _AGAINST_SIDE.match(masked[m.end():]):
+            continue  # "…, typical elsewhere" is said of the other items; "… relative to the left" of a hemisphere
         if word in ("high", "low") and (_WEAK_AFTER.match(masked[m.end():]) or
                                         re.search(r"on the\s*$|\bthe\s*$", masked[:m.start()])):
             continue
@@ -247,8 +305,24 @@ def _in_parentheses(text: str, position: int) -> int | None:
     return opened
 
 
-def _assign_directions(text: str, items: list[_Item]) -> None:
+# "… not elevated, unlike frontal theta" / "Unlike frontal theta, central theta is not elevated": the
+# item a contrast introduces has the contrary of what is said of the item it is set against.
+_CONTRAST = re.compile(r"\b(?:unlike|in contrast (?:to|with)|as opposed to|contrary to)\s+(?:(?:in|at|over)\s+)?(?:the\s+|"
+                       r"that of\s+)?$", re.I)
+# … and the item a likeness introduces has the same: "elevated along with central gamma", "like frontal gamma".
+_LIKENESS = re.compile(r"\b(?:alongside|along with|together with|as well as|(?:just )?like|(?:as|so|nor|neither) (?:is|are|was|"
+                       r"were|does|do)|as)"
+                       r"\s+(?:(?:in|at|over)\s+)?(?:the\s+|that of\s+)?$", re.I)
+# A direction word followed by one of these and an item is said of the item before it: "central gamma
+# is elevated alongside central beta" (not "elevated central beta").
+_PREPOSITION = re.compile(r"\s*(?:alongside|with|like|unlike|besides|beside|plus|than|versus|vs\.?)\s+", re.I)
+
+
+def _assign_directions(text: str, items: list[Item]) -> None:
     directions = _directions(text)
+    contrasted = [1 if _CONTRAST.search(text[items[i - 1].end if i else 0:item.start]) else
+                  -1 if i and _LIKENESS.search(text[items[i - 1].end:item.start]) else 0 for i, item in enumerate(items)]
+    own: set[int] = set()  # items whose direction is written with them
     for index, item in enumerate(items):
         opened = _in_parentheses(text, item.start)
         if opened is not None:  # "Delta is typical at the back (occipital −2.86)": the bracket elaborates
@@ -256,18 +330,30 @@ def _assign_directions(text: str, items: list[_Item]) -> None:
             if prior:
                 negated = prior[-1][3] or bool(re.search(r"\bnot\b", text[prior[-1][1]:opened]))
                 item.direction = (prior[-1][2], negated)
+                own.add(index)
                 continue
         nxt = items[index + 1].start if index + 1 < len(items) else len(text)
         stop = _NEW_SUBJECT.search(text, item.end, nxt)
         limit = stop.start() if stop else nxt
         after = [d for d in directions if item.end <= d[0] < limit and not (
-            index + 1 < len(items) and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:items[index + 1].start]))]
+            index + 1 < len(items) and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:items[index + 1].start])
+            and not _PREPOSITION.fullmatch(text[d[1]:items[index + 1].start]))]
         if after:  # later words correct earlier ones: "not reduced — it is elevated"
-            item.direction = (after[-1][2], after[-1][3])
+            item.direction, item.said_until = (after[-1][2], after[-1][3]), after[-1][1]
+            own.add(index)
             continue
         before = [d for d in directions if d[1] <= item.start and re.fullmatch(r"\s*(?:\w+\s+)?", text[d[1]:item.start])]
         if before:
             item.direction = (before[-1][2], before[-1][3])
+    for index, item in enumerate(items):
+        if contrasted[index] and index not in own:
+            # The item it is set against: the next one in "Unlike B, A is …", else the last one said before.
+            prefix = index + 1 in own and re.fullmatch(r"\s*,\s*", text[item.end:items[index + 1].start])
+            stated = [items[i] for i in sorted(own) if i < index]
+            reference = items[index + 1] if prefix else stated[-1] if stated else \
+                items[index + 1] if index + 1 < len(items) else None
+            if reference is not None and reference.direction is not None:
+                item.direction = (reference.direction[0], reference.direction[1] != (contrasted[index] > 0))
     # Shared predicates: "frontal, temporal and occipital delta are raised" / "Delta is raised in the
     # frontal (1.03), temporal (1.17) … regions" / "… and parietal delta too": an item listed with
     # another takes its direction.
@@ -300,8 +386,11 @@ def _signed(text: str, number: Number) -> float:
 
 
 def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
-    text = clause.text.replace("|", ",")  # table rows that name region and band: "frontal | alpha | 0.90 | elevated"
-    items = _items(text)
+    # Table rows that name region and band ("frontal | alpha | 0.90 | elevated") read as a list.
+    text = unhyphenated(clause.text).replace("|", ",")
+    # "Right frontal alpha exceeds left" compares the hemispheres (an asymmetry claim, asymmetry.py).
+    sided = hemisphere_spans(text)
+    items = [i for i in items_of(text) if not any(a <= i.start < b for a, b in sided)]
     if not any(i.region for i in items):
         return []
     _assign_numbers(text, items, found)
@@ -317,7 +406,7 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
     for index, item in enumerate(items):
         if item.direction is None and not item.z:
             continue
-        regions = _GROUPS.get(item.region, (item.region,))
+        regions = GROUPS.get(item.region, (item.region,))
         stated: dict = {}
         if item.direction is not None:
             direction, negated = item.direction
@@ -327,10 +416,15 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
             stated["z"] = _signed(text, z)
             stated["z_signed"] = z.signed or bool(_SIGN_AFTER.match(text[z.end:]))
         end = max([item.end, *(n.end for n in item.z)])
-        words = span(clause, item.start, end + 1)
+        start = min([item.start, *(n.start for n in item.z)])
+        if start < item.start:  # the number comes first: quote it from its noun ("a z-score of −0.9 for …")
+            noun = _Z_NOUN.search(text[:start])
+            bracket = re.search(r"\(\s*$", text[:start])
+            start = noun.start() if noun else bracket.start() if bracket else start
+        words = span(clause, start, max(end + 1, item.said_until))
         for region in regions:
             claim = Claim("band", words, f"{region} {item.band}", dict(stated), {"z": z} if z is not None else {})
-            if item.region in _GROUPS:
+            if item.region in GROUPS:
                 claim.stated["group"] = item.region  # "every region": regions without a measurement are skipped
             out.append(claim)
         limit = items[index + 1].start if index + 1 < len(items) and items[index + 1].direction is not None else len(text)
@@ -340,78 +434,4 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
             for region in regions:
                 out.append(Claim("association", meaning[1], f"{region} {item.band}",
                                  {"direction": stated["direction"], "meaning": meaning[0]}))
-    return out
-
-
-_ALL_TYPICAL = re.compile(r"(?:all|every|each)\s+(?:\w+\s+){0,2}(?:regions?|bands?|areas?|values?|z-?scores?)\b"
-                          r"[^.;]{0,40}?\b(?:typical|normal|within|unremarkable)\b|\bno (?:notable |clear |marked |)"
-                          r"(?:band[- ]power )?(?:deviations?|abnormalit\w*)\b|\bnothing\b[^.;]{0,40}\bstands? out\b",
-                          re.I)
-_EXCEPT = re.compile(r"\b(?:apart from|except(?: for)?|other than|besides|aside from|but for)\b", re.I)
-
-
-def all_typical_claims(clause: Clause) -> list[Claim]:
-    m = _ALL_TYPICAL.search(clause.text)
-    if not m or NEGATION.search(clause.text[max(0, m.start() - 10):m.start()]):
-        return []
-    exempt = []
-    before = clause.text[:m.start()]
-    exception = _EXCEPT.search(before)
-    if exception:
-        named = _items(before[exception.end():]) or [_Item(0, 0, "*", BAND_WORDS[b.group(0).lower()])
-                                                     for b in BAND_RE.finditer(before[exception.end():])]
-        exempt = [f"{region} {i.band}" for i in named for region in _GROUPS.get(i.region or "*", (i.region,))]
-    elif BAND_RE.search(before):
-        return []  # "theta: all regions typical" is a band claim per region, read elsewhere
-    band = BAND_RE.search(clause.text[m.start():m.end()])
-    return [Claim("all_typical", span(clause, m.start(), m.end()), "band power",
-                  {"except": exempt, **({"band": BAND_WORDS[band.group(0).lower()]} if band else {})})]
-
-
-_R = alternation(REGION_WORDS)
-_ABSENT = re.compile(r"\b(?:no|without(?: any)?|lacks?(?: any)?|missing)\s+(" + _R + r")\s+(?:row|rows|band[- ]power|"
-                     r"measurements?|channels?|electrodes?|z-?scores?|values?|data|coverage|sites?|leads?)", re.I)
-_ONLY = re.compile(r"\bonly\s+(?:for|in|over|from)\s+(?:the\s+)?((?:" + _R + r")(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?(?:"
-                   + _R + r"))*)\s+(?:regions?|areas?|rows?)", re.I)
-
-
-_AVAILABLE = re.compile(r"\bregions?\s+(?:are\s+|were\s+|is\s+)?(?:available|measured|covered|present|represented)\s*"
-                        r"(?:\(|:)\s*((?:" + _R + r")(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:" + _R + r"))*)", re.I)
-
-
-def coverage_claims(clause: Clause) -> list[Claim]:
-    """Which regions have band-power measurements: "no central row", "only for the central, parietal
-    and occipital regions", "without frontal electrodes"."""
-    out = []
-    for m in _ABSENT.finditer(clause.text):
-        out.append(Claim("coverage", span(clause, m.start(), m.end()), REGION_WORDS[m.group(1).lower()],
-                         {"measured": False}))
-    for m in [*_ONLY.finditer(clause.text), *_AVAILABLE.finditer(clause.text)]:
-        regions = sorted({REGION_WORDS[w.lower()] for w in re.findall(_R, m.group(1), re.I)})
-        out.append(Claim("coverage", span(clause, m.start(), m.end()), "regions", {"regions": regions}))
-    return out
-
-
-def table_claims(text: str) -> list[Claim]:
-    """Band power written as a table: a header row of bands ("region | delta | theta | …") and one row
-    per region of numbers. (Rows that name region and band themselves are read as clauses.)"""
-    out: list[Claim] = []
-    header: list[str | None] | None = None
-    for line in normalise(text).splitlines():
-        cells = [c.strip() for c in re.split(r"\s*\|\s*|\t+", line.strip().strip("|"))]
-        lower = [c.lower() for c in cells]
-        if len(cells) < 3:
-            header = None
-            continue
-        bands = [BAND_WORDS.get(c) for c in lower]
-        if lower[0] in ("region", "regions", "") and sum(b is not None for b in bands[1:]) >= 2:
-            header = bands
-            continue
-        if header is None or lower[0] not in REGION_WORDS:
-            continue
-        for band, cell in zip(header[1:], cells[1:]):
-            found = numbers(cell)
-            if band and found:
-                out.append(Claim("band", line.strip(), f"{REGION_WORDS[lower[0]]} {band}",
-                                 {"z": found[0].value, "z_signed": True}, {"z": found[0]}))
     return out

@@ -17,9 +17,12 @@ from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
 from encoders.labels import VALENCE_AROUSAL
 
 from .associations import band_meaning, class_of, faa_meaning
+from .comparisons import check_comparison
 from .extract import extract_claims
 from .model import Claim
-from .text import stated_precision
+from .parts import interval
+from .text import share_holds, stated_precision
+from .trend import check_trend
 
 
 @dataclass
@@ -88,7 +91,7 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return CheckedClaim(claim.kind, claim.text, claim.subject, holds, measured, why)
 
     s = claim.stated
-    if "segment" in s and claim.kind in ("probability", "rank"):
+    if "segment" in s and claim.kind in ("probability", "rank") and (ev.timeline or not s.get("loose")):
         return _check_segment(claim, ev)
     if claim.kind == "probability":
         probabilities = probabilities_of(ev)
@@ -100,6 +103,10 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         scale = 100.0 if percent else 1.0
         slack = stated_precision(number) / scale if number is not None else 0.005
         words = f"{claim.subject} {measured:.0%}"
+        if "share" in s:  # "about a third of the match goes to sad"
+            ok = share_holds(measured, s["share"])
+            return result(ok, words, "matches the pattern match" if ok else f"the pattern match gives {claim.subject} "
+                          f"{measured:.0%}, not {s['share'].relation.replace('_', ' ')} {s['share'].value:.0%}")
         if "at_most" in s or "at_least" in s:
             bound = s.get("at_most", s.get("at_least"))
             ok = measured <= bound + slack if "at_most" in s else measured >= bound - slack
@@ -158,6 +165,10 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = bool(values) and strongest[0] < Z_THRESHOLD
         return result(ok, strongest[1], "every region is within the typical range" if ok else
                       f"not every region is typical ({strongest[1]})")
+    if claim.kind == "trend":
+        return result(*check_trend(claim, ev.timeline, ev.duration_s))
+    if claim.kind == "comparison":
+        return result(*check_comparison(claim, ev.band_z))
     if claim.kind == "coverage":
         measured_regions = sorted(ev.band_z)
         words = "band power measured over " + (", ".join(measured_regions) or "no region")
@@ -177,6 +188,11 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         measured = quality_figure(ev, claim.subject)
         if measured is None:
             return result(False, "not reported", f"the quality report gives no {claim.subject} percentage")
+        if "share" in s:
+            ok = share_holds(measured / 100.0, s["share"])
+            return result(ok, f"{claim.subject} {measured:g}%", "matches the quality report" if ok else
+                          f"{claim.subject} in {measured:g}% of windows, not {s['share'].relation.replace('_', ' ')} "
+                          f"{s['share'].value:.0%}")
         ok = abs(s["percent"] - measured) <= 0.5 + 1e-9
         return result(ok, f"{claim.subject} {measured:g}%", "matches the quality report" if ok else
                       f"{claim.subject} in {measured:g}% of windows, not {s['percent']:g}%")
@@ -188,11 +204,13 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         measured = f"{ev.faa:+.2f} ({_faa_side(ev.faa)})"
         if s.get("measured") is False:
             return result(False, measured, f"the asymmetry was measured: {measured}")
+        # The value and the side are checked each in its own right: a claim may get one and not the other.
+        wrong = []
         if "value" in s and not _within(s["value"], ev.faa, claim.numbers.get("value")):
-            return result(False, measured, f"stated {s['value']:+g}, measured {ev.faa:+.2f}")
+            wrong.append(f"stated {s['value']:+g}, measured {ev.faa:+.2f}")
         if "side" in s and s["side"] != _faa_side(ev.faa):
-            return result(False, measured, f"the asymmetry is {_faa_side(ev.faa)}, not {s['side']}")
-        return result(True, measured, "matches the measured asymmetry")
+            wrong.append(f"the asymmetry is {_faa_side(ev.faa)}, not {s['side']}")
+        return result(not wrong, measured, "; ".join(wrong) or "matches the measured asymmetry")
     if claim.kind == "association":
         if claim.subject == "faa":
             side = s.get("side") or (_faa_side(ev.faa) if ev.faa is not None else None)
@@ -224,6 +242,9 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
                                            f"{ev.total_seconds - ev.usable_seconds:.0f}")
         if "total_s" in s and abs(s["total_s"] - ev.total_seconds) > 0.5 + 1e-9:
             return result(False, measured, f"stated {s['total_s']:g} s in all, measured {ev.total_seconds:.0f}")
+        if "share" in s and not share_holds(ev.usable_seconds / ev.total_seconds if ev.total_seconds else 0.0, s["share"]):
+            return result(False, measured, f"{ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s is not "
+                                           f"{s['share'].relation.replace('_', ' ')} {s['share'].value:.0%}")
         if "usable_percent" in s:
             percent = 100.0 * ev.usable_seconds / ev.total_seconds if ev.total_seconds else 0.0
             if abs(s["usable_percent"] - percent) > 0.5 + 1e-9:
@@ -257,27 +278,39 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
 
 
 def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:
-    """A claim about one part of the recording, against the encoder's reading of that part."""
-    start, end = claim.stated["segment"]
-    part = next((seg for seg in ev.timeline if abs(seg[0] - start) <= 0.5 and abs(seg[1] - end) <= 0.5), None)
-    if part is None:
-        return CheckedClaim(claim.kind, claim.text, claim.subject, False, "no such part",
-                            f"the evidence has no reading for {start:g}–{end:g} s")
-    _, _, label, p = part
-    measured = f"{start:g}–{end:g} s: {label} {p:.0%}"
-    if claim.subject != label:
-        return CheckedClaim(claim.kind, claim.text, claim.subject, False, measured,
-                            f"the reading of {start:g}–{end:g} s is closest to {label}, not {claim.subject}")
+    """A claim about one part of the recording, against the encoder's reading of that part: the parts of
+    the timeline that lie mostly within it (or, for a moment, around it)."""
+    def result(holds: bool, measured: str, why: str) -> CheckedClaim:
+        return CheckedClaim(claim.kind, claim.text, claim.subject, holds, measured, why)
+
+    if not ev.timeline:
+        return result(False, "no reading over time", "the evidence has no reading over time (no timeline) for a part of "
+                                                     "the recording")
+    total = max(ev.duration_s, ev.timeline[-1][1])
+    start, end = interval(claim.stated["segment"], total)
+    within = [seg for seg in ev.timeline
+              if min(seg[1], end) - max(seg[0], start) >= min(seg[1] - seg[0], end - start) / 2 - 1e-9 > 0]
+    if not within:
+        return result(False, "no such part", f"the evidence has no reading for {start:g}–{end:g} s")
+    measured = "; ".join(f"{a:g}–{b:g} s: {label} {p:.0%}" for a, b, label, p in within)
+    led = [seg for seg in within if seg[2] == claim.subject]
+    if not led:
+        leaders = " or ".join(sorted({seg[2] for seg in within}))
+        return result(False, measured, f"the reading of {start:g}–{end:g} s is closest to {leaders}, not {claim.subject}")
     if claim.kind == "rank" and claim.stated["rank"] != 1:
-        return CheckedClaim(claim.kind, claim.text, claim.subject, False, measured, f"{label} leads that part")
-    if claim.kind == "probability" and "probability" in claim.stated:
+        return result(False, measured, f"{claim.subject} leads that part")
+    if claim.kind == "probability":
         number = claim.numbers.get("probability")
         slack = stated_precision(number) / (100.0 if number is not None and number.kind == "percent" else 1.0) \
             if number is not None else 0.005
-        if abs(claim.stated["probability"] - p) > max(slack, 0.005) + 1e-9:
-            return CheckedClaim(claim.kind, claim.text, claim.subject, False, measured,
-                                f"{label} is {p:.0%} in that part, not {claim.stated['probability']:.0%}")
-    return CheckedClaim(claim.kind, claim.text, claim.subject, True, measured, "matches the reading of that part")
+        s = claim.stated
+        if "share" in s and not any(share_holds(seg[3], s["share"]) for seg in led):
+            return result(False, measured, f"{claim.subject} is {', '.join(f'{seg[3]:.0%}' for seg in led)} in that part, "
+                                           f"not {s['share'].relation.replace('_', ' ')} {s['share'].value:.0%}")
+        if "probability" in s and not any(abs(s["probability"] - seg[3]) <= max(slack, 0.005) + 1e-9 for seg in led):
+            return result(False, measured, f"{claim.subject} is {', '.join(f'{seg[3]:.0%}' for seg in led)} in that part, "
+                                           f"not {s['probability']:.0%}")
+    return result(True, measured, "matches the reading of that part")
 
 
 def check_text(text: str, ev: Evidence) -> list[CheckedClaim]:

@@ -28,7 +28,8 @@ _AROUSAL = re.compile(r"\b(" + _ARO + r")[- ](?:arousal|arousing)\b|\b(highly|mi
 # What may sit between a class and its description: punctuation, a copula, an apposition ("the
 # runner-up at 30%", "the top class") and fillers.
 _LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is\s+the\s+[\w\s'’-]{0,25}?\s*(?=—|–|,|:))?"
-                   r"(?:\((?=[^)]*(?:valence|arous|emotion|state|positive|negative))|,\s*(?:the\s+[\w\s%.()'’-]{0,34}?,)?"
+                   r"(?:\((?=[^)]*(?:valence|arous|emotion|state|positive|negative))|,\s*(?:(?:the|in|at|ranked|placed|with|on)\s+"
+                   r"[\w\s%.()'’-]{0,34}?,)?"
                    r"|—|–|-|:|=)?\s*(?:which\s+|that\s+)?(?:is|was|has|have|carries|shows|being|as|remains|counts as|"
                    r"signals|reflects|means)?\s*(?:\w+ly\s+)?(?:an?\s+|the\s+)?", re.I)
 _CONTRAST = re.compile(r"\b(?:despite|although|though|however|even though|whereas|while|versus|vs\.?|unlike|"

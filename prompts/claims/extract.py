@@ -3,11 +3,13 @@
     probability   a class's pattern-match probability, or a bound on it     (probabilities.py)
     rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
     band          a region's band power: direction and/or z                  (bands.py)
-    all_typical   "band power is typical everywhere (apart from …)"          (bands.py)
+    all_typical   "band power is typical everywhere (apart from …)"          (band_summary.py)
+    comparison    one band power above another, or the top of a group        (comparisons.py)
     faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
-    coverage      which regions were measured ("no central row")             (bands.py)
+    coverage      which regions were measured ("no central row")             (band_summary.py)
+    trend         change over time ("anger built up over the three minutes") (trend.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
 
 Claims only state what the text says; `check` decides whether they hold.
@@ -16,12 +18,15 @@ Claims only state what the text says; `check` decides whether they hold.
 from __future__ import annotations
 
 from .asymmetry import faa_claims
-from .bands import all_typical_claims, band_claims, coverage_claims, table_claims
+from .band_summary import all_typical_claims, coverage_claims, table_claims
+from .bands import band_claims
 from .classes import class_claims
+from .comparisons import comparison_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
 from .text import clauses, numbers
+from .trend import trend_claims
 
 
 def extract_claims(text: str) -> list[Claim]:
@@ -32,15 +37,26 @@ def extract_claims(text: str) -> list[Claim]:
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
         out += faa_claims(clause, nums)
-        out += band_claims(clause, nums)
+        comparisons = comparison_claims(clause)
+        out += _outside_superlatives(band_claims(clause, nums), comparisons)
         out += all_typical_claims(clause)
+        out += comparisons
         out += coverage_claims(clause)
         out += class_claims(clause)
         out += quality_claims(clause)
         out += figure_claims(clause)
         out += channel_claims(clause)
         out += count_claims(clause)
+        out += trend_claims(clause)
     return out + table_claims(text or "")
+
+
+def _outside_superlatives(bands: list[Claim], comparisons: list[Claim]) -> list[Claim]:
+    """Band claims less those that are only the words of a superlative: "alpha is highest in parietal"
+    ranks parietal alpha among the alpha values and says nothing of its level against the reference (a
+    z quoted with it still is a band claim)."""
+    tops = [c.text.lower() for c in comparisons if "top" in c.stated]
+    return [c for c in bands if "z" in c.stated or not any(c.text.lower() in top for top in tops)]
 
 
 __all__ = ["Claim", "extract_claims"]

@@ -94,6 +94,15 @@ def word_pattern(words) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + alternation(words) + r"(?![\w-])", re.I)
 
 
+_COMPOUND = re.compile(r"(?<![\w-])(" + alternation(REGION_WORDS) + r")-(" + alternation(BAND_WORDS) + r")(?![\w-])", re.I)
+
+
+def unhyphenated(text: str) -> str:
+    """The same text with region-band compounds written apart ("a frontal-beta z" → "a frontal beta
+    z"), so that they read as the region and band they name (same length)."""
+    return _COMPOUND.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+
+
 EMOTION_RE = word_pattern(EMOTION_WORDS)
 REGION_RE = word_pattern(REGION_WORDS)
 BAND_RE = word_pattern(BAND_WORDS)

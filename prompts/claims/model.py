@@ -37,11 +37,17 @@ _NO_MEANING = re.compile(r"(?:\bno\b|\bnot\b|\bnor\b|\bwithout\b|\black of\b|\ba
                          r"(?:\s+[\w/-]+){0,4}\s*$", re.I)
 
 
+# "right-frontal activation", "left hemisphere activation": a side says where the activity is, not how
+# much of it there is (that is the asymmetry, not arousal).
+_SIDED = re.compile(r"\b(?:left|right)(?:[- ](?:frontal|prefrontal|hemisphere|hemispheric|sided|side))*[- ]$", re.I)
+
+
 def meaning_after(text: str, start: int, end: int | None = None) -> tuple[tuple[str, int], str] | None:
     """The first documented-meaning phrase after `start` (up to `end`) and its words; None when there
     is none or it is negated ("no sign of alpha desynchronisation")."""
     rest = text[start:end]
-    found = [(m.start(), meaning, m.group(0)) for pattern, meaning in MEANINGS for m in [pattern.search(rest)] if m]
+    found = [(m.start(), meaning, m.group(0)) for pattern, meaning in MEANINGS for m in pattern.finditer(rest)
+             if not _SIDED.search(rest[:m.start()])]
     if not found:
         return None
     offset, meaning, words = min(found)

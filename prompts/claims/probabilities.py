@@ -1,10 +1,12 @@
 """Claims about the encoder's pattern match: a class's probability, its rank, how two classes compare.
 
     "fear (56%)", "p = 0.41 for surprise", "56 percent fear", "fear and surprise at 41% and 24%
-    respectively", "anger, sad and disgust each get 5% or less"          → probability
+    respectively", "anger, sad and disgust each get 5% or less", "sad is at 0.29", "happy is
+    twice surprise (0.44 vs 0.21)"                                          → probability
     "closest to fear", "sad leads", "neutral is the runner-up", "puts sad first and neutral
     second", "followed by surprise"                                         → rank
-    "sad well ahead of fear", "disgust and fear are tied"                   → order
+    "sad well ahead of fear", "happy narrowly tops neutral", "disgust trails anger", "disgust and
+    fear are tied"                                                          → order
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ import re
 
 from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation
 from .model import Claim, mentions, span
-from .text import Clause, Number
+from .parts import times
+from .text import Clause, Number, shares
 
 # Sentences about the pattern match: only there are "first"/"leads"/a bare decimal read as a rank or
 # a probability ("fits happy best" is the conclusion, not a statement about the pattern match).
 SOURCE = re.compile(r"pattern|match|encoder|classifier|model|network|probabilit|likel|score|\brates?\b|rated|\btokens?\b|"
                     r"read-?out|output|posterior|decoder|\bclass(?:es)?\b|\bpicks?\b|\bchoice\b|\branks?\b|"
                     r"\btop\b|\blist\b|\bplace\b|\bfollows?\b|runner|\bleads?\b|\btops\b|\bahead\b|\bbehind\b|"
-                    r"\bsupport\b|\bp\(|\btop\s*-?\s*\d", re.I)
+                    r"\bsupport\b|\bp\(|\btop\s*-?\s*\d|\bbeats\b|\boutrank|\boutscores?\b|\boutweighs?\b|\bedges\b|"
+                    r"\btrails?\b|\blags\b", re.I)
 
 
 def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -61,34 +65,71 @@ _BOUND_BEFORE = re.compile(r"\b(under|below|less than|at most|no more than|above
                            r"exceeding)\s*$", re.I)
 
 
-_E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:at\s+|each\s+)?$", re.I)
+_E_TAIL = re.compile(r"\b(?:" + alternation(EMOTION_WORDS) + r")\s*[:=(]?\s*(?:(?:is|was|stands|sits|comes in|comes|scores|"
+                     r"gets|receives|takes)\s+)?(?:only\s+|just\s+)?(?:at\s+|each\s+)?$", re.I)
 _P_OF = re.compile(r"\bp\s*\(\s*(" + alternation(EMOTION_WORDS) + r")\s*\)\s*[=:]\s*$", re.I)
 
 
-# "From 0 to 20 s the pattern match is closest to fear (56%)": the claims of such a clause are about
-# that part of the recording (the evidence's timeline), not the whole.
-_RANGE = re.compile(r"(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(?:–|-|to|until)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds)\b", re.I)
-
-
-def segment_of(clause: Clause) -> tuple[float, float] | None:
-    m = _RANGE.search(clause.text)
-    return (float(m.group(1)), float(m.group(2))) if m else None
-
-
+# "From 0 to 20 s the pattern match is closest to fear (56%)", "sad rose to 70% in the second half",
+# "around 40 s fear leads": the claims of such a clause are about that part of the recording (the
+# evidence's timeline), not the whole.
+# A clause that names two parts ("in the first half neutral 45%, and sad leads after 30 s at 0.70")
+# scopes each claim to the part written right after it in the same phrase, else to the last part
+# before it, else to the first.
 def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
-    segment = segment_of(clause)
-    if segment is not None:
-        for claim in claims:
-            claim.stated["segment"] = segment
+    text = clause.text
+    parts = [t for t in times(text) if t.part is not None]
+    # A vague part ("late in the recording", "at first") scopes the claims only where no part is named,
+    # and only where the evidence has a reading over time (else they are read of the whole recording).
+    named = [t for t in parts if not t.loose] or parts
+    for claim in claims if named else []:
+        at = max(0, text.find(claim.text))
+        end = at + len(claim.text)
+        joined = [t for t in named if t.start >= end - 1 and len(text[end:t.start]) <= 40 and
+                  not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:t.start])]
+        before = [t for t in named if t.end <= at]
+        part = joined[0] if joined else before[-1] if before else min(named, key=lambda t: abs(t.start - at))
+        claim.stated["segment"] = part.part
+        claim.stated["loose"] = part.loose
+        claim.text = span(clause, min(at, part.start), max(end, part.end))  # quoted with the part it is about
     return claims
 
 
 def probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
-    return _scoped(_probability_claims(clause, [n for n in numbers if not _in_range(clause, n)]), clause)
+    spans = [(t.start, t.end) for t in times(clause.text)]  # "from 0 to 20 s": not probabilities
+    return _scoped(_probability_claims(clause, [n for n in numbers if not any(a <= n.start < b for a, b in spans)]), clause)
 
 
-def _in_range(clause: Clause, number: Number) -> bool:
-    return any(m.start() <= number.start < m.end() for m in _RANGE.finditer(clause.text))
+# A class's share of the pattern match in words: "about a third of the match goes to sad", "roughly
+# half for happy", "fear takes just over half the probability", "happiness (about two in three)". The
+# share names its class after "goes to / for / on", or follows the class and a verb of having.
+_MASS = r"(?:(?:(?:of\s+)?(?:the|its|all)\s+|of\s+)(?:pattern\s+)?(?:match|probability(?:\s+mass)?|mass|confidence|votes?|weight|" \
+        r"output|support|belief)\s*)"
+_SHARE_FOR = re.compile(r"\s*" + _MASS + r"?(?:(?:goes|went|is given|was given|is assigned|was assigned|falls|fell)\s+"
+                        r"to|for|on|to|is|was|belongs\s+to|sits\s+with|lies\s+with)\s+(?:the\s+)?(?:class\s+)?$", re.I)
+_SHARE_OF = re.compile(r"\s*(?:\(|,|:|—|-)?\s*(?:(?:\w+\s+){0,2}(?:gets|got|takes|took|receives|received|has|had|holds|held|"
+                       r"carries|claims|accounts\s+for|makes\s+up|takes\s+up|with|at|is|was)\s+)?(?:only\s+|just\s+)?$", re.I)
+
+
+def share_claims(clause: Clause) -> list[Claim]:
+    text = clause.text
+    emotions = emotion_mentions(text)
+    out: list[Claim] = []
+    for share in shares(text):
+        after = next((e for e in emotions if e[0] >= share.end and _SHARE_FOR.fullmatch(text[share.end:e[0]])), None)
+        before = [e for e in emotions if e[1] <= share.start]
+        mass = re.match(r"\s*" + _MASS, text[share.end:], re.I)
+        if not mass and re.fullmatch(r"(?:the\s+(?:vast\s+)?)?majority|most|nearly all|almost all|a minority",
+                                     text[share.start:share.end], re.I):
+            continue  # "disgust is most likely": a superlative, not a share (unless "most of the match")
+        owner = after or (before[-1] if before and _SHARE_OF.fullmatch(text[before[-1][1]:share.start]) and
+                          (mass or SOURCE.search(clause.sentence)) else None)
+        if owner is None or re.match(r"\s*(?:of\s+)?(?:the\s+)?(?:windows|recording|seconds|channels|data|time)\b",
+                                     text[share.end:], re.I):
+            continue
+        end = max(owner[1], share.end + (mass.end() if mass else 0))
+        out.append(Claim("probability", span(clause, min(owner[0], share.start), end), owner[2], {"share": share}))
+    return out
 
 
 def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
@@ -96,13 +137,19 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     about_pattern = bool(SOURCE.search(clause.sentence))
     emotions = emotion_mentions(text)
     probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
-    out: list[Claim] = []
+    out: list[Claim] = share_claims(clause)
     # "fear and surprise at 41% and 24% respectively": the lists pair in order.
     if re.search(r"\brespectively\b", text) and len(emotions) >= 2 and len(probs) == len(emotions):
         for emotion, number in zip(emotions, probs):
             out.append(_claim(clause, emotion, number, text))
         return out
+    # k decimals written as a run right after k classes are their probabilities, whatever the sentence.
+    loose = [n for n in numbers if n.kind == "plain" and 0 <= n.value < 1 and n.decimals >= 1 and not n.signed]
+    paired = _paired(text, emotions, sorted({id(n): n for n in probs + loose}.values(), key=lambda n: n.start))
+    out += [_claim(clause, emotion, number, text) for emotion, number in paired]
     for number in probs:
+        if any(number is n for _, n in paired):
+            continue
         written = _P_OF.search(text[:number.start])  # "p(happy) = .67"
         match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
             _nearest_emotion(number, emotions, text)
@@ -124,6 +171,26 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                 for other in _listed_before(emotions, match, text):
                     out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
         out.append(claim)
+    return out
+
+
+_JOIN = re.compile(r"\s*(?:vs\.?|versus|to|against|and|,|/)\s*")
+
+
+def _paired(text: str, emotions, probs: list[Number]) -> list:
+    """Numbers written as a run after the classes they belong to, in the same order: "happy is twice
+    surprise (0.44 vs 0.21)", "sad edges out neutral, 22% to 21%"."""
+    out, index = [], 0
+    while index < len(probs):
+        run = [probs[index]]
+        while index + len(run) < len(probs) and _JOIN.fullmatch(text[run[-1].end:probs[index + len(run)].start]
+                                                                   .replace("%", "")):
+            run.append(probs[index + len(run)])
+        owners = [e for e in emotions if e[1] <= run[0].start][-len(run):]
+        if len(run) > 1 and len(owners) == len(run) and len({e[2] for e in owners}) == len(run) and \
+                not re.search(r"\d", text[owners[0][0]:run[0].start]):
+            out += list(zip(owners, run))
+        index += len(run)
     return out
 
 
@@ -205,8 +272,12 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     return out + order_claims(clause, emotions)
 
 
-_AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+)?(ahead of|above|over|"
-                    r"higher than|behind|below|under|lower than|less likely than|more likely than)\s+(?:the\s+)?$", re.I)
+_AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
+                    r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
+                    r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|surpasses|exceeds|outstrips|"
+                    r"trails|lags behind|is beaten by|is outranked by|falls behind)\s+(?:the\s+)?$", re.I)
+_HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
+           "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips")
 _TIED = re.compile(r"^\s*(?:and|&)\s*$")
 
 
@@ -218,8 +289,7 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
         m = _AHEAD.search(between)
         if m and not re.search(r"\b(?:but|while|whereas|although)\b", between[:m.start()]):
             word = m.group(1).lower()
-            higher, lower = (a, b) if word in ("ahead of", "above", "over", "before", "higher than",
-                                               "more likely than") else (b, a)
+            higher, lower = (a, b) if word in _HIGHER else (b, a)
             out.append(Claim("order", span(clause, s1, e2), f"{higher} over {lower}", {"higher": higher, "lower": lower}))
         elif _TIED.match(between) and re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint)",
                                                text[e2:]):

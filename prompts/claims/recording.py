@@ -1,5 +1,11 @@
 """Claims about the recording and its quality report: the grade, usable and total seconds, which
-channels are bad (or how many, or none), how many channels, how long it lasts."""
+channels are bad (or how many, or none), how many channels, how long it lasts.
+
+Seconds may be stated as kept or as lost ("31 s were lost to artefact"), shares of the recording or
+of the windows in words ("about half of the recording", "roughly a fifth of windows"), counts in
+words ("Thirty-two channels"); a grade with its name in brackets ("acceptable (good)") claims the
+bracketed grade; an exclusive statement ("only CB2 was flagged", "the single bad channel was O1")
+names every bad channel, a list after a count ("…, among them Fp1") only some."""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import Any
 
 from .lexicon import GRADE_WORDS, alternation
 from .model import Claim, span
-from .text import Clause
+from .text import NUMBER_WORD, Clause, number_word, shares
 
 _GRADE = alternation(GRADE_WORDS)
 _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|graded\s+|of\s+|looks\s+|appears\s+|remains\s+)?"
@@ -16,20 +22,30 @@ _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|grade
                       r"|\b(" + _GRADE + r")[- ](?:signal[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
                       r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|:)|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
-                      r")\b", re.I)
+                      r")\b|\b[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b", re.I)
 _SECONDS = r"(?:s|sec|secs|seconds)\b"
 _KEPT = r"(?:usable|clean|artifact-free|artefact-free|kept|retained|survived|remain\w*|analy[sz]able|valid)"
 _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out of)\s*(?:the\s+|a\s+|its\s+|all\s+)?"
                         r"(\d+(?:\.\d+)?)\s*-?\s*" + _SECONDS, re.I)
 _USABLE_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+)?(?:clean\s+|artifact-free\s+)?"
-                             r"(?:signal\s+|data\s+)?(?:are\s+|is\s+|were\s+|was\s+)?" + _KEPT +
+                             r"(?:signal\s+|data\s+|(?:the|this|its)\s+(?:recording|record|session|data|signal|trial|EEG)\s+)?"
+                             r"(?:are\s+|is\s+|were\s+|was\s+)?" + _KEPT +
                              r"|" + _KEPT + r"\s+(?:for\s+|during\s+|:\s*|signal\s*:?\s*)?(\d+(?:\.\d+)?)\s*" + _SECONDS,
                              re.I)
 _USABLE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent)[^.;%]{0,30}?\busable|\busable[^.;%\d]{0,15}?"
                              r"(\d+(?:\.\d+)?)\s*(?:%|percent)", re.I)
 _FULLY = re.compile(r"\busable[^.;]{0,30}?\b(?:the\s+)?full\s+(\d+(?:\.\d+)?)\s*" + _SECONDS + r"|"
-                    r"\b(?:fully|entirely|completely|all of it|100 ?%)\s+usable|\ball\s+(?:of\s+the\s+)?(\d+(?:\.\d+)?)"
-                    r"\s*" + _SECONDS + r"[^.;]{0,20}?(?:usable|kept|clean)", re.I)
+                    r"\b(?:fully|entirely|completely|all of it|100 ?%)\s+usable|\b(?:all|the whole|the entire|every one of)\s+"
+                    r"(?:of\s+)?(?:the\s+)?(\d+(?:\.\d+)?)\s*" + _SECONDS + r"[^.;]{0,40}?(?:usable|kept|clean)", re.I)
+# Seconds lost rather than kept: "31 s were lost to artefact", "artefact rejection removed 31 s".
+_GONE = r"(?:lost|rejected|discarded|removed|excluded|dropped|cut|thrown out)"
+_LOST = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+(?:the\s+)?(?:\w+\s+)?)?(?:were\s+|was\s+|had to be\s+|"
+                   r"have been\s+|has been\s+)?" + _GONE + r"(?!\s+(?:channels?|electrodes?))"
+                   r"|\b(?:" + _GONE + r"|losing|a loss of|the loss of)\s+(?:only\s+|just\s+|some\s+)?(\d+(?:\.\d+)?)\s*"
+                   + _SECONDS, re.I)
+# A share of the recording kept: "about half of the recording … was usable", "(under a third)".
+_OF_RECORDING = re.compile(r"\s*(?:of\s+)?(?:the\s+|this\s+|its\s+)?(?:\d+\s*-?\s*" + _SECONDS + r"\s+)?(?:recording|record|"
+                           r"session|data|signal|time|trial|file|EEG|seconds|minute)\b", re.I)
 
 
 def quality_claims(clause: Clause) -> list[Claim]:
@@ -38,11 +54,22 @@ def quality_claims(clause: Clause) -> list[Claim]:
     m = _QUALITY.search(text)
     if m:
         grade = next(g for g in m.groups() if g)
+        named = re.match(r"\s*\(\s*(" + _GRADE + r")\s*\)", text[m.end():], re.I)  # "acceptable (good)": the grade's name
+        grade, end = (named.group(1), m.end() + named.end()) if named else (grade, m.end())
         if not re.match(r"\s*(?:channels?|electrodes?)", text[m.end():], re.I):
-            out.append(Claim("quality", span(clause, m.start(), m.end()), "quality", {"grade": GRADE_WORDS[grade.lower()]}))
+            out.append(Claim("quality", span(clause, m.start(), end), "quality", {"grade": GRADE_WORDS[grade.lower()]}))
+    for m in _LOST.finditer(text):
+        if not re.search(r"\b(?:of|out of|/)\s*(?:the\s+|all\s+)?$", text[:m.start()]):  # "13 of 60 s were rejected": below
+            out.append(Claim("usable", span(clause, m.start(), m.end()), "usable",
+                             {"rejected_s": float(m.group(1) or m.group(2))}))
     if not re.search(_KEPT, text, re.I):
         return out
-    for m in _USABLE_OF.finditer(text):
+    kept = list(_USABLE_OF.finditer(text))
+    for share in shares(text):
+        inside = re.search(r"\(\s*$", text[:share.start]) and any(0 <= share.start - m.end() <= 45 for m in kept)
+        if _OF_RECORDING.match(text[share.end:]) or inside:
+            out.append(Claim("usable", span(clause, share.start, share.end), "usable", {"share": share}))
+    for m in kept:
         if re.match(r"\s*(?:were\s+|was\s+|are\s+|had to be\s+)?(?:rejected|discarded|removed|lost|excluded|dropped)\b",
                     text[m.end():], re.I):
             out.append(Claim("usable", span(clause, m.start(), m.end() + 30), "usable",
@@ -50,7 +77,7 @@ def quality_claims(clause: Clause) -> list[Claim]:
         else:
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable",
                              {"usable_s": float(m.group(1)), "total_s": float(m.group(2))}))
-    if not any(c.kind == "usable" for c in out):
+    if not kept:
         for m in _USABLE_SECONDS.finditer(text):
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable", {"usable_s": float(m.group(1) or m.group(2))}))
         for m in _FULLY.finditer(text):
@@ -69,57 +96,85 @@ _CHANNEL_NAME = (r"(?:Fpz|Fp[12]|AF[zZ]|AF\d+|Fz|F\d+|FCz|FC\d+|FT\d+|Cz|C\d+|CP
                  r"Oz|O\d+|Iz|I\d+|CB\d+)")
 _CHANNEL = re.compile(r"\b" + _CHANNEL_NAME + r"\b")
 _LIST = _CHANNEL_NAME + r"(?:\s*(?:,|and|&|/|\+)\s*(?:and\s+)?" + _CHANNEL_NAME + r")*"
-_BAD = r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected)"
+_BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected|removed|dropped|"
+        r"discarded|interpolated|flagged)")
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
-_BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|:|=|-|\()?\s*"
+_BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\()?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _LIST + r")", re.I)
-_LIST_BAD = re.compile(r"(" + _LIST + r")\s+(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
+_LIST_BAD = re.compile(r"(" + _LIST + r")\s+(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST + r")\s*\((?:" + _BAD + r")|(" + _LIST + r")\s+(?:is\s+|was\s+)?"
                        r"(?:one\s+)?among\s+them\b|(" + _LIST + r")\s+(?:was|were)\s+(?:rejected|excluded|dropped|removed)",
                        re.I)
-_COUNT_LIST = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|no)\s+(?:\w+\s+)?(?:channels?|electrodes?)"
-                         r"\s+(?:were\s+|was\s+|are\s+|is\s+)?" + _MARKED + _BAD + r"\b(?:\s*\((" + _LIST + r")\))?", re.I)
+_N = r"(\d+|" + NUMBER_WORD + r"|no|a single|single|sole|lone)"
+# "Seven channels were rejected (…)", "One channel (Oz) was removed", "Just one electrode, O1, was dropped",
+# "Three electrodes were dropped: FT8, TP7 and PO8": a count, and the list when one is given.
+_COUNT_LIST = re.compile(r"\b" + _N + r"\s+(?:\w+\s+)?(?:channels?|electrodes?)(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST +
+                         r")\s*,)?\s+(?:were\s+|was\s+|are\s+|is\s+|had to be\s+)?" + _MARKED + _BAD +
+                         r"\b(?:\s*\((" + _LIST + r")\)|\s*:\s*(" + _LIST + r"))?", re.I)
+# Exclusive statements name every bad channel: "Fp1 was the only channel excluded", "the only channel
+# rejected was T8", "only CB2 was flagged", "CB2 alone was marked bad".
+_ONLY = r"(?:only|sole|single|one|lone)"
+_ONLY_LIST = re.compile(r"(" + _LIST + r")\s+(?:is|was|were|are)\s+the\s+" + _ONLY + r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|"
+                        r"electrodes?)(?:\s+(?:that\s+(?:was|were)\s+)?" + _MARKED + _BAD + r")?|\bthe\s+" + _ONLY +
+                        r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|electrodes?)\s+(?:(?:" + _BAD + r")\s+)?(?:was|is|were|are|:)"
+                        r"\s+(" + _LIST + r")", re.I)
+# A list after a statement about bad channels: "Seven channels were rejected, among them Fp1, Fp2 and F7".
+_THEN_LIST = re.compile(r"\b" + _BAD + r"\b[^.;]{0,40}?(among them|among which|among these|including|such as|e\.g\.,?|"
+                        r"notably|namely|specifically|i\.e\.,?)\s+(" + _LIST + r")", re.I)
 _NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?:channels?|electrodes?)|"
                      r"\b(?:no|none of the)\s+(?:channels?|electrodes?)\s+(?:was|were|is|are)?\s*(?:\w+\s+)?"
                      + _MARKED + _BAD + r"|\bno channel\s+(?:was|is)\s+(?:rejected|excluded|bad|dropped)|"
                      r"\b(?:all|every)\s+(?:\w+\s+)?(?:channels?|electrodes?)\s+(?:are\s+|were\s+|look\s+)?"
                      r"(?:good|fine|usable|clean|ok)|" + _BAD + r"\s+channels?\s*(?::|-|=)?\s*none\b|\bnone\s+(?:were\s+|"
                      r"are\s+)?" + _BAD + r"\b", re.I)
-_RATIO = re.compile(r"\b(\d+)\s*(?:/|of|out of)\s*(\d+)\s+(?:EEG\s+)?(?:channels?|electrodes?)\s+(?:are\s+|were\s+|is\s+|was\s+)?"
-                    + _MARKED + _BAD, re.I)
-_BAD_N = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+" + _BAD + r"\s+(?:channels?|electrodes?)",
+_RATIO = re.compile(r"\b" + _N + r"\s*(?:/|of|out of)\s*(?:the\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?)"
+                    r"(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST + r")\s*,)?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD +
+                    r"|\bof\s+(?:the\s+|all\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?)\s*,\s*" + _N +
+                    r"(?:\s*\((" + _LIST + r")\))?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD, re.I)
+_BAD_N = re.compile(r"\b" + _N + r"\s+" + _BAD + r"\s+(?:channels?|electrodes?)",
                     re.I)
-_WORD_NUMBERS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10}
 _OPEN_LIST = re.compile(r"^\s*(?:,?\s*(?:and|among)\s+others|\.\.\.|…|,?\s*etc)", re.I)
 
 
-def _number(word: str) -> int:
-    return _WORD_NUMBERS.get(word.lower(), None) if not word.isdigit() else int(word)
+def _number(word: str) -> int | None:
+    word = word.lower()
+    return 0 if word == "no" else 1 if word in ("a single", "single", "sole", "lone") else number_word(word)
+
+
+_ABOUT_CHANNELS = re.compile(r"channel|electrode|\blead|" + _BAD + "|" + _CHANNEL_NAME, re.I)
 
 
 def channel_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     out: list[Claim] = []
+    if not _ABOUT_CHANNELS.search(text):  # the patterns below are slow to fail
+        return out
     ratio = _RATIO.search(text)
     if ratio:
-        out.append(Claim("bad_channels", span(clause, ratio.start(), ratio.end()), "bad channels",
-                         {"count": int(ratio.group(1)), "of": int(ratio.group(2))}))
+        count, of, *lists = ratio.groups()[:4] if ratio.group(1) else (ratio.group(6), ratio.group(5), ratio.group(7))
+        stated: dict[str, Any] = {"count": _number(count), "of": _number(of)}
+        if any(lists):
+            stated.update(channels=_CHANNEL.findall(next(x for x in lists if x)), exhaustive=True)
+        out.append(Claim("bad_channels", span(clause, ratio.start(), ratio.end()), "bad channels", stated))
     counted = _COUNT_LIST.search(text)
     if counted and not ratio:
-        stated: dict[str, Any] = {"count": _number(counted.group(1))}
-        if counted.group(2):
-            stated.update(channels=_CHANNEL.findall(counted.group(2)), exhaustive=True)
+        stated = {"count": _number(counted.group(1))}
+        listed = next((g for g in counted.groups()[1:] if g), None)
+        if listed:
+            stated.update(channels=_CHANNEL.findall(listed), exhaustive=True)
         out.append(Claim("bad_channels", span(clause, counted.start(), counted.end()), "bad channels", stated))
     elif _NO_BAD.search(text):
         m = _NO_BAD.search(text)
         out.append(Claim("bad_channels", span(clause, m.start(), m.end()), "bad channels", {"count": 0}))
-    for pattern in (_BAD_LIST, _LIST_BAD):
+    for pattern in (_BAD_LIST, _LIST_BAD, _ONLY_LIST, _THEN_LIST):
         for m in pattern.finditer(text):
-            listed = next(g for g in m.groups() if g)
+            listed = next(g for g in m.groups()[pattern is _THEN_LIST:] if g)
             names = _CHANNEL.findall(listed)
             exhaustive = pattern is _BAD_LIST and not re.search(r"include|such as|e\.g\.|among", m.group(0), re.I) \
                 and not _OPEN_LIST.match(text[m.end():])
+            exhaustive |= pattern is _ONLY_LIST or (pattern is _LIST_BAD and bool(
+                re.search(r"\b(?:only|just|solely)\s+$", text[:m.start()], re.I) or re.search(r"\balone\b", m.group(0))))
+            exhaustive |= pattern is _THEN_LIST and m.group(1).lower().rstrip(".,") in ("namely", "specifically", "i.e")
             out.append(Claim("bad_channels", span(clause, m.start(), m.end()), "bad channels",
                              {"channels": names, "exhaustive": exhaustive}))
     if not ratio and not counted:
@@ -129,7 +184,7 @@ def channel_claims(clause: Clause) -> list[Claim]:
     return out
 
 
-_CHANNEL_COUNT = re.compile(r"\b(\d+)\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?)\b", re.I)
+_CHANNEL_COUNT = re.compile(r"\b(\d+|" + NUMBER_WORD + r")\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?)\b", re.I)
 _DURATION = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(s|sec|seconds?|min|minutes?)\b(?:-long)?\s+(?:long\s+)?"
                        r"(?:EEG\s+)?(?:recording|session|record|file)|(?:recording|session|record)\s+(?:is|was|lasts|"
                        r"lasted|of|spans|runs)\s+(?:about\s+|for\s+)?(\d+(?:\.\d+)?)\s*(s|sec|seconds?|min|minutes?)\b",
@@ -141,12 +196,12 @@ def count_claims(clause: Clause) -> list[Claim]:
     out = []
     for m in _CHANNEL_COUNT.finditer(text):
         prefix, suffix = text[max(0, m.start() - 25):m.start()], text[m.end():m.end() + 25]
-        if re.search(_BAD + r"|\bof\s*(?:the\s*)?$|/\s*$|\bgood\b|\bremaining\b|\busable\b", prefix, re.I) or \
-                re.match(r"\s*(?:were\s+|are\s+|was\s+|is\s+)?" + _MARKED + _BAD, suffix, re.I):
+        if re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b", prefix, re.I) or \
+                re.match(r"\s*(?:\([^)]*\)\s*|,\s*" + _LIST + r"\s*,\s*)?(?:were\s+|are\s+|was\s+|is\s+|had to be\s+)?" + _MARKED + _BAD, suffix, re.I):
             continue
         if re.match(r"\s*(?:\w+\s+){0,2}(?:left|remain)", suffix, re.I):
             continue  # "13 channels left": good channels, not the recording's count
-        out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": int(m.group(1))}))
+        out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": number_word(m.group(1))}))
     for m in _DURATION.finditer(text):
         value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         seconds = float(value) * (60.0 if unit.lower().startswith("min") else 1.0)
@@ -164,6 +219,7 @@ _FIGURE = re.compile(r"\b(?:high-amplitude\s+)?(artifact|artefact|muscle|EMG|bli
                      r"blink|eye)", re.I)
 
 
+_FIGURE_WORD = re.compile(r"\b(artifact|artefact|muscle|EMG|blink|eye)", re.I)
 _LINE = re.compile(r"line[- ]noise\s+(?:is\s+|at\s+|of\s+)?(?:about\s+)?(\d+(?:\.\d+)?)\s*(?:×|x\b|times)", re.I)
 
 
@@ -177,4 +233,15 @@ def figure_claims(clause: Clause) -> list[Claim]:
         value = float(m.group(2) or m.group(3))
         kind = next(v for k, v in _FIGURE_WORDS.items() if word.startswith(k))
         out.append(Claim("quality_figure", span(clause, m.start(), m.end() + 1), kind, {"percent": value}))
+    # The same figures as shares of the windows: "blinks in about a quarter of windows", "a little over half".
+    for share in shares(clause.text):
+        windows = re.match(r"\s*(?:of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?)?windows\b", clause.text[share.end:], re.I)
+        if not windows:
+            continue
+        after = share.end + windows.end()
+        words = list(_FIGURE_WORD.finditer(clause.text, max(0, share.start - 80), share.start)) or \
+            list(_FIGURE_WORD.finditer(clause.text, after, after + 60))[:1]
+        if words:
+            kind = next(v for k, v in _FIGURE_WORDS.items() if words[-1].group(1).lower().startswith(k))
+            out.append(Claim("quality_figure", span(clause, share.start, share.end + windows.end()), kind, {"share": share}))
     return out

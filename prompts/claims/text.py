@@ -44,6 +44,13 @@ def _split(pattern: re.Pattern, text: str, offset: int = 0) -> list[tuple[int, i
     return out
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, split as the claim reader splits it, so that a claim
+    can be traced to the sentence it was read from (offsets hold in `text` and in `normalise(text)`)."""
+    norm = normalise(text)
+    return [(start, end) for start, end in _split(_SENTENCE, norm) if norm[start:end].strip()]
+
+
 def clauses(text: str) -> list[Clause]:
     norm = normalise(text)
     out = []
@@ -101,3 +108,89 @@ def numbers(clause: str) -> list[Number]:
 def stated_precision(number: Number) -> float:
     """Half a unit of the last digit written: "0.4" may stand for 0.35–0.45, "+0.23" for 0.225–0.235."""
     return 0.5 * 10.0 ** (-number.decimals) + 1e-9
+
+
+# Numbers written as words: "Thirty-two channels", "nineteen-channel", "seven were rejected".
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORD = (r"(?:(?:" + "|".join(_TENS) + r")(?:[- ](?:" + "|".join(_UNITS[1:10]) + r"))?|" +
+               "|".join(sorted(_UNITS, key=len, reverse=True)) + r")")
+
+
+def number_word(word: str) -> int | None:
+    """The value of a count written in digits or words ("62", "Thirty-two"), else None."""
+    word = word.strip().lower()
+    if word.isdigit():
+        return int(word)
+    if word in _UNITS:
+        return _UNITS.index(word)
+    tens, _, unit = word.replace(" ", "-").partition("-")
+    if tens in _TENS and (not unit or unit in _UNITS[1:10]):
+        return 20 + 10 * _TENS.index(tens) + (_UNITS.index(unit) if unit else 0)
+    return None
+
+
+# A share written in words: "about a quarter", "a little over half", "under a third", "two in five",
+# "roughly a fifth", "most". The qualifier says how the share relates to the value.
+_SHARES = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "two-thirds": 2 / 3,
+           "a quarter": 1 / 4, "one quarter": 1 / 4, "three quarters": 3 / 4, "three-quarters": 3 / 4,
+           "a fifth": 1 / 5, "one fifth": 1 / 5, "two fifths": 2 / 5, "three fifths": 3 / 5, "four fifths": 4 / 5,
+           "a tenth": 1 / 10, "one tenth": 1 / 10}
+_SHARES.update({word.replace(" ", "-"): value for word, value in _SHARES.items() if " " in word and not word.startswith("a ")})
+_QUALIFIERS = {"about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
+               "close to": "about", "nearly": "just_under", "almost": "just_under", "just under": "just_under",
+               "a little under": "just_under", "slightly under": "just_under", "just below": "just_under",
+               "a little less than": "just_under", "slightly less than": "just_under", "just over": "just_over",
+               "a little over": "just_over", "slightly over": "just_over", "a shade over": "just_over",
+               "a bit over": "just_over", "just above": "just_over", "a little more than": "just_over",
+               "slightly more than": "just_over", "well over": "well_over", "well above": "well_over",
+               "well under": "well_under", "well below": "well_under", "under": "under", "below": "under",
+               "less than": "under", "fewer than": "under", "over": "over", "above": "over", "more than": "over",
+               "at least": "at_least", "at most": "at_most", "up to": "at_most"}
+_IN = r"(one|two|three|four|five|six|seven|eight|nine|\d)\s+(?:chances?\s+)?(?:in|out of)\s+(two|three|four|five|six|seven|" \
+      r"eight|nine|ten|\d+)\b"
+FRACTION = re.compile(r"\b(?:(" + "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True)) + r")\s+)?(?:(" +
+                      "|".join(sorted(map(re.escape, _SHARES), key=len, reverse=True)) + r")|" + _IN + r"|(most|"
+                      r"the (?:vast )?majority|nearly all|almost all|a minority))\b(?!\s*-?\s*(?:s\b|sec|seconds?|minutes?))",
+                      re.I)
+
+
+@dataclass(frozen=True)
+class Share:
+    start: int
+    end: int
+    value: float
+    relation: str  # about | under | over | just_under | just_over | well_under | well_over | at_least | at_most
+
+
+def shares(clause: str) -> list[Share]:
+    out = []
+    for m in FRACTION.finditer(clause):
+        qualifier, word, numerator, denominator, loose = m.groups()
+        relation = _QUALIFIERS[qualifier.lower()] if qualifier else "about"
+        if word:
+            value = _SHARES[word.lower()]
+        elif numerator:
+            top, bottom = number_word(numerator), number_word(denominator)
+            if not bottom or top is None or top > bottom:
+                continue
+            value = top / bottom
+        else:
+            loose = loose.lower()
+            value, relation = (0.5, "under") if loose == "a minority" else (0.9, "at_least") if "all" in loose else \
+                (0.5, "over")
+        out.append(Share(m.start(), m.end(), value, relation))
+    return out
+
+
+def share_holds(measured: float, share: Share) -> bool:
+    """Whether a measured fraction is what the share says: "about" within 5 points, "just over/under"
+    within 8 points on the stated side, "over/under" on that side, "well over/under" by 5 points or more."""
+    value, eps = share.value, 0.005
+    return {"about": abs(measured - value) <= 0.05 + eps,
+            "just_under": value - 0.08 - eps <= measured <= value + eps,
+            "just_over": value - eps <= measured <= value + 0.08 + eps,
+            "under": measured < value + eps, "over": measured > value - eps,
+            "well_under": measured <= value - 0.05 + eps, "well_over": measured >= value + 0.05 - eps,
+            "at_least": measured >= value - eps, "at_most": measured <= value + eps}[share.relation]

@@ -1,50 +1,68 @@
-"""Options shared by commands that load a model (checkpoint and engine)."""
+"""Options shared by commands that load a model: the checkpoint, the engine and how answers are
+decoded. The engine's options are `EngineConfig`'s fields and the decoding options
+`GenerationParams`'s, made by `_dataclass_options` from each field's type, default and help, so
+every command that starts an engine takes the same flags and a new setting needs no new option."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from ._dataclass_options import add_dataclass_options, dataclass_values
+
+ENGINE = "engine_"  # the engine's settings are args.engine_<field> (its seed is not the sampling seed)
+
+
+def add_checkpoint_argument(parser, help: str | None = None) -> None:
+    parser.add_argument("--checkpoint", type=Path, default=None,
+                        help=help or "checkpoint folder (default: the bundled demo checkpoint, or $EEGREASON_CHECKPOINT)")
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser, exclude: tuple[str, ...] = (),
+                         defaults: dict | None = None, helps: dict | None = None) -> None:
+    """EngineConfig's fields as options (`--engine`, `--dtype`, `--no-eager`, `--max-model-len`, ...),
+    read back as `args.engine_<field>`."""
+    from serve.engines import EngineConfig
+
+    add_dataclass_options(parser.add_argument_group("engine"), EngineConfig, exclude, defaults, helps, ENGINE)
+
+
+def add_generation_arguments(parser: argparse.ArgumentParser, defaults: dict | None = None) -> None:
+    """GenerationParams's fields as options (`--max-tokens`, `--temperature`, `--frequency-penalty`, ...)."""
+    from projector.decoding import GenerationParams
+
+    add_dataclass_options(parser.add_argument_group("decoding"), GenerationParams, defaults=defaults)
+
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("model")
-    group.add_argument("--checkpoint", type=Path, default=None,
-                       help="checkpoint folder (default: the bundled demo checkpoint, or $EEGREASON_CHECKPOINT)")
-    group.add_argument("--engine", choices=("vllm", "transformers"), default="vllm",
-                       help="inference engine (default: vllm)")
-    group.add_argument("--dtype", default="float32",
-                       help="model dtype: float32 (fastest on CPUs without AVX-512), bfloat16, float16, auto (GPU)")
-    group.add_argument("--no-eager", action="store_true",
-                       help="let vLLM compile graphs (slower start, faster decoding; worth it on GPU)")
-    group.add_argument("--tensor-parallel-size", type=int, default=1, help="GPUs to shard the model over (vLLM)")
-    group.add_argument("--max-tokens", type=int, default=256, help="longest answer, in tokens")
-    add_frequency_penalty(group)
-    group.add_argument("--max-model-len", type=int, default=4096, help="longest prompt + answer the engine accepts")
+    """The checkpoint, the engine and the decoding options of a command that answers questions."""
+    add_checkpoint_argument(parser.add_argument_group("model"))
+    add_engine_arguments(parser)
+    add_generation_arguments(parser)
 
 
-def add_frequency_penalty(parser) -> None:
-    from serve.engines import GenerationParams
+def engine_settings(args: argparse.Namespace, exclude: tuple[str, ...] = ()) -> dict:
+    from serve.engines import EngineConfig
 
-    default = GenerationParams.frequency_penalty
-    parser.add_argument("--frequency-penalty", type=float, default=default,
-                        help=f"logit penalty per earlier use of a token in the answer; stops greedy loops "
-                             f"(default {default}: plain greedy)")
+    return dataclass_values(EngineConfig, args, exclude, ENGINE)
 
 
 def engine_config(args: argparse.Namespace):
-    from serve.engines import EngineConfig
+    """The engine's settings from the command line, checked before anything starts."""
+    from serve.engines import engine_config as checked
 
-    return EngineConfig(backend=args.engine, dtype=args.dtype, enforce_eager=not args.no_eager,
-                        tensor_parallel_size=args.tensor_parallel_size, max_model_len=args.max_model_len)
+    return checked(engine_settings(args))
 
 
 def generation_params(args: argparse.Namespace):
-    from serve.engines import GenerationParams
+    from projector.decoding import GenerationParams
 
-    return GenerationParams(max_tokens=args.max_tokens, frequency_penalty=args.frequency_penalty)
+    return GenerationParams(**dataclass_values(GenerationParams, args))
 
 
 def load_assistant(args: argparse.Namespace):
+    """The assistant with its engine started; answers are decoded as the command line says."""
     from serve.assistant import Assistant
 
-    return Assistant(args.checkpoint, engine_config(args))
+    settings, generation = engine_config(args), generation_params(args)  # refused before a model loads
+    return Assistant(args.checkpoint, settings, generation=generation)

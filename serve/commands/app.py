@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from ._options import add_model_arguments, engine_config
+from ._options import add_model_arguments, engine_config, generation_params
 
 NAME = "app"
 HELP = "Start the Gradio app on 127.0.0.1 (chat about a recording)."
@@ -36,20 +36,19 @@ def load_assistant_in_steps(args: argparse.Namespace):
 
     from projector.checkpoint import default_checkpoint, llm_folder, read_config
     from serve.assistant import Assistant
-    from serve.engines import create_engine
     from training.progress import step
 
+    settings, generation = engine_config(args), generation_params(args)  # refused before anything loads
     checkpoint = Path(args.checkpoint or default_checkpoint())
     with step(f"reading checkpoint {checkpoint.name}"):
         config = read_config(checkpoint)
     with step(f"preparing the LLM weights of {config.llm} (converted or merged once, on first use)"):
         llm_folder(checkpoint, config)
     with step("loading the EEG encoder, projector and tokenizer"):
-        assistant = Assistant(checkpoint, start_engine=False)
-    settings = engine_config(args)
+        assistant = Assistant(checkpoint, settings, start_engine=False, generation=generation)
     try:
         with step(f"starting the {settings.backend} engine", heartbeat_s=ENGINE_HEARTBEAT_S):
-            assistant.engine = create_engine(assistant.llm_path, assistant.embedder.hidden_size, settings)
+            assistant.start_engine()
     except BaseException:
         assistant.close()
         raise
@@ -59,7 +58,7 @@ def load_assistant_in_steps(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from encoders.log import get_logger
     from encoders.paths import home
-    from serve.app import build_app, launch_settings
+    from serve.app import build_app, launch_settings, thread_count
     from serve.uploads import UploadStore
     from training.progress import step
 
@@ -74,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         with step("building the app"):
             app = build_app(assistant, uploads=uploads)
         with step(f"starting the web server on {args.host}:{args.port}"):
-            app.launch(server_port=args.port, prevent_thread_lock=True, quiet=True, **settings)
+            app.launch(server_port=args.port, prevent_thread_lock=True, quiet=True, max_threads=thread_count(assistant),
+                       **settings)
         log.info("eegreason app ready at %s (started in %.0f s); Ctrl+C stops it", app.local_url,
                  time.monotonic() - started)
         app.block_thread()

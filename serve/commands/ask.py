@@ -1,29 +1,79 @@
-"""`eegreason ask RECORDING "question"`: one answer about one recording."""
+"""`eegreason ask RECORDING "question"`: one answer about one recording; `ask --batch FILE.jsonl`:
+many, with one engine (serve/batch.py).
+
+Exit status of a batch: 0 when every line was answered, 1 when any line has an error (its output
+object says why; the other lines are answered all the same), 2 when the batch could not start."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from ._options import add_model_arguments, generation_params, load_assistant
 
 NAME = "ask"
-HELP = "Ask a question about an EEG recording and print the reasoned answer."
+HELP = "Ask a question about an EEG recording (or a batch of them) and print the reasoned answer."
+BATCH_FAILED = 1  # exit status when some lines of a batch failed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("recording", type=Path, help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
+    parser.add_argument("recording", type=Path, nargs="?", default=None,
+                        help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
     parser.add_argument("question", nargs="?", default=None,
                         help="question (default: which emotion is most likely)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object (answer, evidence, timing)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object (answer, label, confidence, claim check, evidence, timing)")
+    batch = parser.add_argument_group("batch")
+    batch.add_argument("--batch", metavar="FILE.jsonl", default=None,
+                       help='ask many questions with one engine: one {"recording": PATH, "question": TEXT} object '
+                            'per line (optional "id"; relative paths from the file\'s folder; - reads standard '
+                            'input); prints one JSON object per line, in order; exit status 1 if any line failed')
+    batch.add_argument("--out", type=Path, default=None, help="with --batch: write the JSON lines here, not to stdout")
+    batch.add_argument("--no-progress", action="store_true", help="with --batch: no progress bar")
     add_model_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from encoders.errors import ConfigError
+
+    if args.batch is not None:
+        if args.recording is not None:
+            raise ConfigError("Give either a recording (and a question) or --batch FILE.jsonl, not both.")
+        return run_batch(args)
+    if args.recording is None:
+        raise ConfigError("Give a recording to ask about, or --batch FILE.jsonl for many.")
+    if args.out is not None:
+        raise ConfigError("--out goes with --batch; for one answer, redirect the output instead.")
+    return run_one(args)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from serve.batch import answer_batch, jsonl_writer, read_batch
+
+    lines = read_batch(args.batch)  # a missing or empty file is refused before a model loads
+    params = generation_params(args)
+    assistant = load_assistant(args)
+    try:
+        if args.out is not None:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            with open(args.out, "w", encoding="utf-8") as out:
+                failed = answer_batch(assistant, lines, params, jsonl_writer(out), progress=not args.no_progress)
+        else:
+            failed = answer_batch(assistant, lines, params, jsonl_writer(sys.stdout), progress=not args.no_progress)
+    finally:
+        assistant.close()
+    if failed:
+        print(f"eegreason: {failed} of {len(lines)} lines failed (see their \"error\")", file=sys.stderr)
+    return BATCH_FAILED if failed else 0
+
+
+def run_one(args: argparse.Namespace) -> int:
     import time
 
     from encoders.io import read_recording
+    from serve.answer_fields import answer_fields
     from serve.assistant import Conversation
 
     start = time.perf_counter()
@@ -32,26 +82,32 @@ def run(args: argparse.Namespace) -> int:
     try:
         context = assistant.analyse_recording(recording, args.recording.name)
         conversation = Conversation([context])
-        result = assistant.ask(conversation, args.question, generation_params(args))
+        question = args.question or assistant.template.default_question
+        asked = assistant.question_as_asked(conversation, question)
+        result = assistant.ask(conversation, question, generation_params(args))
     finally:
         assistant.close()
     elapsed = time.perf_counter() - start
     if args.json:
         from encoders.finite import json_safe
 
-        guard = result.extra.get("evidence_guard")
         print(json.dumps(json_safe({
             "recording": args.recording.name,
             "synthetic": context.synthetic,
-            "question": conversation.turns[-1].question,
+            "question": question,
+            # The measurements the question names, looked up and given to the model with it (or null).
+            "question_context": asked[len(question):].strip() or None,
             "answer": result.text,
+            **answer_fields(result.text, [context.evidence], assistant.config.labels),
             "finish_reason": result.finish_reason,
-            "engine": args.engine,
+            "engine": args.engine_backend,
             "evidence": context.evidence.to_dict(),
             # Set when the recording cannot support an emotion reading: whether the model's own text
             # (kept here) was replaced by the abstention written from the evidence.
-            "evidence_guard": guard,
+            "evidence_guard": result.extra.get("evidence_guard"),
             "seconds": round(elapsed, 2),
+            "timings": {"total_s": round(elapsed, 3), "answer_s": round(result.total_s, 3),
+                        "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)},
         }), indent=2, allow_nan=False))
     else:
         if context.synthetic:

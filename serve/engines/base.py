@@ -13,17 +13,32 @@ from encoders.errors import ShapeError
 from projector.decoding import GenerationParams  # noqa: F401  (engines take it; re-exported for callers)
 
 
+BACKENDS = ("vllm", "transformers")
+DTYPES = ("float32", "bfloat16", "float16", "auto")
+
+
+def _option(default, help: str, **extra):
+    """A field whose metadata the command line reads (serve/commands/_options.py): its help, and
+    where the option's name is not the field's, its flag."""
+    return field(default=default, metadata={"help": help, **extra})
+
+
 @dataclass
 class EngineConfig:
-    backend: str = "vllm"  # vllm | transformers
-    dtype: str = "float32"  # float32 is ~5× faster than bfloat16 on AVX2 CPUs; bfloat16/auto on GPU
-    enforce_eager: bool = True  # skip graph compilation: engine start in seconds instead of minutes
-    max_model_len: int = 4096
-    max_num_seqs: int = 16  # requests batched together
-    kv_cache_gib: float = 2.0  # vLLM CPU KV cache (VLLM_CPU_KVCACHE_SPACE)
-    tensor_parallel_size: int = 1  # GPU: shard the model over this many GPUs
-    gpu_memory_utilization: float = 0.85  # GPU only
-    seed: int = 0
+    backend: str = _option("vllm", "inference engine: vLLM (batched), or transformers (the one-at-a-time reference)",
+                           choices=BACKENDS, flag="--engine", aliases=("--backend",))
+    # float32 is ~5x faster than bfloat16 on AVX2 CPUs; bfloat16/auto on GPU.
+    dtype: str = _option("float32", "model dtype: float32 (fastest on CPUs without AVX-512), bfloat16, float16, "
+                                    "auto (GPU)", choices=DTYPES)
+    # Skipping graph compilation starts the engine in seconds instead of minutes.
+    enforce_eager: bool = _option(True, "let vLLM compile graphs (slower start, faster decoding; worth it on GPU)",
+                                  flag="--no-eager")
+    max_model_len: int = _option(4096, "longest prompt + answer the engine accepts, in tokens")
+    max_num_seqs: int = _option(16, "requests vLLM batches together")
+    kv_cache_gib: float = _option(2.0, "vLLM's KV cache on CPU, in GiB ($VLLM_CPU_KVCACHE_SPACE wins when set)")
+    tensor_parallel_size: int = _option(1, "GPUs to shard the model over (vLLM)")
+    gpu_memory_utilization: float = _option(0.85, "share of GPU memory vLLM may take (GPU only)")
+    seed: int = _option(0, "the engine's random seed", flag="--engine-seed")
 
 
 @dataclass

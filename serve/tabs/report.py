@@ -1,12 +1,16 @@
-"""Report tab: draft a medical-record note for a recording, edit it, sign it, export it, see its history.
+"""Report tab: draft a medical-record note for a recording, edit it, review the model's reasoning, sign it,
+export it, see its history.
 
-The note's measured parts are shown read-only (Markdown); its editable parts are text boxes. Which
+The note's measured parts are shown read-only (Markdown); its editable parts are text boxes. The
+model's reasoning is shown sentence by sentence with a table of its claims, each failing one marked;
+the reviewer strikes a sentence or corrects the reasoning (re-checked), and signing with a failing
+claim left needs the acknowledgement box ticked, which is recorded. Which
 report and version a browser session is looking at lives in that session's `gr.State`, so sessions
 never act on each other's notes by accident; a save names the version it started from, so two
 people editing the same report cannot overwrite each other (the store refuses the stale save).
 
-Drafts come from `serve.report_draft.draft_from_recording`, the one path from a file to a note,
-shared with `eegreason report`.
+Drafts come from `Assistant.draft_note` (reports.draft), the one path from a file to a note, shared
+with `eegreason report`.
 """
 
 from __future__ import annotations
@@ -18,21 +22,23 @@ import gradio as gr
 
 from encoders.errors import EEGReasonError, ReportError
 from encoders.log import get_logger
-from prompts.record import MedicalRecordNote, render_measured_markdown
+from reports.export import export_markdown, export_pdf, file_sha256
+from reports.note import MedicalRecordNote
+from reports.render import render_measured_markdown, render_reasoning_markdown, unresolved_warning
+from reports.store import ReportStore, VersionMeta, required_name
 
 from ..assistant import Assistant
 from ..engines import GenerationParams
-from ..report_draft import draft_from_recording
-from ..report_export import export_markdown, export_pdf, file_sha256
-from ..report_store import ReportStore, VersionMeta, required_name
 from ..uploads import UploadStore
 from .chat import upload_box
 
 log = get_logger(__name__)
 
 HELP = ("Draft notes are generated from the measured evidence and the model's answer; the measured values "
-        "cannot be edited. Save creates a new version; Sign marks the current version as reviewed (editing a "
-        "signed note starts an amendment that needs signing again). Research use — not a medical device.")
+        "cannot be edited. Each claim in the model's reasoning is checked against the evidence: strike or correct "
+        "the failing ones (or acknowledge them when signing). Save creates a new version; Sign marks the current "
+        "version as reviewed (editing a signed note starts an amendment that needs signing again). Research use — "
+        "not a medical device.")
 MAX_CELL_CHARS = 80
 
 
@@ -57,7 +63,11 @@ def history_markdown(store: ReportStore, report_id: str) -> str:
             changes = "<br>".join(f"{c['field']}: {_cell(c['old'])} → {_cell(c['new'])}" for c in entry.changes)
         else:
             changes = ", ".join(f"{k} {v}" for k, v in entry.detail.items() if k != "file_sha256") or "—"
-        lines.append(f"| {entry.at} | {_cell(entry.actor)} | {entry.action} | {entry.version} | {changes} |")
+        acknowledged = entry.detail.get("failing_claims_acknowledged")
+        if acknowledged:
+            changes += "<br>acknowledged failing claims " + ", ".join(str(c["number"]) for c in acknowledged)
+        action = f"{entry.action} ({entry.detail['review']})" if entry.detail.get("review") else entry.action
+        lines.append(f"| {entry.at} | {_cell(entry.actor)} | {action} | {entry.version} | {changes} |")
     return "\n".join(lines)
 
 
@@ -92,6 +102,14 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
             header = gr.Markdown("No report open.")
             with gr.Accordion("Measured (read-only)", open=True):
                 preview = gr.Markdown()
+            with gr.Accordion("Model reasoning: claims checked against the measured evidence", open=True):
+                reasoning = gr.Markdown()
+                with gr.Row():
+                    strike_number = gr.Number(label="Sentence to strike (its number above)", precision=0,
+                                              minimum=1, value=None, scale=3)
+                    strike = gr.Button("Strike sentence", scale=1)
+                reasoning_text = gr.Textbox(label="Corrected reasoning (checked again when saved)", lines=4)
+                correct = gr.Button("Save corrected reasoning")
             findings = gr.Textbox(label="Findings summary", lines=6)
             assessment = gr.Textbox(label="Assessment summary", lines=4)
             limitations = gr.Textbox(label="Limitations (one a line)", lines=6)
@@ -103,6 +121,8 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
             with gr.Row():
                 signer = gr.Textbox(label="Signer name", scale=3)
                 sign = gr.Button("Sign current version", scale=1)
+            acknowledge = gr.Checkbox(value=False, label="I have read the failing claims the note still carries and "
+                                                         "sign it with them (recorded in the note and its audit trail)")
             export = gr.Button("Export Markdown and PDF")
             with gr.Row():
                 md_file = gr.File(label="Markdown", interactive=False)
@@ -110,15 +130,20 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
             history_button = gr.Button("Show history and audit trail")
             history = gr.Markdown()
 
-    view_outputs = [message, header, preview, findings, assessment, limitations, follow_up, comments, state]
+    view_outputs = [message, header, preview, findings, assessment, limitations, follow_up, comments, reasoning,
+                    reasoning_text, state]
 
     def view(note: MedicalRecordNote, meta: VersionMeta, text: str) -> tuple:
         where = "current" if meta.is_current else f"not current — latest is {meta.current_version}"
         head = (f"**{note.banner}**  \nReport `{meta.report_id}` · version {meta.version} ({where}) · "
                 f"recording `{meta.recording_id}`" + (f" · edited: {', '.join(note.edited_fields)}"
                                                       if note.edited_fields else ""))
+        warning = unresolved_warning(note)
+        if warning:
+            head += f"  \n**{warning}**"
         return (text, head, render_measured_markdown(note), note.findings_text, note.assessment_text,
                 "\n".join(note.limitations), "\n".join(note.suggested_follow_up), note.clinician_comments,
+                render_reasoning_markdown(note), note.reasoning_review.text(),
                 {"report_id": meta.report_id, "version": meta.version})
 
     def failed(err: EEGReasonError) -> tuple:
@@ -140,7 +165,7 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
                 path, label = samples[sample_name], sample_name
             else:
                 raise ReportError("Choose a recording (upload a file or pick a sample) before generating a note.")
-            note = draft_from_recording(assistant, path, label, bool(with_ids), params)
+            note = assistant.draft_note(path, label, bool(with_ids), params)
             report_id = store.create(note, who)
             note, meta = store.get(report_id)
         except EEGReasonError as err:
@@ -168,14 +193,41 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
         kind = "amendment (needs signing again)" if note.status == "amended draft" else "draft"
         return view(note, meta, f"Saved version {version} of `{report_id}` as a {kind}.")
 
-    def on_sign(name: str, current: dict | None):
+    def on_strike(number: float | None, who: str, why: str, current: dict | None):
         try:
-            report_id, version = opened(current)
-            store.sign(report_id, version, name)
+            report_id, base = opened(current)
+            if number is None:
+                raise ReportError("Enter the number of the sentence to strike (shown beside each sentence of the "
+                                  "model's reasoning).")
+            version = store.strike(report_id, base, who, sentence=int(number), comment=why or "")
             note, meta = store.get(report_id, version)
         except EEGReasonError as err:
             return failed(err)
-        return view(note, meta, f"Signed version {version} of `{report_id}`; it can no longer change.")
+        left = len(note.reasoning_review.unresolved())
+        return view(note, meta, f"Struck sentence {int(number)} in version {version} of `{report_id}`; "
+                                f"{left} failing claim{'' if left == 1 else 's'} left unresolved.")
+
+    def on_correct(text: str, who: str, why: str, current: dict | None):
+        try:
+            report_id, base = opened(current)
+            version = store.correct_reasoning(report_id, base, text or "", who, why or "")
+            note, meta = store.get(report_id, version)
+        except EEGReasonError as err:
+            return failed(err)
+        left = len(note.reasoning_review.unresolved())
+        return view(note, meta, f"Saved the corrected reasoning as version {version} of `{report_id}`; checked "
+                                f"again, {left} claim{'' if left == 1 else 's'} fail{'s' if left == 1 else ''}.")
+
+    def on_sign(name: str, acknowledged: bool, current: dict | None):
+        try:
+            report_id, version = opened(current)
+            store.sign(report_id, version, name, acknowledge_failing_claims=bool(acknowledged))
+            note, meta = store.get(report_id, version)
+        except EEGReasonError as err:
+            return failed(err)
+        n = len((note.acknowledged_claims or {}).get("claims", []))
+        extra = f" with {n} failing claim{'' if n == 1 else 's'} acknowledged" if n else ""
+        return view(note, meta, f"Signed version {version} of `{report_id}`{extra}; it can no longer change.")
 
     def on_export(who: str, current: dict | None):
         try:
@@ -211,7 +263,10 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
     open_button.click(on_open, [open_id, state], view_outputs, api_name="report_open")
     save.click(on_save, [findings, assessment, limitations, follow_up, comments, author, save_comment, state],
                view_outputs, api_name="report_save")
-    sign.click(on_sign, [signer, state], view_outputs, api_name="report_sign")
+    strike.click(on_strike, [strike_number, author, save_comment, state], view_outputs, api_name="report_strike")
+    correct.click(on_correct, [reasoning_text, author, save_comment, state], view_outputs,
+                  api_name="report_correct")
+    sign.click(on_sign, [signer, acknowledge, state], view_outputs, api_name="report_sign")
     export.click(on_export, [author, state], [message, md_file, pdf_file], api_name="report_export")
     history_button.click(on_history, [state], [history], api_name="report_history")
     list_button.click(on_list, None, [listing], api_name="report_list")

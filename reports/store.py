@@ -10,9 +10,14 @@ Why it is built this way:
   "amended draft" version that needs signing again.
 - Edits are optimistic: the caller says which version it edited; if someone saved in between, the
   edit is refused with who changed it and when, instead of silently overwriting their work.
+- The model's reasoning is never edited like free text: a reviewer strikes a sentence or corrects the
+  reasoning (checked again), each a new version like any edit. A version whose reasoning still has a
+  failing claim is signed only with an explicit acknowledgement, stored with the signature (a column
+  SQLite lets be set only together with it) and in the audit trail.
 - The audit table is append-only and records who did what to which version, with field-level
   old/new values for edits.
 - Logs carry report ids, versions and actions only; never note text or people's names.
+- The schema is versioned and migrated in place when a store is opened (`reports.schema`).
 """
 
 from __future__ import annotations
@@ -21,82 +26,31 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from encoders.errors import ReportError
+from encoders.errors import ReportError, UnresolvedClaimsError
 from encoders.log import get_logger
 from encoders.paths import home
-from prompts.record import EDITABLE_FIELDS, MedicalRecordNote, apply_edits, check_no_prescriptions, utc_now
+from .claims import sentence_of_claim
+from .edits import FieldChange, apply_edits, correct_reasoning, strike_sentence
+from .guard import check_no_prescriptions
+from .note import EDITABLE_FIELDS, MedicalRecordNote, utc_now
+from .schema import prepare_schema
 
 log = get_logger(__name__)
 
-STORE_SCHEMA = 1
+# What a change to a note gives: the new note, its field-level diff, and details for the audit trail.
+Change = tuple[MedicalRecordNote, list[FieldChange], dict[str, Any]]
+
 DEFAULT_FILENAME = "reports.sqlite3"
 EXPORT_FORMATS = ("markdown", "pdf")
 MAX_NAME_CHARS = 200
-# Test hook: when set to a file path, `edit` creates that file after writing the new version row and
-# before committing, then sleeps, so a test can kill the process in the middle of a save.
-TEST_PAUSE_ENV = "EEGREASON_TEST_PAUSE_IN_SAVE"
-TEST_PAUSE_SECONDS = 60.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    id TEXT PRIMARY KEY,
-    recording_id TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('draft', 'signed')),
-    current_version INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    signed_by TEXT,
-    signed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS report_versions (
-    report_id TEXT NOT NULL REFERENCES reports(id),
-    version INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('create', 'edit', 'amend')),
-    content TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    author TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    comment TEXT NOT NULL DEFAULT '',
-    signed_by TEXT,
-    signed_at TEXT,
-    PRIMARY KEY (report_id, version)
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    report_id TEXT NOT NULL REFERENCES reports(id),
-    version INTEGER NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'sign', 'amend', 'export')),
-    actor TEXT NOT NULL,
-    at TEXT NOT NULL,
-    changes TEXT NOT NULL DEFAULT '[]',
-    detail TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS audit_by_report ON audit (report_id, id);
-CREATE INDEX IF NOT EXISTS reports_by_recording ON reports (recording_id);
-
-CREATE TRIGGER IF NOT EXISTS versions_content_is_fixed BEFORE UPDATE ON report_versions
-WHEN NEW.content IS NOT OLD.content OR NEW.sha256 IS NOT OLD.sha256 OR NEW.version IS NOT OLD.version
-  OR NEW.report_id IS NOT OLD.report_id OR NEW.author IS NOT OLD.author OR NEW.kind IS NOT OLD.kind
-  OR NEW.created_at IS NOT OLD.created_at OR NEW.comment IS NOT OLD.comment
-BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS signed_versions_are_immutable BEFORE UPDATE ON report_versions
-WHEN OLD.signed_at IS NOT NULL
-BEGIN SELECT RAISE(ABORT, 'signed report versions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS versions_are_kept BEFORE DELETE ON report_versions
-BEGIN SELECT RAISE(ABORT, 'report versions cannot be deleted'); END;
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-"""
 
 
 @dataclass
@@ -157,6 +111,17 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def unresolved_message(report_id: str, version: int, unresolved: list[dict[str, Any]]) -> str:
+    """The one sentence that refuses to sign: how many claims fail, which, and how to proceed."""
+    one = len(unresolved) == 1
+    numbers = ", ".join(str(c["number"]) for c in unresolved)
+    return (f"Version {version} of report {report_id} cannot be signed yet: {len(unresolved)} "
+            f"claim{'' if one else 's'} in the model's reasoning {'fails' if one else 'fail'} against the measured "
+            f"evidence (claim{'' if one else 's'} {numbers}); strike or correct {'it' if one else 'them'}, or sign "
+            f"again acknowledging {'it' if one else 'them'} (--acknowledge-failing-claims on the command line, "
+            f"the acknowledgement box in the app).")
+
+
 def required_name(value: Any, role: str) -> str:
     """Every change is attributed to a named person: names are non-empty, one line, bounded."""
     name = " ".join(str(value or "").split())
@@ -165,13 +130,6 @@ def required_name(value: Any, role: str) -> str:
     if len(name) > MAX_NAME_CHARS:
         raise ReportError(f"The {role}'s name is longer than {MAX_NAME_CHARS} characters; shorten it.")
     return name
-
-
-def _test_pause_in_save() -> None:
-    marker = os.environ.get(TEST_PAUSE_ENV)
-    if marker:
-        Path(marker).touch()
-        time.sleep(TEST_PAUSE_SECONDS)
 
 
 class ReportStore:
@@ -192,14 +150,7 @@ class ReportStore:
                 raise ReportError(f"The report store at {self.path} cannot use write-ahead logging (got {mode}); "
                                   f"put it on a local disk.")
         with self._transaction() as conn:
-            for statement in _split_sql(_SCHEMA):
-                conn.execute(statement)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                conn.execute(f"PRAGMA user_version = {STORE_SCHEMA}")
-            elif version != STORE_SCHEMA:
-                raise ReportError(f"The report store at {self.path} has schema {version}, which this version "
-                                  f"of eegreason does not read (it reads {STORE_SCHEMA}).")
+            prepare_schema(conn, self.path)
 
     # ---- connections and transactions ----
     @contextmanager
@@ -261,7 +212,9 @@ class ReportStore:
                               f"the store was altered outside eegreason, so restore it from a backup.")
         note = MedicalRecordNote.from_dict(json.loads(row["content"]))
         if row["signed_at"]:
-            note = replace(note, status="signed", signed_by=row["signed_by"], signed_at=row["signed_at"])
+            acknowledged = json.loads(row["claims_acknowledged"]) if row["claims_acknowledged"] else None
+            note = replace(note, status="signed", signed_by=row["signed_by"], signed_at=row["signed_at"],
+                           acknowledged_claims=acknowledged)
         return note
 
     @staticmethod
@@ -278,11 +231,16 @@ class ReportStore:
                      (report_id, version, action, actor, at, json.dumps(changes or [], ensure_ascii=False),
                       json.dumps(detail or {}, ensure_ascii=False)))
 
+    def _between_save_steps(self) -> None:
+        """Called inside a save's transaction after the new version row is written and before the
+        report points at it. Nothing happens here; it is the seam where a crash test stops a save
+        midway (a subclass waits here to be killed) to prove the store never keeps half a save."""
+
     # ---- operations ----
     def create(self, note: MedicalRecordNote, author: str) -> str:
         """Store a new note as version 1 of a new report; returns the report id."""
         author = required_name(author, "author")
-        note = replace(note, status="draft", signed_by=None, signed_at=None)
+        note = replace(note, status="draft", signed_by=None, signed_at=None, acknowledged_claims=None)
         for name in EDITABLE_FIELDS:
             value = getattr(note, name)
             check_no_prescriptions("\n".join(value) if isinstance(value, list) else value)
@@ -311,6 +269,41 @@ class ReportStore:
              comment: str = "") -> int:
         """Apply `changes` (editable fields only) on top of `base_version`, which must be current;
         returns the new version. Editing a signed version starts an amended draft."""
+
+        def change(note: MedicalRecordNote, at: str) -> Change:
+            edited, diffs = apply_edits(note, changes)
+            return edited, diffs, {}
+
+        return self._save(report_id, base_version, author, comment, change)
+
+    def strike(self, report_id: str, base_version: int, author: str, *, sentence: int | None = None,
+               claim: int | None = None, comment: str = "") -> int:
+        """Strike one sentence of the model's reasoning (numbered from 1), or the sentence a claim
+        (numbered from 1, as in the claims table) was read from; the sentence stays in the note,
+        marked struck by `author`. Returns the new version."""
+        if (sentence is None) == (claim is None):
+            raise ReportError("Say which sentence of the reasoning to strike, or which claim's sentence, "
+                              "but not both.")
+
+        def change(note: MedicalRecordNote, at: str) -> Change:
+            number = int(sentence) if sentence is not None else \
+                sentence_of_claim(note.reasoning_review, int(claim))
+            return strike_sentence(note, number, author, at)
+
+        return self._save(report_id, base_version, author, comment, change)
+
+    def correct_reasoning(self, report_id: str, base_version: int, text: str, author: str,
+                          comment: str = "") -> int:
+        """Replace the model's reasoning with the reviewer's `text`, checked again against the note's
+        evidence; the earlier wording stays in the earlier versions. Returns the new version."""
+        return self._save(report_id, base_version, author, comment,
+                          lambda note, at: correct_reasoning(note, text, author, at))
+
+    def _save(self, report_id: str, base_version: int, author: str, comment: str,
+              change: Callable[[MedicalRecordNote, str], Change]) -> int:
+        """The one path of every change to a note: `change(current note, time)` gives the new note,
+        its field-level diff and audit details; it is stored as a new version on top of
+        `base_version`, which must be current."""
         author = required_name(author, "author")
         comment = " ".join(str(comment or "").split())[:1000]
         check_no_prescriptions(comment)
@@ -329,31 +322,36 @@ class ReportStore:
             row = self._version_row(conn, report["id"], current)
             note = self._note(row)
             amend = row["signed_at"] is not None
-            edited, diffs = apply_edits(note, changes)
+            at = utc_now()
+            edited, diffs, detail = change(note, at)
             if not diffs:
                 raise ReportError(f"The edit changes nothing in version {current} of report {report['id']}; "
                                   f"change a field and save again.")
             status = "amended draft" if amend or note.status == "amended draft" else "draft"
-            edited = replace(edited, status=status, signed_by=None, signed_at=None)
+            edited = replace(edited, status=status, signed_by=None, signed_at=None, acknowledged_claims=None)
             content = content_json(edited)
             new_version = current + 1
-            at = utc_now()
             kind = "amend" if amend else "edit"
             conn.execute("INSERT INTO report_versions (report_id, version, kind, content, sha256, author, "
                          "created_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (report["id"], new_version, kind, content, sha256_text(content), author, at, comment))
-            _test_pause_in_save()
+            self._between_save_steps()
             conn.execute("UPDATE reports SET current_version = ?, status = 'draft', updated_at = ?, "
                          "signed_by = NULL, signed_at = NULL WHERE id = ?", (new_version, at, report["id"]))
-            detail = {"base_version": current}
+            detail = {"base_version": current, **detail}
             if amend:
                 detail["amends_signed_version"] = current
             self._audit(conn, report["id"], new_version, kind, author, at, [asdict(d) for d in diffs], detail)
-        log.info("report %s: %s -> version %d (%d fields)", report_id, kind, new_version, len(diffs))
+        log.info("report %s: %s -> version %d (%d fields)", report_id, detail.get("review", kind), new_version,
+                 len(diffs))
         return new_version
 
-    def sign(self, report_id: str, version: int, signer_name: str) -> VersionMeta:
-        """Sign the current version; from then on it is immutable."""
+    def sign(self, report_id: str, version: int, signer_name: str,
+             acknowledge_failing_claims: bool = False) -> VersionMeta:
+        """Sign the current version; from then on it is immutable. A version whose reasoning still
+        has failing claims (neither struck nor corrected) is signed only with
+        `acknowledge_failing_claims=True`, and the acknowledgement, with those claims, is recorded in
+        the signed version and the audit trail; without it `UnresolvedClaimsError` is raised."""
         signer = required_name(signer_name, "signer")
         with self._transaction() as conn:
             report = self._report_row(conn, report_id)
@@ -368,17 +366,25 @@ class ReportStore:
                                   f"{row['signed_by']} at {row['signed_at']}); signed versions are immutable, so "
                                   f"edit it to start an amendment.")
             note = self._note(row)
+            review = note.reasoning_review
+            unresolved = [{"number": n, **c.to_dict()} for n, c in review.unresolved()]
+            if unresolved and not acknowledge_failing_claims:
+                raise UnresolvedClaimsError(unresolved_message(report["id"], current, unresolved), unresolved)
             at = utc_now()
-            conn.execute("UPDATE report_versions SET signed_by = ?, signed_at = ? WHERE report_id = ? AND "
-                         "version = ? AND signed_at IS NULL", (signer, at, report["id"], current))
+            acknowledgement = {"by": signer, "at": at, "claims": unresolved} if unresolved else None
+            conn.execute("UPDATE report_versions SET signed_by = ?, signed_at = ?, claims_acknowledged = ? WHERE "
+                         "report_id = ? AND version = ? AND signed_at IS NULL",
+                         (signer, at, json.dumps(acknowledgement, ensure_ascii=False) if acknowledgement else None,
+                          report["id"], current))
             conn.execute("UPDATE reports SET status = 'signed', signed_by = ?, signed_at = ?, updated_at = ? "
                          "WHERE id = ?", (signer, at, at, report["id"]))
             self._audit(conn, report["id"], current, "sign", signer, at,
                         [{"field": "status", "old": note.status, "new": "signed"},
                          {"field": "signed_by", "old": None, "new": signer}],
-                        {"sha256": row["sha256"], "amendment": row["kind"] == "amend"})
+                        {"sha256": row["sha256"], "amendment": row["kind"] == "amend",
+                         "claims_checked": review.checked, "failing_claims_acknowledged": unresolved})
             meta = self._meta(self._report_row(conn, report["id"]), self._version_row(conn, report["id"], current))
-        log.info("report %s: signed version %d", report_id, current)
+        log.info("report %s: signed version %d (%d failing claims acknowledged)", report_id, current, len(unresolved))
         return meta
 
     def record_export(self, report_id: str, version: int, fmt: str, actor: str,
@@ -424,16 +430,3 @@ class ReportStore:
         """SQLite's own consistency check ("ok" when the file is sound)."""
         with self._connection() as conn:
             return conn.execute("PRAGMA integrity_check").fetchone()[0]
-
-
-def _split_sql(script: str) -> list[str]:
-    """Statements of the schema script (triggers contain ';' inside BEGIN…END), for executing them
-    one by one inside the schema transaction (`executescript` would commit on its own)."""
-    statements, buffer = [], []
-    for line in script.strip().splitlines():
-        buffer.append(line)
-        text = "\n".join(buffer).strip()
-        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.upper().endswith("END;")):
-            statements.append(text)
-            buffer = []
-    return statements

@@ -6,24 +6,38 @@ DejaVu Sans, which matplotlib ships, so no font has to be installed or downloade
 
 Both exports go to a temporary file in the target folder and are moved into place with
 `os.replace`: a reader never sees half a file, and a crash leaves the previous export intact.
+The writer holds a lock on its temporary file until the move, so the temporary file of an export
+that was killed mid-write (no process holds its lock) is recognised and removed by the next export
+into that folder, while one still being written is left alone.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import re
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from encoders.errors import ReportError
 from encoders.log import get_logger
-from prompts.record import (
-    MedicalRecordNote,
+from .note import MedicalRecordNote
+from .render import (
+    CLAIM_COLUMNS,
+    acknowledgement_line,
     assessment_rows,
     band_table,
+    claim_rows,
+    claims_summary,
+    correction_line,
     quality_rows,
     recording_rows,
     render_markdown,
+    sentence_lines,
+    unresolved_warning,
 )
 
 log = get_logger(__name__)
@@ -33,20 +47,60 @@ FOOTER_TEXT = "research use — not a medical device"
 TITLE = "Draft EEG note — emotion reasoning"
 
 
+TEMP_SUFFIX = ".eegreason.part"
+# A writer locks its temporary file right after creating it; an unlocked one older than this is a
+# leftover (the age covers the instant between creating and locking).
+STALE_AFTER_S = 10.0
+
+
+def _temporary_files(folder: Path, name: str) -> Iterator[Path]:
+    """Export temporary files in `folder`: ours by their suffix, and those earlier versions named
+    `.<name>.<8 random characters>.part` for this same target."""
+    yield from folder.glob(f".*{TEMP_SUFFIX}")
+    earlier = re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}\.part$")
+    yield from (p for p in folder.iterdir() if earlier.match(p.name))
+
+
+def remove_leftover_temporaries(folder: Path, name: str) -> int:
+    """Remove temporary files of exports killed mid-write (no process holds their lock); returns how many."""
+    removed = 0
+    for path in set(_temporary_files(folder, name)):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # gone already, or not ours to open
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # an export is writing it now
+            if time.time() - os.fstat(fd).st_mtime < STALE_AFTER_S:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+        finally:
+            os.close(fd)
+    if removed:
+        log.info("removed %d temporary file(s) of interrupted exports", removed)
+    return removed
+
+
 def _write_atomic(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as err:
         raise ReportError(f"Cannot write {path.name} in {path.parent} ({err.strerror}); choose a writable "
                           f"folder.") from err
     try:
         with os.fdopen(handle, "wb") as out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)  # released when the file closes, after the move
+            remove_leftover_temporaries(path.parent, path.name)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
+            os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -152,6 +206,10 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     pdf.multi_cell(width, 9, note.banner, border=1, fill=True, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_fill_color(255, 255, 255)
     pdf.set_draw_color(0, 0, 0)
+    warning = unresolved_warning(note)
+    if warning:
+        pdf.ln(1.5)
+        text(warning.replace("⚠ ", ""), 10, "B")
 
     heading("Recording")
     pairs(recording_rows(note))
@@ -182,9 +240,34 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     a = note.affective_assessment
     subheading("Evidence it rests on" + ("" if a.evidence_cited else " (shown to the model; not cited explicitly)"))
     bullets(a.evidence)
-    if a.reasoning:
-        subheading("Model reasoning")
-        text(a.reasoning)
+    subheading("Model reasoning")
+    text(claims_summary(note), 9)
+    for number, sentence, struck in sentence_lines(note):
+        # A struck sentence stays legible, crossed out and labelled, as it is in the stored history.
+        pdf.set_font(FONT_FAMILY, "", 10)
+        pdf.cell(7, 5, f"{number}.")
+        if struck:
+            pdf.set_text_color(110, 110, 110)
+            pdf.set_font(FONT_FAMILY, "S", 10)
+            pdf.multi_cell(width - 7, 5, sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+            pdf.set_font(FONT_FAMILY, "", 8)
+            pdf.set_x(pdf.l_margin + 7)
+            pdf.multi_cell(width - 7, 4, f"[{struck}]", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+            pdf.set_text_color(0, 0, 0)
+        else:
+            pdf.multi_cell(width - 7, 5, sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    correction = correction_line(note)
+    if correction:
+        text(correction, 9)
+    rows = claim_rows(note)
+    if rows:
+        pdf.ln(1)
+        pdf.set_font(FONT_FAMILY, "", 8)
+        with pdf.table(col_widths=(1, 1.5, 6, 4, 4, 6), line_height=4.5, text_align="LEFT") as table:
+            for values in [list(CLAIM_COLUMNS), *rows]:
+                row = table.row()
+                for value in values:
+                    row.cell(value)
     subheading("Assessment summary")
     text(note.assessment_text or "—")
 
@@ -196,6 +279,11 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     text(note.clinician_comments or "—")
     heading("Sign-off")
     text(note.banner, 11, "B")
+    acknowledged = acknowledgement_line(note)
+    if acknowledged:
+        text(acknowledged, 10, "B")
+        bullets([f"Claim {c['number']}: {c['text']} — measured: {c['measured']}; {c['why']}"
+                 for c in note.acknowledged_claims["claims"]])
     if note.edited_fields:
         text(f"Edited by a clinician: {', '.join(note.edited_fields)}.", 9)
     return bytes(pdf.output())

@@ -1,0 +1,151 @@
+"""Words of time in a reasoning: the course of the recording ("over the three minutes"), a part of it
+("the second half", "the last 20 seconds", "towards the end", "from 0 to 20 s", "after 30 s") or a
+point in it ("around 40 s", "at the 40-second mark", "by 40 s", "40 seconds in").
+
+A part is kept as a tuple the checker turns into seconds once it knows the recording's length:
+
+    ("share", from, to)          a share of the recording: the second half is ("share", 0.5, 1.0)
+    ("seconds", "first"|"last", n)   the first or last n seconds
+    ("span", from_s, to_s)       seconds from the start; to_s None: to the end
+    ("point", t, "at"|"about"|"by")  a moment: exactly, roughly (within a tenth of the recording,
+                                 at least 5 s), or at the latest
+
+"About 30 s" is a point only where it cannot be an amount: not after a verb of keeping or losing
+("lost about 30 s") nor before "of" or a verb ("about 30 s of the recording was usable").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import NUMBER_WORD, number_word
+
+COURSE = re.compile(r"\bover time\b|\bwith time\b|\bas time (?:went|goes|passed) on\b|\bover the (?:course of the )?"
+                    r"(?:[\w-]+\s+){0,2}?(?:minutes?|seconds?|recording|session|trial|record|run)\b|\bas the (?:recording|"
+                    r"session|trial|record|minutes?) (?:went|goes|wore|progressed|progresses|continued|unfolded)(?: on)?\b|"
+                    r"\bin the course of the (?:recording|session)\b|\bacross the (?:recording|session|trial)\b|\bfrom (?:the )?"
+                    r"(?:start|beginning) to (?:the )?(?:end|finish)\b|\bthroughout(?!\s+(?:the\s+)?(?!recording|session|trial|"
+                    r"record|minute|whole|entire)\w)|\ball along\b|\bthe whole (?:time|"
+                    r"recording|session)\b|\bsteadily\b|\bgradually\b|\bprogressively\b|\bincreasingly\b", re.I)
+_ORDINAL = {"first": 1, "opening": 1, "early": 1, "earlier": 1, "second": 2, "middle": 2, "third": 3,
+            "last": -1, "final": -1, "latter": -1, "later": -1, "closing": -1, "late": -1}
+_FRACTIONS = {"half": 2, "third": 3, "quarter": 4}
+_RECORDING = r"(?:recording|session|minute|trial|record|run)"
+_PART = re.compile(r"\b(?:the\s+)?(first|opening|early|earlier|second|middle|third|last|final|latter|later|closing|late)\s+"
+                   r"(?:(half|third|quarter)|(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a|one)?\s*(s|sec|secs|seconds?|min|minutes?)\b|"
+                   r"(part|portion|stretch|segment|phase)s?)|\b(?:(?:at|near|towards?|by|around)\s+the\s+|in\s+the\s+(?=\w+\s+of\s+"
+                   r"(?:the|this)\s+" + _RECORDING + r"))(end|close|finish|start|beginning|outset)\b|\b(early on|at first(?! "
+                   r"(?:glance|sight))|initially|later on|later in|late in|early in|eventually)\b(?:\s+of\s+(?:the|this)\s+" +
+                   _RECORDING + r")?", re.I)
+_SECONDS = r"\s*-?\s*(?:s|sec|secs|seconds?)\b"
+# "from 0 to 20 s", "0–20 s", "between 20 and 40 seconds"
+_RANGE = re.compile(r"(?:\bbetween\s+(\d+(?:\.\d+)?)\s*(?:s\s*)?and|(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(?:s\s*)?(?:-|to|until))\s*"
+                    r"(\d+(?:\.\d+)?)" + _SECONDS, re.I)
+_ROUGHLY = r"(?:around|about|roughly|approximately|near|circa|~)"
+_POINT = re.compile(r"\b(?P<prep>(?:at\s+|from\s+|after\s+|until\s+)?" + _ROUGHLY + r"|at|by|after|from|past|beyond|since|before|"
+                    r"until|till|up to|shortly after|soon after|just after|just before)\s+(?:the\s+)?(?:t\s*=\s*)?"
+                    r"(?P<t>\d+(?:\.\d+)?)" + _SECONDS + r"(?:\s+mark\b)?|\b(?P<t2>\d+(?:\.\d+)?)" + _SECONDS +
+                    r"\s+(?:in|into the (?:recording|session))\b(?!\s+(?:total|all))", re.I)
+_AMOUNT_AFTER = re.compile(r"\s*(?:of\b|were\b|was\b|are\b|is\b|had\b|have\b|usable|clean|lost|rejected|removed|kept|long\b|"
+                           r"in total|total|remain|survived|worth)", re.I)
+
+
+_AMOUNT_BEFORE = re.compile(r"\b(?:lost|losing|removed|rejected|discarded|kept|retained|excluded|dropped|for|of|only|just|"
+                            r"usable|clean|last(?:s|ed)?|lasting|took|takes|covers?|covered|spans?|spanned|total(?:led)?|"
+                            r"than|under|over|some|leaving|left)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Time:
+    start: int  # offsets in the clause
+    end: int
+    part: tuple | None  # None: the whole course ("over time", "steadily")
+    loose: bool = False  # "at first", "eventually": a vague part, not one named
+
+
+def _part(m: re.Match) -> tuple | None:
+    which, fraction, amount, unit, piece, edge, loose = m.groups()
+    if edge or loose:
+        word = (edge or loose).lower()
+        start = word in ("start", "beginning", "outset", "early on", "at first", "initially", "early in")
+        if word.startswith("later") or word == "late in":
+            return ("share", 0.5, 1.0)
+        return ("share", 0.0, 1 / 3) if start else ("share", 2 / 3, 1.0)
+    order = _ORDINAL[which.lower()]
+    if fraction:
+        k = _FRACTIONS[fraction.lower()]
+        if order == -1:
+            return ("share", 1 - 1 / k, 1.0)
+        return ("share", (order - 1) / k, order / k) if order <= k else None
+    if unit:
+        n = 1.0 if amount in (None, "a", "one") else float(amount) if amount[0].isdigit() else float(number_word(amount) or 0)
+        seconds = n * (60.0 if unit.lower().startswith("min") else 1.0)
+        return ("seconds", "last" if order == -1 else "first", seconds) if order in (1, -1) else None
+    return ("share", 0.0, 0.5) if order == 1 else ("share", 0.5, 1.0) if order == -1 else ("share", 1 / 3, 2 / 3)
+
+
+def _point(m: re.Match, text: str) -> tuple | None:
+    t = float(m.group("t") or m.group("t2"))
+    if m.group("t2"):  # "40 seconds in"
+        return ("point", t, "about")
+    prep = " ".join(m.group("prep").lower().split())
+    roughly = bool(re.search(_ROUGHLY + r"$", prep))
+    if roughly and prep.split()[0] in ("from", "after"):
+        return ("span", t, None)
+    if roughly and prep.split()[0] == "until":
+        return ("span", 0.0, t)
+    if _AMOUNT_AFTER.match(text[m.end():]) or (roughly and _AMOUNT_BEFORE.search(text[:m.start()])):
+        return None  # "after 13 s were rejected", "about 30 s of the recording", "lost roughly 30 s": amounts
+    if prep in ("after", "from", "past", "beyond", "since", "shortly after", "soon after", "just after"):
+        return ("span", t, None)
+    if prep in ("before", "until", "till", "up to", "just before"):
+        return ("span", 0.0, t)
+    return ("point", t, "by" if prep == "by" else "about" if roughly else "at")
+
+
+def times(text: str) -> list[Time]:
+    """Every word of time in a clause, in reading order."""
+    out = [Time(m.start(), m.end(), None) for m in COURSE.finditer(text)]
+    for m in _PART.finditer(text):
+        part, start = _part(m), m.start()
+        after = re.search(r"\b(?:after|past|beyond|following)\s+$", text[:start], re.I)
+        if part and part[:2] == ("seconds", "first") and after:
+            part, start = ("span", part[2], None), after.start()  # "after the first 20 s": from 20 s on
+        out.append(Time(start, m.end(), part, bool(m.group(7))))
+    ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)), float(m.group(3))))
+              for m in _RANGE.finditer(text) if float(m.group(1) or m.group(2)) < float(m.group(3))]
+    out += ranges
+    for m in _POINT.finditer(text):
+        part = None if any(r.start <= m.start() < r.end for r in ranges) else _point(m, text)
+        if part is not None:
+            out.append(Time(m.start(), m.end(), part))
+    return sorted(out, key=lambda t: t.start)
+
+
+def named_part(text: str) -> Time | None:
+    """The part of the recording a clause names (not the whole course, not a vague "at first")."""
+    return next((t for t in times(text) if t.part is not None and not t.loose), None)
+
+
+def tolerance(part: tuple, total: float) -> float:
+    """How far from a stated moment the reading may change: a second when it is given exactly, a
+    tenth of the recording (at least 5 s) when roughly."""
+    return 1.0 if part[2] in ("at", "by") else max(5.0, 0.1 * total)
+
+
+def interval(part: tuple | None, total: float) -> tuple[float, float]:
+    """The seconds a part covers in a recording `total` seconds long (a moment: the seconds around it)."""
+    if part is None:
+        return 0.0, total
+    kind = part[0]
+    if kind == "share":
+        return part[1] * total, part[2] * total
+    if kind == "span":
+        return part[1], total if part[2] is None else min(part[2], total)
+    if kind == "point":
+        if part[2] == "by":
+            return 0.0, part[1]
+        slack = tolerance(part, total)
+        return max(0.0, part[1] - slack), min(total, part[1] + slack)
+    return (0.0, part[2]) if part[1] == "first" else (max(0.0, total - part[2]), total)

@@ -1,0 +1,215 @@
+"""Claims about change over time: "anger built up steadily over the three minutes", "the neutral
+reading gave way to sadness in the second half", "sadness only emerged in the final 20 seconds",
+"signal quality deteriorated towards the end", "the reading stays sad throughout".
+
+A claim about time needs a word of change (or of staying the same) and a word of time: "fear
+increased" alone is a band direction or a comparison, "fear increased over the recording" a trend;
+a change from one class to another ("gave way to sadness", "turned into fear") needs none. Idioms
+("in the end", "at first glance") are not words of time.
+Only the encoder's reading is measured over time (the evidence's timeline, one segment per part of
+the recording); a trend in anything else (quality, artefacts, band power, the asymmetry), or in the
+reading of evidence without a timeline, is not supported and fails. A trend in the reading holds
+when the timeline shows it: the class leading each part, and its probability there. A change at a
+moment ("around 40 s the reading turns to fear") holds when two parts of the timeline meet near that
+moment (parts.py says how near) and the reading changes there as stated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import BAND_RE, NEGATION, REGION_RE
+from .model import Claim, span
+from .probabilities import emotion_mentions
+from .parts import interval, named_part, times, tolerance
+from .text import Clause
+
+_VERBS = {
+    "rise": r"built up|build(?:s|ing)? up|strengthen\w*|gr[eo]w(?:s|ing|n)?|r[io]se|ris(?:es|ing|en)|increas(?:e|ed|es|ing)|"
+            r"climb\w*|intensif\w*|mount(?:ed|s|ing)|pick(?:ed|s)? up|gain(?:ed|s|ing) (?:ground|strength)",
+    "fall": r"fell|fall(?:s|ing|en)?|declin\w*|decreas(?:e|ed|es|ing)|drop(?:s|ped|ping)?|weaken\w*|fad(?:e|ed|es|ing)|"
+            r"wan(?:e|ed|es|ing)|diminish\w*|subsid\w*|dwindl\w*|eas(?:e|ed|es|ing)(?: off)?|clear(?:ed|s|ing)(?: up)?|"
+            r"disappear\w*|reced\w*|tail(?:ed|s)? off|died (?:down|away)|dipp(?:ed|ing)|dips",
+    "emerge": r"emerg\w*|appear(?:ed|s|ing)|set in|kick(?:ed|s)? in|show(?:ed|s)? up|t(?:ook|akes) over|"
+              r"c(?:a|o)me(?:s)? to dominate|taken over|surfac\w*",
+    "shift": r"gave way|give(?:s)? way|giving way|turn(?:ed|s|ing)? into|shift(?:ed|s|ing)?|mov(?:e|ed|es|ing)|switch\w*|"
+             r"chang(?:e|ed|es|ing)|transition\w*|evolv\w*|replaced|drift\w*",
+    "worse": r"deteriorat\w*|degrad\w*|worsen\w*",
+    "better": r"improv\w*|recover\w*|stabili[sz]\w*|normali[sz]\w*|settl(?:ed|es|ing)",
+    "peak": r"peak(?:ed|s|ing)?|crest(?:ed|s|ing)?",
+    "steady": r"stay(?:s|ed)?|remain(?:s|ed)?|held|holds|stable|steady|constant|unchanged|consistent|persist\w*",
+}
+_VERB = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _VERBS.items()) + r")\b", re.I)
+_READING = re.compile(r"\b(?:reading|pattern|match|probabilit\w*|encoder|classifier|model|prediction|emotion|label|class)\b",
+                      re.I)
+_QUALITY = re.compile(r"\b(?:quality|signal|artifact|artefact|blink|eye|noise|contamination|muscle|EMG|channels?|electrodes?|"
+                      r"usable|data)", re.I)
+_FAA = re.compile(r"asymmetr\w*|\bFAA\b", re.I)
+
+
+def _joined(between: str) -> bool:
+    """Whether a word of time belongs to the verb it is `between` words away from: not across another
+    statement ("blinks appeared in 12% of windows, and all 60 s were usable from start to finish")."""
+    return len(between) <= 60 and not re.search(r"[,;:]\s*(?:and|but|while|whereas|with)\b|\b(?:while|whereas|but)\b",
+                                                between, re.I)
+
+
+def _subject(text: str, emotions) -> str:
+    if emotions:
+        return "reading"
+    if BAND_RE.search(text) or REGION_RE.search(text) or re.search(r"\bposterior\b", text, re.I):
+        return "band power"
+    if _FAA.search(text):
+        return "asymmetry"
+    if _QUALITY.search(text):
+        return "quality"
+    return "reading" if _READING.search(text) else "recording"
+
+
+def trend_claims(clause: Clause) -> list[Claim]:
+    text = clause.text
+    verbs = list(_VERB.finditer(text))
+    found = times(text)
+    if not verbs and not found:
+        return []
+    emotions = emotion_mentions(text)
+    subject = _subject(text, emotions)
+    out = []
+    for index, verb in enumerate(verbs):
+        change = verb.lastgroup
+        limit = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
+        own = [t for t in found if verb.end() <= t.start < limit and _joined(text[verb.end():t.start])] or \
+              [t for t in found if t.end <= verb.start() and not any(v.start() < t.start for v in verbs)
+               and _joined(text[t.end:verb.start()])]
+        before = [e for e in emotions if e[1] <= verb.start()]
+        after = [e for e in emotions if verb.end() <= e[0] < limit]
+        # "gave way to sadness", "shifted from neutral to sad", "turned into fear": a change of class is a
+        # change over time without a word of time.
+        between = text[verb.end():after[0][0]] if after else ""
+        to_class = change == "shift" and after and re.fullmatch(r"\s*(?:(?:to|into|towards?|from)\s+)?(?:the\s+|a\s+)?"
+                                                               r"(?:\w+\s+)?", between) and \
+            bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way", verb.group(0)))
+        if not own and not to_class:
+            continue
+        if change == "steady" and own and not any(t.part is None for t in own):
+            # "remains sad in the second half", "stayed on top until 40 s": the reading of that part
+            named = before[-1:] or after[:1]
+            if named and not NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
+                words = [named[0][0], named[0][1], verb.start(), verb.end(), *(x for t in own for x in (t.start, t.end))]
+                out.append(Claim("trend", span(clause, min(words), max(words)), subject,
+                                 {"change": "during", "part": own[0].part, "class": named[0][2], "only": False}))
+            continue
+        if NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
+            change = "steady"
+        stated: dict = {"change": change, "part": next((t.part for t in own if t.part), None),
+                        "only": bool(re.search(r"\bonly\b", text[max(0, verb.start() - 12):verb.end() + 20]))}
+        if change == "shift":
+            stated["from"] = before[-1][2] if before else None
+            stated["to"] = after[0][2] if after else None
+            if re.search(r"\bfrom\s+(?:\w+\s+)?$", between) and len(after) > 1:  # "shifted from neutral to sad"
+                stated["from"], stated["to"] = after[0][2], after[1][2]
+        else:
+            stated["class"] = before[-1][2] if before else after[0][2] if after else None
+        end = max([verb.end(), *(t.end for t in own), *(e[1] for e in after[:2] if change == "shift")])
+        tail = re.match(r"\s+of\s+(?:the|this)\s+(?:recording|session|minute|trial|record|run)\b", text[end:], re.I)
+        end += tail.end() if tail else 0
+        named = {"reading": _READING, "band power": BAND_RE, "asymmetry": _FAA, "quality": _QUALITY}.get(subject)
+        mention = named.search(text, 0, verb.start()) if named is not None else None
+        start = min([verb.start(), *(e[0] for e in before[-1:]), *([mention.start()] if mention else []),
+                     *(t.start for t in own)])
+        out.append(Claim("trend", span(clause, start, end), subject, stated))
+    part = named_part(text)
+    if not verbs and part and subject == "reading" and _READING.search(text):
+        # "in the second half the reading was sad": the reading of a part, named as a part
+        out.append(Claim("trend", span(clause, min(part.start, emotions[0][0]), max(part.end, emotions[0][1])), subject,
+                         {"change": "during", "part": part.part, "class": emotions[0][2], "only": False}))
+    return out
+
+
+def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bool, str, str]:
+    """(holds, what was measured, why) for a claim about change over time."""
+    if claim.subject != "reading":
+        return False, "not measured over time", (f"the evidence has no {claim.subject} over time, only one value for the "
+                                                 f"whole recording; only the encoder's reading has a timeline")
+    if not timeline:
+        return False, "no reading over time", "the evidence has no reading over time (no timeline), so no change can be told"
+    s = claim.stated
+    total = max(duration, timeline[-1][1])
+    measured = "; ".join(f"{a:g}–{b:g} s {label} {p:.0%}" for a, b, label, p in timeline)
+    a, b = interval(s["part"], total)
+
+    def leader(start: float, end: float) -> str | None:
+        share: dict[str, float] = {}
+        for x, y, label, _ in timeline:
+            share[label] = share.get(label, 0.0) + max(0.0, min(y, end) - max(x, start))
+        best = max(share, key=share.get) if share else None
+        return best if best is not None and share[best] > 0 else None
+
+    def strength(label: str | None, segment) -> float:
+        return segment[3] if label is None or segment[2] == label else 0.0
+
+    labels = [seg[2] for seg in timeline]
+    inside = [seg for seg in timeline if seg[1] > a + 1e-9 and seg[0] < b - 1e-9] or timeline[-1:]
+    earlier = [seg for seg in timeline if seg[1] <= a + 1e-9]
+    change, label = s["change"], s.get("class")
+    part = s["part"]
+    if part is not None and part[0] == "point" and change != "steady":
+        ok = _at_moment(timeline, part, tolerance(part, total), s, strength)
+    elif change == "steady":
+        ok = len(set(labels)) == 1 and label in (None, labels[0])
+    elif change == "during":
+        ok = leader(a, b) == label
+    elif change == "shift":
+        if s["part"] is not None:
+            ok = leader(a, b) == (s["to"] or leader(a, b)) and leader(0.0, a) not in (None, leader(a, b)) and \
+                 (s["from"] is None or leader(0.0, a) == s["from"])
+        elif s["from"] and s["to"]:  # "from neutral to sad": neutral leads a part before one sad leads
+            ok = any(x == s["from"] and s["to"] in labels[i + 1:] for i, x in enumerate(labels))
+        else:  # "shifted towards fear": it ends there; "the neutral reading changed": it starts there
+            ok = len(set(labels)) > 1 and (s["from"] is None or labels[0] == s["from"]) and \
+                 (s["to"] is None or (labels[-1] == s["to"] and labels[0] != s["to"]))
+    elif change == "emerge":
+        if s["part"] is not None:
+            before = [seg[2] for seg in earlier]
+            ok = leader(a, b) == label and bool(before) and (label not in before if s["only"] else before[-1] != label)
+        else:
+            ok = labels[0] != label and label in labels
+    elif change == "peak":
+        top = max(timeline, key=lambda seg: strength(label, seg))
+        ok = strength(label, top) > 0 and a - 1e-9 <= (top[0] + top[1]) / 2 <= b + 1e-9
+    else:  # rise / fall (better and worse say nothing about a class's reading: read as rise / fall)
+        rising = change in ("rise", "better")
+        course = (earlier[-1:] + inside) if s["part"] is not None else timeline
+        values = [strength(label, seg) for seg in course]
+        ok = len(values) > 1 and (values[-1] > values[0] if rising else values[-1] < values[0])
+        if ok and re.search(r"\bsteadily\b|\bprogressively\b|\bgradually\b", claim.text, re.I):
+            ok = all((y >= x) if rising else (y <= x) for x, y in zip(values, values[1:]))
+    return ok, measured, "matches the reading over time" if ok else "the reading over time does not show this"
+
+
+def _at_moment(timeline: list[list], part: tuple, slack: float, s: dict, strength) -> bool:
+    """Whether the reading does what a claim says at a moment ("around 40 s the reading turns to fear",
+    "by 40 s sad had taken over", "sad peaked at about 30 s"): the part of the timeline at that
+    moment, or a change between two parts there (at the latest there, for "by")."""
+    t, change, label = part[1], s["change"], s.get("class")
+    if change in ("during", "peak"):
+        near = [seg for seg in timeline if seg[0] < t + slack and seg[1] > t - slack]
+        if change == "during":
+            return any(seg[2] == label for seg in near)
+        top = max(timeline, key=lambda seg: strength(label, seg))
+        return strength(label, top) > 0 and top in near
+    for before, after in zip(timeline, timeline[1:]):
+        moment = after[0]
+        if not (moment <= t + slack if part[2] == "by" else abs(moment - t) <= slack):
+            continue
+        if change == "shift" and before[2] != after[2] and after[2] == (s["to"] or after[2]) and \
+                s["from"] in (None, before[2]):
+            return True
+        if change == "emerge" and after[2] == label and before[2] != label:
+            return True
+        if change in ("rise", "better", "fall", "worse"):
+            rising = change in ("rise", "better")
+            x, y = strength(label, before), strength(label, after)
+            if (y > x) if rising else (y < x):
+                return True
+    return False

@@ -1,0 +1,17 @@
+"""Draft medical-record notes: drafting from measured evidence, clinician edits, the model's reasoning
+checked claim by claim against the evidence (struck, corrected or acknowledged by a reviewer),
+Markdown/PDF rendering, and the versioned, audited SQLite store.
+
+    note.py      the note's schema (dataclasses) and its constants
+    guard.py     the prescription guard every text in a note passes
+    identity.py  pseudonymous recording ids (salted content hash)
+    claims.py    the model's reasoning sentence by sentence, each claim checked against the evidence
+    draft.py     a draft note from evidence and the model's answer
+    edits.py     clinician edits of the editable fields; strikes and corrections of the reasoning
+    render.py    the note as Markdown
+    export.py    Markdown and PDF files, written atomically
+    schema.py    the store's SQL schema and its migrations
+    store.py     the store: versions, sign-off, audit trail
+
+Depends on encoders and prompts only; serve uses it, it never uses serve.
+"""
