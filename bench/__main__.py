@@ -1,4 +1,4 @@
-"""Run benchmarks by name: `python -m bench features serving ...` (all when none is named).
+"""Run benchmarks by name: `python -m bench features analysis serving ...` (all when none is named).
 
 `python -m bench reliability [options]` runs the reliability checks (fuzz, kill -9, concurrent chats,
 security; see bench/reliability). They are not in the default list: at their reported sizes they
@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ("features", "encoder", "serving", "evaluate")
+BENCHMARKS = ("features", "analysis", "encoder", "serving", "first-token", "evaluate")
 # Run by name only: the dataset-features benchmark writes 19 GB and computes 100 hours of EEG; the
 # quick experiment trains and evaluates two folds (about 25 minutes on 2 cores).
 BY_NAME = ("dataset_features", "experiment_quick")
@@ -34,7 +34,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS + BY_NAME)}")
     for name in args.names or BENCHMARKS:
-        module = importlib.import_module(f"bench.{name}")
+        module = importlib.import_module(f"bench.{name.replace('-', '_')}")
         module.main()
 
 

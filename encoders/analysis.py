@@ -9,6 +9,7 @@ lets the evidence in a prompt, the rationale targets in training and the evaluat
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ import numpy as np
 
 from .features import BAND_NAMES, BANDS, frontal_alpha_asymmetry, make_windows, spectral_features
 from .io import read_recording
-from .preprocess import Pipeline, default_pipeline, reference_description
-from .quality import FeatureFaults, QualityReport, grade_quality, measure_quality
+from .preprocess import ENGINES, Pipeline, check_engine, default_pipeline, reference_description
+from .quality import FeatureFaults, QualityReport, detect_line_freq, grade_quality, measure_quality
 from .recording import Recording
 
 
@@ -133,16 +134,34 @@ def fill_unusable(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def analyse_recording(rec: Recording, config: FeatureConfig | None = None) -> RecordingAnalysis:
+def analyse_recording(rec: Recording, config: FeatureConfig | None = None, engine: str = "fast") -> RecordingAnalysis:
     """Quality on the raw signal; preprocessing with the bad channels kept out of the reference;
     features; then a second look at quality for what only the features show (non-finite values, a
     channel emptied by preprocessing). Every feature returned is finite: unusable entries are
-    filled and their channels or windows marked bad in the quality report."""
+    filled and their channels or windows marked bad in the quality report.
+
+    `engine` says how, not what: "fast" (block filters for all channels at once, float32 spectra)
+    or "reference" (MNE's filters and scipy's estimates one channel at a time, float64, as first
+    written). They give the same features and evidence within float32 rounding
+    (tests/test_fast_analysis.py); bench/analysis.py measures both."""
     config = config or FeatureConfig()
+    check_engine(engine)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        measures = measure_quality(rec, config.window_s)
+        line_freq = detect_line_freq(rec, engine)
+        # The steps before the reference (filters, resampling) do not depend on the quality verdict.
+        head, tail = config.pipeline(line_freq).split_at_reference()
+        if engine == "fast":
+            # Both read the raw signal and neither needs the other, so on two cores they run side by
+            # side: NumPy, scipy.fft, BLAS and sosfilt release the GIL for the long stretches.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                filtering = pool.submit(_quietly, head, rec, engine)
+                measures = measure_quality(rec, config.window_s, engine, line_freq)
+                filtered = filtering.result()
+        else:
+            measures = measure_quality(rec, config.window_s, engine, line_freq)
+            filtered = head(rec, engine)
         quality = grade_quality(measures)
-        processed = config.pipeline(measures.line_freq).excluding(quality.bad_channels)(rec)
+        processed = tail.excluding(quality.bad_channels)(filtered, engine, owned=filtered.data is not rec.data)
         features, band_power = compute_features(processed, config)
         # The raw and processed signals can differ by one window after resampling; align on the shorter.
         n = min(len(quality.window_ok), features.shape[0])
@@ -162,8 +181,14 @@ def analyse_recording(rec: Recording, config: FeatureConfig | None = None) -> Re
     )
 
 
-def analyse_file(path: str | Path, config: FeatureConfig | None = None) -> RecordingAnalysis:
-    return analyse_recording(read_recording(path), config)
+def _quietly(fn, *args):
+    """`fn(*args)` under analysis' floating-point error state (which is per thread)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return fn(*args)
 
 
-__all__ = ["FeatureConfig", "RecordingAnalysis", "analyse_file", "analyse_recording", "compute_features", "BAND_NAMES"]
+def analyse_file(path: str | Path, config: FeatureConfig | None = None, engine: str = "fast") -> RecordingAnalysis:
+    return analyse_recording(read_recording(path), config, engine)
+
+
+__all__ = ["ENGINES", "FeatureConfig", "RecordingAnalysis", "analyse_file", "analyse_recording", "compute_features", "BAND_NAMES"]

@@ -129,6 +129,7 @@ def montage(name: str) -> list[str]:
 
 
 # Scalp regions used by evidence and rationales, by the 10-05 name's letters.
+@functools.lru_cache(maxsize=1024)  # asked for every channel of every recording, many times over
 def region_of(name: str) -> str:
     stem = re.sub(r"[\dzh]+$", "", name.replace("z", "Z")).upper().rstrip("Z")
     if stem.startswith(("FP", "AF", "F")) and not stem.startswith("FT"):

@@ -12,6 +12,7 @@ import contextlib
 import re
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -110,8 +111,9 @@ def _reader(ext: str) -> Callable:
     }[ext]
 
 
-def read_raw_mne(path: str | Path, source_name: str | None = None):
-    """Open a file with the MNE reader for its format (preloaded); typed errors for unusable files.
+def read_raw_mne(path: str | Path, source_name: str | None = None, preload: bool = True):
+    """Open a file with the MNE reader for its format; typed errors for unusable files. Without
+    `preload`, samples are read on request (`read_samples`), straight into the caller's array.
 
     `source_name` is how messages name the file (an upload's original name, not its stored name)."""
     path = Path(path)
@@ -139,10 +141,21 @@ def read_raw_mne(path: str | Path, source_name: str | None = None):
     with mne_guard(name, label):
         if not edf and (header_only := _open_header_only(reader, path)) is not None:
             check_declared_sizes(header_only, name, label)
-        raw = reader(str(path), preload=True, verbose="error")
+        # Only EDF/BDF may be read lazily (their sizes were checked from the header above); every
+        # other format keeps its preloaded read, for the reasons above.
+        raw = reader(str(path), preload=preload or not edf, verbose="error")
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
+
+
+def read_samples(raw, picks: list[int], name: str, label: str) -> np.ndarray:
+    """The `picks` channels' samples in µV (MNE gives volts), read into one new array: from the file
+    when `raw` is not preloaded, so an hour-long recording is never held twice."""
+    with mne_guard(name, label):  # a sample block MNE cannot decode is a damaged file, whenever it is read
+        data = raw.get_data(picks=picks)
+    data *= 1e6  # in place: a second recording-sized array would cost as much again
+    return data
 
 
 def _open_header_only(reader: Callable, path: Path):
@@ -234,10 +247,27 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
     return keep, names, set_aside
 
 
-def check_units(data_uv: np.ndarray, source: str) -> tuple[np.ndarray, str | None]:
+@dataclass
+class RowSummary:
+    """Per channel: the sum, extremes and standard deviation of its samples, computed one row at a
+    time while it is in cache (what the read-time checks need, in one sweep instead of six)."""
+
+    sums: np.ndarray
+    lows: np.ndarray
+    highs: np.ndarray
+    stds: np.ndarray  # np.std of the row: the same numbers as `np.std(data, axis=1)`
+
+    @classmethod
+    def of(cls, data: np.ndarray) -> "RowSummary":
+        with np.errstate(over="ignore", invalid="ignore"):
+            rows = [(row.sum(), row.min(), row.max(), np.std(row)) for row in data]
+        return cls(*(np.array(column, dtype=np.float64).reshape(len(rows)) for column in zip(*rows)))
+
+
+def check_units(data_uv: np.ndarray, source: str, summary: RowSummary | None = None) -> tuple[np.ndarray, str | None]:
     """Scalp EEG has a standard deviation of roughly 1–500 µV. A file whose unit field is wrong is off
     by a power of 1000; correct that (and say so) or refuse the file."""
-    std = np.std(data_uv, axis=1)
+    std = (summary or RowSummary.of(data_uv)).stds
     live = std[std > 0]
     if live.size == 0:
         return data_uv, None
@@ -257,20 +287,24 @@ def check_units(data_uv: np.ndarray, source: str) -> tuple[np.ndarray, str | Non
     )
 
 
-def validate_samples(data: np.ndarray, sfreq: float, source: str) -> None:
+def validate_samples(data: np.ndarray, sfreq: float, source: str, summary: RowSummary | None = None) -> None:
     if not np.isfinite(sfreq) or sfreq < MIN_SFREQ or sfreq > MAX_SFREQ:
         raise SamplingRateError(
             f"{source} has a sampling rate of {sfreq:g} Hz; eegreason needs {MIN_SFREQ:g} Hz to "
             f"{MAX_SFREQ:g} Hz (the gamma band up to 50 Hz must be measurable)."
         )
-    bad = ~np.isfinite(data)
-    if bad.any():
-        channels = int(bad.any(axis=1).sum())
-        raise NonFiniteDataError(
-            f"{source} contains {int(bad.sum())} NaN or infinite samples in {channels} channel(s); "
-            f"interpolate or cut the broken segments before loading."
-        )
-    if np.all(np.ptp(data, axis=1) == 0):
+    summary = summary or RowSummary.of(data)
+    # A row's sum is finite only when every sample is (or, rarely, when none overflows): the exact
+    # count runs only when some sum is not, sparing a boolean copy of every clean recording.
+    if not np.isfinite(summary.sums).all():
+        bad = ~np.isfinite(data)
+        if bad.any():
+            channels = int(bad.any(axis=1).sum())
+            raise NonFiniteDataError(
+                f"{source} contains {int(bad.sum())} NaN or infinite samples in {channels} channel(s); "
+                f"interpolate or cut the broken segments before loading."
+            )
+    if np.all(summary.highs == summary.lows):
         raise FlatRecordingError(
             f"{source} is flat on every EEG channel (no signal); check the amplifier connection "
             f"and the exported channels."
@@ -284,22 +318,23 @@ def read_recording(path: str | Path, *, keep_identifiers: bool = False, source_n
     `source_name` replaces the file name in messages and metadata (uploads are stored renamed).
     """
     path = Path(path)
-    raw, label = read_raw_mne(path, source_name)
+    raw, label = read_raw_mne(path, source_name, preload=False)
     source = source_name or path.name
     with mne_guard(source, label):
         raw_names = list(raw.ch_names)
         kinds = raw.get_channel_types()
     keep, names, set_aside = select_eeg_channels(raw_names, kinds, source)
+    data = read_samples(raw, keep, source, label)
     with mne_guard(source, label):
-        data = raw.get_data(picks=keep) * 1e6  # MNE gives volts
         sfreq = float(raw.info["sfreq"])
         annotations = [Annotation(float(a["onset"]), float(a["duration"]), str(a["description"]))
                        for a in raw.annotations]
         description = str(raw.info.get("description") or "")
         line_freq = raw.info.get("line_freq")
         identifiers = _identifiers(raw) if keep_identifiers else {}
-    validate_samples(data, sfreq, source)
-    data, units_note = check_units(data, source)
+    summary = RowSummary.of(data)
+    validate_samples(data, sfreq, source, summary)
+    data, units_note = check_units(data, source, summary)
     # MNE reads BrainVision comments as "Comment/<text>": a synthetic file exported to BrainVision
     # keeps its mark there.
     synthetic = SYNTHETIC_MARK.lower() in description.lower() or any(

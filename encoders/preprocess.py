@@ -19,30 +19,80 @@ from .recording import Recording
 TARGET_SFREQ = 200.0
 
 
+ENGINES = ("fast", "reference")  # reference: MNE's filter functions, one channel at a time, float64
+
+
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ConfigError(f"Unknown analysis engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+
+
 @dataclass(frozen=True)
 class Step(abc.ABC):
     name: ClassVar[str] = ""
 
     @abc.abstractmethod
-    def apply(self, rec: Recording) -> Recording: ...
+    def apply(self, rec: Recording, engine: str = "fast") -> Recording: ...
 
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.name, **asdict(self)}
 
 
+class FIRStep(Step):
+    """A zero-phase FIR filter at the recording's rate. The reference engine is MNE's function; the
+    fast engine applies MNE's kernel (`kernel`) with `encoders.filtering.fir_cascade`, and a
+    `Pipeline` runs consecutive FIR steps as one cascade."""
+
+    @abc.abstractmethod
+    def kernel(self, sfreq: float) -> np.ndarray | None:
+        """MNE's kernel for this step at `sfreq`; None when the step has nothing to do there."""
+
+    @abc.abstractmethod
+    def record(self, sfreq: float) -> dict[str, Any]:
+        """What `meta.preprocessing` says about this step at `sfreq`."""
+
+    @abc.abstractmethod
+    def apply_reference(self, rec: Recording) -> Recording: ...
+
+    def apply(self, rec: Recording, engine: str = "fast") -> Recording:
+        check_engine(engine)
+        return self.apply_reference(rec) if engine == "reference" else apply_fir_steps(rec, [self])
+
+
+def apply_fir_steps(rec: Recording, steps: list[FIRStep]) -> Recording:
+    """Consecutive FIR steps as one cascade (the same numbers as applying MNE's filters in turn)."""
+    from .filtering import fir_cascade
+
+    kernels = [k for k in (step.kernel(rec.sfreq) for step in steps) if k is not None]
+    out = rec.with_data(fir_cascade(rec.data, kernels) if kernels else rec.data,
+                        step=steps[0].record(rec.sfreq))
+    out.meta.preprocessing.extend(step.record(rec.sfreq) for step in steps[1:])
+    return out
+
+
 @dataclass(frozen=True)
-class BandPass(Step):
+class BandPass(FIRStep):
     """Zero-phase FIR band-pass (MNE's default design)."""
 
     name: ClassVar[str] = "bandpass"
     l_freq: float = 1.0
     h_freq: float = 50.0
 
-    def apply(self, rec: Recording) -> Recording:
+    def _h_freq(self, sfreq: float) -> float | None:
+        return self.h_freq if self.h_freq < sfreq / 2 else None  # nothing to cut above Nyquist
+
+    def kernel(self, sfreq: float) -> np.ndarray:
+        from .filtering import bandpass_kernel
+
+        return bandpass_kernel(float(sfreq), float(self.l_freq), self._h_freq(sfreq))
+
+    def record(self, sfreq: float) -> dict[str, Any]:
+        return self.to_dict()
+
+    def apply_reference(self, rec: Recording) -> Recording:
         import mne
 
-        h_freq = self.h_freq if self.h_freq < rec.sfreq / 2 else None  # nothing to cut above Nyquist
-        data = mne.filter.filter_data(rec.data, rec.sfreq, self.l_freq, h_freq, verbose="error",
+        data = mne.filter.filter_data(rec.data, rec.sfreq, self.l_freq, self._h_freq(rec.sfreq), verbose="error",
                                       n_jobs=None, pad="reflect_limited")
         return rec.with_data(data, step=self.to_dict())
 
@@ -69,24 +119,39 @@ def notch_harmonics(freq: float, sfreq: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Notch(Step):
+class Notch(FIRStep):
     """Line-noise notch at the mains frequency and its harmonics below Nyquist (those a filter can
     cut at this rate, see `notch_harmonics`)."""
 
     name: ClassVar[str] = "notch"
     freq: float = 50.0
 
-    def apply(self, rec: Recording) -> Recording:
+    def _freqs(self, sfreq: float) -> np.ndarray:
+        return notch_harmonics(self.freq, sfreq)
+
+    def kernel(self, sfreq: float) -> np.ndarray | None:
+        from .filtering import notch_kernel
+
+        freqs = self._freqs(sfreq)
+        return notch_kernel(float(sfreq), tuple(float(f) for f in freqs)) if freqs.size else None
+
+    def record(self, sfreq: float) -> dict[str, Any]:
+        freqs = self._freqs(sfreq)
+        if freqs.size == 0:
+            return {**self.to_dict(), "skipped": "above Nyquist"}
+        step = self.to_dict()
+        if freqs[-1] + self.freq < sfreq / 2 - 1:  # said only when harmonics below Nyquist were left out
+            step["highest_harmonic"] = float(freqs[-1])
+        return step
+
+    def apply_reference(self, rec: Recording) -> Recording:
         import mne
 
-        freqs = notch_harmonics(self.freq, rec.sfreq)
+        freqs = self._freqs(rec.sfreq)
         if freqs.size == 0:
-            return rec.with_data(rec.data, step={**self.to_dict(), "skipped": "above Nyquist"})
+            return rec.with_data(rec.data, step=self.record(rec.sfreq))
         data = mne.filter.notch_filter(rec.data, rec.sfreq, freqs, verbose="error")
-        step = self.to_dict()
-        if freqs[-1] + self.freq < rec.sfreq / 2 - 1:  # said only when harmonics below Nyquist were left out
-            step["highest_harmonic"] = float(freqs[-1])
-        return rec.with_data(data, step=step)
+        return rec.with_data(data, step=self.record(rec.sfreq))
 
 
 @dataclass(frozen=True)
@@ -94,14 +159,19 @@ class Resample(Step):
     name: ClassVar[str] = "resample"
     sfreq: float = TARGET_SFREQ
 
-    def apply(self, rec: Recording) -> Recording:
-        import mne
-
+    def apply(self, rec: Recording, engine: str = "fast") -> Recording:
+        check_engine(engine)
         if abs(rec.sfreq - self.sfreq) < 1e-9:
             return rec.with_data(rec.data, step={**self.to_dict(), "skipped": "already at rate"})
-        data = mne.filter.resample(rec.data, up=self.sfreq, down=rec.sfreq, npad="auto", verbose="error")
-        out = rec.with_data(data, sfreq=self.sfreq, step={**self.to_dict(), "from_sfreq": rec.sfreq})
-        return out
+        if engine == "reference":
+            import mne
+
+            data = mne.filter.resample(rec.data, up=self.sfreq, down=rec.sfreq, npad="auto", verbose="error")
+        else:
+            from .filtering import resample_like_mne
+
+            data = resample_like_mne(rec.data, up=self.sfreq, down=rec.sfreq)
+        return rec.with_data(data, sfreq=self.sfreq, step={**self.to_dict(), "from_sfreq": rec.sfreq})
 
 
 # Above this rate the filters are run on a copy resampled to it. The FIR filters' length grows with
@@ -119,10 +189,11 @@ class LimitRate(Step):
     name: ClassVar[str] = "limit_rate"
     max_sfreq: float = MAX_FILTER_SFREQ
 
-    def apply(self, rec: Recording) -> Recording:
+    def apply(self, rec: Recording, engine: str = "fast") -> Recording:
+        check_engine(engine)
         if rec.sfreq <= self.max_sfreq:
             return rec.with_data(rec.data, step={**self.to_dict(), "skipped": "at or below the limit"})
-        resampled = Resample(self.max_sfreq).apply(rec)
+        resampled = Resample(self.max_sfreq).apply(rec, engine)
         return rec.with_data(resampled.data, sfreq=self.max_sfreq, step={**self.to_dict(), "from_sfreq": rec.sfreq})
 
 
@@ -161,15 +232,22 @@ class Reference(Step):
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.name, "ref": self.ref, "exclude": list(self.exclude)}
 
-    def averaged_channels(self, rec: Recording) -> list[int]:
+    def averaged_channels(self, rec: Recording, engine: str = "fast") -> list[int]:
         """Indices of the channels a common average may use."""
         excluded = set(self.exclude)
-        live = np.isfinite(rec.data).all(axis=1) & (np.ptp(rec.data, axis=1) > 0)
+        if engine == "reference":
+            live = np.isfinite(rec.data).all(axis=1) & (np.ptp(rec.data, axis=1) > 0)
+        else:  # the same test a few rows at a time, without whole-recording temporaries
+            live = np.concatenate([np.isfinite(rows).all(axis=1) & (rows.max(axis=1) > rows.min(axis=1))
+                                   for rows in np.array_split(rec.data, max(1, rec.n_channels // 8))])
         return [i for i, n in enumerate(rec.ch_names) if n not in excluded and live[i]]
 
-    def apply(self, rec: Recording) -> Recording:
+    def apply(self, rec: Recording, engine: str = "fast", owned: bool = False) -> Recording:
+        """`owned`: `rec.data` belongs to the caller's pipeline alone (a previous step made it), so the
+        fast engine may re-reference it in place instead of allocating another recording-sized array."""
+        check_engine(engine)
         if self.ref in ("auto", "average"):
-            return self._average(rec)
+            return self._average(rec, engine, owned)
         if self.ref == AS_RECORDED:
             return self._as_recorded(rec, "asked for")
         if self.ref not in rec.ch_names:
@@ -183,10 +261,10 @@ class Reference(Step):
         data = rec.data - rec.data[rec.ch_names.index(self.ref)]
         return rec.with_data(data, step={**self.to_dict(), "scheme": f"channel {self.ref}"})
 
-    def _average(self, rec: Recording) -> Recording:
+    def _average(self, rec: Recording, engine: str, owned: bool) -> Recording:
         from .channels import scalp_coverage
 
-        index = self.averaged_channels(rec)
+        index = self.averaged_channels(rec, engine)
         names = [rec.ch_names[i] for i in index]
         regions, hemispheres = scalp_coverage(names)
         why = None
@@ -201,12 +279,27 @@ class Reference(Step):
             why = f"the usable channels cover only {len(regions)} scalp region{'s' if len(regions) != 1 else ''}"
         if why:
             return self._as_recorded(rec, why)
-        averaged = rec.data if len(index) == rec.n_channels else rec.data[index]
-        data = rec.data - averaged.mean(axis=0, keepdims=True)
+        if engine == "reference":
+            averaged = rec.data if len(index) == rec.n_channels else rec.data[index]
+            data = rec.data - averaged.mean(axis=0, keepdims=True)
+        else:
+            data = _minus_average(rec.data, index, in_place=owned)
         return rec.with_data(data, step={**self.to_dict(), "scheme": "average", "channels": len(index)})
 
     def _as_recorded(self, rec: Recording, why: str) -> Recording:
         return rec.with_data(rec.data, step={**self.to_dict(), "scheme": AS_RECORDED, "why": why})
+
+
+def _minus_average(data: np.ndarray, index: list[int], in_place: bool = False, columns: int = 16384) -> np.ndarray:
+    """data − the mean of rows `index`, a block of samples at a time (the same sums, per sample, as
+    the whole-array expression, without its hour-long temporaries); into `data` itself when `in_place`."""
+    out = data if in_place else np.empty_like(data)
+    every = len(index) == data.shape[0]
+    for start in range(0, data.shape[1], columns):
+        block = data[:, start:start + columns]
+        np.subtract(block, (block if every else block[index]).mean(axis=0, keepdims=True),
+                    out=out[:, start:start + columns])
+    return out
 
 
 def reference_description(steps: list[dict[str, Any]]) -> str | None:
@@ -233,13 +326,34 @@ STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (LimitRate, BandPass, N
 class Pipeline:
     steps: tuple[Step, ...] = field(default_factory=tuple)
 
-    def __call__(self, rec: Recording) -> Recording:
-        for step in self.steps:
-            rec = step.apply(rec)
+    def __call__(self, rec: Recording, engine: str = "fast", owned: bool = False) -> Recording:
+        """`rec` through every step. The fast engine runs consecutive FIR steps as one cascade.
+        `owned`: `rec.data` is the caller's own working copy, which steps may overwrite."""
+        check_engine(engine)
+        steps = list(self.steps)
+        data_in = None if owned else rec.data
+        while steps:
+            if engine == "fast" and isinstance(steps[0], FIRStep):
+                run = 0
+                while run < len(steps) and isinstance(steps[run], FIRStep):
+                    run += 1
+                rec, steps = apply_fir_steps(rec, steps[:run]), steps[run:]
+            elif isinstance(steps[0], Reference):
+                # The samples are this pipeline's own once a step has filtered or resampled them.
+                owned = rec.data is not data_in
+                rec, steps = steps[0].apply(rec, engine, owned=owned), steps[1:]
+            else:
+                rec, steps = steps[0].apply(rec, engine), steps[1:]
         return rec
 
     def to_list(self) -> list[dict[str, Any]]:
         return [step.to_dict() for step in self.steps]
+
+    def split_at_reference(self) -> tuple["Pipeline", "Pipeline"]:
+        """(the steps before the first reference step, the rest): the first part does not depend on
+        which channels are bad, so it can run before (or beside) the quality check."""
+        cut = next((i for i, step in enumerate(self.steps) if isinstance(step, Reference)), len(self.steps))
+        return Pipeline(self.steps[:cut]), Pipeline(self.steps[cut:])
 
     def excluding(self, bad_channels: list[str]) -> "Pipeline":
         """The same pipeline with `bad_channels` kept out of any common average."""

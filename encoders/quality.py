@@ -15,8 +15,12 @@ import numpy as np
 import scipy.signal
 
 from .channels import scalp_coverage
+from .errors import ConfigError
 from .features import make_windows
+from .quality_signals import band_power, fast_signals, reference_signals, welch_band_power
 from .recording import Recording
+
+SIGNAL_ENGINES = {"fast": fast_signals, "reference": reference_signals}
 
 FLAT_STD_UV = 0.5  # a live electrode shows more than 0.5 µV of noise
 SATURATION_FRACTION = 0.01  # ≥1% of samples pinned at the channel's extreme value = clipping
@@ -85,20 +89,19 @@ class QualityReport:
                 f"bad channels: {bad}")
 
 
-def _band_power(freqs: np.ndarray, psd: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    mask = (freqs >= lo) & (freqs < hi)
-    return psd[..., mask].sum(axis=-1)
-
-
-def detect_line_freq(rec: Recording) -> float:
-    """50 or 60 Hz: from the file when it says, else whichever peak is stronger."""
+def detect_line_freq(rec: Recording, engine: str = "fast") -> float:
+    """50 or 60 Hz: from the file when it says, else whichever peak is stronger (in the first minute)."""
     if rec.meta.line_freq in (50.0, 60.0, 50, 60):
         return float(rec.meta.line_freq)
     if rec.sfreq < 130:
         return 50.0
-    freqs, psd = scipy.signal.welch(rec.data[:, : int(rec.sfreq * 60)], rec.sfreq, nperseg=int(rec.sfreq))
-    p50 = np.median(_band_power(freqs, psd, 49, 51))
-    p60 = np.median(_band_power(freqs, psd, 59, 61))
+    minute = rec.data[:, : int(rec.sfreq * 60)]
+    bands = [(49, 51), (59, 61)]
+    if engine == "reference":
+        freqs, psd = scipy.signal.welch(minute, rec.sfreq, nperseg=int(rec.sfreq))
+        p50, p60 = (np.median(band_power(freqs, psd, lo, hi)) for lo, hi in bands)
+    else:
+        p50, p60 = np.median(welch_band_power(minute, rec.sfreq, int(rec.sfreq), bands), axis=0)
     return 60.0 if p60 > 2 * p50 else 50.0
 
 
@@ -134,62 +137,44 @@ class FeatureFaults:
         return bool(self.bad_channels or self.bad_windows or self.nonfinite_windows or self.nonfinite_channels)
 
 
-def measure_quality(rec: Recording, window_s: float = 4.0) -> QualityMeasures:
-    """The raw measurements `grade_quality` turns into a report (any rate ≥ 64 Hz, µV)."""
+def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast",
+                    line_freq: float | None = None) -> QualityMeasures:
+    """The raw measurements `grade_quality` turns into a report (any rate ≥ 64 Hz, µV). `engine`:
+    "fast" (block filters, float32 spectra) or "reference" (scipy on the whole recording, as first
+    written); both give the same numbers (encoders/quality_signals.py). `line_freq`: the mains
+    frequency when the caller has detected it already."""
     sfreq = rec.sfreq
     names = rec.ch_names
-    data = rec.data
-    n_channels = len(names)
-    line_freq = detect_line_freq(rec)
-    windows = make_windows(data, sfreq, window_s, source=rec.meta.source_name or "the recording")
-    n_windows = windows.shape[0]
+    line_freq = detect_line_freq(rec, engine) if line_freq is None else line_freq
+    make_windows(rec.data, sfreq, window_s, source=rec.meta.source_name or "the recording")  # too short: say so
+    frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
+    if engine not in SIGNAL_ENGINES:
+        raise ConfigError(f"Unknown analysis engine {engine!r}; choose one of {', '.join(SIGNAL_ENGINES)}.")
+    signals = SIGNAL_ENGINES[engine](rec.data, sfreq, window_s, line_freq, frontal)
 
     # Flat and saturated channels on the raw signal.
-    win_std = windows.std(axis=-1)  # (W, C)
-    flat_frac = (win_std < FLAT_STD_UV).mean(axis=0)
-    maxima, minima = data.max(axis=1, keepdims=True), data.min(axis=1, keepdims=True)
-    span = np.maximum(maxima - minima, 1e-9)
-    pinned = ((data >= maxima - 1e-6 * span) | (data <= minima + 1e-6 * span)).mean(axis=1)
+    flat_frac = (signals.window_std < FLAT_STD_UV).mean(axis=0)
+    pinned = signals.pinned
     saturated = (pinned >= SATURATION_FRACTION) & (flat_frac < 0.5)
-
-    # Mains noise: power at the line frequency against its neighbourhood.
-    if sfreq / 2 > line_freq + 5:
-        freqs, psd = scipy.signal.welch(data, sfreq, nperseg=min(int(sfreq * 2), data.shape[1]))
-        line = _band_power(freqs, psd, line_freq - 1, line_freq + 1) / 2.0
-        around = (_band_power(freqs, psd, line_freq - 6, line_freq - 2)
-                  + _band_power(freqs, psd, line_freq + 2, line_freq + 6)) / 8.0
-        line_ratio = line / np.maximum(around, 1e-12)
-        line_ratio = np.where(np.isfinite(line_ratio), line_ratio, 0.0)  # an overflowing channel says nothing
-    else:
-        line_ratio = np.zeros(n_channels)
+    # Mains noise: power at the line frequency against its neighbourhood (an overflowing channel says nothing).
+    line_ratio = np.where(np.isfinite(signals.line_ratio), signals.line_ratio, 0.0)
 
     # Window-level artifacts on a 1-Hz high-passed copy (removes drift and DC offsets, keeps blinks).
-    sos_hp = scipy.signal.butter(2, 1.0, btype="high", fs=sfreq, output="sos")
-    hp = scipy.signal.sosfiltfilt(sos_hp, data, axis=-1)
-    hp_windows = make_windows(hp, sfreq, window_s)
-    ptp = np.ptp(hp_windows, axis=-1)  # (W, C)
-    ptp = np.where(np.isfinite(ptp), ptp, np.inf)
+    ptp = np.where(np.isfinite(signals.ptp), signals.ptp, np.inf)  # (W, C)
     typical_ptp = np.median(ptp, axis=0, keepdims=True)
     high_amp = ((ptp > ARTIFACT_RELATIVE * typical_ptp) & (ptp > ARTIFACT_MIN_PTP_UV)) | (ptp > ARTIFACT_PTP_UV)
     absurd = ptp > ABSURD_PTP_UV
-    peak = np.abs(hp).max(axis=1)  # (C,) after the high-pass: DC offsets do not count
+    peak = signals.peak  # (C,) after the high-pass: DC offsets do not count
     implausible = ~np.isfinite(peak) | (peak > IMPLAUSIBLE_UV)
-
-    f, p = scipy.signal.periodogram(hp_windows, sfreq, axis=-1)
-    high = _band_power(f, p, 30, min(50, sfreq / 2 - 1))
-    low = _band_power(f, p, 1, 30)
-    muscle = (high / np.maximum(low, 1e-12)) > MUSCLE_RATIO  # (W, C)
-
-    frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
-    if frontal:
-        sos_lo = scipy.signal.butter(2, [0.5, 4.0], btype="band", fs=sfreq, output="sos")
-        eye = scipy.signal.sosfiltfilt(sos_lo, data[frontal], axis=-1)
-        eye_ptp = np.ptp(make_windows(eye, sfreq, window_s), axis=-1)
+    muscle = signals.muscle_ratio > MUSCLE_RATIO  # (W, C)
+    if signals.eye_ptp is not None:
+        eye_ptp = signals.eye_ptp
         blink = ((eye_ptp > BLINK_PTP_UV) & (eye_ptp <= ABSURD_PTP_UV)).any(axis=1)
     else:
-        blink = np.zeros(n_windows, bool)
+        blink = np.zeros(ptp.shape[0], bool)
 
     # Channels that are far noisier than the rest (robust z-score of median window amplitude).
+    win_std = signals.window_std
     level = np.log(np.clip(np.nan_to_num(np.median(win_std, axis=0), nan=1e300, posinf=1e300), 1e-6, 1e300))
     mad = np.median(np.abs(level - np.median(level))) * 1.4826 + 1e-6
     noisy = (level - np.median(level)) / mad > NOISY_CHANNEL_Z
@@ -319,7 +304,7 @@ def grade_quality(m: QualityMeasures, faults: FeatureFaults | None = None) -> Qu
     )
 
 
-def assess_quality(rec: Recording, window_s: float = 4.0) -> QualityReport:
+def assess_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast") -> QualityReport:
     """Quality of a raw recording (µV, any rate ≥ 64 Hz)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return grade_quality(measure_quality(rec, window_s))
+        return grade_quality(measure_quality(rec, window_s, engine))

@@ -110,12 +110,14 @@ class Assistant:
             self.engine = None
 
     # ---- recordings ----
-    def analyse(self, path: str | Path, display_name: str | None = None) -> RecordingContext:
+    def analyse(self, path: str | Path, display_name: str | None = None, engine: str = "fast") -> RecordingContext:
         name = display_name or Path(path).name
-        return self.analyse_recording(read_recording(path, source_name=name), name)
+        return self.analyse_recording(read_recording(path, source_name=name), name, engine)
 
-    def analyse_recording(self, recording, display_name: str) -> RecordingContext:
-        analysis = analyse_recording(recording, self.features)
+    def analyse_recording(self, recording, display_name: str, engine: str = "fast") -> RecordingContext:
+        """`engine`: the analysis engine (`encoders.analysis.analyse_recording`); both give the same
+        evidence, the reference one is kept for comparison (bench/first_token.py)."""
+        analysis = analyse_recording(recording, self.features, engine)
         inputs = EEGInputs.from_analysis(analysis)
         encoded = encode(self.embedder.encoder, inputs, self.config.encoder_temperature)
         labels = list(self.config.labels)
