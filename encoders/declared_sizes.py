@@ -165,6 +165,9 @@ def check_fif_tags(path: Path, name: str) -> None:
                                            f"{position}, so reading them would never end; re-export the recording "
                                            f"from the recording software.")
                 seen.add(position)
+                if position < 0:  # a negative size or pointer: a .gz handle would read from the start again
+                    raise CorruptFileError(f"{name} has a damaged FIF tag that points before the start of the "
+                                           f"file; re-export the recording from the recording software.")
                 tag = _tag_at(fh, position)
                 if tag is None:
                     return

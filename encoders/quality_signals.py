@@ -19,6 +19,7 @@ measured value sits within a few parts per million of its threshold.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,8 +174,12 @@ def welch_band_power(data: np.ndarray, sfreq: float, nperseg: int, bands: list[t
     freqs = np.fft.rfftfreq(nperseg, 1.0 / sfreq)
     masks = np.stack([(freqs >= lo) & (freqs < hi) for lo, hi in bands], axis=1)  # (F, B)
     wanted = np.flatnonzero(masks.any(axis=1))
-    if wanted.size == 0 or wanted[0] < 2 or wanted[-1] >= nperseg // 2 or nperseg % 2:
-        f, psd = scipy.signal.welch(data, sfreq, nperseg=nperseg)  # the cases the shortcut does not cover
+    # The cases the shortcut does not cover, a signal shorter than one segment among them (scipy
+    # then shortens the segment, as the reference engine does; the analysis refuses it later).
+    if wanted.size == 0 or wanted[0] < 2 or wanted[-1] >= nperseg // 2 or nperseg % 2 or data.shape[1] < nperseg:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "nperseg is greater than input length"
+            f, psd = scipy.signal.welch(data, sfreq, nperseg=min(nperseg, data.shape[1]))
         return np.stack([band_power(f, psd, lo, hi) for lo, hi in bands], axis=1)
     chunks = row_chunks(data) if chunks is None else chunks
     window = scipy.signal.get_window("hann", nperseg)

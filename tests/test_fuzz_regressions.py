@@ -51,6 +51,12 @@ CASES = {
     253: ({"kind": "wrong_extension", "format": "set", "extension": "(none)"}, "accepted"),
     # and an EDF declaring -12 records (MNE counts them in the file).
     944: ({"kind": "header_edit", "format": "edf", "field": "n_records"}, "accepted"),
+    # Found by the 10,000-file run: a BrainVision recording cut to a fraction of a second (the fast
+    # line-noise estimate assumed one whole Welch segment),
+    559: ({"kind": "truncate", "format": "vhdr"}, "RecordingTooShortError"),
+    # and a .fif.gz tag pointing before the file's start (a gzip handle seeks there to byte 0, so the
+    # walk crept back through 600 million positions).
+    8768: ({"kind": "byte_run", "format": "fif.gz"}, "CorruptFileError"),
 }
 
 
@@ -335,6 +341,43 @@ def test_fif_tags_leading_in_a_circle_are_refused_instead_of_walked_for_ever(tmp
     with pytest.raises(errors.CorruptFileError, match="never end") as info:
         read_recording(path)
     assert time.perf_counter() - start < 10 and one_sentence(str(info.value))
+
+
+def _point_before_the_start(path: Path) -> Path:
+    """A FIF walked tag by tag (no directory) whose third tag has a negative size, so the next tag
+    would be before byte 0."""
+    data = bytearray(path.read_bytes())
+    positions, position = [], 0
+    while len(positions) < 3:
+        positions.append(position)
+        _kind, _type, size, _next = struct.unpack(">iIii", data[position:position + 16])
+        position += 16 + size
+    data[positions[1] + 16:positions[1] + 20] = struct.pack(">i", -1)
+    data[positions[2] + 8:positions[2] + 12] = struct.pack(">i", -600_000_000)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["fif", "fif.gz"])
+def test_a_fif_tag_pointing_before_the_start_is_refused_at_once(tmp_path, compressed):
+    import time
+
+    path = _point_before_the_start(_fif(tmp_path))
+    path = _gzip(path) if compressed else path
+    start = time.perf_counter()
+    with pytest.raises(errors.CorruptFileError) as info:
+        read_recording(path)
+    assert time.perf_counter() - start < 10 and one_sentence(str(info.value))
+
+
+@pytest.mark.parametrize("seconds", [0.1, 0.5, 0.99])
+def test_a_recording_shorter_than_one_second_is_refused_as_too_short(seconds):
+    from encoders.analysis import analyse_recording
+
+    names = montage("seed62")[:19]
+    with pytest.raises(errors.RecordingTooShortError) as info:
+        analyse_recording(_recording(names, _band_limited(names, 250.0, seconds), 250.0))
+    assert one_sentence(str(info.value))
 
 
 def _eeglab_pair(tmp_path: Path, declared_samples: int) -> Path:
