@@ -89,6 +89,9 @@ def run_command(argv: list[str] | None) -> int:
         return 2
     configure_logging(args.log_level)
     quiet.configure(verbose=get_logger().isEnabledFor(logging.DEBUG))
+    # Processes already running belong to whoever runs this command in-process (a test, a notebook
+    # holding an engine): the clean-up below ends only what the command started.
+    running_before = lifetime.descendants() if argv is not None else frozenset()
     with lifetime.StopSignals() as stop:
         try:
             code = int(args._run(args) or 0)
@@ -101,7 +104,7 @@ def run_command(argv: list[str] | None) -> int:
         except KeyboardInterrupt:
             pass
         finally:
-            lifetime.end_leftovers()
+            lifetime.end_leftovers(keep=running_before)
     name = signal.Signals(stop.received or signal.SIGINT).name
     print("eegreason: interrupted" if name == "SIGINT" else f"eegreason: stopped ({name})", file=sys.stderr)
     return stop.exit_code

@@ -122,10 +122,21 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
-def end_leftovers(grace_s: float = 3.0) -> int:
+def descendants() -> frozenset:
+    """This process's descendants now (psutil processes: a PID with its start time)."""
+    import psutil
+
+    try:
+        return frozenset(psutil.Process().children(recursive=True))
+    except psutil.Error:
+        return frozenset()
+
+
+def end_leftovers(grace_s: float = 3.0, keep: frozenset = frozenset()) -> int:
     """Terminate, then kill, the processes this one started that are still alive (none after a clean
-    engine close): its descendants, and any tagged process that lost its parent on the way.
-    Returns how many there were."""
+    engine close): its descendants, and any tagged process that lost its parent on the way. `keep`:
+    processes that were running before the command (`descendants()` taken then), such as an engine
+    a program that runs a command in-process holds for itself. Returns how many there were."""
     if _watch.tag is None:
         return 0
     import psutil
@@ -139,7 +150,7 @@ def end_leftovers(grace_s: float = 3.0) -> int:
         pass
     # A self-ending process (the resource tracker) exits after this one, and so does the watchdog
     # (the one to see to any that does not).
-    leftovers = [p for p in found.values() if not (self_ending(p) or is_watchdog(p))]
+    leftovers = [p for p in found.values() if not (self_ending(p) or is_watchdog(p) or p in keep)]
     if leftovers:
         log.debug("ending %d leftover process(es): %s", len(leftovers), [p.pid for p in leftovers])
         end_processes(leftovers, grace_s)

@@ -19,13 +19,20 @@ DEMO = Path(__file__).parent.parent / "checkpoints" / "demo"
 
 
 def _v1_checkpoint(tmp_path: Path) -> Path:
-    """A checkpoint folder as format 1 wrote it: the demo's weights with its original config."""
+    """A checkpoint folder as format 1 wrote it: the demo's encoder and adapter with the config of
+    the demo that format 1 shipped, and a projector of that config's shape (format 1 had no anchored
+    projectors; its weights are not what is tested)."""
+    from safetensors.torch import save_file
+
+    from projector.registry import build_projector
+
     folder = tmp_path / "v1"
     folder.mkdir()
-    for name in ("encoder.safetensors", "projector.safetensors"):
-        shutil.copy2(DEMO / name, folder / name)
+    shutil.copy2(DEMO / "encoder.safetensors", folder / "encoder.safetensors")
     shutil.copytree(DEMO / "adapter", folder / "adapter")
     shutil.copy2(DATA / "checkpoint-config-v1.json", folder / "config.json")
+    projector = build_projector(json.loads((folder / "config.json").read_text())["projector"])
+    save_file({k: v.contiguous() for k, v in projector.state_dict().items()}, str(folder / "projector.safetensors"))
     return folder
 
 
@@ -115,7 +122,7 @@ def test_save_takes_module_configs_and_refuses_a_projector_that_does_not_fit(tmp
     from projector.registry import ProjectorConfig, build_projector
 
     encoder = load_encoder(DEMO)
-    projector = build_projector(ProjectorConfig(d_in=encoder.config.d_model, d_out=64, n_tokens=2))
+    projector = build_projector(ProjectorConfig(type="mlp2x_gelu", d_in=encoder.config.d_model, d_out=64, n_tokens=2))
     config = CheckpointConfig(stage="align", encoder={}, llm="tiny-qwen2", llm_hidden_size=128)
     with pytest.raises(CheckpointError, match="differs from the LLM hidden size"):
         save_checkpoint(tmp_path / "bad", config, encoder, projector)

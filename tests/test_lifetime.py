@@ -146,3 +146,23 @@ def test_the_watchdog_never_takes_another_process_for_the_command():
     finally:
         if watch.fd is not None:
             os.close(watch.fd)
+
+
+def test_a_command_run_in_process_leaves_the_callers_own_processes_alone():
+    """A program that holds an engine of its own (a test session, a notebook) and runs a command
+    through `serve.cli.main(argv)`: the command's clean-up ends what the command started, never the
+    engine the program started before it."""
+    proc = program("""
+        import subprocess
+        from serve import lifetime
+        from serve.cli import main
+
+        lifetime.watch_engine_processes()  # as an engine started by the program does
+        held = subprocess.Popen(["sleep", "60"])  # the program's own engine
+        code = main(["inspect", "no-such-recording.edf"])
+        print(code, held.poll() is None, flush=True)
+        held.kill()
+    """)
+    out, _ = proc.communicate(timeout=120)
+    code, alive = out.split()
+    assert code != "0" and alive == "True"
