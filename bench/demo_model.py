@@ -134,11 +134,33 @@ def free_table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
+def emotion_answer_shapes(eval_dir: Path, labels) -> str:
+    """What shape the answers to the emotion questions took (with both inputs): an emotion, an
+    abstention, or the answer line of another kind of question, which is a wrong answer however
+    right its content."""
+    import json
+    from collections import Counter
+
+    from prompts.questions import answer_kind
+
+    results = eval_dir / "results.jsonl"
+    if not results.exists():
+        return ""
+    shapes = Counter(answer_kind((r.get("parsed") or {}).get("answer"), labels) or "no recognisable shape"
+                     for r in map(json.loads, results.read_text().splitlines()) if r.get("task") == "emotion")
+    total, other = sum(shapes.values()), sum(n for k, n in shapes.items() if k not in ("emotion", "cannot tell"))
+    if not total:
+        return ""
+    parts = ", ".join(f"{kind} {n}" for kind, n in shapes.most_common())
+    return (f"Emotion questions (both inputs) answered in another question's shape: {other} of {total} "
+            f"({parts}).")
+
+
 def _minutes(seconds) -> str:
     return "n/a" if seconds is None else f"{seconds / 60:.1f} min"
 
 
-def benchmark_section(checkpoint: Path, metrics: dict, arms: dict[str, dict]) -> str:
+def benchmark_section(checkpoint: Path, metrics: dict, arms: dict[str, dict], eval_dir: Path) -> str:
     """BENCHMARKS.md's account of the demo model: the targets, met or missed, and the training time."""
     config = read_config(checkpoint)
     encoder_s, align_s, instruct_s = ((config.provenance.get(stage) or {}).get("train_seconds")
@@ -178,6 +200,8 @@ Cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no training stage saw, leave-o
 The emotion task in each arm (same items; chance 0.143):
 
 {arms_table(arms)}
+
+{emotion_answer_shapes(eval_dir, config.labels)}
 
 Free questions in phrasings never seen in training:
 
@@ -235,6 +259,8 @@ The emotion task by what the prompt carries (`--ablation eeg-only|text-only|no-p
 
 {arms_table(arms)}
 
+{emotion_answer_shapes(eval_dir, config.labels)}
+
 Free questions in held-out phrasings (`--tasks free`):
 
 {free_table(metrics)}
@@ -277,7 +303,7 @@ def main() -> None:
                         for arm, m in arms.items()}
     update_checkpoint(checkpoint, metrics={**read_config(checkpoint).metrics, "held_out_eval": held_out})
     (checkpoint / "MODEL_CARD.md").write_text(model_card(checkpoint, metrics, arms, args.eval_dir))
-    write_section("demo-model", benchmark_section(checkpoint, metrics, arms))
+    write_section("demo-model", benchmark_section(checkpoint, metrics, arms, args.eval_dir))
     print(f"demo checkpoint written to {checkpoint}")
 
 
