@@ -213,3 +213,23 @@ def test_checkpoints_with_pickled_weights_or_remote_code_are_refused_or_ignored(
 
     result = check_checkpoints()
     assert result["passed"], result["problems"]
+
+
+def test_the_property_parts_statistics_are_read_from_hypothesis_output():
+    from bench.reliability.property import parse_statistics
+
+    output = """
+  - during reuse phase (0.01 seconds):
+    - 2 passing, 0 failing, and 0 invalid test cases
+  - during generate phase (40.5 seconds):
+    - Typical runtimes: ~ 37-250 ms, of which ~ 2-10 ms in data generation
+    - 198 passing, 0 failing, and 3 invalid test cases
+    - Events:
+      * 25.00%, channels 1
+      * 12.50%, grade poor, emotion not supported
+
+  - Stopped because settings.max_examples=200
+"""
+    stats = parse_statistics(output)
+    assert stats["passing"] == 200 and stats["failing"] == 0 and stats["invalid"] == 3
+    assert stats["events"] == {"channels 1": 50, "grade poor, emotion not supported": 25}

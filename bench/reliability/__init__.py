@@ -1,13 +1,15 @@
 """Reliability checks, each a module, run by one command:
 
-    python -m bench reliability                       # all four at their reported sizes
+    python -m bench reliability                       # all five at their reported sizes
     python -m bench reliability --only fuzz --n 10000 # one part, with its size
+    python -m bench reliability --only property --n 500
     python -m bench reliability --only kill --n 100
     python -m bench reliability --only chats --n 16
     python -m bench reliability --only security
 
 fuzz      mutated EEG files in every writable format through the product's path (fuzz.py, cases.py,
           seeds.py, byte_mutations.py, header_edits.py, extreme.py, pipeline.py, pool.py)
+property  the evidence property test (tests/test_evidence_property.py) at a reported size (property.py)
 kill      SIGKILL during report writes; the store audited after every kill (kill.py, kill_child.py)
 chats     concurrent chats through the real app on the demo checkpoint and vLLM (chats.py)
 security  credentials, pickles, identifiers, checkpoints, API key, upload permissions (security*.py)
@@ -25,8 +27,8 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-PARTS = ("fuzz", "kill", "chats", "security")
-DEFAULT_SIZES = {"fuzz": 10_000, "kill": 100, "chats": 16}
+PARTS = ("fuzz", "property", "kill", "chats", "security")
+DEFAULT_SIZES = {"fuzz": 10_000, "property": 500, "kill": 100, "chats": 16}
 RAW_DEFAULT = Path(__file__).resolve().parents[1] / "results" / "reliability-raw.json"
 
 
@@ -51,6 +53,10 @@ def run_part(part: str, size: int | None, args: argparse.Namespace) -> dict:
 
         keep = args.keep_failures or home() / "reliability-fuzz-failures" / f"seed{args.seed}-n{size}"
         return run_fuzz(size, args.seed, args.workers, args.timeout, keep_failures=keep)
+    if part == "property":
+        from .property import run_property
+
+        return run_property(size)
     if part == "kill":
         from .kill import run_kill
 
@@ -80,9 +86,9 @@ def main(argv: list[str] | None = None) -> dict:
 
     parser = argparse.ArgumentParser(prog="python -m bench reliability", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=PARTS, help="run one part (default: all four)")
+    parser.add_argument("--only", choices=PARTS, help="run one part (default: all five)")
     parser.add_argument("--n", type=int, default=None,
-                        help="size of the part given with --only: files (fuzz), kills (kill), chats (chats)")
+                        help="size of the part given with --only: files (fuzz), generated recordings (property), kills (kill), chats (chats)")
     parser.add_argument("--seed", type=int, default=0, help="master seed of the fuzz corpus and the kill times")
     parser.add_argument("--workers", type=int, default=None, help="fuzz worker processes (default: every core)")
     parser.add_argument("--timeout", type=float, default=60.0, help="fuzz: seconds before a file counts as a hang")

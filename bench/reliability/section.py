@@ -69,6 +69,23 @@ def _fuzz(entry: dict) -> list[str]:
     return out
 
 
+def _property(entry: dict) -> list[str]:
+    r = entry["result"]
+    events = r.get("events", {})
+    rows = [f"| {_cell(name)} | {count} |" for name, count in sorted(events.items())]
+    return ["### Evidence property test", "", _head(entry), "",
+            "Generated recordings (1–64 channels, 64–2048 Hz, one window to a minute, spikes, clipping, DC offsets, "
+            "flat channels, absurd values) through analysis, evidence, its text, an abstention, the inspect JSON and "
+            "a draft note; each must hold only finite numbers, never be graded good with non-finite features, and "
+            "never support an emotion reading on one or two channels.", "",
+            "| | recordings |", "|---|---:|",
+            f"| generated and checked | {r['passing'] + r['failing']} |",
+            f"| **failing** | **{r['failing']}** |",
+            *rows, "",
+            f"Test {'passed' if r['passed'] else 'FAILED'} (exit code {r['exit_code']}); {r['wall_s'] / 60:.1f} min wall. "
+            f"Counts from Hypothesis's event shares."]
+
+
 def _kill(entry: dict) -> list[str]:
     r = entry["result"]
     return [f"### kill -9 during report writes{_size_note('kill', r['kills'])}", "", _head(entry), "",
@@ -149,13 +166,13 @@ def _counts(counts: dict) -> str:
     return ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"
 
 
-RENDERERS = {"fuzz": _fuzz, "kill": _kill, "chats": _chats, "security": _security}
+RENDERERS = {"fuzz": _fuzz, "property": _property, "kill": _kill, "chats": _chats, "security": _security}
 
 
 def render(state: dict[str, Any]) -> str:
     lines = ["## Reliability", "",
              "Every figure below is measured by a script in this repository (`bench/reliability/`); each part names "
-             "the command that reproduces it and the machine it ran on. `python -m bench reliability` runs all four."]
+             "the command that reproduces it and the machine it ran on. `python -m bench reliability` runs all five."]
     for part, render_part in RENDERERS.items():
         if part in state:
             lines += ["", *render_part(state[part])]
