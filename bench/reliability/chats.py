@@ -146,7 +146,7 @@ def one_chat(url: str, index: int, path: Path, own: Facts, everyone: list[Facts]
     start = time.perf_counter()
     try:
         client = Client(url, verbose=False)
-        status, *_, current = client.predict(handle_file(str(path)), None, api_name="/load_recording")
+        status, *_, current = client.predict([handle_file(str(path))], None, api_name="/load_recording")
         result.load_s = time.perf_counter() - start
         if str(status).startswith("⚠️"):
             raise RuntimeError(f"load refused: {status[:200]}")

@@ -4,7 +4,7 @@
   without the key. The route table is walked (the server's OpenAPI document, fetched with the key,
   plus the routes FastAPI serves outside it), each route is called without the key, with the
   method it declares. The server is started in its own process group and stopped with the group.
-- Stored uploads are private: `serve.uploads.store_upload` into a folder that does not exist yet
+- Stored uploads are private: `serve.uploads.UploadStore.keep` into a folder that does not exist yet
   leaves the file 0600 inside a 0700 folder (with the usual umask 022 in force).
 """
 
@@ -139,20 +139,30 @@ def check_api_key(checkpoint: Path | None = None) -> dict:
 
 
 def check_upload_permissions() -> dict:
-    from serve.uploads import store_upload
+    from serve.uploads import UploadStore
 
     folder = Path(tempfile.mkdtemp(prefix="eegreason-uploads-"))
-    source = folder / "source_SYNTHETIC.edf"
-    source.write_bytes(b"0       " + bytes(248))  # store_upload copies bytes; it does not parse them
+    sample = Path(__file__).resolve().parents[2] / "serve" / "samples" / "synthetic-fear-32ch_SYNTHETIC.edf"
+    source = folder / "upload_SYNTHETIC.edf"  # as Gradio hands a browser's upload to the app
+    shutil.copy2(sample, source)
     old = os.umask(0o022)  # the common default, under which a plain copy is world-readable
+    store = None
     try:
-        stored, _ = store_upload(source, folder / "uploads")
-        file_mode = stored.stat().st_mode & 0o777
-        dir_mode = stored.parent.stat().st_mode & 0o777
+        store = UploadStore(folder / "uploads")
+        kept, _ = store.keep([source], session="security-check")
+        modes = {"kept file": kept.path.stat().st_mode & 0o777, "its folder": kept.path.parent.stat().st_mode & 0o777,
+                 "upload root": store.root.stat().st_mode & 0o777}
+        left_in_staging = sum(1 for p in store.staging_dir.rglob("*") if p.is_file())
     finally:
         os.umask(old)
+        if store is not None:
+            store.close()
         shutil.rmtree(folder, ignore_errors=True)
-    passed = file_mode == 0o600 and dir_mode == 0o700
-    return {"passed": passed, "file_mode": oct(file_mode), "folder_mode": oct(dir_mode),
-            "problems": [] if passed else [f"file {oct(file_mode)}, folder {oct(dir_mode)}"],
-            "tried": "store_upload into a new folder under umask 022; expected file 0600, folder 0700"}
+    expected = {"kept file": 0o600, "its folder": 0o700, "upload root": 0o700}
+    problems = [f"{what} {oct(mode)} (expected {oct(expected[what])})" for what, mode in modes.items()
+                if mode != expected[what]]
+    if left_in_staging:
+        problems.append(f"{left_in_staging} file(s) left in the staging folder")
+    return {"passed": not problems, **{k.replace(" ", "_"): oct(v) for k, v in modes.items()}, "problems": problems,
+            "tried": "UploadStore.keep of an EDF under umask 022 (checked as a recording, then kept); expected the "
+                     "kept file 0600, its folder and the upload root 0700, nothing left in staging"}
