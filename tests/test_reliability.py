@@ -233,3 +233,11 @@ def test_the_property_parts_statistics_are_read_from_hypothesis_output():
     stats = parse_statistics(output)
     assert stats["passing"] == 200 and stats["failing"] == 0 and stats["invalid"] == 3
     assert stats["events"] == {"channels 1": 50, "grade poor, emotion not supported": 25}
+
+
+def test_the_upload_permission_check_runs_against_the_current_store():
+    from bench.reliability.security_server import check_upload_permissions
+
+    result = check_upload_permissions()
+    assert result["passed"], result
+    assert (result["kept_file"], result["its_folder"], result["upload_root"]) == ("0o600", "0o700", "0o700")
