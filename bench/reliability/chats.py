@@ -186,8 +186,9 @@ def _descendants() -> dict[int, str]:
     return out
 
 
-# Python's own per-process helper: it ends with this process and holds nothing of the engine's.
-HELPERS = ("multiprocessing.resource_tracker",)
+# Helpers that end with this process and hold nothing of the engine's: Python's resource tracker,
+# and the orphan watchdog the engine start left to watch this process (serve/orphan_watch.py).
+HELPERS = ("multiprocessing.resource_tracker", "serve/orphan_watch.py")
 
 
 def _left_behind(before: dict[int, str], grace_s: float = 30.0) -> dict[int, str]:
@@ -267,9 +268,10 @@ def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_se
         timings["chats_wall_s"] = time.perf_counter() - chats_start
         results = [r if r is not None else ChatResult(i, recordings[i].name, error="did not finish in time")
                    for i, r in enumerate(out)]
-        upload_modes = {p.name: oct(p.stat().st_mode & 0o777) for p in sorted((folder / "uploads").glob("*"))}
-        if (folder / "uploads").exists():
-            upload_modes["(folder)"] = oct((folder / "uploads").stat().st_mode & 0o777)
+        kept = folder / "uploads" / "kept"  # one folder per kept recording, its files inside
+        upload_modes = {"files": sorted({oct(p.stat().st_mode & 0o777) for p in kept.rglob("*") if p.is_file()}),
+                        "folders": sorted({oct(p.stat().st_mode & 0o777) for p in [folder / "uploads", kept,
+                                                                                      *kept.iterdir()]})}
     finally:
         if app is not None:
             app.close()

@@ -135,6 +135,8 @@ def _chats(entry: dict) -> list[str]:
 
 
 def _modes(modes: dict) -> str:
+    if "files" in modes:  # the kept recordings' files and their folders
+        return f"files {', '.join(modes['files']) or '—'} in folders {', '.join(modes['folders']) or '—'}"
     files = sorted({m for name, m in modes.items() if name != "(folder)"})
     return f"files {', '.join(files) or '—'} in a folder {modes.get('(folder)', '—')}"
 
@@ -142,6 +144,8 @@ def _modes(modes: dict) -> str:
 def _gradio(copies: dict) -> str:
     if not copies:
         return "not checked"
+    if not copies.get("count"):
+        return "none left after the app closed"
     return (f"{copies.get('count', 0)} under {copies.get('folder')} (files {', '.join(copies.get('file_modes', []))}, "
             f"folders {', '.join(copies.get('folder_modes', []))}), deleted by the check")
 
