@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .report import write_section
+from .report import load_note, write_section
 
 CASES = (  # label, montage, rate (Hz), seconds
     ("5 min, 62 ch, 200 Hz", "seed62", 200.0, 300.0),
@@ -255,10 +255,8 @@ Fast vs reference: the largest difference anywhere.
 |---|---|---|---|---|---|---|
 {chr(10).join(agree)}
 
-Load while measuring: load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (1-min) on 2 cores
-shared with other work (a model training at the same time when these figures were written); wall
-times under such load are longer than on an idle machine, CPU times less so, and the ratios in each
-row come from the same run.
+Load while measuring: load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (1-min) on
+{os.cpu_count()} cores. {load_note(load_before, load_after)} The ratios in each row come from the same run.
 
 Reproduce: `python -m bench analysis` (full sizes, rewrites this section); `python -m bench.analysis
 --quick` (5-minute file only, prints without writing)."""

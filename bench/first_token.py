@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .report import write_section
+from .report import load_note, write_section
 from .serving import five_minute_recording
 
 QUESTIONS = ["What emotion is this person most likely feeling?", "Is the person calm or aroused?",
@@ -162,9 +162,7 @@ Where the current path's time goes (each stage timed on its own, medians):
 Prompt length: {tokens.get('first question')} positions for the first question (EEG tokens and evidence
 text included), {tokens.get('follow-up')} for a follow-up after one answer. Recording: 5-minute
 62-channel 200 Hz SYNTHETIC EDF. Load average {load_before[0]:.1f} before, {load_after[0]:.1f} after
-(1-min) on 2 cores shared with other work (a model training at the same time when these figures
-were written): absolute times under such load are longer than on an idle machine; the ratio comes
-from the same run.
+(1-min) on {os.cpu_count()} cores. {load_note(load_before, load_after)} The ratio comes from the same run.
 
 Reproduce: `python -m bench first-token` (rewrites this section); `python -m bench.first_token
 --repeats 2` (prints without writing)."""

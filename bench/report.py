@@ -29,3 +29,12 @@ def write_section(name: str, body: str) -> None:
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     BENCHMARKS_MD.write_text(text)
+
+
+def load_note(before, after) -> str:
+    """What the load average during a timing means for its absolute figures (1-min averages)."""
+    import os
+
+    busy = max(before[0], after[0]) > 0.5 * (os.cpu_count() or 1)
+    return ("The machine was shared with other work: absolute times are longer than on an idle machine."
+            if busy else "The machine was otherwise idle.")
