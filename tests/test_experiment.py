@@ -178,3 +178,17 @@ def test_a_folds_saved_stage_config_runs_as_it_is(experiment, tmp_path):
     config = read_config(tmp_path / "encoder")
     original = read_config(run / "folds" / "subject-1" / "encoder")
     assert config.provenance["encoder"]["subjects"] == original.provenance["encoder"]["subjects"]
+
+
+@pytest.mark.parametrize("text, match", [("stage: [unclosed", "is not valid YAML"), ("- a\n- b\n", "must be a mapping")])
+def test_a_stage_config_or_preset_that_is_not_a_yaml_mapping_is_refused_in_one_sentence(tmp_path, text, match):
+    from encoders.errors import ConfigError
+    from training.experiment_config import load_preset
+    from training.stages import load_config
+
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    for load in (load_config, load_preset):
+        with pytest.raises(ConfigError, match=match) as info:
+            load(path)
+        assert str(info.value).count(". ") == 0 and "broken.yaml" in str(info.value)

@@ -315,15 +315,21 @@ def test_a_recording_larger_than_memory_allows_is_refused_before_reading(tmp_pat
     assert issubclass(errors.RecordingTooLargeError, errors.RecordingError)
 
 
+def _first_tags(data: bytes, n: int) -> list[int]:
+    """Byte positions of a FIF file's first `n` tags, each following the one before."""
+    positions, position = [], 0
+    while len(positions) < n:
+        positions.append(position)
+        _kind, _type, size, _next = struct.unpack(">iIii", data[position:position + 16])
+        position += 16 + size
+    return positions
+
+
 def _point_back(path: Path) -> Path:
     """A FIF without a tag directory (so MNE walks the tags one by one) whose third tag says the
     next one is the second: a walk that never ends."""
     data = bytearray(path.read_bytes())
-    positions, position = [], 0
-    while len(positions) < 3:
-        positions.append(position)
-        _kind, _type, size, _next = struct.unpack(">iIii", data[position:position + 16])
-        position += 16 + size
+    positions = _first_tags(data, 3)
     dir_pointer = positions[1]  # FIFF_DIR_POINTER, right after FIFF_FILE_ID: its data is the directory's position
     data[dir_pointer + 16:dir_pointer + 20] = struct.pack(">i", -1)
     data[positions[2] + 12:positions[2] + 16] = struct.pack(">i", positions[1])
@@ -347,11 +353,7 @@ def _point_before_the_start(path: Path) -> Path:
     """A FIF walked tag by tag (no directory) whose third tag has a negative size, so the next tag
     would be before byte 0."""
     data = bytearray(path.read_bytes())
-    positions, position = [], 0
-    while len(positions) < 3:
-        positions.append(position)
-        _kind, _type, size, _next = struct.unpack(">iIii", data[position:position + 16])
-        position += 16 + size
+    positions = _first_tags(data, 3)
     data[positions[1] + 16:positions[1] + 20] = struct.pack(">i", -1)
     data[positions[2] + 8:positions[2] + 12] = struct.pack(">i", -600_000_000)
     path.write_bytes(bytes(data))

@@ -275,3 +275,16 @@ class ExportStageConfig:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+def yaml_mapping(text: str, where: str, expected: str) -> dict:
+    """A YAML document that must be a mapping (a stage config, an experiment preset); `where` names
+    the file and `expected` what it should hold, for the one-sentence refusal."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a mapping {expected}.")
+    return data

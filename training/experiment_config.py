@@ -19,11 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from encoders.errors import ConfigError
 
-from .config import AlignStageConfig, EncoderStageConfig, InstructStageConfig, build_config
+from .config import yaml_mapping, AlignStageConfig, EncoderStageConfig, InstructStageConfig, build_config
 from .instruction_data import ARMS, TASKS
 from .splits import PROTOCOLS
 
@@ -96,12 +95,7 @@ def load_preset(name_or_path: str | Path) -> ExperimentPreset:
             raise ConfigError(f"No experiment preset {str(name_or_path)!r}; choose one of "
                               f"{', '.join(bundled_experiments())}, or give a preset YAML file.")
         text, where = bundled.read_text(), f"{name_or_path}.yaml"
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where} is not valid YAML ({str(exc).splitlines()[0]}).") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a mapping with encoder, align, instruct and evaluate sections.")
+    data = yaml_mapping(text, where, "with encoder, align, instruct and evaluate sections")
     for stage in ("encoder", "align", "instruct"):
         section = data.get(stage) or {}
         if "stage" in section or "data" in section and any(k in (section["data"] or {}) for k in ("dataset", "root")):

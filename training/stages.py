@@ -19,7 +19,7 @@ import yaml
 
 from encoders.errors import ConfigError
 
-from .config import (AlignStageConfig, EncoderStageConfig, ExportStageConfig, InstructStageConfig,
+from .config import (yaml_mapping, AlignStageConfig, EncoderStageConfig, ExportStageConfig, InstructStageConfig,
                      build_config)
 
 
@@ -65,12 +65,7 @@ def load_config(path_or_name: str | Path):
             raise ConfigError(f"Config file {path} does not exist.")
         text = path.read_text()
         where = path.name
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where} is not valid YAML ({str(exc).splitlines()[0]}).") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a mapping of settings, starting with `stage:`.")
+    data = yaml_mapping(text, where, "of settings, starting with `stage:`")
     stage = data.get("stage")
     if stage not in STAGES:
         raise ConfigError(f"{where} names stage {stage!r}; known stages: {', '.join(STAGES)}.")
