@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> dict:
     result = {"subjects": args.subjects, "videos": args.videos, "seconds": args.seconds, "data_gib": data_gib,
               "write_s": written, "cache_gib": cache_gib, "first": first, "second": second, "one_file_changed": third,
               "cpu_count": os.cpu_count()}
+    busiest = max(first["load_before"], second["load_before"], third["load_before"])
+    shared = (f"The machine was shared with other work while this ran (load average up to {busiest} before a run, "
+              f"{os.cpu_count()} cores)." if busiest > 0.5 else f"The machine was otherwise idle ({os.cpu_count()} cores).")
     hours = args.subjects * args.videos * args.seconds / 3600
     body = f"""## Features of a SEED-VII-sized dataset (first run, cache, one changed file)
 
@@ -123,8 +126,8 @@ layout; simulated noise with a 10-Hz rhythm). `dataset_table` on every subject, 
 | after one subject's file changed (that subject computed again) | {third['seconds']:.1f} s | {third['peak_rss_mb']:.0f} MB | {third['load_before']} / {third['load_after']} |
 
 The cache holds {cache_gib:.2f} GiB (one shard per subject). Memory stays near one video's samples plus the
-feature rows: subjects are read one at a time and each subject's file one video at a time. The
-machine was shared with other work while this ran (the load averages above; 2 cores).
+feature rows: subjects are read one at a time and each subject's file one video at a time.
+{shared}
 """
     write_section("dataset_features", body)
     print(json.dumps(result, indent=1))
