@@ -164,6 +164,22 @@ def test_bundled_experiment_presets_are_valid():
     assert load_preset("quick").align.llm == "embedded:smollm2-135m-instruct"
 
 
+def test_the_demo_preset_trains_as_the_demo_checkpoint_does():
+    """The `demo` experiment preset repeats the demo checkpoint's stage configs: data, LoRA, schedule."""
+    from training.experiment_config import load_preset
+    from training.stages import load_config
+
+    preset = load_preset("demo")
+    for stage in ("encoder", "align", "instruct"):
+        bundled = load_config(f"{stage}-demo")
+        mine = getattr(preset, stage)
+        assert mine.train == bundled.train, stage
+        if stage != "encoder":
+            assert (mine.data.counts() if stage == "instruct" else mine.data.align) == \
+                (bundled.data.counts() if stage == "instruct" else bundled.data.align), stage
+    assert preset.instruct.lora == load_config("instruct-demo").lora
+
+
 def test_a_folds_saved_stage_config_runs_as_it_is(experiment, tmp_path):
     """What `accelerate launch` starts in every process for multi-GPU stages: a fold's saved YAML."""
     from projector.checkpoint import read_config

@@ -100,6 +100,21 @@ def test_data_builder_is_deterministic_by_seed(cohort_sources):
     assert {s for item in only for s in item["subjects"]} == {1}
 
 
+def test_questions_come_in_minimal_pairs(cohort_sources):
+    """The recordings asked for valence/arousal or a free question are also asked for the class, so
+    the question and not the evidence decides the answer's format."""
+    from prompts.templates import load_template
+    from training.instruction_data import TaskMix, build_items
+
+    items = build_items(cohort_sources, cohort_sources.table.trials, TaskMix(emotion=6, valence_arousal=4, free=5),
+                        load_template(), seed=2)
+    keys = {task: [tuple(i["recordings"][0]["key"]) for i in items if i["task"] == task]
+            for task in ("emotion", "valence_arousal", "free")}
+    assert len(keys["emotion"]) == 6 and len(keys["valence_arousal"]) == 4 and len(keys["free"]) == 5
+    assert set(keys["valence_arousal"]) <= set(keys["emotion"])
+    assert set(keys["free"]) <= set(keys["emotion"])
+
+
 def test_targets_follow_the_format_and_cite_only_measured_numbers(cohort_sources):
     from encoders.evidence import Evidence
     from prompts.answer_format import parse_answer

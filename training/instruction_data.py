@@ -380,18 +380,22 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
                  ", ".join(unsupported))
         counts = {k: v for k, v in counts.items() if k not in unsupported}
     kinds = free_kinds(sources.space)
-    for trial in cycle(counts.get("emotion", 0)):
+    # Minimal pairs: the class question, the valence/arousal question and the free questions walk
+    # one shuffled order of the trials, so the same recording is asked each of them and only the
+    # question, never the evidence, tells which answer format fits.
+    shared = cycle(max(counts.get("emotion", 0), counts.get("valence_arousal", 0), counts.get("free", 0)))
+    for trial in shared[:counts.get("emotion", 0)]:
         items.append(builder.emotion(trial))
     for trial in cycle(counts.get("record", 0)):
         items.append(builder.emotion(trial, clinical=True))
-    for trial in cycle(counts.get("valence_arousal", 0)):
+    for trial in shared[:counts.get("valence_arousal", 0)]:
         items.append(builder.valence_arousal(trial))
     for trial in cycle(counts.get("scenario", 0)):
         items.append(builder.scenario(trial))
     for arm in ("eeg-only", "text-only", "no-pattern"):  # the emotion task without one of the inputs
         for trial in cycle(counts.get(arm.replace("-", "_"), 0)):
             items.append(builder.emotion(trial, arm=arm))
-    for i, trial in enumerate(cycle(counts.get("free", 0))):
+    for i, trial in enumerate(shared[:counts.get("free", 0)]):
         items.append(free_item(builder, trial, kinds[i % len(kinds)], heldout=heldout_questions))
     for trial in cycle(counts.get("conversation", 0)):
         items.append(conversation_item(builder, trial))
