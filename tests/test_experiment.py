@@ -171,13 +171,11 @@ def test_the_demo_preset_trains_as_the_demo_checkpoint_does():
 
     preset = load_preset("demo")
     for stage in ("encoder", "align", "instruct"):
-        bundled = load_config(f"{stage}-demo")
-        mine = getattr(preset, stage)
-        assert mine.train == bundled.train, stage
-        if stage != "encoder":
-            assert (mine.data.counts() if stage == "instruct" else mine.data.align) == \
-                (bundled.data.counts() if stage == "instruct" else bundled.data.align), stage
-    assert preset.instruct.lora == load_config("instruct-demo").lora
+        assert getattr(preset, stage).train == load_config(f"{stage}-demo").train, stage
+    assert preset.align.data.align == load_config("align-demo").data.align
+    instruct = load_config("instruct-demo")
+    assert preset.instruct.data.counts() == instruct.data.counts()
+    assert preset.instruct.lora == instruct.lora
 
 
 def test_a_folds_saved_stage_config_runs_as_it_is(experiment, tmp_path):

@@ -19,10 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-
 from encoders.errors import ConfigError
 
-from .config import yaml_mapping, AlignStageConfig, EncoderStageConfig, InstructStageConfig, build_config
+from .config import AlignStageConfig, EncoderStageConfig, InstructStageConfig, build_config, yaml_mapping
 from .instruction_data import ARMS, TASKS
 from .splits import PROTOCOLS
 

@@ -381,8 +381,9 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
         counts = {k: v for k, v in counts.items() if k not in unsupported}
     kinds = free_kinds(sources.space)
     # Minimal pairs: the class question, the valence/arousal question and the free questions walk
-    # one shuffled order of the trials, so the same recording is asked each of them and only the
-    # question, never the evidence, tells which answer format fits.
+    # one shuffled order of the trials from its start, so the recordings of the shorter lists are
+    # asked the longer ones' questions too and only the question, never the evidence, tells which
+    # answer format fits.
     shared = cycle(max(counts.get("emotion", 0), counts.get("valence_arousal", 0), counts.get("free", 0)))
     for trial in shared[:counts.get("emotion", 0)]:
         items.append(builder.emotion(trial))
