@@ -27,7 +27,7 @@ def check_reasoning(reasoning: str, evidences: list[Evidence], space: LabelSpace
 
         return [CheckedClaim(c.kind, c.text, c.subject, False, "", "no evidence was computed for this item")
                 for c in extract_claims(reasoning)]
-    checked: list[CheckedClaim] = []
+    checked: list[CheckedClaim] = _shared_class_claims(reasoning, evidences, space or SEVEN_EMOTIONS)
     for piece in _RECORDING.split(reasoning):
         match = re.match(r"\s*(?:[Ii]n r|R)ecording (\d+)", piece)
         index = int(match.group(1)) - 1 if match else 0
@@ -37,6 +37,29 @@ def check_reasoning(reasoning: str, evidences: list[Evidence], space: LabelSpace
             continue
         checked += check_text(piece, evidences[index], space)
     return checked
+
+
+# "Both match emotions with high arousal": a claim about every recording at once.
+_SHARED_CLASS = re.compile(r"\b(?:both|all three)\b[^.;]*?\b(positive|neutral|negative|high|low)\s+"
+                           r"(valence|arousal)\b", re.I)
+
+
+def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
+    """Claims that the recordings' best pattern matches share a valence or arousal class, each
+    checked against every recording's pattern match (a recording without one fails the claim)."""
+    from prompts.rationale import pattern_class
+
+    out = []
+    for match in _SHARED_CLASS.finditer(reasoning):
+        stated, dimension = match.group(1).lower(), match.group(2).lower()
+        classes = [pattern_class(ev, dimension, space) for ev in evidences]
+        measured = "; ".join(f"recording {i}: {ev.pattern[0][0] if ev.pattern else 'no pattern match'}"
+                             f" ({c or 'no class'})" for i, (ev, c) in enumerate(zip(evidences, classes), 1))
+        holds = all(c == stated for c in classes)
+        out.append(CheckedClaim("shared_class", match.group(0), dimension, holds, measured,
+                                "every recording's best match has that class" if holds else
+                                f"not every recording's best match has {stated} {dimension}"))
+    return out
 
 
 def _normalised_answer(task: str, answer: str | None) -> str | None:

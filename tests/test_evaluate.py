@@ -236,6 +236,9 @@ def test_a_run_folder_refuses_different_settings(eval_config, hf_engine, tmp_pat
     ("Temporal beta power is elevated (z +1.2), a sign of lower arousal.", False),
     ("Frontal theta power is reduced (z -1.4), a sign of lower arousal.", True),
     ("Frontal theta power is reduced (z -1.4), a sign of higher arousal.", False),
+    ("Temporal beta elevated (z +1.2, positive valence).", True),  # the evidence text's own shape
+    ("Temporal beta elevated (z +1.2; negative valence).", False),  # a semicolon inside brackets splits nothing
+    ("Frontal theta reduced (z -1.4; higher arousal).", False),
 ])
 def test_the_meaning_attached_to_a_measurement_must_be_the_documented_one(evidence, text, holds):
     checked = check_reasoning(text, [evidence])
@@ -269,6 +272,30 @@ def test_a_comparison_concludes_from_each_recordings_pattern_class(evidence):
     assert "closest to sad (40%), an emotion with negative valence" in text
     assert conclusion_agrees(conclusion_of(text, "compare"), "recording 2")
     assert "the rest of the pattern match decides" in compare_rationale([sad, fear], "valence", 1)
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Both match emotions with negative valence, so the rest of the pattern match decides.", True),
+    ("Both recordings sit at high arousal.", True),
+    ("Both match emotions with low arousal.", False),
+    ("Both are closest to an emotion of positive valence.", False),
+    ("Both are neutral valence states.", False),
+])
+def test_a_claim_about_both_recordings_holds_only_if_it_holds_for_each(evidence, text, holds):
+    from dataclasses import replace
+
+    fear = replace(evidence, pattern=[["fear", 0.4], ["sad", 0.2]])
+    anger = replace(evidence, pattern=[["anger", 0.5], ["fear", 0.2]])
+    shared = [c for c in check_reasoning(text, [fear, anger]) if c.kind == "shared_class"]
+    assert len(shared) == 1 and shared[0].holds is holds, shared
+
+
+def test_a_claim_about_both_recordings_fails_when_one_has_no_pattern_match(evidence):
+    from dataclasses import replace
+
+    fear = replace(evidence, pattern=[["fear", 0.4]])
+    checked = check_reasoning("Both match emotions with high arousal.", [fear, replace(evidence, pattern=[])])
+    assert [c.holds for c in checked if c.kind == "shared_class"] == [False]
 
 
 def test_a_frequency_penalty_outside_the_engines_range_is_refused():

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 
 # A sentence ends at . ! ? followed by space/end (not the point of a decimal, nor "i.e."/"e.g."), or
-# at a line break or a bullet; a clause also ends at a semicolon. Kept as character offsets so
-# claims can quote the original text.
+# at a line break or a bullet; a clause also ends at a semicolon, except inside parentheses
+# ("(z +1.4; positive valence)" is one statement). Kept as character offsets so claims can quote
+# the original text.
 _SENTENCE = re.compile(r"(?<![ie]\.[ge])(?<!\b[A-Za-z]\.)(?<=[.!?])\s+(?=\S)|\n+\s*(?:[-*•]\s*)?|^\s*[-*•]\s*")
-_CLAUSE = re.compile(r";\s*")
+_CLAUSE = re.compile(r";\s*(?![^()]*\))")
 
 MINUS = "−–"  # unicode minus and en dash, both written for negative numbers
 
