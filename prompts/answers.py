@@ -19,7 +19,8 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
 from .abstention import CHANCE_CONFIDENCE, measured_facts
 from .answer_format import ABSTAIN
-from .evidence_text import format_percent, format_z, limit_phrase, notable_band_findings, reference_scheme
+from .evidence_text import (format_percent, format_z, limit_phrase, notable_band_findings, quality_problems,
+                            reference_scheme)
 from .questions import READINGS
 from .rationale import BAND_CUES, cues, quality_sentence
 
@@ -210,9 +211,9 @@ def asymmetry_answer(ev: Evidence) -> Target:
 
 def quality_answer(ev: Evidence) -> Target:
     parts = ["Checking signal quality.", quality_sentence(ev)]
-    reasons = [r for r in ev.quality_reasons if "usable" not in r][:2]
+    reasons = quality_problems(ev)
     if reasons:
-        parts.append("The report notes " + "; ".join(r.split(" (")[0] for r in reasons) + ".")
+        parts.append("The report notes " + "; ".join(reasons) + ".")
     if ev.quality_grade == "poor":
         parts.append("That is too poor to trust a reading of this recording.")
     return Target(" ".join(parts), f"quality {ev.quality_grade}", FACT_CONFIDENCE)
@@ -329,15 +330,26 @@ def question_context(question: str, ev: Evidence, labels) -> str | None:
     found = []
     regions = list(dict.fromkeys(REGION_WORDS[m.group(0).lower()] for m in REGION_RE.finditer(question)))
     bands = list(dict.fromkeys(BAND_WORDS[m.group(0).lower()] for m in BAND_RE.finditer(question)))
-    if not re.search(r"asymmetr|\bFAA\b", question, re.I):
+    # A question about the asymmetry asks for no region's band power, however it is put ("left
+    # frontal alpha higher or lower than the right?", "F4 versus F3 alpha").
+    about_asymmetry = re.search(r"asymmetr|\bFAA\b|\bF[34]\b.*\bF[34]\b|\bleft\b.*\bright\b|\bright\b.*\bleft\b|"
+                                r"hemispher", question, re.I)
+    if not about_asymmetry:
         for region in regions[:2]:
             for band in bands[:2]:
                 z = ev.band_z.get(region, {}).get(band)
                 found.append(f"{region} {band} not measured" if z is None else
                              f"{region} {band} {'elevated' if z >= 1 else 'reduced' if z <= -1 else 'typical'} "
                              f"({format_z(z)})")
+    # "positive, neutral or negative": among emotions, "neutral" in a question about valence names
+    # the valence scale's midpoint, not the emotion (where the classes are the valence classes
+    # themselves, it is the class).
+    scale_word = ("neutral" if not {"positive", "negative"} <= set(labels)
+                  and re.search(r"valen[ct]|valance|pleasant|positive|negative", question, re.I) else None)
     if ev.supports_emotion:
         for label in labels:
+            if label == scale_word:
+                continue
             if re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", question, re.I) and label in ev.probabilities:
                 found.append(f"pattern match for {label} {format_percent(ev.probabilities[label])}")
     return f"(measured for this question: {'; '.join(found)})" if found else None

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from encoders.evidence import Evidence, Finding
 
+from .claims.associations import band_meaning
+
 MAX_BAND_FINDINGS = 4
+_MEANING_WORDS = {("valence", 1): "positive valence", ("valence", -1): "negative valence",
+                  ("arousal", 1): "higher arousal", ("arousal", -1): "lower arousal"}
 _FAA_WORDS = {"left": "favours left", "right": "favours right", "balanced": "balanced"}
 
 
@@ -14,6 +18,18 @@ def notable_band_findings(ev: Evidence) -> list[Finding]:
     small model reads short lists best."""
     return sorted((f for f in ev.findings if f.key.startswith("band:") and f.direction != "typical"
                    and f.value is not None), key=lambda f: (-abs(f.value), f.key))[:MAX_BAND_FINDINGS]
+
+
+# A poor recording lists many problems; two say enough, and a long list is what a small model
+# starts repeating instead of concluding.
+MAX_QUALITY_PROBLEMS = 2
+
+
+def quality_problems(ev: Evidence) -> list[str]:
+    """The quality report's leading problems as headlines ("55 of 62 channels are bad", "eye blinks
+    or movements in 38% of windows"): shown in the evidence text, and the only quality figures a
+    rationale quotes, so every figure it quotes is one the model was shown."""
+    return [r.split(" (")[0] for r in ev.quality_reasons if "usable" not in r][:MAX_QUALITY_PROBLEMS]
 
 
 def format_z(value: float) -> str:
@@ -43,6 +59,9 @@ def render_evidence(ev: Evidence, pattern: bool = True) -> str:
     bad = ", ".join(ev.bad_channels[:8]) + (" …" if len(ev.bad_channels) > 8 else "") if ev.bad_channels else "none"
     lines.append(f"- quality {ev.quality_grade}: {ev.usable_seconds:.0f} of {ev.total_seconds:.0f} s usable; "
                  f"bad channels {bad}")
+    problems = quality_problems(ev)
+    if problems:
+        lines.append("- quality notes: " + "; ".join(problems))
     if ev.faa is not None:
         lines.append(f"- frontal alpha asymmetry {ev.faa:+.2f} ({_FAA_WORDS[ev.faa_direction]})")
     if pattern and ev.pattern and ev.supports_emotion:  # a pattern match is an emotion reading by another name
@@ -55,7 +74,11 @@ def render_evidence(ev: Evidence, pattern: bool = True) -> str:
         parts = []
         for f in notable:
             _, region, band = f.key.split(":")
-            parts.append(f"{region} {band} {f.direction} ({format_z(f.value)})")
+            meaning = band_meaning(region, band, f.direction)
+            # The documented meaning travels with the finding, so a rationale copies it from here
+            # rather than recalling a table; a finding without one is shown bare and means nothing.
+            why = f", {_MEANING_WORDS[meaning]}" if meaning else ""
+            parts.append(f"{region} {band} {f.direction} ({format_z(f.value)}{why})")
         lines.append("- band power: " + "; ".join(parts))
     elif ev.band_z:
         lines.append("- band power: all regions typical")

@@ -26,7 +26,7 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
-from .evidence_text import format_percent, format_z, notable_band_findings
+from .evidence_text import format_percent, format_z, notable_band_findings, quality_problems
 
 RATIONALE_VERSION = "rationale-v2"
 
@@ -303,17 +303,11 @@ def without_reading(ev: Evidence) -> Evidence:
     return replace(ev, pattern=[], probabilities={}, timeline=[])
 
 
-# A poor recording lists many bad channels; two reasons say enough, and a long list is what a small
-# model starts repeating instead of concluding.
-MAX_ABSTAIN_REASONS = 2
-
-
 def abstain_rationale(ev: Evidence, task: str = "emotion") -> str:
-    reasons = [r for r in ev.quality_reasons if "usable" not in r][:MAX_ABSTAIN_REASONS]
+    reasons = quality_problems(ev)  # as the evidence text's quality notes show them
     text = f"{OPENING[task]} {quality_sentence(ev)}"
     if reasons:
-        # The headline of each reason; its per-channel detail is in the evidence shown to the model.
-        text += " Problems: " + "; ".join(r.split(" (")[0] for r in reasons) + "."
+        text += " Problems: " + "; ".join(reasons) + "."
     return text + " The measured features cannot be trusted. " + _sentence(CONCLUSION_ABSTAIN)
 
 

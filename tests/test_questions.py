@@ -97,6 +97,18 @@ def test_measurement_questions_are_answered_from_the_named_values(evidences):
         assert context and f"{region} {band} {expected}" in context
 
 
+@pytest.mark.parametrize("question", [
+    "Is the left frontal alpha higher or lower than the right, and so what?",
+    "Compare alpha power between F3 and F4.",
+    "Which hemisphere shows more frontal alpha?",
+    "Frontal alpha asymmetry?",
+])
+def test_an_asymmetry_question_gets_no_regions_band_power_beside_it(evidences, question):
+    ev = next(e for e in evidences if e.supports_emotion and "frontal" in e.band_z)
+    context = question_context(question, ev, EMOTIONS) or ""
+    assert "frontal alpha" not in context
+
+
 def test_why_not_names_the_asked_class_with_its_probability(evidences):
     ev = next(e for e in evidences if e.supports_emotion)
     ranked = sorted(ev.probabilities, key=lambda k: -ev.probabilities[k])

@@ -35,6 +35,18 @@ def free_kinds(space: LabelSpace) -> tuple[str, ...]:
                  (k in space.dimensions and not any(shapes[k].match(label) for label in space.labels)))
 
 
+# Kinds asked twice as often: a valence question reads most like the emotion question ("the
+# patient's affect", "how they feel") and a reference question ("is this typical?") like a quality
+# one, so these take the most examples to tell apart.
+EMPHASISED_KINDS = ("valence", "reference")
+
+
+def free_rotation(space: LabelSpace) -> tuple[str, ...]:
+    """The order free items walk the kinds in: every kind once, the emphasised ones twice."""
+    kinds = free_kinds(space)
+    return kinds + tuple(k for k in EMPHASISED_KINDS if k in kinds)
+
+
 def _slots(kind: str, rng: random.Random, ev, labels) -> dict:
     if kind == "band":
         measured = [(r, b) for r, bands in ev.band_z.items() for b in bands]

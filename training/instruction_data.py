@@ -358,7 +358,7 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
     """`mix` examples drawn from `trials` (and `degraded_trials` for abstention and alignment),
     deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation)."""
     from .align_items import ALIGN_TASKS, align_item
-    from .free_items import conversation_item, free_item, free_kinds
+    from .free_items import conversation_item, free_item, free_kinds, free_rotation
 
     builder = ItemBuilder(sources, template, seed, zero_shot=zero_shot_scenarios, ablation=ablation,
                           id_prefix=id_prefix, targets=targets)
@@ -379,7 +379,8 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
         log.info("Label set %s cannot be asked %s; those examples are left out", sources.space.name,
                  ", ".join(unsupported))
         counts = {k: v for k, v in counts.items() if k not in unsupported}
-    kinds = free_kinds(sources.space)
+    # Evaluation asks every kind equally often; training leans on the kinds hardest to tell apart.
+    kinds = free_kinds(sources.space) if heldout_questions else free_rotation(sources.space)
     # Minimal pairs: the class question, the valence/arousal question and the free questions walk
     # one shuffled order of the trials from its start, so the recordings of the shorter lists are
     # asked the longer ones' questions too and only the question, never the evidence, tells which
