@@ -497,3 +497,24 @@ def test_batch_tab_shows_per_item_progress_and_cancel_stops_the_run(tiny_checkpo
         assert summary.startswith("**Cancelled**") and 1 <= answered < total
     finally:
         app.close()
+
+
+def test_the_evidence_text_carries_only_documented_meanings_and_the_quoted_quality_figures(evidence):
+    from dataclasses import replace
+
+    from prompts.evidence_text import render_evidence
+    from prompts.rationale import abstain_rationale
+
+    ev = replace(evidence, findings=evidence.findings + [Finding("band:temporal:delta", "elevated", 1.6)],
+                 quality_reasons=["55 of 62 channels are bad (Fp1: flat; …)",
+                                  "high-amplitude artifacts in 62% of windows", "muscle (EMG) contamination in 40% of windows",
+                                  "30 of 32 s usable"])
+    text = render_evidence(ev)
+    assert "temporal beta elevated (z +1.2, positive valence)" in text
+    assert "frontal theta reduced (z -1.4, lower arousal)" in text
+    assert "temporal delta elevated (z +1.6)" in text  # no documented meaning: shown bare
+    notes = next(line for line in text.splitlines() if line.startswith("- quality notes: "))
+    assert notes == "- quality notes: 55 of 62 channels are bad; high-amplitude artifacts in 62% of windows"
+    problems = abstain_rationale(ev).split("Problems: ")[1].split(".")[0]
+    assert all(figure in text for figure in problems.split("; "))  # every quality figure quoted was shown
+    assert "quality notes" not in render_evidence(replace(ev, quality_reasons=["32 of 32 s usable"]))

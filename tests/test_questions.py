@@ -109,6 +109,17 @@ def test_an_asymmetry_question_gets_no_regions_band_power_beside_it(evidences, q
     assert "frontal alpha" not in context
 
 
+def test_neutral_in_a_valence_question_names_the_scale_not_the_emotion(evidences):
+    ev = next(e for e in evidences if e.supports_emotion and "neutral" in e.probabilities)
+    for question in ("Is the valence positive, neutral or negative?", "Pleasant, neutral or unpleasant?"):
+        assert "neutral" not in (question_context(question, ev, EMOTIONS) or "")
+    assert "pattern match for neutral" in question_context("Why not neutral?", ev, EMOTIONS)
+    # where the classes are the valence classes, "neutral" is the class asked about
+    three = ["positive", "neutral", "negative"]
+    seed = type(ev)(**{**ev.__dict__, "probabilities": {"positive": 0.5, "neutral": 0.3, "negative": 0.2}})
+    assert "pattern match for neutral 30%" in question_context("Is it neutral or negative valence?", seed, three)
+
+
 def test_why_not_names_the_asked_class_with_its_probability(evidences):
     ev = next(e for e in evidences if e.supports_emotion)
     ranked = sorted(ev.probabilities, key=lambda k: -ev.probabilities[k])
