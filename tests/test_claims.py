@@ -3,7 +3,9 @@ tests/data/claims/cases.yaml (291 hand-labelled rationales on ten evidence recor
 see its README), tests/data/claims/heldout/cases.yaml (188 more, in the styles of model outputs,
 dictated impressions, bullet notes, lay explanations, tables and JSON fragments) and
 tests/data/claims/corpus3/cases.yaml (180 by a third writer, on eight more evidence records with
-other montages, a missing asymmetry and claims about change over time), each case either all
+other montages, a missing asymmetry and claims about change over time) and
+tests/data/claims/confidence/cases.yaml (70 by a fourth writer on the stated confidence level of the
+reading, with adverbs, own hedges and negations that state none), each case either all
 correct or with exactly one wrong claim. tests/data/claims/phrasings.yaml adds phrasings of the
 same facts that none of the corpora use, some against evidence with a reading over time."""
 
@@ -39,7 +41,7 @@ def load_evidence(name: str, timeline: list | None = None) -> Evidence:
 
 CORPORA = {name: yaml.safe_load((DATA / path).read_text())
            for name, path in (("first", "cases.yaml"), ("heldout", "heldout/cases.yaml"),
-                              ("third", "corpus3/cases.yaml"))}
+                              ("third", "corpus3/cases.yaml"), ("confidence", "confidence/cases.yaml"))}
 PHRASINGS = yaml.safe_load((DATA / "phrasings.yaml").read_text())
 CASES = [case for cases in CORPORA.values() for case in cases] + PHRASINGS
 
@@ -59,7 +61,7 @@ def verdicts():
 
 def test_the_corpus_is_what_it_says():
     sizes = {name: (len(cases), sum(c["holds"] for c in cases)) for name, cases in CORPORA.items()}
-    assert sizes == {"first": (291, 117), "heldout": (188, 68), "third": (180, 71)}
+    assert sizes == {"first": (291, 117), "heldout": (188, 68), "third": (180, 71), "confidence": (70, 38)}
     kinds = Counter(c.get("wrong_kind") for cases in CORPORA.values() for c in cases if not c["holds"])
     assert min(kinds.values()) >= 7 and len(kinds) >= 15 and kinds["trend"] >= 8
     ids = [c["id"] for c in CASES]

@@ -272,6 +272,14 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         if "of" in s and s["of"] != ev.n_channels:
             return result(False, measured, f"the recording has {ev.n_channels} EEG channels, not {s['of']}")
         return result(True, measured, "matches the quality report")
+    if claim.kind == "confidence_level":
+        from ..answers import confidence_level  # the documented level, as the evidence text shows it
+
+        level = confidence_level(ev)
+        ok = level in s["levels"]
+        return result(ok, f"confidence {level}", "matches the pattern match's lead and the quality" if ok else
+                      f"the reading's confidence is {level} (top probability, its lead and the quality), not "
+                      f"{' or '.join(s['levels'])}")
     if claim.kind == "channels":
         ok = s["count"] == ev.n_channels
         return result(ok, f"{ev.n_channels} EEG channels", "matches the recording" if ok else

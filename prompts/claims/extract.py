@@ -10,6 +10,7 @@
     class         a class's valence or arousal                               (classes.py)
     coverage      which regions were measured ("no central row")             (band_summary.py)
     trend         change over time ("anger built up over the three minutes") (trend.py)
+    confidence_level  how sure the reading is ("confidence is moderate")     (certainty.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
 
 Claims only state what the text says; `check` decides whether they hold.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from .asymmetry import faa_claims
 from .band_summary import all_typical_claims, coverage_claims, table_claims
 from .bands import band_claims
+from .certainty import confidence_claims
 from .classes import class_claims
 from .comparisons import comparison_claims
 from .model import Claim
@@ -48,6 +50,7 @@ def extract_claims(text: str) -> list[Claim]:
         out += channel_claims(clause)
         out += count_claims(clause)
         out += trend_claims(clause)
+        out += confidence_claims(clause)
     return out + table_claims(text or "")
 
 
