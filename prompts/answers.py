@@ -19,8 +19,8 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
 from .abstention import CHANCE_CONFIDENCE, measured_facts
 from .answer_format import ABSTAIN
-from .evidence_text import (format_percent, format_z, limit_phrase, notable_band_findings, quality_problems,
-                            reference_scheme)
+from .evidence_text import (confidence_level, format_percent, format_z, limit_phrase, notable_band_findings,
+                            quality_problems, reference_scheme)
 from .questions import READINGS
 from .rationale import BAND_CUES, cues, quality_sentence
 
@@ -59,20 +59,6 @@ def dimension_decision(ev: Evidence, space: LabelSpace, dimension: str) -> tuple
         return None
     best = max(sums, key=sums.get)
     return best, sums[best]
-
-
-def confidence_level(ev: Evidence) -> str:
-    """How sure an emotion reading is: from the top probability, its margin over the second, and quality."""
-    ranked = _ranked(ev)
-    if not ev.supports_emotion or not ranked:
-        return "low"
-    top = ranked[0][1]
-    margin = top - (ranked[1][1] if len(ranked) > 1 else 0.0)
-    if top >= 0.5 and margin >= 0.2 and ev.quality_grade == "good":
-        return "high"
-    if top >= 0.3 and margin >= 0.1 and ev.quality_grade != "poor":
-        return "moderate"
-    return "low"
 
 
 def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EMOTIONS,
@@ -274,18 +260,22 @@ def next_steps_answer(ev: Evidence) -> Target:
 
 
 def summary_answer(ev: Evidence, space: LabelSpace) -> Target:
+    # Plain words, and worded apart from the emotion rationale from its third sentence on: where a
+    # summary shared "The EEG pattern …" with it, the model ran on into that template and ended
+    # with a bare emotion for an answer.
     parts = ["Summarising in plain words.", quality_sentence(ev)]
     facts = measured_facts(ev)
-    if facts:
-        parts.append(_cap(facts[0]))
     if ev.supports_emotion and ev.probabilities:
         top, p = _ranked(ev)[0]
-        parts.append(f"The EEG pattern is closest to {top} ({format_percent(p)}), with {confidence_level(ev)} "
-                     f"confidence; this is a research estimate, not a diagnosis.")
+        parts.append(f"In short, the brain-activity pattern looks most like {top} ({format_percent(p)}), a match of "
+                     f"{confidence_level(ev)} confidence.")
         answer, confidence = f"summary: {top}, {ev.quality_grade} quality", _c(p)
     else:
-        parts.append("The recording cannot support an emotion reading.")
+        parts.append("In short, the recording cannot support an emotion reading.")
         answer, confidence = f"summary: no emotion reading, {ev.quality_grade} quality", FACT_CONFIDENCE
+    if facts:
+        parts.append(f"One measured detail: {facts[0]}.")
+    parts.append("This is a research estimate, not a diagnosis.")
     return Target(" ".join(parts), answer, confidence)
 
 

@@ -42,6 +42,22 @@ def format_percent(probability: float) -> str:
     return f"{round(probability * 100):d}%"
 
 
+def confidence_level(ev: Evidence) -> str:
+    """How sure an emotion reading is: from the top probability, its margin over the second, and
+    quality. Shown beside the pattern match, so a rationale reports the level rather than judging
+    a margin itself (a small model copies a word reliably and compares numbers poorly)."""
+    ranked = sorted(ev.probabilities.values(), reverse=True)
+    if not ev.supports_emotion or not ranked:
+        return "low"
+    top = ranked[0]
+    margin = top - (ranked[1] if len(ranked) > 1 else 0.0)
+    if top >= 0.5 and margin >= 0.2 and ev.quality_grade == "good":
+        return "high"
+    if top >= 0.3 and margin >= 0.1 and ev.quality_grade != "poor":
+        return "moderate"
+    return "low"
+
+
 def render_timeline(ev: Evidence) -> str | None:
     """The encoder's reading over the recording, one part after another ("0–20 s fear 56%; …")."""
     if not ev.timeline:
@@ -65,7 +81,8 @@ def render_evidence(ev: Evidence, pattern: bool = True) -> str:
     if ev.faa is not None:
         lines.append(f"- frontal alpha asymmetry {ev.faa:+.2f} ({_FAA_WORDS[ev.faa_direction]})")
     if pattern and ev.pattern and ev.supports_emotion:  # a pattern match is an emotion reading by another name
-        lines.append("- EEG pattern match (encoder): " + ", ".join(f"{e} {format_percent(p)}" for e, p in ev.pattern))
+        lines.append("- EEG pattern match (encoder): " + ", ".join(f"{e} {format_percent(p)}" for e, p in ev.pattern)
+                     + f" (confidence {confidence_level(ev)})")
         over_time = render_timeline(ev)
         if over_time and len(ev.timeline) > 1:
             lines.append(f"- over time (encoder): {over_time}")

@@ -36,9 +36,11 @@ def free_kinds(space: LabelSpace) -> tuple[str, ...]:
 
 
 # Kinds asked twice as often: a valence question reads most like the emotion question ("the
-# patient's affect", "how they feel") and a reference question ("is this typical?") like a quality
-# one, so these take the most examples to tell apart.
-EMPHASISED_KINDS = ("valence", "reference")
+# patient's affect", "how they feel"), a confidence question names the emotion reading it asks
+# about, an asymmetry question speaks of valence's sides ("F4 versus F3"), a reference question
+# ("is this typical?") reads like a quality one, and a summary repeats the emotion reading: these
+# take the most examples to tell apart from the emotion question they resemble.
+EMPHASISED_KINDS = ("valence", "confidence", "asymmetry", "reference", "summary")
 
 
 def free_rotation(space: LabelSpace) -> tuple[str, ...]:
