@@ -46,7 +46,9 @@ def confidence_level(ev: Evidence) -> str:
     """How sure an emotion reading is: from the top probability, its margin over the second, and
     quality. Shown beside the pattern match, so a rationale reports the level rather than judging
     a margin itself (a small model copies a word reliably and compares numbers poorly)."""
-    ranked = sorted(ev.probabilities.values(), reverse=True)
+    # The full vector when the evidence keeps it, else the top classes it shows (stored evidence).
+    ranked = sorted(ev.probabilities.values() if ev.probabilities else (float(p) for _, p in ev.pattern),
+                    reverse=True)
     if not ev.supports_emotion or not ranked:
         return "low"
     top = ranked[0]

@@ -106,3 +106,28 @@ def test_correct_paraphrases_are_read_not_skipped(verdicts):
     """A checker that finds nothing passes everything: most correct texts must yield claims."""
     read = [len(checked) > 0 for c, checked in verdicts if c["holds"]]
     assert sum(read) / len(read) >= 0.95
+
+
+# Each record's level as the fourth corpus's writer computed it from the documented rule
+# (tests/data/claims/README.md), independently of the code.
+LEVELS = {"evidence-00": "moderate", "evidence-01": "moderate", "evidence-02": "moderate", "evidence-03": "high",
+          "evidence-04": "moderate", "evidence-05": "high", "evidence-06": "low", "evidence-07": "high",
+          "evidence-08": "high", "evidence-09": "low"}
+
+
+@pytest.mark.parametrize("name", sorted(LEVELS))
+def test_the_evidence_text_shows_the_level_the_checker_holds_a_rationale_to(name):
+    from prompts.evidence_text import confidence_level, render_evidence
+
+    evidence = load_evidence(name)
+    level = LEVELS[name]
+    assert confidence_level(evidence) == level
+    if evidence.supports_emotion and evidence.pattern:
+        assert f"(confidence {level})" in render_evidence(evidence)
+    assert all(c.holds for c in check_text(f"The pattern match has a lead, so confidence is {level}.", evidence))
+    for other in {"low", "moderate", "high"} - {level}:
+        checked = check_text(f"The pattern match has a lead, so confidence is {other}.", evidence)
+        assert [c.holds for c in checked if c.kind == "confidence_level"] == [False]
+    stored = load_evidence(name)
+    stored.probabilities = {}  # evidence stored with its top classes only
+    assert confidence_level(stored) == level

@@ -3,10 +3,11 @@ confidence", "the pattern match carries low confidence", "confidence: high".
 
 The level has a documented meaning (`prompts.evidence_text.confidence_level`: the top probability,
 its lead over the second and the quality grade) and the evidence text shows it beside the pattern
-match, so a stated level is checkable. Only a level word attributed to the reading is a claim: the
-clause must speak of the pattern match, the encoder, the reading, the match or its lead. A writer's
-hedge on their own answer ("reporting sad with low confidence"), an adverb ("fairly confident") and
-a negated level ("not a high-confidence reading") say nothing checkable about the evidence.
+match, so a stated level is checkable. "Confidence is X" states the level outright; "X confidence"
+as a description is a claim only in a sentence that speaks of the pattern match, the encoder, the
+reading, the match or its lead. A writer's hedge on their own answer ("reporting sad with low
+confidence"), an adverb ("fairly confident") and a negated level ("not a high-confidence reading")
+say nothing checkable about the evidence.
 """
 
 from __future__ import annotations

@@ -273,7 +273,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
             return result(False, measured, f"the recording has {ev.n_channels} EEG channels, not {s['of']}")
         return result(True, measured, "matches the quality report")
     if claim.kind == "confidence_level":
-        from ..answers import confidence_level  # the documented level, as the evidence text shows it
+        # Imported here: prompts.evidence_text imports this package for the documented band meanings.
+        from ..evidence_text import confidence_level
 
         level = confidence_level(ev)
         ok = level in s["levels"]
