@@ -302,7 +302,7 @@ def answer_for(kind: str, ev: Evidence, space: LabelSpace = SEVEN_EMOTIONS, rng:
     return builders[kind]()
 
 
-__all__ = ["READINGS", "Target", "answer_for", "confidence_level", "dimension_decision", "reference_scheme"]
+__all__ = ["READINGS", "Target", "answer_for", "dimension_decision", "reference_scheme"]
 
 
 # ---- what a question names, looked up for it -------------------------------------------------------
