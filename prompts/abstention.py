@@ -17,7 +17,7 @@ faithfulness checker reads this text like any rationale.
 from __future__ import annotations
 
 from encoders.evidence import Evidence
-from encoders.labels import EMOTIONS
+from encoders.labels import EMOTIONS, space_of
 
 from .answer_format import ABSTAIN, answer_line, format_answer, parse_answer
 from .claims import check_text
@@ -27,9 +27,16 @@ from .rationale import CONCLUSION_UNSUPPORTED, OPENING, conclusion_of, quality_s
 
 NO_READING = "no emotion reading"  # how a summary says it names no emotion (prompts/answers.py)
 
-# An abstention claims no more than chance among the emotions (the confidence the training data
-# gives abstentions too).
-CHANCE_CONFIDENCE = round(1 / len(EMOTIONS), 2)
+
+
+def chance_among(labels) -> float:
+    """The confidence of an abstention: chance among a label set's classes (1/7 for the seven
+    emotions, 1/2 for DEAP's high/low valence), the confidence the training data gives it too."""
+    return round(1 / len(tuple(labels)), 2)
+
+
+# An abstention claims no more than chance among the classes the checkpoint answers in.
+CHANCE_CONFIDENCE = chance_among(EMOTIONS)
 ABSTAIN_CONFIDENCE_CAP = CHANCE_CONFIDENCE
 
 
@@ -69,8 +76,9 @@ def _recording_sentences(ev: Evidence) -> list[str]:
     return parts
 
 
-def abstention_answer(evidences: list[Evidence], task: str = "emotion") -> str:
-    """Reasoning, "cannot tell" and the capped confidence, written from the evidence alone."""
+def abstention_answer(evidences: list[Evidence], task: str = "emotion", labels=EMOTIONS) -> str:
+    """Reasoning, "cannot tell" and the capped confidence (chance among `labels`), written from the
+    evidence alone."""
     parts = [OPENING.get(task, OPENING["emotion"])]
     if len(evidences) == 1:
         parts += _recording_sentences(evidences[0])
@@ -78,17 +86,20 @@ def abstention_answer(evidences: list[Evidence], task: str = "emotion") -> str:
         for i, ev in enumerate(evidences, start=1):
             parts.append(f"Recording {i}:")
             parts += _recording_sentences(ev)
-    parts.append(f"{CONCLUSION_UNSUPPORTED}, so no emotion is named.")
-    return format_answer(" ".join(parts), ABSTAIN, ABSTAIN_CONFIDENCE_CAP)
+    named = "emotion" if space_of(labels).emotions else "class"
+    parts.append(f"{CONCLUSION_UNSUPPORTED}, so no {named} is named.")
+    return format_answer(" ".join(parts), ABSTAIN, chance_among(labels))
 
 
-def may_stand(text: str) -> bool:
+def may_stand(text: str, labels=EMOTIONS) -> bool:
     """Whether a model's answer is already an honest abstention: well formed, "cannot tell", no
-    more confident than chance, and no reasoning that concludes an emotion or a valence/arousal."""
-    parsed = parse_answer(text)
-    if not parsed.well_formed or parsed.answer != ABSTAIN or parsed.confidence > ABSTAIN_CONFIDENCE_CAP:
+    more confident than chance among `labels`, and no reasoning that concludes one of them or a
+    valence/arousal."""
+    labels = tuple(labels)
+    parsed = parse_answer(text, labels)
+    if not parsed.well_formed or parsed.answer != ABSTAIN or parsed.confidence > chance_among(labels):
         return False
-    return conclusion_of(parsed.reasoning) in (None, ABSTAIN)
+    return conclusion_of(parsed.reasoning, labels=labels) in (None, ABSTAIN)
 
 
 def _task_of(text: str) -> str:
@@ -116,7 +127,7 @@ def measurement_stands(text: str, ev: Evidence, labels=EMOTIONS) -> bool:
     parsed = parse_answer(text, tuple(labels))
     if not parsed.well_formed or measurement_kind(parsed.answer, labels) is None:
         return False
-    if conclusion_of(parsed.reasoning) not in (None, ABSTAIN):
+    if conclusion_of(parsed.reasoning, labels=tuple(labels)) not in (None, ABSTAIN):
         return False
     # The answer line is checked too: "quality good" under a reasoning without claims is still a claim.
     return all(c.holds for c in check_text(parsed.reasoning, ev) + check_text(answer_line(text) or "", ev))
@@ -127,8 +138,8 @@ def guard(text: str, evidences: list[Evidence], labels=EMOTIONS) -> str | None:
     honest abstention, or it answers a measurement question about one recording and every claim it
     makes holds (a measurement can be reported whatever the recording supports). Otherwise the
     abstention that replaces it."""
-    if not unsupported(evidences) or may_stand(text):
+    if not unsupported(evidences) or may_stand(text, labels):
         return None
     if len(evidences) == 1 and measurement_stands(text, evidences[0], labels):
         return None
-    return abstention_answer(evidences, _task_of(text))
+    return abstention_answer(evidences, _task_of(text), labels)

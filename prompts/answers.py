@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from encoders.evidence import Evidence
 from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
-from .abstention import CHANCE_CONFIDENCE, measured_facts
+from .abstention import chance_among, measured_facts
 from .answer_format import ABSTAIN
 from .evidence_text import (confidence_level, format_percent, format_z, limit_phrase, notable_band_findings,
                             quality_problems, reference_scheme)
@@ -70,7 +70,7 @@ def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EM
 
 def chance_confidence(space: LabelSpace) -> float:
     """The confidence of an abstention: chance among the label set's classes."""
-    return CHANCE_CONFIDENCE if space.labels == SEVEN_EMOTIONS.labels else round(1 / len(space.labels), 2)
+    return chance_among(space.labels)
 
 
 def _top_sentence(ev: Evidence, space: LabelSpace, dimension: str | None = None) -> str:

@@ -66,4 +66,4 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
         text = loop_guard.merge(prefix, complete(assistant.continuation_prompt(prompt, prefix),
                                                  loop_guard.CONTINUATION_TOKENS))
     # The same evidence guard as in-process answers: no emotion the recording cannot support.
-    return abstention.guard(text, evidence) or text
+    return abstention.guard(text, evidence, list(assistant.config.labels)) or text

@@ -226,6 +226,29 @@ def test_honest_abstentions_and_supported_evidence_pass_unchanged():
     assert guard("Reasoning: x.\nAnswer: recording 1\nConfidence: 0.6", [_evidence(19), _evidence(2)]) is not None
 
 
+@pytest.mark.parametrize("space_name", ["valence-2", "arousal-2", "valence-3", "emotions-4", "quadrants-4"])
+def test_the_guard_reads_answers_in_the_checkpoints_own_label_set(space_name):
+    from encoders.labels import LABEL_SPACES
+
+    space = LABEL_SPACES[space_name]
+    labels = list(space.labels)
+    ev = _evidence(1)
+    chance = round(1 / len(labels), 2)
+    # An honest abstention at chance among this label set's classes stands as written...
+    honest = f"Reasoning: Only one electrode; no spatial pattern.\nAnswer: cannot tell\nConfidence: {chance:.2f}"
+    assert guard(honest, [ev], labels) is None
+    # ...more confidence than that, or a reasoning that settles on one of the classes, does not.
+    assert guard(f"Reasoning: Unclear.\nAnswer: cannot tell\nConfidence: {min(chance + 0.2, 0.99):.2f}", [ev], labels)
+    concluding = f"Reasoning: The signal suggests {labels[-1]}.\nAnswer: cannot tell\nConfidence: {chance:.2f}"
+    replaced = guard(concluding, [ev], labels)
+    assert replaced is not None
+    parsed = parse_answer(replaced, tuple(labels))
+    assert parsed.answer == ABSTAIN and parsed.confidence == chance and may_stand(replaced, labels)
+    assert ("no emotion is named" if space.emotions else "no class is named") in parsed.reasoning
+    named = guard(f"Reasoning: x.\nAnswer: {labels[0]}\nConfidence: 0.7", [ev], labels)
+    assert named is not None and parse_answer(named, tuple(labels)).answer == ABSTAIN
+
+
 def test_assistant_abstains_on_the_clinical_single_channel_edf(tiny_checkpoint, hf_engine):
     from serve.assistant import Assistant, Conversation
     from serve.engines import GenerationParams
