@@ -61,7 +61,14 @@ def test_features_are_cached_per_subject_and_a_changed_file_or_setting_misses(se
     path = root / "EEG_preprocessed" / "2.mat"
     content = {k: v * 2.0 for k, v in scipy.io.loadmat(path).items() if not k.startswith("__")}
     scipy.io.savemat(path, content)
+    from training.dataset_tables import cache_folder
+
+    # Another process of a multi-GPU run writing the same subject's shard: its file is not stale.
+    in_flight = cache_folder(spec) / (next(n for n in shards if n.startswith("s0002")) + ".4242-0000beef.tmp.npz")
+    in_flight.write_bytes(b"another process is writing this shard")
     changed = dataset_table(spec, FeatureConfig(), progress=False)
+    assert in_flight.exists()
+    in_flight.unlink()
     now = _shards(spec)
     assert len(now) == 3 and [n for n in now if n.startswith("s0002")] != [n for n in shards if n.startswith("s0002")]
     assert {n: m for n, m in now.items() if not n.startswith("s0002")} == \
@@ -94,6 +101,25 @@ def test_rating_datasets_take_their_classes_by_the_stated_threshold(tmp_path):
         assert trial.emotion == f"{'high' if v >= 6 else 'low'} valence, {'high' if a >= 6 else 'low'} arousal"
         assert trial.info.label == space.labels.index(trial.emotion)
         assert trial.valence == pytest.approx((v - 5) / 4) and trial.arousal == pytest.approx((a - 5) / 4)
+
+
+@pytest.mark.parametrize("stage", ["align", "instruct"])
+def test_a_yaml_data_section_naming_only_a_dataset_keeps_the_stages_task_mix(stage, tmp_path):
+    from training.config import ConfigError
+    from training.llm_stages import _some
+    from training.stages import STAGES, load_config
+
+    path = tmp_path / f"{stage}.yaml"
+    path.write_text(f"stage: {stage}\ndata: {{dataset: seed-vii, root: {tmp_path}, subjects: [1, 2]}}\n")
+    config = load_config(path)
+    default = STAGES[stage].config().data.counts()
+    assert default and config.data.counts() == default
+    assert (config.data.dataset, config.data.subjects) == ("seed-vii", [1, 2])
+    # Task counts given in the section are the whole mix, as before.
+    path.write_text(f"stage: {stage}\ndata: {{dataset: seed-vii, root: {tmp_path}, emotion: 7}}\n")
+    assert load_config(path).data.counts() == {"emotion": 7}
+    with pytest.raises(ConfigError, match="built no training examples"):
+        _some([], stage)
 
 
 def test_a_stage_trains_on_a_dataset_from_the_command_line(seed_vii_root, tmp_path):

@@ -232,7 +232,7 @@ class AlignStageConfig:
     window_s: float = 4.0
 
     def __post_init__(self) -> None:
-        self.data = _stage_data(self.data)
+        self.data = _stage_data(self.data, type(self))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -253,15 +253,22 @@ class InstructStageConfig:
     train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))
 
     def __post_init__(self) -> None:
-        self.data = _stage_data(self.data)
+        self.data = _stage_data(self.data, type(self))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _stage_data(data):
-    """A plain TaskMix (task counts only, the synthetic cohort) as an LLM stage's data section."""
-    return LLMStageData(**asdict(data)) if type(data) is TaskMix else data
+def _stage_data(data, config_class) -> LLMStageData:
+    """An LLM stage's data section: a plain TaskMix (task counts only, the synthetic cohort) made one,
+    and a section that names no task counts (`data: {dataset: seed-vii, root: ...}`) given the stage's
+    default mix, so naming a dataset never leaves the stage nothing to learn."""
+    if type(data) is TaskMix:
+        data = LLMStageData(**asdict(data))
+    if not data.counts():
+        default = {f.name: f for f in dataclasses.fields(config_class)}["data"].default_factory()
+        data = dataclasses.replace(default, **data_fields(data))
+    return data
 
 
 

@@ -204,7 +204,10 @@ def dataset_table(spec: DataSpec, features: FeatureConfig, progress: bool = True
                                 progress=progress)
             if cache:
                 for stale in folder.glob(f"s{subject:04d}-{settings}-*.npz"):
-                    stale.unlink()  # the same settings on files that have changed since
+                    # The same settings on files that have changed since; never another process's
+                    # shard being written (.tmp.npz) or this very key, which it may just have saved.
+                    if stale != path and not stale.name.endswith(".tmp.npz"):
+                        stale.unlink(missing_ok=True)
                 table.save(path)
         shards.append(table)
     if rebuilt:

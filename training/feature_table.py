@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -148,7 +150,8 @@ class FeatureTable:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"format": TABLE_FORMAT, "trials": [t.to_dict() for t in self.trials], "ch_names": self.ch_names,
                 "feature_config": self.feature_config, "source": self.source}
-        tmp = path.with_name(path.name + ".tmp.npz")
+        # A name of this writer's own: processes of a multi-GPU run may write the same shard at once.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp.npz")
         np.savez(tmp, features=self.features, band_power=self.band_power, window_ok=self.window_ok, faa=self.faa,
                  positions=self.positions, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
         tmp.replace(path)

@@ -100,6 +100,15 @@ def _length(item: dict) -> int:
     return sum(len(m["content"]) for m in item["messages"])
 
 
+def _some(items: list[dict], stage: str) -> list[dict]:
+    """The stage's training examples, refused when there are none (a run of 0 steps would save an
+    untrained checkpoint as if it had learnt)."""
+    if not items:
+        raise ConfigError(f"Stage {stage} built no training examples: give its data section task counts "
+                          f"(e.g. data.emotion: 80) and training subjects that have trials.")
+    return items
+
+
 def _batches(items: list[dict], spec: LLMTrainSpec):
     """Deterministic order: epoch e shuffles with seed + e. With `group_by_length`, each pool of
     POOL_BATCHES batches of the shuffled order is sorted by length before it is cut into batches,
@@ -288,8 +297,8 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, temperature),
                       encoder_probabilities(encoder, degraded, degraded_train, temperature),
                       encoder_readings(encoder, table, train, temperature, labels), space)
-    items = build_items(sources, train, config.data, template, config.train.seed, degraded_trials=degraded_train,
-                        targets="encoder")
+    items = _some(build_items(sources, train, config.data, template, config.train.seed, degraded_trials=degraded_train,
+                              targets="encoder"), config.name)
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
                         config.train.max_length)
@@ -364,8 +373,8 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, base.encoder_temperature),
                       encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature),
                       encoder_readings(encoder, table, train, base.encoder_temperature, base.labels), space)
-    items = build_items(sources, train, config.data, template, config.train.seed,
-                        degraded_trials=degraded_train, targets="encoder")
+    items = _some(build_items(sources, train, config.data, template, config.train.seed,
+                              degraded_trials=degraded_train, targets="encoder"), config.name)
     to_dataset(items).save_to_disk(str(out / "dataset"))
     collator = Collator(tokenizer, {"clean": table, "degraded": degraded}, asdict(projector.config),
                         config.train.max_length)
