@@ -103,6 +103,25 @@ def test_no_stage_sees_a_test_subject_and_the_stages_subjects_are_stated(experim
         assert f"held-out test subjects {min(test)}" in card and "Stage 1 subjects" in card
 
 
+@pytest.mark.parametrize("protocol, fold, stated, unsaid", [
+    ("loso", "subject-3", "held-out test subjects 3 (no stage saw them)", "other sessions"),
+    ("cross-session", "session-2", "held out: session-2 of subjects 1–3", "no stage saw them"),
+    ("cross-trial", "trials-fold-1", "held out: the trials of trials-fold-1 of subjects 1–3", "no stage saw them"),
+])
+def test_the_model_card_states_what_each_protocol_held_out(experiment, protocol, fold, stated, unsaid):
+    import dataclasses
+
+    from projector.checkpoint import read_config
+    from training.model_card import model_card_text
+
+    run, _ = experiment
+    config = read_config(run / "folds" / "subject-1" / "instruct")
+    subjects = [3] if protocol == "loso" else [1, 2, 3]
+    record = {**config.provenance["experiment"], "protocol": protocol, "fold": fold, "test_subjects": subjects}
+    card = model_card_text(dataclasses.replace(config, provenance={**config.provenance, "experiment": record}))
+    assert stated in card and unsaid not in card
+
+
 def test_the_table_is_computed_from_the_saved_predictions_and_answers(experiment):
     from sklearn.metrics import balanced_accuracy_score
 

@@ -48,6 +48,21 @@ def _data_line(stage: str, record: dict) -> str:
     return line
 
 
+def _held_out(experiment: dict) -> str:
+    """What the fold held out, in the protocol's terms: under leave-one-subject-out whole subjects no
+    stage saw; under cross-session and cross-trial the test subjects are also training subjects, and
+    only the fold's sessions or trials were kept from every stage."""
+    subjects = _subjects(experiment.get("test_subjects"))
+    protocol = experiment.get("protocol")
+    if protocol == "cross-session":
+        return (f"held out: {experiment.get('fold')} of subjects {subjects} (the stages trained on these "
+                f"subjects' other sessions, never on this one)")
+    if protocol == "cross-trial":
+        return (f"held out: the trials of {experiment.get('fold')} of subjects {subjects} (the stages trained "
+                f"on these subjects' other trials, never on these)")
+    return f"held-out test subjects {subjects} (no stage saw them)"
+
+
 def model_card_text(config: CheckpointConfig, title: str | None = None) -> str:
     space = config.space
     provenance = config.provenance or {}
@@ -74,14 +89,13 @@ def model_card_text(config: CheckpointConfig, title: str | None = None) -> str:
     if experiment:
         lines += ["", "## Experiment", "",
                   f"- Protocol {experiment.get('protocol')}, fold {experiment.get('fold')} of "
-                  f"{experiment.get('n_folds')}; held-out test subjects {_subjects(experiment.get('test_subjects'))} "
-                  f"(no stage saw them)",
+                  f"{experiment.get('n_folds')}; {_held_out(experiment)}",
                   f"- Stage 1 subjects {_subjects(experiment.get('encoder_subjects'))}; stages 2–3 subjects "
                   f"{_subjects(experiment.get('llm_subjects'))}",
                   f"- Run folder `{experiment.get('run')}`, preset `{experiment.get('preset')}`"]
         results = experiment.get("results") or {}
         if results:
-            lines += ["", "| measured on the held-out subjects | value |", "|---|---|"]
+            lines += ["", "| measured on the fold's held-out data | value |", "|---|---|"]
             lines += [f"| {name} | {value:.3f} |" if isinstance(value, float) else f"| {name} | {value} |"
                       for name, value in results.items()]
     lines += ["", "## Limits", "",
