@@ -57,7 +57,12 @@ def render_conversation(tokenizer, messages: list[dict[str, Any]], eeg_token_cou
 
     `eeg_token_counts[i]` is how many EEG slots the i-th `<eeg>` placeholder (in reading order)
     becomes; it must have one entry per placeholder."""
-    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+    # enable_thinking=False: Qwen3's template writes an empty <think></think> block before the last
+    # answer of a rendered conversation (the training text) but leaves it out of the generation
+    # prompt unless thinking is off; with it off both carry it, token for token. Templates without
+    # the switch ignore it.
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt,
+                                         enable_thinking=False)
     n_placeholders = text.count(PLACEHOLDER)
     if n_placeholders != len(eeg_token_counts):
         raise ConfigError(f"The conversation has {n_placeholders} <eeg> placeholder(s) but "

@@ -65,3 +65,27 @@ def test_prompt_render_and_splice_agree(tiny_llm):
     text = torch.zeros(1, len(rendered), 128)
     out = splice_eeg_tokens(text, torch.tensor([rendered.eeg_mask]), [torch.ones(3, 128), torch.ones(5, 128)])
     assert out.sum().item() == 8 * 128
+
+
+# A template that behaves like Qwen3's: an empty think block before the last answer of a rendered
+# conversation, and in the generation prompt only when thinking is switched off.
+_THINKING_TEMPLATE = (
+    "{% for m in messages %}{% if m.role == 'assistant' and loop.last %}"
+    "{{ '<|im_start|>assistant\\n<think>\\n\\n</think>\\n\\n' + m.content + '<|im_end|>\\n' }}"
+    "{% else %}{{ '<|im_start|>' + m.role + '\\n' + m.content + '<|im_end|>\\n' }}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}"
+    "{% if enable_thinking is defined and enable_thinking is false %}{{ '<think>\\n\\n</think>\\n\\n' }}{% endif %}"
+    "{% endif %}")
+
+
+def test_a_thinking_template_trains_on_the_prompt_it_is_served_with(tiny_llm):
+    from projector.llm import load_tokenizer
+    from prompts.render import render_conversation
+
+    tokenizer = load_tokenizer(tiny_llm)
+    tokenizer.chat_template = _THINKING_TEMPLATE
+    question = [{"role": "user", "content": "EEG: <eeg> How is it?"}]
+    served = render_conversation(tokenizer, question, [2], add_generation_prompt=True)
+    trained = render_conversation(tokenizer, question + [{"role": "assistant", "content": "Answer: happy"}], [2])
+    assert served.text.endswith("<think>\n\n</think>\n\n")
+    assert trained.text.startswith(served.text)
