@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from encoders.inputs import calibrated
 from projector.fused import EEGInputs
 
 
@@ -48,6 +49,5 @@ def emotion_timeline(encoder, inputs: EEGInputs, window_ok: np.ndarray, window_s
         out = encoder(x, positions=inputs.positions, channel_mask=inputs.channel_mask[None].expand(len(batch_ends), -1),
                       window_mask=mask)
         logits.append(out)
-    z = torch.cat(logits) / temperature
-    probabilities = torch.softmax(z, dim=-1).numpy()
+    probabilities = calibrated(torch.cat(logits).numpy(), temperature)
     return Timeline((ends + 1) * window_s, probabilities, list(labels), np.asarray(window_ok, bool))

@@ -8,6 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from encoders.errors import EEGReasonError
+from encoders.inputs import usable_rows
 from encoders.log import get_logger
 
 from ..assistant import Assistant, Conversation, RecordingContext
@@ -32,8 +33,7 @@ def recording_summary(ctx: RecordingContext) -> str:
     bad = ctx.analysis.quality.bad_channel_reasons
     lines.append("**Bad channels:** " + (", ".join(f"{k} ({v})" for k, v in bad.items()) if bad else "none"))
     if ctx.timeline is not None:
-        mean = ctx.timeline.probabilities[ctx.timeline.usable].mean(axis=0) if ctx.timeline.usable.any() \
-            else ctx.timeline.probabilities.mean(axis=0)
+        mean = ctx.timeline.probabilities[usable_rows(ctx.timeline.usable)].mean(axis=0)
         top = mean.argsort()[::-1][:3]
         lines.append("**Encoder timeline (mean):** " + ", ".join(f"{ctx.timeline.labels[i]} {mean[i]:.0%}" for i in top))
     lines.append("")
