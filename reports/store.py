@@ -231,11 +231,6 @@ class ReportStore:
                      (report_id, version, action, actor, at, json.dumps(changes or [], ensure_ascii=False),
                       json.dumps(detail or {}, ensure_ascii=False)))
 
-    def _between_save_steps(self) -> None:
-        """Called inside a save's transaction after the new version row is written and before the
-        report points at it. Nothing happens here; it is the seam where a crash test stops a save
-        midway (a subclass waits here to be killed) to prove the store never keeps half a save."""
-
     # ---- operations ----
     def create(self, note: MedicalRecordNote, author: str) -> str:
         """Store a new note as version 1 of a new report; returns the report id."""
@@ -335,7 +330,6 @@ class ReportStore:
             conn.execute("INSERT INTO report_versions (report_id, version, kind, content, sha256, author, "
                          "created_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (report["id"], new_version, kind, content, sha256_text(content), author, at, comment))
-            self._between_save_steps()
             conn.execute("UPDATE reports SET current_version = ?, status = 'draft', updated_at = ?, "
                          "signed_by = NULL, signed_at = NULL WHERE id = ?", (new_version, at, report["id"]))
             detail = {"base_version": current, **detail}

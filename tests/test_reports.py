@@ -257,16 +257,22 @@ def test_save_killed_mid_write_leaves_the_store_consistent(store, note, tmp_path
     store.sign(rid, v2, "Dr Bob")
     history, trail = store.history(rid), store.audit_trail(rid)
     marker = tmp_path / "paused-inside-transaction"
-    # A store that stops inside the save's transaction (after the version row, before the report
-    # points at it) and waits there to be killed.
+    # A save stopped inside its transaction (the version row written, the report not yet pointing
+    # at it) and killed there: SQLite's statement trace pauses it as the pointer update starts.
     script = textwrap.dedent(f"""
-        import pathlib, time
+        import contextlib, pathlib, time
         from reports.store import ReportStore
 
         class StopsMidSave(ReportStore):
-            def _between_save_steps(self):
-                pathlib.Path({str(marker)!r}).touch()
-                time.sleep(60)
+            @contextlib.contextmanager
+            def _connection(self):
+                with super()._connection() as conn:
+                    def pause(statement):
+                        if statement.startswith("UPDATE reports SET current_version"):
+                            pathlib.Path({str(marker)!r}).touch()
+                            time.sleep(60)
+                    conn.set_trace_callback(pause)
+                    yield conn
 
         StopsMidSave({str(store.path)!r}).edit({rid!r}, {v2}, {{"clinician_comments": "interrupted"}}, "Dr Eve")
     """)
