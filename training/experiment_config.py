@@ -21,7 +21,7 @@ from typing import Any
 
 from encoders.errors import ConfigError
 
-from .config import AlignStageConfig, EncoderStageConfig, InstructStageConfig, build_config, yaml_mapping
+from .config import RATING_TARGETS, AlignStageConfig, EncoderStageConfig, InstructStageConfig, build_config, yaml_mapping
 from .instruction_data import ARMS, TASKS
 from .splits import PROTOCOLS
 
@@ -115,20 +115,28 @@ def override_preset(preset: ExperimentPreset, overrides: list[str]) -> Experimen
 class ExperimentConfig:
     """The run's own settings (saved as RUN/experiment.json; a resumed run must match them)."""
 
+    # Fields with `help` are `eegreason experiment`'s options too (serve/commands/_dataclass_options.py).
     dataset: str
     root: str
-    protocol: str = "loso"
-    preset: str = "quick"
-    n_folds: int = 5  # folds of cross-trial splits
-    seed: int = 0
+    protocol: str = field(default="loso", metadata={"help": "the leak-free protocol", "choices": EXPERIMENT_PROTOCOLS})
+    preset: str = field(default="quick", metadata={
+        "help": "quick, demo, qwen2.5-1.5b, qwen3-1.7b, or a preset YAML file"})
+    n_folds: int = field(default=5, metadata={"help": "folds of a cross-trial split"})
+    seed: int = field(default=0, metadata={"help": "seed of the split and the subject division"})
     subjects: list[int] | None = None  # the subjects the experiment may use (None: all on disk)
-    encoder: str | None = None  # a pretrained stage-1 checkpoint every fold starts from
-    llm: str | None = None  # the LLM for stages 2–3 instead of the preset's (a local folder, a preset name)
-    target: str = "valence"  # rating datasets: valence | arousal | quadrants
-    threshold: float | None = None
-    inclusive: bool = True
+    encoder: str | None = field(default=None, metadata={
+        "help": "a pretrained stage-1 checkpoint every fold starts from"})
+    llm: str | None = field(default=None, metadata={
+        "help": "the LLM of stages 2-3 instead of the preset's (a local folder or preset)"})
+    target: str = field(default="valence", metadata={"help": "DEAP/DREAMER: which ratings become the classes",
+                                                     "choices": RATING_TARGETS})
+    threshold: float | None = field(default=None, metadata={
+        "help": "DEAP/DREAMER: a rating >= this is high (default: the scale's midpoint, 5 or 3)"})
+    inclusive: bool = field(default=True, metadata={"help": "DEAP/DREAMER: high means rating > threshold",
+                                                    "flag": "--strict"})
     overrides: list[str] = field(default_factory=list)
-    processes: int = 1  # GPUs stages 2-3 run data-parallel over (accelerate launch); 1: in this process
+    processes: int = field(default=1, metadata={
+        "help": "GPUs to train stages 2-3 on, data-parallel through accelerate; 1: in this process"})
 
     def __post_init__(self) -> None:
         if self.protocol not in EXPERIMENT_PROTOCOLS:

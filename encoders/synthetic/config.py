@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,11 +39,15 @@ GENERATOR_VERSION = 2  # bump when a change alters generated samples for the sam
 class CohortConfig:
     seed: int  # the cohort's identity: the same seed always gives the same samples
     subjects: int  # number of simulated people, numbered 1..subjects
-    sessions: int = 1  # recording days per subject: each has its own cap fit, state and clip order
-    trials_per_emotion: int = 2  # clips per emotion per session (stimulus ids emotion-1..emotion-T)
-    montage: str = "seed62"  # a name from encoders.channels.MONTAGES
-    sfreq: float = 200.0  # Hz; SEED-VII's preprocessed rate
-    trial_seconds: float = 32.0  # length of one clip's recording
+    # Fields with `help` are also `eegreason synth`'s options (serve/commands/_dataclass_options.py).
+    # recording days per subject: each has its own cap fit, state and clip order
+    sessions: int = field(default=1, metadata={"help": "sessions per subject"})
+    # clips per emotion per session (stimulus ids emotion-1..emotion-T)
+    trials_per_emotion: int = field(default=2, metadata={"help": "clips per emotion per session; 7 emotions"})
+    montage: str = field(default="seed62", metadata={"help": "electrode set", "choices": tuple(MONTAGES)})
+    sfreq: float = field(default=200.0, metadata={"help": "sampling rate in Hz"})  # SEED-VII's preprocessed rate
+    trial_seconds: float = field(default=32.0, metadata={"help": "length of each trial in seconds",
+                                                         "flag": "--seconds"})
     # Multiplies every emotion effect (0 = labels carry no signal). 1.5 keeps the effects below the
     # between-subject nuisance (the FAA effect stays under the between-subject SD of FAA) while a
     # trial-level leave-one-subject-out baseline sits clearly above chance (~0.27 vs 0.14), so the

@@ -10,14 +10,22 @@ NAME = "encoder-eval"
 HELP = "Evaluate a pretrained EEG encoder and the DE-feature baselines on a synthetic cohort (leak-free splits)."
 
 
+_COHORT_FIXED = ("sessions", "montage", "sfreq")  # sessions follow the protocol; the SEED montage and rate
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", type=Path, required=True, help="stage-1 encoder artifact or checkpoint folder")
     parser.add_argument("--cohort-seed", type=int, required=True, help="seed of the evaluation cohort (use one not trained on)")
-    parser.add_argument("--subjects", type=int, default=10)
-    parser.add_argument("--protocol", choices=("loso", "cross-trial", "cross-session"), default="loso")
+    from encoders.synthetic import CohortConfig
+    from training.splits import PROTOCOLS
+
+    from ._dataclass_options import add_dataclass_options
+
+    parser.add_argument("--subjects", type=int, default=10, help="simulated people in the cohort (default 10)")
+    parser.add_argument("--protocol", choices=PROTOCOLS, default="loso")
     parser.add_argument("--sessions", type=int, default=None, help="sessions per subject (default 1; 2 for cross-session)")
-    parser.add_argument("--trials-per-emotion", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=32.0, help="trial length in seconds")
+    # Three clips per emotion, not the generator's two: enough test trials per fold for stable figures.
+    add_dataclass_options(parser, CohortConfig, exclude=_COHORT_FIXED, defaults={"trials_per_emotion": 3})
     parser.add_argument("--folds", type=int, default=5, help="folds of the cross-trial protocol")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split and the fitted baselines")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -40,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
     with step(f"loading the encoder from {args.checkpoint.name}"):
         encoder = load_encoder(args.checkpoint)
     sessions = args.sessions or (2 if args.protocol == "cross-session" else 1)
+    from ._dataclass_options import dataclass_values
+
     cohort = CohortConfig(seed=args.cohort_seed, subjects=args.subjects, sessions=sessions,
-                          trials_per_emotion=args.trials_per_emotion, montage="seed62", trial_seconds=args.seconds)
+                          **dataclass_values(CohortConfig, args, exclude=_COHORT_FIXED))
     trials = cohort.subjects * cohort.sessions * cohort.trials_per_session
     with step(f"generating the SYNTHETIC cohort (seed {args.cohort_seed}, {trials} trials) and its features "
               f"(cached after the first run)"):

@@ -14,31 +14,20 @@ HELP = ("Train stages 1-3 and evaluate per fold of a leak-free protocol on a rel
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from encoders.datasets.registry import DATASETS
-    from training.experiment_config import EXPERIMENT_PROTOCOLS
+    from training.experiment_config import ExperimentConfig
+
+    from ._dataclass_options import add_dataclass_options
 
     parser.add_argument("overrides", nargs="*", metavar="section.field=value",
                         help="change preset settings, e.g. instruct.train.max_steps=5 evaluate.trials_per_fold=14")
     parser.add_argument("--dataset", choices=tuple(DATASETS), required=True, help="the released dataset (its labels: the label set)")
     parser.add_argument("--root", type=Path, required=True, help="folder of the released dataset")
-    parser.add_argument("--protocol", choices=EXPERIMENT_PROTOCOLS, default="loso")
-    parser.add_argument("--preset", default="quick",
-                        help="quick, demo, qwen2.5-1.5b, qwen3-1.7b, or a preset YAML file (default: quick)")
     parser.add_argument("--out", type=Path, required=True, help="run folder (an interrupted run resumes)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--folds", type=int, help="run the first K folds of the protocol")
     which.add_argument("--fold", type=int, help="run fold I alone (1-based)")
-    parser.add_argument("--n-folds", type=int, default=5, help="folds of a cross-trial split (default 5)")
     parser.add_argument("--subjects", help="subjects the experiment may use, e.g. 1-10 (default: all on disk)")
-    parser.add_argument("--encoder", type=Path, help="a pretrained stage-1 checkpoint every fold starts from")
-    parser.add_argument("--llm", help="the LLM of stages 2-3 instead of the preset's (a local folder or preset)")
-    parser.add_argument("--target", choices=("valence", "arousal", "quadrants"), default="valence",
-                        help="DEAP/DREAMER: which ratings become the classes")
-    parser.add_argument("--threshold", type=float, help="DEAP/DREAMER: a rating >= this is high (default: the "
-                                                        "scale's midpoint, 5 or 3)")
-    parser.add_argument("--strict", action="store_true", help="DEAP/DREAMER: high means rating > threshold")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the split and the subject division")
-    parser.add_argument("--processes", type=int, default=1,
-                        help="GPUs to train stages 2-3 on, data-parallel through accelerate (default 1)")
+    add_dataclass_options(parser, ExperimentConfig)
     parser.add_argument("--json", action="store_true", help="print results.json")
 
 
@@ -50,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
     from training.experiment_config import ExperimentConfig
     from training.stages import parse_subjects
 
+    from ._dataclass_options import dataclass_values
+
     config = ExperimentConfig(
-        dataset=args.dataset, root=str(args.root), protocol=args.protocol, preset=args.preset, n_folds=args.n_folds,
-        seed=args.seed, subjects=parse_subjects(args.subjects) if args.subjects else None,
-        encoder=str(args.encoder) if args.encoder else None, llm=args.llm, target=args.target,
-        threshold=args.threshold, inclusive=not args.strict, overrides=list(args.overrides), processes=args.processes)
+        dataset=args.dataset, root=str(args.root), subjects=parse_subjects(args.subjects) if args.subjects else None,
+        overrides=list(args.overrides), **dataclass_values(ExperimentConfig, args))
     results = run_experiment(config, args.out, lambda checkpoint, engine: answerer_for(checkpoint, engine)(),
                              folds=args.folds, fold=args.fold, progress=not args.json)
     if args.json:

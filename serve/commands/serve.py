@@ -13,14 +13,14 @@ import os
 import sys
 from pathlib import Path
 
-from ._options import ENGINE, add_engine_arguments, engine_settings
+from ._options import ENGINE, add_checkpoint_argument, add_engine_arguments, engine_settings
 
 NAME = "serve"
 HELP = "Run vLLM's OpenAI-compatible server for a checkpoint (prompt embeddings enabled)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint (default: the demo checkpoint)")
+    add_checkpoint_argument(parser)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--api-key", default=None,

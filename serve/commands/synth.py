@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from encoders.channels import MONTAGES
 
 NAME = "synth"
 HELP = "Write a deterministic SYNTHETIC emotion-EEG cohort (files + labels.csv) for tests and benchmarks."
@@ -27,19 +26,16 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from encoders.synthetic import CohortConfig
+
+    from ._dataclass_options import add_dataclass_options
+
     parser.add_argument("--out", type=Path, required=True,
                         help="folder to write the cohort into (created if missing)")
     parser.add_argument("--seed", type=int, default=0,
                         help="cohort seed: the same seed gives identical files (default 0)")
     parser.add_argument("--subjects", type=int, default=8, help="number of simulated people (default 8)")
-    parser.add_argument("--sessions", type=int, default=1, help="sessions per subject (default 1)")
-    parser.add_argument("--trials-per-emotion", type=int, default=2,
-                        help="clips per emotion per session; 7 emotions (default 2)")
-    parser.add_argument("--montage", choices=tuple(MONTAGES), default="seed62",
-                        help="electrode set (default seed62)")
-    parser.add_argument("--seconds", type=float, default=32.0,
-                        help="length of each trial in seconds (default 32)")
-    parser.add_argument("--sfreq", type=float, default=200.0, help="sampling rate in Hz (default 200)")
+    add_dataclass_options(parser, CohortConfig)
     parser.add_argument("--formats", type=_formats, default=FORMATS,
                         help="edf, fif or edf,fif (default edf,fif)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -48,9 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from encoders.synthetic import CohortConfig, write_cohort
 
-    cfg = CohortConfig(seed=args.seed, subjects=args.subjects, sessions=args.sessions,
-                       trials_per_emotion=args.trials_per_emotion, montage=args.montage,
-                       sfreq=args.sfreq, trial_seconds=args.seconds)
+    from ._dataclass_options import dataclass_values
+
+    cfg = CohortConfig(seed=args.seed, subjects=args.subjects, **dataclass_values(CohortConfig, args))
     labels = write_cohort(cfg, args.out, formats=args.formats, progress=not args.no_progress)
     trials = cfg.subjects * cfg.sessions * cfg.trials_per_session
     print(f"Wrote {trials * len(args.formats)} SYNTHETIC EEG files ({trials} trials x {','.join(args.formats)}, "

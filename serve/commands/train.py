@@ -15,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", help="YAML file, or a bundled preset such as encoder-demo, align-demo, instruct-demo")
     parser.add_argument("overrides", nargs="*", metavar="section.field=value",
                         help="change settings of the config, e.g. train.epochs=5 cohort.seed=3 (values are YAML)")
-    parser.add_argument("--dataset", choices=("seed", "seed-iv", "seed-v", "seed-vii", "deap", "dreamer"),
+    from training.config import RELEASED
+
+    parser.add_argument("--dataset", choices=RELEASED,
                         help="learn from this released dataset instead of the synthetic cohort (its labels: "
                              "the label set)")
     parser.add_argument("--root", type=Path, help="folder of the released dataset")

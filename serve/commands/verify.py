@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from ._options import add_checkpoint_argument
+
 NAME = "verify"
 HELP = "Check each claim of a reasoning text (a file, or - for standard input) against a recording's evidence."
 
@@ -21,8 +23,8 @@ HELP = "Check each claim of a reasoning text (a file, or - for standard input) a
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("recording", type=Path, help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
     parser.add_argument("--text", required=True, help="file with the reasoning to check, or - to read standard input")
-    parser.add_argument("--checkpoint", type=Path, default=None,
-                        help="checkpoint whose encoder and reference make the evidence (default: the demo checkpoint)")
+    add_checkpoint_argument(parser, help="checkpoint whose encoder and reference make the evidence (default: the "
+                                         "bundled demo checkpoint, or $EEGREASON_CHECKPOINT)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
