@@ -196,7 +196,8 @@ def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _save_tensors(module, path: Path) -> None:
+def save_tensors(module, path: Path) -> None:
+    """A module's weights as safetensors, replaced atomically (checkpoints and resume snapshots)."""
     from safetensors.torch import save_file
 
     tmp = path.with_name(f".{path.name}.tmp")
@@ -204,7 +205,8 @@ def _save_tensors(module, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _load_tensors(module, path: Path, directory: Path) -> None:
+def load_tensors(module, path: Path, directory: Path) -> None:
+    """Weights written by `save_tensors` into `module`, refused in one sentence when missing or mismatched."""
     from safetensors.torch import load_file
 
     if not path.exists():
@@ -218,10 +220,25 @@ def _load_tensors(module, path: Path, directory: Path) -> None:
 # ---- writing ------------------------------------------------------------------------------------
 
 
-def save_checkpoint(directory: str | Path, config: CheckpointConfig, encoder: EEGEncoder, projector=None) -> Path:
-    """Write the weights (safetensors) and then config.json (each file replaced atomically, the
-    config last, so a folder with a config always has the weights it names). The encoder's and
-    projector's own configs are taken from the modules, never from the caller."""
+def save_adapter(model, directory: str | Path, llm_spec: str | None, name: str = "adapter") -> Path:
+    """A peft model's LoRA adapter (safetensors) as the folder `name` in `directory`, swapped in
+    whole. peft records the base model's local path; the LLM spec is recorded instead, so the folder
+    travels (eegreason resolves the base from the checkpoint config, not from this field)."""
+    target = Path(directory) / name
+    with folder_written_atomically(target) as tmp:
+        model.save_pretrained(str(tmp), safe_serialization=True)
+        path = tmp / "adapter_config.json"
+        data = json.loads(path.read_text())
+        data["base_model_name_or_path"] = llm_spec
+        path.write_text(json.dumps(data, indent=2))
+    return target
+
+
+def save_checkpoint(directory: str | Path, config: CheckpointConfig, encoder: EEGEncoder, projector=None,
+                    adapter_model=None) -> Path:
+    """Write the weights (safetensors; with `adapter_model`, its LoRA adapter) and then config.json
+    (each replaced atomically, the config last, so a folder with a config always has the weights it
+    names). The encoder's and projector's own configs are taken from the modules, never from the caller."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     config.encoder = encoder.get_config()
@@ -233,9 +250,11 @@ def save_checkpoint(directory: str | Path, config: CheckpointConfig, encoder: EE
     config.git_revision = config.git_revision or git_revision()
     config.created = config.created or datetime.now(timezone.utc).isoformat(timespec="seconds")
     config.format = FORMAT
-    _save_tensors(encoder, directory / ENCODER_FILE)
+    save_tensors(encoder, directory / ENCODER_FILE)
     if projector is not None:
-        _save_tensors(projector, directory / PROJECTOR_FILE)
+        save_tensors(projector, directory / PROJECTOR_FILE)
+    if adapter_model is not None:
+        save_adapter(adapter_model, directory, config.llm, config.adapter or "adapter")
     _write_json_atomically(directory / CONFIG_FILE, config.to_dict())
     return directory
 
@@ -303,7 +322,7 @@ def load_encoder(directory: str | Path, config: CheckpointConfig | None = None) 
     directory = Path(directory)
     config = config or read_config(directory)
     encoder = EEGEncoder.from_config(config.encoder)
-    _load_tensors(encoder, directory / ENCODER_FILE, directory)
+    load_tensors(encoder, directory / ENCODER_FILE, directory)
     return encoder.eval()
 
 
@@ -319,7 +338,7 @@ def load_checkpoint(directory: str | Path, config: CheckpointConfig | None = Non
                               f"size {config.llm_hidden_size} in {directory}; the checkpoint is inconsistent.")
     encoder = load_encoder(directory, config)
     projector = build_projector(config.projector)
-    _load_tensors(projector, directory / PROJECTOR_FILE, directory)
+    load_tensors(projector, directory / PROJECTOR_FILE, directory)
     return encoder, projector.eval()
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -35,8 +34,11 @@ from projector.checkpoint import (
     CheckpointConfig,
     load_checkpoint,
     load_encoder,
+    load_tensors,
     read_config,
+    save_adapter,
     save_checkpoint,
+    save_tensors,
     stage_record,
 )
 from projector.fused import EEGLanguageModel, label_embeddings
@@ -220,18 +222,6 @@ def _write_history(out: Path, history: list[dict], title: str) -> None:
     plot_loss_curves(history, out / "loss.png", x="step", series=["loss"], title=title)
 
 
-def _save_projector(projector, path: Path) -> None:
-    from safetensors.torch import save_file
-
-    save_file({k: v.detach().contiguous() for k, v in projector.state_dict().items()}, str(path))
-
-
-def _load_projector(projector, path: Path) -> None:
-    from safetensors.torch import load_file
-
-    projector.load_state_dict(load_file(str(path)))
-
-
 # ---- data for the LLM stages ----------------------------------------------------------------------
 
 
@@ -308,8 +298,8 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     history = train_llm_stage(
         model, items, collator, config.train, [{"params": list(projector.parameters()), "lr": config.train.lr}],
         state_dir, "align", progress, resume,
-        save_extra=lambda d: _save_projector(projector, d / "projector.safetensors"),
-        load_extra=lambda d: _load_projector(projector, d / "projector.safetensors"))
+        save_extra=lambda d: save_tensors(projector, d / "projector.safetensors"),
+        load_extra=lambda d: load_tensors(projector, d / "projector.safetensors", d))
     _write_history(out, history, "Stage 2: align (projector only)")
 
     train_seconds = history[-1].get("elapsed_s") if history else None
@@ -386,25 +376,20 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
         groups.append({"params": list(projector.parameters()), "lr": config.train.lr})
 
     def save_extra(d: Path) -> None:
-        _save_projector(projector, d / "projector.safetensors")
-        llm.save_pretrained(str(d / "adapter"))
+        save_tensors(projector, d / "projector.safetensors")
+        save_adapter(llm, d, base.llm)
 
     def load_extra(d: Path) -> None:
         from peft import set_peft_model_state_dict
         from safetensors.torch import load_file
 
-        _load_projector(projector, d / "projector.safetensors")
+        load_tensors(projector, d / "projector.safetensors", d)
         set_peft_model_state_dict(llm, load_file(str(d / "adapter" / "adapter_model.safetensors")))
 
     history = train_llm_stage(model, items, collator, config.train, groups, out / "state", "instruct",
                               progress, resume, save_extra, load_extra)
     _write_history(out, history, "Stage 3: instruct (LoRA + projector)")
 
-    adapter_dir = out / "adapter"
-    if adapter_dir.exists():
-        shutil.rmtree(adapter_dir)
-    llm.save_pretrained(str(adapter_dir))
-    _portable_adapter_config(adapter_dir, base.llm)
     train_seconds = history[-1].get("elapsed_s") if history else None
     checkpoint = CheckpointConfig(
         stage="instruct", encoder={}, labels=list(base.labels), label_space=base.label_space, llm=base.llm,
@@ -417,15 +402,6 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
         metrics={**base.metrics, "instruct": {"steps": len(history),
                                               "final_loss": history[-1]["loss"] if history else None,
                                               "train_seconds": train_seconds}})
-    save_checkpoint(out, checkpoint, encoder, projector)
+    save_checkpoint(out, checkpoint, encoder, projector, adapter_model=llm)
     write_model_card(out)
     return out
-
-
-def _portable_adapter_config(adapter_dir: Path, llm_spec: str) -> None:
-    """peft records the base model's local path; record the spec instead, so the folder travels
-    (eegreason resolves the base from the checkpoint config, not from this field)."""
-    path = adapter_dir / "adapter_config.json"
-    data = json.loads(path.read_text())
-    data["base_model_name_or_path"] = llm_spec
-    path.write_text(json.dumps(data, indent=2))
