@@ -259,12 +259,14 @@ class Assistant:
                           tuple(self.config.labels), bool(self.config.synthetic_data), self.config.stage)
 
     def draft_note(self, path: str | Path, display_name: str | None = None, include_identifiers: bool = False,
-                   params: GenerationParams | None = None) -> MedicalRecordNote:
+                   params: GenerationParams | None = None, recording=None) -> MedicalRecordNote:
         """A draft medical-record note for a recording: analyse it, ask this model the report
         question, and let `reports.draft` make the note (the one path from a file to a note, shared by
-        the Report tab and `eegreason report`)."""
+        the Report tab and `eegreason report`). `recording`: the file already read (de-identified),
+        so it is not parsed again."""
         label = display_name or Path(path).name
-        context = self.analyse(path, display_name=label)
+        context = (self.analyse_recording(recording, label) if recording is not None
+                   else self.analyse(path, display_name=label))
         generation = self.ask(Conversation([context]), REPORT_QUESTION, params)
         return draft_from_recording(path, context.evidence, context.analysis, generation.text, self.model_facts(),
                                     label, include_identifiers)

@@ -141,11 +141,12 @@ def _draft(args: argparse.Namespace, store) -> int:
     from encoders.io import read_recording
 
     author = _name(args.author, "author")
-    read_recording(args.recording)  # fail fast on a bad file, before loading a model
+    # Read once, before loading a model: a bad file fails fast, and the analysis reuses what was read.
+    recording = read_recording(args.recording)
     assistant = load_assistant(args)
     try:
         note = assistant.draft_note(args.recording, args.recording.name, args.include_identifiers,
-                                    generation_params(args))
+                                    generation_params(args), recording=recording)
     finally:
         assistant.close()
     report_id = store.create(note, author)

@@ -158,14 +158,15 @@ def build_report_tab(assistant: Assistant, store: ReportStore, samples: dict[str
                     current: dict | None, request: gr.Request):
         try:
             who = required_name(who, "author")  # before the model runs, not after
+            recording = None  # an upload is read once, when it is checked, and analysed from that
             if files:
-                kept, _ = uploads.keep(files, request.session_hash)
+                kept, recording = uploads.keep(files, request.session_hash)
                 path, label = kept.path, kept.label
             elif sample_name and sample_name in samples:
                 path, label = samples[sample_name], sample_name
             else:
                 raise ReportError("Choose a recording (upload a file or pick a sample) before generating a note.")
-            note = assistant.draft_note(path, label, bool(with_ids), params)
+            note = assistant.draft_note(path, label, bool(with_ids), params, recording=recording)
             report_id = store.create(note, who)
             note, meta = store.get(report_id)
         except EEGReasonError as err:
