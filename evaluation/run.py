@@ -139,13 +139,19 @@ def _answer(answerer: Answerer, todo: list[dict], tables: dict, config: EvalConf
     trial_maps = {name: {tuple(t.key): t for t in tab.trials} for name, tab in tables.items() if tab}
     params = GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)
     encoder, temperature = answerer.embedder.encoder, answerer.config.encoder_temperature
+    encoded: dict[tuple, object] = {}  # one encoder pass per trial, however many items ask about it
+
+    def encoded_trial(source: str, key: tuple):
+        if (source, key) not in encoded:
+            inputs = tables[source].inputs(trial_maps[source][key])
+            encoded[(source, key)] = encode(encoder, inputs, temperature)
+        return encoded[(source, key)]
 
     def prompt(item: dict):
         blocks = []
         if item.get("eeg", True):
             for rec, evidence in zip(item["recordings"], item["evidence"]):
-                inputs = tables[rec["source"]].inputs(trial_maps[rec["source"]][tuple(rec["key"])])
-                blocks.append(answerer.embedder.eeg_tokens(encode(encoder, inputs, temperature),
+                blocks.append(answerer.embedder.eeg_tokens(encoded_trial(rec["source"], tuple(rec["key"])),
                                                            measures_of(Evidence.from_dict(evidence))))
         return answerer.embed_messages(item["messages"][:-1], blocks)
 
