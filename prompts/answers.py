@@ -206,6 +206,7 @@ def quality_answer(ev: Evidence) -> Target:
 
 
 MAX_LISTED = 8
+NO_DEVIATION = "none (all regions typical)"
 
 
 def bad_channels_answer(ev: Evidence) -> Target:
@@ -227,8 +228,10 @@ def reference_answer(ev: Evidence) -> Target:
         return Target(f"{opening} No region could be measured, so there is nothing to compare.",
                       "no region measured", FACT_CONFIDENCE)
     if not notable:
-        return Target(f"{opening} Band power is typical in every measured region (all within one standard "
-                      f"deviation).", "all regions typical", FACT_CONFIDENCE)
+        # Worded like the common case up to the finding ("The largest deviation is …"), so that
+        # after the shared opening the only choice left is which deviation, "none" among them.
+        return Target(f"{opening} The largest deviation is none: band power is typical in every measured region "
+                      f"(all within one standard deviation).", f"largest deviation: {NO_DEVIATION}", FACT_CONFIDENCE)
     top = notable[0]
     _, region, band = top.key.split(":")
     parts = [opening, f"The largest deviation is {region} {band}, {top.direction} ({format_z(top.value)})."]

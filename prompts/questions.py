@@ -97,8 +97,9 @@ def answer_shapes(labels) -> dict[str, re.Pattern]:
         "bad_channels": re.compile(r"^bad channels: .+$"),
         "confidence": re.compile(rf"^confidence (?:{'|'.join(CONFIDENCE_LEVELS)})$"),
         "why_not": re.compile(rf"^{label} is (?:less likely|the closest match) \(\d+%\)$"),
-        "reference": re.compile(rf"^(?:largest deviation: (?:{regions}) (?:{bands}) (?:elevated|reduced) "
-                                r"\(z [+-]\d+(?:\.\d+)?\)|all regions typical|no region measured)$"),
+        "reference": re.compile(rf"^(?:largest deviation: (?:(?:{regions}) (?:{bands}) (?:elevated|reduced) "
+                                r"\(z [+-]\d+(?:\.\d+)?\)|none \(all regions typical\))|all regions typical|"
+                                r"no region measured)$"),
         "timeline": re.compile(rf"^(?:steady: {label}|changing: {label}(?: then {label})+)$"),
         "next_steps": re.compile(r"^next: .+$"),
         "summary": re.compile(rf"^summary: (?:{label}|no emotion reading), (?:good|fair|poor) quality$"),
