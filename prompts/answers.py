@@ -19,8 +19,8 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
 from .abstention import CHANCE_CONFIDENCE, measured_facts
 from .answer_format import ABSTAIN
-from .evidence_text import (confidence_level, format_percent, format_z, limit_phrase, notable_band_findings,
-                            quality_problems, reference_scheme)
+from .evidence_text import (NO_MEANING, confidence_level, format_percent, format_z, limit_phrase,
+                            notable_band_findings, quality_problems, reference_scheme)
 from .questions import READINGS
 from .rationale import BAND_CUES, cues, quality_sentence
 
@@ -178,6 +178,8 @@ def band_answer(ev: Evidence, region: str, band: str) -> Target:
     rule = BAND_CUES.get((region, band, direction))  # the documented meaning, if there is one
     if rule:
         text = text[:-1] + f", {rule[2]}."
+    elif direction != "typical":  # said outright, as in the evidence text, so none is borrowed from another row
+        text = text[:-1] + f", {NO_MEANING}."
     return Target(text, f"{region} {band} {direction} ({format_z(z)})", FACT_CONFIDENCE)
 
 
