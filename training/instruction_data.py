@@ -26,7 +26,7 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.answers import chance_confidence
 from prompts.evidence_text import render_evidence
-from prompts.questions import HELDOUT, fill, load_questions
+from prompts.questions import HELDOUT, TRAINING, fill, load_questions
 from prompts.rationale import (
     abstain_rationale,
     arousal_class,
@@ -50,7 +50,6 @@ from .feature_table import FeatureTable, TrialRow
 log = get_logger(__name__)
 
 TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain", "free")
-QUESTIONS = "questions-v1"
 LETTERS = "ABCD"
 
 
@@ -254,7 +253,7 @@ class ItemBuilder:
 
     def free_question(self, kind: str, heldout: bool = False, follow_up: bool = False, **slots) -> str:
         """A phrasing of a free question of `kind` (training bank, or the held-out bank)."""
-        bank = load_questions(HELDOUT if heldout else QUESTIONS)
+        bank = load_questions(HELDOUT if heldout else TRAINING)
         return fill(self.rng.choice(bank.phrasings(kind, follow_up)), **slots)
 
     def abstain(self, trial: TrialRow) -> dict:
