@@ -53,7 +53,7 @@ def build_app(assistant: Assistant, samples: dict[str, Path] | None = None, uplo
     is shared by the Chat and Report tabs; the caller closes it when the app stops."""
     uploads = uploads or UploadStore(upload_dir or home() / "uploads")
     # Gradio copies each upload before a handler sees it, by default into a world-readable
-    # /tmp/gradio; its components read this variable when they are created.
+    # shared temporary folder; its components read this variable when they are created.
     os.environ["GRADIO_TEMP_DIR"] = str(uploads.gradio_dir)
     import gradio as gr
 

@@ -171,9 +171,9 @@ class DatasetLoader(ABC):
         trials depends on (a feature cache is keyed by them)."""
         return [path for number, path in self._subject_file_list(kind) if number == subject]
 
+    @abstractmethod
     def _subject_file_list(self, kind: str) -> list[tuple[int, Path]]:
         """(subject, path) of every file of `kind`: each dataset's layout says where they are."""
-        raise NotImplementedError(f"{type(self).__name__} does not say where its subjects' {kind} files are.")
 
     def label_files(self) -> list[Path]:
         """Files besides the subjects' own that decide their labels (a label table), if any."""

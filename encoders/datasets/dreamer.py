@@ -76,8 +76,8 @@ class DREAMER(DatasetLoader):
     def _subject_structs(self) -> list[Any]:
         return _cells(self._load().Data)
 
-    def subject_files(self, subject: int, kind: str = "raw") -> list:
-        return [self.root / MAT_FILE]  # every subject lives in the one struct
+    def _subject_file_list(self, kind: str) -> list:
+        return [(subject, self.root / MAT_FILE) for subject in self.subjects()]  # all live in the one struct
 
     def subjects(self, kind: str | None = None) -> list[int]:
         return list(range(1, len(self._subject_structs()) + 1))
