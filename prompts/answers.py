@@ -19,8 +19,8 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
 from .abstention import chance_among, measured_facts
 from .answer_format import ABSTAIN
-from .evidence_text import (confidence_level, format_percent, format_z, limit_phrase, notable_band_findings,
-                            quality_problems, reference_scheme)
+from .evidence_text import (NO_MEANING, confidence_level, format_percent, format_z, limit_phrase,
+                            notable_band_findings, quality_problems, reference_scheme)
 from .questions import READINGS
 from .rationale import BAND_CUES, cues, quality_sentence
 
@@ -178,6 +178,8 @@ def band_answer(ev: Evidence, region: str, band: str) -> Target:
     rule = BAND_CUES.get((region, band, direction))  # the documented meaning, if there is one
     if rule:
         text = text[:-1] + f", {rule[2]}."
+    elif direction != "typical":  # said outright, as in the evidence text, so none is borrowed from another row
+        text = text[:-1] + f", {NO_MEANING}."
     return Target(text, f"{region} {band} {direction} ({format_z(z)})", FACT_CONFIDENCE)
 
 
@@ -206,6 +208,7 @@ def quality_answer(ev: Evidence) -> Target:
 
 
 MAX_LISTED = 8
+NO_DEVIATION = "none (all regions typical)"
 
 
 def bad_channels_answer(ev: Evidence) -> Target:
@@ -227,8 +230,10 @@ def reference_answer(ev: Evidence) -> Target:
         return Target(f"{opening} No region could be measured, so there is nothing to compare.",
                       "no region measured", FACT_CONFIDENCE)
     if not notable:
-        return Target(f"{opening} Band power is typical in every measured region (all within one standard "
-                      f"deviation).", "all regions typical", FACT_CONFIDENCE)
+        # Worded like the common case up to the finding ("The largest deviation is …"), so that
+        # after the shared opening the only choice left is which deviation, "none" among them.
+        return Target(f"{opening} The largest deviation is none: band power is typical in every measured region "
+                      f"(all within one standard deviation).", f"largest deviation: {NO_DEVIATION}", FACT_CONFIDENCE)
     top = notable[0]
     _, region, band = top.key.split(":")
     parts = [opening, f"The largest deviation is {region} {band}, {top.direction} ({format_z(top.value)})."]

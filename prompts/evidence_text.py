@@ -13,6 +13,9 @@ _MEANING_WORDS = {("valence", 1): "positive valence", ("valence", -1): "negative
 _FAA_WORDS = {"left": "favours left", "right": "favours right", "balanced": "balanced"}
 
 
+NO_MEANING = "no documented meaning"
+
+
 def notable_band_findings(ev: Evidence) -> list[Finding]:
     """The strongest band-power deviations (the ones a prompt shows): a prompt is not a table, and a
     small model reads short lists best."""
@@ -95,8 +98,9 @@ def render_evidence(ev: Evidence, pattern: bool = True) -> str:
             _, region, band = f.key.split(":")
             meaning = band_meaning(region, band, f.direction)
             # The documented meaning travels with the finding, so a rationale copies it from here
-            # rather than recalling a table; a finding without one is shown bare and means nothing.
-            why = f", {_MEANING_WORDS[meaning]}" if meaning else ""
+            # rather than recalling a table; a finding without one says so, which keeps a model from
+            # lending it the meaning of a neighbouring row (temporal theta read as "relaxed").
+            why = f", {_MEANING_WORDS[meaning]}" if meaning else f", {NO_MEANING}"
             parts.append(f"{region} {band} {f.direction} ({format_z(f.value)}{why})")
         lines.append("- band power: " + "; ".join(parts))
     elif ev.band_z:

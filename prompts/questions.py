@@ -1,9 +1,10 @@
 """Questions about one recording: the kinds a researcher or clinician asks, their phrasings, and how
 an answer line shows which kind it answers.
 
-Phrasings are versioned data: `templates/questions-v1.yaml` (training: first questions and short
-follow-ups, thirteen kinds) and `templates/questions-heldout-v1.yaml` (evaluation only, written
-separately, never trained on). Slots: {region} and {band} in band questions, {emotion} (a class of
+Phrasings are versioned data: `templates/questions-v2.yaml` (training: first questions and short
+follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints trained
+on it) and `templates/questions-heldout-v1.yaml` (evaluation only, written separately, never trained
+on). Slots: {region} and {band} in band questions, {emotion} (a class of
 the label set) in why-not questions.
 
 Every kind has an answer line of its own shape (`answer_shapes`), so whether a reply answers the
@@ -59,9 +60,13 @@ def _load(version: str) -> dict:
     return data
 
 
+TRAINING = "questions-v2"  # the bank stage 3 trains on
+
+
 @functools.lru_cache(maxsize=8)
-def load_questions(version: str = "questions-v1") -> QuestionBank:
-    """A bank with first and follow-up phrasings per kind (training)."""
+def load_questions(version: str | None = None) -> QuestionBank:
+    """A bank with first and follow-up phrasings per kind (default: the training bank)."""
+    version = version or TRAINING
     data = _load(version)
     kinds = data["kinds"]
     first = {k: tuple(v["first"]) if isinstance(v, dict) else tuple(v) for k, v in kinds.items()}
@@ -97,8 +102,9 @@ def answer_shapes(labels) -> dict[str, re.Pattern]:
         "bad_channels": re.compile(r"^bad channels: .+$"),
         "confidence": re.compile(rf"^confidence (?:{'|'.join(CONFIDENCE_LEVELS)})$"),
         "why_not": re.compile(rf"^{label} is (?:less likely|the closest match) \(\d+%\)$"),
-        "reference": re.compile(rf"^(?:largest deviation: (?:{regions}) (?:{bands}) (?:elevated|reduced) "
-                                r"\(z [+-]\d+(?:\.\d+)?\)|all regions typical|no region measured)$"),
+        "reference": re.compile(rf"^(?:largest deviation: (?:(?:{regions}) (?:{bands}) (?:elevated|reduced) "
+                                r"\(z [+-]\d+(?:\.\d+)?\)|none \(all regions typical\))|all regions typical|"
+                                r"no region measured)$"),
         "timeline": re.compile(rf"^(?:steady: {label}|changing: {label}(?: then {label})+)$"),
         "next_steps": re.compile(r"^next: .+$"),
         "summary": re.compile(rf"^summary: (?:{label}|no emotion reading), (?:good|fair|poor) quality$"),

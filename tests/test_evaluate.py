@@ -512,7 +512,8 @@ def test_the_evidence_text_carries_only_documented_meanings_and_the_quoted_quali
     text = render_evidence(ev)
     assert "temporal beta elevated (z +1.2, positive valence)" in text
     assert "frontal theta reduced (z -1.4, lower arousal)" in text
-    assert "temporal delta elevated (z +1.6)" in text  # no documented meaning: shown bare
+    # No documented meaning: said so, so a model is not left to guess one from the other rows.
+    assert "temporal delta elevated (z +1.6, no documented meaning)" in text
     notes = next(line for line in text.splitlines() if line.startswith("- quality notes: "))
     assert notes == "- quality notes: 55 of 62 channels are bad; high-amplitude artifacts in 62% of windows"
     problems = abstain_rationale(ev).split("Problems: ")[1].split(".")[0]

@@ -285,3 +285,39 @@ def test_training_leans_on_the_kinds_that_resemble_the_emotion_question_and_eval
         counts = Counter(i["kind"] for i in items if i["task"] == "free")
         expected = {k: 2 if heldout is False and k in EMPHASISED_KINDS else 1 for k in kinds}
         assert counts == expected, counts
+
+
+def test_a_third_of_reference_questions_go_to_recordings_with_typical_band_power(cohort_sources):
+    import dataclasses
+
+    from encoders.evidence import BandReference
+    from prompts.evidence_text import notable_band_findings
+    from prompts.templates import load_template
+    from training.free_items import balance_reference_trials, free_rotation
+    from training.instruction_data import ItemBuilder
+
+    trials = list(cohort_sources.table.trials)
+    kinds = free_rotation(cohort_sources.space)
+    free_trials = (trials * 10)[:3 * len(kinds)]
+    positions = [i for i in range(len(free_trials)) if kinds[i % len(kinds)] == "reference"]
+    fitted = cohort_sources.reference
+    # A reference three times as wide: most recordings of the cohort are typical against it.
+    wide = BandReference(fitted.mean, {r: {b: 3 * s for b, s in bands.items()} for r, bands in fitted.std.items()},
+                         "test, widened")
+    for reference in (fitted, wide):
+        sources = dataclasses.replace(cohort_sources, reference=reference)
+        builder = ItemBuilder(sources, load_template(), 0)
+
+        def typical(trial):
+            ev = sources.evidence("clean", trial)
+            return bool(ev.band_z) and not notable_band_findings(ev)
+
+        pool = [t for t in trials if typical(t)]
+        out = balance_reference_trials(builder, free_trials, kinds, trials)
+        moved = [i for i in range(len(out)) if out[i] is not free_trials[i]]
+        assert len(out) == len(free_trials)
+        assert set(moved) <= set(positions[::3])  # only reference questions, a third of them
+        assert all(typical(out[i]) for i in positions[::3]) == bool(pool)
+        if reference is wide:
+            assert 0 < len(pool) < len(trials) or pool == trials
+            assert all(typical(out[i]) for i in positions[::3])

@@ -28,9 +28,14 @@ def test_banks_cover_every_kind_and_share_no_phrasing():
     for kind in KINDS:
         assert len(train.phrasings(kind)) >= 8, kind
         assert len(heldout.phrasings(kind)) >= 4, kind
-    seen = {_norm(p) for bank in (train,) for k in KINDS for f in (False, True) for p in bank.phrasings(k, f)}
+    older = load_questions("questions-v1")
+    seen = {_norm(p) for bank in (train, older) for k in KINDS for f in (False, True) for p in bank.phrasings(k, f)}
     unseen = {_norm(p) for k in KINDS for f in (False, True) for p in heldout.phrasings(k, f)}
     assert not seen & unseen
+    # The current bank extends v1 (the phrasings earlier checkpoints were trained on), never rewrites it.
+    for kind in KINDS:
+        assert set(older.first[kind]) <= set(train.first[kind]), kind
+        assert set(older.follow_up[kind]) <= set(train.follow_up[kind]), kind
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +172,29 @@ def _evidence(data: dict):
     from encoders.evidence import Evidence
 
     return Evidence.from_dict(data)
+
+
+def test_a_reference_question_where_nothing_deviates_answers_none_and_its_claim_is_checked():
+    import json
+    from pathlib import Path
+
+    from encoders.evidence import Evidence
+    from evaluation.scoring import check_reasoning
+    from prompts.evidence_text import notable_band_findings
+
+    data = Path(__file__).parent / "data" / "claims"
+    evs = [Evidence.from_dict(json.loads(p.read_text())) for p in sorted(data.glob("evidence-0*.json"))]
+    typical = next(e for e in evs if e.band_z and not notable_band_findings(e))
+    deviating = next(e for e in evs if notable_band_findings(e))
+    target = answer_for("reference", typical, SEVEN_EMOTIONS)
+    assert target.answer == "largest deviation: none (all regions typical)"
+    assert answer_kind(target.answer, EMOTIONS) == "reference"
+    assert all(c.holds for c in check_reasoning(target.reasoning, [typical]))
+    # the same words about a recording with a deviation are flagged
+    assert any(not c.holds for c in check_reasoning(target.reasoning, [deviating]))
+    top = notable_band_findings(deviating)[0]
+    _, region, band = top.key.split(":")
+    assert answer_for("reference", deviating, SEVEN_EMOTIONS).answer.startswith(f"largest deviation: {region} {band} ")
+    # the bare form a writer may use still answers the question; a dangling "none" does not
+    assert answers_question("reference", "all regions typical", EMOTIONS)
+    assert not answers_question("reference", "largest deviation: none", EMOTIONS)

@@ -16,12 +16,16 @@ import random
 
 from encoders.features import BAND_NAMES
 from encoders.labels import LabelSpace, arousal_class, valence_class
+from encoders.log import get_logger
 from prompts.answer_format import format_answer
 from prompts.answers import Target, answer_for, with_context
+from prompts.evidence_text import notable_band_findings
 from prompts.questions import KINDS, REGIONS, answer_shapes
 
 from .feature_table import TrialRow
 from .instruction_data import ItemBuilder
+
+log = get_logger(__name__)
 
 FREE_KINDS = tuple(k for k in KINDS if k != "emotion")
 
@@ -38,15 +42,38 @@ def free_kinds(space: LabelSpace) -> tuple[str, ...]:
 # Kinds asked twice as often: a valence question reads most like the emotion question ("the
 # patient's affect", "how they feel"), a confidence question names the emotion reading it asks
 # about, an asymmetry question speaks of valence's sides ("F4 versus F3"), a reference question
-# ("is this typical?") reads like a quality one, and a summary repeats the emotion reading: these
-# take the most examples to tell apart from the emotion question they resemble.
-EMPHASISED_KINDS = ("valence", "confidence", "asymmetry", "reference", "summary")
+# ("is this typical?") reads like a quality one, a summary repeats the emotion reading, and a
+# why-not question names an emotion: these take the most examples to tell apart from the emotion
+# question they resemble.
+EMPHASISED_KINDS = ("valence", "confidence", "asymmetry", "reference", "summary", "why_not")
 
 
 def free_rotation(space: LabelSpace) -> tuple[str, ...]:
     """The order free items walk the kinds in: every kind once, the emphasised ones twice."""
     kinds = free_kinds(space)
     return kinds + tuple(k for k in EMPHASISED_KINDS if k in kinds)
+
+
+# Share of reference questions asked of a recording whose band power is typical everywhere. A
+# cohort's own recordings rarely are (with 25 region-band z-scores against the cohort, one nearly
+# always passes |z| >= 1: 2% of training items), but unseen subjects often are (17% of held-out
+# items): without examples the model has no answer for "nothing deviates".
+TYPICAL_REFERENCE_SHARE = 1 / 3
+
+
+def balance_reference_trials(builder: ItemBuilder, free_trials: list[TrialRow], kinds: tuple[str, ...],
+                             pool: list[TrialRow]) -> list[TrialRow]:
+    """`free_trials` with every third reference question moved to a recording of `pool` whose band
+    power is typical in every measured region (cycling through them), where the pool has any."""
+    typical = [t for t in pool if (ev := builder.sources.evidence("clean", t)).band_z and not notable_band_findings(ev)]
+    positions = [i for i in range(len(free_trials)) if kinds[i % len(kinds)] == "reference"]
+    moved = positions[::round(1 / TYPICAL_REFERENCE_SHARE)] if typical else []
+    log.info("Reference questions: %d of %d asked of recordings with typical band power (%d such recordings)",
+             len(moved), len(positions), len(typical))
+    out = list(free_trials)
+    for n, i in enumerate(moved):
+        out[i] = typical[n % len(typical)]
+    return out
 
 
 def _slots(kind: str, rng: random.Random, ev, labels) -> dict:

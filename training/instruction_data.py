@@ -26,7 +26,7 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.answers import chance_confidence
 from prompts.evidence_text import render_evidence
-from prompts.questions import HELDOUT, fill, load_questions
+from prompts.questions import HELDOUT, TRAINING, fill, load_questions
 from prompts.rationale import (
     abstain_rationale,
     arousal_class,
@@ -50,7 +50,6 @@ from .feature_table import FeatureTable, TrialRow
 log = get_logger(__name__)
 
 TASKS = ("emotion", "valence_arousal", "compare", "rank", "scenario", "record", "abstain", "free")
-QUESTIONS = "questions-v1"
 LETTERS = "ABCD"
 
 
@@ -254,7 +253,7 @@ class ItemBuilder:
 
     def free_question(self, kind: str, heldout: bool = False, follow_up: bool = False, **slots) -> str:
         """A phrasing of a free question of `kind` (training bank, or the held-out bank)."""
-        bank = load_questions(HELDOUT if heldout else QUESTIONS)
+        bank = load_questions(HELDOUT if heldout else TRAINING)
         return fill(self.rng.choice(bank.phrasings(kind, follow_up)), **slots)
 
     def abstain(self, trial: TrialRow) -> dict:
@@ -358,7 +357,7 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
     """`mix` examples drawn from `trials` (and `degraded_trials` for abstention and alignment),
     deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation)."""
     from .align_items import ALIGN_TASKS, align_item
-    from .free_items import conversation_item, free_item, free_kinds, free_rotation
+    from .free_items import balance_reference_trials, conversation_item, free_item, free_kinds, free_rotation
 
     builder = ItemBuilder(sources, template, seed, zero_shot=zero_shot_scenarios, ablation=ablation,
                           id_prefix=id_prefix, targets=targets)
@@ -397,7 +396,10 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
     for arm in ("eeg-only", "text-only", "no-pattern"):  # the emotion task without one of the inputs
         for trial in cycle(counts.get(arm.replace("-", "_"), 0)):
             items.append(builder.emotion(trial, arm=arm))
-    for i, trial in enumerate(shared[:counts.get("free", 0)]):
+    free_trials = shared[:counts.get("free", 0)]
+    if not heldout_questions:
+        free_trials = balance_reference_trials(builder, free_trials, kinds, trials)
+    for i, trial in enumerate(free_trials):
         items.append(free_item(builder, trial, kinds[i % len(kinds)], heldout=heldout_questions))
     for trial in cycle(counts.get("conversation", 0)):
         items.append(conversation_item(builder, trial))
