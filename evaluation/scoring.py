@@ -27,7 +27,8 @@ def check_reasoning(reasoning: str, evidences: list[Evidence], space: LabelSpace
 
         return [CheckedClaim(c.kind, c.text, c.subject, False, "", "no evidence was computed for this item")
                 for c in extract_claims(reasoning)]
-    checked: list[CheckedClaim] = _shared_class_claims(reasoning, evidences, space or SEVEN_EMOTIONS)
+    checked: list[CheckedClaim] = (_shared_class_claims(reasoning, evidences, space or SEVEN_EMOTIONS)
+                                   + _class_order_claims(reasoning, evidences, space or SEVEN_EMOTIONS))
     for piece in _RECORDING.split(reasoning):
         match = re.match(r"\s*(?:[Ii]n r|R)ecording (\d+)", piece)
         index = int(match.group(1)) - 1 if match else 0
@@ -59,6 +60,63 @@ def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: Label
         out.append(CheckedClaim("shared_class", match.group(0), dimension, holds, measured,
                                 "every recording's best match has that class" if holds else
                                 f"not every recording's best match has {stated} {dimension}"))
+    return out
+
+
+_CLASS = r"(positive|neutral|negative|high|low)"
+# "Recording 2's positive valence is above recording 1's negative valence"
+_CLASS_ORDER_CLAIM = re.compile(rf"\brecording (\d+)'s {_CLASS} (valence|arousal) (?:is|sits|lies|ranks) "
+                                rf"(above|higher than|greater than|below|lower than|under) "
+                                rf"(?:that of )?recording (\d+)(?:'s)? {_CLASS}\b", re.I)
+# "So recording 2 has the higher valence", "recording 1 shows more arousal", "… the lower valence"
+_WINNER_CLAIM = re.compile(r"\brecording (\d+) (?:has|shows|is) (?:the )?(?:clearly |slightly )?"
+                           r"(more|higher|highest|greater|stronger|most|lower|less|weaker|lowest)\s+"
+                           r"(?:positive |pleasant |negative )?(valence|arousal)\b", re.I)
+_DOWNWARD = {"below", "lower than", "under", "lower", "less", "weaker", "lowest"}
+
+
+def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
+    """Claims that order two recordings on valence or arousal. "Recording 2's positive valence is
+    above recording 1's negative valence" holds when both classes are each recording's pattern-match
+    class and the order is right; "recording 2 has the higher valence" holds when the classes differ
+    and put that recording higher. When the classes tie, the rest of the pattern match decides,
+    which the evidence text does not show in full, so that conclusion is not a checkable claim."""
+    from prompts.rationale import CLASS_ORDER, class_winner, pattern_class
+
+    out = []
+    if len(evidences) != 2:
+        return out
+    for match in _CLASS_ORDER_CLAIM.finditer(reasoning):
+        first, first_class, dimension, relation, second, second_class = match.groups()
+        i, j = int(first) - 1, int(second) - 1
+        if not (0 <= i < 2 and 0 <= j < 2) or i == j:
+            out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), False, "",
+                                    "it does not compare the two recordings"))
+            continue
+        measured_classes = [pattern_class(ev, dimension.lower(), space) for ev in evidences]
+        measured = f"recording 1: {measured_classes[0] or 'no class'}; recording 2: {measured_classes[1] or 'no class'}"
+        stated = {i: first_class.lower(), j: second_class.lower()}
+        if any(stated[k] != measured_classes[k] for k in (i, j)):
+            out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), False, measured,
+                                    "a stated class is not that recording's pattern-match class"))
+            continue
+        upward = CLASS_ORDER[stated[i]] > CLASS_ORDER[stated[j]]
+        holds = upward if relation.lower() not in _DOWNWARD else CLASS_ORDER[stated[i]] < CLASS_ORDER[stated[j]]
+        out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), holds, measured,
+                                "the classes are in that order" if holds else "the classes are in the other order"))
+    for match in _WINNER_CLAIM.finditer(reasoning):
+        dimension = match.group(3).lower()
+        winner = class_winner(evidences, dimension, space)
+        if winner is None:
+            continue
+        named = int(match.group(1))
+        claimed_higher = named if match.group(2).lower() not in _DOWNWARD else 3 - named
+        classes = [pattern_class(ev, dimension, space) for ev in evidences]
+        measured = f"recording 1: {classes[0]}; recording 2: {classes[1]}"
+        holds = claimed_higher == winner
+        out.append(CheckedClaim("comparison_winner", match.group(0), dimension, holds, measured,
+                                f"recording {winner}'s pattern-match class is the higher" if holds else
+                                f"recording {winner}'s pattern-match class is the higher, not recording {claimed_higher}'s"))
     return out
 
 

@@ -334,7 +334,8 @@ def _class_on(emotion: str, dimension: str, space: LabelSpace = SEVEN_EMOTIONS) 
     return space.class_on(emotion, dimension)
 
 
-_CLASS_ORDER = {"negative": -1, "neutral": 0, "positive": 1, "low": -1, "high": 1}
+# How valence and arousal classes order (what a comparison of two recordings is derived from).
+CLASS_ORDER = {"negative": -1, "neutral": 0, "positive": 1, "low": -1, "high": 1}
 
 
 def pattern_class(ev: Evidence, dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> str | None:
@@ -348,7 +349,7 @@ def class_winner(evidences: list[Evidence], dimension: str, space: LabelSpace = 
     classes = [pattern_class(ev, dimension, space) for ev in evidences]
     if None in classes or classes[0] == classes[1]:
         return None
-    return 1 if _CLASS_ORDER[classes[0]] > _CLASS_ORDER[classes[1]] else 2
+    return 1 if CLASS_ORDER[classes[0]] > CLASS_ORDER[classes[1]] else 2
 
 
 def _per_recording(evidences: list[Evidence], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> list[str]:
@@ -398,7 +399,7 @@ def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions:
                     + [_sentence(readings), f"So {CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 
-__all__ = ["Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
+__all__ = ["CLASS_ORDER", "Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
            "conclusion_of", "cues",
            "class_winner", "eeg_only_rationale", "without_reading", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
            "scenario_rationale",

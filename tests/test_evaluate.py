@@ -274,6 +274,60 @@ def test_a_comparison_concludes_from_each_recordings_pattern_class(evidence):
     assert "the rest of the pattern match decides" in compare_rationale([sad, fear], "valence", 1)
 
 
+def test_every_claim_of_a_generated_comparison_holds(evidence):
+    from dataclasses import replace
+
+    from prompts.rationale import compare_rationale
+
+    sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
+    happy = replace(evidence, pattern=[["happy", 0.5], ["surprise", 0.2]])
+    neutral = replace(evidence, pattern=[["neutral", 0.45], ["sad", 0.2]])
+    for pair, dimension, winner in [([sad, happy], "valence", 2), ([neutral, sad], "valence", 1),
+                                    ([happy, neutral], "arousal", 1)]:
+        checked = check_reasoning(compare_rationale(pair, dimension, winner), pair)
+        assert "comparison_winner" in {c.kind for c in checked}
+        assert all(c.holds for c in checked), [c for c in checked if not c.holds]
+
+
+# Ways a comparison of a sad recording (1) with a happy one (2) can be stated, right and wrong,
+# written apart from the generated rationale's wording.
+@pytest.mark.parametrize("text, kind, holds", [
+    ("So recording 2 has the higher valence.", "comparison_winner", True),
+    ("So recording 1 has the higher valence.", "comparison_winner", False),
+    ("Recording 1 shows more valence than the other.", "comparison_winner", False),
+    ("Therefore recording 1 has the lower valence.", "comparison_winner", True),
+    ("Hence recording 2 has the lower valence.", "comparison_winner", False),
+    ("recording 2 is clearly more positive valence", "comparison_winner", True),
+    ("Recording 2 has higher arousal.", "comparison_winner", True),   # happy high, sad low
+    ("Recording 1 has the higher arousal.", "comparison_winner", False),
+    ("Recording 2's positive valence is above recording 1's negative valence.", "class_order", True),
+    ("Recording 1's negative valence is below recording 2's positive valence.", "class_order", True),
+    ("Recording 1's negative valence is above recording 2's positive valence.", "class_order", False),
+    ("Recording 1's positive valence is above recording 2's negative valence.", "class_order", False),  # swapped classes
+    ("Recording 2's neutral valence is above recording 1's negative valence.", "class_order", False),  # wrong class
+    ("Recording 2's high arousal is higher than recording 1's low arousal.", "class_order", True),
+    ("Recording 2's high arousal is lower than recording 1's low arousal.", "class_order", False),
+    ("Recording 2's positive valence is above recording 2's negative valence.", "class_order", False),
+])
+def test_an_ordering_of_two_recordings_is_checked_against_their_pattern_classes(evidence, text, kind, holds):
+    from dataclasses import replace
+
+    sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
+    happy = replace(evidence, pattern=[["happy", 0.5], ["surprise", 0.2]])
+    found = [c for c in check_reasoning(text, [sad, happy]) if c.kind == kind]
+    assert len(found) == 1 and found[0].holds is holds, found
+
+
+def test_a_winner_the_classes_do_not_decide_is_not_claimed_checkable(evidence):
+    from dataclasses import replace
+
+    sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
+    fear = replace(evidence, pattern=[["fear", 0.3], ["anger", 0.2]])
+    checked = check_reasoning("Both match emotions with negative valence, so the rest of the pattern match "
+                              "decides. So recording 1 has the higher valence.", [sad, fear])
+    assert [c.kind for c in checked if c.kind in ("comparison_winner", "class_order")] == []
+
+
 @pytest.mark.parametrize("text, holds", [
     ("Both match emotions with negative valence, so the rest of the pattern match decides.", True),
     ("Both recordings sit at high arousal.", True),

@@ -83,7 +83,12 @@ def test_targets_parse_conclude_and_hold_in_every_label_set(tables, name, target
             assert result["answered_as_asked"], (item["kind"], result["parsed"]["answer"])
         else:
             assert result["consistent"], (item["id"], result["conclusion"], item["answer"])
-        assert all(c["holds"] for c in result["claims"]), [c for c in result["claims"] if not c["holds"]]
+        # A true winner can go against the pattern matches' classes; the reference then says so
+        # in its conclusion, the one claim that may fail (and only there).
+        against_evidence = targets == "truth" and item["task"] == "compare"
+        failing = [c for c in result["claims"] if not c["holds"]
+                   and not (against_evidence and c["kind"] == "comparison_winner")]
+        assert not failing, failing
         checked += 1
     assert checked > 20
     answers = {item["answer"] for item in items if item["task"] == "emotion"}
