@@ -65,12 +65,7 @@ def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EM
              otherwise: str = "the signal is too poor") -> Target:
     why = "; ".join(limit_phrase(x) for x in ev.limits) or otherwise
     return Target(f"{opening} {quality_sentence(ev)} The recording cannot support {what}: {why}.", ABSTAIN,
-                  chance_confidence(space))
-
-
-def chance_confidence(space: LabelSpace) -> float:
-    """The confidence of an abstention: chance among the label set's classes."""
-    return chance_among(space.labels)
+                  chance_among(space.labels))
 
 
 def _top_sentence(ev: Evidence, space: LabelSpace, dimension: str | None = None) -> str:

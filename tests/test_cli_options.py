@@ -137,6 +137,30 @@ def test_evaluate_options_are_eval_config_fields():
         _parse("evaluate", "--out", "run", "--tasks", "emotion", "horoscope")
 
 
+def test_experiment_synth_and_encoder_eval_options_are_their_config_fields():
+    from encoders.synthetic import CohortConfig
+    from serve.commands._dataclass_options import dataclass_values
+    from training.experiment_config import ExperimentConfig
+
+    args = _parse("experiment", "--dataset", "deap", "--root", "data", "--out", "run", "--protocol", "cross-trial",
+                  "--n-folds", "3", "--target", "arousal", "--threshold", "6", "--strict", "--processes", "2")
+    config = ExperimentConfig(dataset=args.dataset, root=str(args.root), **dataclass_values(ExperimentConfig, args))
+    assert (config.protocol, config.n_folds, config.target, config.threshold) == ("cross-trial", 3, "arousal", 6.0)
+    assert config.inclusive is False and config.processes == 2
+    defaults = _parse("experiment", "--dataset", "deap", "--root", "data", "--out", "run")
+    assert ExperimentConfig("deap", "data", **dataclass_values(ExperimentConfig, defaults)) == ExperimentConfig("deap", "data")
+    with pytest.raises(SystemExit):
+        _parse("experiment", "--dataset", "deap", "--root", "data", "--out", "run", "--protocol", "leave-one-out")
+
+    synth = _parse("synth", "--out", "x", "--sessions", "2", "--seconds", "8", "--montage", "emotiv14")
+    cohort = CohortConfig(seed=synth.seed, subjects=synth.subjects, **dataclass_values(CohortConfig, synth))
+    assert (cohort.sessions, cohort.trial_seconds, cohort.montage, cohort.sfreq) == (2, 8.0, "emotiv14", 200.0)
+    # encoder-eval: three clips per emotion by default, the rest of the cohort as the generator has it.
+    from serve.commands.encoder_eval import _COHORT_FIXED as fixed
+    evaluated = _parse("encoder-eval", "--checkpoint", "c", "--cohort-seed", "4")
+    assert dataclass_values(CohortConfig, evaluated, exclude=fixed) == {"trials_per_emotion": 3, "trial_seconds": 32.0}
+
+
 def test_serve_passes_only_the_settings_given_where_vllm_has_its_own_default():
     from serve.commands.serve import server_command, server_environment
 

@@ -582,3 +582,25 @@ def test_report_command_writes_and_stores_a_draft(tiny_checkpoint, fif14, tmp_pa
     assert [e.action for e in store.audit_trail(report_id)] == ["create", "export", "export"]
     assert main(["report", "draft", str(tmp_path / "missing.edf"), "--out", str(out), "--author", "Dr CLI",
                  "--store", str(db)]) != 0
+
+
+def test_a_note_drafted_from_a_recording_already_read_does_not_parse_the_file_again(tiny_checkpoint, hf_engine, fif14,
+                                                                                     tmp_path):
+    # The caller (the Report tab, `eegreason report`) read and checked the file; the draft analyses
+    # what was read. A copy moved away after reading proves nothing parses the path again.
+    import shutil
+
+    from encoders.io import read_recording
+    from serve.assistant import Assistant
+    from serve.engines import GenerationParams
+
+    copy = Path(shutil.copy(fif14, tmp_path / fif14.name))
+    recording = read_recording(copy)
+    copy.rename(tmp_path / "moved.fif")
+    assistant = Assistant(tiny_checkpoint, engine=hf_engine)
+    note = assistant.draft_note(copy, copy.name, params=GenerationParams(max_tokens=16), recording=recording)
+    assert note.recording.synthetic and note.recording.n_channels == 14
+    from encoders.errors import RecordingError
+
+    with pytest.raises(RecordingError, match="does not exist"):  # without it the path is read, and is gone
+        assistant.draft_note(copy, copy.name, params=GenerationParams(max_tokens=16))

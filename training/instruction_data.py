@@ -23,8 +23,8 @@ import numpy as np
 
 from encoders.evidence import BandReference, Evidence, label_probabilities
 from encoders.labels import SEVEN_EMOTIONS, LabelSpace
+from prompts.abstention import chance_among
 from prompts.answer_format import ABSTAIN, format_answer
-from prompts.answers import chance_confidence
 from prompts.evidence_text import render_evidence
 from prompts.questions import HELDOUT, TRAINING, fill, load_questions
 from prompts.rationale import (
@@ -260,7 +260,7 @@ class ItemBuilder:
         ev = self.sources.evidence("degraded", trial)
         task = self.rng.choice(["emotion", "record"])
         return self._item("abstain", [("degraded", trial)], self._question(task), abstain_rationale(ev, task),
-                          ABSTAIN, chance_confidence(self.space))
+                          ABSTAIN, chance_among(self.space.labels))
 
     def valence_arousal(self, trial: TrialRow) -> dict:
         ev = self.sources.evidence("clean", trial)
