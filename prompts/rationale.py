@@ -27,10 +27,9 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
 from .evidence_text import format_percent, format_z, notable_band_findings, quality_problems
+from .ordering import CLASS_ORDER, pattern_class
 
-RATIONALE_VERSION = "rationale-v2"
-
-
+RATIONALE_VERSION = "rationale-v3"
 
 
 def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[int, int]:
@@ -334,24 +333,6 @@ def _class_on(emotion: str, dimension: str, space: LabelSpace = SEVEN_EMOTIONS) 
     return space.class_on(emotion, dimension)
 
 
-# How valence and arousal classes order (what a comparison of two recordings is derived from).
-CLASS_ORDER = {"negative": -1, "neutral": 0, "positive": 1, "low": -1, "high": 1}
-
-
-def pattern_class(ev: Evidence, dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> str | None:
-    """The class on `dimension` of the label the pattern match puts first (None without one)."""
-    return _class_on(ev.pattern[0][0], dimension, space) if ev.pattern else None
-
-
-def class_winner(evidences: list[Evidence], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> int | None:
-    """Which of two recordings (1 or 2) the pattern match puts higher on `dimension`, by class; None
-    when the classes tie or a pattern match is missing."""
-    classes = [pattern_class(ev, dimension, space) for ev in evidences]
-    if None in classes or classes[0] == classes[1]:
-        return None
-    return 1 if CLASS_ORDER[classes[0]] > CLASS_ORDER[classes[1]] else 2
-
-
 def _per_recording(evidences: list[Evidence], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> list[str]:
     """One sentence per recording: its pattern match and that emotion's class on `dimension`, the
     facts the conclusion is derived from. Band and asymmetry cues stay in the single-recording
@@ -375,32 +356,50 @@ def _kind_of_class(space: LabelSpace) -> str:
     return "an emotion" if space.emotions else "a class"
 
 
-def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, space: LabelSpace = SEVEN_EMOTIONS) -> str:
+def _order_sentence(dimension: str, order: list[int] | None, ranking: bool) -> list[str]:
+    """The encoder's order as the prompt's line gives it (templates with a `between` field): the
+    sentence the conclusion is copied from."""
+    if order is None:
+        return []
+    if ranking:
+        return [f"The encoder's {dimension} order is {', '.join(map(str, order))}."]
+    return [f"The encoder's {dimension} order puts recording {order[0]} first."]
+
+
+def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, space: LabelSpace = SEVEN_EMOTIONS,
+                      shown: list[int] | None = None) -> str:
+    """Each recording's pattern match and class, then (`shown`: the encoder's order, when the prompt
+    shows it) the order's first, then the winner."""
     parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension, space)
     classes = [pattern_class(ev, dimension, space) for ev in evidences]
     if None not in classes and classes[0] == classes[1]:
         what = "emotions" if space.emotions else "classes"
         parts.append(f"Both match {what} with {classes[0]} {dimension}, so the rest of the pattern match decides.")
+    parts += _order_sentence(dimension, shown, ranking=False)
     return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, dimension=dimension))])
 
 
-def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], space: LabelSpace = SEVEN_EMOTIONS) -> str:
+def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], space: LabelSpace = SEVEN_EMOTIONS,
+                   shown: list[int] | None = None) -> str:
+    """`shown`: the encoder's order, when the prompt shows it, which the rationale then cites."""
     return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension, space)
+                    + _order_sentence(dimension, shown, ranking=True)
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 
 def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions: list[str],
                        rng: random.Random, space: LabelSpace = SEVEN_EMOTIONS) -> str:
     """The emotion judgement, then what each situation evokes, then the situation whose emotion it is:
-    the chosen letter is read off the stated emotions, never picked apart from them."""
-    readings = "Situation " + ", ".join(f"{option} {'reads ' if i == 0 else ''}as {e}"
-                                        for i, (option, e) in enumerate(zip("ABCDEFG", option_emotions)))
+    the chosen letter is read off the stated emotions, never picked apart from them. Each reading is
+    written emotion first ("sad for B") and the choice repeats it ("Sad is for B"), so the letter
+    follows the emotion it belongs to wherever the model looks it up."""
+    readings = "Situations: " + ", ".join(f"{e} for {option}" for option, e in zip("ABCDEFG", option_emotions))
     return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
-                    + [_sentence(readings), f"So {CONCLUSION_SCENARIO.format(letter=letter)}."])
+                    + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so {CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 
 __all__ = ["CLASS_ORDER", "Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",
            "conclusion_of", "cues",
-           "class_winner", "eeg_only_rationale", "without_reading", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
+           "eeg_only_rationale", "without_reading", "emotion_rationale", "expected_signs", "pattern_class", "rank_rationale",
            "scenario_rationale",
            "valence_arousal_rationale", "valence_class", "arousal_class"]

@@ -10,7 +10,7 @@ import yaml
 
 from encoders.errors import ConfigError
 
-DEFAULT_VERSION = "chat-v1"
+DEFAULT_VERSION = "chat-v2"  # what new training runs use; a checkpoint names its own
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,24 @@ class ChatTemplate:
     user: str
     follow_up: str
     default_question: str
+    # Under two or more recordings: lines computed across them (`prompts.ordering.order_lines`);
+    # None in templates that show none (chat-v1).
+    between: str | None = None
 
     def recording_block(self, evidence_text: str, label: str = "") -> str:
         return self.recording.format(label=f" {label}" if label else "", evidence=evidence_text)
 
-    def user_turn(self, recording_blocks: list[str], question: str) -> str:
-        return self.user.format(recordings="\n".join(recording_blocks), question=question.strip())
+    def user_turn(self, recording_blocks: list[str], question: str, between_lines: list[str] | None = None) -> str:
+        """The first user turn: the recordings, then (templates with `between`) the lines across them."""
+        blocks = list(recording_blocks)
+        if self.between and between_lines:
+            blocks.append(self.between.format(lines="\n".join(between_lines)))
+        return self.user.format(recordings="\n".join(blocks), question=question.strip())
+
+    @property
+    def shows_order(self) -> bool:
+        """Whether prompts about several recordings show the encoder's order of them."""
+        return self.between is not None
 
     def follow_up_turn(self, question: str) -> str:
         return self.follow_up.format(question=question.strip())
@@ -44,10 +56,10 @@ def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
     if data.get("version") != version:
         raise ConfigError(f"Template file {version}.yaml declares version {data.get('version')!r}; fix the file.")
     fields = set(ChatTemplate.__dataclass_fields__)
-    missing = fields - set(data)
+    missing = fields - set(data) - {"between"}
     if missing:
         raise ConfigError(f"Template {version} lacks {sorted(missing)}.")
-    return ChatTemplate(**{k: data[k] for k in fields})
+    return ChatTemplate(**{k: data[k] for k in fields if k in data})
 
 
 def default_question(template: ChatTemplate, space=None) -> str:

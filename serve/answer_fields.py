@@ -5,7 +5,7 @@ evaluator's faithfulness), for `ask --json` and `ask --batch`."""
 from __future__ import annotations
 
 from encoders.evidence import Evidence
-from evaluation.scoring import check_reasoning
+from prompts.claims.between import check_reasoning
 from prompts.answer_format import parse_answer
 
 

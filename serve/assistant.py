@@ -25,6 +25,7 @@ from projector.llm import load_input_embeddings, load_tokenizer
 from prompts import abstention
 from prompts.answers import with_context
 from prompts.evidence_text import render_evidence
+from prompts.ordering import order_lines
 from prompts.render import render_conversation
 from prompts.templates import default_question, load_template
 from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
@@ -163,9 +164,10 @@ class Assistant:
                   for i, ctx in enumerate(conversation.recordings)]
         # Earlier turns get their context again: it is deterministic, so the prompt is the one they had.
         questions = [self.question_as_asked(conversation, q) for q in [t.question for t in conversation.turns] + [question]]
+        between = order_lines([ctx.evidence for ctx in conversation.recordings], self.config.space)
         messages = [{"role": "system", "content": self.template.system}]
         for i, q in enumerate(questions):
-            content = self.template.user_turn(blocks, q) if i == 0 else self.template.follow_up_turn(q)
+            content = self.template.user_turn(blocks, q, between) if i == 0 else self.template.follow_up_turn(q)
             messages.append({"role": "user", "content": content})
             if i < len(conversation.turns):
                 messages.append({"role": "assistant", "content": conversation.turns[i].answer})

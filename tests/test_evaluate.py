@@ -9,7 +9,7 @@ import pytest
 from encoders.evidence import Evidence, Finding
 from prompts.claims import extract_claims
 from prompts.rationale import conclusion_of
-from evaluation.scoring import check_reasoning
+from prompts.claims.between import check_reasoning
 
 
 @pytest.fixture
@@ -260,18 +260,23 @@ def test_pattern_match_claims_are_checked(evidence):
 def test_a_comparison_concludes_from_each_recordings_pattern_class(evidence):
     from dataclasses import replace
 
-    from prompts.rationale import class_winner, compare_rationale, conclusion_agrees
+    from prompts.ordering import encoder_order
+    from prompts.rationale import compare_rationale, conclusion_agrees
 
     sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
     happy = replace(evidence, pattern=[["happy", 0.5], ["surprise", 0.2]])
     fear = replace(evidence, pattern=[["fear", 0.3], ["anger", 0.2]])
-    assert class_winner([sad, happy], "valence") == 2 and class_winner([happy, sad], "arousal") == 1
-    assert class_winner([sad, fear], "valence") is None  # both negative: the classes do not decide
-    assert class_winner([sad, replace(evidence, pattern=[])], "valence") is None
+    assert encoder_order([sad, happy], "valence") == [2, 1] and encoder_order([happy, sad], "arousal") == [1, 2]
+    # Both negative: the expected valence under the pattern match decides (sad −0.47 against fear −0.66).
+    assert encoder_order([sad, fear], "valence") == [1, 2] and encoder_order([fear, sad], "valence") == [2, 1]
+    assert encoder_order([sad, replace(evidence, pattern=[])], "valence") is None
     text = compare_rationale([sad, happy], "valence", 2)
     assert "closest to sad (40%), an emotion with negative valence" in text
     assert conclusion_agrees(conclusion_of(text, "compare"), "recording 2")
     assert "the rest of the pattern match decides" in compare_rationale([sad, fear], "valence", 1)
+    cited = compare_rationale([sad, fear], "valence", 1, shown=[1, 2])
+    assert "The encoder's valence order puts recording 1 first." in cited
+    assert all(c.holds for c in check_reasoning(cited, [sad, fear]))
 
 
 def test_every_claim_of_a_generated_comparison_holds(evidence):
@@ -318,14 +323,19 @@ def test_an_ordering_of_two_recordings_is_checked_against_their_pattern_classes(
     assert len(found) == 1 and found[0].holds is holds, found
 
 
-def test_a_winner_the_classes_do_not_decide_is_not_claimed_checkable(evidence):
+def test_a_winner_the_classes_do_not_decide_is_checked_against_the_full_pattern_match(evidence):
     from dataclasses import replace
 
     sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
     fear = replace(evidence, pattern=[["fear", 0.3], ["anger", 0.2]])
-    checked = check_reasoning("Both match emotions with negative valence, so the rest of the pattern match "
-                              "decides. So recording 1 has the higher valence.", [sad, fear])
-    assert [c.kind for c in checked if c.kind in ("comparison_winner", "class_order")] == []
+    tie = "Both match emotions with negative valence, so the rest of the pattern match decides. "
+    right = check_reasoning(tie + "So recording 1 has the higher valence.", [sad, fear])
+    wrong = check_reasoning(tie + "So recording 2 has the higher valence.", [sad, fear])
+    assert [(c.kind, c.holds) for c in right if c.kind == "comparison_winner"] == [("comparison_winner", True)]
+    assert [(c.kind, c.holds) for c in wrong if c.kind == "comparison_winner"] == [("comparison_winner", False)]
+    # A recording without a pattern match has no place in the order: nothing to hold the claim to.
+    none = check_reasoning("So recording 1 has the higher valence.", [sad, replace(evidence, pattern=[])])
+    assert [c for c in none if c.kind == "comparison_winner"] == []
 
 
 @pytest.mark.parametrize("text, holds", [

@@ -120,7 +120,7 @@ def test_targets_follow_the_format_and_cite_only_measured_numbers(cohort_sources
     from prompts.answer_format import parse_answer
     from prompts.rationale import conclusion_of
     from prompts.templates import load_template
-    from evaluation.scoring import check_reasoning
+    from prompts.claims.between import check_reasoning
     from training.instruction_data import TaskMix, build_items
 
     items = build_items(cohort_sources, cohort_sources.table.trials,

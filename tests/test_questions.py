@@ -70,7 +70,7 @@ def _slots(kind: str, rng: random.Random):
 
 
 def test_every_reply_answers_the_question_asked_and_its_claims_hold(evidences):
-    from evaluation.scoring import check_reasoning
+    from prompts.claims.between import check_reasoning
 
     rng = random.Random(1)
     for ev in evidences:
@@ -136,7 +136,7 @@ def test_why_not_names_the_asked_class_with_its_probability(evidences):
 def test_free_items_and_conversations(tiny_llm, evidences):
     from encoders.analysis import FeatureConfig
     from encoders.synthetic import CohortConfig
-    from evaluation.scoring import check_reasoning
+    from prompts.claims.between import check_reasoning
     from prompts.templates import load_template
     from training.config import TaskMix
     from training.feature_table import cohort_table
@@ -179,7 +179,7 @@ def test_a_reference_question_where_nothing_deviates_answers_none_and_its_claim_
     from pathlib import Path
 
     from encoders.evidence import Evidence
-    from evaluation.scoring import check_reasoning
+    from prompts.claims.between import check_reasoning
     from prompts.evidence_text import notable_band_findings
 
     data = Path(__file__).parent / "data" / "claims"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from encoders.errors import ConfigError
 from encoders.model import EncoderArchitecture
 from projector.registry import ProjectorArchitecture
+from prompts.templates import DEFAULT_VERSION as LATEST_PROMPT_TEMPLATE
 
 T = TypeVar("T")
 
@@ -251,6 +252,8 @@ class InstructStageConfig:
     lora: LoraSpec = field(default_factory=LoraSpec)
     train_projector: bool = True
     train: LLMTrainSpec = field(default_factory=lambda: LLMTrainSpec(batch_size=4, lr=3e-4))
+    # The chat prompt the model is tuned on and served with (prompts/templates/<version>.yaml).
+    prompt_template: str = LATEST_PROMPT_TEMPLATE
 
     def __post_init__(self) -> None:
         self.data = _stage_data(self.data, type(self))

@@ -26,11 +26,11 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.abstention import chance_among
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
+from prompts.ordering import encoder_order, order_lines, pattern_class
 from prompts.questions import HELDOUT, TRAINING, fill, load_questions
 from prompts.rationale import (
     abstain_rationale,
     arousal_class,
-    class_winner,
     compare_rationale,
     eeg_only_rationale,
     emotion_rationale,
@@ -190,9 +190,11 @@ class ItemBuilder:
             blocks = [f"EEG{' ' + str(i + 1) if multi else ''}: {self.template.placeholder}" for i in range(len(recordings))]
         if not with_eeg:
             blocks = [b.replace(self.template.placeholder, "(not provided)") for b in blocks]
+        # The encoder's order across recordings is its reading, shown where the pattern match is.
+        between = order_lines(evidences, self.space) if multi and with_evidence and arm not in ("eeg-only", "no-pattern") else None
         target = reasoning if task.startswith("align") else format_answer(reasoning, answer, confidence)
         messages = [{"role": "system", "content": self.template.system},
-                    {"role": "user", "content": self.template.user_turn(blocks, question)},
+                    {"role": "user", "content": self.template.user_turn(blocks, question, between)},
                     {"role": "assistant", "content": target}]
         for follow_question, reply in follow_ups or []:
             messages += [{"role": "user", "content": self.template.follow_up_turn(follow_question)},
@@ -283,29 +285,42 @@ class ItemBuilder:
         total = float((joint * differ).sum())
         return float((joint * greater).sum()) / total if total > 0 else 0.5
 
+    def _shown_order(self, evidences: list[Evidence], dimension: str) -> list[int] | None:
+        """The encoder's order as the prompt shows it (None where the template shows none)."""
+        return encoder_order(evidences, dimension, self.space) if self.template.shows_order else None
+
     def compare(self, a: TrialRow, b: TrialRow, dimension: str) -> dict:
         d = 0 if dimension == "valence" else 1
         p = self._pair_probability(a, b, d)
         evidences = [self.sources.evidence("clean", t) for t in (a, b)]
+        shown = self._shown_order(evidences, dimension)
         if self.targets == "truth":
             winner = 1 if _value(a, d) > _value(b, d) else 2
+        elif shown:  # the order the prompt shows (classes first, then the full pattern match)
+            winner = shown[0]
         else:  # the pattern matches' classes when they differ (what the rationale derives it from)
-            winner = class_winner(evidences, dimension, self.space) or (1 if p >= 0.5 else 2)
+            order = encoder_order(evidences, dimension, self.space)
+            classes_differ = order is not None and len({pattern_class(ev, dimension, self.space) for ev in evidences}) > 1
+            winner = order[0] if classes_differ else (1 if p >= 0.5 else 2)
         return self._item("compare", [("clean", a), ("clean", b)], self._question(f"compare_{dimension}"),
-                          compare_rationale(evidences, dimension, winner, self.space), f"recording {winner}",
+                          compare_rationale(evidences, dimension, winner, self.space, shown), f"recording {winner}",
                           _confidence(p if winner == 1 else 1 - p))
 
     def rank(self, trials: Sequence[TrialRow], dimension: str) -> dict:
         d = 0 if dimension == "valence" else 1
-        order = sorted(range(len(trials)), key=lambda i: -self._expected(trials[i], d))
+        evidences = [self.sources.evidence("clean", t) for t in trials]
+        shown = self._shown_order(evidences, dimension)
+        if shown and self.targets != "truth":
+            order = [i - 1 for i in shown]
+        else:
+            order = sorted(range(len(trials)), key=lambda i: -self._expected(trials[i], d))
         # Confidence: how strongly the probabilities back each ordered pair of the ranking.
         agreement = [self._pair_probability(trials[order[i]], trials[order[j]], d)
                      for i, j in itertools.combinations(range(len(trials)), 2)]
-        evidences = [self.sources.evidence("clean", t) for t in trials]
         ranking = [i + 1 for i in order]
         return self._item("rank", [("clean", t) for t in trials], self._question(f"rank_{dimension}"),
-                          rank_rationale(evidences, dimension, ranking, self.space), ", ".join(map(str, ranking)),
-                          _confidence(float(np.mean(agreement))))
+                          rank_rationale(evidences, dimension, ranking, self.space, shown),
+                          ", ".join(map(str, ranking)), _confidence(float(np.mean(agreement))))
 
     def scenario(self, trial: TrialRow) -> dict:
         # The options always include the situation of the trial's true emotion plus two that differ

@@ -310,8 +310,8 @@ def run_align(config: AlignStageConfig, out: Path, resume: bool = True, progress
     checkpoint = CheckpointConfig(
         stage="align", encoder={}, labels=list(encoder_checkpoint.labels), label_space=encoder_checkpoint.label_space,
         llm=config.llm, llm_hidden_size=hidden,
-        features=FeatureConfig(window_s=config.window_s).to_dict(), evidence_reference=reference.to_dict(),
-        encoder_temperature=temperature, synthetic_data=encoder_checkpoint.synthetic_data and table.synthetic, provenance=provenance,
+        features=FeatureConfig(window_s=config.window_s).to_dict(), prompt_template=template.version,
+        evidence_reference=reference.to_dict(), encoder_temperature=temperature, synthetic_data=encoder_checkpoint.synthetic_data and table.synthetic, provenance=provenance,
         metrics={**encoder_checkpoint.metrics, "align": {"steps": len(history), "final_loss": history[-1]["loss"]
                                                          if history else None, "train_seconds": train_seconds}})
     save_checkpoint(out, checkpoint, encoder, projector)
@@ -359,7 +359,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     model = EEGLanguageModel(encoder, projector, llm)
     model.set_trainable(encoder=False, projector=config.train_projector, llm=True)
 
-    template = load_template(base.prompt_template)
+    template = load_template(config.prompt_template)
     sources = Sources(table, degraded, reference, encoder_probabilities(encoder, table, train, base.encoder_temperature),
                       encoder_probabilities(encoder, degraded, degraded_train, base.encoder_temperature),
                       encoder_readings(encoder, table, train, base.encoder_temperature, base.labels), space)
@@ -394,7 +394,7 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
     checkpoint = CheckpointConfig(
         stage="instruct", encoder={}, labels=list(base.labels), label_space=base.label_space, llm=base.llm,
         llm_hidden_size=base.llm_hidden_size,
-        features=base.features, prompt_template=base.prompt_template, evidence_reference=base.evidence_reference,
+        features=base.features, prompt_template=template.version, evidence_reference=base.evidence_reference,
         adapter="adapter", encoder_temperature=base.encoder_temperature, synthetic_data=base.synthetic_data,
         provenance={**base.provenance, "instruct": stage_record(
             config.to_dict(), {"clean": table.source, "degraded": degraded.source}, train_subjects,

@@ -22,6 +22,7 @@ from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
+from .situations import situation_choice
 from .text import share_holds, stated_precision
 from .trend import check_trend
 
@@ -337,4 +338,9 @@ def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list
 
         space = space_of(tuple(ev.probabilities))
     with class_vocabulary(space):
-        return [check_claim(claim, ev) for claim in extract_claims(text)]
+        checked = [check_claim(claim, ev) for claim in extract_claims(text)]
+    choice = situation_choice(text or "")
+    if choice:  # a situation picked against the reasoning's own reading of the situations
+        words, holds, measured, why = choice
+        checked.append(CheckedClaim("situation_choice", words, "situation", holds, measured, why))
+    return checked

@@ -13,6 +13,10 @@
     confidence_level  how sure the reading is ("confidence is moderate")     (certainty.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
 
+Checked with the text as a whole (`check.check_text`, `between.check_reasoning`):
+    situation_choice   the situation picked, against the text's own readings  (situations.py)
+    shared_class, class_order, comparison_winner, rank_order   across recordings  (between.py)
+
 Claims only state what the text says; `check` decides whether they hold.
 """
 

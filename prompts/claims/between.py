@@ -1,0 +1,160 @@
+"""Claims about several recordings at once, checked against each recording's evidence:
+
+    "Both match emotions with high arousal"                              → every recording's class
+    "Recording 2's positive valence is above recording 1's negative valence" → the classes, and their order
+    "So recording 2 has the higher valence", "recording 1 shows less arousal" → the encoder's order
+    "So the order is 2, 3, 1" (after "Ranking by valence")               → the encoder's order
+
+The encoder's order (`prompts.ordering.encoder_order`) is the pattern-match classes first, then the
+expected value under the full pattern match; a recording without a pattern match has no place in it,
+and a claim about such an order is not checkable. Every other claim is checked against the recording
+its sentence names ("In recording 2, …"), else the first."""
+
+from __future__ import annotations
+
+import re
+
+from encoders.evidence import Evidence
+from encoders.labels import SEVEN_EMOTIONS, LabelSpace
+
+from ..ordering import CLASS_ORDER, encoder_order, pattern_class
+from .check import CheckedClaim, check_text
+from .extract import extract_claims
+
+_RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
+
+
+def check_reasoning(reasoning: str, evidences: list[Evidence], space: LabelSpace | None = None) -> list[CheckedClaim]:
+    """Claims in a reasoning checked against its recordings' evidence, class names read in `space`.
+    With several recordings a claim is checked against the recording its sentence names ("In
+    recording 2, …"), else the first; a claim about a recording that does not exist fails."""
+    if len(evidences) == 1:
+        return check_text(reasoning, evidences[0], space)
+    if not evidences:
+        return [CheckedClaim(c.kind, c.text, c.subject, False, "", "no evidence was computed for this item")
+                for c in extract_claims(reasoning)]
+    space_used = space or SEVEN_EMOTIONS
+    checked = (_shared_class_claims(reasoning, evidences, space_used) + _class_order_claims(reasoning, evidences, space_used)
+               + _rank_claims(reasoning, evidences, space_used))
+    for piece in _RECORDING.split(reasoning):
+        match = re.match(r"\s*(?:[Ii]n r|R)ecording (\d+)", piece)
+        index = int(match.group(1)) - 1 if match else 0
+        if not 0 <= index < len(evidences):
+            checked += [CheckedClaim(c.kind, c.text, c.subject, False, "", f"recording {index + 1} does not exist")
+                        for c in check_text(piece, evidences[0], space)]
+            continue
+        checked += check_text(piece, evidences[index], space)
+    return checked
+
+
+def _classes_measured(evidences: list[Evidence], dimension: str, space: LabelSpace) -> str:
+    return "; ".join(f"recording {i}: {ev.pattern[0][0] if ev.pattern else 'no pattern match'}"
+                     f" ({pattern_class(ev, dimension, space) or 'no class'})" for i, ev in enumerate(evidences, 1))
+
+
+# "Both match emotions with high arousal": a claim about every recording at once.
+_SHARED_CLASS = re.compile(r"\b(?:both|all three)\b[^.;]*?\b(positive|neutral|negative|high|low)\s+"
+                           r"(valence|arousal)\b", re.I)
+
+
+def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
+    """Claims that the recordings' best pattern matches share a valence or arousal class, each
+    checked against every recording's pattern match (a recording without one fails the claim)."""
+    out = []
+    for match in _SHARED_CLASS.finditer(reasoning):
+        stated, dimension = match.group(1).lower(), match.group(2).lower()
+        holds = all(pattern_class(ev, dimension, space) == stated for ev in evidences)
+        out.append(CheckedClaim("shared_class", match.group(0), dimension, holds,
+                                _classes_measured(evidences, dimension, space),
+                                "every recording's best match has that class" if holds else
+                                f"not every recording's best match has {stated} {dimension}"))
+    return out
+
+
+_CLASS = r"(positive|neutral|negative|high|low)"
+# "Recording 2's positive valence is above recording 1's negative valence"
+_CLASS_ORDER_CLAIM = re.compile(rf"\brecording (\d+)'s {_CLASS} (valence|arousal) (?:is|sits|lies|ranks) "
+                                rf"(above|higher than|greater than|below|lower than|under) "
+                                rf"(?:that of )?recording (\d+)(?:'s)? {_CLASS}\b", re.I)
+# "So recording 2 has the higher valence", "recording 1 shows more arousal", "… the lower valence",
+# "the encoder's valence order puts recording 2 first"
+_WINNER_CLAIM = re.compile(r"\brecording (\d+) (?:has|shows|is) (?:the )?(?:clearly |slightly )?"
+                           r"(more|higher|highest|greater|stronger|most|lower|less|weaker|lowest)\s+"
+                           r"(?:positive |pleasant |negative )?(valence|arousal)\b", re.I)
+_PUTS_FIRST = re.compile(r"\b(valence|arousal) order (?:puts|places|ranks) recording (\d+) (first|last)\b", re.I)
+_DOWNWARD = {"below", "lower than", "under", "lower", "less", "weaker", "lowest", "last"}
+
+
+def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
+    """Claims that order two recordings on valence or arousal. "Recording 2's positive valence is
+    above recording 1's negative valence" holds when both classes are each recording's pattern-match
+    class and the order is right; "recording 2 has the higher valence" holds when the encoder's
+    order puts it first."""
+    out = []
+    if len(evidences) != 2:
+        return out
+    for match in _CLASS_ORDER_CLAIM.finditer(reasoning):
+        first, first_class, dimension, relation, second, second_class = match.groups()
+        i, j = int(first) - 1, int(second) - 1
+        if not (0 <= i < 2 and 0 <= j < 2) or i == j:
+            out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), False, "",
+                                    "it does not compare the two recordings"))
+            continue
+        measured_classes = [pattern_class(ev, dimension.lower(), space) for ev in evidences]
+        measured = f"recording 1: {measured_classes[0] or 'no class'}; recording 2: {measured_classes[1] or 'no class'}"
+        stated = {i: first_class.lower(), j: second_class.lower()}
+        if any(stated[k] != measured_classes[k] for k in (i, j)):
+            out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), False, measured,
+                                    "a stated class is not that recording's pattern-match class"))
+            continue
+        upward = CLASS_ORDER[stated[i]] > CLASS_ORDER[stated[j]]
+        holds = upward if relation.lower() not in _DOWNWARD else CLASS_ORDER[stated[i]] < CLASS_ORDER[stated[j]]
+        out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), holds, measured,
+                                "the classes are in that order" if holds else "the classes are in the other order"))
+    winners = [(m.group(0), int(m.group(1)), m.group(2), m.group(3)) for m in _WINNER_CLAIM.finditer(reasoning)]
+    winners += [(m.group(0), int(m.group(2)), m.group(3), m.group(1)) for m in _PUTS_FIRST.finditer(reasoning)]
+    for text, named, direction, dimension in winners:
+        dimension = dimension.lower()
+        order = encoder_order(evidences, dimension, space)
+        if order is None:
+            continue
+        claimed_higher = named if direction.lower() not in _DOWNWARD else 3 - named
+        holds = claimed_higher == order[0]
+        out.append(CheckedClaim("comparison_winner", text, dimension, holds, _order_measured(evidences, order, dimension, space),
+                                f"the encoder's {dimension} order puts recording {order[0]} first" if holds else
+                                f"the encoder's {dimension} order puts recording {order[0]} first, not recording {claimed_higher}"))
+    return out
+
+
+def _order_measured(evidences: list[Evidence], order: list[int], dimension: str, space: LabelSpace) -> str:
+    return ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
+
+
+# "Ranking by valence. … So the order is 2, 3, 1."; "The encoder orders them 2, 3, 1 by arousal."
+_RANK_DIMENSION = re.compile(r"\b(?:rank(?:ing|ed)?|order(?:ing|ed)?)\s+(?:them\s+)?(?:by|on)\s+(valence|arousal)\b", re.I)
+_RANK_CLAIM = re.compile(r"\b(?:the order is|orders? them|ranks? them|the ranking is)\s*:?\s*(\d(?:\s*(?:,|>)\s*\d)+)"
+                         r"(?:\s+(?:by|on)\s+(valence|arousal))?", re.I)
+
+
+def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
+    """An order of three or more recordings, checked against the encoder's order on the dimension
+    the reasoning ranks by (the claim's own "by valence", else "Ranking by …"; not checkable when
+    neither says)."""
+    out = []
+    if len(evidences) < 3:
+        return out
+    ranked_by = _RANK_DIMENSION.search(reasoning)
+    for match in _RANK_CLAIM.finditer(reasoning):
+        dimension = (match.group(2) or (ranked_by.group(1) if ranked_by else "")).lower()
+        order = encoder_order(evidences, dimension, space) if dimension else None
+        if order is None:
+            continue
+        stated = [int(x) for x in re.findall(r"\d", match.group(1))]
+        holds = stated == order
+        out.append(CheckedClaim("rank_order", match.group(0), dimension, holds, _order_measured(evidences, order, dimension, space),
+                                "the encoder's order" if holds else
+                                f"the encoder's {dimension} order is {', '.join(map(str, order))}"))
+    return out
+
+
+__all__ = ["check_reasoning"]
