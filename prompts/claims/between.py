@@ -132,8 +132,8 @@ def _order_measured(evidences: list[Evidence], order: list[int], dimension: str,
 
 # "Ranking by valence. … So the order is 2, 3, 1."; "The encoder orders them 2, 3, 1 by arousal."
 _RANK_DIMENSION = re.compile(r"\b(?:rank(?:ing|ed)?|order(?:ing|ed)?)\s+(?:them\s+)?(?:by|on)\s+(valence|arousal)\b", re.I)
-_RANK_CLAIM = re.compile(r"\b(?:the order is|orders? them|ranks? them|the ranking is)\s*:?\s*(\d(?:\s*(?:,|>)\s*\d)+)"
-                         r"(?:\s+(?:by|on)\s+(valence|arousal))?", re.I)
+_RANK_CLAIM = re.compile(r"\b(?:(?:(?P<before>valence|arousal)\s+)?(?:order|ranking) is|orders? them|ranks? them)\s*:?\s*"
+                         r"(?P<order>\d(?:\s*(?:,|>)\s*\d)+)(?:\s+(?:by|on)\s+(?P<after>valence|arousal))?", re.I)
 
 
 def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
@@ -145,11 +145,11 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
         return out
     ranked_by = _RANK_DIMENSION.search(reasoning)
     for match in _RANK_CLAIM.finditer(reasoning):
-        dimension = (match.group(2) or (ranked_by.group(1) if ranked_by else "")).lower()
+        dimension = (match.group("before") or match.group("after") or (ranked_by.group(1) if ranked_by else "")).lower()
         order = encoder_order(evidences, dimension, space) if dimension else None
         if order is None:
             continue
-        stated = [int(x) for x in re.findall(r"\d", match.group(1))]
+        stated = [int(x) for x in re.findall(r"\d", match.group("order"))]
         holds = stated == order
         out.append(CheckedClaim("rank_order", match.group(0), dimension, holds, _order_measured(evidences, order, dimension, space),
                                 "the encoder's order" if holds else

@@ -1,0 +1,137 @@
+"""The encoder's order of several recordings (shown under them, cited by comparison and ranking
+answers, held to by the checker) and the situation pick checked against the reasoning's readings.
+The phrasings below are written apart from the rationale templates: other writers, other shapes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from encoders.evidence import Evidence, Finding
+from encoders.labels import LABEL_SPACES
+from prompts.claims import check_text
+from prompts.claims.between import check_reasoning
+from prompts.ordering import encoder_order, expected_value, order_lines
+from prompts.templates import load_template
+
+
+@pytest.fixture
+def base() -> Evidence:
+    return Evidence("evidence-v1", True, 32.0, 62, "good", ["32 of 32 s usable"], 32.0, 32.0, [], 0.1, "balanced",
+                    {"frontal": {"alpha": 0.2}}, "ref", [Finding("quality", "good", 1.0)])
+
+
+def _with(ev: Evidence, **probabilities: float) -> Evidence:
+    ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+    return replace(ev, probabilities=dict(probabilities), pattern=[[k, v] for k, v in ranked[:3]])
+
+
+def test_classes_order_first_and_the_full_pattern_match_breaks_a_tie(base):
+    sad = _with(base, sad=0.5, fear=0.3, happy=0.2)       # negative; expected valence pulled up by happy
+    anger = _with(base, anger=0.6, disgust=0.3, fear=0.1)  # negative
+    assert expected_value(sad, "valence") > expected_value(anger, "valence")
+    assert encoder_order([anger, sad], "valence") == [2, 1]
+    leaning = _with(base, sad=0.4, happy=0.35, surprise=0.25)  # negative class, expected valence above zero
+    happy = _with(base, happy=0.34, sad=0.33, fear=0.33)       # positive class, expected valence below zero
+    assert expected_value(happy, "valence") < 0 < expected_value(leaning, "valence")
+    assert encoder_order([leaning, happy, anger], "valence") == [2, 1, 3]  # the class decides before the value
+    assert encoder_order([happy, replace(base, pattern=[], probabilities={})], "valence") is None
+
+
+def test_order_lines_name_each_class_and_say_when_there_is_no_order(base):
+    sad, happy = _with(base, sad=0.6, neutral=0.4), _with(base, happy=0.7, surprise=0.3)
+    assert order_lines([sad, happy]) == [
+        "- valence, highest first (encoder): recording 2 (positive), recording 1 (negative)",
+        "- arousal, highest first (encoder): recording 2 (high), recording 1 (low)"]
+    assert order_lines([sad]) == []
+    blind = replace(base, pattern=[], probabilities={})
+    assert order_lines([sad, blind])[0] == "- valence: no encoder order (no pattern match for recording 2)"
+    # A label set without arousal placements orders on valence only.
+    seed3 = LABEL_SPACES["valence-3"]
+    lows = [_with(base, **{seed3.labels[0]: 0.8, seed3.labels[-1]: 0.2}), _with(base, **{seed3.labels[-1]: 0.9, seed3.labels[0]: 0.1})]
+    assert [line.split(",")[0] for line in order_lines(lows, seed3)] == ["- valence"]
+
+
+def test_only_templates_with_a_between_field_show_the_order(base):
+    lines = order_lines([_with(base, sad=1.0), _with(base, happy=1.0)])
+    v2, v1 = load_template("chat-v2"), load_template("chat-v1")
+    assert v2.shows_order and not v1.shows_order
+    shown = v2.user_turn(["EEG 1: <eeg>", "EEG 2: <eeg>"], "Which is more positive?", lines)
+    assert "Between the recordings:\n- valence, highest first (encoder): recording 2 (positive)" in shown
+    assert shown.index("Between") < shown.index("Question:")
+    assert "Between" not in v1.user_turn(["EEG 1: <eeg>", "EEG 2: <eeg>"], "Which is more positive?", lines)
+
+
+# Recording 1 sad (negative, low), recording 2 fear (negative, high), recording 3 happy (positive, high).
+@pytest.mark.parametrize("text, holds", [
+    ("Ranking by valence. So the order is 3, 1, 2.", True),
+    ("Ranking by valence. So the order is 3, 2, 1.", False),  # the tie between the two negatives, broken the wrong way
+    ("Ranked on arousal, the order is 2, 3, 1.", True),
+    ("Ranked on arousal, the order is 3, 2, 1.", False),
+    ("The encoder's valence order is 1, 3, 2.", False),
+    ("Most pleasant first, the ranking is 3 > 1 > 2 by valence.", True),
+])
+def test_a_ranking_is_held_to_the_encoders_order(base, text, holds):
+    recordings = [_with(base, sad=0.7, fear=0.2, neutral=0.1), _with(base, fear=0.7, anger=0.2, sad=0.1),
+                  _with(base, happy=0.8, surprise=0.2)]
+    found = [c for c in check_reasoning(text, recordings) if c.kind == "rank_order"]
+    assert [c.holds for c in found] == [holds], found
+
+
+def test_a_ranking_with_no_dimension_named_is_not_claimed_checkable(base):
+    recordings = [_with(base, sad=1.0), _with(base, fear=1.0), _with(base, happy=1.0)]
+    assert [c for c in check_reasoning("So the order is 3, 1, 2.", recordings) if c.kind == "rank_order"] == []
+
+
+@pytest.mark.parametrize("text, holds", [
+    # the template's shape, right and wrong
+    ("Overall the EEG pattern fits sad best. Situations: surprise for A, sad for B, fear for C. Sad is for B, "
+     "so situation B fits best.", True),
+    ("Overall the EEG pattern fits sad best. Situations: surprise for A, sad for B, fear for C. Sad is for B, "
+     "so situation C fits best.", False),
+    # the previous shape
+    ("Overall the EEG pattern fits happy best. Situation A reads as happy, B as fear, C as anger. "
+     "So situation C fits best.", False),
+    ("Overall the EEG pattern fits anger best. Situation A reads as happy, B as fear, C as anger. "
+     "So situation C fits best.", True),
+    # other writers
+    ("The recording suggests fear. Option C (a horror film) would evoke fear, option A evokes joy; "
+     "option C fits best.", True),
+    ("The EEG fits disgust best. Situation B goes with disgust and situation A is associated with surprise, "
+     "so situation A fits best.", False),
+    ("Everything fits fearful best here. Situation C, a storm at sea, reads as fear? No: situation C evokes "
+     "fearful, so situation C matches best.", True),
+    ("Pattern fits happiness best. Situation A evokes sadness, situation B evokes anger. Situation B fits best.", False),
+])
+def test_a_situation_pick_is_held_to_the_readings_the_reasoning_gave(base, text, holds):
+    found = [c for c in check_text(text, base) if c.kind == "situation_choice"]
+    assert [c.holds for c in found] == [holds], found
+
+
+def test_a_pick_with_no_readings_or_no_fitted_emotion_is_not_claimed_checkable(base):
+    assert [c for c in check_text("Situation B fits best.", base) if c.kind == "situation_choice"] == []
+    assert [c for c in check_text("Situation A evokes joy. Situation A fits best.", base)
+            if c.kind == "situation_choice"] == []
+
+
+def test_every_claim_of_a_generated_ranking_and_situation_pick_holds(base):
+    import random
+
+    from prompts.rationale import conclusion_of, rank_rationale, scenario_rationale
+
+    recordings = [_with(base, sad=0.7, fear=0.2, neutral=0.1), _with(base, fear=0.7, anger=0.2, sad=0.1),
+                  _with(base, happy=0.8, surprise=0.2)]
+    for dimension in ("valence", "arousal"):
+        order = encoder_order(recordings, dimension)
+        text = rank_rationale(recordings, dimension, order, shown=order)
+        checked = check_reasoning(text, recordings)
+        assert [c.kind for c in checked].count("rank_order") == 2
+        assert all(c.holds for c in checked), [c for c in checked if not c.holds]
+        assert conclusion_of(text, "rank") == ", ".join(map(str, order))
+    fear = _with(base, fear=0.6, anger=0.3, sad=0.1)
+    text = scenario_rationale(fear, "fear", "C", ["happy", "neutral", "fear"], random.Random(0))
+    checked = check_text(text, fear)
+    assert ("situation_choice", True) in [(c.kind, c.holds) for c in checked]
+    assert all(c.holds for c in checked), [c for c in checked if not c.holds]
+    assert conclusion_of(text, "scenario") == "C"
