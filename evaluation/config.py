@@ -11,7 +11,9 @@ from encoders.datasets.registry import DATASETS
 from encoders.errors import ConfigError
 from projector.decoding import GenerationParams
 from training.instruction_data import TASKS
-from training.splits import PROTOCOLS
+from training.splits import PROTOCOLS, sessions_needed
+
+_NUMBERS = {1: "one", 2: "two", 3: "three"}
 
 EVAL_TASKS = TASKS  # emotion, valence_arousal, compare, rank, scenario, record, abstain, free
 DATASET_NAMES = ("synthetic", *DATASETS)
@@ -108,8 +110,9 @@ def check_config(config: EvalConfig) -> None:
     if config.dataset == "synthetic":
         if config.protocol == "loso" and config.subjects < 2:
             raise ConfigError("Leave-one-subject-out needs at least two subjects; raise --subjects.")
-        if config.protocol == "cross-session" and config.sessions < 2:
-            raise ConfigError("Cross-session evaluation needs at least two sessions; raise --sessions.")
+        if config.sessions < sessions_needed(config.protocol):
+            raise ConfigError(f"{config.protocol} evaluation needs at least {_NUMBERS[sessions_needed(config.protocol)]} "
+                              f"sessions; raise --sessions.")
     checkpoint = read_config(Path(config.checkpoint))  # a folder that is not a checkpoint is refused here
     if checkpoint.projector is None:
         raise ConfigError(f"{config.checkpoint} is a stage-1 (encoder-only) checkpoint; evaluate it with "

@@ -34,7 +34,7 @@ from encoders.paths import home
 
 from .config import DataSpec
 from .feature_table import TABLE_FORMAT, FeatureTable, LabelledRecording, build_table, concatenate_tables
-from .splits import TrialInfo
+from .splits import TrialInfo, sessions_needed
 
 log = get_logger(__name__)
 
@@ -121,7 +121,7 @@ def check_dataset(spec: DataSpec, protocol: str | None = None) -> dict:
                            f"others have {most}; copy the missing file into {Path(spec.root).name} or leave subject "
                            f"{short[0]} out of data.subjects.")
     sessions = {s: loader.sessions(s, "raw") for s in subjects}
-    if protocol == "cross-session" and min(len(v) for v in sessions.values()) < 2:
+    if min(len(v) for v in sessions.values()) < sessions_needed(protocol):
         raise ConfigError(f"{spec.dataset} has one session per subject here, so cross-session evaluation is "
                           f"impossible; use --protocol loso or cross-trial.")
     if protocol == "loso" and len(subjects) < 2:

@@ -27,6 +27,13 @@ import numpy as np
 from encoders.errors import ConfigError
 
 PROTOCOLS = ("cross-trial", "loso", "cross-session", "leave-stimulus-out")
+# Sessions per subject a protocol needs: cross-session holds a whole session out.
+_MIN_SESSIONS = {"cross-session": 2}
+
+
+def sessions_needed(protocol: str) -> int:
+    """Sessions per subject `protocol` needs (and a synthetic cohort for it is made with)."""
+    return _MIN_SESSIONS.get(protocol, 1)
 Key = tuple[str, int, int, int]  # (dataset, subject, session, trial)
 
 

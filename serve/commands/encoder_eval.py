@@ -43,11 +43,12 @@ def run(args: argparse.Namespace) -> int:
     from evaluation.encoder import evaluate_encoder
     from projector.checkpoint import load_encoder
     from training.feature_table import cohort_table
+    from training.splits import sessions_needed
     from training.progress import step
 
     with step(f"loading the encoder from {args.checkpoint.name}"):
         encoder = load_encoder(args.checkpoint)
-    sessions = args.sessions or (2 if args.protocol == "cross-session" else 1)
+    sessions = args.sessions or sessions_needed(args.protocol)
     from ._dataclass_options import dataclass_values
 
     cohort = CohortConfig(seed=args.cohort_seed, subjects=args.subjects, sessions=sessions,

@@ -47,13 +47,14 @@ def recorded_engine(args: argparse.Namespace) -> dict:
 def eval_config(args: argparse.Namespace):
     from evaluation import EvalConfig
     from projector.checkpoint import default_checkpoint
+    from training.splits import sessions_needed
 
     from ._dataclass_options import dataclass_values
 
     values = dataclass_values(EvalConfig, args, exclude=("engine",))
     values.update(
         checkpoint=str(args.checkpoint or default_checkpoint()),
-        sessions=args.sessions or (2 if args.protocol == "cross-session" else 1),
+        sessions=args.sessions or sessions_needed(args.protocol),
         reference=args.reference or ("checkpoint" if args.dataset == "synthetic" else "train-fold"),
         engine=recorded_engine(args))
     return EvalConfig(**values)

@@ -59,6 +59,7 @@ def run_folder(config) -> Path:
 
 def build_evaluate_tab(assistant: Assistant) -> None:
     from evaluation import EVAL_TASKS
+    from training.splits import sessions_needed
 
     gr.Markdown("Evaluate answers, reasoning consistency, faithfulness to the measured EEG and calibration on a "
                 "leak-free split. Synthetic cohorts are generated on the fly; released datasets need their folder. "
@@ -93,7 +94,7 @@ def build_evaluate_tab(assistant: Assistant) -> None:
             config = EvalConfig(
                 checkpoint=str(Path(checkpoint_dir)), dataset=dataset_name, root=root_dir or None,
                 cohort_seed=int(cohort_seed), subjects=int(n_subjects),
-                sessions=2 if protocol_name == "cross-session" else 1, protocol=protocol_name,
+                sessions=sessions_needed(protocol_name), protocol=protocol_name,
                 tasks=list(task_names), reference="checkpoint" if dataset_name == "synthetic" else "train-fold",
                 engine={"backend": engine_config.backend, "dtype": engine_config.dtype})
             run_dir = run_folder(config)
