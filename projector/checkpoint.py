@@ -381,6 +381,18 @@ def merged_from_adapter(base: Path, adapter: Path) -> Path:
     return target
 
 
+def write_served_llm(base: Path, adapter: Path | None, target: Path) -> None:
+    """The LLM a served-model folder carries: the base with `adapter` merged in, or the base as it
+    is when there is no adapter (the folder stays self-contained either way)."""
+    if adapter is not None:
+        merge_adapter(base, adapter, target)
+        return
+    import shutil
+
+    with folder_written_atomically(target) as tmp:
+        shutil.copytree(base, tmp, dirs_exist_ok=True)
+
+
 def merge_adapter(base: Path, adapter: Path, target: Path) -> None:
     import torch
     from peft import PeftModel

@@ -130,3 +130,16 @@ def test_save_takes_module_configs_and_refuses_a_projector_that_does_not_fit(tmp
     good = CheckpointConfig(stage="encoder", encoder={})
     save_checkpoint(tmp_path / "good", good, encoder)
     assert read_config(tmp_path / "good").encoder == encoder.get_config()
+
+
+def test_a_served_llm_without_an_adapter_is_the_base_copied_whole(tmp_path):
+    from projector.checkpoint import write_served_llm
+
+    base = tmp_path / "base"
+    (base / "sub").mkdir(parents=True)
+    (base / "config.json").write_text("{}")
+    (base / "sub" / "weights.bin").write_bytes(b"\x00" * 16)
+    target = tmp_path / "out" / "llm"
+    write_served_llm(base, None, target)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == ["config.json", "sub", "sub/weights.bin"]
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left

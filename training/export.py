@@ -4,11 +4,9 @@ as one served-model folder that vLLM loads directly (`llm/` is a plain Hugging F
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from projector.checkpoint import (copy_checkpoint, merge_adapter, read_config, resolve_llm, stage_record,
-                                  update_checkpoint)
+from projector.checkpoint import copy_checkpoint, read_config, resolve_llm, stage_record, update_checkpoint, write_served_llm
 
 from .config import ExportStageConfig
 
@@ -20,11 +18,7 @@ def export_checkpoint(config: ExportStageConfig | str | Path, out: Path, resume:
     out = Path(out)
     base = read_config(source)
     exported = copy_checkpoint(source, out, parts=("encoder", "projector", "card"))
-    llm_dir = out / "llm"
-    if base.adapter:
-        merge_adapter(resolve_llm(base.llm), source / base.adapter, llm_dir)
-    else:  # nothing to merge: ship the base weights so the folder is still self-contained
-        shutil.copytree(resolve_llm(base.llm), llm_dir)
+    write_served_llm(resolve_llm(base.llm), source / base.adapter if base.adapter else None, out / "llm")
     update_checkpoint(out, stage="export", merged_llm="llm", provenance={
         **exported.provenance, "export": stage_record(None, exported_from=str(source))})
     return out
