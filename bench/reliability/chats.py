@@ -62,6 +62,14 @@ def facts_of(ctx) -> Facts:
                  ctx.evidence_text, recording_summary(ctx))
 
 
+def loaded_as_the_chat_tab_does(assistant, path: Path):
+    """A fresh analysis of `path` with what the Chat tab adds on load (the timeline it shows), so
+    the status it writes can be compared with the app's exactly."""
+    ctx = assistant.analyse(path)
+    assistant.timeline(ctx)
+    return ctx
+
+
 _USABLE = re.compile(r"(\d+) of (\d+) s\b")
 _CHANNELS = re.compile(r"\b(\d+) (?:EEG )?(?:channels|electrodes)\b", re.I)
 _PATTERN = re.compile(r"\b(happy|surprise|neutral|sad|disgust|fear|anger)\b\D{0,3}?(\d{1,3}%)", re.I)
@@ -249,7 +257,7 @@ def run_chats(n: int = DEFAULT_CHATS, checkpoint: Path | None = None, max_num_se
         assistant = Assistant(checkpoint or repo_root() / "checkpoints" / "demo",
                               EngineConfig(max_num_seqs=max_num_seqs))
         timings["engine_start_s"] = time.perf_counter() - start
-        everyone = [facts_of(assistant.analyse(p)) for p in recordings]
+        everyone = [facts_of(loaded_as_the_chat_tab_does(assistant, p)) for p in recordings]
         app = build_app(assistant, upload_dir=folder / "uploads", store_path=folder / "reports.sqlite3")
         concurrency = getattr(getattr(app, "_queue", None), "default_concurrency_limit", None)
         settings = launch_settings("127.0.0.1", None)
