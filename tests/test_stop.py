@@ -3,6 +3,10 @@ worker, the helpers) is gone within 10 s of SIGTERM, SIGHUP or SIGINT to the com
 within 30 s of a SIGKILL, which leaves the clean-up to the orphan watchdog. Also: at the default
 log level the commands' stderr carries only our own lines. (`serve` × SIGINT is in test_serve.py.)
 
+Two mechanisms stop the commands: `serve.lifetime` turns SIGINT, SIGTERM and SIGHUP into one
+orderly shutdown for `ask`, `app` and `evaluate`; `serve` replaces itself with vLLM's server, which
+handles SIGINT and SIGTERM, and turns SIGHUP into SIGTERM. Each signal is tested on each mechanism.
+
 Each test starts the real command on the tiny checkpoint with the vLLM engine, waits until the
 engine is up, collects the command's descendants, signals the command and times each of them.
 """
@@ -57,6 +61,28 @@ def test_ask_sigterm_stops_the_engine_quietly(tiny_checkpoint, fif14, tmp_path):
         assert foreign_lines(ask.stderr) == []
     finally:
         ask.kill_everything()
+
+
+def test_ask_sigint_stops_the_engine(tiny_checkpoint, fif14, tmp_path):
+    ask = Command(["ask", str(fif14), *engine_args(tiny_checkpoint), *LONG_ANSWER], tmp_path, "ask")
+    try:
+        ask.wait_for_stderr("engine ready")
+        stop_and_check(ask, signal.SIGINT, ORDERLY_S)
+        assert ask.proc.returncode == 128 + signal.SIGINT
+    finally:
+        ask.kill_everything()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_serve_stops_its_engine_on_sighup_and_sigterm(tiny_checkpoint, tmp_path, sig):
+    port, key = free_port(), "stop-test-key"
+    server = Command(["serve", "--checkpoint", str(tiny_checkpoint), "--port", str(port), "--max-model-len", "2048"],
+                     tmp_path, "serve", env={"EEGREASON_API_KEY": key})
+    try:
+        server.wait_for_http(f"http://127.0.0.1:{port}/v1/models", headers={"Authorization": f"Bearer {key}"})
+        stop_and_check(server, sig, ORDERLY_S)
+    finally:
+        server.kill_everything()
 
 
 def test_app_sighup_stops_the_engine_quietly(tiny_checkpoint, tmp_path):
