@@ -122,3 +122,27 @@ def test_the_report_command_of_earlier_releases_still_drafts():
     assert args.action == "draft" and str(args.recording) == "rec.edf" and str(args.out) == "note.md"
     args = build_parser().parse_args(_with_legacy_forms(["report", "sign", "rpt-1", "--signer", "Dr A"]))
     assert args.action == "sign"
+
+
+def test_ask_about_two_recordings_numbers_them_and_asks_which_is_more_positive(fif14, tiny_checkpoint, tmp_path):
+    import json
+
+    from eeg_files import eeg_like, write_fif
+    from encoders.channels import montage
+
+    other = write_fif(tmp_path / "second_SYNTHETIC_raw.fif", eeg_like(14, 128.0, 40.0, seed=7), montage("emotiv14"), 128.0,
+                      description="SYNTHETIC test recording")
+    result = run_cli("ask", str(fif14), "--with", str(other), "--checkpoint", str(tiny_checkpoint),
+                     "--engine", "transformers", "--max-tokens", "8", "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    payload = json.loads(result.stdout)
+    assert [(r["number"], r["recording"]) for r in payload["recordings"]] == [(1, fif14.name), (2, other.name)]
+    assert payload["question"].startswith("Which recording shows the more positive emotional state?")
+    assert payload["recording"] == fif14.name and "claims" in payload
+
+
+def test_ask_about_more_than_three_recordings_is_refused_before_reading_them(tmp_path):
+    result = run_cli("ask", *[str(tmp_path / f"r{i}.edf") for i in range(1, 2)],
+                     *[arg for i in range(2, 5) for arg in ("--with", str(tmp_path / f"r{i}.edf"))])
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1 and "at most 3" in lines[0], result.stderr

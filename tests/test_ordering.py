@@ -135,3 +135,22 @@ def test_every_claim_of_a_generated_ranking_and_situation_pick_holds(base):
     assert ("situation_choice", True) in [(c.kind, c.holds) for c in checked]
     assert all(c.holds for c in checked), [c for c in checked if not c.holds]
     assert conclusion_of(text, "scenario") == "C"
+
+
+def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_does_not(tiny_checkpoint, fif14, tmp_path):
+    import shutil
+
+    from projector.checkpoint import update_checkpoint
+    from serve.assistant import Assistant, Conversation
+
+    v2 = tmp_path / "v2"
+    shutil.copytree(tiny_checkpoint, v2)
+    update_checkpoint(v2, prompt_template="chat-v2")
+    for checkpoint, shown in ((v2, True), (tiny_checkpoint, False)):
+        assistant = Assistant(checkpoint, start_engine=False)
+        first, second = assistant.analyse(fif14), assistant.analyse(fif14, display_name="again.fif")
+        user = assistant.messages(Conversation([first, second]), "Which is calmer?")[1]["content"]
+        assert ("Between the recordings:" in user) is shown, user
+        assert user.count("EEG 1:") == 1 and user.count("EEG 2:") == 1
+        single = assistant.messages(Conversation([first]), "How does this person feel?")[1]["content"]
+        assert "Between" not in single

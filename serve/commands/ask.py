@@ -1,5 +1,6 @@
-"""`eegreason ask RECORDING "question"`: one answer about one recording; `ask --batch FILE.jsonl`:
-many, with one engine (serve/batch.py).
+"""`eegreason ask RECORDING "question"`: one answer about one recording; `ask A "question" --with B
+[--with C]`: one answer about two or three recordings at once (which is more positive, their order);
+`ask --batch FILE.jsonl`: many, with one engine (serve/batch.py).
 
 Exit status of a batch: 0 when every line was answered, 1 when any line has an error (its output
 object says why; the other lines are answered all the same), 2 when the batch could not start."""
@@ -23,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
     parser.add_argument("question", nargs="?", default=None,
                         help="question (default: which emotion is most likely)")
+    parser.add_argument("--with", dest="others", metavar="RECORDING", type=Path, action="append", default=[],
+                        help="another recording asked about together with the first (repeat once more for a "
+                             "third): the question compares or ranks them, numbered 1, 2, 3 in the order given")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (answer, label, confidence, claim check, evidence, timing)")
     batch = parser.add_argument_group("batch")
@@ -39,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from encoders.errors import ConfigError
 
     if args.batch is not None:
-        if args.recording is not None:
+        if args.recording is not None or args.others:
             raise ConfigError("Give either a recording (and a question) or --batch FILE.jsonl, not both.")
         return run_batch(args)
     if args.recording is None:
@@ -77,12 +81,16 @@ def run_one(args: argparse.Namespace) -> int:
     from serve.assistant import Conversation
 
     start = time.perf_counter()
-    recording = read_recording(args.recording)  # fail fast on a bad file, before loading a model
+    paths = [args.recording, *args.others]
+    check_recording_count(len(paths))
+    recordings = [read_recording(p) for p in paths]  # fail fast on a bad file, before loading a model
     assistant = load_assistant(args)
     try:
-        context = assistant.analyse_recording(recording, args.recording.name)
-        conversation = Conversation([context])
-        question = args.question or assistant.default_question
+        contexts = [assistant.analyse_recording(r, p.name) for r, p in zip(recordings, paths)]
+        context = contexts[0]
+        conversation = Conversation(contexts)
+        question = args.question or (assistant.default_question if len(contexts) == 1
+                                     else default_comparison_question(len(contexts), assistant.config.space))
         asked = assistant.question_as_asked(conversation, question)
         result = assistant.ask(conversation, question, generation_params(args))
     finally:
@@ -98,10 +106,13 @@ def run_one(args: argparse.Namespace) -> int:
             # The measurements the question names, looked up and given to the model with it (or null).
             "question_context": asked[len(question):].strip() or None,
             "answer": result.text,
-            **answer_fields(result.text, [context.evidence], assistant.config.labels),
+            **answer_fields(result.text, [c.evidence for c in contexts], assistant.config.labels),
             "finish_reason": result.finish_reason,
             "engine": args.engine_backend,
             "evidence": context.evidence.to_dict(),
+            # With --with: every recording asked about, numbered as the prompt numbers them.
+            **({"recordings": [{"number": i, "recording": p.name, "synthetic": c.synthetic, "evidence": c.evidence.to_dict()}
+                               for i, (p, c) in enumerate(zip(paths, contexts), start=1)]} if len(contexts) > 1 else {}),
             # Set when the recording cannot support an emotion reading: whether the model's own text
             # (kept here) was replaced by the abstention written from the evidence.
             "evidence_guard": result.extra.get("evidence_guard"),
@@ -110,9 +121,35 @@ def run_one(args: argparse.Namespace) -> int:
                         "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)},
         }), indent=2, allow_nan=False))
     else:
-        if context.synthetic:
-            print("[SYNTHETIC recording: generated, not from a person]")
-        print(context.evidence_text)
-        print()
+        for i, (p, c) in enumerate(zip(paths, contexts), start=1):
+            if len(contexts) > 1:
+                print(f"Recording {i}: {p.name}")
+            if c.synthetic:
+                print("[SYNTHETIC recording: generated, not from a person]")
+            print(c.evidence_text)
+            print()
         print(result.text.strip())
     return 0
+
+
+MAX_RECORDINGS = 3  # what the comparison and ranking tasks are trained on
+
+
+def check_recording_count(n: int) -> None:
+    from encoders.errors import ConfigError
+
+    if n > MAX_RECORDINGS:
+        raise ConfigError(f"{n} recordings were given; ask about at most {MAX_RECORDINGS} at once (two --with).")
+
+
+def default_comparison_question(n: int, space) -> str:
+    """The question asked of two or three recordings when none is given: which is more positive, or
+    their order by valence (arousal for a label set placed on arousal only)."""
+    from encoders.errors import ConfigError
+    from prompts.templates import load_tasks
+
+    if not space.dimensions:
+        raise ConfigError("This checkpoint's classes carry no valence or arousal, so there is no default comparison; "
+                          "ask a question of your own.")
+    dimension = space.dimensions[0]
+    return load_tasks().questions[f"{'compare' if n == 2 else 'rank'}_{dimension}"][0]
