@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from encoders.analysis import FeatureConfig, RecordingAnalysis, analyse_recording
-from encoders.errors import ShapeError
+from encoders.errors import ConfigError, ShapeError
 from encoders.evidence import BandReference, Evidence, build_evidence, label_probabilities, measures_of
 from encoders.io import read_recording
 from encoders.log import get_logger
@@ -27,7 +27,7 @@ from prompts.answers import with_context
 from prompts.evidence_text import render_evidence
 from prompts.ordering import order_lines
 from prompts.render import render_conversation
-from prompts.templates import default_question, load_template
+from prompts.templates import default_question, load_tasks, load_template
 from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
 from reports.note import MedicalRecordNote
 
@@ -61,6 +61,9 @@ class Turn:
     question: str
     answer: str
     guarded: bool = False  # the answer is the evidence guard's abstention, not the model's text
+
+
+MAX_RECORDINGS = 3  # asked about at once: what the comparison and ranking tasks are trained on
 
 
 @dataclass
@@ -150,6 +153,18 @@ class Assistant:
     def default_question(self) -> str:
         """The question asked when none is given, in the checkpoint's label set."""
         return default_question(self.template, self.config.space)
+
+    def default_question_for(self, n_recordings: int) -> str:
+        """The question asked when none is given: of one recording, the emotion question; of two,
+        which is higher on valence; of three, their order by it (arousal for a label set placed on
+        arousal only)."""
+        if n_recordings <= 1:
+            return self.default_question
+        space = self.config.space
+        if not space.dimensions:
+            raise ConfigError("This checkpoint's classes carry no valence or arousal, so there is no default "
+                              "comparison; ask a question of your own.")
+        return load_tasks().questions[f"{'compare' if n_recordings == 2 else 'rank'}_{space.dimensions[0]}"][0]
 
     def question_as_asked(self, conversation: Conversation, question: str) -> str:
         """The question as the model sees it. About one recording, the measurements it names (a

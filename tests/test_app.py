@@ -55,6 +55,24 @@ def test_upload_ask_and_follow_up(app_url, fif14):
     assert message_text(history[-1]).strip() and "emotiv14" in current
 
 
+def test_a_second_and_third_recording_join_the_conversation_for_a_comparison(app_url, fif14, second_recording):
+    from gradio_client import Client, handle_file
+
+    client = Client(app_url, verbose=False)
+    status = client.predict(None, None, [], api_name="/add_recording")[0]
+    assert "Load a first recording" in status  # nothing to add to yet
+    client.predict([handle_file(str(fif14))], None, api_name="/load_recording")
+    status, chat, *_plots, current = client.predict([handle_file(str(second_recording))], None, [], api_name="/add_recording")
+    assert "### Recording 1" in status and "### Recording 2" in status and chat == []
+    assert "recording 1: **emotiv14_SYNTHETIC_raw.fif**" in current and "recording 2: **tenten19_raw.fif**" in current
+    history, _, current = client.predict("", [], api_name="/ask")  # the default question compares them
+    assert "Which recording" in message_text(history[0]) and message_text(history[-1]).strip()
+    client.predict(None, "sample_SYNTHETIC.fif", [], api_name="/add_recording")
+    status = client.predict(None, "sample_SYNTHETIC.fif", [], api_name="/add_recording")[0]
+    assert "At most 3 recordings" in status
+    assert "Rank the recordings" in message_text(client.predict("", [], api_name="/ask")[0][0])
+
+
 def test_plots_are_produced(app_url, fif14):
     from gradio_client import Client, handle_file
 

@@ -89,8 +89,7 @@ def run_one(args: argparse.Namespace) -> int:
         contexts = [assistant.analyse_recording(r, p.name) for r, p in zip(recordings, paths)]
         context = contexts[0]
         conversation = Conversation(contexts)
-        question = args.question or (assistant.default_question if len(contexts) == 1
-                                     else default_comparison_question(len(contexts), assistant.config.space))
+        question = args.question or assistant.default_question_for(len(contexts))
         asked = assistant.question_as_asked(conversation, question)
         result = assistant.ask(conversation, question, generation_params(args))
     finally:
@@ -132,24 +131,9 @@ def run_one(args: argparse.Namespace) -> int:
     return 0
 
 
-MAX_RECORDINGS = 3  # what the comparison and ranking tasks are trained on
-
-
 def check_recording_count(n: int) -> None:
     from encoders.errors import ConfigError
+    from serve.assistant import MAX_RECORDINGS
 
     if n > MAX_RECORDINGS:
         raise ConfigError(f"{n} recordings were given; ask about at most {MAX_RECORDINGS} at once (two --with).")
-
-
-def default_comparison_question(n: int, space) -> str:
-    """The question asked of two or three recordings when none is given: which is more positive, or
-    their order by valence (arousal for a label set placed on arousal only)."""
-    from encoders.errors import ConfigError
-    from prompts.templates import load_tasks
-
-    if not space.dimensions:
-        raise ConfigError("This checkpoint's classes carry no valence or arousal, so there is no default comparison; "
-                          "ask a question of your own.")
-    dimension = space.dimensions[0]
-    return load_tasks().questions[f"{'compare' if n == 2 else 'rank'}_{dimension}"][0]

@@ -1,5 +1,6 @@
 """Chat tab: load a recording (upload or bundled sample), see its quality, signal, band-power maps
-and emotion timeline, then ask; answers stream, follow-up questions keep the recording's context."""
+and emotion timeline, then ask; answers stream, follow-up questions keep the recording's context.
+"Add to compare" brings a second and third recording into the conversation, numbered as added."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from encoders.errors import EEGReasonError
 from encoders.inputs import usable_rows
 from encoders.log import get_logger
 
-from ..assistant import Assistant, Conversation, RecordingContext
+from ..assistant import MAX_RECORDINGS, Assistant, Conversation, RecordingContext
 from ..plots import band_topomaps, signal_preview, timeline_figure
 from ..upload_sets import UPLOAD_EXTENSIONS
 from ..uploads import UploadStore
@@ -64,7 +65,10 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
         with gr.Column(scale=1):
             upload = upload_box()
             sample = gr.Dropdown(choices=list(samples), value=None, label="…or a bundled sample (synthetic)")
-            load = gr.Button("Load recording", variant="secondary")
+            with gr.Row():
+                load = gr.Button("Load recording", variant="secondary")
+                # A second (and third) recording joins the conversation: questions then compare them.
+                add = gr.Button("Add to compare", variant="secondary")
             status = gr.Markdown("Upload a recording or pick a sample, then load it.")
         with gr.Column(scale=2):
             current = gr.Markdown("No recording loaded.")
@@ -78,32 +82,66 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
             timeline_plot = gr.Plot(label="Emotion timeline")
         topomap_plot = gr.Plot(label="Band-power topomaps")
 
+    def analysed(files: list[str] | None, sample_name: str | None, request: gr.Request) -> RecordingContext | None:
+        """The chosen upload or sample, analysed with its timeline (None when nothing was chosen)."""
+        if files:
+            kept, recording = uploads.keep(files, request.session_hash)
+            ctx = assistant.analyse_recording(recording, kept.label)
+        elif sample_name in samples:
+            ctx = assistant.analyse(samples[sample_name], display_name=sample_name)
+        else:
+            return None
+        assistant.timeline(ctx)  # the Chat tab shows it; `ask` and reports never compute it
+        return ctx
+
     def load_recording(files: list[str] | None, sample_name: str | None, request: gr.Request):
         empty = (None, None, None)
         try:
-            if files:
-                kept, recording = uploads.keep(files, request.session_hash)
-                ctx = assistant.analyse_recording(recording, kept.label)
-            elif sample_name in samples:
-                ctx = assistant.analyse(samples[sample_name], display_name=sample_name)
-            else:
-                return "Choose a file or a sample first.", [], None, *empty, about(None)
+            ctx = analysed(files, sample_name, request)
         except EEGReasonError as err:
             return f"⚠️ {err}", [], None, *empty, about(None)
-        assistant.timeline(ctx)  # the Chat tab shows it; `ask` and reports never compute it
+        if ctx is None:
+            return "Choose a file or a sample first.", [], None, *empty, about(None)
         signal, topomaps, timeline = figures(ctx)
         conversation = Conversation([ctx])
         return recording_summary(ctx), [], conversation, signal, timeline, topomaps, about(conversation)
 
+    def add_recording(files: list[str] | None, sample_name: str | None, history: list,
+                      conversation: Conversation | None, request: gr.Request):
+        """One more recording in the conversation; the chat starts again, since every answer so far
+        was about fewer recordings. The figures show the recording just added."""
+        unchanged = (gr.update(), history, conversation, gr.update(), gr.update(), gr.update(), about(conversation))
+        if conversation is None:
+            return ("Load a first recording, then add another to compare them.", *unchanged[1:])
+        if len(conversation.recordings) >= MAX_RECORDINGS:
+            return (f"At most {MAX_RECORDINGS} recordings at once; load one to start a new conversation.", *unchanged[1:])
+        try:
+            ctx = analysed(files, sample_name, request)
+        except EEGReasonError as err:
+            return (f"⚠️ {err}", *unchanged[1:])
+        if ctx is None:
+            return ("Choose a file or a sample to add first.", *unchanged[1:])
+        together = Conversation([*conversation.recordings, ctx])
+        signal, topomaps, timeline = figures(ctx)
+        summaries = [f"### Recording {i}\n\n" + recording_summary(c) for i, c in enumerate(together.recordings, start=1)]
+        return "\n\n".join(summaries), [], together, signal, timeline, topomaps, about(together)
+
     def about(conversation: Conversation | None) -> str:
         if conversation is None:
             return "No recording loaded."
-        ctx = conversation.recordings[0]
-        return f"Conversation about **{ctx.name}**" + (" (SYNTHETIC)" if ctx.synthetic else "")
+        names = [f"**{c.name}**" + (" (SYNTHETIC)" if c.synthetic else "") for c in conversation.recordings]
+        if len(names) == 1:
+            return f"Conversation about {names[0]}"
+        return "Comparing " + ", ".join(f"recording {i}: {n}" for i, n in enumerate(names, start=1)) + \
+            f" — ask e.g. \"{assistant.default_question_for(len(names))}\""
 
     def ask(text: str, history: list, conversation: Conversation | None):
         history = list(history or [])
-        text = (text or "").strip() or assistant.default_question
+        try:
+            text = (text or "").strip() or assistant.default_question_for(len(conversation.recordings) if conversation else 1)
+        except EEGReasonError as err:  # no default comparison in this label set
+            yield [*history, {"role": "assistant", "content": f"⚠️ {err}"}], conversation, "", about(conversation)
+            return
         history.append({"role": "user", "content": text})
         if conversation is None:
             history.append({"role": "assistant", "content": "Load a recording first."})
@@ -120,6 +158,8 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
 
     load.click(load_recording, [upload, sample],
                [status, chatbot, state, signal_plot, timeline_plot, topomap_plot, current], api_name="load_recording")
+    add.click(add_recording, [upload, sample, chatbot, state],
+              [status, chatbot, state, signal_plot, timeline_plot, topomap_plot, current], api_name="add_recording")
     send.click(ask, [question, chatbot, state], [chatbot, state, question, current], api_name="ask")
     question.submit(ask, [question, chatbot, state], [chatbot, state, question, current], api_name=False)
     return state
