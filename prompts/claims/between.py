@@ -20,6 +20,7 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from ..ordering import CLASS_ORDER, encoder_order, pattern_class
 from .check import CheckedClaim, check_text
 from .extract import extract_claims
+from .order_words import comparison, ranked_dimension, stated_order
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
 
@@ -76,11 +77,7 @@ _CLASS = r"(positive|neutral|negative|high|low)"
 _CLASS_ORDER_CLAIM = re.compile(rf"\brecording (\d+)'s {_CLASS} (valence|arousal) (?:is|sits|lies|ranks) "
                                 rf"(above|higher than|greater than|below|lower than|under) "
                                 rf"(?:that of )?recording (\d+)(?:'s)? {_CLASS}\b", re.I)
-# "So recording 2 has the higher valence", "recording 1 shows more arousal", "… the lower valence",
 # "the encoder's valence order puts recording 2 first"
-_WINNER_CLAIM = re.compile(r"\brecording (\d+) (?:has|shows|is) (?:the )?(?:clearly |slightly )?"
-                           r"(more|higher|highest|greater|stronger|most|lower|less|weaker|lowest)\s+"
-                           r"(?:positive |pleasant |negative )?(valence|arousal)\b", re.I)
 _PUTS_FIRST = re.compile(r"\b(valence|arousal) order (?:puts|places|ranks) recording (\d+) (first|last)\b", re.I)
 _DOWNWARD = {"below", "lower than", "under", "lower", "less", "weaker", "lowest", "last"}
 
@@ -111,7 +108,15 @@ def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelS
         holds = upward if relation.lower() not in _DOWNWARD else CLASS_ORDER[stated[i]] < CLASS_ORDER[stated[j]]
         out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), holds, measured,
                                 "the classes are in that order" if holds else "the classes are in the other order"))
-    winners = [(m.group(0), int(m.group(1)), m.group(2), m.group(3)) for m in _WINNER_CLAIM.finditer(reasoning)]
+    winners = []
+    for sentence in sentences(reasoning):
+        if _CLASS_ORDER_CLAIM.search(sentence):
+            continue  # an ordering of stated classes, checked above
+        said = comparison(sentence)
+        if said:
+            subject, dimension, sign, start, end = said
+            if subject in (1, 2):
+                winners.append((sentence[start:end].strip(" ,;"), subject, "higher" if sign > 0 else "lower", dimension))
     winners += [(m.group(0), int(m.group(2)), m.group(3), m.group(1)) for m in _PUTS_FIRST.finditer(reasoning)]
     for text, named, direction, dimension in winners:
         dimension = dimension.lower()
@@ -130,30 +135,36 @@ def _order_measured(evidences: list[Evidence], order: list[int], dimension: str,
     return ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
 
 
-# "Ranking by valence. … So the order is 2, 3, 1."; "The encoder orders them 2, 3, 1 by arousal."
-_RANK_DIMENSION = re.compile(r"\b(?:rank(?:ing|ed)?|order(?:ing|ed)?)\s+(?:them\s+)?(?:by|on)\s+(valence|arousal)\b", re.I)
-_RANK_CLAIM = re.compile(r"\b(?:(?:(?P<before>valence|arousal)\s+)?(?:order|ranking) is|orders? them|ranks? them)\s*:?\s*"
-                         r"(?P<order>\d(?:\s*(?:,|>)\s*\d)+)(?:\s+(?:by|on)\s+(?P<after>valence|arousal))?", re.I)
+def sentences(text: str) -> list[str]:
+    """The sentences (and ;-clauses, lines) of a reasoning: a comparison is read within one."""
+    return [p for p in re.split(r"(?<=[.!?;])\s+|\n+", text or "") if p.strip()]
 
 
 def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
-    """An order of three or more recordings, checked against the encoder's order on the dimension
-    the reasoning ranks by (the claim's own "by valence", else "Ranking by …"; not checkable when
-    neither says)."""
+    """An order of all three (or more) recordings, checked against the encoder's order on the
+    dimension the sentence ranks by, or else the one an earlier sentence ranks by ("Ranking by
+    valence. … So the order is 3, 1, 2."); not checkable when none says, or when it ranks by
+    something else ("by signal quality")."""
     out = []
     if len(evidences) < 3:
         return out
-    ranked_by = _RANK_DIMENSION.search(reasoning)
-    for match in _RANK_CLAIM.finditer(reasoning):
-        dimension = (match.group("before") or match.group("after") or (ranked_by.group(1) if ranked_by else "")).lower()
+    context = None
+    for sentence in sentences(reasoning):
+        explicit, dimension = ranked_dimension(sentence)
+        said = stated_order(sentence, len(evidences))
+        if explicit:
+            context = dimension
+        if said is None:
+            continue
+        dimension = dimension if explicit or dimension else context
         order = encoder_order(evidences, dimension, space) if dimension else None
         if order is None:
             continue
-        stated = [int(x) for x in re.findall(r"\d", match.group("order"))]
+        stated, _, _ = said
         holds = stated == order
-        out.append(CheckedClaim("rank_order", match.group(0), dimension, holds, _order_measured(evidences, order, dimension, space),
+        out.append(CheckedClaim("rank_order", sentence.strip(), dimension, holds, _order_measured(evidences, order, dimension, space),
                                 "the encoder's order" if holds else
-                                f"the encoder's {dimension} order is {', '.join(map(str, order))}"))
+                                f"the encoder's {dimension} order is {', '.join(map(str, order))}, highest first"))
     return out
 
 

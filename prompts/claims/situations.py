@@ -1,72 +1,152 @@
 """The choice of a situation, checked against the reasoning's own steps: a situation-matching
-rationale names the emotion the EEG fits, reads each situation as an emotion, and picks one. The
-pick holds when the situation it names was read as that emotion:
+rationale names the emotion the EEG fits, reads each lettered situation as an emotion, and picks
+one. The pick holds when the situation it names was read as that emotion:
 
     "… fits happy best. Situations: surprise for A, happy for B, fear for C. … situation B fits best" → holds
     "… fits happy best. Situation A reads as happy, B as fear, C as horror. So situation C fits best" → fails
+    "EEG: best fit = fear.  A) party -> happy  B) dark woods -> fear  Answer: B)"                     → holds
 
-What a situation evokes is world knowledge, not a measurement, so the readings themselves are not
-checked here (an evaluation knows each option's intended emotion and scores the answer)."""
+Written many ways: readings as "A: anger", "A = fear", "A -> sad", "for A I'd expect disgust",
+"situation A (a funeral) evokes sadness", "A is a job interview (fear)", "surprise for A"; picks as
+"situation B fits best", "Vignette B is the best match", "Choose B", "Answer: B)", "I'd go with
+option B" (the last pick counts: "B fits best. No, wait: A fits best."); a negated emotion ("A is not
+sad; it reads as happy") is not a reading. What a situation evokes is world knowledge, not a
+measurement, so the readings themselves are not checked here (an evaluation knows each option's
+intended emotion and scores the answer)."""
 
 from __future__ import annotations
 
 import re
 
-from .lexicon import EMOTION_WORDS
+# Emotion words (situations are read in everyday words: "frightening", "joyful", "a neutral state").
+_EMOTIONS = {
+    "happy": "happy", "happiness": "happy", "joy": "happy", "joyful": "happy", "joyous": "happy", "cheerful": "happy",
+    "delighted": "happy", "glad": "happy",
+    "surprise": "surprise", "surprised": "surprise", "surprising": "surprise", "astonished": "surprise",
+    "neutral": "neutral",
+    "sad": "sad", "sadness": "sad", "sorrow": "sad", "grief": "sad", "unhappy": "sad",
+    "disgust": "disgust", "disgusted": "disgust", "disgusting": "disgust", "revulsion": "disgust",
+    "fear": "fear", "fearful": "fear", "afraid": "fear", "frightening": "fear", "frightened": "fear", "scared": "fear",
+    "scary": "fear", "terrified": "fear",
+    "anger": "anger", "angry": "anger", "rage": "anger", "furious": "anger", "irritated": "anger", "annoyed": "anger",
+}
+_EMOTION = r"\b(" + "|".join(sorted(_EMOTIONS, key=len, reverse=True)) + r")\b"
+_EMOTION_RE = re.compile(_EMOTION, re.I)
+_NEGATED = re.compile(r"\b(?:not|no|never|isn't|doesn't|don't|nothing)\b(?:\s+\w+){0,2}\s*$", re.I)
 
-_WORD = r"([A-Za-z-]+)"
-_LETTER = r"\b([A-G])\b"
-# "happy for B" (emotion first), "Situation A reads as happy, B as fear", "situation C evokes fear"
-_EMOTION_FIRST = re.compile(_WORD + r" for " + _LETTER + r"(?![\w)])")
-_NAMED = r"\b(?:[Ss]ituation|[Oo]ption) " + _LETTER + r"\)?(?: \([^)]*\))?"
-_READS_AS = re.compile(_NAMED + r",? (?:reads as|evokes|suggests|would evoke|points to|is associated with|goes with) "
-                       r"(?:an? )?" + _WORD)
-_AND_AS = re.compile(r"(?:,|\band\b)\s*" + _LETTER + r"\)? (?:as|reads as|evokes) " + _WORD)
-_FITS = re.compile(r"\bfits ([A-Za-z-]+) best\b|\bsuggests ([A-Za-z-]+)\.", re.I)
-_CHOICE = re.compile(_NAMED + r" (?:fits|matches) (?:best|it best|the EEG best)\b")
+_NAMED = r"\b(?:situations?|options?|vignettes?|scenarios?|choices?)\s+\(?([A-Ga-g])\)?(?![\w'])"
+# Where a situation is named: "situation A", "option b", "A)", "A:", "A =", "A -", "A ->", "A is…",
+# "B as…", "for C" — a bare letter only in capitals.
+_MENTIONS = [re.compile(p) for p in (
+    r"(?i:" + _NAMED + r")",
+    r"(?<![\w'])([A-G])(?:\)|\s*:|\s*=|\s+-\s|\s*->|\s*→)",
+    r"(?<![\w'])([A-G])\s+(?=(?:is|as|reads|evokes|would|suggests|goes|fits|matches|seems|looks)\b)",
+    r"\b[Ff]or\s+([A-G])\b",
+)]
+# "surprise for A": the emotion first.
+_EMOTION_FIRST = re.compile(_EMOTION + r"\s+for\s+([A-G])\b(?![\w)])", re.I)
+_PICKS = [re.compile(p, re.I) for p in (
+    r"(?:" + _NAMED + r"|(?<![\w'])([A-G])\)?)\s+(?:\([^)]*\)\s+)?(?:fits|matches)\s+(?:it\s+|the\s+eeg\s+)?best\b",
+    r"(?:" + _NAMED + r"|(?<![\w'])([A-G])\)?)\s+(?:is|seems|looks)\s+(?:therefore\s+|thus\s+|so\s+|then\s+|clearly\s+)?"
+    r"(?:the\s+)?(?:best|closest|most likely)(?:\s+(?:match|fit|choice|option))?\b",
+)]
+_PICK_VERBS = re.compile(
+    r"\b(?:answer|pick|choice|choose|chose|select(?:ed)?|going with|go with|go for|opt for|my answer is|the answer is|"
+    r"correct (?:option|situation|answer) is|best(?: (?:option|situation|match))?(?: is)?|I'd say)\s*[:=]?\s*"
+    r"(?:(?:situation|option|vignette)\s+([A-Ga-g])|\(?([A-G])\)?)(?![\w'])", re.I)
+# The emotion the EEG fits: strong statements first, "closest to" only when none is made.
+_FITTED_STRONG = [re.compile(p, re.I) for p in (
+    r"\bfits\s+" + _EMOTION + r"\s+best\b",
+    r"\bbest\s+(?:eeg\s+)?fit\s*(?:[:=]|is)?\s*" + _EMOTION,
+    r"\b(?:most\s+)?(?:resembles|like|consistent\s+with|similar\s+to)\s+" + _EMOTION,
+    r"\bsuggests\s+" + _EMOTION,
+    r"\bread(?:s)?\s+(?:the\s+eeg|it|this(?:\s+recording)?)\s+as\s+" + _EMOTION,
+    r"\beeg\s*:\s*" + _EMOTION,
+    r"\bpoints?\s+to\s+" + _EMOTION,
+)]
+_FITTED_WEAK = re.compile(r"\bclosest\s+to\s+" + _EMOTION, re.I)
 
 
-def _emotion(word: str) -> str:
-    return EMOTION_WORDS.get(word.lower(), word.lower())
+def _emotion_in(segment: str) -> str | None:
+    """The first emotion a segment reads a situation as (outside brackets first; negated ones skipped)."""
+    outside = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), segment)
+    for text in (outside, segment):
+        for m in _EMOTION_RE.finditer(text):
+            if not _NEGATED.search(text[max(0, m.start() - 40):m.start()]):
+                return _EMOTIONS[m.group(1).lower()]
+    return None
 
 
-def readings(text: str) -> dict[str, str]:
+def _picks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, letter) of every pick, in reading order."""
+    found = []
+    for pattern in _PICKS:
+        found += [(m.start(), m.end(), next(g for g in m.groups() if g).upper()) for m in pattern.finditer(text)]
+    found += [(m.start(), m.end(), (m.group(1) or m.group(2)).upper()) for m in _PICK_VERBS.finditer(text)]
+    return sorted(found)
+
+
+def readings(text: str, picks: list[tuple[int, int, str]] | None = None) -> dict[str, str]:
     """Letter → the emotion the text reads that situation as (the first reading of each letter)."""
-    found: list[tuple[int, str, str]] = []
-    for m in _EMOTION_FIRST.finditer(text):
-        if m.group(1).lower() in EMOTION_WORDS:
-            found.append((m.start(), m.group(2), _emotion(m.group(1))))
-    for m in _READS_AS.finditer(text):
-        found.append((m.start(), m.group(1), _emotion(m.group(2))))
-        sentence_end = text.find(".", m.end())
-        for more in _AND_AS.finditer(text, m.end(), sentence_end if sentence_end >= 0 else len(text)):
-            found.append((more.start(), more.group(1), _emotion(more.group(2))))
+    picks = _picks(text) if picks is None else picks
     out: dict[str, str] = {}
-    for _, letter, emotion in sorted(found):
-        out.setdefault(letter, emotion)
+    taken: list[tuple[int, int]] = []
+    for m in _EMOTION_FIRST.finditer(text):
+        out.setdefault(m.group(2).upper(), _EMOTIONS[m.group(1).lower()])
+        taken.append(m.span())
+    mentions = sorted({(m.start(1), m.end(1), m.group(1).upper()) for pattern in _MENTIONS for m in pattern.finditer(text)
+                       if not any(a <= m.start(1) < b for a, b in taken)})
+    for i, (start, end, letter) in enumerate(mentions):
+        if letter in out or any(a <= start < b for a, b, _ in picks):
+            continue
+        stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
+        sentence_end = re.search(r"[.!?\n]", text[end:stop])
+        emotion = _emotion_in(text[end:end + sentence_end.start()] if sentence_end else text[end:stop])
+        if emotion:
+            out[letter] = emotion
     return out
 
 
+def _clauses(text: str, separators: str) -> list[tuple[int, str]]:
+    """(offset, clause) of the pieces between `separators`."""
+    out, start = [], 0
+    for m in re.finditer(separators, text):
+        out.append((start, text[start:m.start()]))
+        start = m.end()
+    return out + [(start, text[start:])]
+
+
+def fitted_emotion(text: str) -> str | None:
+    """The emotion the reasoning says the EEG fits, from clauses that name no situation ("Best EEG
+    fit: anger" whole, or "the EEG fits fear best" after "Situation C fits best:")."""
+    pieces = _clauses(text, r"[.;\n,]|\bwhereas\b|\bbut\b") + _clauses(text, r"[.;:\n,]|\bwhereas\b|\bbut\b")
+    clauses = [(at, c) for at, c in pieces if not any(p.search(c) for p in _MENTIONS[:3]) and not _PICK_VERBS.search(c)]
+    for patterns in (_FITTED_STRONG, [_FITTED_WEAK]):
+        found = [(at + m.start(1), m.group(1)) for at, c in clauses for p in patterns for m in p.finditer(c)]
+        if found:
+            return _EMOTIONS[max(found)[1].lower()]
+    return None
+
+
 def situation_choice(text: str) -> tuple[str, bool, str, str] | None:
-    """(claim text, holds, measured, why) for the situation the text picks, or None when it picks
-    none, names no fitted emotion, or reads no situation (nothing to hold the pick to)."""
-    choices = list(_CHOICE.finditer(text))
-    fitted = [m for m in _FITS.finditer(text) if _emotion(m.group(1) or m.group(2)) in EMOTION_WORDS.values()]
-    read = readings(text)
-    if not choices or not fitted or not read:
+    """(claim text, holds, measured, why) for the situation the text picks last, or None when it
+    picks none, names no fitted emotion, or reads no situation (nothing to hold the pick to)."""
+    picks = _picks(text)
+    read = readings(text, picks)
+    emotion = fitted_emotion(text)
+    if not picks or emotion is None or not read:
         return None
-    choice = choices[-1]
-    letter = choice.group(1)
-    emotion = _emotion(fitted[-1].group(1) or fitted[-1].group(2))
+    start, end, letter = picks[-1]
     measured = ", ".join(f"{x}: {e}" for x, e in sorted(read.items()))
+    words = text[start:end].strip()
     if read.get(letter) == emotion:
-        return choice.group(0), True, measured, f"situation {letter} was read as {emotion}, the emotion the EEG fits"
+        return words, True, measured, f"situation {letter} was read as {emotion}, the emotion the EEG fits"
     elsewhere = [x for x, e in sorted(read.items()) if e == emotion]
     why = (f"situation {letter} was read as {read[letter]}, not {emotion}" if letter in read
            else f"situation {letter} was not read as any emotion")
     if elsewhere:
         why += f"; {emotion} was situation {', '.join(elsewhere)}"
-    return choice.group(0), False, measured, why
+    return words, False, measured, why
 
 
-__all__ = ["readings", "situation_choice"]
+__all__ = ["fitted_emotion", "readings", "situation_choice"]

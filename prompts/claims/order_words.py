@@ -1,0 +1,168 @@
+"""How people and models say that one recording is above another, or in what order several are:
+the words `between.py` reads ordering claims with, whoever wrote them.
+
+    "recording 2", "EEG 2", "the second recording", "the first one"          → a recording
+    "more pleasant", "happier", "less negative", "higher valence"           → valence, upward
+    "calmer", "less aroused", "lower in arousal", "higher" + "in terms of arousal" → arousal, the side it says
+    "3, 1, 2", "3 > 1 > 2", "recording 1 first, then recording 3, then recording 2"  → an order
+    "lowest first", "least to most pleasant", "ascending", "calmest first"  → an order written bottom-up
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "former": 1, "latter": 2}
+RECORDING = re.compile(r"\b(?:recordings?|rec\.?|eeg|file|trial|session)\s*#?\s*(1|2|3|one|two|three)\b"
+                       r"|\bthe\s+(first|second|third|former|latter)(?:\s+(?:recording|eeg|file|one|trace))?\b", re.I)
+
+# Words for each dimension (a sentence naming only these words is about that dimension).
+VALENCE_WORDS = re.compile(r"\b(?:valence|pleasant(?:ness)?|unpleasant|positive|negative|happ(?:y|ier|iest)|"
+                           r"sad(?:der|dest)?|mood)\b", re.I)
+AROUSAL_WORDS = re.compile(r"\b(?:arousal|aroused|arousing|activat(?:ed|ion)|excit(?:ed|ement)|agitat(?:ed|ion)|"
+                           r"calm(?:er|est)?|relaxed|tense)\b", re.I)
+# A sentence about band power, asymmetry or a probability is not a valence or arousal comparison,
+# whatever adjective it uses ("the asymmetry is more positive in recording 2").
+_NOT_AFFECT = re.compile(r"\b(?:alpha|beta|theta|delta|gamma|asymmetry|z-?score|power|probabilit(?:y|ies)|signal|"
+                         r"quality|channels?|confidence)\b", re.I)
+
+# (pattern, dimension, +1 up / -1 down); a dimension of None takes the sentence's dimension.
+_COMPARATIVES = [(re.compile(p, re.I), dim, sign) for p, dim, sign in [
+    (r"\b(?:more|greater|higher)\s+(?:positive|pleasant)(?:\s+valence)?\b|\bhappier\b|\bless\s+(?:negative|unpleasant)\b|"
+     r"\b(?:higher|greater|larger|more)\s+valence\b|\bbetter\s+mood\b|\bmore\s+cheerful\b", "valence", 1),
+    (r"\b(?:more|greater)\s+(?:negative|unpleasant)(?:\s+valence)?\b|\bless\s+(?:positive|pleasant)\b|\bsadder\b|"
+     r"\bunhappier\b|\b(?:lower|smaller|less)\s+valence\b|\bworse\s+mood\b", "valence", -1),
+    (r"\bmore\s+(?:aroused|arousing|activated|excited|agitated|tense|alert)\b|\b(?:higher|greater|larger|more)\s+arousal\b|"
+     r"\bless\s+(?:calm|relaxed)\b", "arousal", 1),
+    (r"\bcalmer\b|\bmore\s+(?:calm|relaxed|subdued)\b|\bless\s+(?:aroused|arousing|activated|excited|agitated|tense)\b|"
+     r"\b(?:lower|smaller|less)\s+arousal\b", "arousal", -1),
+    (r"\b(?:higher|greater|larger|bigger|stronger|above|exceeds?)\b|(?<=\s)>(?=\s)", None, 1),
+    (r"\b(?:lower|smaller|weaker|below)\b|(?<=\s)<(?=\s)", None, -1),
+]]
+_NEGATION = re.compile(r"\b(?:not|isn't|isn’t|doesn't|doesn’t|never)\b", re.I)
+# "a sign of higher arousal", "typical of more positive valence": what a finding means, not a comparison.
+_MEANING_BEFORE = re.compile(r"(?:sign|signs|typical|indicative|marker|associated|suggestive|consistent|hint)\s+(?:of|with)\s+$", re.I)
+_NOT_THE_CASE = re.compile(r"\bit\s+is\s+not\s+(?:the\s+case|true)\s+that\b|\bit\s+is\s+false\s+that\b", re.I)
+
+
+def recording_mentions(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, number) of each recording the text names."""
+    out = []
+    for m in RECORDING.finditer(text):
+        word = (m.group(1) or m.group(2)).lower()
+        out.append((m.start(), m.end(), _NUMBER_WORDS.get(word) or _ORDINALS[word]))
+    return out
+
+
+def sentence_dimension(text: str) -> str | None:
+    """The one dimension a sentence's words name (None for none or both)."""
+    valence, arousal = bool(VALENCE_WORDS.search(text)), bool(AROUSAL_WORDS.search(text))
+    return "valence" if valence and not arousal else "arousal" if arousal and not valence else None
+
+
+def _nearest_dimension(text: str, at: int) -> str | None:
+    found = [(abs(m.start() - at), "valence") for m in VALENCE_WORDS.finditer(text)]
+    found += [(abs(m.start() - at), "arousal") for m in AROUSAL_WORDS.finditer(text)]
+    return min(found)[1] if found else None
+
+
+def comparison(sentence: str) -> tuple[int, str, int, int, int] | None:
+    """(recording said to be higher or lower, dimension, +1 higher / -1 lower, start, end) of the
+    first comparison of two recordings in `sentence`; None when it makes none."""
+    mentions = recording_mentions(sentence)
+    if not mentions or (_NOT_AFFECT.search(sentence) and not re.search(r"\b(?:valence|arousal)\b", sentence, re.I)):
+        return None
+    for pattern, dimension, sign in _COMPARATIVES:
+        m = pattern.search(sentence)
+        if not m or _MEANING_BEFORE.search(sentence[max(0, m.start() - 30):m.start()]):
+            continue
+        dim = dimension or _nearest_dimension(sentence, m.start())
+        if dim is None:
+            continue
+        subject = _subject(sentence, mentions, m.start(), m.end())
+        if subject is None:
+            continue
+        if _negated(sentence, mentions, m.start()):
+            sign = -sign
+        return subject, dim, sign, min(m.start(), mentions[0][0]), max(m.end(), mentions[-1][1])
+    return None
+
+
+def _subject(sentence: str, mentions: list[tuple[int, int, int]], start: int, end: int) -> int | None:
+    """Which recording a comparative at [start, end) is said of: the one before "than …", the one
+    right after "in/for" ("higher in recording 1"), else the nearest one before it, else after."""
+    than = re.search(r"\bthan\b", sentence[end:])
+    if than:
+        after_than = [m for m in mentions if m[0] >= end + than.start()]
+        before = [m for m in mentions if m[1] <= end + than.start() and (not after_than or m[2] != after_than[0][2])]
+        if before:
+            return before[-1][2]
+    right_after = re.match(r"\s*(?:\([^)]*\)\s*)?(?:in|for|with|at)\s+", sentence[end:])
+    if right_after:
+        following = [m for m in mentions if m[0] == end + right_after.end()]
+        if following:
+            return following[0][2]
+    before = [m for m in mentions if m[1] <= start]
+    if before:
+        return before[-1][2]
+    after = [m for m in mentions if m[0] >= end]
+    return after[0][2] if after else None
+
+
+def _negated(sentence: str, mentions: list[tuple[int, int, int]], at: int) -> bool:
+    if _NOT_THE_CASE.search(sentence[:at]):
+        return True
+    before = [m for m in mentions if m[1] <= at]
+    window = sentence[before[-1][1] if before else 0:at]
+    return bool(_NEGATION.search(window))
+
+
+# ---- orders of three or more ----------------------------------------------------------------------
+
+_ITEM = r"(?:(?:recording|rec\.?|eeg|#)\s*)?([1-9])(?:\s+first)?"
+_SEPARATOR = r"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|>|<|;|→|->|\bthen\b|\band then\b|\bfollowed by\b)\s*"
+ORDER = re.compile(_ITEM + r"(?:" + _SEPARATOR + _ITEM + r")+", re.I)
+# How an order is written bottom-up: "lowest first", "least to most", "ascending", "calmest first",
+# "most negative to most positive", "least pleasant to most pleasant".
+_LOW_ENDS = [r"most\s+(?:negative|unpleasant|calm|relaxed)", r"least\s+(?:aroused|pleasant|positive|excited)", "calmest",
+             "saddest", "least", "lowest", "low", "bottom"]
+_HIGH_ENDS = [r"least\s+(?:negative|unpleasant|calm|relaxed)", r"most\s+(?:positive|pleasant|aroused|excited)", "happiest",
+              "most", "highest", "high", "top"]
+# Two-word ends before one-word ones, whichever side they are on ("least negative" is the top).
+_ENDS = [e for e in _LOW_ENDS + _HIGH_ENDS if "\\s" in e] + [e for e in _LOW_ENDS + _HIGH_ENDS if "\\s" not in e]
+_END = re.compile(r"\b(?:from\s+)?(?P<end>" + "|".join(_ENDS) + r")\b[\w\s-]{0,20}?\s*(?:to|→|->|first)\b", re.I)
+_LOW_ONLY = re.compile(r"^(?:" + "|".join(_LOW_ENDS) + r")$", re.I)
+_ASCENDING = re.compile(r"\b(?:ascending|increasing)\b", re.I)
+_DESCENDING = re.compile(r"\b(?:descending|decreasing)\b", re.I)
+# "ranked by signal quality", "sorted by probability": an order on something else.
+_RANKED_BY = re.compile(r"\b(?:rank(?:ed|ing|s)?|order(?:ed|ing|s)?|sort(?:ed|ing)?)\s+(?:them\s+|the\s+recordings\s+)?"
+                        r"(?:by|on|according to)\s+(?:how\s+)?([\w\s-]{1,30})", re.I)
+
+
+def stated_order(sentence: str, n: int) -> tuple[list[int], int, int] | None:
+    """(recording numbers highest first, start, end) of an order of all `n` recordings the sentence
+    states, turned around when it is written bottom-up; None when it states none."""
+    for m in ORDER.finditer(sentence):
+        numbers = [int(x) for x in re.findall(r"[1-9]", re.sub(r"(?:recording|rec\.?|eeg|#)\s*", "", m.group(0), flags=re.I))]
+        if sorted(numbers) != list(range(1, n + 1)):
+            continue
+        ascending = "<" in m.group(0) or bool(_ASCENDING.search(sentence))
+        if not ascending and not _DESCENDING.search(sentence):
+            end = _END.search(sentence)
+            ascending = bool(end and _LOW_ONLY.match(re.sub(r"\s+", " ", end.group("end"))))
+        return (numbers[::-1] if ascending else numbers), m.start(), m.end()
+    return None
+
+
+def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
+    """(whether the sentence says what it ranks by, the dimension: valence, arousal or None for
+    anything else, such as signal quality)."""
+    m = _RANKED_BY.search(sentence)
+    if m:
+        return True, sentence_dimension(m.group(1)) or sentence_dimension(sentence[m.start():])
+    return False, sentence_dimension(sentence)
+
+
+__all__ = ["AROUSAL_WORDS", "ORDER", "RECORDING", "VALENCE_WORDS", "comparison", "ranked_dimension",
+           "recording_mentions", "sentence_dimension", "stated_order"]
