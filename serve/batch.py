@@ -1,7 +1,9 @@
 """Many questions about many recordings with one engine: `eegreason ask --batch FILE.jsonl`.
 
 Each line of the file is one JSON object, `{"recording": PATH, "question": TEXT}` with an optional
-"id" (default: the line number) and an optional question (default: the assistant's). Relative paths
+"id" (default: the line number), an optional question (default: the assistant's) and an optional
+"with": one or two more recordings asked about together with the first (numbered 1, 2, 3 in the
+prompt; the default question then compares or ranks them). Relative paths
 are taken from the batch file's folder, so a batch travels with its recordings. The output has one
 JSON object per input line, in input order, written as soon as it and every line before it are
 done. A line that cannot be answered (not JSON, no recording, a file that is missing or unreadable)
@@ -19,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from encoders.errors import ConfigError, EEGReasonError
@@ -27,7 +29,7 @@ from encoders.finite import json_safe
 from encoders.log import get_logger
 
 from .answer_fields import answer_fields
-from .assistant import Assistant, Conversation, RecordingContext
+from .assistant import MAX_RECORDINGS, Assistant, Conversation, RecordingContext
 from .engines import GenerationParams
 
 log = get_logger(__name__)
@@ -41,6 +43,12 @@ class BatchLine:
     path: Path | None  # resolved
     question: str | None  # None: the assistant's default question
     error: str | None = None  # why the line itself cannot be used
+    # "with": further recordings asked about together with the first (as written, resolved)
+    others: list[tuple[str, Path]] = field(default_factory=list)
+
+    def recordings(self) -> list[tuple[str, Path]]:
+        """(as written, resolved) of every recording the line asks about, in the prompt's order."""
+        return [(self.recording, self.path), *self.others] if self.path is not None else []
 
 
 def _line(number: int, text: str, folder: Path) -> BatchLine:
@@ -71,9 +79,20 @@ def _line(number: int, text: str, folder: Path) -> BatchLine:
         return bad(f"Line {number} names no recording; add \"recording\": the path of an EEG file.", **known)
     if question is not None and not isinstance(question, str):
         return bad(f"Line {number} has a question that is not text; give \"question\" as a string.", **known)
-    path = Path(recording).expanduser()
-    return BatchLine(number, line_id, recording, path if path.is_absolute() else folder / path,
-                     question.strip() or None if question else None)
+    others = item.get("with", [])
+    others = [others] if isinstance(others, str) else others
+    if not isinstance(others, list) or not all(isinstance(o, str) and o.strip() for o in others):
+        return bad(f"Line {number} has a \"with\" that is not a list of paths; give \"with\": [\"b.edf\"].", **known)
+    if len(others) > MAX_RECORDINGS - 1:
+        return bad(f"Line {number} asks about {len(others) + 1} recordings; at most {MAX_RECORDINGS} go together.",
+                   **known)
+
+    def resolved(written: str) -> Path:
+        path = Path(written).expanduser()
+        return path if path.is_absolute() else folder / path
+
+    return BatchLine(number, line_id, recording, resolved(recording), question.strip() or None if question else None,
+                     others=[(o, resolved(o)) for o in others])
 
 
 def read_batch(source: str | Path) -> list[BatchLine]:
@@ -102,25 +121,36 @@ class _Recordings:
 
     def __init__(self, assistant: Assistant, lines: list[BatchLine]):
         self.assistant = assistant
-        self.last_use = {self.key(line): i for i, line in enumerate(lines) if line.path is not None}
+        self.last_use = {self.key(path): i for i, line in enumerate(lines) for _, path in line.recordings()}
         self.known: dict[str, tuple[RecordingContext | None, str | None]] = {}
 
     @staticmethod
-    def key(line: BatchLine) -> str:
-        return str(line.path.resolve())
+    def key(path: Path) -> str:
+        return str(path.resolve())
 
-    def get(self, line: BatchLine) -> tuple[RecordingContext | None, str | None, float, bool]:
-        """(context, error, seconds spent analysing now, whether an earlier line's analysis was reused)."""
-        key = self.key(line)
+    def _one(self, written: str, path: Path) -> tuple[RecordingContext | None, str | None, bool]:
+        key = self.key(path)
         if key in self.known:
-            return (*self.known[key], 0.0, True)
-        start = time.perf_counter()
+            return (*self.known[key], True)
         try:
-            found = (self.assistant.analyse(line.path, Path(line.recording).name), None)
+            found = (self.assistant.analyse(path, Path(written).name), None)
         except EEGReasonError as err:
             found = (None, str(err))
         self.known[key] = found
-        return (*found, round(time.perf_counter() - start, 3), False)
+        return (*found, False)
+
+    def get(self, line: BatchLine) -> tuple[list[RecordingContext], str | None, float, bool]:
+        """(contexts of the line's recordings, the first error, seconds spent analysing now, whether
+        every analysis was an earlier line's)."""
+        start = time.perf_counter()
+        contexts, reused = [], True
+        for written, path in line.recordings():
+            ctx, error, was_reused = self._one(written, path)
+            reused = reused and was_reused
+            if error:
+                return [], error, round(time.perf_counter() - start, 3), reused
+            contexts.append(ctx)
+        return contexts, None, round(time.perf_counter() - start, 3), reused
 
     def done_with(self, index: int) -> None:
         for key in [k for k in self.known if self.last_use[k] <= index]:
@@ -128,7 +158,8 @@ class _Recordings:
 
 
 def _base(line: BatchLine) -> dict:
-    return {"id": line.id, "line": line.number, "recording": line.recording, "question": line.question}
+    base = {"id": line.id, "line": line.number, "recording": line.recording, "question": line.question}
+    return {**base, "with": [written for written, _ in line.others]} if line.others else base
 
 
 def error_record(line: BatchLine, error: str) -> dict:
@@ -144,7 +175,7 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
     recordings = _Recordings(assistant, lines)
     labels = list(assistant.config.labels)
     window = max(1, assistant.parallelism)
-    pending: dict[Future, tuple[int, RecordingContext, str, dict]] = {}
+    pending: dict[Future, tuple[int, list[RecordingContext], str, dict]] = {}
     finished: dict[int, dict] = {}
     state = {"next": 0, "failed": 0}
     pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="ask-batch")
@@ -162,7 +193,7 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
             return
         done, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
         for future in done:
-            index, ctx, question, timings = pending.pop(future)
+            index, contexts, question, timings = pending.pop(future)
             try:
                 result = future.result()[0]
             except EEGReasonError as err:
@@ -170,8 +201,8 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                 continue
             timings = {**timings, "answer_s": round(result.total_s, 3),
                        "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)}
-            finish(index, {**_base(lines[index]), "question": question, "synthetic": ctx.synthetic,
-                           "answer": result.text, **answer_fields(result.text, [ctx.evidence], labels),
+            finish(index, {**_base(lines[index]), "question": question, "synthetic": any(c.synthetic for c in contexts),
+                           "answer": result.text, **answer_fields(result.text, [c.evidence for c in contexts], labels),
                            "evidence_guard": result.extra.get("evidence_guard"),
                            "finish_reason": result.finish_reason, "timings": timings, "error": None})
 
@@ -185,20 +216,20 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                 if line.error:
                     finish(index, error_record(line, line.error))
                     continue
-                ctx, error, analysis_s, reused = recordings.get(line)
+                contexts, error, analysis_s, reused = recordings.get(line)
                 recordings.done_with(index)
                 if error:
                     finish(index, error_record(line, error))
                     continue
-                question = line.question or assistant.default_question
                 try:
-                    prompt = assistant.prompt_embeds(Conversation([ctx]), question)
+                    question = line.question or assistant.default_question_for(len(contexts))
+                    prompt = assistant.prompt_embeds(Conversation(contexts), question)
                 except EEGReasonError as err:  # e.g. a prompt longer than the engine takes
                     finish(index, error_record(line, str(err)))
                     continue
                 timings = {"analysis_s": analysis_s, "analysis_reused": reused}
-                future = pool.submit(assistant.generate, [prompt], params, [[ctx.evidence]])
-                pending[future] = (index, ctx, question, timings)
+                future = pool.submit(assistant.generate, [prompt], params, [[c.evidence for c in contexts]])
+                pending[future] = (index, contexts, question, timings)
             while pending:
                 collect(block=True)
         except BaseException:

@@ -179,3 +179,28 @@ def test_a_batch_through_vllm_sends_its_lines_together(tiny_checkpoint, fif14, v
     ctx = assistant.analyse(fif14)
     alone = [assistant.ask(Conversation([ctx]), q, params).text for q in questions]
     assert [r["answer"] for r in records] == alone  # greedy: the same answer batched or alone
+
+
+def test_a_batch_line_may_ask_about_two_or_three_recordings_together(tiny_checkpoint, fif14, tmp_path):
+    from serve.batch import read_batch
+
+    shutil.copy(fif14, tmp_path / "b_raw.fif")
+    rows = [{"id": "pair", "recording": str(fif14), "with": ["b_raw.fif"]},
+            {"id": "bad-with", "recording": str(fif14), "with": [3]},
+            {"id": "too-many", "recording": str(fif14), "with": ["b_raw.fif"] * 3},
+            {"id": "missing-second", "recording": str(fif14), "with": "nowhere.fif", "question": "Which is calmer?"}]
+    batch = _write_batch(tmp_path, rows)
+    lines = read_batch(batch)
+    assert lines[0].others == [("b_raw.fif", tmp_path / "b_raw.fif")] and lines[0].error is None
+    assert "not a list of paths" in lines[1].error and "at most 3" in lines[2].error
+    assert lines[3].others == [("nowhere.fif", tmp_path / "nowhere.fif")]  # a single path is a list of one
+    out = tmp_path / "out.jsonl"
+    result = run_cli("ask", "--batch", batch, "--checkpoint", str(tiny_checkpoint), "--engine", "transformers",
+                     "--max-tokens", "8", "--out", str(out), "--no-progress")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    records = {r["id"]: r for r in (_strict(line) for line in out.read_text().splitlines())}
+    pair = records["pair"]
+    assert pair["error"] is None and pair["with"] == ["b_raw.fif"]
+    assert pair["question"].startswith("Which recording shows the more positive emotional state?")
+    _check_answer_fields(pair)
+    assert "nowhere.fif" in records["missing-second"]["error"] and records["missing-second"]["with"] == ["nowhere.fif"]
