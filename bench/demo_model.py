@@ -156,6 +156,40 @@ def emotion_answer_shapes(eval_dir: Path, labels) -> str:
             f"({parts}).")
 
 
+# The reasoning step each multi-step task's conclusion rests on, as the checker names it.
+_STEP_CLAIMS = {"compare": ("comparison_winner", "which recording the encoder's order puts higher"),
+                "rank": ("rank_order", "the encoder's order of the three recordings"),
+                "scenario": ("situation_choice", "the situation read as the emotion the EEG fits")}
+
+
+def reasoning_steps_table(eval_dir: Path, metrics: dict) -> str:
+    """Per multi-step task: accuracy against the truth, and how often the step its conclusion rests
+    on holds under the checker (computed from the run's results)."""
+    import json
+    from collections import Counter
+
+    results = eval_dir / "results.jsonl"
+    if not results.exists():
+        return ""
+    counts: dict[str, Counter] = {task: Counter() for task in _STEP_CLAIMS}
+    for row in map(json.loads, results.read_text().splitlines()):
+        if row.get("task") in _STEP_CLAIMS and row.get("arm", "both") == "both":
+            kind = _STEP_CLAIMS[row["task"]][0]
+            steps = [c for c in row.get("claims", []) if c["kind"] == kind]
+            counts[row["task"]]["items"] += 1
+            counts[row["task"]]["with_step"] += bool(steps)
+            counts[row["task"]]["step_holds"] += bool(steps) and all(c["holds"] for c in steps)
+    lines = ["| task | n | accuracy (truth) | the step | items stating it | … where it holds |", "|---|---|---|---|---|---|"]
+    for task, (kind, what) in _STEP_CLAIMS.items():
+        c = counts[task]
+        if not c["items"]:
+            continue
+        share = c["step_holds"] / c["with_step"] if c["with_step"] else float("nan")
+        lines.append(f"| {task} | {c['items']} | {_num(metrics['tasks'].get(task, {}).get('accuracy'))} | {what} "
+                     f"(`{kind}`) | {c['with_step']} | {_num(share)} |")
+    return "\n".join(lines)
+
+
 def _minutes(seconds) -> str:
     return "n/a" if seconds is None else f"{seconds / 60:.1f} min"
 
@@ -202,6 +236,11 @@ The emotion task in each arm (same items; chance 0.143):
 {arms_table(arms)}
 
 {emotion_answer_shapes(eval_dir, config.labels)}
+
+Two recordings compared, three ranked, a situation matched: the step each conclusion rests on,
+checked (`prompts/claims/between.py`, `prompts/claims/situations.py`):
+
+{reasoning_steps_table(eval_dir, metrics)}
 
 Free questions in phrasings never seen in training:
 

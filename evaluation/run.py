@@ -221,7 +221,8 @@ def _rewrite_complete_lines(path: Path) -> None:
 
 
 def rescore(run_dir: Path) -> dict:
-    """Metrics, CSV and HTML report from RUN_DIR's items and results alone."""
+    """Metrics, CSV and HTML report from RUN_DIR's items and results alone, every stored output
+    judged again by the current code (results.jsonl rewritten with the new judgements)."""
     from .report import write_report
     from .summary import compute_metrics, metrics_rows
 
@@ -236,6 +237,11 @@ def rescore(run_dir: Path) -> dict:
     results = sorted((score_item(items[r["id"]], r["output"], r.get("unguarded_output")) | {"fold": r.get("fold")}
                       for r in results if r["id"] in items), key=lambda r: order[r["id"]])
     metrics = compute_metrics(results, total_items=len(items))
+    # The re-judged results replace the stored ones in one rename, so the claims a reader finds
+    # there are the ones the metrics count (and a run stopped mid-write keeps the old file).
+    fresh = run_dir / "results.jsonl.rescored"
+    fresh.write_text("".join(json.dumps(r) + "\n" for r in results))
+    os.replace(fresh, run_dir / "results.jsonl")
     (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     rows = metrics_rows(metrics)
     (run_dir / "metrics.csv").write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")

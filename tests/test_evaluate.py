@@ -208,8 +208,14 @@ def test_an_interrupted_run_resumes_to_the_same_metrics(eval_config, hf_engine, 
     # Keep a third of the answers and half of the next line, as a killed process would leave them.
     kept = results[: len(results) // 3]
     (tmp_path / "cut" / "results.jsonl").write_text("\n".join(kept) + "\n" + results[len(kept)][:40])
+    stale = json.loads(kept[0]) | {"claims": [{"kind": "stale", "text": "", "subject": "", "holds": False,
+                                              "measured": "", "why": ""}]}
+    (tmp_path / "cut" / "results.jsonl").write_text("\n".join([json.dumps(stale), *kept[1:]]) + "\n" + results[len(kept)][:40])
     partial = rescore(tmp_path / "cut")
     assert partial["n_items"] == len(kept) and not partial["complete"]
+    # The stored results now hold the judgements the metrics count (the stale claim judged again).
+    rescored = [json.loads(line) for line in (tmp_path / "cut" / "results.jsonl").read_text().splitlines()]
+    assert len(rescored) == len(kept) and rescored[0]["claims"] == json.loads(kept[0])["claims"]
     resumed = run_evaluation(eval_config, tmp_path / "cut", answerer_for(eval_config, hf_engine), progress=False)
     assert resumed["n_items"] == full["n_items"] and resumed["complete"]
     drop = lambda m: json.dumps({k: v for k, v in m.items()}, sort_keys=True, default=str)  # noqa: E731
