@@ -20,7 +20,7 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from ..ordering import CLASS_ORDER, encoder_order, pattern_class
 from .check import CheckedClaim, check_text
 from .extract import extract_claims
-from .order_words import comparison, ranked_dimension, stated_order
+from .order_words import comparison, prose_order, ranked_dimension, stated_order
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
 
@@ -135,9 +135,14 @@ def _order_measured(evidences: list[Evidence], order: list[int], dimension: str,
     return ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
 
 
+# A numbered or bulleted list of recordings is one order: "Valence ranking:\n1. Recording 3\n2. …".
+_LISTED = re.compile(r"\n\s*(?:\d+[.)]|[-*•])\s+(?=(?:recording|rec\b|eeg|the\s+(?:first|second|third)))", re.I)
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences (and ;-clauses, lines) of a reasoning: a comparison is read within one."""
-    return [p for p in re.split(r"(?<=[.!?;])\s+|\n+", text or "") if p.strip()]
+    """The sentences (and ;-clauses, lines) of a reasoning: a comparison is read within one; the
+    items of a list of recordings stay together."""
+    return [p for p in re.split(r"(?<=[.!?;])\s+|\n+", _LISTED.sub(", ", text or "")) if p.strip()]
 
 
 def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
@@ -152,6 +157,9 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
     for sentence in sentences(reasoning):
         explicit, dimension = ranked_dimension(sentence)
         said = stated_order(sentence, len(evidences))
+        if said is None:
+            prose = prose_order(sentence, len(evidences))
+            said = (prose, 0, len(sentence)) if prose else None
         if explicit:
             context = dimension
         if said is None:

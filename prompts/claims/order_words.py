@@ -18,8 +18,8 @@ RECORDING = re.compile(r"\b(?:recordings?|rec\.?|eeg|file|trial|session)\s*#?\s*
                        r"|\bthe\s+(first|second|third|former|latter)(?:\s+(?:recording|eeg|file|one|trace))?\b", re.I)
 
 # Words for each dimension (a sentence naming only these words is about that dimension).
-VALENCE_WORDS = re.compile(r"\b(?:valence|pleasant(?:ness)?|unpleasant|positive|negative|happ(?:y|ier|iest)|"
-                           r"sad(?:der|dest)?|mood)\b", re.I)
+VALENCE_WORDS = re.compile(r"\b(?:valence|pleasant(?:ness)?|unpleasant(?:ness)?|positiv(?:e|ity)|negativ(?:e|ity)|"
+                           r"happ(?:y|ier|iest|iness)|sad(?:der|dest)?|mood)\b", re.I)
 AROUSAL_WORDS = re.compile(r"\b(?:arousal|aroused|arousing|activat(?:ed|ion)|excit(?:ed|ement)|agitat(?:ed|ion)|"
                            r"calm(?:er|est)?|relaxed|tense)\b", re.I)
 # A sentence about band power, asymmetry or a probability is not a valence or arousal comparison,
@@ -33,12 +33,14 @@ _COMPARATIVES = [(re.compile(p, re.I), dim, sign) for p, dim, sign in [
      r"\b(?:higher|greater|larger|more)\s+valence\b|\bbetter\s+mood\b|\bmore\s+cheerful\b", "valence", 1),
     (r"\b(?:more|greater)\s+(?:negative|unpleasant)(?:\s+valence)?\b|\bless\s+(?:positive|pleasant)\b|\bsadder\b|"
      r"\bunhappier\b|\b(?:lower|smaller|less)\s+valence\b|\bworse\s+mood\b", "valence", -1),
-    (r"\bmore\s+(?:aroused|arousing|activated|excited|agitated|tense|alert)\b|\b(?:higher|greater|larger|more)\s+arousal\b|"
-     r"\bless\s+(?:calm|relaxed)\b", "arousal", 1),
+    (r"\bmore\s+(?:aroused|arousing|activated|excited|agitated|tense|alert|excitement|activation)\b|"
+     r"\b(?:higher|greater|larger|more)\s+arousal\b|\bless\s+(?:calm|relaxed)\b", "arousal", 1),
     (r"\bcalmer\b|\bmore\s+(?:calm|relaxed|subdued)\b|\bless\s+(?:aroused|arousing|activated|excited|agitated|tense)\b|"
      r"\b(?:lower|smaller|less)\s+arousal\b", "arousal", -1),
-    (r"\b(?:higher|greater|larger|bigger|stronger|above|exceeds?)\b|(?<=\s)>(?=\s)", None, 1),
-    (r"\b(?:lower|smaller|weaker|below)\b|(?<=\s)<(?=\s)", None, -1),
+    (r"\b(?:higher|greater|larger|bigger|stronger|above|exceeds?|outranks?|outscores?|outstrips?|surpass(?:es)?|"
+     r"beats?|tops?|leads?|edges?\s+out|wins?\s+(?:on|in|for)|(?:is\s+)?ahead\s+of)\b|(?<=\s)>(?=\s)", None, 1),
+    (r"\b(?:lower|smaller|weaker|below|trails?|lags?\s+behind|lags?|(?:is\s+|falls?\s+)?behind|loses?\s+(?:to|on))\b|"
+     r"(?<=\s)<(?=\s)", None, -1),
 ]]
 _NEGATION = re.compile(r"\b(?:not|isn't|isn’t|doesn't|doesn’t|never)\b", re.I)
 # "a sign of higher arousal", "typical of more positive valence": what a finding means, not a comparison.
@@ -155,6 +157,34 @@ def stated_order(sentence: str, n: int) -> tuple[list[int], int, int] | None:
     return None
 
 
+# An order told in prose: "recording 3 tops the valence ranking, followed by recording 1, with
+# recording 2 last", "recording 2 sits at the bottom, recording 3 in the middle, and recording 1 at
+# the top", "recording 1 outranks recording 3, which outranks recording 2".
+_TOP_CUE = (r"\b(?:tops?|top|highest|most\s+high|leads?|ahead|outranks?|above|best|greatest|"
+            r"most\s+(?!negative|unpleasant|calm|relaxed|low)\w+)\b")
+_BOTTOM_CUE = (r"\b(?:bottom|lowest|most\s+low|last|trails?|behind|below|least\s+(?!negative|unpleasant|calm|relaxed)\w+|"
+               r"most\s+(?:negative|unpleasant|calm|relaxed)|calmest)\b")
+_MIDDLE_CUE = r"\b(?:middle|second|intermediate|next|then|followed\s+by|after)\b"
+_CUES = re.compile(f"(?P<top>{_TOP_CUE})|(?P<bottom>{_BOTTOM_CUE})|(?P<middle>{_MIDDLE_CUE})", re.I)
+
+
+def prose_order(sentence: str, n: int) -> list[int] | None:
+    """Recording numbers highest first, from a sentence naming each of the `n` recordings once with
+    a place word for (nearly) each; read top-down or bottom-up from its first end word."""
+    mentions = recording_mentions(sentence)
+    numbers = [m[2] for m in mentions]
+    if sorted(numbers) != list(range(1, n + 1)):
+        return None
+    blanked = list(sentence)
+    for start, end, _ in mentions:
+        blanked[start:end] = " " * (end - start)
+    cues = list(_CUES.finditer("".join(blanked)))
+    ends = [c for c in cues if c.group("top") or c.group("bottom")]
+    if len(cues) < n - 1 or not ends:
+        return None
+    return numbers if ends[0].group("top") else numbers[::-1]
+
+
 def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
     """(whether the sentence says what it ranks by, the dimension: valence, arousal or None for
     anything else, such as signal quality)."""
@@ -164,5 +194,5 @@ def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
     return False, sentence_dimension(sentence)
 
 
-__all__ = ["AROUSAL_WORDS", "ORDER", "RECORDING", "VALENCE_WORDS", "comparison", "ranked_dimension",
+__all__ = ["AROUSAL_WORDS", "ORDER", "RECORDING", "VALENCE_WORDS", "comparison", "prose_order", "ranked_dimension",
            "recording_mentions", "sentence_dimension", "stated_order"]

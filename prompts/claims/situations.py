@@ -46,17 +46,27 @@ _MENTIONS = [re.compile(p) for p in (
 # "surprise for A": the emotion first.
 _EMOTION_FIRST = re.compile(_EMOTION + r"\s+for\s+([A-G])\b(?![\w)])", re.I)
 _PICKS = [re.compile(p, re.I) for p in (
-    r"(?:" + _NAMED + r"|(?<![\w'])([A-G])\)?)\s+(?:\([^)]*\)\s+)?(?:fits|matches)\s+(?:it\s+|the\s+eeg\s+)?best\b",
-    r"(?:" + _NAMED + r"|(?<![\w'])([A-G])\)?)\s+(?:is|seems|looks)\s+(?:therefore\s+|thus\s+|so\s+|then\s+|clearly\s+)?"
+    r"(?:" + _NAMED + r"|(?<![\w'])((?-i:[A-G]))\)?)\s+(?:\([^)]*\)\s+)?(?:fits|matches)\s+(?:it\s+|the\s+eeg\s+)?best\b",
+    r"(?:" + _NAMED + r"|(?<![\w'])((?-i:[A-G]))\)?)\s+(?:is|seems|looks)\s+(?:therefore\s+|thus\s+|so\s+|then\s+|clearly\s+)?"
     r"(?:the\s+)?(?:best|closest|most likely)(?:\s+(?:match|fit|choice|option))?\b",
+    # "Situation A is therefore selected", "B is chosen", "Situation B is picked as the best match"
+    r"(?:" + _NAMED + r"|(?<![\w'])((?-i:[A-G]))\)?)\s+(?:is|was|gets)\s+(?:therefore\s+|thus\s+|so\s+|then\s+)?"
+    r"(?:selected|chosen|picked)\b",
+    r"(?<![\w'])((?-i:[A-G]))\s+it\s+is\b",  # "B it is"
 )]
+# "Choose B", "Answer: B)", "I'd go with option B", "My pick is C", "I'd lean towards B", "pick the B".
 _PICK_VERBS = re.compile(
-    r"\b(?:answer|pick|choice|choose|chose|select(?:ed)?|going with|go with|go for|opt for|my answer is|the answer is|"
-    r"correct (?:option|situation|answer) is|best(?: (?:option|situation|match))?(?: is)?|I'd say)\s*[:=]?\s*"
-    r"(?:(?:situation|option|vignette)\s+([A-Ga-g])|\(?([A-G])\)?)(?![\w'])", re.I)
+    r"\b(?:final answer|answer|my pick is|pick(?:ed|ing)?|choice|choos(?:e|ing)|chose|select(?:ed|ing)?|going with|"
+    r"go with|go for|opt for|lean(?:ing)? towards|my answer is|the answer is|correct (?:option|situation|answer) is|"
+    r"best(?: (?:option|situation|match))?(?: is)?|I'd say)\s*[:=]?\s*(?:is\s+)?(?:the\s+)?"
+    r"(?:(?:situation|option|vignette)\s+([A-Ga-g])|\(?((?-i:[A-G]))\)?|((?-i:[a-g]))(?=\s*(?:[.!)]|$)))(?![\w'])", re.I)
 # The emotion the EEG fits: strong statements first, "closest to" only when none is made.
 _FITTED_STRONG = [re.compile(p, re.I) for p in (
     r"\bfits\s+" + _EMOTION + r"\s+best\b",
+    r"\bfits?\s*:?\s*(?:the\s+|an?\s+)?" + _EMOTION + r"(?:\s+emotion)?\b",  # "fits sadness", "fits: neutral"
+    r"\b(?:best\s+)?fit\s+by\s+" + _EMOTION,  # "is best fit by surprise"
+    r"\b(?:the\s+)?" + _EMOTION + r"\s+(?:emotion\s+)?fit\b",  # "showing the happy emotion fit"
+    r"\bis\s+fit\s+" + _EMOTION,
     r"\bbest\s+(?:eeg\s+)?fit\s*(?:[:=]|is)?\s*" + _EMOTION,
     r"\b(?:most\s+)?(?:resembles|like|consistent\s+with|similar\s+to)\s+" + _EMOTION,
     r"\bsuggests\s+" + _EMOTION,
@@ -67,8 +77,19 @@ _FITTED_STRONG = [re.compile(p, re.I) for p in (
 _FITTED_WEAK = re.compile(r"\bclosest\s+to\s+" + _EMOTION, re.I)
 
 
+# Where a reading is stated ("a surprise party -> fear", "… would be read as surprise", "reads as"):
+# the emotion after it, not a word of the situation's description before it.
+_READING_MARKER = re.compile(r"->|→|\bread(?:s|ing)?\s+(?:as|like)\b|\bevokes?\b|\belicits?\b|\bi\.e\.|\bso\b", re.I)
+
+
 def _emotion_in(segment: str) -> str | None:
-    """The first emotion a segment reads a situation as (outside brackets first; negated ones skipped)."""
+    """The emotion a segment reads a situation as: the first after a reading marker if there is one,
+    else the first (outside brackets first; negated ones skipped)."""
+    marker = _READING_MARKER.search(segment)
+    if marker:
+        found = _emotion_in(segment[marker.end():].replace("->", " ").replace("→", " "))
+        if found:
+            return found
     outside = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), segment)
     for text in (outside, segment):
         for m in _EMOTION_RE.finditer(text):
@@ -82,7 +103,7 @@ def _picks(text: str) -> list[tuple[int, int, str]]:
     found = []
     for pattern in _PICKS:
         found += [(m.start(), m.end(), next(g for g in m.groups() if g).upper()) for m in pattern.finditer(text)]
-    found += [(m.start(), m.end(), (m.group(1) or m.group(2)).upper()) for m in _PICK_VERBS.finditer(text)]
+    found += [(m.start(), m.end(), next(g for g in m.groups() if g).upper()) for m in _PICK_VERBS.finditer(text)]
     return sorted(found)
 
 
