@@ -300,6 +300,10 @@ The emotion task by what the prompt carries (`--ablation eeg-only|text-only|no-p
 
 {emotion_answer_shapes(eval_dir, config.labels)}
 
+Two recordings compared, three ranked, a situation matched: the step each conclusion rests on, checked:
+
+{reasoning_steps_table(eval_dir, metrics)}
+
 Free questions in held-out phrasings (`--tasks free`):
 
 {free_table(metrics)}
