@@ -1,4 +1,5 @@
-"""`eegreason verify RECORDING --text FILE`: check every claim of a reasoning against the recording.
+"""`eegreason verify RECORDING --text FILE`: check every claim of a reasoning against the recording
+(`--with B [--with C]`: against two or three, with the orderings of them).
 
 For a clinician who pastes a rationale (the model's, a colleague's, their own): each claim the
 text makes — a class's probability, a region's band power, the asymmetry's value, side and
@@ -22,6 +23,9 @@ HELP = "Check each claim of a reasoning text (a file, or - for standard input) a
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("recording", type=Path, help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
+    parser.add_argument("--with", dest="others", metavar="RECORDING", type=Path, action="append", default=[],
+                        help="another recording the text is about (repeat for a third), numbered 1, 2, 3 in the order "
+                             "given: its orderings ('recording 2 is calmer', 'the order is 3, 1, 2') are checked too")
     parser.add_argument("--text", required=True, help="file with the reasoning to check, or - to read standard input")
     add_checkpoint_argument(parser, help="checkpoint whose encoder and reference make the evidence (default: the "
                                          "bundled demo checkpoint, or $EEGREASON_CHECKPOINT)")
@@ -44,21 +48,27 @@ def read_text(source: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from encoders.io import read_recording
-    from prompts.claims import check_text
+    from prompts.claims.between import check_reasoning
     from serve.assistant import Assistant
 
+    from .ask import check_recording_count
+
     text = read_text(args.text)
-    recording = read_recording(args.recording)  # a bad file fails before the checkpoint loads
+    paths = [args.recording, *args.others]
+    check_recording_count(len(paths))
+    recordings = [read_recording(p) for p in paths]  # a bad file fails before the checkpoint loads
     assistant = Assistant(args.checkpoint, start_engine=False)
-    evidence = assistant.analyse_recording(recording, args.recording.name).evidence
-    checked = check_text(text, evidence)
+    evidences = [assistant.analyse_recording(r, p.name).evidence for r, p in zip(recordings, paths)]
+    evidence = evidences[0]
+    checked = check_reasoning(text, evidences)
     failing = [c for c in checked if not c.holds]
     if args.json:
-        print(json.dumps({"recording": args.recording.name, "synthetic": evidence.synthetic,
+        print(json.dumps({"recording": args.recording.name, "synthetic": any(e.synthetic for e in evidences),
+                          **({"with": [p.name for p in args.others]} if args.others else {}),
                           "n_claims": len(checked), "n_failing": len(failing),
                           "claims": [c.to_dict() for c in checked]}, indent=2, allow_nan=False))
         return 0
-    if evidence.synthetic:
+    if any(e.synthetic for e in evidences):
         print("[SYNTHETIC recording: generated, not from a person]")
     if not checked:
         print("No checkable claim found (no probability, band power, asymmetry, class, quality, channel or "
