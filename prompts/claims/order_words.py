@@ -15,7 +15,9 @@ import re
 _NUMBER_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "former": 1, "latter": 2}
 RECORDING = re.compile(r"\b(?:recordings?|rec\.?|eeg|file|trial|session)\s*#?\s*(1|2|3|one|two|three)\b"
-                       r"|\bthe\s+(first|second|third|former|latter)(?:\s+(?:recording|eeg|file|one|trace))?\b", re.I)
+                       r"|\b(?:the|[\w]+'s)\s+(first|second|third|former|latter)(?:\s+(?:recording|eeg|file|one|trace))?\b"
+                       r"|(?-i:\bR\s?)([1-3])\b"  # "R1 > R2"
+                       r"|\b(?:recording|one|eeg|file)\s*\((1|2|3)\)", re.I)  # "the happy recording (2)"
 
 # Words for each dimension (a sentence naming only these words is about that dimension).
 VALENCE_WORDS = re.compile(r"\b(?:valence|pleasant(?:ness)?|unpleasant(?:ness)?|positiv(?:e|ity)|negativ(?:e|ity)|"
@@ -52,13 +54,19 @@ def recording_mentions(text: str) -> list[tuple[int, int, int]]:
     """(start, end, number) of each recording the text names."""
     out = []
     for m in RECORDING.finditer(text):
-        word = (m.group(1) or m.group(2)).lower()
+        word = next(g for g in m.groups() if g).lower()
         out.append((m.start(), m.end(), _NUMBER_WORDS.get(word) or _ORDINALS[word]))
     return out
 
 
 def sentence_dimension(text: str) -> str | None:
-    """The one dimension a sentence's words name (None for none or both)."""
+    """The one dimension a sentence's words name (None for none or both): "valence" or "arousal"
+    named outright decides; else the words for either, outside brackets ("Recording 3 (surprise
+    50%)" names a class, not a dimension)."""
+    named = {w.lower() for w in re.findall(r"\b(valence|arousal)\b", text, re.I)}
+    if len(named) == 1:
+        return named.pop()
+    text = re.sub(r"\([^)]*\)", " ", text)
     valence, arousal = bool(VALENCE_WORDS.search(text)), bool(AROUSAL_WORDS.search(text))
     return "valence" if valence and not arousal else "arousal" if arousal and not valence else None
 
@@ -73,11 +81,13 @@ def comparison(sentence: str) -> tuple[int, str, int, int, int] | None:
     """(recording said to be higher or lower, dimension, +1 higher / -1 lower, start, end) of the
     first comparison of two recordings in `sentence`; None when it makes none."""
     mentions = recording_mentions(sentence)
-    if not mentions or (_NOT_AFFECT.search(sentence) and not re.search(r"\b(?:valence|arousal)\b", sentence, re.I)):
+    if not mentions:
         return None
     for pattern, dimension, sign in _COMPARATIVES:
         m = pattern.search(sentence)
         if not m or _MEANING_BEFORE.search(sentence[max(0, m.start() - 30):m.start()]):
+            continue
+        if _about_something_else(sentence, m, dimension):
             continue
         dim = dimension or _nearest_dimension(sentence, m.start())
         if dim is None:
@@ -89,6 +99,21 @@ def comparison(sentence: str) -> tuple[int, str, int, int, int] | None:
             sign = -sign
         return subject, dim, sign, min(m.start(), mentions[0][0]), max(m.end(), mentions[-1][1])
     return None
+
+
+def _about_something_else(sentence: str, match: re.Match, dimension: str | None) -> bool:
+    """Whether a comparative is about band power, asymmetry, quality or a probability: a bare
+    "higher" or "more positive" in a clause that names one of those and not valence or arousal
+    ("the asymmetry is more positive in recording 2", "recording 1 has the stronger signal")."""
+    words = match.group(0).lower()
+    if dimension is not None and not re.search(r"\b(?:positive|negative)\b", words):
+        return False  # "more pleasant", "calmer", "higher arousal": the dimension is in the words
+    clause_start = max([m.end() for m in re.finditer(r"[,;:(]|\balthough\b|\bwhile\b|\bbut\b", sentence[:match.start()])],
+                       default=0)
+    clause_end = min([match.end() + m.start() for m in re.finditer(r"[,;)]|\balthough\b|\bwhile\b|\bbut\b",
+                                                                    sentence[match.end():])], default=len(sentence))
+    clause = sentence[clause_start:clause_end]
+    return bool(_NOT_AFFECT.search(clause)) and not re.search(r"\b(?:valence|arousal)\b", clause, re.I)
 
 
 def _subject(sentence: str, mentions: list[tuple[int, int, int]], start: int, end: int) -> int | None:
@@ -122,7 +147,7 @@ def _negated(sentence: str, mentions: list[tuple[int, int, int]], at: int) -> bo
 
 # ---- orders of three or more ----------------------------------------------------------------------
 
-_ITEM = r"(?:(?:recording|rec\.?|eeg|#)\s*)?([1-9])(?:\s+first)?"
+_ITEM = r"(?:(?:recording|rec\.?|eeg|#|(?-i:R))\s*)?([1-9])(?:\s+first)?"
 _SEPARATOR = r"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|>|<|;|→|->|\bthen\b|\band then\b|\bfollowed by\b)\s*"
 ORDER = re.compile(_ITEM + r"(?:" + _SEPARATOR + _ITEM + r")+", re.I)
 # How an order is written bottom-up: "lowest first", "least to most", "ascending", "calmest first",
@@ -160,11 +185,11 @@ def stated_order(sentence: str, n: int) -> tuple[list[int], int, int] | None:
 # An order told in prose: "recording 3 tops the valence ranking, followed by recording 1, with
 # recording 2 last", "recording 2 sits at the bottom, recording 3 in the middle, and recording 1 at
 # the top", "recording 1 outranks recording 3, which outranks recording 2".
-_TOP_CUE = (r"\b(?:tops?|top|highest|most\s+high|leads?|ahead|outranks?|above|best|greatest|"
+_TOP_CUE = (r"\b(?:tops?|top|highest|most\s+high|leads?|ahead|outranks?|above|best|greatest|first|"
             r"most\s+(?!negative|unpleasant|calm|relaxed|low)\w+)\b")
 _BOTTOM_CUE = (r"\b(?:bottom|lowest|most\s+low|last|trails?|behind|below|least\s+(?!negative|unpleasant|calm|relaxed)\w+|"
                r"most\s+(?:negative|unpleasant|calm|relaxed)|calmest)\b")
-_MIDDLE_CUE = r"\b(?:middle|second|intermediate|next|then|followed\s+by|after)\b"
+_MIDDLE_CUE = r"\b(?:middle|second|third|intermediate|next|then|followed\s+by|after)\b"
 _CUES = re.compile(f"(?P<top>{_TOP_CUE})|(?P<bottom>{_BOTTOM_CUE})|(?P<middle>{_MIDDLE_CUE})", re.I)
 
 

@@ -40,8 +40,10 @@ _NAMED = r"\b(?:situations?|options?|vignettes?|scenarios?|choices?)\s+\(?([A-Ga
 _MENTIONS = [re.compile(p) for p in (
     r"(?i:" + _NAMED + r")",
     r"(?<![\w'])([A-G])(?:\)|\s*:|\s*=|\s+-\s|\s*->|\s*→)",
-    r"(?<![\w'])([A-G])\s+(?=(?:is|as|reads|evokes|would|suggests|goes|fits|matches|seems|looks)\b)",
+    r"(?<![\w'])([A-G])\s+(?=(?:is|as|reads|evokes|would|suggests|goes|fits|matches|seems|looks|maps|corresponds|to)\b)",
+    r"(?<![\w'])([A-G])(?=\s+\([^)]*\))",  # "A (receiving a promotion) would evoke joy"
     r"\b[Ff]or\s+([A-G])\b",
+    r"\b[Ii]n\s+([A-G])\b",  # "… we would expect happiness, in B sadness"
 )]
 # "surprise for A": the emotion first.
 _EMOTION_FIRST = re.compile(_EMOTION + r"\s+for\s+([A-G])\b(?![\w)])", re.I)
@@ -53,10 +55,13 @@ _PICKS = [re.compile(p, re.I) for p in (
     r"(?:" + _NAMED + r"|(?<![\w'])((?-i:[A-G]))\)?)\s+(?:is|was|gets)\s+(?:therefore\s+|thus\s+|so\s+|then\s+)?"
     r"(?:selected|chosen|picked)\b",
     r"(?<![\w'])((?-i:[A-G]))\s+it\s+is\b",  # "B it is"
+    r"(?:^|[.;:!]\s*)so\s+((?-i:[A-G]))(?=\s*(?:[.!]|$))",  # "So C."
+    r"\bactually,?\s+(?:(?:situation|option|vignette)\s+)?((?-i:[A-G]))(?![\w'])",  # "Answer: A. Actually, C."
 )]
 # "Choose B", "Answer: B)", "I'd go with option B", "My pick is C", "I'd lean towards B", "pick the B".
 _PICK_VERBS = re.compile(
-    r"\b(?:final answer|answer|my pick is|pick(?:ed|ing)?|choice|choos(?:e|ing)|chose|select(?:ed|ing)?|going with|"
+    r"\b(?:final answer|answer|my pick is|pick(?:ed|ing)?|choice|choos(?:e|ing)|chosen|chose|"
+    r"select(?:ed|ing)?(?: (?:situation|option|vignette|scenario))?|most likely (?:situation|option|vignette|scenario)|going with|"
     r"go with|go for|opt for|lean(?:ing)? towards|my answer is|the answer is|correct (?:option|situation|answer) is|"
     r"best(?: (?:option|situation|match))?(?: is)?|I'd say)\s*[:=]?\s*(?:is\s+)?(?:the\s+)?"
     r"(?:(?:situation|option|vignette)\s+([A-Ga-g])|\(?((?-i:[A-G]))\)?|((?-i:[a-g]))(?=\s*(?:[.!)]|$)))(?![\w'])", re.I)
@@ -67,6 +72,9 @@ _FITTED_STRONG = [re.compile(p, re.I) for p in (
     r"\b(?:best\s+)?fit\s+by\s+" + _EMOTION,  # "is best fit by surprise"
     r"\b(?:the\s+)?" + _EMOTION + r"\s+(?:emotion\s+)?fit\b",  # "showing the happy emotion fit"
     r"\bis\s+fit\s+" + _EMOTION,
+    r"\b(?:best[- ]fitting|fitted)\s+emotion(?:\s+for\s+(?:this|the)\s+(?:eeg|recording))?\s*(?:[:=]|is)\s*" + _EMOTION,
+    r"\bbest\s+match(?:es)?\s+(?:an?\s+|the\s+)?" + _EMOTION,
+    r"\b(?:appears|seems|looks)\s+(?:to\s+be\s+)?(?:an?\s+)?" + _EMOTION,
     r"\bbest\s+(?:eeg\s+)?fit\s*(?:[:=]|is)?\s*" + _EMOTION,
     r"\b(?:most\s+)?(?:resembles|like|consistent\s+with|similar\s+to)\s+" + _EMOTION,
     r"\bsuggests\s+" + _EMOTION,
