@@ -131,3 +131,10 @@ def test_the_evidence_text_shows_the_level_the_checker_holds_a_rationale_to(name
     stored = load_evidence(name)
     stored.probabilities = {}  # evidence stored with its top classes only
     assert confidence_level(stored) == level
+
+
+def test_no_bad_channels_is_one_claim():
+    from prompts.claims import extract_claims
+
+    claims = [c for c in extract_claims("Recording quality acceptable, no bad channels.") if c.kind == "bad_channels"]
+    assert [(c.text, c.stated) for c in claims] == [("no bad channels", {"count": 0})]

@@ -163,9 +163,9 @@ def channel_claims(clause: Clause) -> list[Claim]:
         if listed:
             stated.update(channels=_CHANNEL.findall(listed), exhaustive=True)
         out.append(Claim("bad_channels", span(clause, counted.start(), counted.end()), "bad channels", stated))
-    elif _NO_BAD.search(text):
-        m = _NO_BAD.search(text)
-        out.append(Claim("bad_channels", span(clause, m.start(), m.end()), "bad channels", {"count": 0}))
+    none_said = None if counted else _NO_BAD.search(text)
+    if none_said:
+        out.append(Claim("bad_channels", span(clause, none_said.start(), none_said.end()), "bad channels", {"count": 0}))
     for pattern in (_BAD_LIST, _LIST_BAD, _ONLY_LIST, _THEN_LIST):
         for m in pattern.finditer(text):
             listed = next(g for g in m.groups()[pattern is _THEN_LIST:] if g)
@@ -179,6 +179,8 @@ def channel_claims(clause: Clause) -> list[Claim]:
                              {"channels": names, "exhaustive": exhaustive}))
     if not ratio and not counted:
         for m in _BAD_N.finditer(text):
+            if none_said and m.start() < none_said.end() and none_said.start() < m.end():
+                continue  # "no bad channels" is one claim, already read
             out.append(Claim("bad_channels", span(clause, m.start(), m.end()), "bad channels",
                              {"count": _number(m.group(1))}))
     return out
