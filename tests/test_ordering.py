@@ -154,3 +154,15 @@ def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_d
         assert user.count("EEG 1:") == 1 and user.count("EEG 2:") == 1
         single = assistant.messages(Conversation([first]), "How does this person feel?")[1]["content"]
         assert "Between" not in single
+
+
+@pytest.mark.parametrize("text", [
+    "Recording 1: the pattern match's top class is sad (54%).",
+    "Recording 2: closest to happy (53%), a sign of higher arousal.",
+    "Recording 2 has a higher match to sad than recording 1.",
+    "Recording 1 has higher frontal alpha power than recording 2, which leads nowhere.",
+    "Recording 2's asymmetry is more positive than recording 1's.",
+])
+def test_sentences_about_one_recording_or_its_features_are_no_ordering(base, text):
+    pair = [_with(base, sad=0.6, neutral=0.4), _with(base, happy=0.7, surprise=0.3)]
+    assert [c for c in check_reasoning(text, pair) if c.kind == "comparison_winner"] == []

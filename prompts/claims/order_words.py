@@ -27,7 +27,7 @@ AROUSAL_WORDS = re.compile(r"\b(?:arousal|aroused|arousing|activat(?:ed|ion)|exc
 # A sentence about band power, asymmetry or a probability is not a valence or arousal comparison,
 # whatever adjective it uses ("the asymmetry is more positive in recording 2").
 _NOT_AFFECT = re.compile(r"\b(?:alpha|beta|theta|delta|gamma|asymmetry|z-?score|power|probabilit(?:y|ies)|signal|"
-                         r"quality|channels?|confidence)\b", re.I)
+                         r"quality|channels?|confidence|pattern|match|class)\b", re.I)
 
 # (pattern, dimension, +1 up / -1 down); a dimension of None takes the sentence's dimension.
 _COMPARATIVES = [(re.compile(p, re.I), dim, sign) for p, dim, sign in [
@@ -40,7 +40,7 @@ _COMPARATIVES = [(re.compile(p, re.I), dim, sign) for p, dim, sign in [
     (r"\bcalmer\b|\bmore\s+(?:calm|relaxed|subdued)\b|\bless\s+(?:aroused|arousing|activated|excited|agitated|tense)\b|"
      r"\b(?:lower|smaller|less)\s+arousal\b", "arousal", -1),
     (r"\b(?:higher|greater|larger|bigger|stronger|above|exceeds?|outranks?|outscores?|outstrips?|surpass(?:es)?|"
-     r"beats?|tops?|leads?|edges?\s+out|wins?\s+(?:on|in|for)|(?:is\s+)?ahead\s+of)\b|(?<=\s)>(?=\s)", None, 1),
+     r"beats|tops|leads|edges?\s+out|wins?\s+(?:on|in|for)|(?:is\s+)?ahead\s+of)\b|(?<=\s)>(?=\s)", None, 1),
     (r"\b(?:lower|smaller|weaker|below|trails?|lags?\s+behind|lags?|(?:is\s+|falls?\s+)?behind|loses?\s+(?:to|on))\b|"
      r"(?<=\s)<(?=\s)", None, -1),
 ]]
@@ -71,9 +71,15 @@ def sentence_dimension(text: str) -> str | None:
     return "valence" if valence and not arousal else "arousal" if arousal and not valence else None
 
 
+# What a bare "higher" or "tops" may be about: the dimensions' own names, never a class name ("the
+# top class is sad" says nothing about which recording is higher).
+_VALENCE_NAMES = re.compile(r"\b(?:valence|pleasant(?:ness)?|unpleasant(?:ness)?|positivity|negativity|mood)\b", re.I)
+_AROUSAL_NAMES = re.compile(r"\b(?:arousal|aroused|activation|excitement|calm(?:ness)?|agitation)\b", re.I)
+
+
 def _nearest_dimension(text: str, at: int) -> str | None:
-    found = [(abs(m.start() - at), "valence") for m in VALENCE_WORDS.finditer(text)]
-    found += [(abs(m.start() - at), "arousal") for m in AROUSAL_WORDS.finditer(text)]
+    found = [(abs(m.start() - at), "valence") for m in _VALENCE_NAMES.finditer(text)]
+    found += [(abs(m.start() - at), "arousal") for m in _AROUSAL_NAMES.finditer(text)]
     return min(found)[1] if found else None
 
 
