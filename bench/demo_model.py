@@ -190,6 +190,23 @@ def reasoning_steps_table(eval_dir: Path, metrics: dict) -> str:
     return "\n".join(lines)
 
 
+def failing_claims(eval_dir: Path, top: int = 8) -> str:
+    """The claims that fail, by task and kind, most frequent first (with both inputs): where the
+    faithfulness that is missing goes."""
+    import json
+    from collections import Counter
+
+    results = eval_dir / "results.jsonl"
+    if not results.exists():
+        return ""
+    failing = Counter((row["task"], claim["kind"]) for row in map(json.loads, results.read_text().splitlines())
+                      for claim in row.get("claims", []) if not claim["holds"])
+    if not failing:
+        return "No claim fails."
+    parts = ", ".join(f"{task} `{kind}` {n}" for (task, kind), n in failing.most_common(top))
+    return f"Failing claims ({sum(failing.values())}), most frequent first: {parts}."
+
+
 def _minutes(seconds) -> str:
     return "n/a" if seconds is None else f"{seconds / 60:.1f} min"
 
@@ -236,6 +253,8 @@ The emotion task in each arm (same items; chance 0.143):
 {arms_table(arms)}
 
 {emotion_answer_shapes(eval_dir, config.labels)}
+
+{failing_claims(eval_dir)}
 
 Two recordings compared, three ranked, a situation matched: the step each conclusion rests on,
 checked (`prompts/claims/between.py`, `prompts/claims/situations.py`):
