@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from pattern_evidence import good_evidence, with_probabilities
 
-from encoders.evidence import Evidence, Finding
+from encoders.evidence import Evidence
 from encoders.labels import LABEL_SPACES
 from prompts.claims import check_text
 from prompts.claims.between import check_reasoning
@@ -18,29 +19,23 @@ from prompts.templates import load_template
 
 @pytest.fixture
 def base() -> Evidence:
-    return Evidence("evidence-v1", True, 32.0, 62, "good", ["32 of 32 s usable"], 32.0, 32.0, [], 0.1, "balanced",
-                    {"frontal": {"alpha": 0.2}}, "ref", [Finding("quality", "good", 1.0)])
-
-
-def _with(ev: Evidence, **probabilities: float) -> Evidence:
-    ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
-    return replace(ev, probabilities=dict(probabilities), pattern=[[k, v] for k, v in ranked[:3]])
+    return good_evidence()
 
 
 def test_classes_order_first_and_the_full_pattern_match_breaks_a_tie(base):
-    sad = _with(base, sad=0.5, fear=0.3, happy=0.2)       # negative; expected valence pulled up by happy
-    anger = _with(base, anger=0.6, disgust=0.3, fear=0.1)  # negative
+    sad = with_probabilities(base, sad=0.5, fear=0.3, happy=0.2)       # negative; expected valence pulled up by happy
+    anger = with_probabilities(base, anger=0.6, disgust=0.3, fear=0.1)  # negative
     assert expected_value(sad, "valence") > expected_value(anger, "valence")
     assert encoder_order([anger, sad], "valence") == [2, 1]
-    leaning = _with(base, sad=0.4, happy=0.35, surprise=0.25)  # negative class, expected valence above zero
-    happy = _with(base, happy=0.34, sad=0.33, fear=0.33)       # positive class, expected valence below zero
+    leaning = with_probabilities(base, sad=0.4, happy=0.35, surprise=0.25)  # negative class, expected valence above zero
+    happy = with_probabilities(base, happy=0.34, sad=0.33, fear=0.33)       # positive class, expected valence below zero
     assert expected_value(happy, "valence") < 0 < expected_value(leaning, "valence")
     assert encoder_order([leaning, happy, anger], "valence") == [2, 1, 3]  # the class decides before the value
     assert encoder_order([happy, replace(base, pattern=[], probabilities={})], "valence") is None
 
 
 def test_order_lines_name_each_class_and_say_when_there_is_no_order(base):
-    sad, happy = _with(base, sad=0.6, neutral=0.4), _with(base, happy=0.7, surprise=0.3)
+    sad, happy = with_probabilities(base, sad=0.6, neutral=0.4), with_probabilities(base, happy=0.7, surprise=0.3)
     assert order_lines([sad, happy]) == [
         "- valence, highest first (encoder): recording 2 (positive), recording 1 (negative)",
         "- arousal, highest first (encoder): recording 2 (high), recording 1 (low)"]
@@ -49,12 +44,12 @@ def test_order_lines_name_each_class_and_say_when_there_is_no_order(base):
     assert order_lines([sad, blind])[0] == "- valence: no encoder order (no pattern match for recording 2)"
     # A label set without arousal placements orders on valence only.
     seed3 = LABEL_SPACES["valence-3"]
-    lows = [_with(base, **{seed3.labels[0]: 0.8, seed3.labels[-1]: 0.2}), _with(base, **{seed3.labels[-1]: 0.9, seed3.labels[0]: 0.1})]
+    lows = [with_probabilities(base, **{seed3.labels[0]: 0.8, seed3.labels[-1]: 0.2}), with_probabilities(base, **{seed3.labels[-1]: 0.9, seed3.labels[0]: 0.1})]
     assert [line.split(",")[0] for line in order_lines(lows, seed3)] == ["- valence"]
 
 
 def test_only_templates_with_a_between_field_show_the_order(base):
-    lines = order_lines([_with(base, sad=1.0), _with(base, happy=1.0)])
+    lines = order_lines([with_probabilities(base, sad=1.0), with_probabilities(base, happy=1.0)])
     v2, v1 = load_template("chat-v2"), load_template("chat-v1")
     assert v2.shows_order and not v1.shows_order
     shown = v2.user_turn(["EEG 1: <eeg>", "EEG 2: <eeg>"], "Which is more positive?", lines)
@@ -73,14 +68,14 @@ def test_only_templates_with_a_between_field_show_the_order(base):
     ("Most pleasant first, the ranking is 3 > 1 > 2 by valence.", True),
 ])
 def test_a_ranking_is_held_to_the_encoders_order(base, text, holds):
-    recordings = [_with(base, sad=0.7, fear=0.2, neutral=0.1), _with(base, fear=0.7, anger=0.2, sad=0.1),
-                  _with(base, happy=0.8, surprise=0.2)]
+    recordings = [with_probabilities(base, sad=0.7, fear=0.2, neutral=0.1), with_probabilities(base, fear=0.7, anger=0.2, sad=0.1),
+                  with_probabilities(base, happy=0.8, surprise=0.2)]
     found = [c for c in check_reasoning(text, recordings) if c.kind == "rank_order"]
     assert [c.holds for c in found] == [holds], found
 
 
 def test_a_ranking_with_no_dimension_named_is_not_claimed_checkable(base):
-    recordings = [_with(base, sad=1.0), _with(base, fear=1.0), _with(base, happy=1.0)]
+    recordings = [with_probabilities(base, sad=1.0), with_probabilities(base, fear=1.0), with_probabilities(base, happy=1.0)]
     assert [c for c in check_reasoning("So the order is 3, 1, 2.", recordings) if c.kind == "rank_order"] == []
 
 
@@ -120,8 +115,8 @@ def test_every_claim_of_a_generated_ranking_and_situation_pick_holds(base):
 
     from prompts.rationale import conclusion_of, rank_rationale, scenario_rationale
 
-    recordings = [_with(base, sad=0.7, fear=0.2, neutral=0.1), _with(base, fear=0.7, anger=0.2, sad=0.1),
-                  _with(base, happy=0.8, surprise=0.2)]
+    recordings = [with_probabilities(base, sad=0.7, fear=0.2, neutral=0.1), with_probabilities(base, fear=0.7, anger=0.2, sad=0.1),
+                  with_probabilities(base, happy=0.8, surprise=0.2)]
     for dimension in ("valence", "arousal"):
         order = encoder_order(recordings, dimension)
         text = rank_rationale(recordings, dimension, order, shown=order)
@@ -129,7 +124,7 @@ def test_every_claim_of_a_generated_ranking_and_situation_pick_holds(base):
         assert [c.kind for c in checked].count("rank_order") == 2
         assert all(c.holds for c in checked), [c for c in checked if not c.holds]
         assert conclusion_of(text, "rank") == ", ".join(map(str, order))
-    fear = _with(base, fear=0.6, anger=0.3, sad=0.1)
+    fear = with_probabilities(base, fear=0.6, anger=0.3, sad=0.1)
     text = scenario_rationale(fear, "fear", "C", ["happy", "neutral", "fear"], random.Random(0))
     checked = check_text(text, fear)
     assert ("situation_choice", True) in [(c.kind, c.holds) for c in checked]
@@ -164,5 +159,5 @@ def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_d
     "Recording 2's asymmetry is more positive than recording 1's.",
 ])
 def test_sentences_about_one_recording_or_its_features_are_no_ordering(base, text):
-    pair = [_with(base, sad=0.6, neutral=0.4), _with(base, happy=0.7, surprise=0.3)]
+    pair = [with_probabilities(base, sad=0.6, neutral=0.4), with_probabilities(base, happy=0.7, surprise=0.3)]
     assert [c for c in check_reasoning(text, pair) if c.kind == "comparison_winner"] == []

@@ -1,0 +1,31 @@
+"""Evidence with a given pattern match, and the ordering claims read from a text about it: what the
+ordering tests and their independently written case files (tests/data/ordering_*.json) share."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from encoders.evidence import Evidence, Finding
+
+
+def good_evidence() -> Evidence:
+    """A good 62-channel recording with no pattern match yet."""
+    return Evidence("evidence-v1", True, 32.0, 62, "good", ["32 of 32 s usable"], 32.0, 32.0, [], 0.1, "balanced",
+                    {"frontal": {"alpha": 0.2}}, "ref", [Finding("quality", "good", 1.0)])
+
+
+def with_probabilities(ev: Evidence, **probabilities: float) -> Evidence:
+    """`ev` with this full pattern match (its top three shown, as the evidence builder does)."""
+    ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+    return replace(ev, probabilities=dict(probabilities), pattern=[[k, v] for k, v in ranked[:3]])
+
+
+def claims_of_kind(kind: str, text: str, recordings: list[dict[str, float]]) -> list:
+    """The claims of `kind` the checker reads in `text` about these recordings (one recording:
+    `check_text`, as `verify` does; several: `check_reasoning`)."""
+    from prompts.claims import check_text
+    from prompts.claims.between import check_reasoning
+
+    evidences = [with_probabilities(good_evidence(), **p) for p in recordings]
+    checked = check_text(text, evidences[0]) if len(evidences) == 1 else check_reasoning(text, evidences)
+    return [c for c in checked if c.kind == kind]
