@@ -52,23 +52,14 @@ def stop_and_check(command: Command, sig: int, limit_s: float) -> dict:
     return times
 
 
-def test_ask_sigterm_stops_the_engine_quietly(tiny_checkpoint, fif14, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_ask_stops_the_engine_quietly(tiny_checkpoint, fif14, tmp_path, sig):
     ask = Command(["ask", str(fif14), *engine_args(tiny_checkpoint), *LONG_ANSWER], tmp_path, "ask")
     try:
         ask.wait_for_stderr("engine ready")
-        stop_and_check(ask, signal.SIGTERM, ORDERLY_S)
-        assert ask.proc.returncode == 128 + signal.SIGTERM
+        stop_and_check(ask, sig, ORDERLY_S)
+        assert ask.proc.returncode == 128 + sig
         assert foreign_lines(ask.stderr) == []
-    finally:
-        ask.kill_everything()
-
-
-def test_ask_sigint_stops_the_engine(tiny_checkpoint, fif14, tmp_path):
-    ask = Command(["ask", str(fif14), *engine_args(tiny_checkpoint), *LONG_ANSWER], tmp_path, "ask")
-    try:
-        ask.wait_for_stderr("engine ready")
-        stop_and_check(ask, signal.SIGINT, ORDERLY_S)
-        assert ask.proc.returncode == 128 + signal.SIGINT
     finally:
         ask.kill_everything()
 

@@ -18,6 +18,24 @@ def add_checkpoint_argument(parser, help: str | None = None) -> None:
                         help=help or "checkpoint folder (default: the bundled demo checkpoint, or $EEGREASON_CHECKPOINT)")
 
 
+def add_with_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """`--with RECORDING`, repeatable: the further recordings a command takes beside its first."""
+    parser.add_argument("--with", dest="others", metavar="RECORDING", type=Path, action="append", default=[], help=help)
+
+
+def recording_paths(args: argparse.Namespace) -> list[Path]:
+    """The first recording and those given with `--with`, refused when there are more than a
+    conversation holds (before any file is read)."""
+    from encoders.errors import ConfigError
+    from serve.assistant import MAX_RECORDINGS
+
+    paths = [args.recording, *args.others]
+    if len(paths) > MAX_RECORDINGS:
+        raise ConfigError(f"{len(paths)} recordings were given; give at most {MAX_RECORDINGS} at once "
+                          f"(the first and two --with).")
+    return paths
+
+
 def add_engine_arguments(parser: argparse.ArgumentParser, exclude: tuple[str, ...] = (),
                          defaults: dict | None = None, helps: dict | None = None) -> None:
     """EngineConfig's fields as options (`--engine`, `--dtype`, `--no-eager`, `--max-model-len`, ...),

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._options import add_model_arguments, generation_params, load_assistant
+from ._options import add_model_arguments, add_with_argument, generation_params, load_assistant, recording_paths
 
 NAME = "ask"
 HELP = "Ask a question about an EEG recording (or a batch of them) and print the reasoned answer."
@@ -24,9 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
     parser.add_argument("question", nargs="?", default=None,
                         help="question (default: which emotion is most likely)")
-    parser.add_argument("--with", dest="others", metavar="RECORDING", type=Path, action="append", default=[],
-                        help="another recording asked about together with the first (repeat once more for a "
-                             "third): the question compares or ranks them, numbered 1, 2, 3 in the order given")
+    add_with_argument(parser, "another recording asked about together with the first (repeat once more for a third): "
+                              "the question compares or ranks them, numbered 1, 2, 3 in the order given")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (answer, label, confidence, claim check, evidence, timing)")
     batch = parser.add_argument_group("batch")
@@ -81,8 +80,7 @@ def run_one(args: argparse.Namespace) -> int:
     from serve.assistant import Conversation
 
     start = time.perf_counter()
-    paths = [args.recording, *args.others]
-    check_recording_count(len(paths))
+    paths = recording_paths(args)
     recordings = [read_recording(p) for p in paths]  # fail fast on a bad file, before loading a model
     assistant = load_assistant(args)
     try:
@@ -130,10 +128,3 @@ def run_one(args: argparse.Namespace) -> int:
         print(result.text.strip())
     return 0
 
-
-def check_recording_count(n: int) -> None:
-    from encoders.errors import ConfigError
-    from serve.assistant import MAX_RECORDINGS
-
-    if n > MAX_RECORDINGS:
-        raise ConfigError(f"{n} recordings were given; ask about at most {MAX_RECORDINGS} at once (two --with).")

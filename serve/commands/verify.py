@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._options import add_checkpoint_argument
+from ._options import add_checkpoint_argument, add_with_argument, recording_paths
 
 NAME = "verify"
 HELP = "Check each claim of a reasoning text (a file, or - for standard input) against a recording's evidence."
@@ -23,9 +23,8 @@ HELP = "Check each claim of a reasoning text (a file, or - for standard input) a
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("recording", type=Path, help="EEG file: EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, .cnt")
-    parser.add_argument("--with", dest="others", metavar="RECORDING", type=Path, action="append", default=[],
-                        help="another recording the text is about (repeat for a third), numbered 1, 2, 3 in the order "
-                             "given: its orderings ('recording 2 is calmer', 'the order is 3, 1, 2') are checked too")
+    add_with_argument(parser, "another recording the text is about (repeat for a third), numbered 1, 2, 3 in the order "
+                              "given: its orderings ('recording 2 is calmer', 'the order is 3, 1, 2') are checked too")
     parser.add_argument("--text", required=True, help="file with the reasoning to check, or - to read standard input")
     add_checkpoint_argument(parser, help="checkpoint whose encoder and reference make the evidence (default: the "
                                          "bundled demo checkpoint, or $EEGREASON_CHECKPOINT)")
@@ -51,11 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from prompts.claims.between import check_reasoning
     from serve.assistant import Assistant
 
-    from .ask import check_recording_count
-
     text = read_text(args.text)
-    paths = [args.recording, *args.others]
-    check_recording_count(len(paths))
+    paths = recording_paths(args)
     recordings = [read_recording(p) for p in paths]  # a bad file fails before the checkpoint loads
     assistant = Assistant(args.checkpoint, start_engine=False)
     evidences = [assistant.analyse_recording(r, p.name).evidence for r, p in zip(recordings, paths)]

@@ -1,0 +1,30 @@
+"""The demo benchmark's computed tables: the step each compare/rank/scenario conclusion rests on,
+and the failing claims by kind, read from a run's results (nothing typed in)."""
+
+from __future__ import annotations
+
+import json
+
+
+def _claim(kind: str, holds: bool) -> dict:
+    return {"kind": kind, "text": "", "subject": "", "holds": holds, "measured": "", "why": ""}
+
+
+def test_reasoning_steps_and_failing_claims_are_counted_from_the_results(tmp_path):
+    from bench.demo_model import failing_claims, reasoning_steps_table
+
+    rows = [{"task": "compare", "arm": "both", "claims": [_claim("comparison_winner", True)]},
+            {"task": "compare", "arm": "both", "claims": [_claim("comparison_winner", False), _claim("probability", True)]},
+            {"task": "compare", "arm": "both", "claims": []},  # states no step
+            {"task": "scenario", "arm": "both", "claims": [_claim("situation_choice", False), _claim("association", False)]},
+            {"task": "emotion", "arm": "both", "claims": [_claim("association", False)]}]
+    (tmp_path / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    metrics = {"tasks": {"compare": {"accuracy": 0.5}, "scenario": {"accuracy": 0.0}}}
+    table = reasoning_steps_table(tmp_path, metrics).splitlines()
+    compare = next(line for line in table if line.startswith("| compare"))
+    scenario = next(line for line in table if line.startswith("| scenario"))
+    assert "| 3 | 0.500 |" in compare and compare.endswith("| 2 | 0.500 |")
+    assert scenario.endswith("| 1 | 0.000 |") and not any(line.startswith("| rank") for line in table)
+    assert failing_claims(tmp_path) == ("Failing claims (4), most frequent first: compare `comparison_winner` 1, "
+                                        "scenario `situation_choice` 1, scenario `association` 1, emotion `association` 1.")
+    assert reasoning_steps_table(tmp_path / "nowhere", metrics) == "" and failing_claims(tmp_path / "nowhere") == ""
