@@ -22,7 +22,7 @@ from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
-from .situations import situation_choice
+from .situations import situation_choice, situation_fit
 from .text import share_holds, stated_precision
 from .trend import check_trend
 
@@ -343,4 +343,9 @@ def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list
     if choice:  # a situation picked against the reasoning's own reading of the situations
         words, holds, measured, why = choice
         checked.append(CheckedClaim("situation_choice", words, "situation", holds, measured, why))
+    first = ev.pattern[0][0] if ev.pattern else None
+    fit = situation_fit(text or "", ev.probabilities or {}, first)
+    if fit:  # an emotion other than the pattern match's first, chosen among the situations' emotions
+        words, holds, measured, why = fit
+        checked.append(CheckedClaim("situation_fit", words, "situation", holds, measured, why))
     return checked

@@ -29,6 +29,10 @@ _EMOTIONS = {
     "fear": "fear", "fearful": "fear", "afraid": "fear", "frightening": "fear", "frightened": "fear", "scared": "fear",
     "scary": "fear", "terrified": "fear",
     "anger": "anger", "angry": "anger", "rage": "anger", "furious": "anger", "irritated": "anger", "annoyed": "anger",
+    "infuriating": "anger", "enraged": "anger", "enraging": "anger", "saddening": "sad", "sorrowful": "sad",
+    "joyous": "happy", "happily": "happy",
+    "terror": "fear", "terrifying": "fear", "outrage": "anger", "outraged": "anger", "astonishment": "surprise",
+    "calm": "neutral",
 }
 _EMOTION = r"\b(" + "|".join(sorted(_EMOTIONS, key=len, reverse=True)) + r")\b"
 _EMOTION_RE = re.compile(_EMOTION, re.I)
@@ -44,9 +48,18 @@ _MENTIONS = [re.compile(p) for p in (
     r"(?<![\w'])([A-G])(?=\s+\([^)]*\))",  # "A (receiving a promotion) would evoke joy"
     r"\b[Ff]or\s+([A-G])\b",
     r"\b[Ii]n\s+([A-G])\b",  # "… we would expect happiness, in B sadness"
+    r"(?<![\w'])([A-G])\s*[–—]\s",  # "A — cockroach in the soup: disgust"
+    r"(?:^|[:;]\s*)([A-G]),\s",  # "Situations: A, hearing footsteps behind you [fear]; B, …"
+    r"(?<![\w'])([A-G])\s+(?=(?:describes|depicts|shows|involves|concerns)\b)",
+    r"(?m)^\s*\|?\s*([A-G])\s*\|",  # a table row "A | joy"
 )]
 # "surprise for A": the emotion first.
 _EMOTION_FIRST = re.compile(_EMOTION + r"\s+for\s+([A-G])\b(?![\w)])", re.I)
+# "surprise (A), sad (B) and fear (C)": the emotion first, its letter in brackets.
+_EMOTION_LETTER = re.compile(_EMOTION + r"\s*\(\s*([A-G])\s*\)", re.I)
+# A list of bare pairs, "Candidates: A fear, B neutral, C sad" / "A evokes anger, B fear, C surprise":
+# a capital letter right after a list separator, then the emotion word.
+_LETTER_EMOTION = re.compile(r"(?:^|[,:;]\s*|\band\s+)((?-i:[A-G]))\s+" + _EMOTION + r"(?![\w'])", re.I)
 _PICKS = [re.compile(p, re.I) for p in (
     r"(?:" + _NAMED + r"|(?<![\w'])((?-i:[A-G]))\)?)\s+(?:\([^)]*\)\s+)?(?:fits|matches)\s+(?:it\s+|the\s+eeg\s+)?best\b",
     r"(?:" + _NAMED + r"|(?<![\w'])((?-i:[A-G]))\)?)\s+(?:is|seems|looks)\s+(?:therefore\s+|thus\s+|so\s+|then\s+|clearly\s+)?"
@@ -64,7 +77,8 @@ _PICK_VERBS = re.compile(
     r"select(?:ed|ing)?(?: (?:situation|option|vignette|scenario))?|most likely (?:situation|option|vignette|scenario)|going with|"
     r"go with|go for|opt for|lean(?:ing)? towards|my answer is|the answer is|correct (?:option|situation|answer) is|"
     r"best(?: (?:option|situation|match))?(?: is)?|I'd say)\s*[:=]?\s*(?:is\s+)?(?:the\s+)?"
-    r"(?:(?:situation|option|vignette)\s+([A-Ga-g])|\(?((?-i:[A-G]))\)?|((?-i:[a-g]))(?=\s*(?:[.!)]|$)))(?![\w'])", re.I)
+    r"(?:(?:situation|option|vignette)\s+([A-Ga-g])|\(?((?-i:[A-G]))\)?|((?-i:[a-g]))(?=\s*(?:[.!)]|$)))(?![\w'])"
+    r"(?!\s+(?:is|reads|evokes|would|describes|depicts)\b)", re.I)  # "I'd say A is a calm scene": a reading
 # The emotion the EEG fits: strong statements first, "closest to" only when none is made.
 _FITTED_STRONG = [re.compile(p, re.I) for p in (
     r"\bfits\s+" + _EMOTION + r"\s+best\b",
@@ -123,6 +137,12 @@ def readings(text: str, picks: list[tuple[int, int, str]] | None = None) -> dict
     for m in _EMOTION_FIRST.finditer(text):
         out.setdefault(m.group(2).upper(), _EMOTIONS[m.group(1).lower()])
         taken.append(m.span())
+    for m in _EMOTION_LETTER.finditer(text):
+        out.setdefault(m.group(2).upper(), _EMOTIONS[m.group(1).lower()])
+        taken.append(m.span())
+    for m in _LETTER_EMOTION.finditer(text):
+        out.setdefault(m.group(1).upper(), _EMOTIONS[m.group(2).lower()])
+        taken.append(m.span())
     mentions = sorted({(m.start(1), m.end(1), m.group(1).upper()) for pattern in _MENTIONS for m in pattern.finditer(text)
                        if not any(a <= m.start(1) < b for a, b in taken)})
     for i, (start, end, letter) in enumerate(mentions):
@@ -178,4 +198,91 @@ def situation_choice(text: str) -> tuple[str, bool, str, str] | None:
     return words, False, measured, why
 
 
-__all__ = ["fitted_emotion", "readings", "situation_choice"]
+# A statement restricted to the situations' emotions ("of these", "among the options", "best of the
+# three", "of fear, disgust and sadness") that names what fits.
+# A list of emotions ends at its "and"/"or"/"/" element: "among neutral, surprise and fear, neutral is…".
+_LISTED = _EMOTION + r"(?:\s*,\s*" + _EMOTION + r")*(?:\s*,?\s*(?:and|or)\s+|\s*/\s*)" + _EMOTION + \
+    r"(?:\s*/\s*" + _EMOTION + r")*"
+_AMONG = re.compile(
+    r"\b(?:among|of|between|from)\s+(?:them|these|those|the\s+(?:three|options|candidates|situations|choices|"
+    r"scenarios|vignettes|emotions\s+offered|three\s+emotions(?:\s+offered)?|ones\s+offered|options'\s+emotions|"
+    r"situations'\s+emotions))\b"
+    r"|\b(?:of|among)\s+(?:the\s+)?(?:three|options|candidates|choices)\b|\bof\s+the\s+three\b"
+    r"|\b(?:among|of|between)\s+" + _LISTED, re.I)
+# Where the winner is the subject ("disgust edges out sadness", "fear has the highest probability",
+# "anger ranks highest", "fear wins") or the object ("fits anger best", "the best fit is sad",
+# "most consistent with disgust", "I'd pick neutral").
+_GAP = r"(?:\s*\([^)]*\)|\s*\[[^\]]*\]|\s+(?:at|with|=|:)?\s*\d+(?:\.\d+)?%?|\s*,)*\s*"
+_WINNER_FIRST = re.compile(
+    _EMOTION + _GAP + r"(?:is\s+|has\s+|was\s+)?(?:clearly\s+|probably\s+|still\s+)?(?:the\s+)?"
+    r"(?:edges\s+out|beats|outscores|outranks|wins|leads|tops|comes\s+out\s+(?:on\s+)?top|"
+    r"(?:scores|ranks|is\s+rated|rates)\s+(?:the\s+)?highest|(?:the\s+)?highest|(?:the\s+)?strongest|"
+    r"carries\s+the\s+most|(?:the\s+)?best(?:\s+(?:fit|match))?|(?:the\s+)?closest(?:\s+match)?|"
+    r"fits\s+(?:the\s+eeg\s+)?best|matches\s+(?:the\s+eeg\s+)?best|most\s+likely)\b", re.I)
+_WINNER_AFTER = re.compile(
+    r"(?:\bfits?\s+(?:it\s+)?|\bbest\s+(?:fit|match)(?:\s+(?:among|of)\s+[\w']+(?:\s+[\w']+){0,2})?\s*(?:is|:|=)?\s*|"
+    r"\bbest(?:\s+(?:among|of)\s+[\w']+(?:\s+[\w']+){0,2})?\s*(?:is|:|=)\s*|\bclosest\s+to\s+|"
+    r"\b(?:winner|answer|choice|pick)\s+(?:is|:|=)\s*|"
+    r"\bmost\s+(?:strongly\s+)?(?:consistent\s+with|supports?|like|resembles?)\s+|\bmatches\s+|"
+    r"\b(?:lines?\s+up\s+best\s+with|pick|choose|go\s+with|prefer)\s+)" + _EMOTION, re.I)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, and the clauses a conclusion starts ("…, so fear is the closest match")."""
+    return [c for part in re.split(r"(?:[.;!?](?=\s|$)|\n)+", text)
+            for c in re.split(r",?\s+so\s+|,?\s+thus\s+|,?\s+hence\s+", part)]
+
+
+def _mentioned(clause: str) -> list[str]:
+    return [_EMOTIONS[m.group(1).lower()] for m in _EMOTION_RE.finditer(clause)
+            if not _NEGATED.search(clause[max(0, m.start() - 40):m.start()])]
+
+
+def restricted_fit(text: str, offered: set[str] | None = None) -> str | None:
+    """The emotion the text last says fits the EEG best among the situations' emotions (`offered`, the
+    emotions it read them as): from a clause that restricts itself to them ("of these", "among fear,
+    disgust and sad") or compares two or more of them, the winner it names."""
+    offered = readings(text).values() if offered is None else offered
+    found = None
+    for clause in _sentences(text):
+        named = _mentioned(clause)
+        if not (_AMONG.search(clause) or len(set(named) & set(offered)) >= 2):
+            continue
+        # "… the encoder rates anger highest": the object of "rates"; else a winner-first phrase; else
+        # a winner-after phrase ("fits fear best"); the last in the clause.
+        winners = [(m.start(), m.group(1)) for m in _WINNER_FIRST.finditer(clause)
+                   if not _NEGATED.search(clause[max(0, m.start() - 40):m.start()])]
+        winners += [(m.start(1), m.group(1)) for m in _WINNER_AFTER.finditer(clause)
+                    if not _NEGATED.search(clause[max(0, m.start() - 40):m.start()])]
+        winners = [(at, w) for at, w in winners if not _AMONG_LIST_SPAN(clause, at)]
+        if winners:
+            found = _EMOTIONS[max(winners)[1].lower()]
+    return found
+
+
+def _AMONG_LIST_SPAN(clause: str, at: int) -> bool:
+    """Whether position `at` lies inside the list a restriction names ("among anger, disgust and fear")."""
+    return any(m.start() <= at < m.end() for m in re.finditer(r"\b(?:among|of|between)\s+" + _LISTED, clause, re.I))
+
+
+def situation_fit(text: str, probabilities: dict[str, float], first: str | None) -> tuple[str, bool, str, str] | None:
+    """(claim text, holds, measured, why) when the reasoning says the EEG fits an emotion other than
+    the pattern match's `first` among the emotions it read the situations as ("Fear is not among
+    them; anger, second in the pattern match, is. Of these the EEG fits anger best."): that emotion
+    must be the one of them the encoder rates highest. None when there is nothing of the kind."""
+    read = set(readings(text).values())
+    emotion = restricted_fit(text, read) or fitted_emotion(text)
+    if emotion is None or emotion == first or emotion not in read or not probabilities:
+        return None
+    rated = {e: probabilities[e] for e in read if e in probabilities}
+    if emotion not in rated:
+        return None
+    measured = ", ".join(f"{e} {p:.0%}" for e, p in sorted(rated.items(), key=lambda x: -x[1]))
+    best = max(rated.values())
+    if rated[emotion] >= best - 1e-9:
+        return emotion, True, measured, f"of the situations' emotions the encoder rates {emotion} highest"
+    leader = max(rated, key=rated.get)
+    return emotion, False, measured, f"of the situations' emotions the encoder rates {leader} highest, not {emotion}"
+
+
+__all__ = ["fitted_emotion", "readings", "situation_choice", "situation_fit"]
