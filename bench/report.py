@@ -22,9 +22,13 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}"
 
 
-def write_section(name: str, body: str) -> None:
+def write_section(name: str, body: str, parts_dated: bool = False) -> None:
+    """`parts_dated`: the body is made of parts measured on the dates each names (only some of which
+    a run re-measures), so the footer dates the writing, not the measurements."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    block = f"<!-- bench:{name} -->\n{body.strip()}\n\n_Measured {stamp} on {machine()}._\n<!-- /bench:{name} -->"
+    footer = (f"_Section written {stamp}; each part above was measured on the date and machine it names._"
+              if parts_dated else f"_Measured {stamp} on {machine()}._")
+    block = f"<!-- bench:{name} -->\n{body.strip()}\n\n{footer}\n<!-- /bench:{name} -->"
     text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else HEADER
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"

@@ -121,5 +121,5 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"raw results: {args.json}")
     if not args.no_write:
         save_state(state)
-        write_section("reliability", render(state))
+        write_section("reliability", render(state), parts_dated=True)
     return raw
