@@ -26,10 +26,10 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
-from .evidence_text import format_percent, format_z, notable_band_findings, quality_problems
+from .evidence_text import NO_MEANING, format_percent, format_z, notable_band_findings, quality_problems
 from .ordering import CLASS_ORDER, pattern_class
 
-RATIONALE_VERSION = "rationale-v3"
+RATIONALE_VERSION = "rationale-v4"
 
 
 def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[int, int]:
@@ -42,8 +42,8 @@ def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[in
 @dataclass
 class Cue:
     sentence: str
-    dimension: str  # valence | arousal
-    sign: int  # +1 / −1: which way the indicator points
+    dimension: str | None  # valence | arousal; None for a finding with no documented meaning
+    sign: int  # +1 / −1: which way the indicator points (0 when it points nowhere)
 
 
 # ---- cues from evidence ------------------------------------------------------------------------
@@ -58,6 +58,7 @@ _FAA_CUES = {
 _WHY = {("valence", 1): "typical of positive emotion", ("valence", -1): "typical of negative emotion",
         ("arousal", 1): "a sign of higher arousal", ("arousal", -1): "a sign of lower arousal"}
 _ALPHA_WHY = {1: "alpha desynchronisation, a sign of higher arousal", -1: "a sign of a relaxed, low-arousal state"}
+NO_MEANING_CUE = f"which has {NO_MEANING} for emotion"
 BAND_CUES = {key: (dimension, sign, _ALPHA_WHY[sign] if key[1] == "alpha" else _WHY[(dimension, sign)])
               for key, (dimension, sign) in BAND_MEANINGS.items()}
 
@@ -81,10 +82,14 @@ def cues(ev: Evidence, rng: random.Random) -> list[Cue]:
     for finding in notable_band_findings(ev):
         _, region, band = finding.key.split(":")
         rule = BAND_CUES.get((region, band, finding.direction))
+        measured = f"{region} {band} power is {finding.direction} ({format_z(finding.value)})"
         if rule:
             dimension, sign, why = rule
-            out.append(Cue(f"{region} {band} power is {finding.direction} ({format_z(finding.value)}), {why}",
-                           dimension, sign))
+            out.append(Cue(f"{measured}, {why}", dimension, sign))
+        else:
+            # Cited with the evidence's own words for it: a rationale that only ever cites documented
+            # findings teaches a small model to cite every finding and lend it a meaning.
+            out.append(Cue(f"{measured}, {NO_MEANING_CUE}", None, 0))
     return out
 
 
@@ -133,7 +138,8 @@ CONCLUSION_SCENARIO = "situation {letter} fits best"
 # writes instead ("suggests fear.", "the valence is negative, with high arousal", "Recording 2
 # has the highest valence"): a conclusion is what the sentence says, not its exact wording.
 _CONCLUSION_PATTERNS = {
-    "emotion": re.compile(r"(?:fits (\w+) best|suggests (\w+)\.)", re.I),  # the seven emotions; other sets: _label_pattern
+    # "suggests fear.", "suggests fear, a negative emotion", "suggests fear is the closest match"
+    "emotion": re.compile(r"(?:fits (\w+) best|suggests (\w+)(?:\.|,|\s+is\b))", re.I),  # other sets: _label_pattern
     "abstain": re.compile(r"too poor to judge|cannot support an emotion reading", re.I),
     "valence_arousal": re.compile(r"(?:suggests (positive|neutral|negative) valence and (high|low) arousal"
                                   r"|valence is (positive|neutral|negative), with (high|low) arousal)", re.I),
@@ -159,7 +165,7 @@ _KINDS_FOR_TASK = {"compare": ("compare", "abstain"), "rank": ("rank", "abstain"
 def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
     """The class conclusion of a label set whose classes may be several words ("high valence")."""
     names = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"(?:fits ({names}) best|suggests ({names})\.)", re.I)
+    return re.compile(rf"(?:fits ({names}) best|suggests ({names})(?:\.|,|\s+is\b))", re.I)
 
 
 def conclusion_of(reasoning: str, task: str | None = None, labels: tuple[str, ...] = EMOTIONS) -> str | None:
@@ -392,10 +398,30 @@ def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions:
     """The emotion judgement, then what each situation evokes, then the situation whose emotion it is:
     the chosen letter is read off the stated emotions, never picked apart from them. Each reading is
     written emotion first ("sad for B") and the choice repeats it ("Sad is for B"), so the letter
-    follows the emotion it belongs to wherever the model looks it up."""
+    follows the emotion it belongs to wherever the model looks it up.
+
+    The judgement is the pattern match's own first emotion; when no situation evokes it, the
+    situations are read first and the pattern match is walked down its list ("Disgust is not among
+    them; anger, next in the pattern match, is."), so the choice among the situations is made after
+    both are written, not guessed before the situations are read."""
     readings = "Situations: " + ", ".join(f"{e} for {option}" for option, e in zip("ABCDEFG", option_emotions))
-    return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
-                    + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so {CONCLUSION_SCENARIO.format(letter=letter)}."])
+    top = ev.pattern[0][0] if ev.pattern and ev.supports_emotion else None
+    if top is None or top == emotion or top not in space.labels:
+        return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
+                        + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so "
+                           f"{CONCLUSION_SCENARIO.format(letter=letter)}."])
+    shown = [e for e, _ in ev.pattern]
+    if emotion in shown:
+        place = shown.index(emotion)
+        skipped = " and ".join(shown[:place])
+        verb = "is" if place == 1 else "are"
+        walk = (f"{skipped.capitalize()} {verb} not among them; {emotion}, "
+                f"{('second', 'third', 'fourth', 'fifth')[place - 1]} in the pattern match, is.")
+    else:
+        walk = "None of the pattern match's emotions is among them."
+    return " ".join([OPENING["scenario"]] + _emotion_body(ev, top, rng, space=space)
+                    + [_sentence(readings), walk, f"Of these the EEG fits {emotion} best.",
+                       f"{emotion.capitalize()} is for {letter}, so {CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 
 __all__ = ["CLASS_ORDER", "Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",

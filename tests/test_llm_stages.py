@@ -321,3 +321,38 @@ def test_a_third_of_reference_questions_go_to_recordings_with_typical_band_power
         if reference is wide:
             assert 0 < len(pool) < len(trials) or pool == trials
             assert all(typical(out[i]) for i in positions[::3])
+
+
+def test_a_situation_is_chosen_after_the_situations_are_read(cohort_sources):
+    """When no situation evokes the pattern match's first emotion, the rationale reads the situations,
+    walks down the pattern match to the first emotion one of them evokes, and picks that one: every
+    claim holds, and the pick is the situation of the emotion the rationale says fits best."""
+    from encoders.evidence import Evidence
+    from prompts.answer_format import parse_answer
+    from prompts.claims.between import check_reasoning
+    from prompts.templates import load_template
+    from training.instruction_data import TaskMix, build_items
+
+    from dataclasses import replace
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)  # an encoder that is often wrong: its first emotion is often no situation's
+    sources = replace(cohort_sources, probabilities={tuple(t.key): rng.dirichlet(np.ones(7) * 0.7)
+                                                     for t in cohort_sources.table.trials})
+    items = build_items(sources, sources.table.trials, TaskMix(scenario=40), load_template(), seed=5)
+    walked = 0
+    for item in items:
+        parsed = parse_answer(item["messages"][-1]["content"])
+        evidence = Evidence.from_dict(item["evidence"][0])
+        claims = check_reasoning(parsed.reasoning, [evidence])
+        assert all(c.holds for c in claims), [c for c in claims if not c.holds]
+        assert any(c.kind == "situation_choice" for c in claims)
+        chosen = item["option_emotions"]["ABC".index(item["answer"])]
+        if evidence.pattern and evidence.pattern[0][0] not in item["option_emotions"]:
+            walked += 1
+            print(parsed.reasoning)
+            assert f"Of these the EEG fits {chosen} best." in parsed.reasoning
+            assert "not among them" in parsed.reasoning or \
+                "None of the pattern match's emotions" in parsed.reasoning
+    assert walked >= 5
