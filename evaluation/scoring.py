@@ -4,6 +4,8 @@ evidence (faithfulness, `prompts.claims`)."""
 
 from __future__ import annotations
 
+import re
+
 from encoders.evidence import Evidence
 from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.answer_format import parse_answer
@@ -12,13 +14,19 @@ from prompts.questions import answers_question
 from prompts.rationale import conclusion_agrees, conclusion_of
 
 
+_LETTER_ANSWER = re.compile(r"(?:(?:situation|option|vignette)\s+)?\(?([a-g])(?:\)|\.|:|\s+[-–—]|$)", re.I)
+
+
 def _normalised_answer(task: str, answer: str | None) -> str | None:
     if answer is None:
         return None
     if task == "compare":
         return answer.lower().replace("rec ", "recording ").strip(".")
     if task == "scenario":
-        return answer.strip("). ").upper()[:1]
+        # "B", "(b)", "B) the party", "situation B", "option c." → the letter; anything else ("fear")
+        # stays as written: an emotion is not the first letter of its name.
+        letter = _LETTER_ANSWER.match(answer.strip())
+        return letter.group(1).upper() if letter else answer
     if task == "rank":
         return ", ".join(x.strip() for x in answer.replace(">", ",").split(",") if x.strip())
     return answer

@@ -87,6 +87,27 @@ def test_only_sentences_that_answer_the_task_count_as_its_conclusion():
     assert conclusion_of("Recording 2 has the higher valence.", "emotion") is None
 
 
+@pytest.mark.parametrize("text, concluded", [
+    ("Overall this suggests surprise, a positive emotion.", "surprise"),
+    ("Overall this suggests disgust is the closest match of the EEG pattern (approach, positive valence).", "disgust"),
+    ("All told, the recording suggests fear is the most likely emotion.", "fear"),
+    ("Overall this suggests negative valence and high arousal.", "negative valence, high arousal"),
+    ("Overall this suggests happy valence.", None),            # no class and no valence: nothing concluded
+    ("The pattern suggests sadness, but the quality is poor.", None),  # not a label of the set
+])
+def test_an_emotion_conclusion_is_read_from_its_paraphrases(text, concluded):
+    assert conclusion_of(text) == concluded
+
+
+def test_a_situation_answer_is_its_letter_and_an_emotion_stays_an_emotion():
+    from evaluation.scoring import _normalised_answer
+
+    assert [_normalised_answer("scenario", a) for a in ("b", "(c)", "a) the party", "situation b", "option c.")] == \
+        ["B", "C", "A", "B", "C"]
+    assert _normalised_answer("scenario", "fear") == "fear"  # not the letter F
+    assert _normalised_answer("scenario", "a surprise party") == "a surprise party"
+
+
 @pytest.mark.parametrize("conclusion, answer, options, agrees", [
     ("fear", "fear", None, True),
     ("fear", "anger", None, False),
