@@ -411,6 +411,15 @@ def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions:
                         + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so "
                            f"{CONCLUSION_SCENARIO.format(letter=letter)}."])
     shown = [e for e, _ in ev.pattern]
+    offered = [e for e in shown if e in option_emotions]
+    rated = ev.probabilities or {}
+    favoured = max(option_emotions, key=lambda e: rated.get(e, -1.0)) if rated else None
+    if (offered and offered[0] != emotion) or (not offered and emotion != favoured):
+        # A conclusion against the pattern match (an evaluation's reference written from the truth):
+        # said as such, with no walk down the pattern match that would not lead to it.
+        return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
+                        + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so "
+                           f"{CONCLUSION_SCENARIO.format(letter=letter)}."])
     if emotion in shown:
         place = shown.index(emotion)
         skipped = " and ".join(shown[:place])
