@@ -22,7 +22,7 @@ from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
-from .situations import situation_choice, situation_fit
+from .situations import situation_claims
 from .text import share_holds, stated_precision
 from .trend import check_trend
 
@@ -339,13 +339,9 @@ def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list
         space = space_of(tuple(ev.probabilities))
     with class_vocabulary(space):
         checked = [check_claim(claim, ev) for claim in extract_claims(text)]
-    choice = situation_choice(text or "")
-    if choice:  # a situation picked against the reasoning's own reading of the situations
-        words, holds, measured, why = choice
-        checked.append(CheckedClaim("situation_choice", words, "situation", holds, measured, why))
+    # A situation picked against the reasoning's own reading of the situations, and an emotion other
+    # than the pattern match's first chosen among the situations' emotions.
     first = ev.pattern[0][0] if ev.pattern else None
-    fit = situation_fit(text or "", ev.probabilities or {}, first)
-    if fit:  # an emotion other than the pattern match's first, chosen among the situations' emotions
-        words, holds, measured, why = fit
-        checked.append(CheckedClaim("situation_fit", words, "situation", holds, measured, why))
+    for kind, (words, holds, measured, why) in situation_claims(text or "", ev.probabilities or {}, first).items():
+        checked.append(CheckedClaim(kind, words, "situation", holds, measured, why))
     return checked

@@ -15,7 +15,7 @@
 
 Checked with the text as a whole (`check.check_text`, `between.check_reasoning`):
     situation_choice   the situation picked, against the text's own readings  (situations.py)
-    situation_fit      an emotion chosen among the situations' emotions: the encoder's highest of them
+    situation_fit      an emotion chosen among the situations' emotions: the encoder's highest of them  (situations.py)
     shared_class, class_order, comparison_winner, rank_order   across recordings  (between.py)
 
 Claims only state what the text says; `check` decides whether they hold.

@@ -38,6 +38,11 @@ _EMOTION = r"\b(" + "|".join(sorted(_EMOTIONS, key=len, reverse=True)) + r")\b"
 _EMOTION_RE = re.compile(_EMOTION, re.I)
 _NEGATED = re.compile(r"\b(?:not|no|never|isn't|doesn't|don't|nothing)\b(?:\s+\w+){0,2}\s*$", re.I)
 
+
+def _negated(text: str, at: int) -> bool:
+    """Whether the word at `at` is negated by the few words before it ("not sad", "isn't really fear")."""
+    return bool(_NEGATED.search(text[max(0, at - 40):at]))
+
 _NAMED = r"\b(?:situations?|options?|vignettes?|scenarios?|choices?)\s+\(?([A-Ga-g])\)?(?![\w'])"
 # Where a situation is named: "situation A", "option b", "A)", "A:", "A =", "A -", "A ->", "A is…",
 # "B as…", "for C" — a bare letter only in capitals.
@@ -115,7 +120,7 @@ def _emotion_in(segment: str) -> str | None:
     outside = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), segment)
     for text in (outside, segment):
         for m in _EMOTION_RE.finditer(text):
-            if not _NEGATED.search(text[max(0, m.start() - 40):m.start()]):
+            if not _negated(text, m.start()):
                 return _EMOTIONS[m.group(1).lower()]
     return None
 
@@ -177,12 +182,10 @@ def fitted_emotion(text: str) -> str | None:
     return None
 
 
-def situation_choice(text: str) -> tuple[str, bool, str, str] | None:
+def _choice(text: str, picks: list[tuple[int, int, str]], read: dict[str, str],
+            emotion: str | None) -> tuple[str, bool, str, str] | None:
     """(claim text, holds, measured, why) for the situation the text picks last, or None when it
     picks none, names no fitted emotion, or reads no situation (nothing to hold the pick to)."""
-    picks = _picks(text)
-    read = readings(text, picks)
-    emotion = fitted_emotion(text)
     if not picks or emotion is None or not read:
         return None
     start, end, letter = picks[-1]
@@ -203,15 +206,17 @@ def situation_choice(text: str) -> tuple[str, bool, str, str] | None:
 # A list of emotions ends at its "and"/"or"/"/" element: "among neutral, surprise and fear, neutral is…".
 _LISTED = _EMOTION + r"(?:\s*,\s*" + _EMOTION + r")*(?:\s*,?\s*(?:and|or)\s+|\s*/\s*)" + _EMOTION + \
     r"(?:\s*/\s*" + _EMOTION + r")*"
+_RESTRICTING_LIST = r"\b(?:among|of|between)\s+" + _LISTED
+_RESTRICTING_LIST_RE = re.compile(_RESTRICTING_LIST, re.I)
 _AMONG = re.compile(
     r"\b(?:among|of|between|from)\s+(?:them|these|those|the\s+(?:three|options|candidates|situations|choices|"
     r"scenarios|vignettes|emotions\s+offered|three\s+emotions(?:\s+offered)?|ones\s+offered|options'\s+emotions|"
     r"situations'\s+emotions))\b"
     r"|\b(?:of|among)\s+(?:the\s+)?(?:three|options|candidates|choices)\b|\bof\s+the\s+three\b"
-    r"|\b(?:among|of|between)\s+" + _LISTED, re.I)
+    r"|" + _RESTRICTING_LIST, re.I)
 # Where the winner is the subject ("disgust edges out sadness", "fear has the highest probability",
-# "anger ranks highest", "fear wins") or the object ("fits anger best", "the best fit is sad",
-# "most consistent with disgust", "I'd pick neutral").
+# "the encoder rates anger highest", "fear wins") or the object ("fits anger best", "the best fit is
+# sad", "most consistent with disgust", "I'd pick neutral").
 _GAP = r"(?:\s*\([^)]*\)|\s*\[[^\]]*\]|\s+(?:at|with|=|:)?\s*\d+(?:\.\d+)?%?|\s*,)*\s*"
 _WINNER_FIRST = re.compile(
     _EMOTION + _GAP + r"(?:is\s+|has\s+|was\s+)?(?:clearly\s+|probably\s+|still\s+)?(?:the\s+)?"
@@ -233,56 +238,62 @@ def _sentences(text: str) -> list[str]:
             for c in re.split(r",?\s+so\s+|,?\s+thus\s+|,?\s+hence\s+", part)]
 
 
-def _mentioned(clause: str) -> list[str]:
-    return [_EMOTIONS[m.group(1).lower()] for m in _EMOTION_RE.finditer(clause)
-            if not _NEGATED.search(clause[max(0, m.start() - 40):m.start()])]
-
-
-def restricted_fit(text: str, offered: set[str] | None = None) -> str | None:
+def _restricted_fit(text: str, offered: set[str]) -> str | None:
     """The emotion the text last says fits the EEG best among the situations' emotions (`offered`, the
     emotions it read them as): from a clause that restricts itself to them ("of these", "among fear,
-    disgust and sad") or compares two or more of them, the winner it names."""
-    offered = readings(text).values() if offered is None else offered
+    disgust and sad") or names two or more of them, the winner it names (the last one; never a
+    member of the restricting list itself, nor a negated one)."""
     found = None
     for clause in _sentences(text):
-        named = _mentioned(clause)
-        if not (_AMONG.search(clause) or len(set(named) & set(offered)) >= 2):
+        named = {_EMOTIONS[m.group(1).lower()] for m in _EMOTION_RE.finditer(clause) if not _negated(clause, m.start())}
+        if not (_AMONG.search(clause) or len(named & offered) >= 2):
             continue
-        # "… the encoder rates anger highest": the object of "rates"; else a winner-first phrase; else
-        # a winner-after phrase ("fits fear best"); the last in the clause.
-        winners = [(m.start(), m.group(1)) for m in _WINNER_FIRST.finditer(clause)
-                   if not _NEGATED.search(clause[max(0, m.start() - 40):m.start()])]
-        winners += [(m.start(1), m.group(1)) for m in _WINNER_AFTER.finditer(clause)
-                    if not _NEGATED.search(clause[max(0, m.start() - 40):m.start()])]
-        winners = [(at, w) for at, w in winners if not _AMONG_LIST_SPAN(clause, at)]
+        lists = [m.span() for m in _RESTRICTING_LIST_RE.finditer(clause)]
+        winners = [(m.start(), m.group(1)) for m in _WINNER_FIRST.finditer(clause)]
+        winners += [(m.start(1), m.group(1)) for m in _WINNER_AFTER.finditer(clause)]
+        winners = [(at, w) for at, w in winners
+                   if not _negated(clause, at) and not any(a <= at < b for a, b in lists)]
         if winners:
             found = _EMOTIONS[max(winners)[1].lower()]
     return found
 
 
-def _AMONG_LIST_SPAN(clause: str, at: int) -> bool:
-    """Whether position `at` lies inside the list a restriction names ("among anger, disgust and fear")."""
-    return any(m.start() <= at < m.end() for m in re.finditer(r"\b(?:among|of|between)\s+" + _LISTED, clause, re.I))
-
-
-def situation_fit(text: str, probabilities: dict[str, float], first: str | None) -> tuple[str, bool, str, str] | None:
+def _fit(text: str, read: dict[str, str], fitted: str | None, probabilities: dict[str, float],
+         first: str | None) -> tuple[str, bool, str, str] | None:
     """(claim text, holds, measured, why) when the reasoning says the EEG fits an emotion other than
     the pattern match's `first` among the emotions it read the situations as ("Fear is not among
     them; anger, second in the pattern match, is. Of these the EEG fits anger best."): that emotion
     must be the one of them the encoder rates highest. None when there is nothing of the kind."""
-    read = set(readings(text).values())
-    emotion = restricted_fit(text, read) or fitted_emotion(text)
-    if emotion is None or emotion == first or emotion not in read or not probabilities:
+    offered = set(read.values())
+    if not offered or not probabilities:
         return None
-    rated = {e: probabilities[e] for e in read if e in probabilities}
-    if emotion not in rated:
+    emotion = _restricted_fit(text, offered) or fitted
+    rated = {e: probabilities[e] for e in offered if e in probabilities}
+    if emotion is None or emotion == first or emotion not in rated:
         return None
     measured = ", ".join(f"{e} {p:.0%}" for e, p in sorted(rated.items(), key=lambda x: -x[1]))
-    best = max(rated.values())
-    if rated[emotion] >= best - 1e-9:
-        return emotion, True, measured, f"of the situations' emotions the encoder rates {emotion} highest"
     leader = max(rated, key=rated.get)
+    if rated[emotion] >= rated[leader] - 1e-9:
+        return emotion, True, measured, f"of the situations' emotions the encoder rates {emotion} highest"
     return emotion, False, measured, f"of the situations' emotions the encoder rates {leader} highest, not {emotion}"
 
 
-__all__ = ["fitted_emotion", "readings", "situation_choice", "situation_fit"]
+def situation_claims(text: str, probabilities: dict[str, float], first: str | None) -> dict[str, tuple]:
+    """The situation claims of a reasoning, by kind, each (claim text, holds, measured, why):
+    `situation_choice`, the pick held to the text's own readings; `situation_fit`, an emotion chosen
+    among the situations' emotions held to the encoder's `probabilities` (`first`: the pattern
+    match's first emotion). The text is read once for both."""
+    picks = _picks(text)
+    read = readings(text, picks)
+    fitted = fitted_emotion(text)
+    out = {}
+    choice = _choice(text, picks, read, fitted)
+    if choice:
+        out["situation_choice"] = choice
+    fit = _fit(text, read, fitted, probabilities, first)
+    if fit:
+        out["situation_fit"] = fit
+    return out
+
+
+__all__ = ["fitted_emotion", "readings", "situation_claims"]
