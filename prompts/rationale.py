@@ -1,7 +1,8 @@
 """Chain-of-thought rationales built from the measured evidence, and the grammar to read them back.
 
 A rationale (1) states the signal quality, (2) cites the valence and arousal indicators that the
-evidence shows, each tied to its documented association, (3) says whether those indicators agree
+evidence shows, each tied to its documented association (and a notable band finding without one as
+having "no documented meaning for emotion", in the evidence's own words), (3) says whether those indicators agree
 with each other and with the conclusion ("mixed" when they do not), and (4) ends with one
 conclusion sentence. It only writes numbers that are in the `Evidence`, formatted as the prompt
 shows them. The same module holds the patterns that find claims and conclusions in generated
@@ -393,6 +394,34 @@ def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], 
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 
+def _walk_down_pattern(ev: Evidence, emotion: str, option_emotions: list[str], space: LabelSpace) -> list[str] | None:
+    """When no situation evokes the pattern match's first emotion and `emotion` is the situations'
+    emotion the pattern match leads to, the sentences that get there ("Fear is not among them;
+    anger, second in the pattern match, is. Of these the EEG fits anger best."). None when the first
+    emotion is a situation's, and when `emotion` goes against the pattern match (an evaluation's
+    reference written from the truth): that conclusion is then stated as it is, with no walk that
+    would not lead to it."""
+    top = ev.pattern[0][0] if ev.pattern and ev.supports_emotion else None
+    if top is None or top == emotion or top not in space.labels:
+        return None
+    shown = [e for e, _ in ev.pattern]
+    offered = [e for e in shown if e in option_emotions]
+    rated = ev.probabilities or {}
+    # Where the pattern match leads: the first situation emotion it shows, else the encoder's highest
+    # of them (None when the evidence keeps no full vector).
+    leads_to = offered[0] if offered else max(option_emotions, key=lambda e: rated.get(e, -1.0)) if rated else None
+    if emotion != leads_to:
+        return None
+    if offered:
+        place = shown.index(emotion)
+        skipped = " and ".join(shown[:place])
+        walk = (f"{skipped.capitalize()} {'is' if place == 1 else 'are'} not among them; {emotion}, "
+                f"{('second', 'third', 'fourth', 'fifth')[place - 1]} in the pattern match, is.")
+    else:
+        walk = "None of the pattern match's emotions is among them."
+    return [walk, f"Of these the EEG fits {emotion} best."]
+
+
 def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions: list[str],
                        rng: random.Random, space: LabelSpace = SEVEN_EMOTIONS) -> str:
     """The emotion judgement, then what each situation evokes, then the situation whose emotion it is:
@@ -401,36 +430,15 @@ def scenario_rationale(ev: Evidence, emotion: str, letter: str, option_emotions:
     follows the emotion it belongs to wherever the model looks it up.
 
     The judgement is the pattern match's own first emotion; when no situation evokes it, the
-    situations are read first and the pattern match is walked down its list ("Disgust is not among
-    them; anger, next in the pattern match, is."), so the choice among the situations is made after
-    both are written, not guessed before the situations are read."""
+    situations are read first and the pattern match is walked down its list (`_walk_down_pattern`),
+    so the choice among the situations is made after both are written, not guessed before the
+    situations are read."""
     readings = "Situations: " + ", ".join(f"{e} for {option}" for option, e in zip("ABCDEFG", option_emotions))
-    top = ev.pattern[0][0] if ev.pattern and ev.supports_emotion else None
-    if top is None or top == emotion or top not in space.labels:
-        return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
-                        + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so "
-                           f"{CONCLUSION_SCENARIO.format(letter=letter)}."])
-    shown = [e for e, _ in ev.pattern]
-    offered = [e for e in shown if e in option_emotions]
-    rated = ev.probabilities or {}
-    favoured = max(option_emotions, key=lambda e: rated.get(e, -1.0)) if rated else None
-    if (offered and offered[0] != emotion) or (not offered and emotion != favoured):
-        # A conclusion against the pattern match (an evaluation's reference written from the truth):
-        # said as such, with no walk down the pattern match that would not lead to it.
-        return " ".join([OPENING["scenario"]] + _emotion_body(ev, emotion, rng, space=space)
-                        + [_sentence(readings), f"{emotion.capitalize()} is for {letter}, so "
-                           f"{CONCLUSION_SCENARIO.format(letter=letter)}."])
-    if emotion in shown:
-        place = shown.index(emotion)
-        skipped = " and ".join(shown[:place])
-        verb = "is" if place == 1 else "are"
-        walk = (f"{skipped.capitalize()} {verb} not among them; {emotion}, "
-                f"{('second', 'third', 'fourth', 'fifth')[place - 1]} in the pattern match, is.")
-    else:
-        walk = "None of the pattern match's emotions is among them."
-    return " ".join([OPENING["scenario"]] + _emotion_body(ev, top, rng, space=space)
-                    + [_sentence(readings), walk, f"Of these the EEG fits {emotion} best.",
-                       f"{emotion.capitalize()} is for {letter}, so {CONCLUSION_SCENARIO.format(letter=letter)}."])
+    walk = _walk_down_pattern(ev, emotion, option_emotions, space)
+    judged = ev.pattern[0][0] if walk else emotion
+    return " ".join([OPENING["scenario"]] + _emotion_body(ev, judged, rng, space=space) + [_sentence(readings)]
+                    + (walk or []) + [f"{emotion.capitalize()} is for {letter}, so "
+                                      f"{CONCLUSION_SCENARIO.format(letter=letter)}."])
 
 
 __all__ = ["CLASS_ORDER", "Cue", "Finding", "RATIONALE_VERSION", "abstain_rationale", "compare_rationale", "conclusion_agrees",

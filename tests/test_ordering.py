@@ -132,6 +132,30 @@ def test_every_claim_of_a_generated_ranking_and_situation_pick_holds(base):
     assert conclusion_of(text, "scenario") == "C"
 
 
+def test_a_situation_rationale_walks_down_the_pattern_match_only_where_it_leads(base):
+    import random
+
+    from prompts.rationale import scenario_rationale
+
+    ev = with_probabilities(base, disgust=0.4, anger=0.25, fear=0.2, sad=0.1, happy=0.05)
+    options = ["fear", "sad", "anger"]  # disgust, the first, is no situation's; anger is the first that is
+    walked = scenario_rationale(ev, "anger", "C", options, random.Random(0))
+    assert "fits disgust best" in walked
+    assert "Disgust is not among them; anger, second in the pattern match, is. Of these the EEG fits anger best." in walked
+    third = scenario_rationale(ev, "fear", "A", ["fear", "sad", "happy"], random.Random(0))
+    assert "Disgust and anger are not among them; fear, third in the pattern match, is." in third
+    below = scenario_rationale(ev, "sad", "A", ["sad", "happy", "surprise"], random.Random(0))
+    assert "None of the pattern match's emotions is among them. Of these the EEG fits sad best." in below
+    # A conclusion against the pattern match (a reference written from the truth) walks nowhere.
+    against = scenario_rationale(ev, "fear", "A", options, random.Random(0))
+    assert "not among them" not in against and "Of these" not in against and "fits fear best" in against
+    for text, fitted in ((walked, ev), (third, ev), (below, ev)):
+        checked = check_text(text, fitted)
+        assert ("situation_fit", True) in [(c.kind, c.holds) for c in checked]
+        assert all(c.holds for c in checked), [c for c in checked if not c.holds]
+    assert ("situation_fit", False) in [(c.kind, c.holds) for c in check_text(against, ev)]
+
+
 def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_does_not(tiny_checkpoint, fif14, tmp_path):
     import shutil
 
