@@ -286,7 +286,8 @@ has no clinical validity and says nothing about real people's emotions.
   merged into it at first use)
 - Encoder: electrode-token transformer, d_model {config.encoder['d_model']}, trained on the SEED 62-channel
   montage; runs on any channel subset. Projector: `{config.projector['type']}`, {config.projector['n_tokens']} EEG tokens.
-- Prompt template `{config.prompt_template}`; evidence reference: {config.evidence_reference['source']}.
+- Prompt template `{config.prompt_template}`; rationales `{(prov.get('instruct') or {}).get('rationale', 'unrecorded')}`;
+  evidence reference: {config.evidence_reference['source']}.
 - git revision {config.git_revision}
 
 ## How it was made (CPU, 2 cores)

@@ -45,6 +45,10 @@ def test_artifacts_are_self_describing(pipeline):
     assert instruct.provenance["align"]["config"]["cohort"]["seed"] == 4 and instruct.git_revision is not None
     assert set(instruct.provenance) == {"encoder", "align", "instruct"}  # every stage says what it used
     assert instruct.provenance["encoder"]["config"]["name"] == "encoder-tiny"
+    from prompts.rationale import RATIONALE_VERSION  # the rationale format stage 3 learnt, in the card too
+
+    assert instruct.provenance["instruct"]["rationale"] == RATIONALE_VERSION
+    assert f"rationales `{RATIONALE_VERSION}`" in (pipeline / "instruct" / "MODEL_CARD.md").read_text()
     assert (pipeline / "instruct" / "adapter" / "adapter_model.safetensors").exists()
     for stage in ("align", "instruct"):
         assert (pipeline / stage / "loss.csv").exists() and (pipeline / stage / "loss.png").exists()
