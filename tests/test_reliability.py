@@ -241,3 +241,21 @@ def test_the_upload_permission_check_runs_against_the_current_store():
     result = check_upload_permissions()
     assert result["passed"], result
     assert (result["kept_file"], result["its_folder"], result["upload_root"]) == ("0o600", "0o700", "0o700")
+
+
+def test_a_section_of_parts_dates_its_writing_and_a_plain_one_its_measurement(tmp_path, monkeypatch):
+    """The reliability section's parts name their own dates (a run may re-measure one of them), so
+    its footer must not say the whole section was measured today."""
+    import bench.report as report
+
+    monkeypatch.setattr(report, "BENCHMARKS_MD", tmp_path / "BENCHMARKS.md")
+    report.write_section("reliability", "### Fuzz\n`cmd` · 2026-12-02", parts_dated=True)
+    report.write_section("analysis", "| a | b |")
+    text = (tmp_path / "BENCHMARKS.md").read_text()
+    reliability = text.split("<!-- bench:reliability -->")[1].split("<!-- /bench:reliability -->")[0]
+    analysis = text.split("<!-- bench:analysis -->")[1].split("<!-- /bench:analysis -->")[0]
+    assert "_Section written " in reliability and "_Measured " not in reliability
+    assert "each part above was measured on the date and machine it names" in reliability
+    assert "_Measured " in analysis and "Section written" not in analysis
+    report.write_section("reliability", "### Fuzz\n`cmd` · 2026-12-03", parts_dated=True)  # rewritten in place
+    assert (tmp_path / "BENCHMARKS.md").read_text().count("<!-- bench:reliability -->") == 1
