@@ -46,6 +46,12 @@ def encoder_order(evidences: list[Evidence], dimension: str, space: LabelSpace =
     return [-key[2] for key in sorted(keys, reverse=True)]
 
 
+def ranked(evidences: list[Evidence], order: list[int], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> str:
+    """An order with each recording's class, as the evidence line shows it and the rationales cite it
+    word for word: "recording 2 (positive), recording 1 (negative)"."""
+    return ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
+
+
 def order_lines(evidences: list[Evidence], space: LabelSpace = SEVEN_EMOTIONS) -> list[str]:
     """One evidence line per dimension the label set places its classes on: "valence, highest first
     (encoder): recording 2 (positive), recording 1 (negative)". Empty for one recording; a recording
@@ -60,9 +66,8 @@ def order_lines(evidences: list[Evidence], space: LabelSpace = SEVEN_EMOTIONS) -
             lines.append(f"- {dimension}: no encoder order (no pattern match for recording {', '.join(missing)})"
                          if missing else f"- {dimension}: no encoder order")
             continue
-        ranked = ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
-        lines.append(f"- {dimension}, highest first (encoder): {ranked}")
+        lines.append(f"- {dimension}, highest first (encoder): {ranked(evidences, order, dimension, space)}")
     return lines
 
 
-__all__ = ["CLASS_ORDER", "encoder_order", "expected_value", "order_lines", "pattern_class"]
+__all__ = ["CLASS_ORDER", "encoder_order", "expected_value", "order_lines", "pattern_class", "ranked"]

@@ -66,6 +66,9 @@ def test_only_templates_with_a_between_field_show_the_order(base):
     ("Ranked on arousal, the order is 3, 2, 1.", False),
     ("The encoder's valence order is 1, 3, 2.", False),
     ("Most pleasant first, the ranking is 3 > 1 > 2 by valence.", True),
+    ("The encoder's valence order, highest first: recording 3 (positive), recording 1 (negative), recording 2 (negative).", True),
+    ("The encoder's valence order, highest first: recording 3 (positive), recording 1 (neutral), recording 2 (negative).", False),
+    ("The encoder's arousal order, highest first: recording 3 (high), recording 2 (high), recording 1 (low).", False),
 ])
 def test_a_ranking_is_held_to_the_encoders_order(base, text, holds):
     recordings = [with_probabilities(base, sad=0.7, fear=0.2, neutral=0.1), with_probabilities(base, fear=0.7, anger=0.2, sad=0.1),

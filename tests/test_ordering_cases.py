@@ -3,7 +3,13 @@ written apart from the checker, three sets by three writers (tests/data/):
 
 - ordering_cases.json: the first set, with the encoder orders of its recording sets worked out by hand;
 - ordering_holdout.json: written from the claim rules alone, without reading the checker;
-- ordering_unseen.json: the same, with surrounding quality, band and probability sentences.
+- ordering_unseen.json: the same, with surrounding quality, band and probability sentences;
+- cited_order_cases.json: orders of two and three recordings stated as orders, with the classes
+  cited beside them ("recording 2 (positive), recording 1 (negative)"), bottom-up, in lists and prose
+  (64 of 68 read as their writer expected before the checker read cited orders of two recordings);
+- cited_order_holdout.json: orders, two-recording comparisons and shared classes, written from the
+  rules alone after those fixes (82 of 91 on the first run: hyphenated "high-arousal", "negative
+  in valence", a dimension named in the clause before the order).
 
 For an expectation of true/false exactly one claim of the case's kind must be read, holding or not;
 for null (nothing checkable said), none of that kind."""
@@ -22,7 +28,10 @@ DATA = Path(__file__).parent / "data"
 FIRST = json.loads((DATA / "ordering_cases.json").read_text())
 SETS = {"first": FIRST["cases"], "holdout": json.loads((DATA / "ordering_holdout.json").read_text())["cases"],
         "unseen": json.loads((DATA / "ordering_unseen.json").read_text())}
-CASES = [(name, i, case) for name, cases in SETS.items() for i, case in enumerate(cases)]
+CITED = json.loads((DATA / "cited_order_cases.json").read_text())
+CITED_HOLDOUT = json.loads((DATA / "cited_order_holdout.json").read_text())
+CASES = [(name, i, case) for name, cases in [*SETS.items(), ("cited", CITED), ("cited-holdout", CITED_HOLDOUT)]
+         for i, case in enumerate(cases)]
 
 
 @pytest.mark.parametrize("name", sorted(FIRST["hand_orders"]))
@@ -39,6 +48,12 @@ def test_every_set_has_each_kind_and_each_expectation(name):
     assert len(cases) >= 60
     assert {c["kind"] for c in cases} == {"situation_choice", "comparison_winner", "rank_order"}
     assert {c["expect"] for c in cases} == {True, False, None}
+
+
+def test_the_cited_orders_cover_two_and_three_recordings_and_each_expectation():
+    assert len(CITED) >= 60 and {c["kind"] for c in CITED} == {"rank_order"}
+    assert {len(c["recordings"]) for c in CITED} == {2, 3} and {c["expect"] for c in CITED} == {True, False, None}
+    assert len(CITED_HOLDOUT) >= 75 and {c["kind"] for c in CITED_HOLDOUT} == {"rank_order", "comparison_winner", "shared_class"}
 
 
 @pytest.mark.parametrize("name, index, case", CASES, ids=[f"{n}-{i:03d}-{c['kind']}-{c['expect']}" for n, i, c in CASES])

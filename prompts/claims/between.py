@@ -17,10 +17,10 @@ import re
 from encoders.evidence import Evidence
 from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
-from ..ordering import CLASS_ORDER, encoder_order, pattern_class
+from ..ordering import CLASS_ORDER, encoder_order, pattern_class, ranked
 from .check import CheckedClaim, check_text
 from .extract import extract_claims
-from .order_words import comparison, prose_order, ranked_dimension, stated_order
+from .order_words import comparison, prose_order, ranked_dimension, sentence_dimension, stated_order
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
 
@@ -54,8 +54,12 @@ def _classes_measured(evidences: list[Evidence], dimension: str, space: LabelSpa
 
 
 # "Both match emotions with high arousal": a claim about every recording at once.
-_SHARED_CLASS = re.compile(r"\b(?:both|all three)\b[^.;]*?\b(positive|neutral|negative|high|low)\s+"
-                           r"(valence|arousal)\b", re.I)
+# "all three … high-arousal emotions", "every recording's top match is negative in valence", "both
+# fall into the same arousal class, high".
+_SHARED_CLASS = re.compile(r"\b(?:both|all(?: three| the recordings)?|every|each)\b[^.;]*?(?:"
+                           r"\b(?P<cls>positive|neutral|negative|high|low)(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
+                           r"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>positive|neutral|negative|high|low)\b)",
+                           re.I)
 
 
 def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
@@ -63,7 +67,8 @@ def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: Label
     checked against every recording's pattern match (a recording without one fails the claim)."""
     out = []
     for match in _SHARED_CLASS.finditer(reasoning):
-        stated, dimension = match.group(1).lower(), match.group(2).lower()
+        stated = (match.group("cls") or match.group("cls2")).lower()
+        dimension = (match.group("dim") or match.group("dim2")).lower()
         holds = all(pattern_class(ev, dimension, space) == stated for ev in evidences)
         out.append(CheckedClaim("shared_class", match.group(0), dimension, holds,
                                 _classes_measured(evidences, dimension, space),
@@ -125,14 +130,10 @@ def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelS
             continue
         claimed_higher = named if direction.lower() not in _DOWNWARD else 3 - named
         holds = claimed_higher == order[0]
-        out.append(CheckedClaim("comparison_winner", text, dimension, holds, _order_measured(evidences, order, dimension, space),
+        out.append(CheckedClaim("comparison_winner", text, dimension, holds, ranked(evidences, order, dimension, space),
                                 f"the encoder's {dimension} order puts recording {order[0]} first" if holds else
                                 f"the encoder's {dimension} order puts recording {order[0]} first, not recording {claimed_higher}"))
     return out
-
-
-def _order_measured(evidences: list[Evidence], order: list[int], dimension: str, space: LabelSpace) -> str:
-    return ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
 
 
 # A numbered or bulleted list of recordings is one order: "Valence ranking:\n1. Recording 3\n2. …".
@@ -145,23 +146,41 @@ def sentences(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?;])\s+|\n+", _LISTED.sub(", ", text or "")) if p.strip()]
 
 
+# A sentence that states an order of two recordings as such ("The encoder's arousal order, highest
+# first: recording 2 (high), recording 1 (low)"), as against a comparison ("recording 1 is calmer
+# than recording 2"), which `_class_order_claims` reads.
+_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|lowest\s+first)\b", re.I)
+# "recording 2 (positive)": a recording cited with its pattern-match class.
+_CITED_CLASS = re.compile(r"\brecording (\d+) \((positive|neutral|negative|high|low)\)", re.I)
+
+
 def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
-    """An order of all three (or more) recordings, checked against the encoder's order on the
-    dimension the sentence ranks by, or else the one an earlier sentence ranks by ("Ranking by
-    valence. … So the order is 3, 1, 2."); not checkable when none says, or when it ranks by
-    something else ("by signal quality")."""
+    """An order of all the recordings, checked against the encoder's order on the dimension the
+    sentence ranks by, or else the one an earlier sentence ranks by ("Ranking by valence. … So the
+    order is 3, 1, 2."); not checkable when none says, or when it ranks by something else ("by
+    signal quality"). Of two recordings, only a sentence that calls itself an order is one. Classes
+    cited beside the recordings ("recording 2 (positive)") must be theirs too."""
     out = []
-    if len(evidences) < 3:
+    if len(evidences) < 2:
         return out
     context = None
+    clause_dimension = None  # the dimension of the clause before a ";" ("… by expected valence; the order is …")
     for sentence in sentences(reasoning):
         explicit, dimension = ranked_dimension(sentence)
-        said = stated_order(sentence, len(evidences))
-        if said is None:
-            prose = prose_order(sentence, len(evidences))
-            said = (prose, 0, len(sentence)) if prose else None
+        if dimension is None and not explicit:
+            dimension = clause_dimension
+        clause_dimension = sentence_dimension(sentence) if sentence.rstrip().endswith(";") else None
+        after_ranking = context is not None and not explicit  # "Ranking by arousal. 1, 2."
         if explicit:
             context = dimension
+        # The classes cited beside the recordings are checked below; the order is read without them.
+        bare = _CITED_CLASS.sub(lambda m: f"recording {m.group(1)}", sentence)
+        said = stated_order(bare, len(evidences))
+        if len(evidences) == 2 and not _ORDER_WORD.search(sentence) and not (after_ranking and said):
+            continue
+        if said is None:
+            prose = prose_order(bare, len(evidences))
+            said = (prose, 0, len(sentence)) if prose else None
         if said is None:
             continue
         dimension = dimension if explicit or dimension else context
@@ -169,10 +188,17 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
         if order is None:
             continue
         stated, _, _ = said
-        holds = stated == order
-        out.append(CheckedClaim("rank_order", sentence.strip(), dimension, holds, _order_measured(evidences, order, dimension, space),
-                                "the encoder's order" if holds else
-                                f"the encoder's {dimension} order is {', '.join(map(str, order))}, highest first"))
+        measured = ranked(evidences, order, dimension, space)
+        miscited = [(int(n), c.lower()) for n, c in _CITED_CLASS.findall(sentence)
+                    if 1 <= int(n) <= len(evidences) and pattern_class(evidences[int(n) - 1], dimension, space) != c.lower()]
+        if stated != order:
+            why = f"the encoder's {dimension} order is {', '.join(map(str, order))}, highest first"
+        elif miscited:
+            n, cited = miscited[0]
+            why = f"recording {n}'s pattern match has {pattern_class(evidences[n - 1], dimension, space)} {dimension}, not {cited}"
+        else:
+            why = "the encoder's order"
+        out.append(CheckedClaim("rank_order", sentence.strip(), dimension, stated == order and not miscited, measured, why))
     return out
 
 
