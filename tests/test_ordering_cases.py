@@ -9,7 +9,9 @@ written apart from the checker, three sets by three writers (tests/data/):
   (64 of 68 read as their writer expected before the checker read cited orders of two recordings);
 - cited_order_holdout.json: orders, two-recording comparisons and shared classes, written from the
   rules alone after those fixes (82 of 91 on the first run: hyphenated "high-arousal", "negative
-  in valence", a dimension named in the clause before the order).
+  in valence", a dimension named in the clause before the order);
+- cited_order_unseen.json: the same kinds in clinical, hedged, terse and garbled styles, with
+  negations (75 of 78 on the first run: "trace 1", "the two recordings share …").
 
 For an expectation of true/false exactly one claim of the case's kind must be read, holding or not;
 for null (nothing checkable said), none of that kind."""
@@ -30,7 +32,9 @@ SETS = {"first": FIRST["cases"], "holdout": json.loads((DATA / "ordering_holdout
         "unseen": json.loads((DATA / "ordering_unseen.json").read_text())}
 CITED = json.loads((DATA / "cited_order_cases.json").read_text())
 CITED_HOLDOUT = json.loads((DATA / "cited_order_holdout.json").read_text())
-CASES = [(name, i, case) for name, cases in [*SETS.items(), ("cited", CITED), ("cited-holdout", CITED_HOLDOUT)]
+CITED_UNSEEN = json.loads((DATA / "cited_order_unseen.json").read_text())
+CASES = [(name, i, case) for name, cases in [*SETS.items(), ("cited", CITED), ("cited-holdout", CITED_HOLDOUT),
+                                             ("cited-unseen", CITED_UNSEEN)]
          for i, case in enumerate(cases)]
 
 
@@ -53,7 +57,8 @@ def test_every_set_has_each_kind_and_each_expectation(name):
 def test_the_cited_orders_cover_two_and_three_recordings_and_each_expectation():
     assert len(CITED) >= 60 and {c["kind"] for c in CITED} == {"rank_order"}
     assert {len(c["recordings"]) for c in CITED} == {2, 3} and {c["expect"] for c in CITED} == {True, False, None}
-    assert len(CITED_HOLDOUT) >= 75 and {c["kind"] for c in CITED_HOLDOUT} == {"rank_order", "comparison_winner", "shared_class"}
+    for later in (CITED_HOLDOUT, CITED_UNSEEN):
+        assert len(later) >= 70 and {c["kind"] for c in later} == {"rank_order", "comparison_winner", "shared_class"}
 
 
 @pytest.mark.parametrize("name, index, case", CASES, ids=[f"{n}-{i:03d}-{c['kind']}-{c['expect']}" for n, i, c in CASES])

@@ -56,7 +56,8 @@ def _classes_measured(evidences: list[Evidence], dimension: str, space: LabelSpa
 # "Both match emotions with high arousal": a claim about every recording at once.
 # "all three … high-arousal emotions", "every recording's top match is negative in valence", "both
 # fall into the same arousal class, high".
-_SHARED_CLASS = re.compile(r"\b(?:both|all(?: three| the recordings)?|every|each)\b[^.;]*?(?:"
+_SHARED_CLASS = re.compile(r"\b(?:both|all(?: three| the recordings)?|every|each|the (?:two|three) (?:recordings|traces|eegs)"
+                           r"(?= (?:share|have|are|sit|fall|lie|match|point)))\b[^.;]*?(?:"
                            r"\b(?P<cls>positive|neutral|negative|high|low)(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
                            r"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>positive|neutral|negative|high|low)\b)",
                            re.I)

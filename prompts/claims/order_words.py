@@ -14,7 +14,7 @@ import re
 
 _NUMBER_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "former": 1, "latter": 2}
-RECORDING = re.compile(r"\b(?:recordings?|rec\.?|eeg|file|trial|session)\s*#?\s*(1|2|3|one|two|three)\b"
+RECORDING = re.compile(r"\b(?:recordings?|rec\.?|eeg|file|trial|session|traces?)\s*#?\s*(1|2|3|one|two|three)\b"
                        r"|\b(?:the|[\w]+'s)\s+(first|second|third|former|latter)(?:\s+(?:recording|eeg|file|one|trace))?\b"
                        r"|(?-i:\bR\s?)([1-3])\b"  # "R1 > R2"
                        r"|\b(?:recording|one|eeg|file)\s*\((1|2|3)\)", re.I)  # "the happy recording (2)"
