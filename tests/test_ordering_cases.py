@@ -1,5 +1,5 @@
-"""Ordering and situation-pick claims (situation_choice, comparison_winner, rank_order) on phrasings
-written apart from the checker, three sets by three writers (tests/data/):
+"""Ordering, shared-class and situation-pick claims (situation_choice, comparison_winner, rank_order,
+shared_class) on phrasings written apart from the checker, six sets by six writers (tests/data/):
 
 - ordering_cases.json: the first set, with the encoder orders of its recording sets worked out by hand;
 - ordering_holdout.json: written from the claim rules alone, without reading the checker;
