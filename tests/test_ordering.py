@@ -188,3 +188,19 @@ def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_d
 def test_sentences_about_one_recording_or_its_features_are_no_ordering(base, text):
     pair = [with_probabilities(base, sad=0.6, neutral=0.4), with_probabilities(base, happy=0.7, surprise=0.3)]
     assert [c for c in check_reasoning(text, pair) if c.kind == "comparison_winner"] == []
+
+
+def test_a_class_cited_beside_any_name_of_a_recording_is_read_and_held_to_it(base):
+    from prompts.claims.order_words import cited_classes
+
+    sentence = "Arousal order, highest first: trace 2 (high), R1 (low) — recording 3 (54%)."
+    bare, cited = cited_classes(sentence)
+    assert cited == [(2, "high"), (1, "low")]  # a percentage is not a class
+    assert len(bare) == len(sentence) and "(high)" not in bare and "(54%)" in bare
+    sad, fear = with_probabilities(base, sad=0.7, neutral=0.3), with_probabilities(base, fear=0.6, anger=0.4)
+    right = [c.holds for c in check_reasoning("Arousal order, highest first: trace 2 (high), R1 (low).", [sad, fear])
+             if c.kind == "rank_order"]
+    wrong = [c for c in check_reasoning("Arousal order, highest first: trace 2 (high), R1 (high).", [sad, fear])
+             if c.kind == "rank_order"]
+    assert right == [True] and [c.holds for c in wrong] == [False]
+    assert wrong[0].why == "recording 1's pattern match has low arousal, not high"

@@ -20,7 +20,8 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from ..ordering import CLASS_ORDER, encoder_order, pattern_class, ranked
 from .check import CheckedClaim, check_text
 from .extract import extract_claims
-from .order_words import comparison, prose_order, ranked_dimension, sentence_dimension, stated_order
+from .order_words import (CLASSES, calls_itself_an_order, cited_classes, comparison, prose_order, ranked_dimension,
+                          sentence_dimension, stated_order)
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
 
@@ -58,8 +59,8 @@ def _classes_measured(evidences: list[Evidence], dimension: str, space: LabelSpa
 # fall into the same arousal class, high".
 _SHARED_CLASS = re.compile(r"\b(?:both|all(?: three| the recordings)?|every|each|the (?:two|three) (?:recordings|traces|eegs)"
                            r"(?= (?:share|have|are|sit|fall|lie|match|point)))\b[^.;]*?(?:"
-                           r"\b(?P<cls>positive|neutral|negative|high|low)(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
-                           r"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>positive|neutral|negative|high|low)\b)",
+                           rf"\b(?P<cls>{CLASSES})(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
+                           rf"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>{CLASSES})\b)",
                            re.I)
 
 
@@ -78,7 +79,7 @@ def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: Label
     return out
 
 
-_CLASS = r"(positive|neutral|negative|high|low)"
+_CLASS = f"({CLASSES})"
 # "Recording 2's positive valence is above recording 1's negative valence"
 _CLASS_ORDER_CLAIM = re.compile(rf"\brecording (\d+)'s {_CLASS} (valence|arousal) (?:is|sits|lies|ranks) "
                                 rf"(above|higher than|greater than|below|lower than|under) "
@@ -147,14 +148,6 @@ def sentences(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?;])\s+|\n+", _LISTED.sub(", ", text or "")) if p.strip()]
 
 
-# A sentence that states an order of two recordings as such ("The encoder's arousal order, highest
-# first: recording 2 (high), recording 1 (low)"), as against a comparison ("recording 1 is calmer
-# than recording 2"), which `_class_order_claims` reads.
-_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|lowest\s+first)\b", re.I)
-# "recording 2 (positive)": a recording cited with its pattern-match class.
-_CITED_CLASS = re.compile(r"\brecording (\d+) \((positive|neutral|negative|high|low)\)", re.I)
-
-
 def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
     """An order of all the recordings, checked against the encoder's order on the dimension the
     sentence ranks by, or else the one an earlier sentence ranks by ("Ranking by valence. … So the
@@ -175,9 +168,9 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
         if explicit:
             context = dimension
         # The classes cited beside the recordings are checked below; the order is read without them.
-        bare = _CITED_CLASS.sub(lambda m: f"recording {m.group(1)}", sentence)
+        bare, cited = cited_classes(sentence)
         said = stated_order(bare, len(evidences))
-        if len(evidences) == 2 and not _ORDER_WORD.search(sentence) and not (after_ranking and said):
+        if len(evidences) == 2 and not calls_itself_an_order(sentence) and not (after_ranking and said):
             continue
         if said is None:
             prose = prose_order(bare, len(evidences))
@@ -189,17 +182,17 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
         if order is None:
             continue
         stated, _, _ = said
-        measured = ranked(evidences, order, dimension, space)
-        miscited = [(int(n), c.lower()) for n, c in _CITED_CLASS.findall(sentence)
-                    if 1 <= int(n) <= len(evidences) and pattern_class(evidences[int(n) - 1], dimension, space) != c.lower()]
+        classes = {i: pattern_class(ev, dimension, space) for i, ev in enumerate(evidences, start=1)}
+        miscited = [(n, c) for n, c in cited if n in classes and classes[n] != c]
         if stated != order:
             why = f"the encoder's {dimension} order is {', '.join(map(str, order))}, highest first"
         elif miscited:
-            n, cited = miscited[0]
-            why = f"recording {n}'s pattern match has {pattern_class(evidences[n - 1], dimension, space)} {dimension}, not {cited}"
+            n, c = miscited[0]
+            why = f"recording {n}'s pattern match has {classes[n]} {dimension}, not {c}"
         else:
             why = "the encoder's order"
-        out.append(CheckedClaim("rank_order", sentence.strip(), dimension, stated == order and not miscited, measured, why))
+        out.append(CheckedClaim("rank_order", sentence.strip(), dimension, stated == order and not miscited,
+                                ranked(evidences, order, dimension, space), why))
     return out
 
 

@@ -216,6 +216,30 @@ def prose_order(sentence: str, n: int) -> list[int] | None:
     return numbers if ends[0].group("top") else numbers[::-1]
 
 
+# Words by which a sentence about two recordings states an order ("The encoder's arousal order,
+# highest first: recording 2, recording 1"), as against a comparison ("recording 1 is calmer").
+_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|lowest\s+first)\b", re.I)
+CLASSES = "positive|neutral|negative|high|low"  # the valence and arousal classes, as words
+_CITED = re.compile(rf"\s*\(({CLASSES})\)", re.I)
+
+
+def calls_itself_an_order(sentence: str) -> bool:
+    return bool(_ORDER_WORD.search(sentence))
+
+
+def cited_classes(sentence: str) -> tuple[str, list[tuple[int, str]]]:
+    """(the sentence with the classes cited beside its recordings blanked, [(recording, class)]):
+    "recording 2 (positive), trace 1 (negative)" → "recording 2           , trace 1           ",
+    [(2, "positive"), (1, "negative")]. Blanked, not cut, so positions in the sentence still hold."""
+    text, cited = list(sentence), []
+    for _, end, number in recording_mentions(sentence):
+        m = _CITED.match(sentence, end)
+        if m:
+            cited.append((number, m.group(1).lower()))
+            text[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(text), cited
+
+
 def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
     """(whether the sentence says what it ranks by, the dimension: valence, arousal or None for
     anything else, such as signal quality)."""
@@ -225,5 +249,5 @@ def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
     return False, sentence_dimension(sentence)
 
 
-__all__ = ["AROUSAL_WORDS", "ORDER", "RECORDING", "VALENCE_WORDS", "comparison", "prose_order", "ranked_dimension",
-           "recording_mentions", "sentence_dimension", "stated_order"]
+__all__ = ["AROUSAL_WORDS", "CLASSES", "ORDER", "RECORDING", "VALENCE_WORDS", "calls_itself_an_order", "cited_classes",
+           "comparison", "prose_order", "ranked_dimension", "recording_mentions", "sentence_dimension", "stated_order"]

@@ -43,6 +43,7 @@ def _negated(text: str, at: int) -> bool:
     """Whether the word at `at` is negated by the few words before it ("not sad", "isn't really fear")."""
     return bool(_NEGATED.search(text[max(0, at - 40):at]))
 
+
 _NAMED = r"\b(?:situations?|options?|vignettes?|scenarios?|choices?)\s+\(?([A-Ga-g])\)?(?![\w'])"
 # Where a situation is named: "situation A", "option b", "A)", "A:", "A =", "A -", "A ->", "A is…",
 # "B as…", "for C" — a bare letter only in capitals.
