@@ -1,5 +1,5 @@
 """Ordering, shared-class and situation-pick claims (situation_choice, comparison_winner, rank_order,
-shared_class) on phrasings written apart from the checker, six sets by six writers (tests/data/):
+shared_class) on phrasings written apart from the checker, seven sets by seven writers (tests/data/):
 
 - ordering_cases.json: the first set, with the encoder orders of its recording sets worked out by hand;
 - ordering_holdout.json: written from the claim rules alone, without reading the checker;
@@ -11,7 +11,14 @@ shared_class) on phrasings written apart from the checker, six sets by six write
   rules alone after those fixes (82 of 91 on the first run: hyphenated "high-arousal", "negative
   in valence", a dimension named in the clause before the order);
 - cited_order_unseen.json: the same kinds in clinical, hedged, terse and garbled styles, with
-  negations (75 of 78 on the first run: "trace 1", "the two recordings share …").
+  negations (75 of 78 on the first run: "trace 1", "the two recordings share …");
+- shared_order_cases.json: the order line as rationales cite it with its shared-class clause ("…;
+  both low arousal, so the rest of the pattern match decides"), right and garbled, its paraphrases,
+  pairs compared among three recordings, conditions and repeats (71 of 93 on the first run: "they
+  share low arousal", "(both low)", "same valence class for both: negative", "recording 3 is calmer
+  than recording 1" of three, "if both were …", a claim said twice counted once, "from lowest to
+  highest arousal: recording 1, recording 2"; the writer's one disputed case, "recordings 1 and 2
+  are both positive", is held to the two it names).
 
 For an expectation of true/false exactly one claim of the case's kind must be read, holding or not;
 for null (nothing checkable said), none of that kind."""
@@ -33,8 +40,9 @@ SETS = {"first": FIRST["cases"], "holdout": json.loads((DATA / "ordering_holdout
 CITED = json.loads((DATA / "cited_order_cases.json").read_text())
 CITED_HOLDOUT = json.loads((DATA / "cited_order_holdout.json").read_text())
 CITED_UNSEEN = json.loads((DATA / "cited_order_unseen.json").read_text())
+SHARED_ORDER = json.loads((DATA / "shared_order_cases.json").read_text())
 CASES = [(name, i, case) for name, cases in [*SETS.items(), ("cited", CITED), ("cited-holdout", CITED_HOLDOUT),
-                                             ("cited-unseen", CITED_UNSEEN)]
+                                             ("cited-unseen", CITED_UNSEEN), ("shared-order", SHARED_ORDER)]
          for i, case in enumerate(cases)]
 
 
@@ -57,7 +65,7 @@ def test_every_set_has_each_kind_and_each_expectation(name):
 def test_the_cited_orders_cover_two_and_three_recordings_and_each_expectation():
     assert len(CITED) >= 60 and {c["kind"] for c in CITED} == {"rank_order"}
     assert {len(c["recordings"]) for c in CITED} == {2, 3} and {c["expect"] for c in CITED} == {True, False, None}
-    for later in (CITED_HOLDOUT, CITED_UNSEEN):
+    for later in (CITED_HOLDOUT, CITED_UNSEEN, SHARED_ORDER):
         assert len(later) >= 70 and {c["kind"] for c in later} == {"rank_order", "comparison_winner", "shared_class"}
 
 

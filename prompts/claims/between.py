@@ -20,8 +20,8 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from ..ordering import CLASS_ORDER, encoder_order, pattern_class, ranked
 from .check import CheckedClaim, check_text
 from .extract import extract_claims
-from .order_words import (CLASSES, calls_itself_an_order, cited_classes, comparison, prose_order, ranked_dimension,
-                          sentence_dimension, stated_order)
+from .order_words import (CLASSES, calls_itself_an_order, cited_classes, comparison, hypothetical, prose_order,
+                          ranked_dimension, recording_mentions, sentence_dimension, stated_order)
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
 
@@ -36,8 +36,13 @@ def check_reasoning(reasoning: str, evidences: list[Evidence], space: LabelSpace
         return [CheckedClaim(c.kind, c.text, c.subject, False, "", "no evidence was computed for this item")
                 for c in extract_claims(reasoning)]
     space_used = space or SEVEN_EMOTIONS
-    checked = (_shared_class_claims(reasoning, evidences, space_used) + _class_order_claims(reasoning, evidences, space_used)
-               + _rank_claims(reasoning, evidences, space_used))
+    across = (_shared_class_claims(reasoning, evidences, space_used) + _class_order_claims(reasoning, evidences, space_used)
+              + _rank_claims(reasoning, evidences, space_used))
+    # A claim about the set of recordings said twice in the same words is one claim, said twice.
+    once: dict[tuple[str, str], CheckedClaim] = {}
+    for claim in across:
+        once.setdefault((claim.kind, " ".join(claim.text.lower().split())), claim)
+    checked = list(once.values())
     for piece in _RECORDING.split(reasoning):
         match = re.match(r"\s*(?:[Ii]n r|R)ecording (\d+)", piece)
         index = int(match.group(1)) - 1 if match else 0
@@ -56,26 +61,40 @@ def _classes_measured(evidences: list[Evidence], dimension: str, space: LabelSpa
 
 # "Both match emotions with high arousal": a claim about every recording at once.
 # "all three … high-arousal emotions", "every recording's top match is negative in valence", "both
-# fall into the same arousal class, high".
-_SHARED_CLASS = re.compile(r"\b(?:both|all(?: three| the recordings)?|every|each|the (?:two|three) (?:recordings|traces|eegs)"
+# fall into the same arousal class, high", "they share low arousal", "(both low)" after "arousal
+# class", "same valence class for both: negative". "Recordings 1 and 2 are both positive" is held to
+# the two it names.
+_SHARED_CLASS = re.compile(r"(?:\brecordings?\s+(?P<a>[1-3])\s+and\s+(?:recording\s+)?(?P<b>[1-3])\s+(?:are\s+|were\s+)?)?"
+                           r"\b(?:both|all(?: three| the recordings)?|every|each|they|the (?:two|three) (?:recordings|traces|eegs)"
                            r"(?= (?:share|have|are|sit|fall|lie|match|point)))\b[^.;]*?(?:"
                            rf"\b(?P<cls>{CLASSES})(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
-                           rf"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>{CLASSES})\b)",
-                           re.I)
+                           rf"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>{CLASSES})\b"
+                           rf"|(?<=both )(?P<cls3>{CLASSES})\b(?=\s*(?:[).;,]|$)))"  # "both low)": the class word names its dimension
+                           rf"|\bsame\s+(?P<dim4>valence|arousal)\s+class\s+for\s+(?:both|all(?:\s+three)?)(?:\s+recordings)?"
+                           rf"\s*[:,]?\s*(?P<cls4>{CLASSES})\b", re.I)
 
 
 def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
     """Claims that the recordings' best pattern matches share a valence or arousal class, each
-    checked against every recording's pattern match (a recording without one fails the claim)."""
+    checked against every recording's pattern match, or the two the claim names (a recording
+    without one fails the claim)."""
     out = []
     for match in _SHARED_CLASS.finditer(reasoning):
-        stated = (match.group("cls") or match.group("cls2")).lower()
-        dimension = (match.group("dim") or match.group("dim2")).lower()
-        holds = all(pattern_class(ev, dimension, space) == stated for ev in evidences)
+        if hypothetical(reasoning[:match.start()]):
+            continue
+        stated = next(match.group(g) for g in ("cls", "cls2", "cls3", "cls4") if match.group(g)).lower()
+        dimension = (match.group("dim") or match.group("dim2") or match.group("dim4")
+                     or ("arousal" if stated in ("high", "low") else "valence")).lower()
+        named = sorted({int(match.group("a")), int(match.group("b"))}) if match.group("a") else None
+        if named and max(named) > len(evidences):
+            continue
+        held_to = [evidences[n - 1] for n in named] if named else evidences
+        holds = all(pattern_class(ev, dimension, space) == stated for ev in held_to)
+        whose = f"recordings {named[0]} and {named[1]}" if named else "every recording"
         out.append(CheckedClaim("shared_class", match.group(0), dimension, holds,
                                 _classes_measured(evidences, dimension, space),
-                                "every recording's best match has that class" if holds else
-                                f"not every recording's best match has {stated} {dimension}"))
+                                f"the best match of {whose} has that class" if holds else
+                                f"not the best match of {whose} has {stated} {dimension}"))
     return out
 
 
@@ -86,18 +105,40 @@ _CLASS_ORDER_CLAIM = re.compile(rf"\brecording (\d+)'s {_CLASS} (valence|arousal
                                 rf"(?:that of )?recording (\d+)(?:'s)? {_CLASS}\b", re.I)
 # "the encoder's valence order puts recording 2 first"
 _PUTS_FIRST = re.compile(r"\b(valence|arousal) order (?:puts|places|ranks) recording (\d+) (first|last)\b", re.I)
-_DOWNWARD = {"below", "lower than", "under", "lower", "less", "weaker", "lowest", "last"}
+_DOWNWARD = {"below", "lower than", "under"}  # the relations of a stated class order that point down
 
 
 def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
     """Claims that order two recordings on valence or arousal. "Recording 2's positive valence is
-    above recording 1's negative valence" holds when both classes are each recording's pattern-match
-    class and the order is right; "recording 2 has the higher valence" holds when the encoder's
-    order puts it first."""
+    above recording 1's negative valence" (of two recordings) holds when both classes are each
+    recording's pattern-match class and the order is right; "recording 2 has the higher valence" (of
+    two) and "recording 3 is calmer than recording 1" (of three, the pair named) hold when the
+    encoder's order puts the one said to be higher above the other."""
     out = []
-    if len(evidences) != 2:
-        return out
+    if len(evidences) == 2:
+        out += _stated_class_orders(reasoning, evidences, space)
+    for text, higher, lower, dimension in _pairs_compared(reasoning, len(evidences)):
+        dimension = dimension.lower()
+        order = encoder_order(evidences, dimension, space)
+        if order is None:
+            continue
+        # `lower` None: "… order puts recording 2 first" (above all others); `higher` None: "… last".
+        holds = (order[0] == higher if lower is None else order[-1] == lower if higher is None
+                 else order.index(higher) < order.index(lower))
+        said = (f"recording {higher} first" if lower is None else f"recording {lower} last" if higher is None
+                else f"recording {higher} above recording {lower}")
+        out.append(CheckedClaim("comparison_winner", text, dimension, holds, ranked(evidences, order, dimension, space),
+                                f"the encoder's {dimension} order puts {said}" if holds else
+                                f"the encoder's {dimension} order is {', '.join(map(str, order))}, highest first, "
+                                f"not {said}"))
+    return out
+
+
+def _stated_class_orders(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
+    out = []
     for match in _CLASS_ORDER_CLAIM.finditer(reasoning):
+        if hypothetical(reasoning[:match.start()]):
+            continue
         first, first_class, dimension, relation, second, second_class = match.groups()
         i, j = int(first) - 1, int(second) - 1
         if not (0 <= i < 2 and 0 <= j < 2) or i == j:
@@ -115,27 +156,35 @@ def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelS
         holds = upward if relation.lower() not in _DOWNWARD else CLASS_ORDER[stated[i]] < CLASS_ORDER[stated[j]]
         out.append(CheckedClaim("class_order", match.group(0), dimension.lower(), holds, measured,
                                 "the classes are in that order" if holds else "the classes are in the other order"))
-    winners = []
+    return out
+
+
+def _pairs_compared(reasoning: str, n: int) -> list[tuple[str, int | None, int | None, str]]:
+    """(text, recording said to be higher, the one it is above, dimension) of each comparison: of two
+    recordings the other is implied; of three the sentence must name exactly the two it compares."""
+    pairs = []
     for sentence in sentences(reasoning):
         if _CLASS_ORDER_CLAIM.search(sentence):
             continue  # an ordering of stated classes, checked above
         said = comparison(sentence)
-        if said:
-            subject, dimension, sign, start, end = said
-            if subject in (1, 2):
-                winners.append((sentence[start:end].strip(" ,;"), subject, "higher" if sign > 0 else "lower", dimension))
-    winners += [(m.group(0), int(m.group(2)), m.group(3), m.group(1)) for m in _PUTS_FIRST.finditer(reasoning)]
-    for text, named, direction, dimension in winners:
-        dimension = dimension.lower()
-        order = encoder_order(evidences, dimension, space)
-        if order is None:
+        if not said or hypothetical(sentence[:said[3]]):
             continue
-        claimed_higher = named if direction.lower() not in _DOWNWARD else 3 - named
-        holds = claimed_higher == order[0]
-        out.append(CheckedClaim("comparison_winner", text, dimension, holds, ranked(evidences, order, dimension, space),
-                                f"the encoder's {dimension} order puts recording {order[0]} first" if holds else
-                                f"the encoder's {dimension} order puts recording {order[0]} first, not recording {claimed_higher}"))
-    return out
+        subject, dimension, sign, start, end = said
+        others = {number for _, _, number in recording_mentions(sentence)} - {subject}
+        other = (3 - subject if n == 2 else others.pop() if len(others) == 1 else None)
+        if subject in range(1, n + 1) and other in range(1, n + 1):
+            higher, lower = (subject, other) if sign > 0 else (other, subject)
+            pairs.append((sentence[start:end].strip(" ,;"), higher, lower, dimension))
+    for m in _PUTS_FIRST.finditer(reasoning):
+        named = int(m.group(2))
+        if hypothetical(reasoning[:m.start()]) or not 1 <= named <= n:
+            continue
+        first = m.group(3).lower() == "first"
+        if n == 2:
+            pairs.append((m.group(0), named if first else 3 - named, 3 - named if first else named, m.group(1)))
+        else:
+            pairs.append((m.group(0), named if first else None, None if first else named, m.group(1)))
+    return pairs
 
 
 # A numbered or bulleted list of recordings is one order: "Valence ranking:\n1. Recording 3\n2. …".
@@ -175,7 +224,7 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
         if said is None:
             prose = prose_order(bare, len(evidences))
             said = (prose, 0, len(sentence)) if prose else None
-        if said is None:
+        if said is None or hypothetical(sentence[:said[1]] if said[1] else sentence):
             continue
         dimension = dimension if explicit or dimension else context
         order = encoder_order(evidences, dimension, space) if dimension else None

@@ -218,9 +218,22 @@ def prose_order(sentence: str, n: int) -> list[int] | None:
 
 # Words by which a sentence about two recordings states an order ("The encoder's arousal order,
 # highest first: recording 2, recording 1"), as against a comparison ("recording 1 is calmer").
-_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|lowest\s+first)\b", re.I)
+_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|lowest\s+first|"
+                         r"ascending|descending|(?:lowest|highest|least|most)\s+to\s+(?:the\s+)?(?:highest|lowest|most|least))\b",
+                         re.I)
 CLASSES = "positive|neutral|negative|high|low"  # the valence and arousal classes, as words
 _CITED = re.compile(rf"\s*\(({CLASSES})\)", re.I)
+
+
+# "If both were low arousal, …", "Had recording 1 more happy, …", "whether recording 2 is higher":
+# a condition or a question, not a claim ("if I rank them by arousal, …" frames one that is made).
+_CONDITION = re.compile(r"\bif\b(?!\s+(?:I|we|you|one)\s)|\b(?:unless|suppose|supposing|assuming|imagine|whether)\b"
+                        r"|^\s*(?:had|were|should)\b", re.I)
+
+
+def hypothetical(before: str) -> bool:
+    """Whether the sentence a claim is in sets a condition before it: `before` is the text up to the claim."""
+    return bool(_CONDITION.search(re.split(r"[.!?;\n]", before)[-1]))
 
 
 def calls_itself_an_order(sentence: str) -> bool:
@@ -250,4 +263,4 @@ def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
 
 
 __all__ = ["AROUSAL_WORDS", "CLASSES", "ORDER", "RECORDING", "VALENCE_WORDS", "calls_itself_an_order", "cited_classes",
-           "comparison", "prose_order", "ranked_dimension", "recording_mentions", "sentence_dimension", "stated_order"]
+           "comparison", "hypothetical", "prose_order", "ranked_dimension", "recording_mentions", "sentence_dimension", "stated_order"]
