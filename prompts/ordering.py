@@ -52,9 +52,32 @@ def ranked(evidences: list[Evidence], order: list[int], dimension: str, space: L
     return ", ".join(f"recording {i} ({pattern_class(evidences[i - 1], dimension, space)})" for i in order)
 
 
-def order_lines(evidences: list[Evidence], space: LabelSpace = SEVEN_EMOTIONS) -> list[str]:
+def shared_class_clause(evidences: list[Evidence], dimension: str, space: LabelSpace = SEVEN_EMOTIONS) -> str:
+    """When every recording's pattern match has one class on `dimension`, the clause that says the
+    order then comes from the rest of the pattern match ("; both low arousal, so the rest of the
+    pattern match decides"); empty otherwise. Written into the order line and copied by the
+    rationales, so a model that sees two recordings of one class is told, not left to guess, why
+    one still comes first."""
+    classes = {pattern_class(ev, dimension, space) for ev in evidences}
+    if len(evidences) < 2 or len(classes) != 1 or None in classes:
+        return ""
+    both = "both" if len(evidences) == 2 else "all"
+    return f"; {both} {classes.pop()} {dimension}, so the rest of the pattern match decides"
+
+
+def order_line(evidences: list[Evidence], order: list[int], dimension: str, space: LabelSpace = SEVEN_EMOTIONS,
+               shared_clause: bool = True) -> str:
+    """The order with each recording's class and (`shared_clause`), where they share one, why one
+    still leads: "recording 2 (low), recording 1 (low); both low arousal, so the rest of the pattern
+    match decides"."""
+    clause = shared_class_clause(evidences, dimension, space) if shared_clause else ""
+    return ranked(evidences, order, dimension, space) + clause
+
+
+def order_lines(evidences: list[Evidence], space: LabelSpace = SEVEN_EMOTIONS, shared_clause: bool = False) -> list[str]:
     """One evidence line per dimension the label set places its classes on: "valence, highest first
-    (encoder): recording 2 (positive), recording 1 (negative)". Empty for one recording; a recording
+    (encoder): recording 2 (positive), recording 1 (negative)", with the shared-class clause where
+    the template shows it (`shared_clause`, chat-v3 on). Empty for one recording; a recording
     without a pattern match is named as such instead of an order."""
     if len(evidences) < 2:
         return []
@@ -66,8 +89,9 @@ def order_lines(evidences: list[Evidence], space: LabelSpace = SEVEN_EMOTIONS) -
             lines.append(f"- {dimension}: no encoder order (no pattern match for recording {', '.join(missing)})"
                          if missing else f"- {dimension}: no encoder order")
             continue
-        lines.append(f"- {dimension}, highest first (encoder): {ranked(evidences, order, dimension, space)}")
+        lines.append(f"- {dimension}, highest first (encoder): {order_line(evidences, order, dimension, space, shared_clause)}")
     return lines
 
 
-__all__ = ["CLASS_ORDER", "encoder_order", "expected_value", "order_lines", "pattern_class", "ranked"]
+__all__ = ["CLASS_ORDER", "encoder_order", "expected_value", "order_line", "order_lines", "pattern_class", "ranked",
+           "shared_class_clause"]

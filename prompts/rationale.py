@@ -28,9 +28,9 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
 from .evidence_text import NO_MEANING, format_percent, format_z, notable_band_findings, quality_problems
-from .ordering import CLASS_ORDER, pattern_class
+from .ordering import CLASS_ORDER, order_line, pattern_class
 
-RATIONALE_VERSION = "rationale-v4"
+RATIONALE_VERSION = "rationale-v5"
 
 
 def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[int, int]:
@@ -363,34 +363,40 @@ def _kind_of_class(space: LabelSpace) -> str:
     return "an emotion" if space.emotions else "a class"
 
 
-def _order_sentence(dimension: str, order: list[int] | None, ranking: bool) -> list[str]:
-    """The encoder's order as the prompt's line gives it (templates with a `between` field): the
-    sentence the conclusion is copied from."""
+def _order_sentence(evidences: list[Evidence], dimension: str, order: list[int] | None,
+                    space: LabelSpace = SEVEN_EMOTIONS, shared_clause: bool = True) -> list[str]:
+    """The encoder's order as the prompt's line gives it (templates with a `between` field), word
+    for word with each recording's class and, where all share one and the template says so
+    (`shared_clause`), the clause that says so: the sentence the conclusion is copied from. A small
+    model copies a line it is shown far more reliably than it re-words one (bare numbers were
+    mis-copied; a shared class left it guessing)."""
     if order is None:
         return []
-    if ranking:
-        return [f"The encoder's {dimension} order is {', '.join(map(str, order))}."]
-    return [f"The encoder's {dimension} order puts recording {order[0]} first."]
+    line = order_line(evidences, order, dimension, space, shared_clause)
+    return [f"The encoder's {dimension} order, highest first: {line}."]
 
 
 def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, space: LabelSpace = SEVEN_EMOTIONS,
-                      shown: list[int] | None = None) -> str:
+                      shown: list[int] | None = None, shared_clause: bool = False) -> str:
     """Each recording's pattern match and class, then (`shown`: the encoder's order, when the prompt
-    shows it) the order's first, then the winner."""
+    shows it) the order as the prompt gives it, then the winner. A shared class is said once: in
+    the order line where the prompt's carries the clause (`shared_clause`), else in a sentence of
+    its own."""
     parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension, space)
     classes = [pattern_class(ev, dimension, space) for ev in evidences]
-    if None not in classes and classes[0] == classes[1]:
+    if not (shown and shared_clause) and None not in classes and classes[0] == classes[1]:
         what = "emotions" if space.emotions else "classes"
         parts.append(f"Both match {what} with {classes[0]} {dimension}, so the rest of the pattern match decides.")
-    parts += _order_sentence(dimension, shown, ranking=False)
+    parts += _order_sentence(evidences, dimension, shown, space, shared_clause)
     return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, dimension=dimension))])
 
 
 def rank_rationale(evidences: list[Evidence], dimension: str, order: list[int], space: LabelSpace = SEVEN_EMOTIONS,
-                   shown: list[int] | None = None) -> str:
-    """`shown`: the encoder's order, when the prompt shows it, which the rationale then cites."""
+                   shown: list[int] | None = None, shared_clause: bool = False) -> str:
+    """`shown`: the encoder's order, when the prompt shows it, which the rationale then cites as the
+    prompt gives it (with the shared-class clause where the prompt's line carries it)."""
     return " ".join([f"Ranking by {dimension}."] + _per_recording(evidences, dimension, space)
-                    + _order_sentence(dimension, shown, ranking=True)
+                    + _order_sentence(evidences, dimension, shown, space, shared_clause)
                     + [_sentence(CONCLUSION_RANK.format(order=", ".join(map(str, order))))])
 
 

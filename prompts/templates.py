@@ -10,7 +10,7 @@ import yaml
 
 from encoders.errors import ConfigError
 
-DEFAULT_VERSION = "chat-v2"  # what new training runs use; a checkpoint names its own
+DEFAULT_VERSION = "chat-v3"  # what new training runs use; a checkpoint names its own
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class ChatTemplate:
     # Under two or more recordings: lines computed across them (`prompts.ordering.order_lines`);
     # None in templates that show none (chat-v1).
     between: str | None = None
+    # Whether the order line says when all recordings share a class (chat-v3 on): a checkpoint trained
+    # on lines without the clause is served lines without it.
+    shared_class_clause: bool = False
 
     def recording_block(self, evidence_text: str, label: str = "") -> str:
         return self.recording.format(label=f" {label}" if label else "", evidence=evidence_text)
@@ -56,7 +59,7 @@ def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
     if data.get("version") != version:
         raise ConfigError(f"Template file {version}.yaml declares version {data.get('version')!r}; fix the file.")
     fields = set(ChatTemplate.__dataclass_fields__)
-    missing = fields - set(data) - {"between"}
+    missing = fields - set(data) - {"between", "shared_class_clause"}
     if missing:
         raise ConfigError(f"Template {version} lacks {sorted(missing)}.")
     return ChatTemplate(**{k: data[k] for k in fields if k in data})

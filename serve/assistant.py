@@ -179,8 +179,8 @@ class Assistant:
                   for i, ctx in enumerate(conversation.recordings)]
         # Earlier turns get their context again: it is deterministic, so the prompt is the one they had.
         questions = [self.question_as_asked(conversation, q) for q in [t.question for t in conversation.turns] + [question]]
-        between = (order_lines([ctx.evidence for ctx in conversation.recordings], self.config.space)
-                   if self.template.shows_order else None)
+        between = (order_lines([ctx.evidence for ctx in conversation.recordings], self.config.space,
+                               self.template.shared_class_clause) if self.template.shows_order else None)
         messages = [{"role": "system", "content": self.template.system}]
         for i, q in enumerate(questions):
             content = self.template.user_turn(blocks, q, between) if i == 0 else self.template.follow_up_turn(q)

@@ -301,9 +301,45 @@ def test_a_comparison_concludes_from_each_recordings_pattern_class(evidence):
     assert "closest to sad (40%), an emotion with negative valence" in text
     assert conclusion_agrees(conclusion_of(text, "compare"), "recording 2")
     assert "the rest of the pattern match decides" in compare_rationale([sad, fear], "valence", 1)
-    cited = compare_rationale([sad, fear], "valence", 1, shown=[1, 2])
-    assert "The encoder's valence order puts recording 1 first." in cited
-    assert all(c.holds for c in check_reasoning(cited, [sad, fear]))
+    cited = compare_rationale([sad, fear], "valence", 1, shown=[1, 2], shared_clause=True)
+    # The order line as the prompt shows it, word for word, the shared class said once inside it.
+    assert ("The encoder's valence order, highest first: recording 1 (negative), recording 2 (negative); "
+            "both negative valence, so the rest of the pattern match decides." in cited)
+    assert cited.count("the rest of the pattern match decides") == 1
+    checked = check_reasoning(cited, [sad, fear])
+    assert {"shared_class", "comparison_winner"} <= {c.kind for c in checked}
+    assert all(c.holds for c in checked), [c for c in checked if not c.holds]
+    differing = compare_rationale([sad, happy], "valence", 2, shown=[2, 1])
+    assert "highest first: recording 2 (positive), recording 1 (negative)." in differing
+    assert "decides" not in differing and all(c.holds for c in check_reasoning(differing, [sad, happy]))
+    # Under a chat-v2 prompt (no clause on its line) the shared class is its own sentence, said once.
+    plain = compare_rationale([sad, fear], "valence", 1, shown=[1, 2])
+    assert "Both match emotions with negative valence, so the rest of the pattern match decides." in plain
+    assert plain.count("decides") == 1 and "highest first: recording 1 (negative), recording 2 (negative)." in plain
+
+
+def test_a_generated_ranking_cites_the_order_line_and_every_claim_holds(evidence):
+    from dataclasses import replace
+
+    from prompts.ordering import encoder_order, order_lines
+    from prompts.rationale import rank_rationale
+
+    sad = replace(evidence, pattern=[["sad", 0.4], ["neutral", 0.2]])
+    happy = replace(evidence, pattern=[["happy", 0.5], ["surprise", 0.2]])
+    fear = replace(evidence, pattern=[["fear", 0.3], ["anger", 0.2]])
+    anger = replace(evidence, pattern=[["anger", 0.6], ["fear", 0.2]])
+    for trio, dimension in [([sad, happy, fear], "valence"), ([fear, sad, anger], "valence"), ([sad, happy, anger], "arousal")]:
+        order = encoder_order(trio, dimension)
+        text = rank_rationale(trio, dimension, order, shown=order, shared_clause=True)
+        line = next(line for line in order_lines(trio, shared_clause=True) if line.startswith(f"- {dimension}"))
+        assert line.split("(encoder): ")[1] in text  # copied word for word
+        checked = check_reasoning(text, trio)
+        assert "rank_order" in {c.kind for c in checked}
+        assert all(c.holds for c in checked), (text, [c for c in checked if not c.holds])
+    # All three negative: the shared class is said, and checked.
+    shared = rank_rationale([fear, sad, anger], "valence", encoder_order([fear, sad, anger], "valence"),
+                            shown=encoder_order([fear, sad, anger], "valence"), shared_clause=True)
+    assert "; all negative valence, so the rest of the pattern match decides." in shared
 
 
 def test_every_claim_of_a_generated_comparison_holds(evidence):

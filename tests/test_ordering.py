@@ -40,6 +40,13 @@ def test_order_lines_name_each_class_and_say_when_there_is_no_order(base):
         "- valence, highest first (encoder): recording 2 (positive), recording 1 (negative)",
         "- arousal, highest first (encoder): recording 2 (high), recording 1 (low)"]
     assert order_lines([sad]) == []
+    # One class for both: the line says so, and that the rest of the pattern match orders them.
+    fear = with_probabilities(base, fear=0.7, anger=0.3)
+    assert order_lines([sad, fear], shared_clause=True)[0] == (
+        "- valence, highest first (encoder): recording 1 (negative), recording 2 (negative); both negative valence, so "
+        "the rest of the pattern match decides")
+    assert order_lines([sad, fear])[0].endswith("recording 2 (negative)")  # chat-v2's line, as its checkpoints learnt it
+    assert order_lines([sad, fear, happy])[0].endswith("recording 3 (positive), recording 1 (negative), recording 2 (negative)")
     blind = replace(base, pattern=[], probabilities={})
     assert order_lines([sad, blind])[0] == "- valence: no encoder order (no pattern match for recording 2)"
     # A label set without arousal placements orders on valence only.
@@ -50,8 +57,9 @@ def test_order_lines_name_each_class_and_say_when_there_is_no_order(base):
 
 def test_only_templates_with_a_between_field_show_the_order(base):
     lines = order_lines([with_probabilities(base, sad=1.0), with_probabilities(base, happy=1.0)])
-    v2, v1 = load_template("chat-v2"), load_template("chat-v1")
+    v3, v2, v1 = load_template("chat-v3"), load_template("chat-v2"), load_template("chat-v1")
     assert v2.shows_order and not v1.shows_order
+    assert v3.shows_order and v3.shared_class_clause and not v2.shared_class_clause and not v1.shared_class_clause
     shown = v2.user_turn(["EEG 1: <eeg>", "EEG 2: <eeg>"], "Which is more positive?", lines)
     assert "Between the recordings:\n- valence, highest first (encoder): recording 2 (positive)" in shown
     assert shown.index("Between") < shown.index("Question:")
@@ -165,14 +173,20 @@ def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_d
     from projector.checkpoint import update_checkpoint
     from serve.assistant import Assistant, Conversation
 
-    v2 = tmp_path / "v2"
-    shutil.copytree(tiny_checkpoint, v2)
-    update_checkpoint(v2, prompt_template="chat-v2")
-    for checkpoint, shown in ((v2, True), (tiny_checkpoint, False)):
+    versions = {}
+    for version in ("chat-v2", "chat-v3"):
+        versions[version] = tmp_path / version
+        shutil.copytree(tiny_checkpoint, versions[version])
+        update_checkpoint(versions[version], prompt_template=version)
+    # The same recording twice: one class on both dimensions. Only chat-v3 checkpoints learnt the
+    # line that says so; a chat-v2 checkpoint is served the line it was trained on.
+    for checkpoint, shown, clause in ((versions["chat-v2"], True, False), (versions["chat-v3"], True, True),
+                                      (tiny_checkpoint, False, False)):
         assistant = Assistant(checkpoint, start_engine=False)
         first, second = assistant.analyse(fif14), assistant.analyse(fif14, display_name="again.fif")
         user = assistant.messages(Conversation([first, second]), "Which is calmer?")[1]["content"]
         assert ("Between the recordings:" in user) is shown, user
+        assert ("so the rest of the pattern match decides" in user) is clause, user
         assert user.count("EEG 1:") == 1 and user.count("EEG 2:") == 1
         single = assistant.messages(Conversation([first]), "How does this person feel?")[1]["content"]
         assert "Between" not in single

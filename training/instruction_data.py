@@ -191,7 +191,8 @@ class ItemBuilder:
         if not with_eeg:
             blocks = [b.replace(self.template.placeholder, "(not provided)") for b in blocks]
         # The encoder's order across recordings is its reading, shown where the pattern match is.
-        between = order_lines(evidences, self.space) if multi and with_evidence and arm not in ("eeg-only", "no-pattern") else None
+        between = (order_lines(evidences, self.space, self.template.shared_class_clause)
+                   if multi and with_evidence and arm not in ("eeg-only", "no-pattern") else None)
         target = reasoning if task.startswith("align") else format_answer(reasoning, answer, confidence)
         messages = [{"role": "system", "content": self.template.system},
                     {"role": "user", "content": self.template.user_turn(blocks, question, between)},
@@ -303,7 +304,8 @@ class ItemBuilder:
             classes_differ = order is not None and len({pattern_class(ev, dimension, self.space) for ev in evidences}) > 1
             winner = order[0] if classes_differ else (1 if p >= 0.5 else 2)
         return self._item("compare", [("clean", a), ("clean", b)], self._question(f"compare_{dimension}"),
-                          compare_rationale(evidences, dimension, winner, self.space, shown), f"recording {winner}",
+                          compare_rationale(evidences, dimension, winner, self.space, shown,
+                                            self.template.shared_class_clause), f"recording {winner}",
                           _confidence(p if winner == 1 else 1 - p))
 
     def rank(self, trials: Sequence[TrialRow], dimension: str) -> dict:
@@ -319,7 +321,7 @@ class ItemBuilder:
                      for i, j in itertools.combinations(range(len(trials)), 2)]
         ranking = [i + 1 for i in order]
         return self._item("rank", [("clean", t) for t in trials], self._question(f"rank_{dimension}"),
-                          rank_rationale(evidences, dimension, ranking, self.space, shown),
+                          rank_rationale(evidences, dimension, ranking, self.space, shown, self.template.shared_class_clause),
                           ", ".join(map(str, ranking)), _confidence(float(np.mean(agreement))))
 
     def scenario(self, trial: TrialRow) -> dict:
