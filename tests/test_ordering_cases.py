@@ -1,5 +1,5 @@
 """Ordering, shared-class and situation-pick claims (situation_choice, comparison_winner, rank_order,
-shared_class) on phrasings written apart from the checker, seven sets by seven writers (tests/data/):
+shared_class) on phrasings written apart from the checker, eight sets by eight writers (tests/data/):
 
 - ordering_cases.json: the first set, with the encoder orders of its recording sets worked out by hand;
 - ordering_holdout.json: written from the claim rules alone, without reading the checker;
@@ -18,7 +18,10 @@ shared_class) on phrasings written apart from the checker, seven sets by seven w
   share low arousal", "(both low)", "same valence class for both: negative", "recording 3 is calmer
   than recording 1" of three, "if both were …", a claim said twice counted once, "from lowest to
   highest arousal: recording 1, recording 2"; the writer's one disputed case, "recordings 1 and 2
-  are both positive", is held to the two it names).
+  are both positive", is held to the two it names);
+- condition_cases.json: conditions and questions, which are no claims, against hedged or framed
+  assertions, which are (40 of 51 on the first run: questions, "in case …", "if anything, …", "it
+  looks as if …").
 
 For an expectation of true/false exactly one claim of the case's kind must be read, holding or not;
 for null (nothing checkable said), none of that kind."""
@@ -41,8 +44,10 @@ CITED = json.loads((DATA / "cited_order_cases.json").read_text())
 CITED_HOLDOUT = json.loads((DATA / "cited_order_holdout.json").read_text())
 CITED_UNSEEN = json.loads((DATA / "cited_order_unseen.json").read_text())
 SHARED_ORDER = json.loads((DATA / "shared_order_cases.json").read_text())
+CONDITIONS = json.loads((DATA / "condition_cases.json").read_text())
 CASES = [(name, i, case) for name, cases in [*SETS.items(), ("cited", CITED), ("cited-holdout", CITED_HOLDOUT),
-                                             ("cited-unseen", CITED_UNSEEN), ("shared-order", SHARED_ORDER)]
+                                             ("cited-unseen", CITED_UNSEEN), ("shared-order", SHARED_ORDER),
+                                             ("conditions", CONDITIONS)]
          for i, case in enumerate(cases)]
 
 
@@ -60,6 +65,12 @@ def test_every_set_has_each_kind_and_each_expectation(name):
     assert len(cases) >= 60
     assert {c["kind"] for c in cases} == {"situation_choice", "comparison_winner", "rank_order"}
     assert {c["expect"] for c in cases} == {True, False, None}
+
+
+def test_the_condition_cases_hold_as_many_non_claims_as_claims_of_each_kind():
+    assert len(CONDITIONS) >= 50 and {c["kind"] for c in CONDITIONS} == {"rank_order", "comparison_winner", "shared_class"}
+    nulls = sum(c["expect"] is None for c in CONDITIONS)
+    assert nulls >= len(CONDITIONS) // 2 - 1 and {c["expect"] for c in CONDITIONS} == {True, False, None}
 
 
 def test_the_cited_orders_cover_two_and_three_recordings_and_each_expectation():

@@ -20,7 +20,7 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from ..ordering import CLASS_ORDER, encoder_order, pattern_class, ranked
 from .check import CheckedClaim, check_text
 from .extract import extract_claims
-from .order_words import (CLASSES, calls_itself_an_order, cited_classes, comparison, hypothetical, prose_order,
+from .order_words import (CLASSES, calls_itself_an_order, cited_classes, comparison, not_asserted, prose_order,
                           ranked_dimension, recording_mentions, sentence_dimension, stated_order)
 
 _RECORDING = re.compile(r"(?=\b[Ii]n recording \d+|\bRecording \d+[: ])")
@@ -80,7 +80,7 @@ def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: Label
     without one fails the claim)."""
     out = []
     for match in _SHARED_CLASS.finditer(reasoning):
-        if hypothetical(reasoning[:match.start()]):
+        if not_asserted(reasoning, match.start()):
             continue
         stated = next(match.group(g) for g in ("cls", "cls2", "cls3", "cls4") if match.group(g)).lower()
         dimension = (match.group("dim") or match.group("dim2") or match.group("dim4")
@@ -137,7 +137,7 @@ def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelS
 def _stated_class_orders(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
     out = []
     for match in _CLASS_ORDER_CLAIM.finditer(reasoning):
-        if hypothetical(reasoning[:match.start()]):
+        if not_asserted(reasoning, match.start()):
             continue
         first, first_class, dimension, relation, second, second_class = match.groups()
         i, j = int(first) - 1, int(second) - 1
@@ -167,7 +167,7 @@ def _pairs_compared(reasoning: str, n: int) -> list[tuple[str, int | None, int |
         if _CLASS_ORDER_CLAIM.search(sentence):
             continue  # an ordering of stated classes, checked above
         said = comparison(sentence)
-        if not said or hypothetical(sentence[:said[3]]):
+        if not said or not_asserted(sentence, said[3]):
             continue
         subject, dimension, sign, start, end = said
         others = {number for _, _, number in recording_mentions(sentence)} - {subject}
@@ -177,7 +177,7 @@ def _pairs_compared(reasoning: str, n: int) -> list[tuple[str, int | None, int |
             pairs.append((sentence[start:end].strip(" ,;"), higher, lower, dimension))
     for m in _PUTS_FIRST.finditer(reasoning):
         named = int(m.group(2))
-        if hypothetical(reasoning[:m.start()]) or not 1 <= named <= n:
+        if not_asserted(reasoning, m.start()) or not 1 <= named <= n:
             continue
         first = m.group(3).lower() == "first"
         if n == 2:
@@ -224,7 +224,7 @@ def _rank_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -
         if said is None:
             prose = prose_order(bare, len(evidences))
             said = (prose, 0, len(sentence)) if prose else None
-        if said is None or hypothetical(sentence[:said[1]] if said[1] else sentence):
+        if said is None or not_asserted(sentence, said[1], said[1] or len(sentence)):
             continue
         dimension = dimension if explicit or dimension else context
         order = encoder_order(evidences, dimension, space) if dimension else None

@@ -225,15 +225,23 @@ CLASSES = "positive|neutral|negative|high|low"  # the valence and arousal classe
 _CITED = re.compile(rf"\s*\(({CLASSES})\)", re.I)
 
 
-# "If both were low arousal, …", "Had recording 1 more happy, …", "whether recording 2 is higher":
-# a condition or a question, not a claim ("if I rank them by arousal, …" frames one that is made).
-_CONDITION = re.compile(r"\bif\b(?!\s+(?:I|we|you|one)\s)|\b(?:unless|suppose|supposing|assuming|imagine|whether)\b"
+# "If both were low arousal, …", "Had recording 1 more happy, …", "in case recording 2 is higher",
+# "whether recording 2 is higher": a condition, not a claim. "If I rank them by arousal, …", "if
+# anything, …" and "it looks as if …" frame or hedge one that is made.
+_CONDITION = re.compile(r"(?<!as )\bif\b(?!\s+(?:I|we|you|one)\s|\s+anything\b)"
+                        r"|\b(?:unless|suppose|supposing|assuming|imagine|whether|in\s+case)\b"
                         r"|^\s*(?:had|were|should)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?;\n](?!\d)")  # not the point of "0.54"
 
 
-def hypothetical(before: str) -> bool:
-    """Whether the sentence a claim is in sets a condition before it: `before` is the text up to the claim."""
-    return bool(_CONDITION.search(re.split(r"[.!?;\n]", before)[-1]))
+def not_asserted(text: str, start: int, condition_before: int | None = None) -> bool:
+    """Whether the claim at `start` in `text` is asked ("Is recording 2 calmer?") or supposed (its
+    sentence sets a condition before it, or before `condition_before` where given), not asserted."""
+    end = _SENTENCE_END.search(text, start)
+    if end and end.group(0) == "?":
+        return True
+    before = text[:start if condition_before is None else condition_before]
+    return bool(_CONDITION.search(_SENTENCE_END.split(before)[-1]))
 
 
 def calls_itself_an_order(sentence: str) -> bool:
@@ -263,4 +271,4 @@ def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
 
 
 __all__ = ["AROUSAL_WORDS", "CLASSES", "ORDER", "RECORDING", "VALENCE_WORDS", "calls_itself_an_order", "cited_classes",
-           "comparison", "hypothetical", "prose_order", "ranked_dimension", "recording_mentions", "sentence_dimension", "stated_order"]
+           "comparison", "not_asserted", "prose_order", "ranked_dimension", "recording_mentions", "sentence_dimension", "stated_order"]
