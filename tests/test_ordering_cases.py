@@ -1,5 +1,5 @@
 """Ordering, shared-class and situation-pick claims (situation_choice, comparison_winner, rank_order,
-shared_class) on phrasings written apart from the checker, eight sets by eight writers (tests/data/):
+shared_class) on phrasings written apart from the checker, nine sets by nine writers (tests/data/):
 
 - ordering_cases.json: the first set, with the encoder orders of its recording sets worked out by hand;
 - ordering_holdout.json: written from the claim rules alone, without reading the checker;
@@ -21,7 +21,10 @@ shared_class) on phrasings written apart from the checker, eight sets by eight w
   are both positive", is held to the two it names);
 - condition_cases.json: conditions and questions, which are no claims, against hedged or framed
   assertions, which are (40 of 51 on the first run: questions, "in case …", "if anything, …", "it
-  looks as if …").
+  looks as if …");
+- pair_cases.json: of three recordings, two compared on valence or arousal, against two compared on
+  band power, asymmetry, quality or a probability (no claim) (38 of 40 on the first run: "shows
+  elevated arousal relative to recording 2").
 
 For an expectation of true/false exactly one claim of the case's kind must be read, holding or not;
 for null (nothing checkable said), none of that kind."""
@@ -45,9 +48,10 @@ CITED_HOLDOUT = json.loads((DATA / "cited_order_holdout.json").read_text())
 CITED_UNSEEN = json.loads((DATA / "cited_order_unseen.json").read_text())
 SHARED_ORDER = json.loads((DATA / "shared_order_cases.json").read_text())
 CONDITIONS = json.loads((DATA / "condition_cases.json").read_text())
+PAIRS = json.loads((DATA / "pair_cases.json").read_text())
 CASES = [(name, i, case) for name, cases in [*SETS.items(), ("cited", CITED), ("cited-holdout", CITED_HOLDOUT),
                                              ("cited-unseen", CITED_UNSEEN), ("shared-order", SHARED_ORDER),
-                                             ("conditions", CONDITIONS)]
+                                             ("conditions", CONDITIONS), ("pairs-of-three", PAIRS)]
          for i, case in enumerate(cases)]
 
 
@@ -71,6 +75,11 @@ def test_the_condition_cases_hold_as_many_non_claims_as_claims_of_each_kind():
     assert len(CONDITIONS) >= 50 and {c["kind"] for c in CONDITIONS} == {"rank_order", "comparison_winner", "shared_class"}
     nulls = sum(c["expect"] is None for c in CONDITIONS)
     assert nulls >= len(CONDITIONS) // 2 - 1 and {c["expect"] for c in CONDITIONS} == {True, False, None}
+
+
+def test_the_pairs_are_of_three_recordings_and_include_comparisons_of_other_things():
+    assert len(PAIRS) >= 40 and {len(c["recordings"]) for c in PAIRS} == {3}
+    assert sum(c["expect"] is None for c in PAIRS) >= 15 and {c["expect"] for c in PAIRS} == {True, False, None}
 
 
 def test_the_cited_orders_cover_two_and_three_recordings_and_each_expectation():

@@ -29,8 +29,14 @@ AROUSAL_WORDS = re.compile(r"\b(?:arousal|aroused|arousing|activat(?:ed|ion)|exc
 _NOT_AFFECT = re.compile(r"\b(?:alpha|beta|theta|delta|gamma|asymmetry|z-?score|power|probabilit(?:y|ies)|signal|"
                          r"quality|channels?|confidence|pattern|match|class)\b", re.I)
 
+# "elevated arousal relative to recording 2": a comparison only where another recording follows it.
+_AGAINST = r"(?=\s+(?:relative\s+to|compared\s+(?:with|to)|versus|vs\b))"
+_RAISED, _LOWERED = r"(?:elevated|raised|increased|heightened)\s+", r"(?:reduced|decreased|diminished|lowered)\s+"
+
 # (pattern, dimension, +1 up / -1 down); a dimension of None takes the sentence's dimension.
 _COMPARATIVES = [(re.compile(p, re.I), dim, sign) for p, dim, sign in [
+    (_RAISED + r"valence\b" + _AGAINST, "valence", 1), (_LOWERED + r"valence\b" + _AGAINST, "valence", -1),
+    (_RAISED + r"arousal\b" + _AGAINST, "arousal", 1), (_LOWERED + r"arousal\b" + _AGAINST, "arousal", -1),
     (r"\b(?:more|greater|higher)\s+(?:positive|pleasant)(?:\s+valence)?\b|\bhappier\b|\bless\s+(?:negative|unpleasant)\b|"
      r"\b(?:higher|greater|larger|more)\s+valence\b|\bbetter\s+mood\b|\bmore\s+cheerful\b", "valence", 1),
     (r"\b(?:more|greater)\s+(?:negative|unpleasant)(?:\s+valence)?\b|\bless\s+(?:positive|pleasant)\b|\bsadder\b|"
