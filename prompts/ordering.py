@@ -66,7 +66,7 @@ def shared_class_clause(evidences: list[Evidence], dimension: str, space: LabelS
 
 
 def order_line(evidences: list[Evidence], order: list[int], dimension: str, space: LabelSpace = SEVEN_EMOTIONS,
-               shared_clause: bool = True) -> str:
+               shared_clause: bool = False) -> str:
     """The order with each recording's class and (`shared_clause`), where they share one, why one
     still leads: "recording 2 (low), recording 1 (low); both low arousal, so the rest of the pattern
     match decides"."""
@@ -89,7 +89,8 @@ def order_lines(evidences: list[Evidence], space: LabelSpace = SEVEN_EMOTIONS, s
             lines.append(f"- {dimension}: no encoder order (no pattern match for recording {', '.join(missing)})"
                          if missing else f"- {dimension}: no encoder order")
             continue
-        lines.append(f"- {dimension}, highest first (encoder): {order_line(evidences, order, dimension, space, shared_clause)}")
+        line = order_line(evidences, order, dimension, space, shared_clause)
+        lines.append(f"- {dimension}, highest first (encoder): {line}")
     return lines
 
 

@@ -28,7 +28,7 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
 from .evidence_text import NO_MEANING, format_percent, format_z, notable_band_findings, quality_problems
-from .ordering import CLASS_ORDER, order_line, pattern_class
+from .ordering import CLASS_ORDER, order_line, pattern_class, shared_class_clause
 
 RATIONALE_VERSION = "rationale-v5"
 
@@ -364,7 +364,7 @@ def _kind_of_class(space: LabelSpace) -> str:
 
 
 def _order_sentence(evidences: list[Evidence], dimension: str, order: list[int] | None,
-                    space: LabelSpace = SEVEN_EMOTIONS, shared_clause: bool = True) -> list[str]:
+                    space: LabelSpace = SEVEN_EMOTIONS, shared_clause: bool = False) -> list[str]:
     """The encoder's order as the prompt's line gives it (templates with a `between` field), word
     for word with each recording's class and, where all share one and the template says so
     (`shared_clause`), the clause that says so: the sentence the conclusion is copied from. A small
@@ -380,13 +380,13 @@ def compare_rationale(evidences: list[Evidence], dimension: str, winner: int, sp
                       shown: list[int] | None = None, shared_clause: bool = False) -> str:
     """Each recording's pattern match and class, then (`shown`: the encoder's order, when the prompt
     shows it) the order as the prompt gives it, then the winner. A shared class is said once: in
-    the order line where the prompt's carries the clause (`shared_clause`), else in a sentence of
-    its own."""
+    the order line where the prompt's line carries the clause (`shared_clause`), else in a sentence
+    of its own."""
     parts = [f"Comparing {dimension}."] + _per_recording(evidences, dimension, space)
-    classes = [pattern_class(ev, dimension, space) for ev in evidences]
-    if not (shown and shared_clause) and None not in classes and classes[0] == classes[1]:
+    if not (shown and shared_clause) and shared_class_clause(evidences, dimension, space):
         what = "emotions" if space.emotions else "classes"
-        parts.append(f"Both match {what} with {classes[0]} {dimension}, so the rest of the pattern match decides.")
+        shared = pattern_class(evidences[0], dimension, space)
+        parts.append(f"Both match {what} with {shared} {dimension}, so the rest of the pattern match decides.")
     parts += _order_sentence(evidences, dimension, shown, space, shared_clause)
     return " ".join(parts + [_sentence(CONCLUSION_COMPARE.format(n=winner, dimension=dimension))])
 

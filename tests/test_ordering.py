@@ -192,6 +192,20 @@ def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_d
         assert "Between" not in single
 
 
+@pytest.mark.parametrize("text, holds", [
+    ("The encoder's valence order puts recording 2 first.", True),   # happy above neutral above sad
+    ("The encoder's valence order puts recording 3 first.", False),
+    ("The encoder's valence order puts recording 1 last.", True),
+    ("The encoder's valence order puts recording 3 last.", False),
+    ("If the valence order puts recording 3 first, the rest decides.", None),  # a condition
+])
+def test_first_or_last_in_the_order_of_three_is_held_to_the_encoders_order(base, text, holds):
+    trio = [with_probabilities(base, sad=0.7, neutral=0.3), with_probabilities(base, happy=0.7, surprise=0.3),
+            with_probabilities(base, neutral=0.6, sad=0.4)]
+    found = [c.holds for c in check_reasoning(text, trio) if c.kind == "comparison_winner"]
+    assert found == ([] if holds is None else [holds])
+
+
 @pytest.mark.parametrize("text", [
     "Recording 1: the pattern match's top class is sad (54%).",
     "Recording 2: closest to happy (53%), a sign of higher arousal.",

@@ -321,7 +321,8 @@ class ItemBuilder:
                      for i, j in itertools.combinations(range(len(trials)), 2)]
         ranking = [i + 1 for i in order]
         return self._item("rank", [("clean", t) for t in trials], self._question(f"rank_{dimension}"),
-                          rank_rationale(evidences, dimension, ranking, self.space, shown, self.template.shared_class_clause),
+                          rank_rationale(evidences, dimension, ranking, self.space, shown,
+                                         self.template.shared_class_clause),
                           ", ".join(map(str, ranking)), _confidence(float(np.mean(agreement))))
 
     def scenario(self, trial: TrialRow) -> dict:

@@ -64,14 +64,16 @@ def _classes_measured(evidences: list[Evidence], dimension: str, space: LabelSpa
 # fall into the same arousal class, high", "they share low arousal", "(both low)" after "arousal
 # class", "same valence class for both: negative". "Recordings 1 and 2 are both positive" is held to
 # the two it names.
-_SHARED_CLASS = re.compile(r"(?:\brecordings?\s+(?P<a>[1-3])\s+and\s+(?:recording\s+)?(?P<b>[1-3])\s+(?:are\s+|were\s+)?)?"
-                           r"\b(?:both|all(?: three| the recordings)?|every|each|they|the (?:two|three) (?:recordings|traces|eegs)"
-                           r"(?= (?:share|have|are|sit|fall|lie|match|point)))\b[^.;]*?(?:"
-                           rf"\b(?P<cls>{CLASSES})(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
-                           rf"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>{CLASSES})\b"
-                           rf"|(?<=both )(?P<cls3>{CLASSES})\b(?=\s*(?:[).;,]|$)))"  # "both low)": the class word names its dimension
-                           rf"|\bsame\s+(?P<dim4>valence|arousal)\s+class\s+for\s+(?:both|all(?:\s+three)?)(?:\s+recordings)?"
-                           rf"\s*[:,]?\s*(?P<cls4>{CLASSES})\b", re.I)
+_SHARED_CLASS = re.compile(
+    r"(?:\brecordings?\s+(?P<a>[1-3])\s+and\s+(?:recording\s+)?(?P<b>[1-3])\s+(?:are\s+|were\s+)?)?"
+    r"\b(?:both|all(?: three| the recordings)?|every|each|they"
+    r"|the (?:two|three) (?:recordings|traces|eegs)(?= (?:share|have|are|sit|fall|lie|match|point)))\b[^.;]*?(?:"
+    rf"\b(?P<cls>{CLASSES})(?:\s+|-)(?:in\s+)?(?P<dim>valence|arousal)\b"
+    rf"|\bsame\s+(?P<dim2>valence|arousal)\s+class(?:,\s*|\s+(?:of\s+|namely\s+)?)(?P<cls2>{CLASSES})\b"
+    # "both low)": the class word names its dimension
+    rf"|(?<=both )(?P<cls3>{CLASSES})\b(?=\s*(?:[).;,]|$)))"
+    rf"|\bsame\s+(?P<dim4>valence|arousal)\s+class\s+for\s+(?:both|all(?:\s+three)?)(?:\s+recordings)?"
+    rf"\s*[:,]?\s*(?P<cls4>{CLASSES})\b", re.I)
 
 
 def _shared_class_claims(reasoning: str, evidences: list[Evidence], space: LabelSpace) -> list[CheckedClaim]:
@@ -122,7 +124,6 @@ def _class_order_claims(reasoning: str, evidences: list[Evidence], space: LabelS
         order = encoder_order(evidences, dimension, space)
         if order is None:
             continue
-        # `lower` None: "… order puts recording 2 first" (above all others); `higher` None: "… last".
         holds = (order[0] == higher if lower is None else order[-1] == lower if higher is None
                  else order.index(higher) < order.index(lower))
         said = (f"recording {higher} first" if lower is None else f"recording {lower} last" if higher is None
@@ -161,7 +162,8 @@ def _stated_class_orders(reasoning: str, evidences: list[Evidence], space: Label
 
 def _pairs_compared(reasoning: str, n: int) -> list[tuple[str, int | None, int | None, str]]:
     """(text, recording said to be higher, the one it is above, dimension) of each comparison: of two
-    recordings the other is implied; of three the sentence must name exactly the two it compares."""
+    recordings the other is implied; of three the sentence must name exactly the two it compares.
+    "… order puts recording N first" leaves the lower one None (N is above all), "… last" the higher."""
     pairs = []
     for sentence in sentences(reasoning):
         if _CLASS_ORDER_CLAIM.search(sentence):
@@ -180,10 +182,7 @@ def _pairs_compared(reasoning: str, n: int) -> list[tuple[str, int | None, int |
         if not_asserted(reasoning, m.start()) or not 1 <= named <= n:
             continue
         first = m.group(3).lower() == "first"
-        if n == 2:
-            pairs.append((m.group(0), named if first else 3 - named, 3 - named if first else named, m.group(1)))
-        else:
-            pairs.append((m.group(0), named if first else None, None if first else named, m.group(1)))
+        pairs.append((m.group(0), named if first else None, None if first else named, m.group(1)))
     return pairs
 
 

@@ -224,9 +224,9 @@ def prose_order(sentence: str, n: int) -> list[int] | None:
 
 # Words by which a sentence about two recordings states an order ("The encoder's arousal order,
 # highest first: recording 2, recording 1"), as against a comparison ("recording 1 is calmer").
-_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|lowest\s+first|"
-                         r"ascending|descending|(?:lowest|highest|least|most)\s+to\s+(?:the\s+)?(?:highest|lowest|most|least))\b",
-                         re.I)
+_ORDER_WORD = re.compile(r"\b(?:order(?:ed|ing|s)?|rank(?:ed|ing|s)?|sort(?:ed|ing)?|highest\s+first|"
+                         r"lowest\s+first|ascending|descending|"
+                         r"(?:lowest|highest|least|most)\s+to\s+(?:the\s+)?(?:highest|lowest|most|least))\b", re.I)
 CLASSES = "positive|neutral|negative|high|low"  # the valence and arousal classes, as words
 _CITED = re.compile(rf"\s*\(({CLASSES})\)", re.I)
 
@@ -276,5 +276,6 @@ def ranked_dimension(sentence: str) -> tuple[bool, str | None]:
     return False, sentence_dimension(sentence)
 
 
-__all__ = ["AROUSAL_WORDS", "CLASSES", "ORDER", "RECORDING", "VALENCE_WORDS", "calls_itself_an_order", "cited_classes",
-           "comparison", "not_asserted", "prose_order", "ranked_dimension", "recording_mentions", "sentence_dimension", "stated_order"]
+__all__ = ["AROUSAL_WORDS", "CLASSES", "ORDER", "RECORDING", "VALENCE_WORDS", "calls_itself_an_order",
+           "cited_classes", "comparison", "not_asserted", "prose_order", "ranked_dimension", "recording_mentions",
+           "sentence_dimension", "stated_order"]
