@@ -48,6 +48,19 @@ class ChatTemplate:
         return self.follow_up.format(question=question.strip())
 
 
+def _check_field_types(version: str, data: dict) -> None:
+    """A flag written `"yes"` or a text left empty in YAML would change prompts silently: refuse it."""
+    for key, value in data.items():
+        if key == "shared_class_clause":
+            if not isinstance(value, bool):
+                raise ConfigError(f"Template {version}: shared_class_clause must be true or false, not {value!r}.")
+        elif key == "between":
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise ConfigError(f"Template {version}: between must be a non-empty text or absent.")
+        elif not (isinstance(value, str) and value.strip()):
+            raise ConfigError(f"Template {version}: {key} must be a non-empty text.")
+
+
 @functools.lru_cache(maxsize=8)
 def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
     files = resources.files("prompts") / "templates"
@@ -55,13 +68,23 @@ def load_template(version: str = DEFAULT_VERSION) -> ChatTemplate:
     if not path.is_file():
         known = sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
         raise ConfigError(f"Unknown prompt template version {version!r}; known versions: {', '.join(known)}.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return template_from_data(version, yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def template_from_data(version: str, data) -> ChatTemplate:
+    """A chat template from its parsed YAML, every field checked (ConfigError saying which is wrong)."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"Template file {version}.yaml is not a mapping of fields; fix the file.")
     if data.get("version") != version:
         raise ConfigError(f"Template file {version}.yaml declares version {data.get('version')!r}; fix the file.")
     fields = set(ChatTemplate.__dataclass_fields__)
     missing = fields - set(data) - {"between", "shared_class_clause"}
     if missing:
         raise ConfigError(f"Template {version} lacks {sorted(missing)}.")
+    unknown = set(data) - fields
+    if unknown:
+        raise ConfigError(f"Template {version} has unknown fields {sorted(unknown)}; remove them or fix their spelling.")
+    _check_field_types(version, data)
     return ChatTemplate(**{k: data[k] for k in fields if k in data})
 
 

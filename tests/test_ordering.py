@@ -66,6 +66,25 @@ def test_only_templates_with_a_between_field_show_the_order(base):
     assert "Between" not in v1.user_turn(["EEG 1: <eeg>", "EEG 2: <eeg>"], "Which is more positive?", lines)
 
 
+@pytest.mark.parametrize("change, message", [
+    ({"shared_class_clause": "yes"}, "must be true or false"),  # a quoted YAML flag would read as on
+    ({"between": ""}, "between must be a non-empty text"),
+    ({"system": None}, "system must be a non-empty text"),
+    ({"shared_class_clase": True}, "unknown fields"),  # a misspelt flag would be silently ignored
+    ({"version": "chat-v9"}, "declares version"),
+])
+def test_a_template_file_with_a_wrong_field_is_refused_saying_which(change, message):
+    import yaml
+    from importlib import resources
+
+    from encoders.errors import ConfigError
+    from prompts.templates import template_from_data
+
+    data = yaml.safe_load((resources.files("prompts") / "templates" / "chat-v3.yaml").read_text(encoding="utf-8"))
+    assert template_from_data("chat-v3", dict(data)) == load_template("chat-v3")
+    with pytest.raises(ConfigError, match=message):
+        template_from_data("chat-v3", {**data, **change})
+
 # Recording 1 sad (negative, low), recording 2 fear (negative, high), recording 3 happy (positive, high).
 @pytest.mark.parametrize("text, holds", [
     ("Ranking by valence. So the order is 3, 1, 2.", True),
