@@ -20,6 +20,14 @@ def with_probabilities(ev: Evidence, **probabilities: float) -> Evidence:
     return replace(ev, probabilities=dict(probabilities), pattern=[[k, v] for k, v in ranked[:3]])
 
 
+def with_timeline(ev: Evidence, timeline: list[list], duration: float) -> Evidence:
+    """`ev` as a fully usable recording of `duration` seconds with this reading over time
+    ([start_s, end_s, class, probability] per part)."""
+    return replace(ev, timeline=[list(seg) for seg in timeline], duration_s=float(duration),
+                   total_seconds=float(duration), usable_seconds=float(duration),
+                   quality_reasons=[f"{duration:g} of {duration:g} s usable"])
+
+
 def claims_of_kind(kind: str, text: str, recordings: list[dict[str, float]]) -> list:
     """The claims of `kind` the checker reads in `text` about these recordings (one recording:
     `check_text`, as `verify` does; several: `check_reasoning`)."""

@@ -25,8 +25,8 @@ COURSE = re.compile(r"\bover time\b|\bwith time\b|\bas time (?:went|goes|passed)
                     r"(?:[\w-]+\s+){0,2}?(?:minutes?|seconds?|recording|session|trial|record|run)\b|\bas the (?:recording|"
                     r"session|trial|record|minutes?) (?:went|goes|wore|progressed|progresses|continued|unfolded)(?: on)?\b|"
                     r"\bin the course of the (?:recording|session)\b|\bacross the (?:recording|session|trial)\b|\bfrom (?:the )?"
-                    r"(?:start|beginning) to (?:the )?(?:end|finish)\b|\bthroughout(?!\s+(?:the\s+)?(?!recording|session|trial|"
-                    r"record|minute|whole|entire)\w)|\ball along\b|\bthe whole (?:time|"
+                    r"(?:start|beginning) to (?:the )?(?:end|finish)\b|\bthroughout\b(?!\s+(?!(?:the\s+|this\s+)?(?:recording|session|"
+                    r"trial|record|minutes?|whole|entire|run)\b)\w)|\ball along\b|\bthe whole (?:time|"
                     r"recording|session)\b|\bsteadily\b|\bgradually\b|\bprogressively\b|\bincreasingly\b", re.I)
 _ORDINAL = {"first": 1, "opening": 1, "early": 1, "earlier": 1, "second": 2, "middle": 2, "third": 3,
             "last": -1, "final": -1, "latter": -1, "later": -1, "closing": -1, "late": -1}
@@ -38,14 +38,16 @@ _PART = re.compile(r"\b(?:the\s+)?(first|opening|early|earlier|second|middle|thi
                    r"(?:the|this)\s+" + _RECORDING + r"))(end|close|finish|start|beginning|outset)\b|\b(early on|at first(?! "
                    r"(?:glance|sight))|initially|later on|later in|late in|early in|eventually)\b(?:\s+of\s+(?:the|this)\s+" +
                    _RECORDING + r")?", re.I)
-_SECONDS = r"\s*-?\s*(?:s|sec|secs|seconds?)\b"
+# A moment or a range may be given in minutes ("after 2 minutes", "around 1.5 min", "2 minutes in").
+_UNIT = r"\s*-?\s*(?P<{}>s|sec|secs|seconds?|min|mins|minutes?)\b"
 # "from 0 to 20 s", "0–20 s", "between 20 and 40 seconds"
 _RANGE = re.compile(r"(?:\bbetween\s+(\d+(?:\.\d+)?)\s*(?:s\s*)?and|(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(?:s\s*)?(?:-|to|until))\s*"
-                    r"(\d+(?:\.\d+)?)" + _SECONDS, re.I)
+                    r"(\d+(?:\.\d+)?)" + _UNIT.format("unit"), re.I)
 _ROUGHLY = r"(?:around|about|roughly|approximately|near|circa|~)"
 _POINT = re.compile(r"\b(?P<prep>(?:at\s+|from\s+|after\s+|until\s+)?" + _ROUGHLY + r"|at|by|after|from|past|beyond|since|before|"
                     r"until|till|up to|shortly after|soon after|just after|just before)\s+(?:the\s+)?(?:t\s*=\s*)?"
-                    r"(?P<t>\d+(?:\.\d+)?)" + _SECONDS + r"(?:\s+mark\b)?|\b(?P<t2>\d+(?:\.\d+)?)" + _SECONDS +
+                    r"(?P<t>\d+(?:\.\d+)?)" + _UNIT.format("unit") + r"(?:\s+mark\b)?|\b(?P<t2>\d+(?:\.\d+)?)" +
+                    _UNIT.format("unit2") +
                     r"\s+(?:in|into the (?:recording|session))\b(?!\s+(?:total|all))", re.I)
 _AMOUNT_AFTER = re.compile(r"\s*(?:of\b|were\b|was\b|are\b|is\b|had\b|have\b|usable|clean|lost|rejected|removed|kept|long\b|"
                            r"in total|total|remain|survived|worth)", re.I)
@@ -85,8 +87,12 @@ def _part(m: re.Match) -> tuple | None:
     return ("share", 0.0, 0.5) if order == 1 else ("share", 0.5, 1.0) if order == -1 else ("share", 1 / 3, 2 / 3)
 
 
+def _unit_seconds(unit: str) -> float:
+    return 60.0 if unit.lower().startswith("min") else 1.0
+
+
 def _point(m: re.Match, text: str) -> tuple | None:
-    t = float(m.group("t") or m.group("t2"))
+    t = float(m.group("t") or m.group("t2")) * _unit_seconds(m.group("unit") or m.group("unit2"))
     if m.group("t2"):  # "40 seconds in"
         return ("point", t, "about")
     prep = " ".join(m.group("prep").lower().split())
@@ -113,7 +119,8 @@ def times(text: str) -> list[Time]:
         if part and part[:2] == ("seconds", "first") and after:
             part, start = ("span", part[2], None), after.start()  # "after the first 20 s": from 20 s on
         out.append(Time(start, m.end(), part, bool(m.group(7))))
-    ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)), float(m.group(3))))
+    ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)) * _unit_seconds(m.group("unit")),
+                                        float(m.group(3)) * _unit_seconds(m.group("unit"))))
               for m in _RANGE.finditer(text) if float(m.group(1) or m.group(2)) < float(m.group(3))]
     out += ranges
     for m in _POINT.finditer(text):
@@ -123,9 +130,10 @@ def times(text: str) -> list[Time]:
     return sorted(out, key=lambda t: t.start)
 
 
-def named_part(text: str) -> Time | None:
-    """The part of the recording a clause names (not the whole course, not a vague "at first")."""
-    return next((t for t in times(text) if t.part is not None and not t.loose), None)
+def named_part(text: str, loose: bool = False) -> Time | None:
+    """The part of the recording a clause names (not the whole course; a vague "at first" only when
+    `loose`)."""
+    return next((t for t in times(text) if t.part is not None and (loose or not t.loose)), None)
 
 
 def tolerance(part: tuple, total: float) -> float:

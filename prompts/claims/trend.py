@@ -32,7 +32,7 @@ _VERBS = {
             r"disappear\w*|reced\w*|tail(?:ed|s)? off|died (?:down|away)|dipp(?:ed|ing)|dips",
     "emerge": r"emerg\w*|appear(?:ed|s|ing)|set in|kick(?:ed|s)? in|show(?:ed|s)? up|t(?:ook|akes) over|"
               r"c(?:a|o)me(?:s)? to dominate|taken over|surfac\w*",
-    "shift": r"gave way|give(?:s)? way|giving way|turn(?:ed|s|ing)? into|shift(?:ed|s|ing)?|mov(?:e|ed|es|ing)|switch\w*|"
+    "shift": r"gave way|give(?:s)? way|giving way|turn(?:ed|s|ing)? into|turn(?:ed|s)? to|shift(?:ed|s|ing)?|mov(?:e|ed|es|ing)|switch\w*|"
              r"chang(?:e|ed|es|ing)|transition\w*|evolv\w*|replaced|drift\w*",
     "worse": r"deteriorat\w*|degrad\w*|worsen\w*",
     "better": r"improv\w*|recover\w*|stabili[sz]\w*|normali[sz]\w*|settl(?:ed|es|ing)",
@@ -42,6 +42,8 @@ _VERBS = {
 _VERB = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _VERBS.items()) + r")\b", re.I)
 _READING = re.compile(r"\b(?:reading|pattern|match|probabilit\w*|encoder|classifier|model|prediction|emotion|label|class)\b",
                       re.I)
+_READING_WAS = re.compile(r"\b(?:reading|pattern match|prediction|classifier|encoder)\b[^.;,]{0,30}?\b(?:was|is|read|reads|"
+                          r"showed|shows|favou?red|favou?rs)\b", re.I)
 _QUALITY = re.compile(r"\b(?:quality|signal|artifact|artefact|blink|eye|noise|contamination|muscle|EMG|channels?|electrodes?|"
                       r"usable|data)", re.I)
 _FAA = re.compile(r"asymmetr\w*|\bFAA\b", re.I)
@@ -66,6 +68,19 @@ def _subject(text: str, emotions) -> str:
     return "reading" if _READING.search(text) else "recording"
 
 
+def _vague_part_of_reading(text: str):
+    """A vague part said of the reading next to it ("At first the reading was neutral", "the
+    reading was neutral early on"), not one that opens a turn of phrase ("At first I considered sad,
+    but the encoder's top class is fear")."""
+    part = named_part(text, loose=True)
+    if part is None:
+        return None
+    after = re.match(r"[\s,]*(?:the\s+)?(?:encoder'?s?\s+)?", text[part.end:])
+    reading = _READING_WAS.match(text, part.end + after.end())
+    before = [m for m in _READING_WAS.finditer(text, 0, part.start) if part.start - m.end() <= 25]
+    return part if reading or before else None
+
+
 def trend_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     verbs = list(_VERB.finditer(text))
@@ -88,7 +103,7 @@ def trend_claims(clause: Clause) -> list[Claim]:
         between = text[verb.end():after[0][0]] if after else ""
         to_class = change == "shift" and after and re.fullmatch(r"\s*(?:(?:to|into|towards?|from)\s+)?(?:the\s+|a\s+)?"
                                                                r"(?:\w+\s+)?", between) and \
-            bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way", verb.group(0)))
+            bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way|\bto$", verb.group(0)))
         if not own and not to_class:
             continue
         if change == "steady" and own and not any(t.part is None for t in own):
@@ -118,7 +133,9 @@ def trend_claims(clause: Clause) -> list[Claim]:
         start = min([verb.start(), *(e[0] for e in before[-1:]), *([mention.start()] if mention else []),
                      *(t.start for t in own)])
         out.append(Claim("trend", span(clause, start, end), subject, stated))
-    part = named_part(text)
+    # A vague part ("early on", "at first") names a part only where the reading is said to be a class
+    # then ("At first the reading was neutral"), not as a turn of phrase ("At first I considered sad").
+    part = named_part(text) or _vague_part_of_reading(text)
     if not verbs and part and subject == "reading" and _READING.search(text):
         # "in the second half the reading was sad": the reading of a part, named as a part
         out.append(Claim("trend", span(clause, min(part.start, emotions[0][0]), max(part.end, emotions[0][1])), subject,
