@@ -33,8 +33,13 @@ _OTHER = re.compile(r"\s*(?:that\s+(?:of|in|over|at)\s+|in\s+|over\s+|at\s+)?(?:
 _ABOVE = r"(?:higher|greater|larger|stronger|bigger|more (?:elevated|raised|positive))\s+than|above|exceeds?|outstrips|surpasses|tops"
 _BELOW = (r"(?:lower|smaller|weaker|less (?:elevated|raised)|more (?:reduced|suppressed|negative))\s+than|below|under|trails|"
           r"falls short of")
-_COMPARE = re.compile(r"^\s*,?\s*(?:which\s+)?(?:is|was|are|sits|lies|runs|stays|remains)?\s*(?:\w+ly\s+|still\s+|even\s+)?"
-                      r"(?:(" + _ABOVE + r")|(" + _BELOW + r"))(?![\w-])", re.I)
+# The comparison may follow a statement against the reference about the same item ("frontal theta is
+# elevated (z 1.2) and exceeds parietal theta", "parietal alpha is raised, though it remains lower
+# than frontal alpha") and may be hedged ("may be somewhat greater than").
+_AFTER_REFERENCE = r"(?:(?:is|was)\s+(?:\w+\s+){0,2}?\w+\s*(?:\([^)]*\)\s*)?,?\s*(?:and|but|though|although|yet|while)\s+(?:it\s+)?)?"
+_COMPARE = re.compile(r"^\s*,?\s*(?:which\s+)?" + _AFTER_REFERENCE + r"(?:(?:may|might|could|would|appears?\s+to|seems?\s+to|"
+                      r"tends?\s+to)\s+(?:be\s+)?|is|was|are|sits|lies|runs|stays|remains)?\s*(?:(?:\w+ly|still|even|somewhat|much|far|"
+                      r"a\s+little|a\s+bit)\s+){0,2}(?:(" + _ABOVE + r")|(" + _BELOW + r"))(?![\w-])", re.I)
 _HIGH_WORDS = r"higher|highest|larger|largest|greater|greatest|stronger|strongest|bigger|biggest|most elevated|most raised"
 _LOW_WORDS = r"lower|lowest|smaller|smallest|weaker|weakest|most reduced|most suppressed"
 _GROUP_WORDS = {"posterior": ("parietal", "occipital"), "anterior": ("frontal",), **{r: (r,) for r in REGIONS}}
@@ -45,9 +50,10 @@ _OF_GROUP = re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has|shows|remains|s
                        r"powers?)?\b", re.I)
 # The whole record: "… is the strongest deviation anywhere", "the largest deviation is X", "X has the highest z".
 _DEVIATION = r"(?:single\s+)?(?:deviation|departure|abnormality|outlier|finding)s?"
-_RECORD = re.compile(r"\bthe\s+(?:(largest|strongest|biggest|greatest|most extreme|most marked|most prominent)\s+" + _DEVIATION +
+_RECORD = re.compile(r"\bthe\s+(?:(largest|strongest|biggest|greatest|most extreme|most marked|most prominent|"
+                     r"most pronounced|most striking|most notable)\s+" + _DEVIATION +
                      r"|(highest|largest|biggest)\s+(?:z-?(?:score|value)?|value)|(lowest|most negative)\s+(?:z-?(?:score|value)?|"
-                     r"value)|(most (?:raised|elevated))\s+band)\b(?:\s+(?:anywhere|overall))?(?:\s+(?:in|of)\s+the\s+"
+                     r"value)|(most (?:raised|elevated))\s+band)\b(?:\s+(?:anywhere|overall))?(?:\s+(?:in|of)\s+(?:the|this)\s+"
                      r"(?:record(?:ing)?|file|profile|montage|table))?", re.I)
 
 
@@ -63,7 +69,16 @@ _SUPERLATIVES = [re.compile(pattern, re.I) for pattern in (
     r"\s+" + _WHERE + r"(?:\s+" + _B + r")?",
     r"(?<![\w-])(?P<region>" + _R + r")(?:\s+(?:region|area|sites?))?\s+(?:has|had|shows|showed|carries|holds)\s+the\s+" + _SUP +
     r"\s+(?P<band>" + _B + r")",
-    r"\bthe\s+" + _SUP + r"(?:\s+one)?\s*(?:is|was|:|=)\s+(?:the\s+)?(?P<region>" + _R + r")\s+(?P<band>" + _B + r")(?P<elliptic>)")]
+    r"\bthe\s+" + _SUP + r"(?:\s+one)?\s*(?:is|was|:|=)\s+(?:the\s+)?(?P<region>" + _R + r")\s+(?P<band>" + _B + r")(?P<elliptic>)",
+    # "of the alpha values, frontal is the highest"; "the alpha maximum lies over parietal regions"
+    r"\bof\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<band>" + _B + r")\s+(?:values?|z-?scores?|powers?|readings?)\s*,\s*(?:the\s+)?"
+    r"(?P<region>" + _R + r")(?:\s+(?:region|area|sites?))?\s+(?:is|was|has|shows)\s+(?:the\s+)?" + _SUP + r"\b",
+    r"\bthe\s+(?P<band>" + _B + r")\s+(?:power\s+)?(?:(?P<high>maximum|peak)|(?P<low>minimum))\s+(?:is|was|lies|sits|falls)\s+" +
+    _WHERE,
+    r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:reaches|hits|has|attains)\s+its\s+(?:(?P<high>maximum|peak)|"
+    r"(?P<low>minimum))\s+" + _WHERE,
+    r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:is\s+|was\s+)?(?:(?P<high>maximal|maximum|highest|greatest)|"
+    r"(?P<low>minimal|minimum|lowest))\s+(?P<region>" + _R + r")ly\b")]
 # "apart from temporal, alpha is highest in occipital": the items set aside are not in the group.
 _ASIDE = r"(?:" + _R + r")(?:\s+(?:" + _B + r"))?(?:\s+(?:region|area)s?)?"
 _EXCEPT = re.compile(r"\b(?:apart from|except(?:\s+for)?|with the exception of|other than|besides|aside from|but for|"
@@ -147,8 +162,11 @@ def comparison_claims(clause: Clause) -> list[Claim]:
     aside = [m.span() for m in _EXCEPT.finditer(text)]
     for m in _RECORD.finditer(text):
         before = [p for p in pairs if p.end() <= m.start() and not any(a <= p.start() < b for a, b in aside) and re.fullmatch(
-            r"\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has|shows|remains|reaches[^,;]{0,40},)?\s*", text[p.end():m.start()])]
-        after = [p for p in pairs if p.start() >= m.end() and re.fullmatch(r"\s*(?:is|was|:|=|-)\s*", text[m.end():p.start()])]
+            r"\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has|had|shows|showed|carries|holds|displays|remains|reaches[^,;]{0,40},|"
+            r"(?:stands out|emerges|appears|is seen)\s+as)?\s*", text[p.end():m.start()])]
+        after = [p for p in pairs if p.start() >= m.end() and re.fullmatch(
+            r"\s*(?:(?:is|was)(?:\s+(?:seen|found|observed|located))?(?:\s+(?:in|over|at))?|:|=|-)\s*(?:(?:reduced|elevated|raised|"
+            r"increased|decreased|suppressed|low|high)\s+)?(?:the\s+)?", text[m.end():p.start()])]
         owner = before[-1] if before else after[0] if after else None
         if owner is None:
             continue
