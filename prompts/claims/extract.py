@@ -32,15 +32,21 @@ from .comparisons import comparison_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
-from .text import clauses, numbers
+from .order_words import not_asserted
+from .text import clauses, normalise, numbers
 from .trend import trend_claims
 
 
 def extract_claims(text: str) -> list[Claim]:
     """Every claim in `text`, in reading order."""
     out: list[Claim] = []
+    norm = normalise(text or "")
     for clause in clauses(text or ""):
         nums = numbers(clause.text)
+        # What the recording is and how good it is, asked or supposed ("Were any channels bad?", "If more
+        # than 20% of windows had artefacts, …", "Re-record if quality is poor"), is not claimed.
+        out += [c for c in quality_claims(clause) + figure_claims(clause) + channel_claims(clause) + count_claims(clause)
+                if not _supposed(norm, clause, c)]
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
         out += faa_claims(clause, nums)
@@ -50,13 +56,14 @@ def extract_claims(text: str) -> list[Claim]:
         out += comparisons
         out += coverage_claims(clause)
         out += class_claims(clause)
-        out += quality_claims(clause)
-        out += figure_claims(clause)
-        out += channel_claims(clause)
-        out += count_claims(clause)
         out += trend_claims(clause)
         out += confidence_claims(clause)
     return out + table_claims(text or "")
+
+
+def _supposed(norm: str, clause, claim: Claim) -> bool:
+    at = clause.text.find(claim.text)
+    return not_asserted(norm, clause.start + max(at, 0))
 
 
 def _outside_superlatives(bands: list[Claim], comparisons: list[Claim]) -> list[Claim]:

@@ -19,10 +19,11 @@ from .text import NUMBER_WORD, Clause, number_word, shares
 _GRADE = alternation(GRADE_WORDS)
 _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|graded\s+|of\s+|looks\s+|appears\s+|remains\s+)?"
                       r"(?:only\s+|overall\s+|rather\s+|quite\s+)?(" + _GRADE + r")\b"
-                      r"|\b(" + _GRADE + r")[- ](?:signal[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
+                      r"|\b(" + _GRADE + r")[- ](?:(?:signal|technical|recording|data)[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
-                      r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|:)|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
-                      r")\b|\b[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b", re.I)
+                      r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|\s*:|\s*->|\s*=)?|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
+                      r")\b|\b[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b"
+                      r"|\b(?:recording|data|EEG|trace|tracing)\s+(?:is|was|looks|appears)\s+(clean|excellent|poor)\b", re.I)
 _SECONDS = r"(?:s|sec|secs|seconds)\b"
 _KEPT = r"(?:usable|clean|artifact-free|artefact-free|kept|retained|survived|remain\w*|analy[sz]able|valid)"
 _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out of)\s*(?:the\s+|a\s+|its\s+|all\s+)?"
@@ -30,22 +31,30 @@ _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out
 _USABLE_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+)?(?:clean\s+|artifact-free\s+)?"
                              r"(?:signal\s+|data\s+|(?:the|this|its)\s+(?:recording|record|session|data|signal|trial|EEG)\s+)?"
                              r"(?:are\s+|is\s+|were\s+|was\s+)?" + _KEPT +
-                             r"|" + _KEPT + r"\s+(?:for\s+|during\s+|:\s*|signal\s*:?\s*)?(\d+(?:\.\d+)?)\s*" + _SECONDS,
+                             r"|" + _KEPT + r"\s+(?:for\s+|during\s+|:\s*|(?:signal|data|time|duration)\s*[:=]?\s*)?(\d+(?:\.\d+)?)\s*" + _SECONDS,
                              re.I)
-_USABLE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent)[^.;%]{0,30}?\busable|\busable[^.;%\d]{0,15}?"
+# A share kept, not one lost or of windows with artefacts between the figure and the word for kept.
+_USABLE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent)(?:(?!\b(?:lost|rejected|discarded|removed|excluded|dropped|"
+                             r"artefacts?|artifacts?|blinks?|muscle|EMG|windows)\b)[^.;%]){0,30}?\b(?:usable|retained|kept|"
+                             r"analy[sz]able)\b|\busable[^.;%\d]{0,15}?"
                              r"(\d+(?:\.\d+)?)\s*(?:%|percent)", re.I)
 _FULLY = re.compile(r"\busable[^.;]{0,30}?\b(?:the\s+)?full\s+(\d+(?:\.\d+)?)\s*" + _SECONDS + r"|"
                     r"\b(?:fully|entirely|completely|all of it|100 ?%)\s+usable|\b(?:all|the whole|the entire|every one of)\s+"
                     r"(?:of\s+)?(?:the\s+)?(\d+(?:\.\d+)?)\s*" + _SECONDS + r"[^.;]{0,40}?(?:usable|kept|clean)", re.I)
 # Seconds lost rather than kept: "31 s were lost to artefact", "artefact rejection removed 31 s".
 _GONE = r"(?:lost|rejected|discarded|removed|excluded|dropped|cut|thrown out)"
-_LOST = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+(?:the\s+)?(?:\w+\s+)?)?(?:were\s+|was\s+|had to be\s+|"
+_LOST = re.compile(r"\b(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*" + _SECONDS + r"\s+(?:of\s+(?:the\s+)?(?:\w+\s+)?)?(?:were\s+|was\s+|had to be\s+|"
                    r"have been\s+|has been\s+)?" + _GONE + r"(?!\s+(?:channels?|electrodes?))"
                    r"|\b(?:" + _GONE + r"|losing|a loss of|the loss of)\s+(?:only\s+|just\s+|some\s+)?(\d+(?:\.\d+)?)\s*"
                    + _SECONDS, re.I)
 # A share of the recording kept: "about half of the recording … was usable", "(under a third)".
 _OF_RECORDING = re.compile(r"\s*(?:of\s+)?(?:the\s+|this\s+|its\s+)?(?:\d+\s*-?\s*" + _SECONDS + r"\s+)?(?:recording|record|"
                            r"session|data|signal|time|trial|file|EEG|seconds|minute)\b", re.I)
+
+
+def _amount(value: str) -> float:
+    """A stated amount, in digits or words ("12", "12.5", "twelve", "forty-one")."""
+    return float(value) if value[0].isdigit() else float(number_word(value) or 0)
 
 
 def quality_claims(clause: Clause) -> list[Claim]:
@@ -61,7 +70,7 @@ def quality_claims(clause: Clause) -> list[Claim]:
     for m in _LOST.finditer(text):
         if not re.search(r"\b(?:of|out of|/)\s*(?:the\s+|all\s+)?$", text[:m.start()]):  # "13 of 60 s were rejected": below
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable",
-                             {"rejected_s": float(m.group(1) or m.group(2))}))
+                             {"rejected_s": _amount(m.group(1) or m.group(2))}))
     if not re.search(_KEPT, text, re.I):
         return out
     kept = list(_USABLE_OF.finditer(text))
@@ -146,26 +155,26 @@ _ABOUT_CHANNELS = re.compile(r"channel|electrode|\blead|" + _BAD + "|" + _CHANNE
 
 def channel_claims(clause: Clause) -> list[Claim]:
     text = clause.text
-    out: list[Claim] = []
+    found: list[tuple[int, int, dict[str, Any]]] = []
     if not _ABOUT_CHANNELS.search(text):  # the patterns below are slow to fail
-        return out
+        return []
     ratio = _RATIO.search(text)
     if ratio:
         count, of, *lists = ratio.groups()[:4] if ratio.group(1) else (ratio.group(6), ratio.group(5), ratio.group(7))
         stated: dict[str, Any] = {"count": _number(count), "of": _number(of)}
         if any(lists):
             stated.update(channels=_CHANNEL.findall(next(x for x in lists if x)), exhaustive=True)
-        out.append(Claim("bad_channels", span(clause, ratio.start(), ratio.end()), "bad channels", stated))
+        found.append((ratio.start(), ratio.end(), stated))
     counted = _COUNT_LIST.search(text)
     if counted and not ratio:
         stated = {"count": _number(counted.group(1))}
         listed = next((g for g in counted.groups()[1:] if g), None)
         if listed:
             stated.update(channels=_CHANNEL.findall(listed), exhaustive=True)
-        out.append(Claim("bad_channels", span(clause, counted.start(), counted.end()), "bad channels", stated))
+        found.append((counted.start(), counted.end(), stated))
     none_said = None if counted else _NO_BAD.search(text)
     if none_said:
-        out.append(Claim("bad_channels", span(clause, none_said.start(), none_said.end()), "bad channels", {"count": 0}))
+        found.append((none_said.start(), none_said.end(), {"count": 0}))
     for pattern in (_BAD_LIST, _LIST_BAD, _ONLY_LIST, _THEN_LIST):
         for m in pattern.finditer(text):
             listed = next(g for g in m.groups()[pattern is _THEN_LIST:] if g)
@@ -175,22 +184,43 @@ def channel_claims(clause: Clause) -> list[Claim]:
             exhaustive |= pattern is _ONLY_LIST or (pattern is _LIST_BAD and bool(
                 re.search(r"\b(?:only|just|solely)\s+$", text[:m.start()], re.I) or re.search(r"\balone\b", m.group(0))))
             exhaustive |= pattern is _THEN_LIST and m.group(1).lower().rstrip(".,") in ("namely", "specifically", "i.e")
-            out.append(Claim("bad_channels", span(clause, m.start(), m.end()), "bad channels",
-                             {"channels": names, "exhaustive": exhaustive}))
+            found.append((m.start(), m.end(), {"channels": names, "exhaustive": exhaustive}))
     if not ratio and not counted:
         for m in _BAD_N.finditer(text):
             if none_said and m.start() < none_said.end() and none_said.start() < m.end():
                 continue  # "no bad channels" is one claim, already read
-            out.append(Claim("bad_channels", span(clause, m.start(), m.end()), "bad channels",
-                             {"count": _number(m.group(1))}))
-    return out
+            found.append((m.start(), m.end(), {"count": _number(m.group(1))}))
+    return [Claim("bad_channels", span(clause, start, end), "bad channels", stated)
+            for start, end, stated in _one_per_statement(found)]
 
 
-_CHANNEL_COUNT = re.compile(r"\b(\d+|" + NUMBER_WORD + r")\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?)\b", re.I)
-_DURATION = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(s|sec|seconds?|min|minutes?)\b(?:-long)?\s+(?:long\s+)?"
+def _one_per_statement(found: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """Readings of bad channels whose words overlap are one statement ("Three bad channels were
+    identified, among them Fp1": a count and a name; "The single bad channel was O1"), checked once
+    with everything it says."""
+    merged: list[tuple[int, int, dict[str, Any]]] = []
+    for start, end, stated in sorted(found, key=lambda x: (x[0], -x[1])):
+        if merged and start < merged[-1][1]:
+            first_start, first_end, first = merged[-1]
+            union = {**stated, **first}
+            if "channels" in first or "channels" in stated:
+                union["channels"] = list(dict.fromkeys(first.get("channels", []) + stated.get("channels", [])))
+                union["exhaustive"] = bool(first.get("exhaustive") or stated.get("exhaustive"))
+            merged[-1] = (first_start, max(first_end, end), union)
+        else:
+            merged.append((start, end, stated))
+    return merged
+
+
+_CHANNEL_COUNT = re.compile(r"\b(\d+|" + NUMBER_WORD + r")\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?|ch)\b"
+                            r"|\b(?:EEG\s+)?channels\s*[:=]\s*(\d+)\b", re.I)
+_DURATION = re.compile(r"\b(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:-\s*)?(s|sec|seconds?|min|minutes?)\b(?:-long)?\s+"
+                       r"(?:long\s+)?(?:[a-z]+-[a-z]+\s+|(?:resting|rest|eyes[- ]closed|eyes[- ]open|baseline|task)\s+)?"
                        r"(?:EEG\s+)?(?:recording|session|record|file)|(?:recording|session|record)\s+(?:is|was|lasts|"
-                       r"lasted|of|spans|runs)\s+(?:about\s+|for\s+)?(\d+(?:\.\d+)?)\s*(s|sec|seconds?|min|minutes?)\b",
-                       re.I)
+                       r"lasted|of|spans|runs)\s+(?:about\s+|for\s+)?(\d+(?:\.\d+)?)\s*(s|sec|seconds?|min|minutes?)\b"
+                       r"|\b(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s+(seconds?|minutes?)\s+of\s+(?:[\w-]+\s+)?(?:EEG|data|signal)\s+"
+                       r"(?:were|was|have been|has been)\s+(?:recorded|acquired|collected)\b"
+                       r"|\b(?:total\s+|recording\s+)?duration\s*[:=]\s*(\d+(?:\.\d+)?)\s*(s|sec|seconds?|min|minutes?)\b", re.I)
 
 
 def count_claims(clause: Clause) -> list[Claim]:
@@ -203,10 +233,10 @@ def count_claims(clause: Clause) -> list[Claim]:
             continue
         if re.match(r"\s*(?:\w+\s+){0,2}(?:left|remain)", suffix, re.I):
             continue  # "13 channels left": good channels, not the recording's count
-        out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": number_word(m.group(1))}))
+        out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": number_word(m.group(1) or m.group(2))}))
     for m in _DURATION.finditer(text):
-        value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        seconds = float(value) * (60.0 if unit.lower().startswith("min") else 1.0)
+        value, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5, 7) if m.group(i))
+        seconds = _amount(value) * (60.0 if unit.lower().startswith("min") else 1.0)
         out.append(Claim("duration", span(clause, m.start(), m.end()), "duration",
                          {"seconds": seconds, "minutes": unit.lower().startswith("min")}))
     return out
@@ -214,15 +244,17 @@ def count_claims(clause: Clause) -> list[Claim]:
 
 _FIGURE_WORDS = {"artifact": "artifact", "artefact": "artifact", "muscle": "muscle", "emg": "muscle",
                  "blink": "blink", "eye": "blink"}
-_FIGURE = re.compile(r"\b(?:high-amplitude\s+)?(artifact|artefact|muscle|EMG|blink|eye)\w*(?:\s*\(EMG\))?"
+_FIGURE = re.compile(r"\b(?:high-amplitude\s+)?((?:muscle|EMG|blink|eye)\w*(?:\s*\(EMG\))?(?:[- ](?:movement\s+)?(?:artifact|artefact)s?)?|"
+                     r"(?:artifact|artefact))\w*(?:\s*\(EMG\))?"
                      r"(?![^.;%]{0,60}?(?:artifact|artefact|muscle|EMG|blink))[^.;%\d]{0,60}?\(?\s*(?:about\s+|~\s*)?"
-                     r"(\d+(?:\.\d+)?)\s*%|\b(\d+(?:\.\d+)?)\s*%\s+of\s+(?:the\s+)?(?:frontal\s+)?windows\s+(?:had|have|"
+                     r"(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:%|percent\b|per cent\b)|\b(\d+(?:\.\d+)?)\s*%\s+of\s+(?:the\s+)?(?:frontal\s+)?windows\s+(?:had|have|"
                      r"showed|show|with|contain\w*|were hit by|affected by)\s+(?:\w+\s+)?(artifact|artefact|muscle|EMG|"
                      r"blink|eye)", re.I)
 
 
 _FIGURE_WORD = re.compile(r"\b(artifact|artefact|muscle|EMG|blink|eye)", re.I)
-_LINE = re.compile(r"line[- ]noise\s+(?:is\s+|at\s+|of\s+)?(?:about\s+)?(\d+(?:\.\d+)?)\s*(?:×|x\b|times)", re.I)
+_LINE = re.compile(r"line[- ]noise(?:\s+(?:ratio|power|level))?\s*(?::\s*|(?:is|was|at|of|stood at|came to|reached|was at)\s+)?"
+                   r"(?:about\s+|approximately\s+|roughly\s+|~\s*)?(\d+(?:\.\d+)?)\s*(?:×|x\b|times)", re.I)
 
 
 def figure_claims(clause: Clause) -> list[Claim]:
@@ -232,7 +264,7 @@ def figure_claims(clause: Clause) -> list[Claim]:
            for m in _LINE.finditer(clause.text)]
     for m in _FIGURE.finditer(clause.text):
         word = (m.group(1) or m.group(4)).lower()
-        value = float(m.group(2) or m.group(3))
+        value = _amount(m.group(2) or m.group(3))
         kind = next(v for k, v in _FIGURE_WORDS.items() if word.startswith(k))
         out.append(Claim("quality_figure", span(clause, m.start(), m.end() + 1), kind, {"percent": value}))
     # The same figures as shares of the windows: "blinks in about a quarter of windows", "a little over half".
