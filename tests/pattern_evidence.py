@@ -28,6 +28,21 @@ def with_timeline(ev: Evidence, timeline: list[list], duration: float) -> Eviden
                    quality_reasons=[f"{duration:g} of {duration:g} s usable"])
 
 
+def assert_verdicts(found: list, expect: bool | None, text: str, kind: str, one_claim: bool = True) -> None:
+    """What a case written apart from the checker expects of the claims of `kind` found in `text`:
+    None, that there are none; true or false, exactly one that holds or fails (`one_claim`), or at
+    least one, all holding (true) or one failing (false)."""
+    shown = [(c.text, c.holds, c.measured, c.why) for c in found]
+    if expect is None:
+        assert found == [], f"expected no {kind} claim in {text!r}, got {shown}"
+    elif one_claim:
+        assert [c.holds for c in found] == [expect], f"{text!r}: expected {expect}, got {shown}"
+    elif expect:
+        assert found and all(c.holds for c in found), f"{text!r}: expected every {kind} claim to hold, got {shown}"
+    else:
+        assert any(not c.holds for c in found), f"{text!r}: expected a failing {kind} claim, got {shown}"
+
+
 def claims_of_kind(kind: str, text: str, recordings: list[dict[str, float]]) -> list:
     """The claims of `kind` the checker reads in `text` about these recordings (one recording:
     `check_text`, as `verify` does; several: `check_reasoning`)."""

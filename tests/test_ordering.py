@@ -85,6 +85,15 @@ def test_a_template_file_with_a_wrong_field_is_refused_saying_which(change, mess
     with pytest.raises(ConfigError, match=message):
         template_from_data("chat-v3", {**data, **change})
 
+
+def test_a_template_file_that_is_not_a_mapping_is_refused():
+    from encoders.errors import ConfigError
+    from prompts.templates import template_from_data
+
+    for data in (None, ["system: x"], "version: chat-v3"):
+        with pytest.raises(ConfigError, match="not a mapping of fields"):
+            template_from_data("chat-v3", data)
+
 # Recording 1 sad (negative, low), recording 2 fear (negative, high), recording 3 happy (positive, high).
 @pytest.mark.parametrize("text, holds", [
     ("Ranking by valence. So the order is 3, 1, 2.", True),

@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pattern_evidence import good_evidence
+from pattern_evidence import assert_verdicts, good_evidence
 
 from prompts.claims import check_text
 
@@ -48,10 +48,4 @@ def test_a_recording_claim_case_is_checked_as_expected(name, case):
     recording = {k: case["recording"][k] for k in FIELDS if k in case["recording"]}
     evidence = replace(good_evidence(), quality_reasons=[], **recording)
     found = [c for c in check_text(case["text"], evidence) if c.kind == case["kind"]]
-    shown = [(c.text, c.holds, c.measured, c.why) for c in found]
-    if case["expect"] is None:
-        assert found == [], f"expected no {case['kind']} claim in {case['text']!r}, got {shown}"
-    elif case["expect"]:
-        assert found and all(c.holds for c in found), f"{case['text']!r}: expected all to hold, got {shown}"
-    else:
-        assert any(not c.holds for c in found), f"{case['text']!r}: expected a failing claim, got {shown}"
+    assert_verdicts(found, case["expect"], case["text"], case["kind"], one_claim=False)

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pattern_evidence import claims_of_kind
+from pattern_evidence import assert_verdicts, claims_of_kind
 
 DATA = Path(__file__).parent / "data"
 SETS = {name: json.loads((DATA / f"situation_fit_{name}.json").read_text()) for name in ("cases", "holdout")}
@@ -30,8 +30,4 @@ def test_every_set_has_each_expectation(name):
 @pytest.mark.parametrize("name, index, case", CASES, ids=[f"{n}-{i:02d}-{c['expect']}" for n, i, c in CASES])
 def test_a_case_is_checked_as_expected(name, index, case):
     found = claims_of_kind("situation_fit", case["text"], case["recordings"])
-    shown = [(c.text, c.holds, c.measured, c.why) for c in found]
-    if case["expect"] is None:
-        assert found == [], f"expected no situation_fit claim in {case['text']!r}, got {shown}"
-    else:
-        assert [c.holds for c in found] == [case["expect"]], f"{case['text']!r}: expected {case['expect']}, got {shown}"
+    assert_verdicts(found, case["expect"], case["text"], "situation_fit")

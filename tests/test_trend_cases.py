@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pattern_evidence import good_evidence, with_timeline
+from pattern_evidence import assert_verdicts, good_evidence, with_timeline
 
 from prompts.claims import check_text
 
@@ -43,8 +43,4 @@ def test_each_set_covers_each_expectation_and_well_formed_timelines(name):
 def test_a_trend_case_is_checked_as_expected(name, case):
     evidence = with_timeline(good_evidence(), case["timeline"], case["duration"])
     found = [c for c in check_text(case["text"], evidence) if c.kind == "trend"]
-    shown = [(c.text, c.holds, c.measured, c.why) for c in found]
-    if case["expect"] is None:
-        assert found == [], f"expected no trend claim in {case['text']!r}, got {shown}"
-    else:
-        assert [c.holds for c in found] == [case["expect"]], f"{case['text']!r}: expected {case['expect']}, got {shown}"
+    assert_verdicts(found, case["expect"], case["text"], "trend")

@@ -33,7 +33,7 @@ from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
 from .order_words import not_asserted
-from .text import clauses, normalise, numbers
+from .text import Clause, clauses, normalise, numbers
 from .trend import trend_claims
 
 
@@ -43,10 +43,6 @@ def extract_claims(text: str) -> list[Claim]:
     norm = normalise(text or "")
     for clause in clauses(text or ""):
         nums = numbers(clause.text)
-        # What the recording is and how good it is, asked or supposed ("Were any channels bad?", "If more
-        # than 20% of windows had artefacts, …", "Re-record if quality is poor"), is not claimed.
-        out += [c for c in quality_claims(clause) + figure_claims(clause) + channel_claims(clause) + count_claims(clause)
-                if not _supposed(norm, clause, c)]
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
         out += faa_claims(clause, nums)
@@ -56,12 +52,17 @@ def extract_claims(text: str) -> list[Claim]:
         out += comparisons
         out += coverage_claims(clause)
         out += class_claims(clause)
+        # What the recording is and how good it is, asked or supposed ("Were any channels bad?", "If more
+        # than 20% of windows had artefacts, …", "Re-record if quality is poor"), is not claimed.
+        out += [c for c in quality_claims(clause) + figure_claims(clause) + channel_claims(clause) + count_claims(clause)
+                if not _supposed(norm, clause, c)]
         out += trend_claims(clause)
         out += confidence_claims(clause)
     return out + table_claims(text or "")
 
 
-def _supposed(norm: str, clause, claim: Claim) -> bool:
+def _supposed(norm: str, clause: Clause, claim: Claim) -> bool:
+    """Whether `claim` is asked or supposed in the text (`norm`, as normalised for its clauses)."""
     at = clause.text.find(claim.text)
     return not_asserted(norm, clause.start + max(at, 0))
 

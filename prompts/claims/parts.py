@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import NUMBER_WORD, number_word
+from .text import NUMBER_WORD, unit_seconds
+from .text import amount as stated_amount
 
 COURSE = re.compile(r"\bover time\b|\bwith time\b|\bas time (?:went|goes|passed) on\b|\bover the (?:course of the )?"
                     r"(?:[\w-]+\s+){0,2}?(?:minutes?|seconds?|recording|session|trial|record|run)\b|\bas the (?:recording|"
@@ -81,18 +82,13 @@ def _part(m: re.Match) -> tuple | None:
             return ("share", 1 - 1 / k, 1.0)
         return ("share", (order - 1) / k, order / k) if order <= k else None
     if unit:
-        n = 1.0 if amount in (None, "a", "one") else float(amount) if amount[0].isdigit() else float(number_word(amount) or 0)
-        seconds = n * (60.0 if unit.lower().startswith("min") else 1.0)
+        seconds = (1.0 if amount in (None, "a", "one") else stated_amount(amount)) * unit_seconds(unit)
         return ("seconds", "last" if order == -1 else "first", seconds) if order in (1, -1) else None
     return ("share", 0.0, 0.5) if order == 1 else ("share", 0.5, 1.0) if order == -1 else ("share", 1 / 3, 2 / 3)
 
 
-def _unit_seconds(unit: str) -> float:
-    return 60.0 if unit.lower().startswith("min") else 1.0
-
-
 def _point(m: re.Match, text: str) -> tuple | None:
-    t = float(m.group("t") or m.group("t2")) * _unit_seconds(m.group("unit") or m.group("unit2"))
+    t = float(m.group("t") or m.group("t2")) * unit_seconds(m.group("unit") or m.group("unit2"))
     if m.group("t2"):  # "40 seconds in"
         return ("point", t, "about")
     prep = " ".join(m.group("prep").lower().split())
@@ -119,8 +115,8 @@ def times(text: str) -> list[Time]:
         if part and part[:2] == ("seconds", "first") and after:
             part, start = ("span", part[2], None), after.start()  # "after the first 20 s": from 20 s on
         out.append(Time(start, m.end(), part, bool(m.group(7))))
-    ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)) * _unit_seconds(m.group("unit")),
-                                        float(m.group(3)) * _unit_seconds(m.group("unit"))))
+    ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)) * unit_seconds(m.group("unit")),
+                                        float(m.group(3)) * unit_seconds(m.group("unit"))))
               for m in _RANGE.finditer(text) if float(m.group(1) or m.group(2)) < float(m.group(3))]
     out += ranges
     for m in _POINT.finditer(text):

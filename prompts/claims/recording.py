@@ -14,7 +14,7 @@ from typing import Any
 
 from .lexicon import GRADE_WORDS, alternation
 from .model import Claim, span
-from .text import NUMBER_WORD, Clause, number_word, shares
+from .text import NUMBER_WORD, Clause, amount, number_word, shares, unit_seconds
 
 _GRADE = alternation(GRADE_WORDS)
 _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|graded\s+|of\s+|looks\s+|appears\s+|remains\s+)?"
@@ -52,11 +52,6 @@ _OF_RECORDING = re.compile(r"\s*(?:of\s+)?(?:the\s+|this\s+|its\s+)?(?:\d+\s*-?\
                            r"session|data|signal|time|trial|file|EEG|seconds|minute)\b", re.I)
 
 
-def _amount(value: str) -> float:
-    """A stated amount, in digits or words ("12", "12.5", "twelve", "forty-one")."""
-    return float(value) if value[0].isdigit() else float(number_word(value) or 0)
-
-
 def quality_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     out: list[Claim] = []
@@ -70,7 +65,7 @@ def quality_claims(clause: Clause) -> list[Claim]:
     for m in _LOST.finditer(text):
         if not re.search(r"\b(?:of|out of|/)\s*(?:the\s+|all\s+)?$", text[:m.start()]):  # "13 of 60 s were rejected": below
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable",
-                             {"rejected_s": _amount(m.group(1) or m.group(2))}))
+                             {"rejected_s": amount(m.group(1) or m.group(2))}))
     if not re.search(_KEPT, text, re.I):
         return out
     kept = list(_USABLE_OF.finditer(text))
@@ -236,7 +231,7 @@ def count_claims(clause: Clause) -> list[Claim]:
         out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": number_word(m.group(1) or m.group(2))}))
     for m in _DURATION.finditer(text):
         value, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5, 7) if m.group(i))
-        seconds = _amount(value) * (60.0 if unit.lower().startswith("min") else 1.0)
+        seconds = amount(value) * unit_seconds(unit)
         out.append(Claim("duration", span(clause, m.start(), m.end()), "duration",
                          {"seconds": seconds, "minutes": unit.lower().startswith("min")}))
     return out
@@ -264,7 +259,7 @@ def figure_claims(clause: Clause) -> list[Claim]:
            for m in _LINE.finditer(clause.text)]
     for m in _FIGURE.finditer(clause.text):
         word = (m.group(1) or m.group(4)).lower()
-        value = _amount(m.group(2) or m.group(3))
+        value = amount(m.group(2) or m.group(3))
         kind = next(v for k, v in _FIGURE_WORDS.items() if word.startswith(k))
         out.append(Claim("quality_figure", span(clause, m.start(), m.end() + 1), kind, {"percent": value}))
     # The same figures as shares of the windows: "blinks in about a quarter of windows", "a little over half".

@@ -132,6 +132,16 @@ def number_word(word: str) -> int | None:
     return None
 
 
+def amount(value: str) -> float:
+    """A stated amount, in digits or words ("12", "12.5", "twelve", "forty-one")."""
+    return float(value) if value[0].isdigit() else float(number_word(value) or 0)
+
+
+def unit_seconds(unit: str) -> float:
+    """Seconds in one of a stated unit: "min", "minutes" → 60; "s", "sec", "seconds" → 1."""
+    return 60.0 if unit.lower().startswith("min") else 1.0
+
+
 # A share written in words: "about a quarter", "a little over half", "under a third", "two in five",
 # "roughly a fifth", "most". The qualifier says how the share relates to the value.
 _SHARES = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "two-thirds": 2 / 3,
