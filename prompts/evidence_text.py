@@ -4,6 +4,7 @@ text. Only numbers present in the `Evidence` object appear here."""
 from __future__ import annotations
 
 from encoders.evidence import Evidence, Finding
+from encoders.labels import LabelSpace
 
 from .claims.associations import band_meaning
 
@@ -63,6 +64,33 @@ def confidence_level(ev: Evidence) -> str:
     return "low"
 
 
+def class_readout(ev: Evidence, space: LabelSpace, dimension: str) -> list[tuple[str, float]]:
+    """The encoder's probabilities summed by the classes' place on `dimension` ("negative" 0.62,
+    "neutral" 0.25, "positive" 0.13), highest first: its valence or arousal read-out, the Bayes
+    decision of which is the class with the most (ties: the first in the label set's order). Empty
+    without a full probability vector or a class placed on the dimension."""
+    sums: dict[str, float] = {}
+    for label, p in ev.probabilities.items():
+        cls = space.class_on(label, dimension)
+        if cls is not None:
+            sums[cls] = sums.get(cls, 0.0) + float(p)
+    return sorted(sums.items(), key=lambda kv: -kv[1])
+
+
+def render_readout(ev: Evidence, space: LabelSpace, dimensions: tuple[str, ...] | None = None) -> str | None:
+    """The valence and arousal read-outs as the prompt and the rationales write them ("negative
+    valence 62%, neutral valence 25%, positive valence 13%; high arousal 58%, low arousal 42%"):
+    each class with its dimension, so no class word is read as an emotion's name. Only for label sets
+    of emotions, where it adds what the pattern match does not show: for valence or arousal classes
+    it would restate the pattern match. `dimensions`: those to show (default: all the set places)."""
+    if not (space.emotions and ev.supports_emotion):
+        return None
+    parts = [", ".join(f"{cls} {dimension} {format_percent(p)}" for cls, p in class_readout(ev, space, dimension))
+             for dimension in (dimensions or space.dimensions) if dimension in space.dimensions]
+    parts = [p for p in parts if p]
+    return "; ".join(parts) if parts else None
+
+
 def render_timeline(ev: Evidence) -> str | None:
     """The encoder's reading over the recording, one part after another ("0–20 s fear 56%; …")."""
     if not ev.timeline:
@@ -70,10 +98,12 @@ def render_timeline(ev: Evidence) -> str | None:
     return "; ".join(f"{a:.0f}–{b:.0f} s {label} {format_percent(p)}" for a, b, label, p in ev.timeline)
 
 
-def render_evidence(ev: Evidence, pattern: bool = True) -> str:
+def render_evidence(ev: Evidence, pattern: bool = True, readout: LabelSpace | None = None) -> str:
     """Compact on purpose: every token here is paid for in training and at every answer. With
-    `pattern=False` the encoder's reading (pattern match and timeline) is left out: the evidence is
-    then the measured features only, and the emotion must come from the EEG tokens."""
+    `pattern=False` the encoder's reading (pattern match, read-out and timeline) is left out: the
+    evidence is then the measured features only, and the emotion must come from the EEG tokens.
+    `readout`: the label set whose valence and arousal read-out the text shows (templates with
+    `class_readout`), None for none."""
     lines = []
     if ev.synthetic:
         lines.append("- SYNTHETIC recording (generated, not from a person)")
@@ -88,6 +118,11 @@ def render_evidence(ev: Evidence, pattern: bool = True) -> str:
     if pattern and ev.pattern and ev.supports_emotion:  # a pattern match is an emotion reading by another name
         lines.append("- EEG pattern match (encoder): " + ", ".join(f"{e} {format_percent(p)}" for e, p in ev.pattern)
                      + f" (confidence {confidence_level(ev)})")
+        summed = render_readout(ev, readout) if readout is not None else None
+        if summed:
+            # Summed over the whole vector, which the top-three line cannot show: a valence question is
+            # then answered from a number the prompt carries, not from a sum the model cannot do.
+            lines.append(f"- valence and arousal (encoder, summed over the pattern match): {summed}")
         over_time = render_timeline(ev)
         if over_time and len(ev.timeline) > 1:
             lines.append(f"- over time (encoder): {over_time}")

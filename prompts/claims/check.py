@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
-from encoders.labels import VALENCE_AROUSAL, LabelSpace
+from encoders.labels import SEVEN_EMOTIONS, VALENCE_AROUSAL, LabelSpace
 
 from .associations import band_meaning, class_of, faa_meaning
 from .comparisons import check_comparison
@@ -23,7 +23,7 @@ from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
 from .situations import situation_claims
-from .text import share_holds, stated_precision
+from .text import Share, share_holds, stated_precision
 from .trend import check_trend
 
 
@@ -118,6 +118,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = abs(s["probability"] - measured) <= max(slack, 0.005 if not percent else 0.0) + 1e-9
         return result(ok, words, "matches the pattern match" if ok else
                       f"the pattern match gives {claim.subject} {measured:.0%}, not {s['probability']:.0%}")
+    if claim.kind == "readout":
+        return _check_readout(claim, ev, result)
     if claim.kind == "rank":
         probabilities = probabilities_of(ev)
         if claim.subject not in probabilities:
@@ -328,6 +330,33 @@ def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:
             return result(False, measured, f"{claim.subject} is {', '.join(f'{seg[3]:.0%}' for seg in led)} in that part, "
                                            f"not {s['probability']:.0%}")
     return result(True, measured, "matches the reading of that part")
+
+
+def _check_readout(claim: Claim, ev: Evidence, result) -> CheckedClaim:
+    """A valence or arousal class's share, against the pattern match summed by the classes' place on
+    that dimension (the read-out the evidence text shows), at the precision it was written."""
+    from ..evidence_text import class_readout  # imported here, as confidence_level above
+
+    s = claim.stated
+    space = class_space() or SEVEN_EMOTIONS
+    if space.emotions and not space.placement:  # emotions in an order of their own: their known places
+        space = LabelSpace(space.name, space.labels, {e: VALENCE_AROUSAL[e] for e in space.labels})
+    readout = dict(class_readout(ev, space, s["dimension"])) if ev.probabilities else {}
+    if not readout:
+        return result(False, "no read-out", f"the evidence holds no full pattern match to sum by {s['dimension']}")
+    words = ", ".join(f"{c} {s['dimension']} {p:.0%}" for c, p in sorted(readout.items(), key=lambda kv: -kv[1]))
+    if s["class"] not in readout:
+        return result(False, words, f"no class of the label set has {claim.subject}")
+    measured = readout[s["class"]]
+    number = claim.numbers["share"]
+    if "relation" in s:  # "just under 30%"
+        ok = share_holds(measured, Share(0, 0, s["share"], s["relation"]))
+        return result(ok, words, "within the stated bound" if ok else f"the pattern match sums to {measured:.0%} for "
+                      f"{claim.subject}, not {s['relation'].replace('_', ' ')} {s['share']:.0%}")
+    slack = stated_precision(number) / (100.0 if number.kind == "percent" else 1.0)
+    ok = abs(s["share"] - measured) <= slack + 1e-9
+    return result(ok, words, "matches the summed pattern match" if ok else
+                  f"the pattern match sums to {measured:.0%} for {claim.subject}, not {s['share']:.0%}")
 
 
 def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list[CheckedClaim]:

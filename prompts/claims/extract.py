@@ -8,6 +8,7 @@
     faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
+    readout       a valence or arousal class's share of the pattern match    (readout.py)
     coverage      which regions were measured ("no central row")             (band_summary.py)
     trend         change over time ("anger built up over the three minutes") (trend.py)
     confidence_level  how sure the reading is ("confidence is moderate")     (certainty.py)
@@ -31,6 +32,7 @@ from .classes import class_claims
 from .comparisons import comparison_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
+from .readout import readout_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
 from .order_words import not_asserted
 from .text import Clause, clauses, normalise, numbers
@@ -52,10 +54,11 @@ def extract_claims(text: str) -> list[Claim]:
         out += comparisons
         out += coverage_claims(clause)
         out += class_claims(clause)
-        # What the recording is and how good it is, asked or supposed ("Were any channels bad?", "If more
-        # than 20% of windows had artefacts, …", "Re-record if quality is poor"), is not claimed.
+        # What the recording is and how good it is, or what the read-out gives, asked or supposed ("Were
+        # any channels bad?", "If more than 20% of windows had artefacts, …", "Re-record if quality is
+        # poor", "Hypothetically, a negative-valence share of 90% …"), is not claimed.
         out += [c for c in quality_claims(clause) + figure_claims(clause) + channel_claims(clause) + count_claims(clause)
-                if not _supposed(norm, clause, c)]
+                + readout_claims(clause, nums) if not _supposed(norm, clause, c)]
         out += trend_claims(clause)
         out += confidence_claims(clause)
     return out + table_claims(text or "")

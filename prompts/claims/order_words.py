@@ -235,7 +235,7 @@ _CITED = re.compile(rf"\s*\(({CLASSES})\)", re.I)
 # "whether recording 2 is higher": a condition, not a claim. "If I rank them by arousal, …", "if
 # anything, …" and "it looks as if …" frame or hedge one that is made.
 _CONDITION = re.compile(r"(?<!as )\bif\b(?!\s+(?:I|we|you|one)\s|\s+anything\b)"
-                        r"|\b(?:unless|suppose|supposing|assuming|imagine|whether|in\s+case)\b"
+                        r"|\b(?:unless|suppose|supposing|assuming|imagine|whether|in\s+case|hypothetical(?:ly)?)\b"
                         r"|^\s*(?:had|were|should)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;\n](?!\d)")  # not the point of "0.54"
 

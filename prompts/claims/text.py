@@ -149,7 +149,7 @@ _SHARES = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 
            "a fifth": 1 / 5, "one fifth": 1 / 5, "two fifths": 2 / 5, "three fifths": 3 / 5, "four fifths": 4 / 5,
            "a tenth": 1 / 10, "one tenth": 1 / 10}
 _SHARES.update({word.replace(" ", "-"): value for word, value in _SHARES.items() if " " in word and not word.startswith("a ")})
-_QUALIFIERS = {"about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
+QUALIFIERS = {"about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
                "close to": "about", "nearly": "just_under", "almost": "just_under", "just under": "just_under",
                "a little under": "just_under", "slightly under": "just_under", "just below": "just_under",
                "a little less than": "just_under", "slightly less than": "just_under", "just over": "just_over",
@@ -161,7 +161,7 @@ _QUALIFIERS = {"about": "about", "around": "about", "roughly": "about", "approxi
                "at least": "at_least", "at most": "at_most", "up to": "at_most"}
 _IN = r"(one|two|three|four|five|six|seven|eight|nine|\d)\s+(?:chances?\s+)?(?:in|out of)\s+(two|three|four|five|six|seven|" \
       r"eight|nine|ten|\d+)\b"
-FRACTION = re.compile(r"\b(?:(" + "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True)) + r")\s+)?(?:(" +
+FRACTION = re.compile(r"\b(?:(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\s+)?(?:(" +
                       "|".join(sorted(map(re.escape, _SHARES), key=len, reverse=True)) + r")|" + _IN + r"|(most|"
                       r"the (?:vast )?majority|nearly all|almost all|a minority))\b(?!\s*-?\s*(?:s\b|sec|seconds?|minutes?))",
                       re.I)
@@ -179,7 +179,7 @@ def shares(clause: str) -> list[Share]:
     out = []
     for m in FRACTION.finditer(clause):
         qualifier, word, numerator, denominator, loose = m.groups()
-        relation = _QUALIFIERS[qualifier.lower()] if qualifier else "about"
+        relation = QUALIFIERS[qualifier.lower()] if qualifier else "about"
         if word:
             value = _SHARES[word.lower()]
         elif numerator:
