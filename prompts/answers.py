@@ -19,10 +19,10 @@ from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 
 from .abstention import chance_among, measured_facts
 from .answer_format import ABSTAIN
-from .evidence_text import (NO_MEANING, confidence_level, format_percent, format_z, limit_phrase,
-                            notable_band_findings, quality_problems, reference_scheme)
+from .evidence_text import (NO_MEANING, class_readout, confidence_level, format_percent, format_z,
+                            limit_phrase, notable_band_findings, quality_problems, reference_scheme)
 from .questions import READINGS
-from .rationale import BAND_CUES, cues, quality_sentence
+from .rationale import BAND_CUES, CONCLUSION_DIMENSION, cues, dimension_summary, quality_sentence, readout_sentence
 
 FACT_CONFIDENCE = 0.95  # a measurement reported as measured
 
@@ -42,23 +42,11 @@ def _ranked(ev: Evidence) -> list[tuple[str, float]]:
     return sorted(ev.probabilities.items(), key=lambda kv: -kv[1])
 
 
-def _class_sums(ev: Evidence, space: LabelSpace, dimension: str) -> dict[str, float]:
-    sums: dict[str, float] = {}
-    for label, p in ev.probabilities.items():
-        cls = space.valence(label) if dimension == "valence" else space.arousal(label)
-        if cls is not None:
-            sums[cls] = sums.get(cls, 0.0) + p
-    return sums
-
-
 def dimension_decision(ev: Evidence, space: LabelSpace, dimension: str) -> tuple[str, float] | None:
     """The valence or arousal class the encoder's probabilities favour, with its probability (the
     Bayes decision given the evidence); None without a reading or a placement for the dimension."""
-    sums = _class_sums(ev, space, dimension)
-    if not sums:
-        return None
-    best = max(sums, key=sums.get)
-    return best, sums[best]
+    readout = class_readout(ev, space, dimension)
+    return readout[0] if readout else None
 
 
 def _abstain(ev: Evidence, opening: str, what: str, space: LabelSpace = SEVEN_EMOTIONS,
@@ -88,14 +76,21 @@ def _cap(text: str) -> str:
 
 
 def dimension_answer(ev: Evidence, space: LabelSpace, dimension: str, rng: random.Random) -> Target:
+    """Valence or arousal: the read-out the conclusion follows from (the pattern match summed by class;
+    for label sets without one, the first class's place), that dimension's indicators and whether they
+    agree, then the class."""
     opening = f"Rating {dimension}."
     decision = dimension_decision(ev, space, dimension) if ev.supports_emotion else None
     if decision is None:
         return _abstain(ev, opening, f"a {dimension} reading", space)
     cls, p = decision
-    parts = [opening, quality_sentence(ev), _top_sentence(ev, space, dimension)]
-    parts += [_cap(c.sentence) for c in cues(ev, rng) if c.dimension == dimension]
-    parts.append(f"Overall this suggests {cls} {dimension}.")
+    found = [c for c in cues(ev, rng) if c.dimension == dimension]
+    cited = readout_sentence(ev, space, (dimension,)) or _top_sentence(ev, space, dimension)
+    parts = [opening, quality_sentence(ev), cited]
+    parts += [_cap(c.sentence) for c in found]
+    expected = {"positive": 1, "high": 1, "negative": -1, "low": -1}.get(cls, 0)
+    parts.append(_cap(dimension_summary(found, dimension, expected)))
+    parts.append(_cap(CONCLUSION_DIMENSION.format(cls=cls, dimension=dimension)))
     word = "valence" if dimension == "valence" else "arousal"
     return Target(" ".join(parts), f"{cls} {word}", _c(p))
 

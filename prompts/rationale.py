@@ -27,10 +27,10 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
-from .evidence_text import NO_MEANING, format_percent, format_z, notable_band_findings, quality_problems
+from .evidence_text import NO_MEANING, format_percent, format_z, notable_band_findings, quality_problems, render_readout
 from .ordering import CLASS_ORDER, order_line, pattern_class, shared_class_clause
 
-RATIONALE_VERSION = "rationale-v5"
+RATIONALE_VERSION = "rationale-v6"
 
 
 def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[int, int]:
@@ -106,7 +106,7 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def _dimension_summary(found: list[Cue], dimension: str, expected: int) -> str:
+def dimension_summary(found: list[Cue], dimension: str, expected: int) -> str:
     """A clause on whether the indicators of a dimension agree with each other and the conclusion."""
     signs = {c.sign for c in found if c.dimension == dimension}
     if not signs:
@@ -121,8 +121,15 @@ def _dimension_summary(found: list[Cue], dimension: str, expected: int) -> str:
 
 
 def _summary(found: list[Cue], valence_sign: int, arousal_sign: int) -> str:
-    return _sentence(f"{_dimension_summary(found, 'valence', valence_sign)}; "
-                     f"{_dimension_summary(found, 'arousal', arousal_sign)}")
+    return _sentence(f"{dimension_summary(found, 'valence', valence_sign)}; "
+                     f"{dimension_summary(found, 'arousal', arousal_sign)}")
+
+
+def readout_sentence(ev: Evidence, space: LabelSpace, dimensions: tuple[str, ...] | None = None) -> str | None:
+    """The encoder's valence/arousal read-out as the evidence text shows it, as a sentence (None where
+    the label set has none): the number a valence or arousal conclusion follows from."""
+    text = render_readout(ev, space, dimensions)
+    return f"Summed over the pattern match, the encoder reads {text}." if text else None
 
 
 # ---- conclusions (written and parsed here) -----------------------------------------------------
@@ -131,6 +138,10 @@ CONCLUSION_EMOTION = "Overall the EEG pattern fits {label} best"
 CONCLUSION_ABSTAIN = "The recording is too poor to judge the emotion"
 CONCLUSION_UNSUPPORTED = "The evidence cannot support an emotion reading"
 CONCLUSION_VA = "Overall this suggests {valence} valence and {arousal} arousal"
+# A free question's answer on one dimension: worded apart from the emotion conclusion from its first
+# word, so a model that has just cited a valence indicator in an emotion rationale is not one token
+# away from closing on valence instead ("Overall this suggests negative valence" was).
+CONCLUSION_DIMENSION = "Taken together this suggests {cls} {dimension}"
 CONCLUSION_COMPARE = "So recording {n} has the higher {dimension}"
 CONCLUSION_RANK = "So the order is {order}"
 CONCLUSION_SCENARIO = "situation {letter} fits best"
@@ -147,7 +158,7 @@ _CONCLUSION_PATTERNS = {
     # "Overall this suggests negative valence." / "Overall the recording has negative valence and high
     # arousal.": a closing sentence may name one dimension only. Anchored on "Overall" so the evidence
     # sentences ("the valence evidence points to negative valence") are never read as a conclusion.
-    "valence_arousal_overall": re.compile(r"\bOverall\b[^.;]*?\b(positive|neutral|negative) valence"
+    "valence_arousal_overall": re.compile(r"\b(?:Overall|Taken together)\b[^.;]*?\b(positive|neutral|negative) valence"
                                           r"(?:,? (?:and|with) (high|low) arousal)?", re.I),
     "compare": re.compile(r"Recording (\d+) (?:shows|has) (?:the )?(?:more|higher|highest|most)", re.I),
     "rank": re.compile(r"The order is ([\d, ]+\d)", re.I),

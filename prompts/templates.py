@@ -10,7 +10,7 @@ import yaml
 
 from encoders.errors import ConfigError
 
-DEFAULT_VERSION = "chat-v3"  # what new training runs use; a checkpoint names its own
+DEFAULT_VERSION = "chat-v4"  # what new training runs use; a checkpoint names its own
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,13 @@ class ChatTemplate:
     # Whether the order line says when all recordings share a class (chat-v3 on): a checkpoint trained
     # on lines without the clause is served lines without it.
     shared_class_clause: bool = False
+    # Whether the evidence shows the encoder's valence and arousal read-out, the pattern match summed
+    # by class (chat-v4 on): a checkpoint trained without the line is served evidence without it.
+    class_readout: bool = False
+
+    def evidence_readout(self, space):
+        """The label set whose read-out the evidence text shows (`render_evidence(readout=...)`), or None."""
+        return space if self.class_readout else None
 
     def recording_block(self, evidence_text: str, label: str = "") -> str:
         return self.recording.format(label=f" {label}" if label else "", evidence=evidence_text)
@@ -51,9 +58,9 @@ class ChatTemplate:
 def _check_field_types(version: str, data: dict) -> None:
     """A flag written `"yes"` or a text left empty in YAML would change prompts silently: refuse it."""
     for key, value in data.items():
-        if key == "shared_class_clause":
+        if key in ("shared_class_clause", "class_readout"):
             if not isinstance(value, bool):
-                raise ConfigError(f"Template {version}: shared_class_clause must be true or false, not {value!r}.")
+                raise ConfigError(f"Template {version}: {key} must be true or false, not {value!r}.")
         elif key == "between":
             if value is not None and not (isinstance(value, str) and value.strip()):
                 raise ConfigError(f"Template {version}: between must be a non-empty text or absent.")
@@ -78,7 +85,7 @@ def template_from_data(version: str, data) -> ChatTemplate:
     if data.get("version") != version:
         raise ConfigError(f"Template file {version}.yaml declares version {data.get('version')!r}; fix the file.")
     fields = set(ChatTemplate.__dataclass_fields__)
-    missing = fields - set(data) - {"between", "shared_class_clause"}
+    missing = fields - set(data) - {"between", "shared_class_clause", "class_readout"}
     if missing:
         raise ConfigError(f"Template {version} lacks {sorted(missing)}.")
     unknown = set(data) - fields

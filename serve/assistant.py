@@ -136,7 +136,8 @@ class Assistant:
         if tokens.shape[0] != expected:
             raise ShapeError(f"The projector made {tokens.shape[0]} EEG tokens where its config promises "
                              f"{expected}; the checkpoint's projector config is inconsistent.")
-        return RecordingContext(display_name, analysis, evidence, render_evidence(evidence), inputs, encoded, tokens)
+        text = render_evidence(evidence, readout=self.template.evidence_readout(self.config.space))
+        return RecordingContext(display_name, analysis, evidence, text, inputs, encoded, tokens)
 
     def timeline(self, ctx: RecordingContext) -> Timeline:
         """Encoder probabilities along the whole recording (every window, usable or not), computed
@@ -175,7 +176,11 @@ class Assistant:
         return with_context(question, conversation.recordings[0].evidence, list(self.config.labels))
 
     def messages(self, conversation: Conversation, question: str) -> list[dict[str, str]]:
-        blocks = [self.template.recording_block(ctx.evidence_text, label=f"{i + 1}" if len(conversation.recordings) > 1 else "")
+        several = len(conversation.recordings) > 1
+        # Of several recordings the evidence carries no read-out (as in training): the order lines
+        # between them give what a comparison needs.
+        blocks = [self.template.recording_block(render_evidence(ctx.evidence) if several else ctx.evidence_text,
+                                                label=f"{i + 1}" if several else "")
                   for i, ctx in enumerate(conversation.recordings)]
         # Earlier turns get their context again: it is deterministic, so the prompt is the one they had.
         questions = [self.question_as_asked(conversation, q) for q in [t.question for t in conversation.turns] + [question]]

@@ -195,26 +195,32 @@ def test_a_situation_rationale_walks_down_the_pattern_match_only_where_it_leads(
     assert ("situation_fit", False) in [(c.kind, c.holds) for c in check_text(against, ev)]
 
 
-def test_a_chat_v2_checkpoint_shows_the_order_under_two_recordings_and_chat_v1_does_not(tiny_checkpoint, fif14, tmp_path):
+def test_each_checkpoint_is_served_the_evidence_and_order_lines_of_its_template(tiny_checkpoint, fif14, tmp_path):
     import shutil
 
     from projector.checkpoint import update_checkpoint
     from serve.assistant import Assistant, Conversation
 
     versions = {}
-    for version in ("chat-v2", "chat-v3"):
+    for version in ("chat-v2", "chat-v3", "chat-v4"):
         versions[version] = tmp_path / version
         shutil.copytree(tiny_checkpoint, versions[version])
         update_checkpoint(versions[version], prompt_template=version)
-    # The same recording twice: one class on both dimensions. Only chat-v3 checkpoints learnt the
-    # line that says so; a chat-v2 checkpoint is served the line it was trained on.
-    for checkpoint, shown, clause in ((versions["chat-v2"], True, False), (versions["chat-v3"], True, True),
-                                      (tiny_checkpoint, False, False)):
+    # The same recording twice: one class on both dimensions. Only chat-v3 checkpoints on learnt the
+    # line that says so, and only chat-v4 ones the valence and arousal read-out in each evidence; a
+    # checkpoint is served the lines it was trained on.
+    for checkpoint, shown, clause, readout in ((versions["chat-v2"], True, False, False),
+                                               (versions["chat-v3"], True, True, False),
+                                               (versions["chat-v4"], True, True, True),
+                                               (tiny_checkpoint, False, False, False)):
         assistant = Assistant(checkpoint, start_engine=False)
         first, second = assistant.analyse(fif14), assistant.analyse(fif14, display_name="again.fif")
         user = assistant.messages(Conversation([first, second]), "Which is calmer?")[1]["content"]
         assert ("Between the recordings:" in user) is shown, user
         assert ("so the rest of the pattern match decides" in user) is clause, user
+        assert "summed over the pattern match" not in user  # the order lines serve several recordings
+        single = assistant.messages(Conversation([first]), "Calm or aroused?")[1]["content"]
+        assert ("valence and arousal (encoder, summed over the pattern match)" in single) is readout, single
         assert user.count("EEG 1:") == 1 and user.count("EEG 2:") == 1
         single = assistant.messages(Conversation([first]), "How does this person feel?")[1]["content"]
         assert "Between" not in single

@@ -180,8 +180,11 @@ class ItemBuilder:
         are further (question, reply) turns of the same conversation, each reply trained on."""
         arm = arm or self.ablation
         evidences = [self.sources.evidence(src, t) for src, t in recordings]
-        texts = [render_evidence(ev, pattern=arm != "no-pattern") for ev in evidences]
         multi = len(recordings) > 1
+        # The valence/arousal read-out (chat-v4 on) about one recording only: about several, the order
+        # lines between them say what a comparison needs, and three read-outs would not fit the context.
+        readout = None if multi else self.template.evidence_readout(self.space)
+        texts = [render_evidence(ev, pattern=arm != "no-pattern", readout=readout) for ev in evidences]
         with_eeg = arm != "text-only"
         if with_evidence and arm != "eeg-only":
             blocks = [self.template.recording_block(text, label=str(i + 1) if multi else "")
