@@ -5,7 +5,8 @@
 Copies what serving needs (config, encoder, projector, LoRA adapter: the merged LLM is rebuilt
 from the embedded LLM + adapter at first use, so the folder stays small), runs the evaluator on a
 synthetic cohort no stage saw, and writes a model card with the commands, seeds, data and the
-measured metrics.
+measured metrics. Only the shipped checkpoint (`checkpoints/demo`) rewrites BENCHMARKS.md's account;
+a candidate packaged elsewhere gets its card and metrics and leaves that account as it is.
 """
 
 from __future__ import annotations
@@ -366,8 +367,19 @@ def main() -> None:
                         for arm, m in arms.items()}
     update_checkpoint(checkpoint, metrics={**read_config(checkpoint).metrics, "held_out_eval": held_out})
     (checkpoint / "MODEL_CARD.md").write_text(model_card(checkpoint, metrics, arms, args.eval_dir))
-    write_section("demo-model", benchmark_section(checkpoint, metrics, arms, args.eval_dir))
+    if is_shipped(checkpoint):
+        write_section("demo-model", benchmark_section(checkpoint, metrics, arms, args.eval_dir))
+    else:  # a candidate: its card and metrics are written, BENCHMARKS.md keeps the shipped model's account
+        print(f"{checkpoint} is not the shipped checkpoint ({SHIPPED}): BENCHMARKS.md left as it is")
     print(f"demo checkpoint written to {checkpoint}")
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "checkpoints" / "demo"
+
+
+def is_shipped(checkpoint: Path) -> bool:
+    """Whether `checkpoint` is the bundled demo checkpoint, whose account BENCHMARKS.md gives."""
+    return Path(checkpoint).resolve() == SHIPPED
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from .answer_format import ABSTAIN
 from .evidence_text import (NO_MEANING, class_readout, confidence_level, format_percent, format_z,
                             limit_phrase, notable_band_findings, quality_problems, reference_scheme)
 from .questions import READINGS
-from .rationale import BAND_CUES, CONCLUSION_DIMENSION, cues, dimension_summary, quality_sentence, readout_sentence
+from .rationale import BAND_CUES, CLASS_SIGN, CONCLUSION_DIMENSION, cues, dimension_summary, quality_sentence, readout_sentence
 
 FACT_CONFIDENCE = 0.95  # a measurement reported as measured
 
@@ -88,8 +88,7 @@ def dimension_answer(ev: Evidence, space: LabelSpace, dimension: str, rng: rando
     cited = readout_sentence(ev, space, (dimension,)) or _top_sentence(ev, space, dimension)
     parts = [opening, quality_sentence(ev), cited]
     parts += [_cap(c.sentence) for c in found]
-    expected = {"positive": 1, "high": 1, "negative": -1, "low": -1}.get(cls, 0)
-    parts.append(_cap(dimension_summary(found, dimension, expected)))
+    parts.append(_cap(dimension_summary(found, dimension, CLASS_SIGN.get(cls, 0))))
     parts.append(_cap(CONCLUSION_DIMENSION.format(cls=cls, dimension=dimension)))
     word = "valence" if dimension == "valence" else "arousal"
     return Target(" ".join(parts), f"{cls} {word}", _c(p))

@@ -33,6 +33,10 @@ from .ordering import CLASS_ORDER, order_line, pattern_class, shared_class_claus
 RATIONALE_VERSION = "rationale-v6"
 
 
+# Which way a valence or arousal class points (+1, 0, −1), as the indicators' signs do.
+CLASS_SIGN = {"positive": 1, "neutral": 0, "negative": -1, "high": 1, "low": -1}
+
+
 def expected_signs(emotion: str, space: LabelSpace = SEVEN_EMOTIONS) -> tuple[int, int]:
     """(valence sign, arousal sign) the class implies: +1, 0 or −1 (0 where the label set does not
     place the class on that dimension)."""
@@ -336,13 +340,13 @@ def valence_arousal_rationale(ev: Evidence, v_class: str, a_class: str, rng: ran
                               space: LabelSpace = SEVEN_EMOTIONS) -> str:
     # Opens with the task, so a small model commits to this answer shape from the first token.
     found = cues(ev, rng)
-    v_sign = {"positive": 1, "neutral": 0, "negative": -1}[v_class]
+    v_sign = CLASS_SIGN[v_class]
     parts = [OPENING["valence_arousal"], quality_sentence(ev)]
     pattern = pattern_cue(ev)
     if pattern:
         parts.append(_sentence(f"{pattern}; {ev.pattern[0][0]} has {_va_words(ev.pattern[0][0], space)}"))
     parts += [_sentence(c.sentence) for c in found]
-    parts.append(_summary(found, v_sign, 1 if a_class == "high" else -1))
+    parts.append(_summary(found, v_sign, CLASS_SIGN[a_class]))
     parts.append(_sentence(CONCLUSION_VA.format(valence=v_class, arousal=a_class)))
     return " ".join(parts)
 

@@ -4,6 +4,7 @@ and the failing claims by kind, read from a run's results (nothing typed in)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 
 def _claim(kind: str, holds: bool) -> dict:
@@ -28,3 +29,12 @@ def test_reasoning_steps_and_failing_claims_are_counted_from_the_results(tmp_pat
     assert failing_claims(tmp_path) == ("Failing claims (4), most frequent first: compare `comparison_winner` 1, "
                                         "scenario `situation_choice` 1, scenario `association` 1, emotion `association` 1.")
     assert reasoning_steps_table(tmp_path / "nowhere", metrics) == "" and failing_claims(tmp_path / "nowhere") == ""
+
+
+def test_only_the_shipped_checkpoint_rewrites_the_benchmark_account(tmp_path, monkeypatch):
+    from bench.demo_model import is_shipped
+
+    assert is_shipped(Path(__file__).resolve().parents[1] / "checkpoints" / "demo")
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert is_shipped(Path("checkpoints/demo")) and is_shipped(Path("checkpoints/../checkpoints/demo"))
+    assert not is_shipped(tmp_path / "demo-candidate")

@@ -89,10 +89,10 @@ def readout_claims(clause: Clause, nums: list[Number]) -> list[Claim]:
         taken.add(found.start())
         cls, dimension = _class_of(found)
         value = number.value / 100.0 if number.kind == "percent" else number.value
-        hedge = _HEDGE.search(text[max(0, number.start - 25):number.start])
+        hedge = _HEDGE.search(text, max(0, number.start - 25), number.start)
         relation = QUALIFIERS[hedge.group(1).lower()] if hedge else "about"
-        start, end = min(found.start(), hedge.start() + max(0, number.start - 25) if hedge else number.start), \
-            max(found.end(), number.end)
+        start = min(found.start(), hedge.start() if hedge else number.start)
+        end = max(found.end(), number.end)
         if number.kind == "percent" and text[end:end + 1] == "%":
             end += 1
         stated = {"share": value, "class": cls, "dimension": dimension}
