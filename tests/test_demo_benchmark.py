@@ -4,6 +4,7 @@ and the failing claims by kind, read from a run's results (nothing typed in)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 
@@ -38,3 +39,24 @@ def test_only_the_shipped_checkpoint_rewrites_the_benchmark_account(tmp_path, mo
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
     assert is_shipped(Path("checkpoints/demo")) and is_shipped(Path("checkpoints/../checkpoints/demo"))
     assert not is_shipped(tmp_path / "demo-candidate")
+
+
+def test_the_benchmark_account_of_the_demo_model_is_the_shipped_checkpoints_own():
+    """Every measured row of BENCHMARKS.md's demo-model section appears in the shipped model card:
+    a candidate's figures written over the shipped model's account are caught here."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "BENCHMARKS.md").read_text(encoding="utf-8")
+    section = text[text.index("<!-- bench:demo-model -->"):text.index("<!-- /bench:demo-model -->")]
+    card = (root / "checkpoints" / "demo" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    card_rows = {line.strip() for line in card.splitlines()}
+    rows = [line.strip() for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith(("| target", "|---"))]
+    measured = [row for row in rows if any(ch.isdigit() for ch in row)]
+    assert len(measured) >= 30
+    # The targets table is the benchmark's own; its figures must still be the card's.
+    card_numbers = set(re.findall(r"\d\.\d{3}", card))
+    for row in measured:
+        if row in card_rows:
+            continue
+        numbers = re.findall(r"\d\.\d{3}", row)
+        assert numbers and set(numbers) <= card_numbers, row
