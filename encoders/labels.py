@@ -126,11 +126,14 @@ LABEL_SPACES: dict[str, LabelSpace] = {space.name: space for space in (
 def space_of(labels, data: dict | None = None) -> LabelSpace:
     """The label set of a checkpoint: its saved `label_space` when it has one, else the registered set
     with these labels (the seven emotions for checkpoints written before label sets were saved), else
-    a set with these classes and no valence/arousal placement."""
+    a set with these classes: placed on the valence/arousal plane where every class is one of the seven
+    emotions (in an order of its own), unplaced otherwise."""
     if data:
         return LabelSpace.from_dict(data)
     labels = tuple(labels or EMOTIONS)
     for space in LABEL_SPACES.values():
         if space.labels == labels:
             return space
+    if all(label in VALENCE_AROUSAL for label in labels):
+        return _emotions("custom", labels, "the checkpoint's own emotions")
     return LabelSpace("custom", labels, {}, "the checkpoint's own classes")

@@ -193,5 +193,9 @@ def test_a_checkpoints_label_set_is_recovered_from_its_labels():
     assert space_of(None) == SEVEN_EMOTIONS
     custom = space_of(["calm", "tense"])
     assert custom.labels == ("calm", "tense") and custom.dimensions == ()
+    # Emotions in an order of their own (a pattern match listed most likely first) keep their places.
+    reordered = space_of(["fear", "happy", "sad"])
+    assert reordered.dimensions == ("valence", "arousal") and reordered.emotions
+    assert reordered.class_on("fear", "arousal") == "high" and reordered.class_on("happy", "valence") == "positive"
     assert space_of(["x"], LABEL_SPACES["arousal-2"].to_dict()).name == "arousal-2"
     assert arousal_class(LABEL_SPACES["arousal-2"].value("high arousal", "arousal")) == "high"

@@ -339,8 +339,6 @@ def _check_readout(claim: Claim, ev: Evidence, result) -> CheckedClaim:
 
     s = claim.stated
     space = class_space() or SEVEN_EMOTIONS
-    if space.emotions and not space.placement:  # emotions in an order of their own: their known places
-        space = LabelSpace(space.name, space.labels, {e: VALENCE_AROUSAL[e] for e in space.labels})
     readout = dict(class_readout(ev, space, s["dimension"])) if ev.probabilities else {}
     if not readout:
         return result(False, "no read-out", f"the evidence holds no full pattern match to sum by {s['dimension']}")
