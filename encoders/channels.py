@@ -68,6 +68,25 @@ def normalize_channel_name(raw: str) -> str | None:
     return _canonical_by_upper().get(upper)
 
 
+# Two electrode names joined by a dash: "FP1-F7" (a bipolar derivation), "Fp1-Cz" (an electrode
+# against Cz). MNE numbers repeated labels ("T8-P8-0", "T8-P8-1"); the number is not an electrode.
+_DERIVATION = re.compile(r"^(?P<active>[A-Za-z]+\d*[hHzZ]?)\s*[-\u2013]\s*(?P<other>[A-Za-z]+\d*[hHzZ]?)(?:-\d+)?$")
+
+
+def derivation_of(raw: str) -> tuple[str, str] | None:
+    """(electrode, other electrode) for a label that is the difference of two 10-05 electrodes,
+    canonical names; None for any other label.
+
+    >>> derivation_of("FP1-F7"), derivation_of("EEG T3-T5"), derivation_of("Fp1-REF")
+    (('Fp1', 'F7'), ('T7', 'P7'), None)
+    """
+    match = _DERIVATION.match(_PREFIX.sub("", raw.strip()))
+    if not match:
+        return None
+    active, other = (normalize_channel_name(match.group(g)) for g in ("active", "other"))
+    return (active, other) if active and other and active != other else None
+
+
 def classify_non_eeg(raw: str) -> str | None:
     """'eog' / 'ecg' / 'emg' / 'stim' / 'misc' for auxiliary channels, None for candidate EEG."""
     name = raw.strip()

@@ -35,6 +35,10 @@ class NoEEGChannelsError(RecordingError):
     pass
 
 
+class BipolarMontageError(NoEEGChannelsError):
+    """Every EEG channel is the difference of two electrodes (a bipolar derivation)."""
+
+
 class MissingChannelsError(RecordingError):
     pass
 

@@ -18,9 +18,10 @@ from typing import Callable
 
 import numpy as np
 
-from .channels import classify_non_eeg, electrode_positions, normalize_channel_name
+from .channels import classify_non_eeg, derivation_of, electrode_positions, normalize_channel_name
 from .declared_sizes import check_declared_sizes, check_edf_header, check_fif_tags, check_fits_in_memory
 from .errors import (
+    BipolarMontageError,
     CorruptFileError,
     DuplicateChannelError,
     EmptyFileError,
@@ -212,8 +213,22 @@ def _check_duplicates(raw_names: list[str], source: str) -> None:
 
 
 def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> tuple[list[int], list[str], dict[str, str]]:
-    """Indices and canonical names of scalp EEG channels, and why each other channel is set aside."""
-    _check_duplicates(raw_names, source)
+    """Indices and canonical names of scalp EEG channels, and why each other channel is set aside.
+
+    A channel labelled as two electrodes ("Fp1-Cz") is that electrode when every such channel shares
+    the second one (a common reference, removed later by re-referencing); when they differ ("FP1-F7",
+    "F7-T7", …) they are bipolar derivations, which no per-electrode feature can be read from, so they
+    are set aside, and a file of nothing else is refused."""
+    common, bipolar = _derivations(raw_names, kinds)
+    eeg = [raw for raw, kind in zip(raw_names, kinds) if kind in ("eeg", "seeg", None) and not classify_non_eeg(raw)]
+    if bipolar and all(raw in bipolar for raw in eeg):
+        shown = ", ".join(eeg[:4]) + (" …" if len(eeg) > 4 else "")
+        raise BipolarMontageError(
+            f"{source} holds bipolar derivations ({shown}), not channels against one reference; the band "
+            f"features and the encoder need each electrode against a common reference, so export the "
+            f"recording against a common reference (average or linked ears) and load that."
+        )
+    _check_duplicates([raw for raw in raw_names if raw not in bipolar], source)
     keep: list[int] = []
     names: list[str] = []
     set_aside: dict[str, str] = {}
@@ -226,7 +241,10 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
         if aux:
             set_aside[raw_name] = aux
             continue
-        canonical = normalize_channel_name(raw_name)
+        if raw_name in bipolar:
+            set_aside[raw_name] = f"bipolar derivation ({' − '.join(bipolar[raw_name])}), not against the common reference"
+            continue
+        canonical = normalize_channel_name(raw_name) or common.get(raw_name)
         if canonical is None:
             set_aside[raw_name] = "not a known 10-05 electrode name"
             continue
@@ -245,6 +263,18 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
             f"rename the EEG channels to standard names such as Fp1, Cz or O2."
         )
     return keep, names, set_aside
+
+
+def _derivations(raw_names: list[str], kinds: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Channels labelled as two electrodes: {raw: electrode} where they all share the second one (a
+    common reference such as Cz), else {raw: (electrode, other)} as bipolar derivations."""
+    pairs = {raw: pair for raw, kind in zip(raw_names, kinds)
+             if kind in ("eeg", "seeg", None) and not classify_non_eeg(raw) and normalize_channel_name(raw) is None
+             and (pair := derivation_of(raw))}
+    references = {other for _, other in pairs.values()}
+    if len(pairs) >= 2 and len(references) == 1:
+        return {raw: active for raw, (active, _) in pairs.items()}, {}
+    return {}, pairs
 
 
 @dataclass

@@ -51,6 +51,11 @@ CASES = {
                  errors.SamplingRateError, "50 Hz"),
     "duplicate names": (lambda p: write_edf(p / "dup.edf", eeg_like(3, 128.0, 10.0), ["Fp1", "Fp1", "Cz"], 128.0),
                         errors.DuplicateChannelError, "more than one channel named Fp1"),
+    # A clinical double-banana montage as CHB-MIT stores it (T8-P8 twice, renumbered by the reader).
+    "bipolar montage": (lambda p: write_edf(p / "chb.edf", eeg_like(8, 128.0, 10.0),
+                                            ["FP1-F7", "F7-T7", "T7-P7", "P7-O1", "FZ-CZ", "CZ-PZ", "T8-P8", "T8-P8"],
+                                            128.0),
+                        errors.BipolarMontageError, r"bipolar derivations \(FP1-F7"),
     "old and new name": (lambda p: write_edf(p / "t3t7.edf", eeg_like(3, 128.0, 10.0), ["T3", "T7", "Cz"], 128.0),
                          errors.DuplicateChannelError, "two channels for electrode T7"),
 }
@@ -88,3 +93,15 @@ def test_too_short_through_the_cli(tmp_path):
     path = write_fif(tmp_path / "short_raw.fif", eeg_like(14, 128.0, 2.0), NAMES, 128.0)
     result = run_cli("inspect", str(path))
     assert result.returncode == 2 and "shorter than one" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_channels_against_one_named_electrode_are_read_as_that_reference(tmp_path):
+    """"Fp1-Cz", "Fp2-Cz", … is a referential recording against Cz (re-referenced like any other);
+    bipolar derivations mixed into a referential file are set aside with their reason."""
+    names = ["Fp1-Cz", "Fp2-Cz", "F3-Cz", "F4-Cz", "O1-Cz", "O2-Cz"]
+    rec = read_recording(write_edf(tmp_path / "cz.edf", eeg_like(6, 128.0, 10.0), names, 128.0))
+    assert rec.ch_names == ["Fp1", "Fp2", "F3", "F4", "O1", "O2"]
+    mixed = ["EEG Fp1-REF", "EEG Fp2-REF", "EEG C3-REF", "EEG C4-REF", "EEG F7-T7", "EEG F8-T8"]
+    rec = read_recording(write_edf(tmp_path / "mixed.edf", eeg_like(6, 128.0, 10.0), mixed, 128.0))
+    assert rec.ch_names == ["Fp1", "Fp2", "C3", "C4"]
+    assert "bipolar derivation (F7 − T7)" in rec.meta.set_aside["EEG F7-T7"]
