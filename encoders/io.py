@@ -258,11 +258,34 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
         names.append(canonical)
     if not keep:
         found = ", ".join(raw_names[:8]) + (" …" if len(raw_names) > 8 else "")
+        cap = _cap_positions(eeg)
+        if cap:
+            raise NoEEGChannelsError(
+                f"{source} has no EEG channels with a standard 10-20/10-05 electrode name, only {cap} ({found}) "
+                f"that say nothing of where each electrode sat; rename them with the cap's layout (Fp1, Cz, O2, …)."
+            )
         raise NoEEGChannelsError(
             f"{source} has no EEG channels with a standard 10-20/10-05 electrode name (found: {found}); "
             f"rename the EEG channels to standard names such as Fp1, Cz or O2."
         )
     return keep, names, set_aside
+
+
+# Labels that number a cap's sockets instead of naming 10-05 sites: BioSemi (A1–H32), EGI/Geodesic
+# nets (E1–E256), and plain channel numbers.
+_CAP_LABELS = (
+    (re.compile(r"^[A-H]\d{1,2}$", re.IGNORECASE), "BioSemi cap sockets (A1–H32)"),
+    (re.compile(r"^E\d{1,3}$", re.IGNORECASE), "Geodesic net sensor numbers (E1, E2, …)"),
+    (re.compile(r"^(EEG|CH|CHAN|CHANNEL)?[\s_-]*\d{1,3}$", re.IGNORECASE), "channel numbers"),
+)
+
+
+def _cap_positions(labels: list[str]) -> str | None:
+    """What numbering scheme every EEG label follows, when they all follow one (None otherwise)."""
+    for pattern, scheme in _CAP_LABELS:
+        if labels and all(pattern.match(label.strip()) for label in labels):
+            return scheme
+    return None
 
 
 def _derivations(raw_names: list[str], kinds: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:

@@ -56,6 +56,12 @@ CASES = {
                                             ["FP1-F7", "F7-T7", "T7-P7", "P7-O1", "FZ-CZ", "CZ-PZ", "T8-P8", "T8-P8"],
                                             128.0),
                         errors.BipolarMontageError, r"bipolar derivations \(FP1-F7"),
+    "biosemi sockets": (lambda p: write_edf(p / "cap.edf", eeg_like(5, 128.0, 10.0), ["A1", "A2", "B1", "B2", "EXG1"],
+                                            128.0),
+                        errors.NoEEGChannelsError, r"BioSemi cap sockets \(A1–H32\) \(A1, A2, B1, B2, EXG1\)"),
+    "numbered channels": (lambda p: write_edf(p / "num.edf", eeg_like(3, 128.0, 10.0), ["EEG 1", "EEG 2", "EEG 3"],
+                                              128.0),
+                          errors.NoEEGChannelsError, "only channel numbers"),
     "old and new name": (lambda p: write_edf(p / "t3t7.edf", eeg_like(3, 128.0, 10.0), ["T3", "T7", "Cz"], 128.0),
                          errors.DuplicateChannelError, "two channels for electrode T7"),
 }
