@@ -10,6 +10,7 @@ from encoders.channels import MONTAGES
 from encoders.datasets.registry import DATASETS
 from encoders.errors import ConfigError
 from projector.decoding import GenerationParams
+from prompts.questions import HELDOUT, check_heldout_bank
 from training.instruction_data import TASKS
 from training.splits import PROTOCOLS, sessions_needed
 
@@ -61,6 +62,9 @@ class EvalConfig:
     pairs_per_fold: int = field(default=8, metadata=_help("comparison items per fold (ranking: half as many)"))
     free_per_kind: int = field(default=2, metadata=_help(
         "held-out free questions per kind of question per fold (phrasings never seen in training)"))
+    questions: str = field(default=HELDOUT, metadata=_help(
+        "the held-out phrasings free questions are asked in: a bank shipped in prompts/templates, or a YAML "
+        "file of your own in the same layout (never a bank the model was trained on)"))
     seed: int = field(default=0, metadata=_help("seed of the split and the item draw"))
     split_file: str | None = field(default=None, metadata=_help(
         "a saved split (split.json) to take the folds from instead of making one"))
@@ -107,6 +111,8 @@ def check_config(config: EvalConfig) -> None:
     if not 0 < config.degraded_share <= 1:
         raise ConfigError(f"The degraded share must be above 0 and at most 1, not {config.degraded_share}.")
     GenerationParams(max_tokens=config.max_tokens, frequency_penalty=config.frequency_penalty)  # checks the penalty
+    if "free" in config.tasks and config.free_per_kind:
+        check_heldout_bank(config.questions)
     if config.dataset == "synthetic":
         if config.protocol == "loso" and config.subjects < 2:
             raise ConfigError("Leave-one-subject-out needs at least two subjects; raise --subjects.")

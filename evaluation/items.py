@@ -167,7 +167,7 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
 
             fold_items += build_items(sources, test, TaskMix(free=config.free_per_kind * len(free_kinds(space))), template,
                                       seed + 700, ablation=config.ablation, id_prefix=f"{fold.name}/fq-",
-                                      targets="truth", heldout_questions=True)
+                                      targets="truth", heldout_questions=config.questions)
         drawn = {tuple(t.key) for t in test}
         degraded_test = [degraded_by_key[k] for k in map(tuple, fold.test) if k in degraded_by_key and k in drawn]
         if "abstain" in tasks and degraded_test:

@@ -18,6 +18,7 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -47,17 +48,50 @@ class QuestionBank:
         return table.get(kind) or self.first[kind]
 
 
+_SLOT = re.compile(r"\{(\w*)\}")
+
+
+def _is_file(version: str) -> bool:
+    return version.endswith((".yaml", ".yml"))
+
+
 def _load(version: str) -> dict:
-    path = resources.files("prompts") / "templates" / f"{version}.yaml"
-    if not path.is_file():
-        raise ConfigError(f"Unknown question bank {version!r}; it should be prompts/templates/{version}.yaml.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if data.get("version") != version:
-        raise ConfigError(f"Question bank {version}.yaml declares version {data.get('version')!r}; fix the file.")
-    missing = set(KINDS) - set(data.get("kinds", {}))
+    """A bank shipped as prompts/templates/<version>.yaml, or a YAML file of the same layout."""
+    if _is_file(version):
+        path, name = Path(version), Path(version).name
+        if not path.is_file():
+            raise ConfigError(f"The question bank {version} does not exist; give a YAML file of phrasings by kind.")
+    else:
+        path, name = resources.files("prompts") / "templates" / f"{version}.yaml", f"{version}.yaml"
+        if not path.is_file():
+            raise ConfigError(f"Unknown question bank {version!r}; it should be prompts/templates/{version}.yaml.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Question bank {name} is not readable YAML ({type(error).__name__}); fix the file.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
+        raise ConfigError(f"Question bank {name} has no 'kinds' mapping of kind to phrasings; see "
+                          f"prompts/templates/{HELDOUT}.yaml for the layout.")
+    if not _is_file(version) and data.get("version") != version:
+        raise ConfigError(f"Question bank {name} declares version {data.get('version')!r}; fix the file.")
+    missing = set(KINDS) - set(data["kinds"])
     if missing:
-        raise ConfigError(f"Question bank {version} has no phrasings for {', '.join(sorted(missing))}.")
+        raise ConfigError(f"Question bank {name} has no phrasings for {', '.join(sorted(missing))}.")
+    for kind, entry in data["kinds"].items():
+        first, follow = (entry.get("first", []), entry.get("follow_up", [])) if isinstance(entry, dict) else (entry, [])
+        # An opening question names its band, region or emotion; a follow-up may lean on the last turn.
+        for text in first or ():
+            _check_slots(name, kind, str(text), opening=True)
+        for text in follow or ():
+            _check_slots(name, kind, str(text), opening=False)
     return data
+
+
+def _check_slots(bank: str, kind: str, text: str, opening: bool) -> None:
+    need, found = set(SLOTS.get(kind, ())), set(_SLOT.findall(text))
+    if found != need if opening else not found <= need:
+        slots = " and ".join("{" + slot + "}" for slot in sorted(need)) or "no {slot}"
+        raise ConfigError(f"Question bank {bank}: the {kind} phrasing {text!r} must have {slots}; fix it.")
 
 
 TRAINING = "questions-v2"  # the bank stage 3 trains on
@@ -75,6 +109,23 @@ def load_questions(version: str | None = None) -> QuestionBank:
 
 
 HELDOUT = "questions-heldout-v1"
+TRAINED = ("questions-v1", "questions-v2")  # banks a shipped stage 3 has trained on
+
+
+def check_heldout_bank(version: str) -> QuestionBank:
+    """A bank fit to score free questions the model has never seen: readable, every kind phrased,
+    and sharing no phrasing with a training bank (a score on trained phrasings is not held out)."""
+    bank = load_questions(version)
+    def words(text: str) -> str:  # a phrasing up to case, spacing and punctuation
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    trained = {words(p) for name in TRAINED for table in
+               (load_questions(name).first, load_questions(name).follow_up) for ps in table.values() for p in ps}
+    seen = sorted({p for ps in bank.first.values() for p in ps if words(p) in trained})
+    if seen:
+        raise ConfigError(f"Question bank {version} shares {len(seen)} phrasing(s) with the training banks, such as "
+                          f"{seen[0]!r}; held-out questions must be new to the model.")
+    return bank
 
 
 def fill(template: str, region: str | None = None, band: str | None = None, emotion: str | None = None) -> str:

@@ -461,6 +461,8 @@ def weightless_checkpoint(tiny_checkpoint, tmp_path):
     ({"trial_seconds": 2.0}, "ConfigError", r"shorter than the checkpoint's 4-s window"),
     ({"frequency_penalty": 9.0}, "ConfigError", r"outside -2 to 2"),
     ({"checkpoint": "NOT_A_CHECKPOINT"}, "CheckpointError", r"not an eegreason checkpoint"),
+    ({"questions": "questions-v2"}, "ConfigError", r"shares \d+ phrasing\(s\) with the training banks"),
+    ({"questions": "MISSING_BANK"}, "ConfigError", r"question bank .*absent.yaml does not exist"),
 ])
 def test_a_bad_run_is_refused_before_any_model_or_data_is_loaded(eval_config, weightless_checkpoint, tmp_path,
                                                                  changes, error, match):
@@ -471,7 +473,7 @@ def test_a_bad_run_is_refused_before_any_model_or_data_is_loaded(eval_config, we
 
     (tmp_path / "empty").mkdir()
     paths = {"EMPTY": str(tmp_path / "empty"), "MISSING": str(tmp_path / "nowhere"),
-             "NOT_A_CHECKPOINT": str(tmp_path / "empty")}
+             "NOT_A_CHECKPOINT": str(tmp_path / "empty"), "MISSING_BANK": str(tmp_path / "absent.yaml")}
     changes = {k: paths.get(v, v) if isinstance(v, str) else v for k, v in changes.items()}
     config = replace(eval_config, **{"checkpoint": str(weightless_checkpoint), **changes})
     with pytest.raises(getattr(errors, error), match=match) as info:

@@ -32,6 +32,11 @@ def test_banks_cover_every_kind_and_share_no_phrasing():
     seen = {_norm(p) for bank in (train, older) for k in KINDS for f in (False, True) for p in bank.phrasings(k, f)}
     unseen = {_norm(p) for k in KINDS for f in (False, True) for p in heldout.phrasings(k, f)}
     assert not seen & unseen
+    # The second writer's bank: every kind, nothing trained on, little overlap with the first.
+    second = load_questions("questions-heldout-v2")
+    assert all(len(second.phrasings(kind)) >= 15 for kind in KINDS)
+    again = {_norm(p) for k in KINDS for p in second.phrasings(k)}
+    assert not seen & again and len(unseen & again) <= 10
     # The current bank extends v1 (the phrasings earlier checkpoints were trained on), never rewrites it.
     for kind in KINDS:
         assert set(older.first[kind]) <= set(train.first[kind]), kind
@@ -198,3 +203,54 @@ def test_a_reference_question_where_nothing_deviates_answers_none_and_its_claim_
     # the bare form a writer may use still answers the question; a dangling "none" does not
     assert answers_question("reference", "all regions typical", EMOTIONS)
     assert not answers_question("reference", "largest deviation: none", EMOTIONS)
+
+
+def _bank_file(path, kinds: dict) -> str:
+    import yaml
+
+    path.write_text(yaml.safe_dump({"version": "my-bank", "kinds": kinds}), encoding="utf-8")
+    return str(path)
+
+
+def test_a_held_out_bank_of_ones_own_is_checked_before_any_model_loads(tmp_path):
+    """A researcher's own phrasings (a YAML file) are read, their slots checked, and refused when they
+    repeat a trained phrasing, with one sentence each."""
+    from encoders.errors import ConfigError
+    from prompts.questions import check_heldout_bank
+
+    own = {kind: [f"In my words, a {kind} question number {i}?" for i in range(3)] for kind in KINDS}
+    own["band"] = ["Where does {band} stand at the {region} sites, in my words?"]
+    own["why_not"] = ["What in my words speaks against {emotion}?"]
+    bank = check_heldout_bank(_bank_file(tmp_path / "mine.yaml", own))
+    assert bank.first["band"] == ("Where does {band} stand at the {region} sites, in my words?",)
+    trained = dict(own, valence=[load_questions().phrasings("valence")[0].upper()])
+    broken = dict(own, band=["How is the {band} band doing?"])
+    for kinds, words in ((trained, "shares 1 phrasing"), (broken, r"must have \{band\} and \{region\}"),
+                         ({k: v for k, v in own.items() if k != "summary"}, "no phrasings for summary")):
+        with pytest.raises(ConfigError, match=words) as info:
+            check_heldout_bank(_bank_file(tmp_path / f"bad{len(words)}.yaml", kinds))
+        assert str(info.value).count(". ") == 0
+    (tmp_path / "junk.yaml").write_text("kinds: [unclosed", encoding="utf-8")
+    for missing in (str(tmp_path / "junk.yaml"), str(tmp_path / "absent.yaml"), "questions-v2"):
+        with pytest.raises(ConfigError):
+            check_heldout_bank(missing)
+
+
+def test_free_items_are_asked_in_the_bank_the_evaluation_names(tmp_path):
+    from encoders.analysis import FeatureConfig
+    from encoders.synthetic import CohortConfig
+    from prompts.templates import load_template
+    from training.config import TaskMix
+    from training.feature_table import cohort_table
+    from training.instruction_data import Sources, build_items
+
+    own = {kind: [f"Per my own wording, tell me about {kind} here?"] for kind in KINDS}
+    own["band"] = ["My wording: {band} at {region}?"]
+    own["why_not"] = ["My wording: why is it not {emotion}?"]
+    path = _bank_file(tmp_path / "mine.yaml", own)
+    table = cohort_table(CohortConfig(**TINY), FeatureConfig(), progress=False)
+    sources = Sources(table, None, table.fit_reference(table.trials, "test"), {})
+    items = build_items(sources, table.trials, TaskMix(free=12), load_template(), seed=2, heldout_questions=path)
+    assert len(items) == 12 and all(item["heldout"] for item in items)
+    assert all("my own wording" in item["messages"][1]["content"].lower() or
+               "my wording" in item["messages"][1]["content"].lower() for item in items)

@@ -104,7 +104,7 @@ def _truth(kind: str, trial: TrialRow, target: Target) -> str:
     return target.answer
 
 
-def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool = False) -> dict:
+def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool | str = False) -> dict:
     """One free question about `trial` and its reply."""
     ev = builder.sources.evidence("clean", trial)
     labels = list(builder.labels)
@@ -114,7 +114,7 @@ def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool = 
     answer = _truth(kind, trial, target) if builder.targets == "truth" else target.answer
     item = builder._item("free", [("clean", trial)], with_context(question, ev, labels), target.reasoning, answer,
                          target.confidence)
-    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=heldout)
+    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=bool(heldout))
     return item
 
 

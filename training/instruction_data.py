@@ -257,9 +257,10 @@ class ItemBuilder:
         return self._item(task, [("clean", trial)], question, reasoning, answer,
                           _confidence(self._probs(trial)[self.labels.index(answer)]), arm=arm)
 
-    def free_question(self, kind: str, heldout: bool = False, follow_up: bool = False, **slots) -> str:
-        """A phrasing of a free question of `kind` (training bank, or the held-out bank)."""
-        bank = load_questions(HELDOUT if heldout else TRAINING)
+    def free_question(self, kind: str, heldout: bool | str = False, follow_up: bool = False, **slots) -> str:
+        """A phrasing of a free question of `kind`: from the training bank, or with `heldout` from the
+        held-out bank (True) or the held-out bank it names."""
+        bank = load_questions(heldout if isinstance(heldout, str) else HELDOUT if heldout else TRAINING)
         return fill(self.rng.choice(bank.phrasings(kind, follow_up)), **slots)
 
     def abstain(self, trial: TrialRow) -> dict:
@@ -374,9 +375,10 @@ def _draw(rng: random.Random, trials: list[TrialRow], k: int, dimension: int, ga
 def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template: ChatTemplate, seed: int,
                 zero_shot_scenarios: bool = False, degraded_trials: list[TrialRow] | None = None,
                 ablation: str = "both", id_prefix: str = "", targets: str = "encoder",
-                heldout_questions: bool = False) -> list[dict]:
+                heldout_questions: bool | str = False) -> list[dict]:
     """`mix` examples drawn from `trials` (and `degraded_trials` for abstention and alignment),
-    deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation)."""
+    deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation):
+    True for the shipped held-out bank, or the name or YAML file of another held-out bank."""
     from .align_items import ALIGN_TASKS, align_item
     from .free_items import balance_reference_trials, conversation_item, free_item, free_kinds, free_rotation
 
