@@ -94,7 +94,7 @@ def _check_slots(bank: str, kind: str, text: str, opening: bool) -> None:
         raise ConfigError(f"Question bank {bank}: the {kind} phrasing {text!r} must have {slots}; fix it.")
 
 
-TRAINING = "questions-v2"  # the bank stage 3 trains on
+TRAINING = "questions-v3"  # the bank stage 3 trains on
 
 
 @functools.lru_cache(maxsize=8)
@@ -109,7 +109,7 @@ def load_questions(version: str | None = None) -> QuestionBank:
 
 
 HELDOUT = "questions-heldout-v1"
-TRAINED = ("questions-v1", "questions-v2")  # banks a shipped stage 3 has trained on
+TRAINED = ("questions-v1", "questions-v2", "questions-v3")  # banks a stage 3 has trained on
 
 
 def check_heldout_bank(version: str) -> QuestionBank:

@@ -49,6 +49,10 @@ def test_artifacts_are_self_describing(pipeline):
 
     assert instruct.provenance["instruct"]["rationale"] == RATIONALE_VERSION
     assert f"rationales `{RATIONALE_VERSION}`" in (pipeline / "instruct" / "MODEL_CARD.md").read_text()
+    from prompts.questions import TRAINING  # and the question phrasings it was trained on
+
+    assert instruct.provenance["instruct"]["questions"] == TRAINING
+    assert f"question phrasings `{TRAINING}`" in (pipeline / "instruct" / "MODEL_CARD.md").read_text()
     assert (pipeline / "instruct" / "adapter" / "adapter_model.safetensors").exists()
     for stage in ("align", "instruct"):
         assert (pipeline / stage / "loss.csv").exists() and (pipeline / stage / "loss.png").exists()

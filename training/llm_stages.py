@@ -44,6 +44,7 @@ from projector.checkpoint import (
 from projector.fused import EEGLanguageModel, label_embeddings
 from projector.llm import load_causal_lm, load_tokenizer, resolve_llm
 from projector.registry import AnchoredProjector, ProjectorConfig, build_projector
+from prompts.questions import TRAINING as TRAINING_QUESTIONS
 from prompts.rationale import RATIONALE_VERSION
 from prompts.templates import load_template
 
@@ -399,7 +400,8 @@ def run_instruct(config: InstructStageConfig, out: Path, resume: bool = True, pr
         adapter="adapter", encoder_temperature=base.encoder_temperature, synthetic_data=base.synthetic_data,
         provenance={**base.provenance, "instruct": {**stage_record(
             config.to_dict(), {"clean": table.source, "degraded": degraded.source}, train_subjects,
-            {t.info.subject for t in validation}, train_seconds), "rationale": RATIONALE_VERSION}},
+            {t.info.subject for t in validation}, train_seconds), "rationale": RATIONALE_VERSION,
+            "questions": TRAINING_QUESTIONS}},
         metrics={**base.metrics, "instruct": {"steps": len(history),
                                               "final_loss": history[-1]["loss"] if history else None,
                                               "train_seconds": train_seconds}})

@@ -68,6 +68,7 @@ def model_card_text(config: CheckpointConfig, title: str | None = None) -> str:
     provenance = config.provenance or {}
     experiment = provenance.get("experiment") or {}
     rationale = (provenance.get("instruct") or {}).get("rationale")  # the format stage 3 was trained on
+    questions = (provenance.get("instruct") or {}).get("questions")  # the phrasings it was trained on
     datasets = sorted({((r.get("config") or {}).get("data") or {}).get("dataset") or "synthetic"
                        for s, r in provenance.items() if s in STAGE_ORDER and isinstance(r, dict) and r.get("config")})
     lines = [f"# {title or 'eegreason checkpoint'}", ""]
@@ -84,6 +85,7 @@ def model_card_text(config: CheckpointConfig, title: str | None = None) -> str:
               f"- Datasets: {', '.join(datasets) or 'unrecorded'}",
               f"- Prompt template `{config.prompt_template}`"
               + (f"; rationales `{rationale}`" if rationale else "")
+              + (f"; question phrasings `{questions}`" if questions else "")
               + f"; evidence reference: {config.evidence_reference.get('source', 'generic')}",
               f"- git revision {config.git_revision}", "", "## Data and subjects per stage", ""]
     lines += [_data_line(stage, provenance[stage]) for stage in STAGE_ORDER
