@@ -60,3 +60,25 @@ def test_the_benchmark_account_of_the_demo_model_is_the_shipped_checkpoints_own(
             continue
         numbers = re.findall(r"\d\.\d{3}", row)
         assert numbers and set(numbers) <= card_numbers, row
+
+
+def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
+    from bench.question_banks import banks_table, kinds_table, misread_questions
+
+    free = {"n": 2, "answered_as_asked": 0.5, "accuracy": 0.5, "valence_accuracy": 1.0, "encoder_valence_accuracy": 0.0,
+            "arousal_accuracy": float("nan"), "encoder_arousal_accuracy": None,
+            "per_kind": {"valence": {"answered_as_asked": 1.0}, "confidence": {"answered_as_asked": 0.0}}}
+    results = {"questions-heldout-v2": {"tasks": {"free": free}}}
+    folder = tmp_path / "questions-heldout-v2"
+    folder.mkdir()
+    items = [{"id": "a", "messages": [{"role": "user", "content": "<eeg>\nQuestion: Trust it?"}]},
+             {"id": "b", "messages": [{"role": "user", "content": "Question: Pleasant?\n(measured: x)"}]}]
+    outcome = [{"id": "a", "kind": "confidence", "answered_as_asked": False, "parsed": {"answer": "happy"}},
+               {"id": "b", "kind": "valence", "answered_as_asked": True, "parsed": {"answer": "positive valence"}}]
+    (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in outcome))
+    row = banks_table(results).splitlines()[2]
+    assert "| 2 | 0.500 | 0.500 | 1.000 / 0.000 | n/a / n/a |" in row and "second writer" in row
+    assert "| confidence | 0.000 |" in kinds_table(results)
+    misread = misread_questions(tmp_path, results)
+    assert "(1; 1 distinct shown)" in misread and "| heldout-v2 | confidence | Trust it? | happy |" in misread

@@ -1,0 +1,157 @@
+"""Free questions in every held-out bank: does the model answer the question asked, in phrasings by
+writers it never saw?
+
+Each held-out bank (`prompts/templates/questions-heldout-v*.yaml`) was written by a different writer
+from a description of the thirteen kinds of question, without reading the training phrasings. One
+engine answers the free-question task in each bank on the demo benchmark's held-out cohort (same
+subjects, same recordings, same folds); the table gives, per bank, the share of replies whose answer
+line fits the question, the share correct where checkable, and the valence and arousal answers beside
+the encoder's own read-out on the same items; then per kind, and the questions answered in another
+kind's shape.
+
+    python -m bench question_banks [--checkpoint checkpoints/demo] [--per-kind 4] [--out runs/question-banks]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from encoders.log import configure_logging
+from serve import quiet
+
+from .demo_model import eval_config, is_shipped
+from .report import write_section
+
+# vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
+quiet.quiet_if_inherited()
+
+BANKS = ("questions-heldout-v1", "questions-heldout-v2", "questions-heldout-v3")
+WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v2": "second writer",
+           "questions-heldout-v3": "third writer (technician, student, lay person)"}
+
+
+def evaluate_banks(checkpoint: Path, out: Path, per_kind: int) -> dict[str, dict]:
+    """The free-question task in each bank, one engine for all; {bank: metrics}."""
+    from evaluation import run_evaluation
+    from serve.assistant import answerer_for
+
+    base = replace(eval_config(checkpoint, tasks=["free"]), free_per_kind=per_kind)
+    assistant = answerer_for(checkpoint, base.engine)()
+    results = {}
+    try:
+        assistant.start_engine()
+        for bank in BANKS:
+            folder = out / bank
+            if folder.exists():
+                shutil.rmtree(folder)
+            results[bank] = run_evaluation(replace(base, questions=bank), folder, assistant)
+    finally:
+        assistant.close()
+    return results
+
+
+def _num(value) -> str:
+    return "n/a" if value is None or value != value else f"{value:.3f}"
+
+
+def _phrasings(bank: str) -> int:
+    from prompts.questions import KINDS, load_questions
+
+    questions = load_questions(bank)
+    return sum(len(questions.phrasings(kind)) for kind in KINDS)
+
+
+def banks_table(results: dict[str, dict]) -> str:
+    lines = ["| bank | written by | phrasings | items | answers the question asked | correct | "
+             "valence: model / encoder read-out | arousal: model / encoder read-out |",
+             "|---|---|---|---|---|---|---|---|"]
+    for bank, metrics in results.items():
+        free = metrics["tasks"]["free"]
+        lines.append(f"| `{bank}` | {WRITERS.get(bank, 'your own')} | {_phrasings(bank)} | {free['n']} | "
+                     f"{_num(free['answered_as_asked'])} | {_num(free['accuracy'])} | "
+                     f"{_num(free.get('valence_accuracy'))} / {_num(free.get('encoder_valence_accuracy'))} | "
+                     f"{_num(free.get('arousal_accuracy'))} / {_num(free.get('encoder_arousal_accuracy'))} |")
+    return "\n".join(lines)
+
+
+def kinds_table(results: dict[str, dict]) -> str:
+    """Answered as asked, per kind (rows) and bank (columns)."""
+    banks = list(results)
+    kinds = list(next(iter(results.values()))["tasks"]["free"]["per_kind"])
+    lines = ["| kind | " + " | ".join(f"`{b.removeprefix('questions-')}`" for b in banks) + " |",
+             "|---|" + "---|" * len(banks)]
+    for kind in kinds:
+        cells = [_num(results[b]["tasks"]["free"]["per_kind"].get(kind, {}).get("answered_as_asked")) for b in banks]
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def misread_questions(out: Path, results: dict[str, dict], top: int = 12) -> str:
+    """The questions answered in another kind's shape: the question, and the answer line given."""
+    rows = []
+    for bank in results:
+        items = {}
+        with open(out / bank / "items.jsonl", encoding="utf-8") as handle:
+            for line in handle:
+                item = json.loads(line)
+                items[item["id"]] = item
+        with open(out / bank / "results.jsonl", encoding="utf-8") as handle:
+            for line in handle:
+                result = json.loads(line)
+                if result.get("answered_as_asked", True):
+                    continue
+                asked = [m["content"] for m in items[result["id"]]["messages"] if m["role"] == "user"][-1]
+                question = next((q for q in reversed(asked.strip().splitlines()) if q.startswith("Question:")),
+                                asked.strip().splitlines()[-1]).removeprefix("Question:").strip()
+                answer = (result.get("parsed") or {}).get("answer") or "(no answer line)"
+                rows.append(f"| {bank.removeprefix('questions-')} | {result['kind']} | {question} | {answer} |")
+    if not rows:
+        return "Every question was answered in its own kind's shape."
+    shown = sorted(set(rows))[:top]
+    return "\n".join([f"Questions answered in another kind's shape ({len(rows)}; {len(shown)} distinct shown):", "",
+                      "| bank | kind asked | question | answer line given |", "|---|---|---|---|", *shown])
+
+
+def section(checkpoint: Path, out: Path, results: dict[str, dict], per_kind: int) -> str:
+    from projector.checkpoint import read_config
+
+    config = read_config(checkpoint)
+    trained = ((config.provenance.get("instruct") or {}).get("questions")
+               or "questions-v2, the bank of its time; not recorded in its provenance")
+    return f"""## Free questions in three writers' held-out phrasings
+
+The demo checkpoint (stage 3 trained on `{trained}`), the held-out cohort of the demo-model section
+(seed 30, 6 unseen subjects, leave-one-subject-out), {per_kind} questions per kind per fold, one
+engine. Target: ≥ 0.95 answered as asked; valence and arousal no worse than the encoder's own
+read-out − 0.05 on the same items.
+
+{banks_table(results)}
+
+Answered as asked, per kind:
+
+{kinds_table(results)}
+
+{misread_questions(out, results)}
+
+Reproduce: `python -m bench question_banks` (about 9 minutes on 2 cores). A bank of your own:
+`eegreason evaluate --tasks free --questions FILE.yaml`."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench question_banks", description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/demo"))
+    parser.add_argument("--per-kind", type=int, default=4, help="questions per kind per fold")
+    parser.add_argument("--out", type=Path, default=Path("runs/question-banks"))
+    args = parser.parse_args(argv)
+    configure_logging()
+    quiet.configure(verbose=False)
+    results = evaluate_banks(args.checkpoint, args.out, args.per_kind)
+    body = section(args.checkpoint, args.out, results, args.per_kind)
+    if is_shipped(args.checkpoint):
+        write_section("question-banks", body)
+    else:
+        print(body)
