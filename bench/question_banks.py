@@ -9,7 +9,10 @@ line fits the question, the share correct where checkable, and the valence and a
 the encoder's own read-out on the same items; then per kind, and the questions answered in another
 kind's shape.
 
-    python -m bench question_banks [--checkpoint checkpoints/demo] [--per-kind 4] [--out runs/question-banks]
+    python -m bench.question_banks [--checkpoint checkpoints/demo] [--per-kind 4] [--out runs/question-banks]
+
+(Run as its own module, as above, so that vLLM's engine processes, which import the main module
+first, are quieted as the CLI's are; `python -m bench question_banks` works too, with their chatter.)
 """
 
 from __future__ import annotations
@@ -137,12 +140,12 @@ Answered as asked, per kind:
 
 {misread_questions(out, results)}
 
-Reproduce: `python -m bench question_banks` (about 9 minutes on 2 cores). A bank of your own:
+Reproduce: `python -m bench.question_banks` (about 9 minutes on 2 cores). A bank of your own:
 `eegreason evaluate --tasks free --questions FILE.yaml`."""
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench question_banks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.question_banks", description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/demo"))
     parser.add_argument("--per-kind", type=int, default=4, help="questions per kind per fold")
     parser.add_argument("--out", type=Path, default=Path("runs/question-banks"))
@@ -155,3 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         write_section("question-banks", body)
     else:
         print(body)
+
+
+if __name__ == "__main__":
+    main()

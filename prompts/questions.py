@@ -3,8 +3,8 @@ an answer line shows which kind it answers.
 
 Phrasings are versioned data: `templates/questions-v2.yaml` (training: first questions and short
 follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints trained
-on it) and `templates/questions-heldout-v1.yaml` (evaluation only, written separately, never trained
-on). Slots: {region} and {band} in band questions, {emotion} (a class of
+on it) and the held-out banks `templates/questions-heldout-v1/v2/v3.yaml` (evaluation only, each
+by another writer from a description of the kinds, never trained on). Slots: {region} and {band} in band questions, {emotion} (a class of
 the label set) in why-not questions.
 
 Every kind has an answer line of its own shape (`answer_shapes`), so whether a reply answers the
@@ -94,7 +94,7 @@ def _check_slots(bank: str, kind: str, text: str, opening: bool) -> None:
         raise ConfigError(f"Question bank {bank}: the {kind} phrasing {text!r} must have {slots}; fix it.")
 
 
-TRAINING = "questions-v3"  # the bank stage 3 trains on
+TRAINING = "questions-v2"  # the bank stage 3 trains on
 
 
 @functools.lru_cache(maxsize=8)
@@ -109,7 +109,7 @@ def load_questions(version: str | None = None) -> QuestionBank:
 
 
 HELDOUT = "questions-heldout-v1"
-TRAINED = ("questions-v1", "questions-v2", "questions-v3")  # banks a stage 3 has trained on
+TRAINED = ("questions-v1", "questions-v2")  # banks a stage 3 has trained on
 
 
 def check_heldout_bank(version: str) -> QuestionBank:

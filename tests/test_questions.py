@@ -258,20 +258,3 @@ def test_free_items_are_asked_in_the_bank_the_evaluation_names(tmp_path):
     assert all("my own wording" in item["messages"][1]["content"].lower() or
                "my wording" in item["messages"][1]["content"].lower() for item in items)
 
-
-def test_phrasings_added_for_training_are_not_near_copies_of_a_held_out_one():
-    """The third writer's training additions (questions-v3 over v2) keep a 0.75 similarity ratio away
-    from every held-out phrasing, so the held-out scores do not measure memorised wording."""
-    import difflib
-
-    v3, v2 = load_questions("questions-v3"), load_questions("questions-v2")
-    added = {_norm(p) for k in KINDS for f in (False, True) for p in set(v3.phrasings(k, f)) - set(v2.phrasings(k, f))}
-    held = {_norm(p) for name in ("questions-heldout-v1", "questions-heldout-v2", "questions-heldout-v3")
-            for k in KINDS for p in load_questions(name).phrasings(k)}
-    assert len(added) >= 250
-    for phrase in added:
-        for other in held:  # the ratio depends on the order of its arguments: both orders are held
-            for a, b in ((phrase, other), (other, phrase)):
-                matcher = difflib.SequenceMatcher(None, a, b)
-                assert matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75 or matcher.ratio() < 0.75, \
-                    (phrase, other)
