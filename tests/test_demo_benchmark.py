@@ -78,7 +78,8 @@ def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
     (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
     (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in outcome))
     row = banks_table(results).splitlines()[2]
-    assert "| 2 | 0.500 | 0.500 | 1.000 / 0.000 | n/a / n/a |" in row and "second writer" in row
+    assert "| 2 | 0.500 | 0.500 | 1.000 / 0.000 | n/a / n/a | **missed**: answered as asked |" in row
+    assert "second writer" in row
     assert "| confidence | 0.000 |" in kinds_table(results)
     misread = misread_questions(tmp_path, results)
-    assert "(1; 1 distinct shown)" in misread and "| heldout-v2 | confidence | Trust it? | happy |" in misread
+    assert "(1; up to 5 of each bank shown)" in misread and "| heldout-v2 | confidence | Trust it? | happy |" in misread
