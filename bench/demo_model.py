@@ -82,27 +82,28 @@ def rescore_all(run_dir: Path) -> tuple[dict, dict[str, dict]]:
     return metrics, arms
 
 
-def _num(value) -> str:
+def figure(value) -> str:
+    """A measured value as the tables print it: three decimals, or n/a where nothing was measured."""
     return "n/a" if value is None or value != value else f"{value:.3f}"
 
 
 def measured_tables(metrics: dict) -> str:
     """The held-out metrics as Markdown: headline figures, then one row per task."""
-    rows = "\n".join(f"| {task} | {m['n']} | {_num(m.get('accuracy'))} | {_num(m['parse_rate'])} | "
-                     f"{_num(m['consistency'])} | {_num(m['faithfulness'])} |" for task, m in metrics["tasks"].items())
+    rows = "\n".join(f"| {task} | {m['n']} | {figure(m.get('accuracy'))} | {figure(m['parse_rate'])} | "
+                     f"{figure(m['consistency'])} | {figure(m['faithfulness'])} |" for task, m in metrics["tasks"].items())
     return f"""| | value |
 |---|---|
-| 7-way emotion accuracy (LLM answer) | {_num(metrics['accuracy'])} |
-| stage-1 encoder head, same items | {_num(metrics.get('encoder_accuracy_same_items'))} |
-| balanced accuracy / macro-F1 / κ | {_num(metrics['balanced_accuracy'])} / {_num(metrics['macro_f1'])} / {_num(metrics['cohen_kappa'])} |
+| 7-way emotion accuracy (LLM answer) | {figure(metrics['accuracy'])} |
+| stage-1 encoder head, same items | {figure(metrics.get('encoder_accuracy_same_items'))} |
+| balanced accuracy / macro-F1 / κ | {figure(metrics['balanced_accuracy'])} / {figure(metrics['macro_f1'])} / {figure(metrics['cohen_kappa'])} |
 | chance (7 classes) | 0.143 |
-| answer format parsed | {_num(metrics['parse_rate'])} |
-| … by the model alone (before the loop guard completes answers) | {_num(metrics.get('parse_rate_unguarded'))} ({metrics.get('loop_guard_repairs', 0)} completed) |
-| reasoning consistent with answer | {_num(metrics['consistency'])} |
-| feature claims that hold (faithfulness) | {_num(metrics['faithfulness'])} ({metrics.get('claims')} claims) |
-| ECE of stated confidence | {_num(metrics['ece'])} |
-| abstains on poor / good recordings | {_num(metrics['abstain_on_poor'])} / {_num(metrics['abstain_on_good'])} |
-| zero-shot scenario accuracy (held-out situation types) | {_num(metrics['zero_shot_scenario_accuracy'])} |
+| answer format parsed | {figure(metrics['parse_rate'])} |
+| … by the model alone (before the loop guard completes answers) | {figure(metrics.get('parse_rate_unguarded'))} ({metrics.get('loop_guard_repairs', 0)} completed) |
+| reasoning consistent with answer | {figure(metrics['consistency'])} |
+| feature claims that hold (faithfulness) | {figure(metrics['faithfulness'])} ({metrics.get('claims')} claims) |
+| ECE of stated confidence | {figure(metrics['ece'])} |
+| abstains on poor / good recordings | {figure(metrics['abstain_on_poor'])} / {figure(metrics['abstain_on_good'])} |
+| zero-shot scenario accuracy (held-out situation types) | {figure(metrics['zero_shot_scenario_accuracy'])} |
 
 | task | n | accuracy | parse | consistency | faithfulness |
 |---|---|---|---|---|---|
@@ -117,9 +118,9 @@ def arms_table(arms: dict[str, dict]) -> str:
             "text-only": "evidence text only", "no-pattern": "EEG tokens + measured features, no pattern match"}
     for arm, m in arms.items():
         emotion = m["tasks"].get("emotion", {})
-        lines.append(f"| {arm}: {what[arm]} | {_num(emotion.get('accuracy'))} | "
-                     f"{_num(emotion.get('encoder_accuracy_same_items'))} | {_num(emotion.get('parse_rate'))} | "
-                     f"{_num(emotion.get('consistency'))} | {_num(emotion.get('faithfulness'))} |")
+        lines.append(f"| {arm}: {what[arm]} | {figure(emotion.get('accuracy'))} | "
+                     f"{figure(emotion.get('encoder_accuracy_same_items'))} | {figure(emotion.get('parse_rate'))} | "
+                     f"{figure(emotion.get('consistency'))} | {figure(emotion.get('faithfulness'))} |")
     return "\n".join(lines)
 
 
@@ -130,8 +131,8 @@ def free_table(metrics: dict) -> str:
         return "(no free-question items)"
     lines = ["| kind | n | answers the question asked | correct |", "|---|---|---|---|"]
     for kind, m in free["per_kind"].items():
-        lines.append(f"| {kind} | {m['n']} | {_num(m['answered_as_asked'])} | {_num(m['accuracy'])} |")
-    lines.append(f"| **all** | {free['n']} | {_num(free['answered_as_asked'])} | {_num(free['accuracy'])} |")
+        lines.append(f"| {kind} | {m['n']} | {figure(m['answered_as_asked'])} | {figure(m['accuracy'])} |")
+    lines.append(f"| **all** | {free['n']} | {figure(free['answered_as_asked'])} | {figure(free['accuracy'])} |")
     return "\n".join(lines)
 
 
@@ -186,8 +187,8 @@ def reasoning_steps_table(eval_dir: Path, metrics: dict) -> str:
         if not c["items"]:
             continue
         share = c["step_holds"] / c["with_step"] if c["with_step"] else float("nan")
-        lines.append(f"| {task} | {c['items']} | {_num(metrics['tasks'].get(task, {}).get('accuracy'))} | {what} "
-                     f"(`{kind}`) | {c['with_step']} | {_num(share)} |")
+        lines.append(f"| {task} | {c['items']} | {figure(metrics['tasks'].get(task, {}).get('accuracy'))} | {what} "
+                     f"(`{kind}`) | {c['with_step']} | {figure(share)} |")
     return "\n".join(lines)
 
 
@@ -238,14 +239,14 @@ Cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no training stage saw, leave-o
 
 | target | measured | |
 |---|---|---|
-| 7-way answer accuracy with both inputs ≥ the stage-1 encoder head on the same items | {_num(metrics['accuracy'])} vs {_num(encoder)} ({gap * 100:+.1f} points) | {verdict(gap >= 0)} |
-| EEG tokens only: accuracy ≥ encoder head − 0.08 on the same items, and ≥ 0.25 | {_num(eeg_acc)} vs {_num(eeg_ref)} | {verdict(eeg_acc >= eeg_ref - 0.08 and eeg_acc >= 0.25)} |
-| free questions (held-out phrasings) answered as asked ≥ 0.95 | {_num(free.get('answered_as_asked'))} | {verdict(free.get('answered_as_asked', 0) >= 0.95)} |
-| free valence / arousal answers ≥ the encoder's own read-out − 0.05 | {_num(v)} vs {_num(v_ref)} / {_num(a)} vs {_num(a_ref)} | {verdict(v >= v_ref - 0.05 and a >= a_ref - 0.05)} |
-| claims that hold under the checker (faithfulness) ≥ 0.97 | {_num(metrics['faithfulness'])} | {verdict(metrics['faithfulness'] >= 0.97)} |
-| answer format parsed on ≥ 99 % of outputs (as served, loop guard on) | {_num(metrics['parse_rate'])} | {verdict(metrics['parse_rate'] >= 0.99)} |
-| … for reference: the model alone, loop guard off ({metrics.get('loop_guard_repairs', 0)} answers looped) | {_num(metrics.get('parse_rate_unguarded'))} | {'≥ 99 %' if metrics.get('parse_rate_unguarded', 0) >= 0.99 else 'below 99 %'} |
-| answer–rationale consistency ≥ 95 % | {_num(metrics['consistency'])} | {verdict(metrics['consistency'] >= 0.95)} |
+| 7-way answer accuracy with both inputs ≥ the stage-1 encoder head on the same items | {figure(metrics['accuracy'])} vs {figure(encoder)} ({gap * 100:+.1f} points) | {verdict(gap >= 0)} |
+| EEG tokens only: accuracy ≥ encoder head − 0.08 on the same items, and ≥ 0.25 | {figure(eeg_acc)} vs {figure(eeg_ref)} | {verdict(eeg_acc >= eeg_ref - 0.08 and eeg_acc >= 0.25)} |
+| free questions (held-out phrasings) answered as asked ≥ 0.95 | {figure(free.get('answered_as_asked'))} | {verdict(free.get('answered_as_asked', 0) >= 0.95)} |
+| free valence / arousal answers ≥ the encoder's own read-out − 0.05 | {figure(v)} vs {figure(v_ref)} / {figure(a)} vs {figure(a_ref)} | {verdict(v >= v_ref - 0.05 and a >= a_ref - 0.05)} |
+| claims that hold under the checker (faithfulness) ≥ 0.97 | {figure(metrics['faithfulness'])} | {verdict(metrics['faithfulness'] >= 0.97)} |
+| answer format parsed on ≥ 99 % of outputs (as served, loop guard on) | {figure(metrics['parse_rate'])} | {verdict(metrics['parse_rate'] >= 0.99)} |
+| … for reference: the model alone, loop guard off ({metrics.get('loop_guard_repairs', 0)} answers looped) | {figure(metrics.get('parse_rate_unguarded'))} | {'≥ 99 %' if metrics.get('parse_rate_unguarded', 0) >= 0.99 else 'below 99 %'} |
+| answer–rationale consistency ≥ 95 % | {figure(metrics['consistency'])} | {verdict(metrics['consistency'] >= 0.95)} |
 
 {measured_tables(metrics)}
 
@@ -288,7 +289,8 @@ has no clinical validity and says nothing about real people's emotions.
 - Encoder: electrode-token transformer, d_model {config.encoder['d_model']}, trained on the SEED 62-channel
   montage; runs on any channel subset. Projector: `{config.projector['type']}`, {config.projector['n_tokens']} EEG tokens.
 - Prompt template `{config.prompt_template}`; rationales `{(prov.get('instruct') or {}).get('rationale', 'unrecorded')}`;
-  evidence reference: {config.evidence_reference['source']}.
+  question phrasings `{(prov.get('instruct') or {}).get('questions', 'unrecorded')}`; evidence reference:
+  {config.evidence_reference['source']}.
 - git revision {config.git_revision}
 
 ## How it was made (CPU, 2 cores)

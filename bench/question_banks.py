@@ -26,7 +26,7 @@ from pathlib import Path
 from encoders.log import configure_logging
 from serve import quiet
 
-from .demo_model import eval_config, is_shipped
+from .demo_model import eval_config, figure, is_shipped
 from .report import write_section
 
 # vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
@@ -57,10 +57,6 @@ def evaluate_banks(checkpoint: Path, out: Path, per_kind: int) -> dict[str, dict
     return results
 
 
-def _num(value) -> str:
-    return "n/a" if value is None or value != value else f"{value:.3f}"
-
-
 def _phrasings(bank: str) -> int:
     from prompts.questions import KINDS, load_questions
 
@@ -85,9 +81,9 @@ def banks_table(results: dict[str, dict]) -> str:
     for bank, metrics in results.items():
         free = metrics["tasks"]["free"]
         lines.append(f"| `{bank}` | {WRITERS.get(bank, 'your own')} | {_phrasings(bank)} | {free['n']} | "
-                     f"{_num(free['answered_as_asked'])} | {_num(free['accuracy'])} | "
-                     f"{_num(free.get('valence_accuracy'))} / {_num(free.get('encoder_valence_accuracy'))} | "
-                     f"{_num(free.get('arousal_accuracy'))} / {_num(free.get('encoder_arousal_accuracy'))} | "
+                     f"{figure(free['answered_as_asked'])} | {figure(free['accuracy'])} | "
+                     f"{figure(free.get('valence_accuracy'))} / {figure(free.get('encoder_valence_accuracy'))} | "
+                     f"{figure(free.get('arousal_accuracy'))} / {figure(free.get('encoder_arousal_accuracy'))} | "
                      f"{_verdict(free)} |")
     return "\n".join(lines)
 
@@ -99,7 +95,7 @@ def kinds_table(results: dict[str, dict]) -> str:
     lines = ["| kind | " + " | ".join(f"`{b.removeprefix('questions-')}`" for b in banks) + " |",
              "|---|" + "---|" * len(banks)]
     for kind in kinds:
-        cells = [_num(results[b]["tasks"]["free"]["per_kind"].get(kind, {}).get("answered_as_asked")) for b in banks]
+        cells = [figure(results[b]["tasks"]["free"]["per_kind"].get(kind, {}).get("answered_as_asked")) for b in banks]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -138,7 +134,7 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict], per_kind: int
 
     config = read_config(checkpoint)
     trained = (config.provenance.get("instruct") or {}).get("questions")
-    trained = f"`{trained}`" if trained else "`questions-v2`, the training bank when it was made"
+    trained = f"`{trained}`" if trained else "a bank its provenance does not name (made before it was recorded)"
     return f"""## Free questions in three writers' held-out phrasings
 
 The demo checkpoint (stage 3 trained on {trained}), the held-out cohort of the demo-model section

@@ -219,15 +219,9 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
     the second one (a common reference, removed later by re-referencing); when they differ ("FP1-F7",
     "F7-T7", …) they are bipolar derivations, which no per-electrode feature can be read from, so they
     are set aside, and a file of nothing else is refused."""
-    common, bipolar = _derivations(raw_names, kinds)
+    # Channels the file does not mark as another kind and whose label names no auxiliary signal.
     eeg = [raw for raw, kind in zip(raw_names, kinds) if kind in ("eeg", "seeg", None) and not classify_non_eeg(raw)]
-    if bipolar and all(raw in bipolar for raw in eeg):
-        shown = ", ".join(eeg[:4]) + (" …" if len(eeg) > 4 else "")
-        raise BipolarMontageError(
-            f"{source} holds bipolar derivations ({shown}), not channels against one reference; the band "
-            f"features and the encoder need each electrode against a common reference, so export the "
-            f"recording against a common reference (average or linked ears) and load that."
-        )
+    common, bipolar = _derivations(eeg)
     _check_duplicates([raw for raw in raw_names if raw not in bipolar], source)
     keep: list[int] = []
     names: list[str] = []
@@ -258,6 +252,12 @@ def select_eeg_channels(raw_names: list[str], kinds: list[str], source: str) -> 
         names.append(canonical)
     if not keep:
         found = ", ".join(raw_names[:8]) + (" …" if len(raw_names) > 8 else "")
+        if bipolar:
+            shown = ", ".join(list(bipolar)[:4]) + (" …" if len(bipolar) > 4 else "")
+            raise BipolarMontageError(
+                f"{source} holds bipolar derivations ({shown}), which carry no one electrode's signal; export "
+                f"the recording against a common reference (average or linked ears) and load that."
+            )
         cap = _cap_positions(eeg)
         if cap:
             raise NoEEGChannelsError(
@@ -288,12 +288,10 @@ def _cap_positions(labels: list[str]) -> str | None:
     return None
 
 
-def _derivations(raw_names: list[str], kinds: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """Channels labelled as two electrodes: {raw: electrode} where they all share the second one (a
+def _derivations(eeg: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """EEG channels labelled as two electrodes: {raw: electrode} where they all share the second one (a
     common reference such as Cz), else {raw: (electrode, other)} as bipolar derivations."""
-    pairs = {raw: pair for raw, kind in zip(raw_names, kinds)
-             if kind in ("eeg", "seeg", None) and not classify_non_eeg(raw) and normalize_channel_name(raw) is None
-             and (pair := derivation_of(raw))}
+    pairs = {raw: pair for raw in eeg if normalize_channel_name(raw) is None and (pair := derivation_of(raw))}
     references = {other for _, other in pairs.values()}
     if len(pairs) >= 2 and len(references) == 1:
         return {raw: active for raw, (active, _) in pairs.items()}, {}

@@ -52,7 +52,8 @@ _SLOT = re.compile(r"\{(\w*)\}")
 
 
 def _is_file(version: str) -> bool:
-    return version.endswith((".yaml", ".yml"))
+    """A bank given as a file (a YAML path) rather than by the name of a shipped bank."""
+    return version.endswith((".yaml", ".yml")) or "/" in version or Path(version).is_file()
 
 
 def _load(version: str) -> dict:
@@ -78,18 +79,24 @@ def _load(version: str) -> dict:
     if missing:
         raise ConfigError(f"Question bank {name} has no phrasings for {', '.join(sorted(missing))}.")
     for kind, entry in data["kinds"].items():
-        first, follow = (entry.get("first", []), entry.get("follow_up", [])) if isinstance(entry, dict) else (entry, [])
+        first, follow = (entry.get("first"), entry.get("follow_up") or []) if isinstance(entry, dict) else (entry, [])
+        for part in (first, follow):
+            if not isinstance(part, list) or not all(isinstance(text, str) and text.strip() for text in part):
+                raise ConfigError(f"Question bank {name}: the {kind} phrasings must be a list of non-empty strings; "
+                                  f"fix the file.")
+        if not first:
+            raise ConfigError(f"Question bank {name} has no phrasings for {kind}.")
         # An opening question names its band, region or emotion; a follow-up may lean on the last turn.
-        for text in first or ():
-            _check_slots(name, kind, str(text), opening=True)
-        for text in follow or ():
-            _check_slots(name, kind, str(text), opening=False)
+        for text in first:
+            _check_slots(name, kind, text, opening=True)
+        for text in follow:
+            _check_slots(name, kind, text, opening=False)
     return data
 
 
 def _check_slots(bank: str, kind: str, text: str, opening: bool) -> None:
     need, found = set(SLOTS.get(kind, ())), set(_SLOT.findall(text))
-    if found != need if opening else not found <= need:
+    if (found != need) if opening else not (found <= need):
         slots = " and ".join("{" + slot + "}" for slot in sorted(need)) or "no {slot}"
         raise ConfigError(f"Question bank {bank}: the {kind} phrasing {text!r} must have {slots}; fix it.")
 
@@ -112,16 +119,18 @@ HELDOUT = "questions-heldout-v1"
 TRAINED = ("questions-v1", "questions-v2")  # banks a stage 3 has trained on
 
 
+def _words(text: str) -> str:
+    """A phrasing up to case, spacing and punctuation: how a repeated question is recognised."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
 def check_heldout_bank(version: str) -> QuestionBank:
     """A bank fit to score free questions the model has never seen: readable, every kind phrased,
     and sharing no phrasing with a training bank (a score on trained phrasings is not held out)."""
     bank = load_questions(version)
-    def words(text: str) -> str:  # a phrasing up to case, spacing and punctuation
-        return re.sub(r"\W+", " ", text.lower()).strip()
-
-    trained = {words(p) for name in TRAINED for table in
+    trained = {_words(p) for name in TRAINED for table in
                (load_questions(name).first, load_questions(name).follow_up) for ps in table.values() for p in ps}
-    seen = sorted({p for ps in bank.first.values() for p in ps if words(p) in trained})
+    seen = sorted({p for ps in bank.first.values() for p in ps if _words(p) in trained})
     if seen:
         raise ConfigError(f"Question bank {version} shares {len(seen)} phrasing(s) with the training banks, such as "
                           f"{seen[0]!r}; held-out questions must be new to the model.")

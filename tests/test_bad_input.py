@@ -56,6 +56,10 @@ CASES = {
                                             ["FP1-F7", "F7-T7", "T7-P7", "P7-O1", "FZ-CZ", "CZ-PZ", "T8-P8", "T8-P8"],
                                             128.0),
                         errors.BipolarMontageError, r"bipolar derivations \(FP1-F7"),
+    # The same with a stimulator channel no reader knows: still the montage's error, not "no EEG".
+    "bipolar and unknown": (lambda p: write_edf(p / "chb_vns.edf", eeg_like(4, 128.0, 10.0),
+                                                ["FP1-F7", "F7-T7", "T7-P7", "VNS"], 128.0),
+                            errors.BipolarMontageError, r"bipolar derivations \(FP1-F7, F7-T7, T7-P7\)"),
     "biosemi sockets": (lambda p: write_edf(p / "cap.edf", eeg_like(5, 128.0, 10.0), ["A1", "A2", "B1", "B2", "EXG1"],
                                             128.0),
                         errors.NoEEGChannelsError, r"BioSemi cap sockets \(A1–H32\) \(A1, A2, B1, B2, EXG1\)"),

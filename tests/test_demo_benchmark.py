@@ -49,6 +49,10 @@ def test_the_benchmark_account_of_the_demo_model_is_the_shipped_checkpoints_own(
     section = text[text.index("<!-- bench:demo-model -->"):text.index("<!-- /bench:demo-model -->")]
     card = (root / "checkpoints" / "demo" / "MODEL_CARD.md").read_text(encoding="utf-8")
     card_rows = {line.strip() for line in card.splitlines()}
+    from projector.checkpoint import read_config  # the card names what stage 3 was trained on
+
+    instruct = read_config(root / "checkpoints" / "demo").provenance["instruct"]
+    assert f"rationales `{instruct['rationale']}`" in card and f"question phrasings `{instruct['questions']}`" in card
     rows = [line.strip() for line in section.splitlines()
             if line.startswith("| ") and not line.startswith(("| target", "|---"))]
     measured = [row for row in rows if any(ch.isdigit() for ch in row)]

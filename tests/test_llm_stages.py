@@ -281,17 +281,18 @@ def test_training_leans_on_the_kinds_that_resemble_the_emotion_question_and_eval
     from collections import Counter
 
     from prompts.templates import load_template
+    from prompts.questions import HELDOUT
     from training.free_items import free_kinds
     from training.instruction_data import TaskMix, build_items
 
     from training.free_items import EMPHASISED_KINDS
 
     kinds = free_kinds(cohort_sources.space)
-    for heldout, extra in ((False, len(EMPHASISED_KINDS)), (True, 0)):
+    for heldout, extra in ((None, len(EMPHASISED_KINDS)), (HELDOUT, 0)):
         items = build_items(cohort_sources, cohort_sources.table.trials, TaskMix(free=len(kinds) + extra),
                             load_template(), seed=3, heldout_questions=heldout)
         counts = Counter(i["kind"] for i in items if i["task"] == "free")
-        expected = {k: 2 if heldout is False and k in EMPHASISED_KINDS else 1 for k in kinds}
+        expected = {k: 2 if heldout is None and k in EMPHASISED_KINDS else 1 for k in kinds}
         assert counts == expected, counts
 
 

@@ -104,17 +104,18 @@ def _truth(kind: str, trial: TrialRow, target: Target) -> str:
     return target.answer
 
 
-def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, heldout: bool | str = False) -> dict:
-    """One free question about `trial` and its reply."""
+def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, bank: str | None = None) -> dict:
+    """One free question about `trial` and its reply, phrased from `bank` (a held-out bank for
+    evaluation; default: the training bank)."""
     ev = builder.sources.evidence("clean", trial)
     labels = list(builder.labels)
     slots = _slots(kind, builder.rng, ev, labels)
-    question = builder.free_question(kind, heldout=heldout, **slots)
+    question = builder.free_question(kind, bank=bank, **slots)
     target = answer_for(kind, ev, builder.space, builder.rng, **slots)
     answer = _truth(kind, trial, target) if builder.targets == "truth" else target.answer
     item = builder._item("free", [("clean", trial)], with_context(question, ev, labels), target.reasoning, answer,
                          target.confidence)
-    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=bool(heldout))
+    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=bank is not None)
     return item
 
 

@@ -27,7 +27,7 @@ from prompts.abstention import chance_among
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
 from prompts.ordering import encoder_order, order_lines, pattern_class
-from prompts.questions import HELDOUT, TRAINING, fill, load_questions
+from prompts.questions import TRAINING, fill, load_questions
 from prompts.rationale import (
     abstain_rationale,
     arousal_class,
@@ -257,10 +257,9 @@ class ItemBuilder:
         return self._item(task, [("clean", trial)], question, reasoning, answer,
                           _confidence(self._probs(trial)[self.labels.index(answer)]), arm=arm)
 
-    def free_question(self, kind: str, heldout: bool | str = False, follow_up: bool = False, **slots) -> str:
-        """A phrasing of a free question of `kind`: from the training bank, or with `heldout` from the
-        held-out bank (True) or the held-out bank it names."""
-        bank = load_questions(heldout if isinstance(heldout, str) else HELDOUT if heldout else TRAINING)
+    def free_question(self, kind: str, bank: str | None = None, follow_up: bool = False, **slots) -> str:
+        """A phrasing of a free question of `kind` from `bank` (default: the training bank)."""
+        bank = load_questions(bank or TRAINING)
         return fill(self.rng.choice(bank.phrasings(kind, follow_up)), **slots)
 
     def abstain(self, trial: TrialRow) -> dict:
@@ -375,10 +374,10 @@ def _draw(rng: random.Random, trials: list[TrialRow], k: int, dimension: int, ga
 def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template: ChatTemplate, seed: int,
                 zero_shot_scenarios: bool = False, degraded_trials: list[TrialRow] | None = None,
                 ablation: str = "both", id_prefix: str = "", targets: str = "encoder",
-                heldout_questions: bool | str = False) -> list[dict]:
+                heldout_questions: str | None = None) -> list[dict]:
     """`mix` examples drawn from `trials` (and `degraded_trials` for abstention and alignment),
-    deterministic by seed. `heldout_questions`: free questions in the held-out phrasings (evaluation):
-    True for the shipped held-out bank, or the name or YAML file of another held-out bank."""
+    deterministic by seed. `heldout_questions`: the held-out bank (name or YAML file) free questions
+    are asked in, for evaluation (default: the training bank)."""
     from .align_items import ALIGN_TASKS, align_item
     from .free_items import balance_reference_trials, conversation_item, free_item, free_kinds, free_rotation
 
@@ -423,7 +422,7 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
     if not heldout_questions:
         free_trials = balance_reference_trials(builder, free_trials, kinds, trials)
     for i, trial in enumerate(free_trials):
-        items.append(free_item(builder, trial, kinds[i % len(kinds)], heldout=heldout_questions))
+        items.append(free_item(builder, trial, kinds[i % len(kinds)], bank=heldout_questions))
     for trial in cycle(counts.get("conversation", 0)):
         items.append(conversation_item(builder, trial))
     for i, trial in enumerate(cycle(counts.get("align", 0))):
