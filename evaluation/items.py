@@ -163,7 +163,7 @@ def build_eval_items(config: EvalConfig, table: FeatureTable, degraded: FeatureT
             fold_items += build_items(sources, test, TaskMix(scenario=n), template, seed + 500, zero_shot_scenarios=True,
                                       ablation=config.ablation, id_prefix=f"{fold.name}/zs-", targets="truth")
         if "free" in tasks and config.free_per_kind:  # the held-out phrasings of every kind
-            from training.free_items import free_kinds
+            from prompts.questions import free_kinds
 
             fold_items += build_items(sources, test, TaskMix(free=config.free_per_kind * len(free_kinds(space))), template,
                                       seed + 700, ablation=config.ablation, id_prefix=f"{fold.name}/fq-",

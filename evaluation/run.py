@@ -155,6 +155,13 @@ def _answer(answerer: Answerer, todo: list[dict], tables: dict, config: EvalConf
                                                            measures_of(Evidence.from_dict(evidence))))
         return answerer.embed_messages(item["messages"][:-1], blocks)
 
+    def route_of(item: dict):
+        """The route the served assistant gives the item's question: about one recording whose
+        evidence text the prompt carries (items written before questions were stored: none)."""
+        if not config.routing or len(item["recordings"]) != 1 or item.get("arm") == "eeg-only" or "question" not in item:
+            return None
+        return answerer.route_question(item["question"], Evidence.from_dict(item["evidence"][0]))
+
     window = max(1, min(config.batch_size, answerer.parallelism))
     waiting = iter(todo)
     pending: dict[Future, dict] = {}
@@ -165,7 +172,7 @@ def _answer(answerer: Answerer, todo: list[dict], tables: dict, config: EvalConf
             item = next(waiting, None)
             if item is None:
                 return
-            pending[pool.submit(answerer.generate, [prompt(item)], params)] = item
+            pending[pool.submit(answerer.generate, [prompt(item)], params, None, [route_of(item)])] = item
 
     interrupted = False
     try:
@@ -175,7 +182,9 @@ def _answer(answerer: Answerer, todo: list[dict], tables: dict, config: EvalConf
             for future in finished:
                 item = pending.pop(future)
                 out = future.result()[0]
-                append_jsonl(results_path, [score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"))])
+                scored = score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"))
+                routed = out.extra.get("route")
+                append_jsonl(results_path, [scored | ({"route": routed} if routed else {})])
                 bar.update(1)
             if cancel is not None and cancel.is_set() and pending:
                 log.info("stopping: finishing the %d answer(s) already in the engine", len(pending))
@@ -234,7 +243,8 @@ def rescore(run_dir: Path) -> dict:
     # Re-judge stored outputs with the current checker, so a re-score reflects the code, not a cache;
     # in item order, since answers are saved in the order they arrive.
     order = {item_id: index for index, item_id in enumerate(items)}
-    results = sorted((score_item(items[r["id"]], r["output"], r.get("unguarded_output")) | {"fold": r.get("fold")}
+    results = sorted((score_item(items[r["id"]], r["output"], r.get("unguarded_output"))
+                      | {"fold": r.get("fold")} | ({"route": r["route"]} if r.get("route") else {})
                       for r in results if r["id"] in items), key=lambda r: order[r["id"]])
     metrics = compute_metrics(results, total_items=len(items))
     # The re-judged results replace the stored ones in one rename, so the claims a reader finds

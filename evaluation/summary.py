@@ -63,6 +63,10 @@ def _free(results: list[dict]) -> dict:
            "per_kind": {kind: {"n": len(rs), "answered_as_asked": _mean([bool(r["answered_as_asked"]) for r in rs]),
                                "accuracy": _mean([r["correct"] for r in rs])}
                         for kind, rs in sorted(by_kind.items())}}
+    routed = [r for r in results if r.get("route")]
+    if routed:  # runs answered with the question router: how often it was sure, and of the kind asked
+        out["routed"] = len(routed) / len(results)
+        out["routed_as_asked"] = _mean([r["route"]["kind"] == r["kind"] for r in routed])
     for kind in ("valence", "arousal"):
         rs = [r for r in by_kind.get(kind, []) if r["target"] != ABSTAIN]
         out[f"{kind}_accuracy"] = _mean([r["correct"] for r in rs])

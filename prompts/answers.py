@@ -12,6 +12,7 @@ support a reading gets "cannot tell" and says why.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from encoders.evidence import Evidence
@@ -21,6 +22,7 @@ from .abstention import chance_among, measured_facts
 from .answer_format import ABSTAIN
 from .evidence_text import (NO_MEANING, class_readout, confidence_level, format_percent, format_z,
                             limit_phrase, notable_band_findings, quality_problems, reference_scheme)
+from .openings import OPENINGS, band_opening, reference_opening, why_not_opening
 from .questions import READINGS
 from .rationale import BAND_CUES, CLASS_SIGN, CONCLUSION_DIMENSION, cues, dimension_summary, quality_sentence, readout_sentence
 
@@ -79,7 +81,7 @@ def dimension_answer(ev: Evidence, space: LabelSpace, dimension: str, rng: rando
     """Valence or arousal: the read-out the conclusion follows from (the pattern match summed by class;
     for label sets without one, the first class's place), that dimension's indicators and whether they
     agree, then the class."""
-    opening = f"Rating {dimension}."
+    opening = OPENINGS[dimension]
     decision = dimension_decision(ev, space, dimension) if ev.supports_emotion else None
     if decision is None:
         return _abstain(ev, opening, f"a {dimension} reading", space)
@@ -95,7 +97,7 @@ def dimension_answer(ev: Evidence, space: LabelSpace, dimension: str, rng: rando
 
 
 def confidence_answer(ev: Evidence, space: LabelSpace) -> Target:
-    opening = "Judging how sure the reading is."
+    opening = OPENINGS["confidence"]
     if not ev.supports_emotion or not ev.probabilities:
         return Target(f"{opening} {quality_sentence(ev)} The recording cannot support an emotion reading: "
                       + ("; ".join(limit_phrase(x) for x in ev.limits) or "the signal is too poor") + ".",
@@ -113,7 +115,7 @@ def confidence_answer(ev: Evidence, space: LabelSpace) -> Target:
 
 
 def why_not_answer(ev: Evidence, space: LabelSpace, emotion: str) -> Target:
-    opening = f"Weighing {emotion}."
+    opening = why_not_opening(emotion)
     if not ev.supports_emotion or emotion not in ev.probabilities:
         return _abstain(ev, opening, "an emotion reading", space)
     ranked = _ranked(ev)
@@ -135,7 +137,7 @@ def why_not_answer(ev: Evidence, space: LabelSpace, emotion: str) -> Target:
 
 
 def timeline_answer(ev: Evidence, space: LabelSpace) -> Target:
-    opening = "Following the recording over time."
+    opening = OPENINGS["timeline"]
     if not ev.supports_emotion or not ev.timeline:
         # A good recording without a timeline is too short to split into parts.
         return _abstain(ev, opening, "a reading over time", space, "it is too short to follow over time")
@@ -157,7 +159,7 @@ def timeline_answer(ev: Evidence, space: LabelSpace) -> Target:
 
 
 def band_answer(ev: Evidence, region: str, band: str) -> Target:
-    opening = f"Checking {region} {band}."
+    opening = band_opening(region, band)
     z = ev.band_z.get(region, {}).get(band)
     if z is None:
         return Target(f"{opening} No usable channel covers the {region} region, so {region} {band} was not "
@@ -173,7 +175,7 @@ def band_answer(ev: Evidence, region: str, band: str) -> Target:
 
 
 def asymmetry_answer(ev: Evidence) -> Target:
-    opening = "Checking the frontal alpha asymmetry."
+    opening = OPENINGS["asymmetry"]
     if ev.faa is None:
         return Target(f"{opening} No usable frontal left/right pair was recorded, so no asymmetry was measured.",
                       "not measured", FACT_CONFIDENCE)
@@ -187,7 +189,7 @@ def asymmetry_answer(ev: Evidence) -> Target:
 
 
 def quality_answer(ev: Evidence) -> Target:
-    parts = ["Checking signal quality.", quality_sentence(ev)]
+    parts = [OPENINGS["quality"], quality_sentence(ev)]
     reasons = quality_problems(ev)
     if reasons:
         parts.append("The report notes " + "; ".join(reasons) + ".")
@@ -201,7 +203,7 @@ NO_DEVIATION = "none (all regions typical)"
 
 
 def bad_channels_answer(ev: Evidence) -> Target:
-    opening = "Checking the channels."
+    opening = OPENINGS["bad_channels"]
     if not ev.bad_channels:
         return Target(f"{opening} No channel was marked bad; all {ev.n_channels} channels were used.",
                       "bad channels: none", FACT_CONFIDENCE)
@@ -213,7 +215,7 @@ def bad_channels_answer(ev: Evidence) -> Target:
 
 
 def reference_answer(ev: Evidence) -> Target:
-    opening = f"Comparing with the reference ({ev.reference})."
+    opening = reference_opening(ev.reference)
     notable = notable_band_findings(ev)
     if not ev.band_z:
         return Target(f"{opening} No region could be measured, so there is nothing to compare.",
@@ -235,7 +237,7 @@ def reference_answer(ev: Evidence) -> Target:
 
 
 def next_steps_answer(ev: Evidence) -> Target:
-    parts = ["Deciding what to check next.", quality_sentence(ev)]
+    parts = [OPENINGS["next_steps"], quality_sentence(ev)]
     if ev.quality_grade == "poor" or len(ev.bad_channels) > max(2, ev.n_channels // 4):
         shown = ", ".join(ev.bad_channels[:4])
         step = f"re-record with better electrode contact{f' (check {shown})' if shown else ''}"
@@ -257,7 +259,7 @@ def summary_answer(ev: Evidence, space: LabelSpace) -> Target:
     # Plain words, and worded apart from the emotion rationale from its third sentence on: where a
     # summary shared "The EEG pattern …" with it, the model ran on into that template and ended
     # with a bare emotion for an answer.
-    parts = ["Summarising in plain words.", quality_sentence(ev)]
+    parts = [OPENINGS["summary"], quality_sentence(ev)]
     facts = measured_facts(ev)
     if ev.supports_emotion and ev.probabilities:
         top, p = _ranked(ev)[0]
@@ -302,18 +304,26 @@ __all__ = ["READINGS", "Target", "answer_for", "dimension_decision", "reference_
 # ---- what a question names, looked up for it -------------------------------------------------------
 
 
+_BAND_COMPOUND = re.compile(r"(?<=[a-zα-ω])-(?=(?:band|power|rhythm|activity|range)\b)", re.I)
+
+
+def named_regions_and_bands(question: str) -> tuple[list[str], list[str]]:
+    """The regions and bands a question names, in order, each once ("theta-band" names theta)."""
+    from .claims.lexicon import BAND_RE, BAND_WORDS, REGION_RE, REGION_WORDS, unhyphenated
+
+    text = unhyphenated(_BAND_COMPOUND.sub(" ", question))
+    regions = list(dict.fromkeys(REGION_WORDS[m.group(0).lower()] for m in REGION_RE.finditer(text)))
+    bands = list(dict.fromkeys(BAND_WORDS[m.group(0).lower()] for m in BAND_RE.finditer(text)))
+    return regions, bands
+
+
 def question_context(question: str, ev: Evidence, labels) -> str | None:
     """The measurements a question names that the evidence text may not show: a named region's band
     power ("How is theta over parietal areas?") and a named class's pattern-match probability ("Why
     not anger?"). Looked up deterministically and given with the question, like a tool's result, so
     the answer rests on the measured value rather than on the model's memory of a table."""
-    import re
-
-    from .claims.lexicon import BAND_RE, BAND_WORDS, REGION_RE, REGION_WORDS
-
     found = []
-    regions = list(dict.fromkeys(REGION_WORDS[m.group(0).lower()] for m in REGION_RE.finditer(question)))
-    bands = list(dict.fromkeys(BAND_WORDS[m.group(0).lower()] for m in BAND_RE.finditer(question)))
+    regions, bands = named_regions_and_bands(question)
     # A question about the asymmetry asks for no region's band power, however it is put ("left
     # frontal alpha higher or lower than the right?", "F4 versus F3 alpha").
     about_asymmetry = re.search(r"asymmetr|\bFAA\b|\bF[34]\b.*\bF[34]\b|\bleft\b.*\bright\b|\bright\b.*\bleft\b|"

@@ -1,11 +1,12 @@
 """Questions about one recording: the kinds a researcher or clinician asks, their phrasings, and how
 an answer line shows which kind it answers.
 
-Phrasings are versioned data: `templates/questions-v2.yaml` (training: first questions and short
-follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints trained
-on it) and the held-out banks `templates/questions-heldout-v1/v2/v3.yaml` (evaluation only, each
-by another writer from a description of the kinds, never trained on). Slots: {region} and {band} in band questions, {emotion} (a class of
-the label set) in why-not questions.
+Phrasings are versioned data: `templates/questions-v2.yaml` (stage 3's training bank: first questions
+and short follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints
+trained on it), `questions-v3.yaml` (v2 and a third writer's phrasings: what the question router is
+fitted on) and the held-out banks `templates/questions-heldout-v1/v2/v3/v4.yaml` (evaluation only,
+each by another writer from a description of the kinds, never trained on). Slots: {region} and
+{band} in band questions, {emotion} (a class of the label set) in why-not questions.
 
 Every kind has an answer line of its own shape (`answer_shapes`), so whether a reply answers the
 question asked can be read from the reply alone: an emotion label only for emotion questions,
@@ -116,7 +117,8 @@ def load_questions(version: str | None = None) -> QuestionBank:
 
 
 HELDOUT = "questions-heldout-v1"
-TRAINED = ("questions-v1", "questions-v2")  # banks a stage 3 has trained on
+TRAINED = ("questions-v1", "questions-v2", "questions-v3")  # banks a stage 3 or the router has trained on
+ROUTER_BANK = "questions-v3"  # the bank the question router is fitted on (`prompts.routing`)
 
 
 def _words(text: str) -> str:
@@ -169,6 +171,19 @@ def answer_shapes(labels) -> dict[str, re.Pattern]:
         "next_steps": re.compile(r"^next: .+$"),
         "summary": re.compile(rf"^summary: (?:{label}|no emotion reading), (?:good|fair|poor) quality$"),
     }
+
+
+FREE_KINDS = tuple(k for k in KINDS if k != "emotion")
+
+
+def free_kinds(space) -> tuple[str, ...]:
+    """The free kinds a label set (`encoders.labels.LabelSpace`) can answer: valence and arousal
+    questions only where its classes are placed on that dimension and are not themselves that
+    dimension's answers (arousal-2's classes are "high arousal" and "low arousal": its arousal question
+    is its class question)."""
+    shapes = answer_shapes(space.labels)
+    return tuple(k for k in FREE_KINDS if k not in ("valence", "arousal") or
+                 (k in space.dimensions and not any(shapes[k].match(label) for label in space.labels)))
 
 
 def answer_kind(answer: str | None, labels) -> str | None:

@@ -28,6 +28,7 @@ from encoders.labels import EMOTIONS, SEVEN_EMOTIONS, LabelSpace, arousal_class,
 from .answer_format import ABSTAIN
 from .claims.associations import BAND_MEANINGS
 from .evidence_text import NO_MEANING, format_percent, format_z, notable_band_findings, quality_problems, render_readout
+from .openings import OPENINGS
 from .ordering import CLASS_ORDER, order_line, pattern_class, shared_class_clause
 
 RATIONALE_VERSION = "rationale-v6"
@@ -261,10 +262,10 @@ def conclusion_agrees(conclusion: str | None, answer: str | None, option_emotion
 # ---- builders ----------------------------------------------------------------------------------
 
 
-# Every rationale opens with the task it answers: a small model that has committed to "Judging
-# the emotion." in its first tokens does not drift into the valence/arousal or comparison shapes.
-OPENING = {"emotion": "Judging the emotion.", "record": "Drafting the assessment.",
-           "valence_arousal": "Rating valence and arousal.", "scenario": "Matching a situation."}
+# Every rationale opens with the task it answers (`prompts.openings`): a small model that has
+# committed to "Judging the emotion." in its first tokens does not drift into the valence/arousal or
+# comparison shapes.
+OPENING = {task: OPENINGS[task] for task in ("emotion", "record", "valence_arousal", "scenario")}
 
 
 def _emotion_body(ev: Evidence, emotion: str, rng: random.Random, tokens_read: str | None = None,

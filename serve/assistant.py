@@ -27,9 +27,11 @@ from prompts.answers import with_context
 from prompts.evidence_text import render_evidence
 from prompts.ordering import order_lines
 from prompts.render import render_conversation
+from prompts.routing import Route, router_for
 from prompts.templates import default_question, load_tasks, load_template
 from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
 from reports.note import MedicalRecordNote
+from training.instruction_data import routed_kinds
 
 from . import loop_guard
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
@@ -61,6 +63,7 @@ class Turn:
     question: str
     answer: str
     guarded: bool = False  # the answer is the evidence guard's abstention, not the model's text
+    route: Route | None = None  # the kind the question router read, whose opening the answer starts with
 
 
 MAX_RECORDINGS = 3  # asked about at once: what the comparison and ranking tasks are trained on
@@ -75,10 +78,12 @@ class Conversation:
 class Assistant:
     def __init__(self, checkpoint: Path | None = None, engine_config: EngineConfig | None = None,
                  engine: Engine | None = None, start_engine: bool = True,
-                 generation: GenerationParams | None = None):
+                 generation: GenerationParams | None = None, routing: bool = True):
         """`start_engine=False` builds prompts only (e.g. for a client of `eegreason serve`).
         `generation`: how answers are decoded when a call gives no settings of its own (the chat and
-        report tabs of the app take the command line's)."""
+        report tabs of the app take the command line's). `routing`: start a reply about one recording
+        with the opening of the question's kind where the question router is sure of it
+        (`prompts.routing`; checkpoints trained on free questions only)."""
         self.generation = generation or GenerationParams()
         self.checkpoint = Path(checkpoint or default_checkpoint())
         self.config = read_config(self.checkpoint)
@@ -89,6 +94,8 @@ class Assistant:
         self.template = load_template(self.config.prompt_template)
         self.features = FeatureConfig.from_dict(self.config.features)
         self.reference = BandReference.from_dict(self.config.evidence_reference)
+        # Checkpoints before instruction tuning never saw the openings a route starts a reply with.
+        self.routing = routing and self.config.stage in ("instruct", "export")
         self.engine_config = engine.config if engine is not None else engine_config or EngineConfig()
         self.engine = engine
         self._owns_engine = engine is None  # an engine handed in is its owner's to close
@@ -194,6 +201,19 @@ class Assistant:
                 messages.append({"role": "assistant", "content": conversation.turns[i].answer})
         return messages
 
+    def route(self, conversation: Conversation, question: str) -> Route | None:
+        """The kind a question about one recording asks and the opening its reply starts with (None:
+        the model decides alone; always so about several recordings)."""
+        if not self.routing or len(conversation.recordings) != 1:
+            return None
+        return self.route_question(question, conversation.recordings[0].evidence)
+
+    def route_question(self, question: str, evidence: Evidence) -> Route | None:
+        """`route` for a question about the recording `evidence` describes (evaluation uses this)."""
+        if not self.routing:
+            return None
+        return router_for().route(question, evidence, self.config.space, routed_kinds(self.config.space))
+
     def prompt_embeds(self, conversation: Conversation, question: str) -> torch.Tensor:
         blocks = [ctx.eeg_tokens for ctx in conversation.recordings]
         return self.embed_messages(self.messages(conversation, question), blocks)
@@ -206,9 +226,14 @@ class Assistant:
 
     # ---- answers ----
     def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None,
-                 evidence: list[list[Evidence]] | None = None) -> list[Generation]:
+                 evidence: list[list[Evidence]] | None = None,
+                 routes: list[Route | None] | None = None) -> list[Generation]:
         """The engine's answers, each one that lost its Answer line to a loop completed by the
         model itself (see serve/loop_guard.py); all completions go to the engine as one batch.
+
+        `routes`: for each prompt, its question's route or None; a routed answer starts with the
+        route's opening (given to the engine as the first words of the reply, and part of the text
+        returned) and carries the route in `extra["route"]`.
 
         `evidence`: for each prompt, the evidence of its recordings. An answer to a prompt whose
         evidence cannot support an emotion reading is replaced by an abstention written from that
@@ -218,7 +243,12 @@ class Assistant:
         params = params or self.generation
         if evidence is not None and len(evidence) != len(prompts):
             raise ValueError(f"{len(evidence)} evidence lists for {len(prompts)} prompts")
-        results = self.engine.generate(prompts, params)
+        routes = routes or [None] * len(prompts)
+        if len(routes) != len(prompts):
+            raise ValueError(f"{len(routes)} routes for {len(prompts)} prompts")
+        results = self.engine.generate([self.opened_prompt(p, r) for p, r in zip(prompts, routes)], params)
+        for result, route in zip(results, routes):
+            self._with_opening(result, route)
         # Guarded answers are completed too: an answer to a measurement question may stand on any
         # recording, and one without its Answer line never would.
         self.complete_broken(prompts, results, params)
@@ -256,6 +286,21 @@ class Assistant:
             raw.total_s += ending.total_s
         return results
 
+    def opened_prompt(self, prompt: torch.Tensor, route: Route | None) -> torch.Tensor:
+        """`prompt` followed by the route's opening, the reply's first words."""
+        return prompt if route is None else self._followed_by(prompt, self._opening_ids(route))
+
+    def _opening_ids(self, route: Route) -> list[int]:
+        return self.tokenizer.encode(route.opening, add_special_tokens=False)
+
+    def _with_opening(self, result: Generation, route: Route | None) -> Generation:
+        """The reply with the opening the engine was given in front (in place)."""
+        if route is not None:
+            result.text = route.opening + result.text
+            result.token_ids = self._opening_ids(route) + list(result.token_ids)
+            result.extra["route"] = route.to_dict()
+        return result
+
     def continuation_prompt(self, prompt: torch.Tensor, prefix: str) -> torch.Tensor:
         """`prompt` followed by the kept reasoning and "Answer:", embedded as ordinary tokens."""
         return self._followed_by(prompt, self._cue_ids(prefix))
@@ -270,9 +315,11 @@ class Assistant:
             params: GenerationParams | None = None) -> Generation:
         question = question or self.default_question
         evidence = [ctx.evidence for ctx in conversation.recordings]
-        result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence])[0]
+        route = self.route(conversation, question)
+        result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence],
+                               routes=[route])[0]
         guarded = result.extra.get("evidence_guard", {}).get("replaced", False)
-        conversation.turns.append(Turn(question, result.text, guarded))
+        conversation.turns.append(Turn(question, result.text, guarded, route))
         return result
 
     # ---- notes ----
@@ -305,8 +352,9 @@ class Assistant:
         evidence = [ctx.evidence for ctx in conversation.recordings]
         guarded = bool(abstention.unsupported(evidence))
         embeds = self.prompt_embeds(conversation, question)
-        text = ""
-        pieces = self.engine.stream(embeds, params)
+        route = self.route(conversation, question)
+        text = route.opening if route is not None else ""
+        pieces = self.engine.stream(self.opened_prompt(embeds, route), params)
         try:
             for piece in pieces:
                 text += piece
@@ -325,7 +373,7 @@ class Assistant:
             text, replaced = result.text, result.extra["evidence_guard"]["replaced"]
         if guarded or completed:
             yield text
-        conversation.turns.append(Turn(question, text, replaced))
+        conversation.turns.append(Turn(question, text, replaced, route))
 
 
 def answerer_for(checkpoint: str | Path, engine_settings: dict, engine: Engine | None = None):

@@ -203,7 +203,7 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                        "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)}
             finish(index, {**_base(lines[index]), "question": question, "synthetic": any(c.synthetic for c in contexts),
                            "answer": result.text, **answer_fields(result.text, [c.evidence for c in contexts], labels),
-                           "evidence_guard": result.extra.get("evidence_guard"),
+                           "evidence_guard": result.extra.get("evidence_guard"), "route": result.extra.get("route"),
                            "finish_reason": result.finish_reason, "timings": timings, "error": None})
 
     interrupted = False
@@ -224,11 +224,12 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                 try:
                     question = line.question or assistant.default_question_for(len(contexts))
                     prompt = assistant.prompt_embeds(Conversation(contexts), question)
+                    route = assistant.route(Conversation(contexts), question)
                 except EEGReasonError as err:  # e.g. a prompt longer than the engine takes
                     finish(index, error_record(line, str(err)))
                     continue
                 timings = {"analysis_s": analysis_s, "analysis_reused": reused}
-                future = pool.submit(assistant.generate, [prompt], params, [[c.evidence for c in contexts]])
+                future = pool.submit(assistant.generate, [prompt], params, [[c.evidence for c in contexts]], [route])
                 pending[future] = (index, contexts, question, timings)
             while pending:
                 collect(block=True)

@@ -29,16 +29,17 @@ def prompt_embeds_base64(recording: str | Path, question: str | None = None, che
     from .assistant import Assistant
 
     assistant = assistant or Assistant(checkpoint, start_engine=False)
-    return encode_embeds(_prompt(assistant, recording, question)[0])
+    return encode_embeds(_prompt(assistant, recording, question)[0])  # without a route's opening: the model decides
 
 
-def _prompt(assistant, recording: str | Path, question: str | None) -> tuple[torch.Tensor, list]:
-    """The prompt embeddings and the evidence of its recording."""
+def _prompt(assistant, recording: str | Path, question: str | None) -> tuple[torch.Tensor, list, object]:
+    """The prompt embeddings, the evidence of its recording and the question's route (or None)."""
     from .assistant import Conversation
 
     conversation = Conversation([assistant.analyse(recording)])
-    embeds = assistant.prompt_embeds(conversation, question or assistant.default_question)
-    return embeds, [ctx.evidence for ctx in conversation.recordings]
+    question = question or assistant.default_question
+    embeds = assistant.prompt_embeds(conversation, question)
+    return embeds, [ctx.evidence for ctx in conversation.recordings], assistant.route(conversation, question)
 
 
 def ask_server(recording: str | Path, question: str | None = None, base_url: str = "http://127.0.0.1:8000/v1",
@@ -52,7 +53,7 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
 
     client = OpenAI(base_url=base_url, api_key=api_key)
     assistant = assistant or Assistant(checkpoint, start_engine=False)
-    prompt, evidence = _prompt(assistant, recording, question)
+    prompt, evidence, route = _prompt(assistant, recording, question)
 
     def complete(embeds: torch.Tensor, tokens: int) -> str:
         # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
@@ -60,7 +61,9 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
                                              extra_body={"prompt_embeds": encode_embeds(embeds)})
         return response.choices[0].text
 
-    text = complete(prompt, max_tokens)
+    # A routed reply starts with its opening, as in-process answers do (`Assistant.generate`).
+    opening = route.opening if route is not None else ""
+    text = opening + complete(assistant.opened_prompt(prompt, route), max_tokens)
     if loop_guard.needs_answer(text):  # the same loop guard as in-process answers (serve/loop_guard.py)
         prefix = loop_guard.reasoning_prefix(text)
         text = loop_guard.merge(prefix, complete(assistant.continuation_prompt(prompt, prefix),

@@ -96,7 +96,7 @@ def test_targets_parse_conclude_and_hold_in_every_label_set(tables, name, target
 
 
 def test_tasks_follow_what_a_label_set_can_say():
-    from training.free_items import free_kinds
+    from prompts.questions import free_kinds
     from training.instruction_data import supported_tasks
 
     seed, deap_valence = LABEL_SPACES["valence-3"], LABEL_SPACES["valence-2"]

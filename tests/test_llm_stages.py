@@ -282,7 +282,7 @@ def test_training_leans_on_the_kinds_that_resemble_the_emotion_question_and_eval
 
     from prompts.templates import load_template
     from prompts.questions import HELDOUT
-    from training.free_items import free_kinds
+    from prompts.questions import free_kinds
     from training.instruction_data import TaskMix, build_items
 
     from training.free_items import EMPHASISED_KINDS

@@ -20,24 +20,12 @@ from encoders.log import get_logger
 from prompts.answer_format import format_answer
 from prompts.answers import Target, answer_for, with_context
 from prompts.evidence_text import notable_band_findings
-from prompts.questions import KINDS, REGIONS, answer_shapes
+from prompts.questions import REGIONS, free_kinds
 
 from .feature_table import TrialRow
 from .instruction_data import ItemBuilder
 
 log = get_logger(__name__)
-
-FREE_KINDS = tuple(k for k in KINDS if k != "emotion")
-
-
-def free_kinds(space: LabelSpace) -> tuple[str, ...]:
-    """The free kinds a label set can answer: valence and arousal questions only where its classes
-    are placed on that dimension and are not themselves that dimension's answers (arousal-2's classes
-    are "high arousal" and "low arousal": its arousal question is its class question)."""
-    shapes = answer_shapes(space.labels)
-    return tuple(k for k in FREE_KINDS if k not in ("valence", "arousal") or
-                 (k in space.dimensions and not any(shapes[k].match(label) for label in space.labels)))
-
 
 # Kinds asked twice as often: a valence question reads most like the emotion question ("the
 # patient's affect", "how they feel"), a confidence question names the emotion reading it asks
@@ -115,7 +103,8 @@ def free_item(builder: ItemBuilder, trial: TrialRow, kind: str, bank: str | None
     answer = _truth(kind, trial, target) if builder.targets == "truth" else target.answer
     item = builder._item("free", [("clean", trial)], with_context(question, ev, labels), target.reasoning, answer,
                          target.confidence)
-    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=bank is not None)
+    # The question without the measurements looked up for it, as the user asked it.
+    item.update(kind=kind, slots=slots, reference_answer=target.answer, heldout=bank is not None, question=question)
     return item
 
 

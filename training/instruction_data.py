@@ -27,7 +27,7 @@ from prompts.abstention import chance_among
 from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
 from prompts.ordering import encoder_order, order_lines, pattern_class
-from prompts.questions import TRAINING, fill, load_questions
+from prompts.questions import TRAINING, fill, free_kinds, load_questions
 from prompts.rationale import (
     abstain_rationale,
     arousal_class,
@@ -99,6 +99,14 @@ def supported_tasks(space: LabelSpace) -> tuple[str, ...]:
     if space.emotions and _scenario_ready(space):
         tasks.append("scenario")
     return tuple(tasks)
+
+
+def routed_kinds(space: LabelSpace) -> tuple[str, ...]:
+    """The kinds of question about one recording a checkpoint of label set `space` is trained to
+    answer, each with an opening of its own (`prompts.routing`): its class question, the free kinds it
+    can answer, and the tasks about one recording it supports."""
+    tasks = supported_tasks(space)
+    return ("emotion",) + free_kinds(space) + tuple(t for t in ("valence_arousal", "scenario", "record") if t in tasks)
 
 
 def _scenario_ready(space: LabelSpace) -> bool:
@@ -210,6 +218,7 @@ class ItemBuilder:
             "task": task,
             "recordings": [{"source": src, "key": list(t.key)} for src, t in recordings],
             "subjects": [t.info.subject for _, t in recordings],
+            "question": question,  # as asked in the first user turn (what a question router reads)
             "messages": messages,
             "answer": answer,
             "confidence": confidence,
@@ -379,7 +388,7 @@ def build_items(sources: Sources, trials: list[TrialRow], mix: TaskMix, template
     deterministic by seed. `heldout_questions`: the held-out bank (name or YAML file) free questions
     are asked in, for evaluation (default: the training bank)."""
     from .align_items import ALIGN_TASKS, align_item
-    from .free_items import balance_reference_trials, conversation_item, free_item, free_kinds, free_rotation
+    from .free_items import balance_reference_trials, conversation_item, free_item, free_rotation
 
     builder = ItemBuilder(sources, template, seed, zero_shot=zero_shot_scenarios, ablation=ablation,
                           id_prefix=id_prefix, targets=targets)

@@ -54,7 +54,11 @@ def add_generation_arguments(parser: argparse.ArgumentParser, defaults: dict | N
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """The checkpoint, the engine and the decoding options of a command that answers questions."""
-    add_checkpoint_argument(parser.add_argument_group("model"))
+    model = parser.add_argument_group("model")
+    add_checkpoint_argument(model)
+    model.add_argument("--no-routing", dest="routing", action="store_false",
+                       help="let the model alone decide what a question asks (default: a reply about one recording "
+                            "starts with the opening of the kind the question router reads, where it is sure)")
     add_engine_arguments(parser)
     add_generation_arguments(parser)
 
@@ -83,4 +87,4 @@ def load_assistant(args: argparse.Namespace):
     from serve.assistant import Assistant
 
     settings, generation = engine_config(args), generation_params(args)  # refused before a model loads
-    return Assistant(args.checkpoint, settings, generation=generation)
+    return Assistant(args.checkpoint, settings, generation=generation, routing=getattr(args, "routing", True))

@@ -45,7 +45,13 @@ def load_assistant_in_steps(args: argparse.Namespace):
     with step(f"preparing the LLM weights of {config.llm} (converted or merged once, on first use)"):
         llm_folder(checkpoint, config)
     with step("loading the EEG encoder, projector and tokenizer"):
-        assistant = Assistant(checkpoint, settings, start_engine=False, generation=generation)
+        assistant = Assistant(checkpoint, settings, start_engine=False, generation=generation,
+                              routing=getattr(args, "routing", True))
+    if assistant.routing:
+        with step("fitting the question router on the training phrasings"):
+            from prompts.routing import router_for
+
+            router_for()
     try:
         with step(f"starting the {settings.backend} engine", heartbeat_s=ENGINE_HEARTBEAT_S):
             assistant.start_engine()

@@ -113,6 +113,9 @@ def run_one(args: argparse.Namespace) -> int:
             # Set when the recording cannot support an emotion reading: whether the model's own text
             # (kept here) was replaced by the abstention written from the evidence.
             "evidence_guard": result.extra.get("evidence_guard"),
+            # The kind the question router read the question as, and the opening the reply was
+            # started with (null: the model decided alone).
+            "route": result.extra.get("route"),
             "seconds": round(elapsed, 2),
             "timings": {"total_s": round(elapsed, 3), "answer_s": round(result.total_s, 3),
                         "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)},
