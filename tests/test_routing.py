@@ -177,6 +177,9 @@ def test_ask_json_names_the_route_and_no_routing_turns_it_off(instruct_checkpoin
     alone = run_cli(*common, "--no-routing", env_extra=env)
     assert alone.returncode == 0, alone.stderr[-2000:]
     assert json.loads(alone.stdout[alone.stdout.index("{"):])["route"] is None
+    plain = run_cli(*common[:-1], env_extra=env)  # without --json: the reading is said above the answer
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    assert f"[question read as: quality, router {payload['route']['probability']:.2f}]" in plain.stdout
 
 
 def test_batch_answers_and_evaluation_items_carry_the_route(instruct_checkpoint, vllm_engine, fif14, tmp_path):

@@ -128,6 +128,9 @@ def run_one(args: argparse.Namespace) -> int:
                 print("[SYNTHETIC recording: generated, not from a person]")
             print(c.evidence_text)
             print()
+        route = result.extra.get("route")
+        if route is not None:  # why the reply took its shape; --no-routing lets the model decide alone
+            print(f"[question read as: {route['kind'].replace('_', ' ')}, router {route['probability']:.2f}]")
         print(result.text.strip())
     return 0
 
