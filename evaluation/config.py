@@ -66,8 +66,8 @@ class EvalConfig:
         "the held-out phrasings free questions are asked in: a bank shipped in prompts/templates, or a YAML "
         "file of your own in the same layout (never a bank the model was trained on)"))
     routing: bool = field(default=True, metadata=_help(
-        "start replies about one recording with the opening of the kind the question router reads, as served "
-        "(--no-routing: the model alone decides what each question asks)"))
+        "route questions as served: a reply about one recording starts with the opening of the kind the question "
+        "router reads where it is sure (off: the model alone decides what each question asks)"))
     seed: int = field(default=0, metadata=_help("seed of the split and the item draw"))
     split_file: str | None = field(default=None, metadata=_help(
         "a saved split (split.json) to take the folds from instead of making one"))

@@ -4,12 +4,12 @@ A small LLM decides in its first few tokens what it is answering ("Rating arousa
 emotion."), and a question worded unlike its training phrasings can send it down the wrong path: an
 arousal question answered with an emotion. A text classifier over character and word n-grams, fitted
 on the same training phrasings, reads unseen writers' questions more reliably than the model does
-(BENCHMARKS.md, "Question routing"). When it is sure of the kind, the served reply starts with that
-kind's opening (`prompts.openings`) and the model writes the rest: the reasoning, the answer and the
-confidence stay the model's. When it is unsure, or names a kind the checkpoint was not trained to
+(BENCHMARKS.md, "Free questions in four writers' held-out phrasings"). When it is sure of the
+kind, the served reply starts with that kind's opening (`prompts.openings`) and the model writes the
+rest: the reasoning, the answer and the confidence stay the model's. When it is unsure, or names a kind the checkpoint was not trained to
 answer, the model decides alone, as before.
 
-The classifier is fitted from the banks in this package (deterministic, about a second), never
+The classifier is fitted from the banks in this package (deterministic, about 3 s on 2 cores), never
 unpickled from a file.
 """
 
@@ -27,13 +27,12 @@ from encoders.labels import LABEL_SPACES, LabelSpace
 from .answers import named_regions_and_bands
 from .openings import (OPENINGS, PARTIAL_OPENINGS, REASONING_CUE, band_opening, reference_opening,
                        why_not_opening)
-from .questions import KINDS, REGIONS, ROUTER_BANK, fill, load_questions
+from .questions import REGIONS, ROUTER_BANK, fill, load_questions
 from .templates import load_tasks
 
 # The kinds a single-recording question is routed to: the free kinds and the tasks about one
 # recording whose phrasings the model is trained on.
 TASK_KINDS = ("valence_arousal", "scenario", "record")
-ROUTED_KINDS = KINDS + TASK_KINDS
 # Below this probability the model decides alone. Chosen on the first three held-out banks (a wrong
 # opening is worse than none: the model, left alone, answers most questions as asked); the fourth
 # bank, written after it was fixed, measures it.

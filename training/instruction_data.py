@@ -28,6 +28,7 @@ from prompts.answer_format import ABSTAIN, format_answer
 from prompts.evidence_text import render_evidence
 from prompts.ordering import encoder_order, order_lines, pattern_class
 from prompts.questions import TRAINING, fill, free_kinds, load_questions
+from prompts.routing import TASK_KINDS
 from prompts.rationale import (
     abstain_rationale,
     arousal_class,
@@ -106,7 +107,7 @@ def routed_kinds(space: LabelSpace) -> tuple[str, ...]:
     answer, each with an opening of its own (`prompts.routing`): its class question, the free kinds it
     can answer, and the tasks about one recording it supports."""
     tasks = supported_tasks(space)
-    return ("emotion",) + free_kinds(space) + tuple(t for t in ("valence_arousal", "scenario", "record") if t in tasks)
+    return ("emotion",) + free_kinds(space) + tuple(t for t in TASK_KINDS if t in tasks)
 
 
 def _scenario_ready(space: LabelSpace) -> bool:
