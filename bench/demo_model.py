@@ -235,7 +235,9 @@ def benchmark_section(checkpoint: Path, metrics: dict, arms: dict[str, dict], ev
     return f"""## Demo model: reasoning on held-out synthetic subjects
 
 Cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no training stage saw, leave-one-subject-out folds,
-{metrics['n_items']} items; the LLM answers through vLLM (float32, greedy).
+{metrics['n_items']} items; the LLM answers through vLLM (float32, greedy), as served: questions about one
+recording routed where the question router is sure (`prompts.routing`; free questions routed:
+{figure(free.get('routed'))}; the model alone beside it: "Free questions in four writers' held-out phrasings").
 
 | target | measured | |
 |---|---|---|

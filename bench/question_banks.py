@@ -7,7 +7,9 @@ engine answers the free-question task in each bank on the demo benchmark's held-
 subjects, same recordings, same folds); the table gives, per bank, the share of replies whose answer
 line fits the question, the share correct where checkable, and the valence and arousal answers beside
 the encoder's own read-out on the same items; then per kind, and the questions answered in another
-kind's shape.
+kind's shape. Each bank is answered twice in the same run: by the model alone, and as served, with the
+question router (`prompts.routing`) starting the reply with the opening of the kind it reads where it
+is sure.
 
     python -m bench.question_banks [--checkpoint checkpoints/demo] [--per-kind 4] [--out runs/question-banks]
 
@@ -32,26 +34,31 @@ from .report import write_section
 # vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
 quiet.quiet_if_inherited()
 
-BANKS = ("questions-heldout-v1", "questions-heldout-v2", "questions-heldout-v3")
+BANKS = ("questions-heldout-v1", "questions-heldout-v2", "questions-heldout-v3", "questions-heldout-v4")
 WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v2": "second writer",
-           "questions-heldout-v3": "third writer (technician, student, lay person)"}
+           "questions-heldout-v3": "third writer (technician, student, lay person)",
+           "questions-heldout-v4": "fourth writer (shorthand, researcher, patient, non-native; after the router)"}
+ARMS = ("model-alone", "routed")  # --no-routing, and as served
 
 
-def evaluate_banks(checkpoint: Path, out: Path, per_kind: int) -> dict[str, dict]:
-    """The free-question task in each bank, one engine for all; {bank: metrics}."""
+def evaluate_banks(checkpoint: Path, out: Path, per_kind: int) -> dict[str, dict[str, dict]]:
+    """The free-question task in each bank, by the model alone and as served, one engine for all;
+    {arm: {bank: metrics}}."""
     from evaluation import run_evaluation
     from serve.assistant import answerer_for
 
     base = replace(eval_config(checkpoint, tasks=["free"]), free_per_kind=per_kind)
     assistant = answerer_for(checkpoint, base.engine)()
-    results = {}
+    results: dict[str, dict[str, dict]] = {arm: {} for arm in ARMS}
     try:
         assistant.start_engine()
         for bank in BANKS:
-            folder = out / bank
-            if folder.exists():
-                shutil.rmtree(folder)
-            results[bank] = run_evaluation(replace(base, questions=bank), folder, assistant)
+            for arm in ARMS:
+                folder = out / arm / bank
+                if folder.exists():
+                    shutil.rmtree(folder)
+                config = replace(base, questions=bank, routing=arm == "routed")
+                results[arm][bank] = run_evaluation(config, folder, assistant)
     finally:
         assistant.close()
     return results
@@ -88,6 +95,24 @@ def banks_table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def routing_table(results: dict[str, dict[str, dict]]) -> str:
+    """Per bank, the model alone beside the router's help: answered as asked, correct, valence and
+    arousal, and how often the router was sure and of the kind asked."""
+    lines = ["| bank | answers the question asked: alone → routed | correct: alone → routed | "
+             "valence: alone → routed | arousal: alone → routed | routed share | router's kind = kind asked |",
+             "|---|---|---|---|---|---|---|"]
+    for bank in results["routed"]:
+        alone, routed = results["model-alone"][bank]["tasks"]["free"], results["routed"][bank]["tasks"]["free"]
+
+        def pair(key: str) -> str:
+            return f"{figure(alone.get(key))} → {figure(routed.get(key))}"
+
+        lines.append(f"| `{bank}` | {pair('answered_as_asked')} | {pair('accuracy')} | {pair('valence_accuracy')} | "
+                     f"{pair('arousal_accuracy')} | {figure(routed.get('routed'))} | "
+                     f"{figure(routed.get('routed_as_asked'))} |")
+    return "\n".join(lines)
+
+
 def kinds_table(results: dict[str, dict]) -> str:
     """Answered as asked, per kind (rows) and bank (columns)."""
     banks = list(results)
@@ -106,52 +131,67 @@ def misread_questions(out: Path, results: dict[str, dict], top: int = 5) -> str:
     rows, shown = [], []
     for bank in results:
         items = {}
-        with open(out / bank / "items.jsonl", encoding="utf-8") as handle:
+        with open(out / "routed" / bank / "items.jsonl", encoding="utf-8") as handle:
             for line in handle:
                 item = json.loads(line)
                 items[item["id"]] = item
         bank_rows = []
-        with open(out / bank / "results.jsonl", encoding="utf-8") as handle:
+        with open(out / "routed" / bank / "results.jsonl", encoding="utf-8") as handle:
             for line in handle:
                 result = json.loads(line)
                 if result.get("answered_as_asked", True):
                     continue
-                asked = [m["content"] for m in items[result["id"]]["messages"] if m["role"] == "user"][-1]
-                question = next((q for q in reversed(asked.strip().splitlines()) if q.startswith("Question:")),
-                                asked.strip().splitlines()[-1]).removeprefix("Question:").strip()
+                question = items[result["id"]]["question"]
                 answer = (result.get("parsed") or {}).get("answer") or "(no answer line)"
-                bank_rows.append(f"| {bank.removeprefix('questions-')} | {result['kind']} | {question} | {answer} |")
+                route = result.get("route")
+                read_as = f"{route['kind']} ({route['probability']:.2f})" if route else "not sure: model alone"
+                bank_rows.append(f"| {bank.removeprefix('questions-')} | {result['kind']} | {question} | {read_as} | "
+                                 f"{answer} |")
         rows += bank_rows
         shown += sorted(set(bank_rows))[:top]
     if not rows:
         return "Every question was answered in its own kind's shape."
-    return "\n".join([f"Questions answered in another kind's shape ({len(rows)}; up to {top} of each bank shown):", "",
-                      "| bank | kind asked | question | answer line given |", "|---|---|---|---|", *shown])
+    return "\n".join([f"Questions answered in another kind's shape as served ({len(rows)}; up to {top} of each bank "
+                      f"shown):", "", "| bank | kind asked | question | router read it as | answer line given |",
+                      "|---|---|---|---|---|", *shown])
 
 
-def section(checkpoint: Path, out: Path, results: dict[str, dict], per_kind: int) -> str:
+def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], per_kind: int) -> str:
     from projector.checkpoint import read_config
 
     config = read_config(checkpoint)
     trained = (config.provenance.get("instruct") or {}).get("questions")
     trained = f"`{trained}`" if trained else "a bank its provenance does not name (made before it was recorded)"
-    return f"""## Free questions in three writers' held-out phrasings
+    from prompts.questions import ROUTER_BANK
+    from prompts.routing import MIN_PROBABILITY
+
+    served = results["routed"]
+    return f"""## Free questions in four writers' held-out phrasings
 
 The demo checkpoint (stage 3 trained on {trained}), the held-out cohort of the demo-model section
 (seed 30, 6 unseen subjects, leave-one-subject-out), {per_kind} questions per kind per fold, one
 engine. Target: ≥ 0.95 answered as asked; valence and arousal no worse than the encoder's own
-read-out − 0.05 on the same items.
+read-out − 0.05 on the same items. Each bank answered twice in this run: by the model alone
+(`--no-routing`), and as served, where the question router (fitted on `{ROUTER_BANK}`) starts the
+reply with the opening of the kind it reads when its probability is at least {MIN_PROBABILITY} and the model
+writes the rest. The router and its threshold were fixed before the fourth bank was written.
 
-{banks_table(results)}
+As served:
 
-Answered as asked, per kind:
+{banks_table(served)}
 
-{kinds_table(results)}
+The model alone beside the router's help (same items):
 
-{misread_questions(out, results)}
+{routing_table(results)}
 
-Reproduce: `python -m bench.question_banks` (about 9 minutes on 2 cores). A bank of your own:
-`eegreason evaluate --tasks free --questions FILE.yaml`."""
+Answered as asked as served, per kind:
+
+{kinds_table(served)}
+
+{misread_questions(out, served)}
+
+Reproduce: `python -m bench.question_banks` (about 20 minutes on 2 cores). A bank of your own:
+`eegreason evaluate --tasks free --questions FILE.yaml` (add `--no-routing` for the model alone)."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -167,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.rescore:
         from evaluation import rescore
 
-        results = {bank: rescore(args.out / bank) for bank in BANKS}
+        results = {arm: {bank: rescore(args.out / arm / bank) for bank in BANKS} for arm in ARMS}
     else:
         results = evaluate_banks(args.checkpoint, args.out, args.per_kind)
     body = section(args.checkpoint, args.out, results, args.per_kind)

@@ -67,18 +67,19 @@ def test_the_benchmark_account_of_the_demo_model_is_the_shipped_checkpoints_own(
 
 
 def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
-    from bench.question_banks import banks_table, kinds_table, misread_questions
+    from bench.question_banks import banks_table, kinds_table, misread_questions, routing_table
 
     free = {"n": 2, "answered_as_asked": 0.5, "accuracy": 0.5, "valence_accuracy": 1.0, "encoder_valence_accuracy": 0.0,
-            "arousal_accuracy": float("nan"), "encoder_arousal_accuracy": None,
+            "arousal_accuracy": float("nan"), "encoder_arousal_accuracy": None, "routed": 0.5, "routed_as_asked": 1.0,
             "per_kind": {"valence": {"answered_as_asked": 1.0}, "confidence": {"answered_as_asked": 0.0}}}
+    alone = dict(free, answered_as_asked=0.0, accuracy=0.25)
     results = {"questions-heldout-v2": {"tasks": {"free": free}}}
-    folder = tmp_path / "questions-heldout-v2"
-    folder.mkdir()
-    items = [{"id": "a", "messages": [{"role": "user", "content": "<eeg>\nQuestion: Trust it?"}]},
-             {"id": "b", "messages": [{"role": "user", "content": "Question: Pleasant?\n(measured: x)"}]}]
+    folder = tmp_path / "routed" / "questions-heldout-v2"
+    folder.mkdir(parents=True)
+    items = [{"id": "a", "question": "Trust it?"}, {"id": "b", "question": "Pleasant?"}]
     outcome = [{"id": "a", "kind": "confidence", "answered_as_asked": False, "parsed": {"answer": "happy"}},
-               {"id": "b", "kind": "valence", "answered_as_asked": True, "parsed": {"answer": "positive valence"}}]
+               {"id": "b", "kind": "valence", "answered_as_asked": False, "parsed": {"answer": "sad"},
+                "route": {"kind": "valence", "probability": 0.91, "opening": "Reasoning: Rating valence."}}]
     (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
     (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in outcome))
     row = banks_table(results).splitlines()[2]
@@ -86,4 +87,9 @@ def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
     assert "second writer" in row
     assert "| confidence | 0.000 |" in kinds_table(results)
     misread = misread_questions(tmp_path, results)
-    assert "(1; up to 5 of each bank shown)" in misread and "| heldout-v2 | confidence | Trust it? | happy |" in misread
+    assert "(2; up to 5 of each bank shown)" in misread
+    assert "| heldout-v2 | confidence | Trust it? | not sure: model alone | happy |" in misread
+    assert "| heldout-v2 | valence | Pleasant? | valence (0.91) | sad |" in misread
+    both = {"model-alone": {"questions-heldout-v2": {"tasks": {"free": alone}}}, "routed": results}
+    assert "| `questions-heldout-v2` | 0.000 → 0.500 | 0.250 → 0.500 |" in routing_table(both)
+    assert routing_table(both).splitlines()[2].endswith("| 0.500 | 1.000 |")
