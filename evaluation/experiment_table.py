@@ -19,7 +19,7 @@ import numpy as np
 from training.metrics import classification_report, expected_calibration_error, subject_bootstrap_many
 
 from .run import read_jsonl
-from .scoring import score_item
+from .scoring import score_stored
 from .summary import task_metrics
 
 CLASSIFIERS = ("encoder_head", "logreg", "svm")
@@ -49,7 +49,7 @@ def classifier_metrics(truth, predicted, n_classes: int) -> dict:
 def emotion_results(eval_dir: Path) -> list[dict]:
     """The emotion-task answers of one evaluation run, scored by the current checker."""
     items = {i["id"]: i for i in read_jsonl(eval_dir / "items.jsonl")}
-    return [score_item(items[r["id"]], r["output"], r.get("unguarded_output"))
+    return [score_stored(items[r["id"]], r)
             for r in read_jsonl(eval_dir / "results.jsonl") if r["id"] in items and items[r["id"]]["task"] == "emotion"]
 
 

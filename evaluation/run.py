@@ -29,7 +29,7 @@ from training.progress import ItemProgress, step
 
 from .config import EvalConfig, check_config
 from .items import build_eval_items, load_tables
-from .scoring import score_item
+from .scoring import score_item, score_stored
 
 log = get_logger(__name__)
 ENGINE_HEARTBEAT_S = 15.0
@@ -182,7 +182,8 @@ def _answer(answerer: Answerer, todo: list[dict], tables: dict, config: EvalConf
             for future in finished:
                 item = pending.pop(future)
                 out = future.result()[0]
-                scored = score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"))
+                scored = score_item(item, out.text, out.extra.get("loop_guard", {}).get("raw_text"),
+                                    out.extra.get("answer_line_guard", {}).get("raw_text"))
                 routed = out.extra.get("route")
                 append_jsonl(results_path, [scored | ({"route": routed} if routed else {})])
                 bar.update(1)
@@ -243,7 +244,7 @@ def rescore(run_dir: Path) -> dict:
     # Re-judge stored outputs with the current checker, so a re-score reflects the code, not a cache;
     # in item order, since answers are saved in the order they arrive.
     order = {item_id: index for index, item_id in enumerate(items)}
-    results = sorted((score_item(items[r["id"]], r["output"], r.get("unguarded_output"))
+    results = sorted((score_stored(items[r["id"]], r)
                       | {"fold": r.get("fold")} | ({"route": r["route"]} if r.get("route") else {})
                       for r in results if r["id"] in items), key=lambda r: order[r["id"]])
     metrics = compute_metrics(results, total_items=len(items))

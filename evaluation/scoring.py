@@ -43,9 +43,10 @@ def item_space(item: dict) -> LabelSpace:
     return LabelSpace.from_dict(data) if data else SEVEN_EMOTIONS
 
 
-def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict:
+def score_item(item: dict, output: str, guarded_from: str | None = None, fitted_from: str | None = None) -> dict:
     """Parse an answer and judge it: correctness, consistency with its reasoning, faithful claims.
-    `guarded_from`: the model's own text when the loop guard completed it (kept for the report)."""
+    `guarded_from`: the model's own text when the loop guard completed it; `fitted_from`: the text
+    before the answer-line guard wrote its Answer line again (both kept for the report)."""
     space = item_space(item)
     parsed = parse_answer(output, space.labels)
     answer = _normalised_answer(item["task"], parsed.answer)
@@ -56,11 +57,16 @@ def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict
         # A free question is scored for answering the question asked (its kind's answer shape) and
         # for the answer itself; whether the reasoning agrees is what its claims say.
         consistent = None
-        asked = answers_question(item["kind"], answer, space.labels)
+        asked = asked_unfitted = answers_question(item["kind"], answer, space.labels)
+        correct_unfitted = _same(answer, item["answer"])
+        if fitted_from is not None:  # as the model answered before the answer-line guard
+            before = _normalised_answer(item["task"], parse_answer(fitted_from, space.labels).answer)
+            asked_unfitted = answers_question(item["kind"], before, space.labels)
+            correct_unfitted = _same(before, item["answer"])
     else:
         consistent = bool(parsed.well_formed and conclusion_agrees(conclusion, answer, item.get("option_emotions"),
                                                                    space))
-        asked = None
+        asked = asked_unfitted = correct_unfitted = None
     return {
         "id": item["id"],
         "task": item["task"],
@@ -82,5 +88,14 @@ def score_item(item: dict, output: str, guarded_from: str | None = None) -> dict
         "arm": item.get("arm"),
         "labels": list(space.labels),
         "answered_as_asked": asked,
+        "answer_line_guard": fitted_from is not None,
+        "unfitted_output": fitted_from,
+        "answered_as_asked_unfitted": asked_unfitted,
+        "correct_unfitted": correct_unfitted,
         "claims": [c.to_dict() for c in claims],
     }
+
+
+def score_stored(item: dict, result: dict) -> dict:
+    """A stored result judged again by the current checker (the guards' records kept)."""
+    return score_item(item, result["output"], result.get("unguarded_output"), result.get("unfitted_output"))

@@ -46,6 +46,7 @@ def _format(results: list[dict]) -> dict:
             "parse_rate": len(formed) / len(results) if results else float("nan"),
             "parse_rate_unguarded": len(unguarded) / len(results) if results else float("nan"),
             "loop_guard_repairs": guarded,
+            "answer_line_guard_repairs": sum(bool(r.get("answer_line_guard")) for r in results),
             "consistency": _mean([r["consistent"] for r in formed if r["consistent"] is not None])}
 
 
@@ -67,8 +68,22 @@ def _free(results: list[dict]) -> dict:
     if routed:  # runs answered with the question router: how often it was sure, and of the kind asked
         out["routed"] = len(routed) / len(results)
         out["routed_as_asked"] = _mean([r["route"]["kind"] == r["kind"] for r in routed])
+        # Before the answer-line guard wrote Answer lines again under the routed kind (results
+        # stored before the guard existed count as unguarded).
+        before = [r | {"answered_as_asked": r.get("answered_as_asked_unfitted", r["answered_as_asked"]),
+                       "correct": r.get("correct_unfitted", r["correct"])} for r in results]
+        out["answered_as_asked_unfitted"] = _mean([bool(r["answered_as_asked"]) for r in before])
+        out["accuracy_unfitted"] = _mean([bool(r["correct"]) for r in before])
+        out.update({f"{key}_unfitted": value for key, value in _dimensions(before).items() if "encoder" not in key})
+        out["answer_lines_fitted"] = sum(bool(r.get("answer_line_guard")) for r in results)
+    return out | _dimensions(results)
+
+
+def _dimensions(results: list[dict]) -> dict:
+    """Valence and arousal answers beside the encoder's own read-out on the same items."""
+    out = {}
     for kind in ("valence", "arousal"):
-        rs = [r for r in by_kind.get(kind, []) if r["target"] != ABSTAIN]
+        rs = [r for r in results if r["kind"] == kind and r["target"] != ABSTAIN]
         out[f"{kind}_accuracy"] = _mean([r["correct"] for r in rs])
         out[f"encoder_{kind}_accuracy"] = _mean([r["encoder_correct"] for r in rs if r["encoder_correct"] is not None])
     return out

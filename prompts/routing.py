@@ -4,7 +4,7 @@ A small LLM decides in its first few tokens what it is answering ("Rating arousa
 emotion."), and a question worded unlike its training phrasings can send it down the wrong path: an
 arousal question answered with an emotion. A text classifier over character and word n-grams, fitted
 on the same training phrasings, reads unseen writers' questions more reliably than the model does
-(BENCHMARKS.md, "Free questions in four writers' held-out phrasings"). When it is sure of the
+(BENCHMARKS.md, "Free questions in five writers' held-out phrasings"). When it is sure of the
 kind, the served reply starts with that kind's opening (`prompts.openings`) and the model writes the
 rest: the reasoning, the answer and the confidence stay the model's. When it is unsure, or names a kind the checkpoint was not trained to
 answer, the model decides alone, as before.
@@ -111,7 +111,7 @@ class QuestionRouter:
 
     def kind(self, question: str) -> tuple[str, float]:
         kind, p = next(iter(self.probabilities(question).items()))
-        return kind, p
+        return str(kind), p  # a plain str, not numpy's
 
     def route(self, question: str, evidence: Evidence, space: LabelSpace,
               allowed: tuple[str, ...] | None = None) -> Route | None:

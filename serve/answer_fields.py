@@ -17,3 +17,13 @@ def answer_fields(text: str, evidences: list[Evidence], labels) -> dict:
     claims = check_reasoning(parsed.reasoning or text, evidences)
     return {"label": parsed.answer, "confidence": parsed.confidence, "well_formed": parsed.well_formed,
             "claims": [c.to_dict() for c in claims], "claims_failing": sum(not c.holds for c in claims)}
+
+
+def served_steps(extra: dict) -> dict:
+    """What the serving steps did to an answer (`Generation.extra`), each null where it did nothing:
+    `route` (the kind the question router read and the opening the reply was started with),
+    `loop_guard` and `answer_line_guard` (the model's own text before its Answer line was written
+    again: it looped, or answered another kind of question than the routed one) and `evidence_guard`
+    (when the recording cannot support an emotion reading: whether the model's text, kept here, was
+    replaced by the abstention written from the evidence)."""
+    return {step: extra.get(step) for step in ("route", "loop_guard", "answer_line_guard", "evidence_guard")}

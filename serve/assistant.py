@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -33,7 +33,7 @@ from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
 from reports.note import MedicalRecordNote
 from training.instruction_data import routed_kinds
 
-from . import loop_guard
+from . import answer_line_guard, loop_guard
 from .engines import Engine, EngineConfig, Generation, GenerationParams, create_engine
 from .timeline import Timeline, emotion_timeline
 
@@ -64,6 +64,7 @@ class Turn:
     answer: str
     guarded: bool = False  # the answer is the evidence guard's abstention, not the model's text
     route: Route | None = None  # the kind the question router read, whose opening the answer starts with
+    refitted: bool = False  # its Answer line was written again under the routed kind (answer-line guard)
 
 
 MAX_RECORDINGS = 3  # asked about at once: what the comparison and ranking tasks are trained on
@@ -229,7 +230,9 @@ class Assistant:
                  evidence: list[list[Evidence]] | None = None,
                  routes: list[Route | None] | None = None) -> list[Generation]:
         """The engine's answers, each one that lost its Answer line to a loop completed by the
-        model itself (see serve/loop_guard.py); all completions go to the engine as one batch.
+        model itself (see serve/loop_guard.py), and each routed one whose Answer line answers another
+        kind of question written again under the kind asked (serve/answer_line_guard.py); each
+        guard's completions go to the engine as one batch.
 
         `routes`: for each prompt, its question's route or None; a routed answer starts with the
         route's opening (given to the engine as the first words of the reply, and part of the text
@@ -251,7 +254,8 @@ class Assistant:
             self._with_opening(result, route)
         # Guarded answers are completed too: an answer to a measurement question may stand on any
         # recording, and one without its Answer line never would.
-        self.complete_broken(prompts, results, params)
+        self.complete_broken(prompts, results, params, routes)
+        self.fit_answer_lines(prompts, results, params, routes)
         for i, evs in enumerate(evidence or []):
             if abstention.unsupported(evs):
                 self._guard(results[i], evs)
@@ -266,20 +270,42 @@ class Assistant:
             result.text = replacement
         return result
 
-    def complete_broken(self, prompts: list[torch.Tensor], results: list[Generation],
-                        params: GenerationParams) -> list[Generation]:
-        """Answers to `prompts` whose reasoning never reached an Answer line get one (in place)."""
+    def complete_broken(self, prompts: list[torch.Tensor], results: list[Generation], params: GenerationParams,
+                        routes: list[Route | None] | None = None) -> list[Generation]:
+        """Answers to `prompts` whose reasoning never reached an Answer line get one (in place); a
+        routed one is held to its kind's answer pattern, as the answer-line guard holds it."""
+        routes = routes or [None] * len(results)
         broken = [i for i, r in enumerate(results) if loop_guard.needs_answer(r.text)]
-        if not broken:
+        patterns = [answer_line_guard.pattern_for(routes[i], self.config.labels) for i in broken]
+        tokens = max([loop_guard.CONTINUATION_TOKENS] + [answer_line_guard.CONTINUATION_TOKENS
+                                                          for p in patterns if p is not None])
+        return self._answer_again(prompts, results, broken, patterns, replace(params, max_tokens=tokens), "loop_guard")
+
+    def fit_answer_lines(self, prompts: list[torch.Tensor], results: list[Generation], params: GenerationParams,
+                         routes: list[Route | None]) -> list[Generation]:
+        """Routed answers whose Answer line answers another kind of question get one of the kind
+        the router read, from the model under that kind's pattern (in place; serve/answer_line_guard.py)."""
+        labels = self.config.labels
+        misfits = [i for i, (r, route) in enumerate(zip(results, routes))
+                   if answer_line_guard.needs_fitting(r.text, route, labels)]
+        patterns = [answer_line_guard.pattern_for(routes[i], labels) for i in misfits]
+        short = replace(params, max_tokens=answer_line_guard.CONTINUATION_TOKENS)
+        return self._answer_again(prompts, results, misfits, patterns, short, "answer_line_guard")
+
+    def _answer_again(self, prompts: list[torch.Tensor], results: list[Generation], which: list[int],
+                      patterns: list[str | None], params: GenerationParams, guard: str) -> list[Generation]:
+        """The answers `which` keep their reasoning and have their Answer and Confidence lines written
+        again by the model (each under its pattern, if any), all in one batch; `extra[guard]` keeps the
+        text they replace."""
+        if not which:
             return results
-        prefixes = [loop_guard.reasoning_prefix(results[i].text) for i in broken]
+        prefixes = [loop_guard.reasoning_prefix(results[i].text) for i in which]
         written = [self._cue_ids(prefix) for prefix in prefixes]
-        short = GenerationParams(max_tokens=loop_guard.CONTINUATION_TOKENS, temperature=params.temperature,
-                                 top_p=params.top_p, seed=params.seed, frequency_penalty=params.frequency_penalty)
-        endings = self.engine.generate([self._followed_by(prompts[i], ids) for i, ids in zip(broken, written)], short)
-        for i, prefix, ids, ending in zip(broken, prefixes, written, endings):
+        endings = self.engine.generate([self._followed_by(prompts[i], ids) for i, ids in zip(which, written)],
+                                       params, patterns)
+        for i, prefix, ids, ending in zip(which, prefixes, written, endings):
             raw = results[i]
-            raw.extra["loop_guard"] = {"raw_text": raw.text}
+            raw.extra[guard] = {"raw_text": raw.text}
             raw.text = loop_guard.merge(prefix, ending.text)
             raw.token_ids = ids + ending.token_ids
             raw.finish_reason = ending.finish_reason
@@ -319,7 +345,7 @@ class Assistant:
         result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence],
                                routes=[route])[0]
         guarded = result.extra.get("evidence_guard", {}).get("replaced", False)
-        conversation.turns.append(Turn(question, result.text, guarded, route))
+        conversation.turns.append(Turn(question, result.text, guarded, route, "answer_line_guard" in result.extra))
         return result
 
     # ---- notes ----
@@ -344,36 +370,41 @@ class Assistant:
     def stream(self, conversation: Conversation, question: str | None = None,
                params: GenerationParams | None = None) -> Iterator[str]:
         """Yields the answer so far, growing; records the turn when done. A loop stops the stream
-        early (the engine request is aborted) and the loop guard completes the answer. When a
-        recording cannot support an emotion reading, nothing is shown until the whole answer is
-        in and the evidence guard has judged it (a claim shown and then withdrawn is still shown)."""
+        early (the engine request is aborted) and the loop guard completes the answer. A routed
+        answer's Answer line is shown once the answer-line guard has judged it (its reasoning
+        streams). When a recording cannot support an emotion reading, nothing is shown until the
+        whole answer is in and the evidence guard has judged it (a claim shown and then withdrawn
+        is still shown)."""
         question = question or self.default_question
         params = params or self.generation
         evidence = [ctx.evidence for ctx in conversation.recordings]
         guarded = bool(abstention.unsupported(evidence))
         embeds = self.prompt_embeds(conversation, question)
         route = self.route(conversation, question)
+        held_to_kind = answer_line_guard.pattern_for(route, self.config.labels) is not None
         text = route.opening if route is not None else ""
+        shown = ""
         pieces = self.engine.stream(self.opened_prompt(embeds, route), params)
         try:
             for piece in pieces:
                 text += piece
-                if not guarded:
+                if not guarded and not (held_to_kind and "answer:" in text.lower()):
+                    shown = text
                     yield text
                 if loop_guard.stream_is_looping(text):
                     break
         finally:
             pieces.close()
-        completed = loop_guard.needs_answer(text)
-        if completed:
-            text = self.complete_broken([embeds], [Generation(text, [], "abort")], params)[0].text
+        result = Generation(text, [], "abort")
+        self.complete_broken([embeds], [result], params, [route])
+        self.fit_answer_lines([embeds], [result], params, [route])
         replaced = False
         if guarded:
-            result = self._guard(Generation(text, [], None), evidence)
-            text, replaced = result.text, result.extra["evidence_guard"]["replaced"]
-        if guarded or completed:
-            yield text
-        conversation.turns.append(Turn(question, text, replaced, route))
+            result = self._guard(result, evidence)
+            replaced = result.extra["evidence_guard"]["replaced"]
+        if result.text != shown:
+            yield result.text
+        conversation.turns.append(Turn(question, result.text, replaced, route, "answer_line_guard" in result.extra))
 
 
 def answerer_for(checkpoint: str | Path, engine_settings: dict, engine: Engine | None = None):

@@ -28,7 +28,7 @@ from encoders.errors import ConfigError, EEGReasonError
 from encoders.finite import json_safe
 from encoders.log import get_logger
 
-from .answer_fields import answer_fields
+from .answer_fields import answer_fields, served_steps
 from .assistant import MAX_RECORDINGS, Assistant, Conversation, RecordingContext
 from .engines import GenerationParams
 
@@ -203,7 +203,7 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                        "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)}
             finish(index, {**_base(lines[index]), "question": question, "synthetic": any(c.synthetic for c in contexts),
                            "answer": result.text, **answer_fields(result.text, [c.evidence for c in contexts], labels),
-                           "evidence_guard": result.extra.get("evidence_guard"), "route": result.extra.get("route"),
+                           **served_steps(result.extra),
                            "finish_reason": result.finish_reason, "timings": timings, "error": None})
 
     interrupted = False

@@ -48,25 +48,35 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
 
     from prompts import abstention
 
-    from . import loop_guard
+    from . import answer_line_guard, loop_guard
     from .assistant import Assistant
 
     client = OpenAI(base_url=base_url, api_key=api_key)
     assistant = assistant or Assistant(checkpoint, start_engine=False)
     prompt, evidence, route = _prompt(assistant, recording, question)
+    labels = assistant.config.labels
 
-    def complete(embeds: torch.Tensor, tokens: int) -> str:
+    def complete(embeds: torch.Tensor, tokens: int, pattern: str | None = None) -> str:
         # prompt=None, not "": vLLM treats a text prompt next to the embeddings as a second, empty request.
+        body = {"prompt_embeds": encode_embeds(embeds)}
+        if pattern is not None:  # the server's structured outputs, as the in-process engine's
+            body["structured_outputs"] = {"regex": pattern}
         response = client.completions.create(model=SERVED_MODEL_NAME, prompt=None, max_tokens=tokens, temperature=0.0,
-                                             extra_body={"prompt_embeds": encode_embeds(embeds)})
+                                             extra_body=body)
         return response.choices[0].text
 
-    # A routed reply starts with its opening, as in-process answers do (`Assistant.generate`).
+    def answer_again(text: str, pattern: str | None) -> str:
+        prefix = loop_guard.reasoning_prefix(text)
+        tokens = loop_guard.CONTINUATION_TOKENS if pattern is None else answer_line_guard.CONTINUATION_TOKENS
+        return loop_guard.merge(prefix, complete(assistant.continuation_prompt(prompt, prefix), tokens, pattern))
+
+    # A routed reply starts with its opening, as in-process answers do (`Assistant.generate`), and the
+    # same loop guard and answer-line guard follow (serve/loop_guard.py, serve/answer_line_guard.py).
     opening = route.opening if route is not None else ""
     text = opening + complete(assistant.opened_prompt(prompt, route), max_tokens)
-    if loop_guard.needs_answer(text):  # the same loop guard as in-process answers (serve/loop_guard.py)
-        prefix = loop_guard.reasoning_prefix(text)
-        text = loop_guard.merge(prefix, complete(assistant.continuation_prompt(prompt, prefix),
-                                                 loop_guard.CONTINUATION_TOKENS))
+    if loop_guard.needs_answer(text):
+        text = answer_again(text, answer_line_guard.pattern_for(route, labels))
+    if answer_line_guard.needs_fitting(text, route, labels):
+        text = answer_again(text, answer_line_guard.pattern_for(route, labels))
     # The same evidence guard as in-process answers: no emotion the recording cannot support.
-    return abstention.guard(text, evidence, list(assistant.config.labels)) or text
+    return abstention.guard(text, evidence, list(labels)) or text

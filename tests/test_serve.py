@@ -113,6 +113,27 @@ def test_openai_client_gets_an_answer_with_the_key_only(server, tiny_checkpoint,
 
 
 @pytest.mark.slow
+def test_a_routed_answer_through_the_server_keeps_to_its_kind(server, tiny_checkpoint, fif14, tmp_path):
+    """As in-process: the routed opening, and (the tiny model never reaching an Answer line in 8
+    tokens) an Answer line written under the kind's pattern by the server's structured outputs."""
+    from projector.checkpoint import copy_checkpoint, update_checkpoint
+    from prompts.answer_format import parse_answer
+    from prompts.openings import OPENINGS, REASONING_CUE
+    from prompts.questions import answer_kind
+    from serve.assistant import Assistant
+    from serve.client import ask_server
+
+    instruct = tmp_path / "tiny-instruct"  # the same weights as served; routing is for instruction-tuned checkpoints
+    copy_checkpoint(tiny_checkpoint, instruct)
+    update_checkpoint(instruct, stage="instruct")
+    assistant = Assistant(instruct, start_engine=False)
+    text = ask_server(fif14, "How clean is the signal in this recording?", base_url=f"http://127.0.0.1:{server.port}/v1",
+                      api_key=KEY, max_tokens=8, assistant=assistant)
+    assert text.startswith(REASONING_CUE + OPENINGS["quality"])
+    assert answer_kind(parse_answer(text).answer, assistant.config.labels) == "quality", text
+
+
+@pytest.mark.slow
 def test_the_key_is_on_no_command_line_and_not_in_the_engine(server):
     procs = server.tree()
     assert engine_processes(procs)

@@ -76,7 +76,7 @@ def run_one(args: argparse.Namespace) -> int:
     import time
 
     from encoders.io import read_recording
-    from serve.answer_fields import answer_fields
+    from serve.answer_fields import answer_fields, served_steps
     from serve.assistant import Conversation
 
     start = time.perf_counter()
@@ -110,12 +110,7 @@ def run_one(args: argparse.Namespace) -> int:
             # With --with: every recording asked about, numbered as the prompt numbers them.
             **({"recordings": [{"number": i, "recording": p.name, "synthetic": c.synthetic, "evidence": c.evidence.to_dict()}
                                for i, (p, c) in enumerate(zip(paths, contexts), start=1)]} if len(contexts) > 1 else {}),
-            # Set when the recording cannot support an emotion reading: whether the model's own text
-            # (kept here) was replaced by the abstention written from the evidence.
-            "evidence_guard": result.extra.get("evidence_guard"),
-            # The kind the question router read the question as, and the opening the reply was
-            # started with (null: the model decided alone).
-            "route": result.extra.get("route"),
+            **served_steps(result.extra),
             "seconds": round(elapsed, 2),
             "timings": {"total_s": round(elapsed, 3), "answer_s": round(result.total_s, 3),
                         "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)},

@@ -79,17 +79,24 @@ class Engine(abc.ABC):
             raise ShapeError("Prompt embeddings contain NaN or infinite values.")
         return embeds.detach().to("cpu", self.dtype).contiguous()
 
-    def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None) -> list[Generation]:
+    def generate(self, prompts: list[torch.Tensor], params: GenerationParams | None = None,
+                 patterns: list[str | None] | None = None) -> list[Generation]:
+        """`patterns`: for each prompt, a regular expression its whole output must match (decoding is
+        constrained to it, the grammar compiled by xgrammar in either engine), or None: free text."""
         params = params or GenerationParams()
         checked = [self.check_prompt(p) for p in prompts]
-        return self._generate_many(checked, params)
+        patterns = patterns or [None] * len(prompts)
+        if len(patterns) != len(prompts):
+            raise ValueError(f"{len(patterns)} patterns for {len(prompts)} prompts")
+        return self._generate_many(checked, params, patterns)
 
     def stream(self, prompt: torch.Tensor, params: GenerationParams | None = None) -> Iterator[str]:
         """Yields text pieces as they are generated."""
         return self._stream(self.check_prompt(prompt), params or GenerationParams())
 
     @abc.abstractmethod
-    def _generate_many(self, prompts: list[torch.Tensor], params: GenerationParams) -> list[Generation]: ...
+    def _generate_many(self, prompts: list[torch.Tensor], params: GenerationParams,
+                       patterns: list[str | None]) -> list[Generation]: ...
 
     @abc.abstractmethod
     def _stream(self, prompt: torch.Tensor, params: GenerationParams) -> Iterator[str]: ...

@@ -39,27 +39,44 @@ class TransformersEngine(Engine):
         super().__init__(model_path, self.model.config.hidden_size, config)
         # One forward at a time: generate() is not re-entrant across threads on one model.
         self._lock = threading.Lock()
+        self._compiler = None  # xgrammar's, built on the first constrained request
 
-    def _kwargs(self, params: GenerationParams) -> dict:
+    def _kwargs(self, params: GenerationParams, pattern: str | None = None) -> dict:
         kwargs = {"max_new_tokens": params.max_tokens, "pad_token_id": self.tokenizer.pad_token_id
                   if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id}
+        processors = []
         if params.frequency_penalty:
+            processors.append(FrequencyPenalty(params.frequency_penalty))
+        if pattern is not None:  # the grammar vLLM's default structured-output backend uses too
+            from xgrammar.contrib.hf import LogitsProcessor
+
+            processors.append(LogitsProcessor(self._grammar(pattern)))  # one per generate() call, as it requires
+        if processors:
             from transformers import LogitsProcessorList
 
-            kwargs["logits_processor"] = LogitsProcessorList([FrequencyPenalty(params.frequency_penalty)])
+            kwargs["logits_processor"] = LogitsProcessorList(processors)
         if params.temperature > 0:
             kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
         else:
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         return kwargs
 
-    def _generate_one(self, prompt: torch.Tensor, params: GenerationParams) -> Generation:
+    def _grammar(self, pattern: str):
+        """`pattern` compiled for this tokenizer (compilers and grammars cached: a pattern recurs)."""
+        import xgrammar
+
+        if self._compiler is None:
+            info = xgrammar.TokenizerInfo.from_huggingface(self.tokenizer, vocab_size=self.model.config.vocab_size)
+            self._compiler = xgrammar.GrammarCompiler(info)
+        return self._compiler.compile_regex(pattern)
+
+    def _generate_one(self, prompt: torch.Tensor, params: GenerationParams, pattern: str | None = None) -> Generation:
         start = now()
         if params.seed is not None:
             torch.manual_seed(params.seed)
         with self._lock, torch.no_grad():
             out = self.model.generate(inputs_embeds=prompt[None], attention_mask=torch.ones(1, prompt.shape[0],
-                                      dtype=torch.long), **self._kwargs(params))
+                                      dtype=torch.long), **self._kwargs(params, pattern))
         ids = out[0].tolist()
         eos = self.model.generation_config.eos_token_id
         eos = set(eos if isinstance(eos, list) else [eos])
@@ -68,9 +85,9 @@ class TransformersEngine(Engine):
         text = self.tokenizer.decode(ids, skip_special_tokens=True)
         return Generation(text, ids, finish, None, now() - start)
 
-    def _generate_many(self, prompts, params):
+    def _generate_many(self, prompts, params, patterns):
         # One at a time: the reference engine. Batching is vLLM's job (see bench/).
-        return [self._generate_one(p, params) for p in prompts]
+        return [self._generate_one(p, params, pattern) for p, pattern in zip(prompts, patterns)]
 
     def _stream(self, prompt: torch.Tensor, params: GenerationParams) -> Iterator[str]:
         from transformers import TextIteratorStreamer

@@ -89,11 +89,12 @@ class VLLMEngine(Engine):
     def _run(self, coro, timeout: float | None = None):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-    def _sampling(self, params: GenerationParams, delta: bool):
+    def _sampling(self, params: GenerationParams, delta: bool, pattern: str | None = None):
         from vllm import SamplingParams
-        from vllm.sampling_params import RequestOutputKind
+        from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
 
         return SamplingParams(
+            structured_outputs=StructuredOutputsParams(regex=pattern) if pattern is not None else None,
             max_tokens=params.max_tokens,
             temperature=params.temperature,
             top_p=params.top_p if params.temperature > 0 else 1.0,
@@ -102,20 +103,20 @@ class VLLMEngine(Engine):
             output_kind=RequestOutputKind.DELTA if delta else RequestOutputKind.FINAL_ONLY,
         )
 
-    async def _one(self, prompt: torch.Tensor, params: GenerationParams) -> Generation:
+    async def _one(self, prompt: torch.Tensor, params: GenerationParams, pattern: str | None) -> Generation:
         start = now()
         final = None
-        async for out in self._engine.generate({"prompt_embeds": prompt}, self._sampling(params, delta=False),
+        async for out in self._engine.generate({"prompt_embeds": prompt}, self._sampling(params, False, pattern),
                                                request_id=f"req-{next(self._ids)}"):
             final = out
         choice = final.outputs[0]
         return Generation(choice.text, list(choice.token_ids), choice.finish_reason, None, now() - start)
 
-    async def _many(self, prompts, params):
-        return await asyncio.gather(*(self._one(p, params) for p in prompts))
+    async def _many(self, prompts, params, patterns):
+        return await asyncio.gather(*(self._one(p, params, pattern) for p, pattern in zip(prompts, patterns)))
 
-    def _generate_many(self, prompts, params):
-        return self._run(self._many(prompts, params))
+    def _generate_many(self, prompts, params, patterns):
+        return self._run(self._many(prompts, params, patterns))
 
     def _stream(self, prompt: torch.Tensor, params: GenerationParams) -> Iterator[str]:
         pieces: queue.Queue = queue.Queue()

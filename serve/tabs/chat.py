@@ -131,10 +131,13 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
             return "No recording loaded."
         names = [f"**{c.name}**" + (" (SYNTHETIC)" if c.synthetic else "") for c in conversation.recordings]
         if len(names) == 1:
-            last = conversation.turns[-1].route if conversation.turns else None
+            turn = conversation.turns[-1] if conversation.turns else None
+            last = turn.route if turn is not None else None
             # What the last question was read as, so a reader sees why the answer took its shape.
             read_as = (f" · last question read as a **{last.kind.replace('_', ' ')}** question "
                        f"(router {last.probability:.2f})" if last is not None else "")
+            if turn is not None and turn.refitted:
+                read_as += "; its Answer line was written again as one (the model had answered another kind)"
             return f"Conversation about {names[0]}{read_as}"
         return "Comparing " + ", ".join(f"recording {i}: {n}" for i, n in enumerate(names, start=1)) + \
             f" — ask e.g. \"{assistant.default_question_for(len(names))}\""

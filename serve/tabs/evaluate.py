@@ -34,6 +34,7 @@ def metrics_markdown(metrics: dict, synthetic: bool) -> str:
         lines.append("**SYNTHETIC data** — generated recordings, no clinical validity.\n")
     lines += [f"**{metrics['n_items']} items**", "",
               "| metric | value |", "|---|---|",
+              f"| Answer lines written again (answer-line guard) | {metrics.get('answer_line_guard_repairs', 0)} |",
               *[f"| {label} | {num(metrics.get(key))} |" for key, label in (
                   ("accuracy", "7-way accuracy"), ("balanced_accuracy", "balanced accuracy"), ("macro_f1", "macro-F1"),
                   ("cohen_kappa", "Cohen's κ"), ("parse_rate", "answer format parsed"),
