@@ -133,6 +133,9 @@ def free_table(metrics: dict) -> str:
     for kind, m in free["per_kind"].items():
         lines.append(f"| {kind} | {m['n']} | {figure(m['answered_as_asked'])} | {figure(m['accuracy'])} |")
     lines.append(f"| **all** | {free['n']} | {figure(free['answered_as_asked'])} | {figure(free['accuracy'])} |")
+    if "answered_as_asked_unfitted" in free:  # a routed run: the step the answer-line guard adds
+        lines.append(f"| **all**, before the answer-line guard ({free.get('answer_lines_fitted', 0)} written again) | "
+                     f"{free['n']} | {figure(free['answered_as_asked_unfitted'])} | {figure(free['accuracy_unfitted'])} |")
     return "\n".join(lines)
 
 
@@ -237,13 +240,16 @@ def benchmark_section(checkpoint: Path, metrics: dict, arms: dict[str, dict], ev
 Cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no training stage saw, leave-one-subject-out folds,
 {metrics['n_items']} items; the LLM answers through vLLM (float32, greedy), as served: questions about one
 recording routed where the question router is sure (`prompts.routing`; free questions routed:
-{figure(free.get('routed'))}; the model alone beside it: "Free questions in four writers' held-out phrasings").
+{figure(free.get('routed'))}; the model alone beside it: "Free questions in five writers' held-out phrasings"),
+and a routed reply whose Answer line answers another kind written again under the kind asked
+(`serve/answer_line_guard.py`; {metrics.get('answer_line_guard_repairs', 0)} of {metrics['n_items']} answers).
 
 | target | measured | |
 |---|---|---|
 | 7-way answer accuracy with both inputs ≥ the stage-1 encoder head on the same items | {figure(metrics['accuracy'])} vs {figure(encoder)} ({gap * 100:+.1f} points) | {verdict(gap >= 0)} |
 | EEG tokens only: accuracy ≥ encoder head − 0.08 on the same items, and ≥ 0.25 | {figure(eeg_acc)} vs {figure(eeg_ref)} | {verdict(eeg_acc >= eeg_ref - 0.08 and eeg_acc >= 0.25)} |
 | free questions (held-out phrasings) answered as asked ≥ 0.95 | {figure(free.get('answered_as_asked'))} | {verdict(free.get('answered_as_asked', 0) >= 0.95)} |
+| … for reference: before the answer-line guard (Answer lines it wrote again: {free.get('answer_lines_fitted', 0)}) | {figure(free.get('answered_as_asked_unfitted', free.get('answered_as_asked')))} | {'≥ 0.95' if free.get('answered_as_asked_unfitted', free.get('answered_as_asked', 0)) >= 0.95 else 'below 0.95'} |
 | free valence / arousal answers ≥ the encoder's own read-out − 0.05 | {figure(v)} vs {figure(v_ref)} / {figure(a)} vs {figure(a_ref)} | {verdict(v >= v_ref - 0.05 and a >= a_ref - 0.05)} |
 | claims that hold under the checker (faithfulness) ≥ 0.97 | {figure(metrics['faithfulness'])} | {verdict(metrics['faithfulness'] >= 0.97)} |
 | answer format parsed on ≥ 99 % of outputs (as served, loop guard on) | {figure(metrics['parse_rate'])} | {verdict(metrics['parse_rate'] >= 0.99)} |

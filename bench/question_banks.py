@@ -34,10 +34,12 @@ from .report import write_section
 # vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
 quiet.quiet_if_inherited()
 
-BANKS = ("questions-heldout-v1", "questions-heldout-v2", "questions-heldout-v3", "questions-heldout-v4")
+BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 6))
 WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v2": "second writer",
            "questions-heldout-v3": "third writer (technician, student, lay person)",
-           "questions-heldout-v4": "fourth writer (shorthand, researcher, patient, non-native; after the router)"}
+           "questions-heldout-v4": "fourth writer (shorthand, researcher, patient, non-native; after the router)",
+           "questions-heldout-v5": "fifth writer (neurologist, student, patient, non-native, ML jargon, indirect; "
+                                   "after the answer-line guard)"}
 ARMS = ("model-alone", "routed")  # --no-routing, and as served
 
 
@@ -96,20 +98,24 @@ def banks_table(results: dict[str, dict]) -> str:
 
 
 def routing_table(results: dict[str, dict[str, dict]]) -> str:
-    """Per bank, the model alone beside the router's help: answered as asked, correct, valence and
-    arousal, and how often the router was sure and of the kind asked."""
-    lines = ["| bank | answers the question asked: alone → routed | correct: alone → routed | "
-             "valence: alone → routed | arousal: alone → routed | routed share | router's kind = kind asked |",
-             "|---|---|---|---|---|---|---|"]
+    """Per bank, the model alone, then with the router's opening, then with the answer-line guard
+    (as served): answered as asked, correct, valence and arousal; how often the router was sure and
+    of the kind asked, and how many Answer lines the guard wrote again."""
+    lines = ["| bank | answers the question asked: alone → opening → served | correct: alone → opening → served | "
+             "valence: alone → opening → served | arousal: alone → opening → served | routed share | "
+             "router's kind = kind asked | Answer lines written again |",
+             "|---|---|---|---|---|---|---|---|"]
     for bank in results["routed"]:
         alone, routed = results["model-alone"][bank]["tasks"]["free"], results["routed"][bank]["tasks"]["free"]
 
-        def pair(key: str) -> str:
-            return f"{figure(alone.get(key))} → {figure(routed.get(key))}"
+        def steps(key: str, before: str) -> str:
+            # Runs stored before the answer-line guard existed have no "before" figure: the opening is all there was.
+            return f"{figure(alone.get(key))} → {figure(routed.get(before, routed.get(key)))} → {figure(routed.get(key))}"
 
-        lines.append(f"| `{bank}` | {pair('answered_as_asked')} | {pair('accuracy')} | {pair('valence_accuracy')} | "
-                     f"{pair('arousal_accuracy')} | {figure(routed.get('routed'))} | "
-                     f"{figure(routed.get('routed_as_asked'))} |")
+        lines.append(f"| `{bank}` | {steps('answered_as_asked', 'answered_as_asked_unfitted')} | "
+                     f"{steps('accuracy', 'accuracy_unfitted')} | {steps('valence_accuracy', 'valence_accuracy_unfitted')} | "
+                     f"{steps('arousal_accuracy', 'arousal_accuracy_unfitted')} | {figure(routed.get('routed'))} | "
+                     f"{figure(routed.get('routed_as_asked'))} | {routed.get('answer_lines_fitted', 0)} |")
     return "\n".join(lines)
 
 
@@ -166,21 +172,24 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], pe
     from prompts.routing import MIN_PROBABILITY
 
     served = results["routed"]
-    return f"""## Free questions in four writers' held-out phrasings
+    return f"""## Free questions in five writers' held-out phrasings
 
 The demo checkpoint (stage 3 trained on {trained}), the held-out cohort of the demo-model section
 (seed 30, 6 unseen subjects, leave-one-subject-out), {per_kind} questions per kind per fold, one
 engine. Target: ≥ 0.95 answered as asked; valence and arousal no worse than the encoder's own
 read-out − 0.05 on the same items. Each bank answered twice in this run: by the model alone
 (`--no-routing`), and as served, where the question router (fitted on `{ROUTER_BANK}`) starts the
-reply with the opening of the kind it reads when its probability is at least {MIN_PROBABILITY} and the model
-writes the rest. The router and its threshold were fixed before the fourth bank was written.
+reply with the opening of the kind it reads when its probability is at least {MIN_PROBABILITY}, the model
+writes the rest, and where its Answer line still answers another kind, the answer-line guard has the
+model write the Answer and Confidence lines again under the routed kind's pattern
+(`serve/answer_line_guard.py`; "opening" below is the served reply before that step). The router and
+its threshold were fixed before the fourth bank was written, the answer-line guard before the fifth.
 
 As served:
 
 {banks_table(served)}
 
-The model alone beside the router's help (same items):
+The model alone, with the router's opening, and as served (same items):
 
 {routing_table(results)}
 
@@ -190,7 +199,7 @@ Answered as asked as served, per kind:
 
 {misread_questions(out, served)}
 
-Reproduce: `python -m bench.question_banks` (about 20 minutes on 2 cores). A bank of your own:
+Reproduce: `python -m bench.question_banks` (about 15 minutes on 2 cores). A bank of your own:
 `eegreason evaluate --tasks free --questions FILE.yaml` (add `--no-routing` for the model alone)."""
 
 

@@ -91,5 +91,10 @@ def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
     assert "| heldout-v2 | confidence | Trust it? | not sure: model alone | happy |" in misread
     assert "| heldout-v2 | valence | Pleasant? | valence (0.91) | sad |" in misread
     both = {"model-alone": {"questions-heldout-v2": {"tasks": {"free": alone}}}, "routed": results}
-    assert "| `questions-heldout-v2` | 0.000 → 0.500 | 0.250 → 0.500 |" in routing_table(both)
-    assert routing_table(both).splitlines()[2].endswith("| 0.500 | 1.000 |")
+    # A run stored before the answer-line guard: the opening's figures are the served ones.
+    assert "| `questions-heldout-v2` | 0.000 → 0.500 → 0.500 | 0.250 → 0.500 → 0.500 |" in routing_table(both)
+    assert routing_table(both).splitlines()[2].endswith("| 0.500 | 1.000 | 0 |")
+    guarded = dict(free, answered_as_asked=1.0, answered_as_asked_unfitted=0.5, answer_lines_fitted=1)
+    both["routed"] = {"questions-heldout-v2": {"tasks": {"free": guarded}}}
+    assert "| `questions-heldout-v2` | 0.000 → 0.500 → 1.000 |" in routing_table(both)
+    assert routing_table(both).splitlines()[2].endswith("| 0.500 | 1.000 | 1 |")
