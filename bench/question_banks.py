@@ -34,12 +34,14 @@ from .report import write_section
 # vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
 quiet.quiet_if_inherited()
 
-BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 6))
+BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 7))
 WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v2": "second writer",
            "questions-heldout-v3": "third writer (technician, student, lay person)",
            "questions-heldout-v4": "fourth writer (shorthand, researcher, patient, non-native; after the router)",
            "questions-heldout-v5": "fifth writer (neurologist, student, patient, non-native, ML jargon, indirect; "
-                                   "after the answer-line guard)"}
+                                   "after the answer-line guard)",
+           "questions-heldout-v6": "sixth writer (psychiatrist, student, teenager, relative, non-native, sports "
+                                   "scientist, says what it does not want; after set-aside clauses)"}
 ARMS = ("model-alone", "routed")  # --no-routing, and as served
 
 
@@ -172,7 +174,7 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], pe
     from prompts.routing import MIN_PROBABILITY
 
     served = results["routed"]
-    return f"""## Free questions in five writers' held-out phrasings
+    return f"""## Free questions in six writers' held-out phrasings
 
 The demo checkpoint (stage 3 trained on {trained}), the held-out cohort of the demo-model section
 (seed 30, 6 unseen subjects, leave-one-subject-out), {per_kind} questions per kind per fold, one
@@ -183,7 +185,8 @@ reply with the opening of the kind it reads when its probability is at least {MI
 writes the rest, and where its Answer line still answers another kind, the answer-line guard has the
 model write the Answer and Confidence lines again under the routed kind's pattern
 (`serve/answer_line_guard.py`; "opening" below is the served reply before that step). The router and
-its threshold were fixed before the fourth bank was written, the answer-line guard before the fifth.
+its threshold were fixed before the fourth bank was written, the answer-line guard before the fifth,
+the router's reading of set-aside clauses before the sixth.
 
 As served:
 

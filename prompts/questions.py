@@ -4,7 +4,7 @@ an answer line shows which kind it answers.
 Phrasings are versioned data: `templates/questions-v2.yaml` (stage 3's training bank: first questions
 and short follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints
 trained on it), `questions-v3.yaml` (v2 and a third writer's phrasings: what the question router is
-fitted on) and the held-out banks `templates/questions-heldout-v1/v2/v3/v4/v5.yaml` (evaluation only,
+fitted on) and the held-out banks `templates/questions-heldout-v1…v6.yaml` (evaluation only,
 each by another writer from a description of the kinds, never trained on). Slots: {region} and
 {band} in band questions, {emotion} (a class of the label set) in why-not questions.
 

@@ -4,7 +4,7 @@ A small LLM decides in its first few tokens what it is answering ("Rating arousa
 emotion."), and a question worded unlike its training phrasings can send it down the wrong path: an
 arousal question answered with an emotion. A text classifier over character and word n-grams, fitted
 on the same training phrasings, reads unseen writers' questions more reliably than the model does
-(BENCHMARKS.md, "Free questions in five writers' held-out phrasings"). When it is sure of the
+(BENCHMARKS.md, "Free questions in six writers' held-out phrasings"). When it is sure of the
 kind, the served reply starts with that kind's opening (`prompts.openings`) and the model writes the
 rest: the reasoning, the answer and the confidence stay the model's. When it is unsure, or names a kind the checkpoint was not trained to
 answer, the model decides alone, as before.
@@ -38,6 +38,25 @@ TASK_KINDS = ("valence_arousal", "scenario", "record")
 # bank, written after it was fixed, measures it.
 MIN_PROBABILITY = 0.5
 FILLS_PER_PHRASING = 2  # slot fillings per phrasing with slots, so no one band or emotion is learned as the kind
+
+
+# What a question sets aside is not what it asks ("Not pleasant vs unpleasant, I mean intensity: …",
+# "Irrespective of valence, how activated …", "I don't need the emotion, just …"), yet its words are
+# the set-aside kind's: a clause that opens with one of these cues, at the start of the question or
+# of a clause, is left out before the question is read. "Why not {emotion}?" keeps its "not": the cue
+# must open the clause.
+_SET_ASIDE = re.compile(
+    r"(?:^|(?<=[,;:.!?(\u2014\u2013]))\s*(?:not|never mind|forget(?: about)?|ignore|setting aside|set aside|"
+    r"leaving aside|leave aside|leaving out|aside from|apart from|irrespective of|regardless of|independent(?:ly)? of|"
+    r"other than|excluding|except(?: for)?|i don'?t need|i do not need|don'?t tell me|no need for)\b"
+    r"[^,;:.!?()\u2014\u2013]*[,;:.!?)\u2014\u2013]", re.I)
+MIN_WORDS_LEFT = 3  # fewer left, and the cue was no set-aside clause ("Not sure, is it clean?"): read it whole
+
+
+def without_set_aside(question: str) -> str:
+    """The question without the clauses it sets aside (unchanged when too little would be left)."""
+    left = _SET_ASIDE.sub(" ", question).strip()
+    return left if len(re.findall(r"\w+", left)) >= MIN_WORDS_LEFT else question
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,7 @@ class QuestionRouter:
 
         self.banks = tuple(banks)
         texts, kinds = _examples(self.banks, tasks_version)
+        texts = [without_set_aside(text) for text in texts]  # read as questions are read
         # Character n-grams carry misspellings and word parts ("arous", "valen"); word pairs carry
         # the phrases that separate near kinds ("not happy", "over time").
         features = make_union(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
@@ -106,7 +126,7 @@ class QuestionRouter:
         self.n_examples = len(texts)
 
     def probabilities(self, question: str) -> dict[str, float]:
-        row = self.model.predict_proba([question])[0]
+        row = self.model.predict_proba([without_set_aside(question)])[0]
         return dict(sorted(zip(self.model.classes_, map(float, row)), key=lambda kv: -kv[1]))
 
     def kind(self, question: str) -> tuple[str, float]:
@@ -120,7 +140,8 @@ class QuestionRouter:
         kind, p = self.kind(question)
         if p < MIN_PROBABILITY or (allowed is not None and kind not in allowed):
             return None
-        return Route(kind, p, REASONING_CUE + opening_for(kind, question, evidence, space.labels))
+        # The opening names what the question asks about, not what it sets aside ("not frontal, parietal alpha").
+        return Route(kind, p, REASONING_CUE + opening_for(kind, without_set_aside(question), evidence, space.labels))
 
 
 def opening_for(kind: str, question: str, evidence: Evidence, labels) -> str:

@@ -24,10 +24,10 @@ from prompts.answers import answer_for
 from prompts.openings import OPENINGS, PARTIAL_OPENINGS, REASONING_CUE
 from prompts.questions import KINDS, REGIONS, fill, load_questions
 from prompts.rationale import emotion_rationale
-from prompts.routing import MIN_PROBABILITY, QuestionRouter, opening_for, router_for
+from prompts.routing import MIN_PROBABILITY, QuestionRouter, opening_for, router_for, without_set_aside
 from training.instruction_data import routed_kinds
 
-HELDOUT_BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 6))
+HELDOUT_BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 7))
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +89,30 @@ def test_the_router_reads_other_writers_questions(bank):
     right = sum(kind == found for kind, found in sure)
     assert right / len(sure) >= 0.97, (bank, [(k, f) for k, f in sure if k != f])
     assert len(sure) / len(asked) >= 0.75, bank
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Not pleasant vs unpleasant, I mean intensity: was the person fired up or subdued?", "arousal"),
+    ("Setting aside the specific emotion, is the overall feeling a positive one?", "valence"),
+    ("Irrespective of valence, how activated does the participant appear to have been?", "arousal"),
+    ("Forget the emotion label; were any electrodes noisy?", "bad_channels"),
+    ("I don't need the valence, just: how calm or excited was she?", "arousal"),
+])
+def test_what_a_question_sets_aside_is_not_what_it_asks(question, asked):
+    kind, p = router_for().kind(question)
+    assert (kind, p >= MIN_PROBABILITY) == (asked, True), (question, kind, p)
+
+
+def test_the_opening_names_what_the_question_asks_about_not_what_it_sets_aside(evidence):
+    route = router_for().route("Never mind frontal, how is alpha power over the parietal electrodes?", evidence,
+                               SEVEN_EMOTIONS)
+    assert route is not None and route.kind == "band" and route.opening == REASONING_CUE + "Checking parietal alpha."
+
+
+@pytest.mark.parametrize("question", ["Why not sad?", "Why is it not fear?", "Is it not anger, then?", "not happy?",
+                                      "Not sure?"])
+def test_a_not_inside_the_question_is_kept(question):
+    assert without_set_aside(question) == question
 
 
 def test_questions_about_nothing_the_assistant_answers_are_left_to_the_model():
