@@ -202,7 +202,7 @@ Answered as asked as served, per kind:
 
 {misread_questions(out, served)}
 
-Reproduce: `python -m bench.question_banks` (about 15 minutes on 2 cores). A bank of your own:
+Reproduce: `python -m bench.question_banks` (about 20 minutes on 2 cores). A bank of your own:
 `eegreason evaluate --tasks free --questions FILE.yaml` (add `--no-routing` for the model alone)."""
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .answer_format import ABSTAIN
-from .questions import READINGS, answer_shapes
+from .questions import answer_shapes, may_abstain
 
 # As `format_answer` writes it: two decimals, in [0, 1].
 CONFIDENCE_LINE = r"\nConfidence: (?:0\.[0-9][0-9]|1\.00)"
@@ -25,10 +25,6 @@ def _unanchored(pattern: str) -> str:
     ends kept to one line ('.' would let the line run into the Confidence line), and spaces in
     labels unescaped (`re.escape` writes "high\\ arousal"; xgrammar's dialect has no such escape)."""
     return _ANCHOR.sub("", pattern).replace(".+", r"[^\n]+").replace("\\ ", " ")
-
-
-def may_abstain(kind: str) -> bool:
-    return kind in READINGS + ("summary",)
 
 
 def answer_line_pattern(kind: str, labels) -> str | None:

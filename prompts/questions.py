@@ -200,8 +200,14 @@ def answer_kind(answer: str | None, labels) -> str | None:
     return None
 
 
+def may_abstain(kind: str) -> bool:
+    """Whether "cannot tell" answers a question of `kind`: the readings and the summary, which rest on
+    an emotion reading; a measurement can always be reported."""
+    return kind in READINGS + ("summary",)
+
+
 def answers_question(kind: str, answer: str | None, labels) -> bool:
-    """Whether an answer line is an answer to a question of `kind` (an abstention counts for the
-    reading kinds only: a measurement can always be reported)."""
+    """Whether an answer line is an answer to a question of `kind` (an abstention only where
+    `may_abstain`)."""
     found = answer_kind(answer, labels)
-    return found == kind or (found == ABSTAIN and kind in READINGS + ("summary",))
+    return found == kind or (found == ABSTAIN and may_abstain(kind))

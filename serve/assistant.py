@@ -395,7 +395,7 @@ class Assistant:
                     break
         finally:
             pieces.close()
-        result = Generation(text, [], "abort")
+        result = Generation(text, [], None)
         self.complete_broken([embeds], [result], params, [route])
         self.fit_answer_lines([embeds], [result], params, [route])
         replaced = False

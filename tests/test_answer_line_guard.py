@@ -16,8 +16,8 @@ from encoders.channels import electrode_positions, montage
 from encoders.evidence import build_evidence
 from encoders.labels import LABEL_SPACES, SEVEN_EMOTIONS
 from encoders.recording import Recording
-from evaluation.scoring import score_item
-from evaluation.summary import _format, _free
+from evaluation.scoring import score_item, score_stored
+from evaluation.summary import _format, _free, compute_metrics
 from prompts.answer_format import format_answer, parse_answer
 from prompts.answer_lines import answer_line_pattern
 from prompts.answers import answer_for
@@ -133,6 +133,25 @@ def test_scoring_counts_the_question_answered_as_asked_before_and_after_the_guar
     summary = _free([fitted, plain])
     assert summary["answered_as_asked"] == 1.0 and summary["answered_as_asked_unfitted"] == 0.5
     assert summary["answer_lines_fitted"] == 1 and _format([fitted, plain])["answer_line_guard_repairs"] == 1
+    # A stored run judged again keeps the record of what the guard replaced.
+    stored = score_stored(item, {"output": after, "unguarded_output": None, "unfitted_output": before})
+    assert stored["answer_line_guard"] and stored["unfitted_output"] == before and not stored["answered_as_asked_unfitted"]
+    # The app's Evaluate tab and the chat say so too.
+    from serve.tabs.evaluate import metrics_markdown
+
+    assert "| Answer lines written again (answer-line guard) | 1 |" in metrics_markdown(compute_metrics([fitted, plain]),
+                                                                                       synthetic=True)
+
+
+def test_the_chat_says_what_the_question_was_read_as_and_when_its_answer_line_was_written_again():
+    from serve.assistant import Turn
+    from serve.tabs.chat import reading_note
+
+    route = Route("arousal", 0.91, "Reasoning: Rating arousal.")
+    assert reading_note(None) == reading_note(Turn("Tell me a joke.", "…")) == ""
+    assert reading_note(Turn("Calm?", "…", route=route)) == " · last question read as a **arousal** question (router 0.91)"
+    assert "written again" in reading_note(Turn("Calm?", "…", route=route, refitted=True))
+    assert "written again" not in reading_note(Turn("Calm?", "…", route=route))
 
 
 # ---- decoding under the pattern ------------------------------------------------------------------------

@@ -62,7 +62,8 @@ class TransformersEngine(Engine):
         return kwargs
 
     def _grammar(self, pattern: str):
-        """`pattern` compiled for this tokenizer (compilers and grammars cached: a pattern recurs)."""
+        """`pattern` compiled for this tokenizer: one compiler per engine, whose own cache keeps each
+        compiled pattern (a kind's pattern recurs on every guarded answer)."""
         import xgrammar
 
         if self._compiler is None:

@@ -12,7 +12,7 @@ from encoders.errors import EEGReasonError
 from encoders.inputs import usable_rows
 from encoders.log import get_logger
 
-from ..assistant import MAX_RECORDINGS, Assistant, Conversation, RecordingContext
+from ..assistant import MAX_RECORDINGS, Assistant, Conversation, RecordingContext, Turn
 from ..plots import band_topomaps, signal_preview, timeline_figure
 from ..upload_sets import UPLOAD_EXTENSIONS
 from ..uploads import UploadStore
@@ -56,6 +56,18 @@ def figures(ctx: RecordingContext):
 def upload_box() -> gr.File:
     """The upload component of the Chat and Report tabs: several files make one recording."""
     return gr.File(label=UPLOAD_LABEL, file_count="multiple", file_types=list(UPLOAD_EXTENSIONS), type="filepath")
+
+
+def reading_note(turn: Turn | None) -> str:
+    """What the last question was read as, so a reader sees why the answer took its shape (empty when
+    the model decided alone), and whether its Answer line was written again under that kind."""
+    if turn is None or turn.route is None:
+        return ""
+    route = turn.route
+    note = f" · last question read as a **{route.kind.replace('_', ' ')}** question (router {route.probability:.2f})"
+    if turn.refitted:
+        note += "; its Answer line was written again as one (the model had answered another kind)"
+    return note
 
 
 def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: UploadStore) -> gr.State:
@@ -131,14 +143,8 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
             return "No recording loaded."
         names = [f"**{c.name}**" + (" (SYNTHETIC)" if c.synthetic else "") for c in conversation.recordings]
         if len(names) == 1:
-            turn = conversation.turns[-1] if conversation.turns else None
-            last = turn.route if turn is not None else None
-            # What the last question was read as, so a reader sees why the answer took its shape.
-            read_as = (f" · last question read as a **{last.kind.replace('_', ' ')}** question "
-                       f"(router {last.probability:.2f})" if last is not None else "")
-            if turn is not None and turn.refitted:
-                read_as += "; its Answer line was written again as one (the model had answered another kind)"
-            return f"Conversation about {names[0]}{read_as}"
+            last = conversation.turns[-1] if conversation.turns else None
+            return f"Conversation about {names[0]}{reading_note(last)}"
         return "Comparing " + ", ".join(f"recording {i}: {n}" for i, n in enumerate(names, start=1)) + \
             f" — ask e.g. \"{assistant.default_question_for(len(names))}\""
 
