@@ -317,6 +317,16 @@ def named_regions_and_bands(question: str) -> tuple[list[str], list[str]]:
     return regions, bands
 
 
+_ASYMMETRY = re.compile(r"asymmetr|\bFAA\b|\bF[34]\b.*\bF[34]\b|\bleft\b.*\bright\b|\bright\b.*\bleft\b|hemispher", re.I)
+
+
+def asks_about_asymmetry(question: str) -> bool:
+    """Whether a question is about the left-right asymmetry, however it is put ("left frontal alpha
+    higher or lower than the right?", "F4 versus F3 alpha"): such a question asks for no region's
+    band power, though it names a region and a band."""
+    return bool(_ASYMMETRY.search(question))
+
+
 def question_context(question: str, ev: Evidence, labels) -> str | None:
     """The measurements a question names that the evidence text may not show: a named region's band
     power ("How is theta over parietal areas?") and a named class's pattern-match probability ("Why
@@ -324,11 +334,7 @@ def question_context(question: str, ev: Evidence, labels) -> str | None:
     the answer rests on the measured value rather than on the model's memory of a table."""
     found = []
     regions, bands = named_regions_and_bands(question)
-    # A question about the asymmetry asks for no region's band power, however it is put ("left
-    # frontal alpha higher or lower than the right?", "F4 versus F3 alpha").
-    about_asymmetry = re.search(r"asymmetr|\bFAA\b|\bF[34]\b.*\bF[34]\b|\bleft\b.*\bright\b|\bright\b.*\bleft\b|"
-                                r"hemispher", question, re.I)
-    if not about_asymmetry:
+    if not asks_about_asymmetry(question):
         for region in regions[:2]:
             for band in bands[:2]:
                 z = ev.band_z.get(region, {}).get(band)

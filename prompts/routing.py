@@ -25,7 +25,7 @@ from encoders.evidence import Evidence
 from encoders.features import BAND_NAMES
 from encoders.labels import LABEL_SPACES, LabelSpace
 
-from .answers import named_regions_and_bands
+from .answers import asks_about_asymmetry, named_regions_and_bands
 from .openings import (OPENINGS, PARTIAL_OPENINGS, REASONING_CUE, band_opening, reference_opening,
                        why_not_opening)
 from .questions import REGIONS, ROUTER_BANK, fill, load_questions
@@ -58,6 +58,12 @@ def without_set_aside(question: str) -> str:
     """The question without the clauses it sets aside (unchanged when too little would be left)."""
     left = _SET_ASIDE.sub(" ", question).strip()
     return left if len(re.findall(r"\w+", left)) >= MIN_WORDS_LEFT else question
+
+
+def names_a_band_in_a_region(question: str) -> bool:
+    """Whether a question names a band and a region, other than as the left-right asymmetry."""
+    regions, bands = named_regions_and_bands(question)
+    return bool(regions and bands) and not asks_about_asymmetry(question)
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,15 @@ class QuestionRouter:
         return dict(sorted(zip(self.model.classes_, map(float, row)), key=lambda kv: -kv[1]))
 
     def kind(self, question: str) -> tuple[str, float]:
-        kind, p = next(iter(self.probabilities(question).items()))
+        probabilities = self.probabilities(question)
+        kind, p = next(iter(probabilities.items()))
+        if kind == "reference" and names_a_band_in_a_region(without_set_aside(question)):
+            # "How does beta over the central region compare with the norms?" asks for one measurement
+            # against the reference: the band kind's answer ("central beta elevated (z +1.4)"), not the
+            # reference kind's largest deviation anywhere, which names another band and region (no
+            # reference phrasing the router is fitted on names one). Both kinds' probability is the
+            # classifier's belief that band power against a standard is asked for.
+            return "band", p + probabilities.get("band", 0.0)
         return str(kind), p  # a plain str, not numpy's
 
     def route(self, question: str, evidence: Evidence, space: LabelSpace,

@@ -109,6 +109,27 @@ def test_the_opening_names_what_the_question_asks_about_not_what_it_sets_aside(e
     assert route is not None and route.kind == "band" and route.opening == REASONING_CUE + "Checking parietal alpha."
 
 
+@pytest.mark.parametrize("question, asked", [
+    # One band in one region against the norms asks for that measurement, not the largest deviation.
+    ("How does beta over the central region compare with the normative reference?", "band"),
+    ("Relative to the norms, is parietal gamma elevated or reduced?", "band"),
+    ("Compared with the reference database, what about theta at the temporal sites?", "band"),
+    ("Against the healthy-control data, is there more or less occipital delta than usual?", "band"),
+    # No one band in one region: the reference comparison as a whole.
+    ("Against healthy controls, where's the biggest deviation?", "reference"),
+    ("Which region deviates most from the reference, and in which band?", "reference"),
+    ("Is alpha anywhere outside the normative range?", "reference"),
+])
+def test_a_band_in_a_region_against_the_norms_is_a_band_question(question, asked):
+    kind, p = router_for().kind(question)
+    assert (kind, p >= MIN_PROBABILITY) == (asked, True), (question, kind, p)
+
+
+def test_the_asymmetry_against_the_norms_is_not_read_as_a_band_question():
+    question = "Compared with the reference, is the left frontal alpha lower than the right?"
+    assert router_for().kind(question)[0] != "band"
+
+
 @pytest.mark.parametrize("question", ["Why not sad?", "Why is it not fear?", "Is it not anger, then?", "not happy?",
                                       "Not sure?"])
 def test_a_not_inside_the_question_is_kept(question):
