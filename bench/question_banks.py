@@ -34,14 +34,20 @@ from .report import write_section
 # vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
 quiet.quiet_if_inherited()
 
-BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 7))
+BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 8))
 WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v2": "second writer",
            "questions-heldout-v3": "third writer (technician, student, lay person)",
            "questions-heldout-v4": "fourth writer (shorthand, researcher, patient, non-native; after the router)",
            "questions-heldout-v5": "fifth writer (neurologist, student, patient, non-native, ML jargon, indirect; "
                                    "after the answer-line guard)",
            "questions-heldout-v6": "sixth writer (psychiatrist, student, teenager, relative, non-native, sports "
-                                   "scientist, says what it does not want; after set-aside clauses)"}
+                                   "scientist, says what it does not want; after set-aside clauses)",
+           "questions-heldout-v7": "seventh writer (psychologist, ward resident, UX researcher, teacher, anxious "
+                                   "participant, formal, dictation, slang, non-native; after the router's fourth "
+                                   "training writer)"}
+# The router's training bank before the fourth training writer's phrasings were added, read beside the
+# one served (no model involved: how often the router is sure, and right, on every phrasing).
+EARLIER_ROUTER_BANK = "questions-v3"
 ARMS = ("model-alone", "routed")  # --no-routing, and as served
 
 
@@ -121,6 +127,39 @@ def routing_table(results: dict[str, dict[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def router_reading(router, bank: str) -> tuple[float, float, float]:
+    """(sure, right where sure, sure and right) over every phrasing of a bank, slots filled at random
+    (seeded): the router's reading alone, no model involved."""
+    import random
+
+    from encoders.features import BAND_NAMES
+    from encoders.labels import SEVEN_EMOTIONS
+    from prompts.questions import KINDS, REGIONS, fill, load_questions
+    from prompts.routing import MIN_PROBABILITY
+
+    rng, questions = random.Random(1), load_questions(bank)
+    read = [(kind, router.kind(fill(text, region=rng.choice(REGIONS), band=rng.choice(BAND_NAMES),
+                                    emotion=rng.choice(SEVEN_EMOTIONS.labels))))
+            for kind in KINDS for text in questions.phrasings(kind)]
+    sure = [kind == found for kind, (found, p) in read if p >= MIN_PROBABILITY]
+    return len(sure) / len(read), sum(sure) / max(len(sure), 1), sum(sure) / len(read)
+
+
+def router_table(banks) -> str:
+    """The router fitted on the earlier training bank beside the one served, on every phrasing of each bank."""
+    from prompts.questions import ROUTER_BANK
+    from prompts.routing import QuestionRouter, router_for
+
+    routers = {EARLIER_ROUTER_BANK: QuestionRouter((EARLIER_ROUTER_BANK,)), ROUTER_BANK: router_for()}
+    lines = ["| bank | phrasings | " + " | ".join(f"fitted on `{name}`: sure / right where sure / sure and right"
+                                                    for name in routers) + " |",
+             "|---|---|" + "---|" * len(routers)]
+    for bank in banks:
+        cells = [" / ".join(figure(x) for x in router_reading(router, bank)) for router in routers.values()]
+        lines.append(f"| `{bank}` | {_phrasings(bank)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def kinds_table(results: dict[str, dict]) -> str:
     """Answered as asked, per kind (rows) and bank (columns)."""
     banks = list(results)
@@ -174,7 +213,7 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], pe
     from prompts.routing import MIN_PROBABILITY
 
     served = results["routed"]
-    return f"""## Free questions in six writers' held-out phrasings
+    return f"""## Free questions in seven writers' held-out phrasings
 
 The demo checkpoint (stage 3 trained on {trained}), the held-out cohort of the demo-model section
 (seed 30, 6 unseen subjects, leave-one-subject-out), {per_kind} questions per kind per fold, one
@@ -186,7 +225,9 @@ writes the rest, and where its Answer line still answers another kind, the answe
 model write the Answer and Confidence lines again under the routed kind's pattern
 (`serve/answer_line_guard.py`; "opening" below is the served reply before that step). The router and
 its threshold were fixed before the fourth bank was written, the answer-line guard before the fifth,
-the router's reading of set-aside clauses before the sixth.
+the router's reading of set-aside clauses before the sixth; the seventh was written alongside the
+router's fourth training writer (`questions-v4`, by another writer, filtered against every held-out
+bank) and first read once the router fitted on it was fixed.
 
 As served:
 
@@ -196,13 +237,18 @@ The model alone, with the router's opening, and as served (same items):
 
 {routing_table(results)}
 
+The router alone on every phrasing of each bank (slots filled at random), fitted on the earlier
+training bank and on the one served:
+
+{router_table(list(served))}
+
 Answered as asked as served, per kind:
 
 {kinds_table(served)}
 
 {misread_questions(out, served)}
 
-Reproduce: `python -m bench.question_banks` (about 20 minutes on 2 cores). A bank of your own:
+Reproduce: `python -m bench.question_banks` (about 25 minutes on 2 cores). A bank of your own:
 `eegreason evaluate --tasks free --questions FILE.yaml` (add `--no-routing` for the model alone)."""
 
 

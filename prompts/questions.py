@@ -3,8 +3,9 @@ an answer line shows which kind it answers.
 
 Phrasings are versioned data: `templates/questions-v2.yaml` (stage 3's training bank: first questions
 and short follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints
-trained on it), `questions-v3.yaml` (v2 and a third writer's phrasings: what the question router is
-fitted on) and the held-out banks `templates/questions-heldout-v1…v6.yaml` (evaluation only,
+trained on it), `questions-v3.yaml` (v2 and a third writer's phrasings), `questions-v4.yaml` (v3 and a
+fourth writer's: what the question router is fitted on) and the held-out banks
+`templates/questions-heldout-v1…v7.yaml` (evaluation only,
 each by another writer from a description of the kinds, never trained on). Slots: {region} and
 {band} in band questions, {emotion} (a class of the label set) in why-not questions.
 
@@ -117,8 +118,8 @@ def load_questions(version: str | None = None) -> QuestionBank:
 
 
 HELDOUT = "questions-heldout-v1"
-TRAINED = ("questions-v1", "questions-v2", "questions-v3")  # banks a stage 3 or the router has trained on
-ROUTER_BANK = "questions-v3"  # the bank the question router is fitted on (`prompts.routing`)
+TRAINED = ("questions-v1", "questions-v2", "questions-v3", "questions-v4")  # banks a stage 3 or the router has trained on
+ROUTER_BANK = "questions-v4"  # the bank the question router is fitted on (`prompts.routing`)
 
 
 def _words(text: str) -> str:

@@ -22,12 +22,12 @@ from encoders.recording import Recording
 from prompts.answer_format import parse_answer
 from prompts.answers import answer_for
 from prompts.openings import OPENINGS, PARTIAL_OPENINGS, REASONING_CUE
-from prompts.questions import KINDS, REGIONS, fill, load_questions
+from prompts.questions import KINDS, REGIONS, ROUTER_BANK, fill, load_questions
 from prompts.rationale import emotion_rationale
 from prompts.routing import MIN_PROBABILITY, QuestionRouter, opening_for, router_for, without_set_aside
 from training.instruction_data import routed_kinds
 
-HELDOUT_BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 7))
+HELDOUT_BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 8))
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_task_questions_route_to_their_tasks():
 
 def test_the_router_is_fitted_the_same_way_every_time():
     question = "Was the person wound up or chilled out?"
-    assert QuestionRouter(("questions-v3",)).probabilities(question) == router_for().probabilities(question)
+    assert QuestionRouter((ROUTER_BANK,)).probabilities(question) == router_for().probabilities(question)
 
 
 def test_a_kind_the_checkpoint_was_not_trained_on_is_not_routed(evidence):
