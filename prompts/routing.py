@@ -139,13 +139,13 @@ class QuestionRouter:
     def kind(self, question: str) -> tuple[str, float]:
         probabilities = self.probabilities(question)
         kind, p = next(iter(probabilities.items()))
-        if kind == "reference" and names_a_band_in_a_region(without_set_aside(question)):
+        if kind in ("band", "reference") and names_a_band_in_a_region(without_set_aside(question)):
             # "How does beta over the central region compare with the norms?" asks for one measurement
             # against the reference: the band kind's answer ("central beta elevated (z +1.4)"), not the
             # reference kind's largest deviation anywhere, which names another band and region (no
             # reference phrasing the router is fitted on names one). Both kinds' probability is the
             # classifier's belief that band power against a standard is asked for.
-            return "band", p + probabilities.get("band", 0.0)
+            return "band", probabilities.get("band", 0.0) + probabilities.get("reference", 0.0)
         return str(kind), p  # a plain str, not numpy's
 
     def route(self, question: str, evidence: Evidence, space: LabelSpace,

@@ -125,6 +125,14 @@ def test_a_band_in_a_region_against_the_norms_is_a_band_question(question, asked
     assert (kind, p >= MIN_PROBABILITY) == (asked, True), (question, kind, p)
 
 
+@pytest.mark.parametrize("question", ["How does beta over the central region compare with the normative reference?",
+                                      "Is theta at the parietal sites raised?"])
+def test_a_band_in_a_region_is_as_sure_as_band_and_reference_together(question):
+    router = router_for()
+    probabilities = router.probabilities(question)
+    assert router.kind(question) == ("band", pytest.approx(probabilities["band"] + probabilities["reference"]))
+
+
 def test_the_asymmetry_against_the_norms_is_not_read_as_a_band_question():
     question = "Compared with the reference, is the left frontal alpha lower than the right?"
     assert router_for().kind(question)[0] != "band"
