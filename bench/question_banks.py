@@ -248,7 +248,7 @@ Answered as asked as served, per kind:
 
 {misread_questions(out, served)}
 
-Reproduce: `python -m bench.question_banks` (about 25 minutes on 2 cores). A bank of your own:
+Reproduce: `python -m bench.question_banks` (about 40 minutes on 2 cores: 14 runs of 288 items). A bank of your own:
 `eegreason evaluate --tasks free --questions FILE.yaml` (add `--no-routing` for the model alone)."""
 
 
