@@ -85,6 +85,8 @@ def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
     row = banks_table(results).splitlines()[2]
     assert "| 2 | 0.500 | 0.500 | 1.000 / 0.000 | n/a / n/a | **missed**: answered as asked |" in row
     assert "second writer" in row
+    # 37 of the second writer's 255 phrasings are within a 0.75 similarity ratio of a training phrasing.
+    assert "| 255 | 37 | 2 |" in row
     assert "| confidence | 0.000 |" in kinds_table(results)
     misread = misread_questions(tmp_path, results)
     assert "(2; up to 5 of each bank shown)" in misread
