@@ -81,36 +81,6 @@ def _phrasings(bank: str) -> int:
     return sum(len(questions.phrasings(kind)) for kind in KINDS)
 
 
-NEAR_RATIO = 0.75  # difflib's similarity ratio, up to case and punctuation, at which a phrasing is a near-repeat
-
-
-def near_training(bank: str) -> int:
-    """How many of a bank's phrasings are within NEAR_RATIO of a training phrasing (a bank's exact
-    repeats are refused by `check_heldout_bank`; a near one is a milder test of unseen wording)."""
-    import difflib
-    import re
-
-    from prompts.questions import TRAINED, load_questions
-
-    def words(text: str) -> str:
-        return re.sub(r"\W+", " ", text.lower()).strip()
-
-    trained = sorted({words(p) for name in TRAINED for table in (load_questions(name).first, load_questions(name).follow_up)
-                      for phrasings in table.values() for p in phrasings})
-    near = 0
-    for phrasings in load_questions(bank).first.values():
-        for phrasing in phrasings:
-            for other in trained:
-                # The phrasing first, the training phrasing second, as banks are filtered (the ratio is
-                # not quite symmetric).
-                matcher = difflib.SequenceMatcher(None, words(phrasing), other)
-                if (matcher.real_quick_ratio() >= NEAR_RATIO and matcher.quick_ratio() >= NEAR_RATIO
-                        and matcher.ratio() >= NEAR_RATIO):
-                    near += 1
-                    break
-    return near
-
-
 def _verdict(free: dict) -> str:
     """Which of the free-question targets a bank's answers meet."""
     missed = [] if free["answered_as_asked"] >= 0.95 else ["answered as asked"]
@@ -122,12 +92,14 @@ def _verdict(free: dict) -> str:
 
 
 def banks_table(results: dict[str, dict]) -> str:
+    from prompts.questions import near_training_phrasings
+
     lines = ["| bank | written by | phrasings | near a training phrasing | items | answers the question asked | "
              "correct | valence: model / encoder read-out | arousal: model / encoder read-out | targets |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for bank, metrics in results.items():
         free = metrics["tasks"]["free"]
-        lines.append(f"| `{bank}` | {WRITERS.get(bank, 'your own')} | {_phrasings(bank)} | {near_training(bank)} | "
+        lines.append(f"| `{bank}` | {WRITERS.get(bank, 'your own')} | {_phrasings(bank)} | {near_training_phrasings(bank)} | "
                      f"{free['n']} | "
                      f"{figure(free['answered_as_asked'])} | {figure(free['accuracy'])} | "
                      f"{figure(free.get('valence_accuracy'))} / {figure(free.get('encoder_valence_accuracy'))} | "
@@ -240,7 +212,7 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], pe
     config = read_config(checkpoint)
     trained = (config.provenance.get("instruct") or {}).get("questions")
     trained = f"`{trained}`" if trained else "a bank its provenance does not name (made before it was recorded)"
-    from prompts.questions import ROUTER_BANK, TRAINED
+    from prompts.questions import NEAR_RATIO, ROUTER_BANK, TRAINED
     from prompts.routing import MIN_PROBABILITY
 
     served = results["routed"]

@@ -140,6 +140,27 @@ def check_heldout_bank(version: str) -> QuestionBank:
     return bank
 
 
+NEAR_RATIO = 0.75  # difflib's similarity ratio, up to case and punctuation, at which a phrasing is a near-repeat
+
+
+def near_training_phrasings(version: str) -> int:
+    """How many of a bank's phrasings are within NEAR_RATIO of a training phrasing: `check_heldout_bank`
+    refuses exact repeats; a near one is kept but is a milder test of unseen wording, so it is counted."""
+    import difflib
+
+    trained = sorted({_words(p) for name in TRAINED for table in (load_questions(name).first, load_questions(name).follow_up)
+                      for phrasings in table.values() for p in phrasings})
+    near = 0
+    for phrasings in load_questions(version).first.values():
+        for phrasing in phrasings:
+            # The phrasing first, the training phrasing second, as banks are filtered (the ratio is not
+            # quite symmetric); the cheap upper bounds first.
+            matchers = (difflib.SequenceMatcher(None, _words(phrasing), other) for other in trained)
+            near += any(m.real_quick_ratio() >= NEAR_RATIO and m.quick_ratio() >= NEAR_RATIO and m.ratio() >= NEAR_RATIO
+                        for m in matchers)
+    return near
+
+
 def fill(template: str, region: str | None = None, band: str | None = None, emotion: str | None = None) -> str:
     """A phrasing with its slots filled."""
     values = {"region": region, "band": band, "emotion": emotion}

@@ -133,13 +133,17 @@ class QuestionRouter:
         self.n_examples = len(texts)
 
     def probabilities(self, question: str) -> dict[str, float]:
-        row = self.model.predict_proba([without_set_aside(question)])[0]
+        return self._probabilities_of(without_set_aside(question))
+
+    def _probabilities_of(self, read: str) -> dict[str, float]:
+        row = self.model.predict_proba([read])[0]
         return dict(sorted(zip(self.model.classes_, map(float, row)), key=lambda kv: -kv[1]))
 
     def kind(self, question: str) -> tuple[str, float]:
-        probabilities = self.probabilities(question)
+        read = without_set_aside(question)
+        probabilities = self._probabilities_of(read)
         kind, p = next(iter(probabilities.items()))
-        if kind in ("band", "reference") and names_a_band_in_a_region(without_set_aside(question)):
+        if kind in ("band", "reference") and names_a_band_in_a_region(read):
             # "How does beta over the central region compare with the norms?" asks for one measurement
             # against the reference: the band kind's answer ("central beta elevated (z +1.4)"), not the
             # reference kind's largest deviation anywhere, which names another band and region (no

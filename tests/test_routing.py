@@ -99,6 +99,10 @@ def test_the_router_reads_other_writers_questions(bank):
     ("I don't need the valence, just: how calm or excited was she?", "arousal"),
 ])
 def test_what_a_question_sets_aside_is_not_what_it_asks(question, asked):
+    _assert_routed_as(question, asked)
+
+
+def _assert_routed_as(question: str, asked: str) -> None:
     kind, p = router_for().kind(question)
     assert (kind, p >= MIN_PROBABILITY) == (asked, True), (question, kind, p)
 
@@ -121,8 +125,7 @@ def test_the_opening_names_what_the_question_asks_about_not_what_it_sets_aside(e
     ("Is alpha anywhere outside the normative range?", "reference"),
 ])
 def test_a_band_in_a_region_against_the_norms_is_a_band_question(question, asked):
-    kind, p = router_for().kind(question)
-    assert (kind, p >= MIN_PROBABILITY) == (asked, True), (question, kind, p)
+    _assert_routed_as(question, asked)
 
 
 @pytest.mark.parametrize("question", ["How does beta over the central region compare with the normative reference?",
