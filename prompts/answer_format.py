@@ -77,6 +77,12 @@ def answer_line(text: str) -> str | None:
     return found.group("text").strip() or None if found else None
 
 
+def answer_line_span(text: str) -> tuple[int, int] | None:
+    """(start, end) in `text` of what its Answer line says (after "Answer:"); None without one."""
+    found = _ANSWER.search(text)
+    return found.span("text") if found and found.group("text").strip() else None
+
+
 def format_answer(reasoning: str, answer: str, confidence: float) -> str:
     """The target text for training (and the canonical rendering of a parsed answer)."""
     return f"Reasoning: {reasoning.strip()}\nAnswer: {answer}\nConfidence: {confidence:.2f}"

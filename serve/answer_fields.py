@@ -1,5 +1,5 @@
 """What a served answer says, read apart: its answer line, its confidence, and each claim of its
-reasoning checked against the recording's evidence (the same check as `eegreason verify` and the
+reasoning and its Answer line checked against the recording's evidence (the same check as `eegreason verify` and the
 evaluator's faithfulness), for `ask --json` and `ask --batch`."""
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from prompts.answer_format import parse_answer
 def answer_fields(text: str, evidences: list[Evidence], labels) -> dict:
     """`label` (the parsed answer line, None without one), `confidence` (None without one),
     `well_formed`, `claims` (kind, text, subject, holds, measured, why) and `claims_failing`.
-    Without a Reasoning part the whole text is checked: whatever it claims is still a claim."""
+    The whole reply is checked: the reasoning's claims and what the Answer line states ("favours
+    left (+0.27)", "bad channels: T7"), which a reader sees first; without a Reasoning part,
+    whatever the text claims is still a claim."""
     parsed = parse_answer(text, tuple(labels))
-    claims = check_reasoning(parsed.reasoning or text, evidences)
+    claims = check_reasoning(text, evidences)
     return {"label": parsed.answer, "confidence": parsed.confidence, "well_formed": parsed.well_formed,
             "claims": [c.to_dict() for c in claims], "claims_failing": sum(not c.holds for c in claims)}
 

@@ -49,10 +49,14 @@ def test_upload_ask_and_follow_up(app_url, fif14):
     assert "emotiv14_SYNTHETIC_raw.fif" in current
     history, _, current = client.predict("What emotion is most likely?", [], api_name="/ask")
     assert history[0]["role"] == "user"
-    assert history[-1]["role"] == "assistant" and message_text(history[-1]).strip()
+    assert history[1]["role"] == "assistant" and message_text(history[1]).strip()
+    # Each answer is followed by the check of its claims against the recording.
+    assert history[2]["role"] == "assistant"
+    assert history[2]["metadata"]["title"].startswith("Checked against the recording")
     history, _, current = client.predict("Why do you think so?", history, api_name="/ask")
-    assert [m["role"] for m in history] == ["user", "assistant", "user", "assistant"]
-    assert message_text(history[-1]).strip() and "emotiv14" in current
+    assert [m["role"] for m in history] == ["user", "assistant", "assistant"] * 2
+    assert message_text(history[-2]).strip() and "emotiv14" in current
+    assert history[-1]["metadata"]["title"].startswith("Checked against the recording")
 
 
 def test_a_second_and_third_recording_join_the_conversation_for_a_comparison(app_url, fif14, second_recording):

@@ -127,8 +127,11 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         p = probabilities[claim.subject]
         higher = sum(1 for q in probabilities.values() if q > p + 1e-9)
         ties = sum(1 for q in probabilities.values() if abs(q - p) <= 1e-9) - 1
-        ok = higher + 1 <= s["rank"] <= higher + 1 + ties
         order = ", ".join(f"{k} {v:.0%}" for k, v in sorted(probabilities.items(), key=lambda kv: -kv[1])[:3])
+        if s.get("not_first"):  # "fear is less likely": another class leads
+            return result(higher > 0, order, "another class leads the pattern match" if higher else
+                          f"{claim.subject} leads the pattern match")
+        ok = higher + 1 <= s["rank"] <= higher + 1 + ties
         return result(ok, order, "matches the pattern match's order" if ok else
                       f"{claim.subject} ranks {higher + 1}, not {s['rank']}")
     if claim.kind == "order":
@@ -145,6 +148,10 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
     if claim.kind == "band":
         region, band = claim.subject.split()
         z = ev.band_z.get(region, {}).get(band)
+        if s.get("measured") is False:  # "parietal gamma not measured"
+            return result(z is None, "not measured" if z is None else f"{region} {band} z {z:+.2f} ({_direction(z)})",
+                          f"no usable channel covers the {region} region" if z is None else
+                          f"{region} {band} was measured")
         if z is None:
             if "group" in s:  # "theta is reduced in every region": regions without channels are not claimed
                 return result(True, "not measured", f"no {region} measurement; not part of the claim")
@@ -169,6 +176,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = bool(values) and strongest[0] < Z_THRESHOLD
         return result(ok, strongest[1], "every region is within the typical range" if ok else
                       f"not every region is typical ({strongest[1]})")
+    if claim.kind == "largest_deviation":
+        return result(*_largest_deviation(claim.subject, ev))
     if claim.kind == "trend":
         return result(*check_trend(claim, ev.timeline, ev.duration_s))
     if claim.kind == "comparison":
@@ -294,6 +303,21 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return result(ok, f"{ev.duration_s:.0f} s", "matches the recording" if ok else
                       f"the recording lasts {ev.duration_s:.0f} s, not {s['seconds']:g}")
     return result(False, "", f"unknown claim kind {claim.kind}")
+
+
+def _largest_deviation(subject: str, ev: Evidence) -> tuple[bool, str, str]:
+    """Whether `subject` ("occipital beta") deviates most from the reference among the measured band
+    powers (ties: any of the largest)."""
+    values = [(abs(z), f"{r} {b}", z) for r, bands in ev.band_z.items() for b, z in bands.items()]
+    if not values:
+        return False, "no band measured", "no region was measured"
+    top = max(v[0] for v in values)
+    leaders = [name for size, name, _ in values if size >= top - 1e-9]
+    strongest = next(f"{name} z {z:+.2f}" for size, name, z in values if name == leaders[0])
+    if top < Z_THRESHOLD:
+        return False, strongest, "every region is typical, so none deviates"
+    ok = subject in leaders
+    return ok, strongest, "the largest deviation measured" if ok else f"the largest deviation is {strongest}"
 
 
 def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:

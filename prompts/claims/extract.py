@@ -13,6 +13,10 @@
     trend         change over time ("anger built up over the three minutes") (trend.py)
     confidence_level  how sure the reading is ("confidence is moderate")     (certainty.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
+    largest_deviation  the Answer line's "largest deviation: …"           (answer_line.py)
+
+An Answer line in a free question's shape ("favours left (+0.27)", "steady: sad") is read from its
+shape (answer_line.py), not as prose; any other Answer line is read as prose.
 
 Checked with the text as a whole (`check.check_text`, `between.check_reasoning`):
     situation_choice   the situation picked, against the text's own readings  (situations.py)
@@ -24,6 +28,7 @@ Claims only state what the text says; `check` decides whether they hold.
 
 from __future__ import annotations
 
+from .answer_line import answer_line_claims, inside
 from .asymmetry import faa_claims
 from .band_summary import all_typical_claims, coverage_claims, table_claims
 from .bands import band_claims
@@ -43,7 +48,10 @@ def extract_claims(text: str) -> list[Claim]:
     """Every claim in `text`, in reading order."""
     out: list[Claim] = []
     norm = normalise(text or "")
+    answer_span, answer_claims = answer_line_claims(text or "")
     for clause in clauses(text or ""):
+        if answer_claims and inside(answer_span, clause.start, clause.end):
+            continue  # read from its shape, below
         nums = numbers(clause.text)
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
@@ -61,7 +69,7 @@ def extract_claims(text: str) -> list[Claim]:
                 + readout_claims(clause, nums) if not _supposed(norm, clause, c)]
         out += trend_claims(clause)
         out += confidence_claims(clause)
-    return out + table_claims(text or "")
+    return out + answer_claims + table_claims(text or "")
 
 
 def _supposed(norm: str, clause: Clause, claim: Claim) -> bool:

@@ -174,6 +174,8 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
         ok = _at_moment(timeline, part, tolerance(part, total), s, strength)
     elif change == "steady":
         ok = len(set(labels)) == 1 and label in (None, labels[0])
+    elif change == "sequence":  # "changing: neutral then fear": the leading classes, in order
+        ok = [x for i, x in enumerate(labels) if i == 0 or x != labels[i - 1]] == s["classes"]
     elif change == "during":
         ok = leader(a, b) == label
     elif change == "shift":

@@ -1,5 +1,6 @@
 """Chat tab: load a recording (upload or bundled sample), see its quality, signal, band-power maps
-and emotion timeline, then ask; answers stream, follow-up questions keep the recording's context.
+and emotion timeline, then ask; answers stream, each followed by the check of its claims against
+the measured evidence (`claim_check.py`), and follow-up questions keep the recording's context.
 "Add to compare" brings a second and third recording into the conversation, numbered as added."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..assistant import MAX_RECORDINGS, Assistant, Conversation, RecordingContex
 from ..plots import band_topomaps, signal_preview, timeline_figure
 from ..upload_sets import UPLOAD_EXTENSIONS
 from ..uploads import UploadStore
+from .claim_check import claim_check_message
 
 log = get_logger(__name__)
 
@@ -168,6 +170,12 @@ def build_chat_tab(assistant: Assistant, samples: dict[str, Path], uploads: Uplo
         except EEGReasonError as err:
             history[-1] = {"role": "assistant", "content": f"⚠️ {err}"}
             yield history, conversation, "", about(conversation)
+            return
+        answer = conversation.turns[-1].answer
+        history[-1] = {"role": "assistant", "content": answer}
+        history.append(claim_check_message(answer, [c.evidence for c in conversation.recordings],
+                                           assistant.config.labels))
+        yield history, conversation, "", about(conversation)
 
     load.click(load_recording, [upload, sample],
                [status, chatbot, state, signal_plot, timeline_plot, topomap_plot, current], api_name="load_recording")
