@@ -92,7 +92,7 @@ def _verdict(free: dict) -> str:
 
 
 def banks_table(results: dict[str, dict]) -> str:
-    from prompts.questions import near_training_phrasings
+    from prompts.question_filter import near_training_phrasings
 
     lines = ["| bank | written by | phrasings | near a training phrasing | items | answers the question asked | "
              "correct | valence: model / encoder read-out | arousal: model / encoder read-out | targets |",
@@ -212,7 +212,8 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], pe
     config = read_config(checkpoint)
     trained = (config.provenance.get("instruct") or {}).get("questions")
     trained = f"`{trained}`" if trained else "a bank its provenance does not name (made before it was recorded)"
-    from prompts.questions import NEAR_RATIO, ROUTER_BANK, TRAINED
+    from prompts.question_filter import NEAR_RATIO
+    from prompts.questions import ROUTER_BANK, TRAINED
     from prompts.routing import MIN_PROBABILITY
 
     served = results["routed"]

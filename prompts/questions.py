@@ -122,7 +122,7 @@ TRAINED = ("questions-v1", "questions-v2", "questions-v3", "questions-v4")  # ba
 ROUTER_BANK = "questions-v4"  # the bank the question router is fitted on (`prompts.routing`)
 
 
-def _words(text: str) -> str:
+def phrasing_words(text: str) -> str:
     """A phrasing up to case, spacing and punctuation: how a repeated question is recognised."""
     return re.sub(r"\W+", " ", text.lower()).strip()
 
@@ -131,34 +131,13 @@ def check_heldout_bank(version: str) -> QuestionBank:
     """A bank fit to score free questions the model has never seen: readable, every kind phrased,
     and sharing no phrasing with a training bank (a score on trained phrasings is not held out)."""
     bank = load_questions(version)
-    trained = {_words(p) for name in TRAINED for table in
+    trained = {phrasing_words(p) for name in TRAINED for table in
                (load_questions(name).first, load_questions(name).follow_up) for ps in table.values() for p in ps}
-    seen = sorted({p for ps in bank.first.values() for p in ps if _words(p) in trained})
+    seen = sorted({p for ps in bank.first.values() for p in ps if phrasing_words(p) in trained})
     if seen:
         raise ConfigError(f"Question bank {version} shares {len(seen)} phrasing(s) with the training banks, such as "
                           f"{seen[0]!r}; held-out questions must be new to the model.")
     return bank
-
-
-NEAR_RATIO = 0.75  # difflib's similarity ratio, up to case and punctuation, at which a phrasing is a near-repeat
-
-
-def near_training_phrasings(version: str) -> int:
-    """How many of a bank's phrasings are within NEAR_RATIO of a training phrasing: `check_heldout_bank`
-    refuses exact repeats; a near one is kept but is a milder test of unseen wording, so it is counted."""
-    import difflib
-
-    trained = sorted({_words(p) for name in TRAINED for table in (load_questions(name).first, load_questions(name).follow_up)
-                      for phrasings in table.values() for p in phrasings})
-    near = 0
-    for phrasings in load_questions(version).first.values():
-        for phrasing in phrasings:
-            # The phrasing first, the training phrasing second, as banks are filtered (the ratio is not
-            # quite symmetric); the cheap upper bounds first.
-            matchers = (difflib.SequenceMatcher(None, _words(phrasing), other) for other in trained)
-            near += any(m.real_quick_ratio() >= NEAR_RATIO and m.quick_ratio() >= NEAR_RATIO and m.ratio() >= NEAR_RATIO
-                        for m in matchers)
-    return near
 
 
 def fill(template: str, region: str | None = None, band: str | None = None, emotion: str | None = None) -> str:
