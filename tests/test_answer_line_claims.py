@@ -212,3 +212,12 @@ def test_any_answer_line_is_read_without_an_error(evidences):
         line = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
         for claim in check_text(f"Reasoning: I read the table.\nAnswer: {line}\nConfidence: 0.50", rng.choice(evidences)):
             assert isinstance(claim.holds, bool) and claim.measured is not None
+
+
+def test_a_class_said_twice_in_a_row_is_one_part_of_the_sequence(evidences):
+    ev = evidences[1]  # happy for 0–20 s, then sad
+    def holds(line):
+        return [c.holds for c in check_text(f"Reasoning: r.\nAnswer: {line}\nConfidence: 0.50", ev) if c.kind == "trend"]
+    assert holds("changing: happy then sad then sad") == [True]
+    assert holds("changing: happy then sad then happy") == [False]
+    assert holds("changing: sad then happy") == [False]

@@ -11,7 +11,7 @@ shapes state a measurement outright:
     bad channels: FP1, T7 and 3 more           bad_channels  the channels named, and how many
     confidence moderate                        confidence_level  the reading's documented level
     fear is less likely (12%)                  probability, rank  fear's share, and that it is not first
-    largest deviation: occipital beta …        band, largest_deviation  and that it is the largest
+    largest deviation: occipital beta …        band, comparison  and that it is the largest |z|
     none (all regions typical)                 all_typical
     steady: sad, changing: neutral then fear   trend     the timeline's leading classes, in order
 
@@ -136,14 +136,20 @@ def _reference(line: str, lower: str) -> list[Claim]:
     if rest == "no region measured":
         return [Claim("coverage", line, "band power", {"regions": []})]
     band = _BAND.match(rest)
-    return _band(line, band) + [Claim("largest_deviation", line, f"{band.group('region')} {band.group('band')}", {})]
+    subject = f"{band.group('region')} {band.group('band')}"
+    # "the largest deviation is X", as the prose reader has it: the largest |z| of the whole record.
+    return _band(line, band) + [Claim("comparison", line, subject, {"top": subject, "among": "*", "by": "abs"})]
 
 
 def _timeline(line: str, lower: str) -> Claim:
     change, _, classes = lower.partition(": ")
     if change == "steady":
         return Claim("trend", line, "reading", {"change": "steady", "class": classes, "part": None})
-    return Claim("trend", line, "reading", {"change": "sequence", "classes": classes.split(" then "), "part": None})
+    # A class said twice in a row ("neutral then disgust then disgust") is one part of the sequence:
+    # sloppy, but it states no change the timeline lacks.
+    named = classes.split(" then ")
+    sequence = [c for i, c in enumerate(named) if i == 0 or c != named[i - 1]]
+    return Claim("trend", line, "reading", {"change": "sequence", "classes": sequence, "part": None})
 
 
 def inside(span: tuple[int, int] | None, start: int, end: int) -> bool:

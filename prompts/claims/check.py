@@ -176,8 +176,6 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = bool(values) and strongest[0] < Z_THRESHOLD
         return result(ok, strongest[1], "every region is within the typical range" if ok else
                       f"not every region is typical ({strongest[1]})")
-    if claim.kind == "largest_deviation":
-        return result(*_largest_deviation(claim.subject, ev))
     if claim.kind == "trend":
         return result(*check_trend(claim, ev.timeline, ev.duration_s))
     if claim.kind == "comparison":
@@ -303,21 +301,6 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return result(ok, f"{ev.duration_s:.0f} s", "matches the recording" if ok else
                       f"the recording lasts {ev.duration_s:.0f} s, not {s['seconds']:g}")
     return result(False, "", f"unknown claim kind {claim.kind}")
-
-
-def _largest_deviation(subject: str, ev: Evidence) -> tuple[bool, str, str]:
-    """Whether `subject` ("occipital beta") deviates most from the reference among the measured band
-    powers (ties: any of the largest)."""
-    values = [(abs(z), f"{r} {b}", z) for r, bands in ev.band_z.items() for b, z in bands.items()]
-    if not values:
-        return False, "no band measured", "no region was measured"
-    top = max(v[0] for v in values)
-    leaders = [name for size, name, _ in values if size >= top - 1e-9]
-    strongest = next(f"{name} z {z:+.2f}" for size, name, z in values if name == leaders[0])
-    if top < Z_THRESHOLD:
-        return False, strongest, "every region is typical, so none deviates"
-    ok = subject in leaders
-    return ok, strongest, "the largest deviation measured" if ok else f"the largest deviation is {strongest}"
 
 
 def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:

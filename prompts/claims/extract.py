@@ -13,7 +13,6 @@
     trend         change over time ("anger built up over the three minutes") (trend.py)
     confidence_level  how sure the reading is ("confidence is moderate")     (certainty.py)
     quality, usable, quality_figure, bad_channels, channels, duration       (recording.py)
-    largest_deviation  the Answer line's "largest deviation: …"           (answer_line.py)
 
 An Answer line in a free question's shape ("favours left (+0.27)", "steady: sad") is read from its
 shape (answer_line.py), not as prose; any other Answer line is read as prose.
