@@ -130,6 +130,22 @@ def routing_table(results: dict[str, dict[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def answer_lines_table(results: dict[str, dict[str, dict]]) -> str:
+    """Per bank, the Answer lines that state a measurement and how many hold against the evidence in
+    every part (`prompts/claims/answer_line.py`), by the model alone and as served, and the kinds of
+    question whose served lines fail."""
+    lines = ["| bank | Answer lines stating a measurement: alone / served | hold against the evidence: alone → served | "
+             "failing as served, by kind |", "|---|---|---|---|"]
+    for bank in results["routed"]:
+        alone, served = results["model-alone"][bank]["tasks"]["free"], results["routed"][bank]["tasks"]["free"]
+        failing = sorted(((kind, k.get("answer_lines_failing", 0)) for kind, k in served["per_kind"].items()),
+                         key=lambda kv: (-kv[1], kv[0]))
+        lines.append(f"| `{bank}` | {alone.get('answer_lines_stating', 0)} / {served.get('answer_lines_stating', 0)} | "
+                     f"{figure(alone.get('answer_lines_hold'))} → {figure(served.get('answer_lines_hold'))} | "
+                     + (", ".join(f"{kind} {n}" for kind, n in failing if n) or "none") + " |")
+    return "\n".join(lines)
+
+
 def router_reading(router, bank: str) -> tuple[float, float, float]:
     """(sure, right where sure, sure and right) over every phrasing of a bank, slots filled at random
     (seeded): the router's reading alone, no model involved."""
@@ -242,6 +258,14 @@ left out, so their figures test less unseen wording than the later banks'):
 The model alone, with the router's opening, and as served (same items):
 
 {routing_table(results)}
+
+What an Answer line states, checked against the evidence like every claim of the reasoning (the
+band's z and direction, the asymmetry's side and value, the grade, the bad channels, the confidence
+level, a class's share and whether it leads, the largest deviation, the reading over time;
+`prompts/claims/answer_line.py`); valence, arousal, emotion and next-step lines state no
+measurement. The Chat tab and `ask --json` show the same check under each answer:
+
+{answer_lines_table(results)}
 
 The router alone on every phrasing of each bank (slots filled at random), fitted on the earlier
 training bank and on the one served:

@@ -1,6 +1,7 @@
 """Judging one answer: its format, its correctness, whether its reasoning concludes what it answers
 (consistency), and whether every claim the reasoning makes holds against the recording's measured
-evidence (faithfulness, `prompts.claims`)."""
+evidence (faithfulness, `prompts.claims`); for a free question, whether what its Answer line states
+holds too."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from encoders.evidence import Evidence
 from encoders.labels import SEVEN_EMOTIONS, LabelSpace
 from prompts.answer_format import parse_answer
+from prompts.claims import check_answer_line
 from prompts.claims.between import check_reasoning
 from prompts.questions import answers_question
 from prompts.rationale import conclusion_agrees, conclusion_of
@@ -53,10 +55,14 @@ def score_item(item: dict, output: str, guarded_from: str | None = None, fitted_
     conclusion = conclusion_of(parsed.reasoning, item["task"], space.labels) if parsed.reasoning else None
     evidences = [Evidence.from_dict(e) for e in item["evidence"]]
     claims = check_reasoning(parsed.reasoning, evidences, space) if parsed.reasoning else []
+    answer_claims = []
     if item["task"] == "free":
         # A free question is scored for answering the question asked (its kind's answer shape) and
-        # for the answer itself; whether the reasoning agrees is what its claims say.
+        # for the answer itself; whether the reasoning agrees is what its claims say, and what the
+        # Answer line states is checked against the evidence like them (kept apart: faithfulness is
+        # the reasoning's).
         consistent = None
+        answer_claims = check_answer_line(output, evidences[0], space) if len(evidences) == 1 else []
         asked = asked_unfitted = answers_question(item["kind"], answer, space.labels)
         correct_unfitted = _same(answer, item["answer"])
         if fitted_from is not None:  # as the model answered before the answer-line guard
@@ -93,6 +99,7 @@ def score_item(item: dict, output: str, guarded_from: str | None = None, fitted_
         "answered_as_asked_unfitted": asked_unfitted,
         "correct_unfitted": correct_unfitted,
         "claims": [c.to_dict() for c in claims],
+        "answer_claims": [c.to_dict() for c in answer_claims],
     }
 
 

@@ -55,15 +55,22 @@ def _mean(values: list) -> float:
 
 
 def _free(results: list[dict]) -> dict:
-    """Free questions: how often the reply answers the question asked, accuracy per kind, and the
-    valence and arousal answers beside the encoder's own read-out on the same items."""
+    """Free questions: how often the reply answers the question asked, accuracy per kind, how often an
+    Answer line that states a measurement holds against the evidence, and the valence and arousal
+    answers beside the encoder's own read-out on the same items."""
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         by_kind[r["kind"]].append(r)
     out = {"answered_as_asked": _mean([bool(r["answered_as_asked"]) for r in results]),
            "per_kind": {kind: {"n": len(rs), "answered_as_asked": _mean([bool(r["answered_as_asked"]) for r in rs]),
-                               "accuracy": _mean([r["correct"] for r in rs])}
+                               "accuracy": _mean([r["correct"] for r in rs]),
+                               "answer_lines_failing": sum(_line_fails(r) for r in rs)}
                         for kind, rs in sorted(by_kind.items())}}
+    # Answer lines that state a measurement ("favours left (+0.27)"), and how many of them hold
+    # against the evidence in every part (results scored before lines were checked have none).
+    stating = [r for r in results if r.get("answer_claims")]
+    out["answer_lines_stating"] = len(stating)
+    out["answer_lines_hold"] = _mean([not _line_fails(r) for r in stating])
     routed = [r for r in results if r.get("route")]
     if routed:  # runs answered with the question router: how often it was sure, and of the kind asked
         out["routed"] = len(routed) / len(results)
@@ -77,6 +84,11 @@ def _free(results: list[dict]) -> dict:
         out.update({f"{key}_unfitted": value for key, value in _dimensions(before).items() if "encoder" not in key})
         out["answer_lines_fitted"] = sum(bool(r.get("answer_line_guard")) for r in results)
     return out | _dimensions(results)
+
+
+def _line_fails(result: dict) -> bool:
+    """Whether a claim of the result's Answer line fails against the evidence."""
+    return any(not c["holds"] for c in result.get("answer_claims") or [])
 
 
 def _dimensions(results: list[dict]) -> dict:

@@ -221,3 +221,22 @@ def test_a_class_said_twice_in_a_row_is_one_part_of_the_sequence(evidences):
     assert holds("changing: happy then sad then sad") == [True]
     assert holds("changing: happy then sad then happy") == [False]
     assert holds("changing: sad then happy") == [False]
+
+
+def test_the_evaluation_counts_answer_lines_that_hold_apart_from_faithfulness(evidences):
+    from evaluation.scoring import score_item
+    from evaluation.summary import _free
+
+    ev = evidences[0]
+    kind, text, answer = next(t for t in _targets(ev) if t[0] == "quality")
+    item = {"id": "q1", "task": "free", "kind": kind, "subjects": ["s1"], "answer": answer,
+            "evidence": [ev.to_dict()], "label_space": SEVEN_EMOTIONS.to_dict()}
+    right = score_item(item, text)
+    wrong = score_item(item | {"id": "q2"}, text.replace(f"Answer: {answer}", "Answer: quality poor"))
+    valence = score_item(item | {"id": "q3", "kind": "valence", "answer": "positive valence"},
+                         "Reasoning: Rating valence.\nAnswer: positive valence\nConfidence: 0.60")
+    assert [len(r["answer_claims"]) for r in (right, wrong, valence)] == [1, 1, 0]
+    assert right["claims"] == wrong["claims"]  # the reasoning's claims, as faithfulness counts them
+    summary = _free([right, wrong, valence])
+    assert summary["answer_lines_stating"] == 2 and summary["answer_lines_hold"] == 0.5
+    assert summary["per_kind"]["quality"]["answer_lines_failing"] == 1

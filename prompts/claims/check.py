@@ -16,6 +16,7 @@ from typing import Any
 from encoders.evidence import FAA_THRESHOLD, Z_THRESHOLD, Evidence
 from encoders.labels import SEVEN_EMOTIONS, VALENCE_AROUSAL, LabelSpace
 
+from .answer_line import answer_line_claims
 from .associations import band_meaning, class_of, faa_meaning
 from .comparisons import check_comparison
 from .extract import extract_claims
@@ -379,3 +380,14 @@ def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list
     for kind, (words, holds, measured, why) in situation_claims(text or "", ev.probabilities or {}, first).items():
         checked.append(CheckedClaim(kind, words, "situation", holds, measured, why))
     return checked
+
+
+def check_answer_line(text: str, ev: Evidence, space: LabelSpace | None = None) -> list[CheckedClaim]:
+    """The claims the Answer line of `text` states in its shape (`answer_line.py`), checked against one
+    recording's evidence; empty without an Answer line or for one that states no measurement."""
+    if space is None and ev.probabilities:
+        from encoders.labels import space_of
+
+        space = space_of(tuple(ev.probabilities))
+    with class_vocabulary(space):
+        return [check_claim(claim, ev) for claim in answer_line_claims(text)[1]]
