@@ -29,3 +29,18 @@ def served_steps(extra: dict) -> dict:
     (when the recording cannot support an emotion reading: whether the model's text, kept here, was
     replaced by the abstention written from the evidence)."""
     return {step: extra.get(step) for step in ("route", "loop_guard", "answer_line_guard", "evidence_guard")}
+
+
+def claim_lines(claims: list[dict], holding: bool = True) -> list[str]:
+    """Checked claims as aligned text lines (`holds`/`FAILS`, the words, the measured value and, for a
+    failing claim, why) in reading order, then a count; `holding=False` leaves out the lines of claims
+    that hold (the count still has them)."""
+    if not claims:
+        return ["No checkable claim found (no probability, band power, asymmetry, class, quality, channel or "
+                "duration statement)."]
+    shown = [c for c in claims if holding or not c["holds"]]
+    width = min(max((len(c["text"]) for c in shown), default=0), 60)
+    lines = [f"{'holds' if c['holds'] else 'FAILS':5}  {c['text']:<{width}}  measured: {c['measured']}"
+             + ("" if c["holds"] else f"  ({c['why']})") for c in shown]
+    held = sum(c["holds"] for c in claims)
+    return lines + [f"{held} of {len(claims)} claims hold."]

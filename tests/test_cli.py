@@ -50,6 +50,14 @@ def test_ask_answers_on_a_14_channel_fif_through_vllm(fif14, tiny_checkpoint):
     assert payload["evidence"]["n_channels"] == 14
 
 
+def test_ask_in_plain_text_ends_with_the_check_of_its_claims(fif14, tiny_checkpoint):
+    result = run_cli("ask", str(fif14), "Is the signal quality good?", "--checkpoint", str(tiny_checkpoint),
+                     "--engine", "transformers", "--max-tokens", "8")
+    assert result.returncode == 0, result.stderr[-2000:]
+    check = result.stdout.split("Checked against the recording:\n", 1)[1]
+    assert check.strip().endswith("claims hold.") or check.startswith("No checkable claim found")
+
+
 def test_app_start_logs_each_step_and_the_address_and_sweeps_old_uploads(tiny_checkpoint, tmp_path):
     """`eegreason app` as a user starts it: every slow step on stderr with its duration, the
     address once the app answers, old uploads removed at start; Ctrl+C stops it cleanly."""

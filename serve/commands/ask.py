@@ -76,7 +76,7 @@ def run_one(args: argparse.Namespace) -> int:
     import time
 
     from encoders.io import read_recording
-    from serve.answer_fields import answer_fields, served_steps
+    from serve.answer_fields import answer_fields, claim_lines, served_steps
     from serve.assistant import Conversation
 
     start = time.perf_counter()
@@ -127,5 +127,10 @@ def run_one(args: argparse.Namespace) -> int:
         if route is not None:  # why the reply took its shape; --no-routing lets the model decide alone
             print(f"[question read as: {route['kind'].replace('_', ' ')}, router {route['probability']:.2f}]")
         print(result.text.strip())
+        # Each claim of the reply against the measured evidence: the failing ones in full, then the count.
+        claims = answer_fields(result.text, [c.evidence for c in contexts], assistant.config.labels)["claims"]
+        print()
+        print("Checked against the recording:")
+        print("\n".join(claim_lines(claims, holding=False)))
     return 0
 

@@ -48,6 +48,7 @@ def read_text(source: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from encoders.io import read_recording
     from prompts.claims.between import check_reasoning
+    from serve.answer_fields import claim_lines
     from serve.assistant import Assistant
 
     text = read_text(args.text)
@@ -66,13 +67,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if any(e.synthetic for e in evidences):
         print("[SYNTHETIC recording: generated, not from a person]")
-    if not checked:
-        print("No checkable claim found (no probability, band power, asymmetry, class, quality, channel or "
-              "duration statement).")
-        return 0
-    width = max(len(c.text) for c in checked)
-    for c in checked:
-        mark = "holds" if c.holds else "FAILS"
-        print(f"{mark:5}  {c.text:<{min(width, 60)}}  measured: {c.measured}" + ("" if c.holds else f"  ({c.why})"))
-    print(f"{len(checked) - len(failing)} of {len(checked)} claims hold.")
+    print("\n".join(claim_lines([c.to_dict() for c in checked])))
     return 0
