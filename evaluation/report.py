@@ -46,7 +46,7 @@ protocol {html.escape(str(config.get('protocol')))}; ablation {html.escape(str(c
 <h2>Headline</h2><ul>
 <li>{classes} answer: accuracy {num('accuracy')}, balanced accuracy {num('balanced_accuracy')}, macro-F1 {num('macro_f1')}, κ {num('cohen_kappa')}</li>
 <li>answer format parsed: {num('parse_rate')} (model alone, before the loop guard: {num('parse_rate_unguarded')}); reasoning consistent with answer: {num('consistency')}; Answer lines written again under the routed kind (answer-line guard): {metrics.get('answer_line_guard_repairs', 0)}</li>
-<li>faithfulness (feature claims that hold): {num('faithfulness')} over {metrics.get('claims', 0)} claims</li>
+<li>faithfulness (feature claims that hold): {num('faithfulness')} over {metrics.get('claims', 0)} claims; free questions' Answer lines that state a measurement and hold: {num('free_answer_lines_hold')}</li>
 <li>calibration: ECE {num('ece')} (mean stated confidence {num('mean_confidence')}, accuracy {num('accuracy_of_answered')})</li>
 <li>abstention: on poor recordings {num('abstain_on_poor')}, on good ones {num('abstain_on_good')}</li>
 <li>zero-shot scenarios (held-out situation types): {num('zero_shot_scenario_accuracy')}</li></ul>

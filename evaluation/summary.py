@@ -196,6 +196,7 @@ def compute_metrics(results: list[dict], total_items: int | None = None) -> dict
         **_calibration(results),
         **_abstention(results),
         "free_answered_as_asked": tasks.get("free", {}).get("answered_as_asked", float("nan")),
+        "free_answer_lines_hold": tasks.get("free", {}).get("answer_lines_hold", float("nan")),
         "zero_shot_scenario_accuracy": float(np.mean([r["correct"] for r in zero_shot])) if zero_shot else float("nan"),
         "overall_item_accuracy": float(np.mean([r["correct"] for r in results])) if results else float("nan"),
         "per_subject": {s: float(np.mean(v)) for s, v in sorted(per_subject.items())},

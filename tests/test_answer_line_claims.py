@@ -240,3 +240,9 @@ def test_the_evaluation_counts_answer_lines_that_hold_apart_from_faithfulness(ev
     summary = _free([right, wrong, valence])
     assert summary["answer_lines_stating"] == 2 and summary["answer_lines_hold"] == 0.5
     assert summary["per_kind"]["quality"]["answer_lines_failing"] == 1
+    from evaluation.summary import compute_metrics
+    from serve.tabs.evaluate import metrics_markdown
+
+    metrics = compute_metrics([right, wrong, valence])
+    assert metrics["free_answer_lines_hold"] == 0.5
+    assert "| free questions' Answer lines that hold | 0.500 |" in metrics_markdown(metrics, synthetic=True)

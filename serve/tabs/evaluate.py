@@ -40,6 +40,7 @@ def metrics_markdown(metrics: dict, synthetic: bool) -> str:
                   ("cohen_kappa", "Cohen's κ"), ("parse_rate", "answer format parsed"),
                   ("parse_rate_unguarded", "… by the model alone (no loop guard)"),
                   ("consistency", "reasoning ↔ answer consistency"), ("faithfulness", "faithful feature claims"),
+                  ("free_answer_lines_hold", "free questions' Answer lines that hold"),
                   ("ece", "ECE (stated confidence)"), ("abstain_on_poor", "abstains on poor recordings"),
                   ("abstain_on_good", "abstains on good recordings"),
                   ("zero_shot_scenario_accuracy", "zero-shot scenario accuracy"))],
