@@ -87,7 +87,7 @@ def test_every_target_reply_holds_and_its_measured_answer_line_is_read(evidences
             checked = check_text(text, ev)
             assert all(c.holds for c in checked), (kind, answer, [c.to_dict() for c in checked if not c.holds])
             read = _line_claims(text, ev)
-            assert all(c.text == answer for c in read), (kind, answer, [c.to_dict() for c in read])
+            assert all(c.text in answer for c in read), (kind, answer, [c.to_dict() for c in read])
             assert bool(read) == (kind in MEASURED and answer != "cannot tell"), (kind, answer)
 
 
@@ -162,7 +162,7 @@ def test_an_answer_line_with_one_part_changed_fails(evidences):
             for line in _changed(kind, answer, ev):
                 wrong = text.replace(f"Answer: {answer}", f"Answer: {line}")
                 failing = [c for c in check_text(wrong, ev) if not c.holds]
-                assert failing and all(c.text == line for c in failing), (kind, answer, line,
+                assert failing and all(c.text in line for c in failing), (kind, answer, line,
                                                                           [c.to_dict() for c in failing])
                 tried += 1
     assert tried >= 80

@@ -33,7 +33,7 @@ def test_every_wrong_answer_line_is_flagged_and_nothing_else(verdicts):
               if not c["holds"] and all(x.holds for x in checked)]
     assert not missed, f"{len(missed)} wrong answer lines pass:\n" + "\n".join(map(str, missed))
     misplaced = [(c["id"], c["wrong"], [x.to_dict() for x in checked if not x.holds]) for c, checked in verdicts
-                 if not c["holds"] and any(not x.holds and x.text.strip() != c["wrong"] for x in checked)]
+                 if not c["holds"] and any(not x.holds and x.text.strip() not in c["wrong"] for x in checked)]
     assert not misplaced, "\n".join(map(str, misplaced))
 
 
@@ -41,6 +41,10 @@ def test_every_right_reply_holds_and_its_answer_line_is_read(verdicts):
     flagged = [(c["id"], [x.to_dict() for x in checked if not x.holds]) for c, checked in verdicts
                if c["holds"] and not all(x.holds for x in checked)]
     assert not flagged, f"{len(flagged)} right replies flagged:\n" + "\n".join(map(str, flagged))
-    unread = [c["id"] for c, checked in verdicts
-              if not any(x.text.strip() == c["text"].split("Answer:")[1].split("\n")[0].strip() for x in checked)]
+    def line_claims(case, checked):  # the claims beyond those of the reasoning alone: the Answer line's
+        evidence = load_evidence(case["evidence"], case.get("timeline"))
+        reasoning = {(x.kind, x.text) for x in check_text(case["text"].split("\nAnswer:")[0], evidence)}
+        return [x for x in checked if (x.kind, x.text) not in reasoning]
+
+    unread = [c["id"] for c, checked in verdicts if not line_claims(c, checked)]
     assert not unread, unread

@@ -126,7 +126,9 @@ def _why_not(line: str, lower: str) -> list[Claim]:
     share = Claim("probability", line, label, {"probability": int(percent) / 100.0},
                   {"probability": _number(percent, "percent")})
     first = "the closest match" in lower
-    return [share, Claim("rank", line, label, {"rank": 1} if first else {"not_first": True})]
+    # The place is read from the words before the share, so that each claim quotes what it checks.
+    place = line[:line.rindex("(")].rstrip()
+    return [share, Claim("rank", place, label, {"rank": 1} if first else {"not_first": True})]
 
 
 def _reference(line: str, lower: str) -> list[Claim]:
@@ -138,7 +140,8 @@ def _reference(line: str, lower: str) -> list[Claim]:
     band = _BAND.match(rest)
     subject = f"{band.group('region')} {band.group('band')}"
     # "the largest deviation is X", as the prose reader has it: the largest |z| of the whole record.
-    return _band(line, band) + [Claim("comparison", line, subject, {"top": subject, "among": "*", "by": "abs"})]
+    largest = line[:len("largest deviation: ") + len(subject)]
+    return _band(line, band) + [Claim("comparison", largest, subject, {"top": subject, "among": "*", "by": "abs"})]
 
 
 def _timeline(line: str, lower: str) -> Claim:
