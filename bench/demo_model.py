@@ -240,7 +240,7 @@ def benchmark_section(checkpoint: Path, metrics: dict, arms: dict[str, dict], ev
 Cohort seed {EVAL_SEED}, {EVAL_SUBJECTS} subjects no training stage saw, leave-one-subject-out folds,
 {metrics['n_items']} items; the LLM answers through vLLM (float32, greedy), as served: questions about one
 recording routed where the question router is sure (`prompts.routing`; free questions routed:
-{figure(free.get('routed'))}; the model alone beside it: "Free questions in seven writers' held-out phrasings"),
+{figure(free.get('routed'))}; the model alone beside it: "Free questions in the held-out banks' phrasings"),
 and a routed reply whose Answer line answers another kind written again under the kind asked
 (`serve/answer_line_guard.py`; {metrics.get('answer_line_guard_repairs', 0)} of {metrics['n_items']} answers).
 

@@ -12,6 +12,7 @@ question router (`prompts.routing`) starting the reply with the opening of the k
 is sure.
 
     python -m bench.question_banks [--checkpoint checkpoints/demo] [--per-kind 4] [--out runs/question-banks]
+    python -m bench.question_banks --only questions-heldout-v8   # a bank just added; the rest re-judged
 
 (Run as its own module, as above, so that vLLM's engine processes, which import the main module
 first, are quieted as the CLI's are; `python -m bench question_banks` works too, with their chatter.)
@@ -34,7 +35,7 @@ from .report import write_section
 # vLLM's engine processes import this module first (spawn): quiet them as the CLI's are.
 quiet.quiet_if_inherited()
 
-BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 8))
+BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 9))
 WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v2": "second writer",
            "questions-heldout-v3": "third writer (technician, student, lay person)",
            "questions-heldout-v4": "fourth writer (shorthand, researcher, patient, non-native; after the router)",
@@ -44,16 +45,20 @@ WRITERS = {"questions-heldout-v1": "first held-out writer", "questions-heldout-v
                                    "scientist, says what it does not want; after set-aside clauses)",
            "questions-heldout-v7": "seventh writer (psychologist, ward resident, UX researcher, teacher, anxious "
                                    "participant, formal, dictation, slang, non-native; after the router's fourth "
-                                   "training writer)"}
+                                   "training writer)",
+           "questions-heldout-v8": "eighth writer (occupational therapist, sleep-lab notes, ML student, nurse to a "
+                                   "parent, playtest researcher, participant, court-report style, journalist, "
+                                   "dictation, typos, non-native, commands; after every serving step)"}
 # The router's training bank before the fourth training writer's phrasings were added, read beside the
 # one served (no model involved: how often the router is sure, and right, on every phrasing).
 EARLIER_ROUTER_BANK = "questions-v3"
 ARMS = ("model-alone", "routed")  # --no-routing, and as served
 
 
-def evaluate_banks(checkpoint: Path, out: Path, per_kind: int) -> dict[str, dict[str, dict]]:
-    """The free-question task in each bank, by the model alone and as served, one engine for all;
-    {arm: {bank: metrics}}."""
+def evaluate_banks(checkpoint: Path, out: Path, per_kind: int, banks: tuple[str, ...] = BANKS
+                   ) -> dict[str, dict[str, dict]]:
+    """The free-question task in each of `banks`, by the model alone and as served, one engine for
+    all; {arm: {bank: metrics}}."""
     from evaluation import run_evaluation
     from serve.assistant import answerer_for
 
@@ -62,7 +67,7 @@ def evaluate_banks(checkpoint: Path, out: Path, per_kind: int) -> dict[str, dict
     results: dict[str, dict[str, dict]] = {arm: {} for arm in ARMS}
     try:
         assistant.start_engine()
-        for bank in BANKS:
+        for bank in banks:
             for arm in ARMS:
                 folder = out / arm / bank
                 if folder.exists():
@@ -233,7 +238,7 @@ def section(checkpoint: Path, out: Path, results: dict[str, dict[str, dict]], pe
     from prompts.routing import MIN_PROBABILITY
 
     served = results["routed"]
-    return f"""## Free questions in seven writers' held-out phrasings
+    return f"""## Free questions in the held-out banks' phrasings
 
 The demo checkpoint (stage 3 trained on {trained}), the held-out cohort of the demo-model section
 (seed 30, 6 unseen subjects, leave-one-subject-out), {per_kind} questions per kind per fold, one
@@ -247,7 +252,8 @@ model write the Answer and Confidence lines again under the routed kind's patter
 its threshold were fixed before the fourth bank was written, the answer-line guard before the fifth,
 the router's reading of set-aside clauses before the sixth; the seventh was written alongside the
 router's fourth training writer (`questions-v4`, by another writer, filtered against every held-out
-bank) and first read once the router fitted on it was fixed.
+bank) and first read once the router fitted on it was fixed; the eighth was written after every
+serving step here (and the Answer-line check) was fixed, and first read in this measurement.
 
 As served ("near a training phrasing": within a {NEAR_RATIO} similarity ratio of a phrasing in
 {", ".join(f"`{name}`" for name in TRAINED)}; the first banks were written before such repeats were
@@ -278,7 +284,8 @@ Answered as asked as served, per kind:
 
 {misread_questions(out, served)}
 
-Reproduce: `python -m bench.question_banks` (about 40 minutes on 2 cores: 14 runs of 288 items). A bank of your own:
+Reproduce: `python -m bench.question_banks` (42 minutes measured on 2 cores for seven banks, 14 runs of 288 items; each
+bank adds about 6; `--only BANK` answers one bank and re-judges the others from their stored runs). A bank of your own:
 `eegreason evaluate --tasks free --questions FILE.yaml` (add `--no-routing` for the model alone)."""
 
 
@@ -289,13 +296,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/question-banks"))
     parser.add_argument("--rescore", action="store_true", help="re-judge the answers already in --out (after a "
                                                                "change to the scoring, not to the model)")
+    parser.add_argument("--only", nargs="+", choices=BANKS, metavar="BANK",
+                        help="answer only these banks (a bank just added); the others are re-judged from --out")
     args = parser.parse_args(argv)
     configure_logging()
     quiet.configure(verbose=False)
-    if args.rescore:
+    if args.rescore or args.only:
         from evaluation import rescore
 
-        results = {arm: {bank: rescore(args.out / arm / bank) for bank in BANKS} for arm in ARMS}
+        results = evaluate_banks(args.checkpoint, args.out, args.per_kind, tuple(args.only)) if args.only else \
+            {arm: {} for arm in ARMS}
+        results = {arm: {bank: results[arm].get(bank) or rescore(args.out / arm / bank) for bank in BANKS}
+                   for arm in ARMS}
     else:
         results = evaluate_banks(args.checkpoint, args.out, args.per_kind)
     body = section(args.checkpoint, args.out, results, args.per_kind)

@@ -5,7 +5,7 @@ Phrasings are versioned data: `templates/questions-v2.yaml` (stage 3's training 
 and short follow-ups, thirteen kinds; v1 plus a second writer's phrasings, v1 kept for the checkpoints
 trained on it), `questions-v3.yaml` (v2 and a third writer's phrasings), `questions-v4.yaml` (v3 and a
 fourth writer's: what the question router is fitted on) and the held-out banks
-`templates/questions-heldout-v1…v7.yaml` (evaluation only,
+`templates/questions-heldout-v1…v8.yaml` (evaluation only,
 each by another writer from a description of the kinds, never trained on). Slots: {region} and
 {band} in band questions, {emotion} (a class of the label set) in why-not questions.
 

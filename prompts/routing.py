@@ -4,7 +4,7 @@ A small LLM decides in its first few tokens what it is answering ("Rating arousa
 emotion."), and a question worded unlike its training phrasings can send it down the wrong path: an
 arousal question answered with an emotion. A text classifier over character and word n-grams, fitted
 on the same training phrasings, reads unseen writers' questions more reliably than the model does
-(BENCHMARKS.md, "Free questions in seven writers' held-out phrasings"). When it is sure of the
+(BENCHMARKS.md, "Free questions in the held-out banks' phrasings"). When it is sure of the
 kind, the served reply starts with that kind's opening (`prompts.openings`) and the model writes the
 rest: the reasoning, the answer and the confidence stay the model's (where its Answer line still
 answers another kind, `serve.answer_line_guard` has it written again under the kind read). When it

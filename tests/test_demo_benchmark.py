@@ -100,3 +100,12 @@ def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
     both["routed"] = {"questions-heldout-v2": {"tasks": {"free": guarded}}}
     assert "| `questions-heldout-v2` | 0.000 → 0.500 → 1.000 |" in routing_table(both)
     assert routing_table(both).splitlines()[2].endswith("| 0.500 | 1.000 | 1 |")
+    # Answer lines that state a measurement, and the kinds whose served lines fail.
+    from bench.question_banks import answer_lines_table
+
+    checked = dict(guarded, answer_lines_stating=4, answer_lines_hold=0.75,
+                   per_kind={"why_not": {"answer_lines_failing": 1}, "quality": {"answer_lines_failing": 0}})
+    both = {"model-alone": {"questions-heldout-v2": {"tasks": {"free": dict(alone, answer_lines_stating=2,
+                                                                            answer_lines_hold=1.0)}}},
+            "routed": {"questions-heldout-v2": {"tasks": {"free": checked}}}}
+    assert answer_lines_table(both).splitlines()[2] == "| `questions-heldout-v2` | 2 / 4 | 1.000 → 0.750 | why_not 1 |"

@@ -27,7 +27,7 @@ from prompts.rationale import emotion_rationale
 from prompts.routing import MIN_PROBABILITY, QuestionRouter, opening_for, router_for, without_set_aside
 from training.instruction_data import routed_kinds
 
-HELDOUT_BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 8))
+HELDOUT_BANKS = tuple(f"questions-heldout-v{i}" for i in range(1, 9))
 
 
 @pytest.fixture(scope="module")
