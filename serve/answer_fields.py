@@ -25,10 +25,12 @@ def served_steps(extra: dict) -> dict:
     """What the serving steps did to an answer (`Generation.extra`), each null where it did nothing:
     `route` (the kind the question router read and the opening the reply was started with),
     `loop_guard` and `answer_line_guard` (the model's own text before its Answer line was written
-    again: it looped, or answered another kind of question than the routed one) and `evidence_guard`
+    again: it looped, or answered another kind of question than the routed one), `evidence_guard`
     (when the recording cannot support an emotion reading: whether the model's text, kept here, was
-    replaced by the abstention written from the evidence)."""
-    return {step: extra.get(step) for step in ("route", "loop_guard", "answer_line_guard", "evidence_guard")}
+    replaced by the abstention written from the evidence) and `scope_guard` (the clinical judgement
+    the question asked for, answered with the scope reply and nothing generated: `prompts.scope`)."""
+    return {step: extra.get(step) for step in ("route", "loop_guard", "answer_line_guard", "evidence_guard",
+                                               "scope_guard")}
 
 
 def claim_lines(claims: list[dict], holding: bool = True) -> list[str]:

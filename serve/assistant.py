@@ -28,6 +28,7 @@ from prompts.evidence_text import render_evidence
 from prompts.ordering import order_lines
 from prompts.render import render_conversation
 from prompts.routing import Route, router_for
+from prompts.scope import clinical_ask, scope_reply
 from prompts.templates import default_question, load_tasks, load_template
 from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
 from reports.note import MedicalRecordNote
@@ -62,7 +63,7 @@ class RecordingContext:
 class Turn:
     question: str
     answer: str
-    guarded: bool = False  # the answer is the evidence guard's abstention, not the model's text
+    guarded: bool = False  # the answer is a guard's (the evidence's abstention, the scope reply), not the model's text
     route: Route | None = None  # the kind the question router read, whose opening the answer starts with
     refitted: bool = False  # its Answer line was written again under the routed kind (answer-line guard)
 
@@ -337,9 +338,23 @@ class Assistant:
     def _followed_by(self, prompt: torch.Tensor, ids: list[int]) -> torch.Tensor:
         return torch.cat([prompt, self.embedder.embed(ids, [False] * len(ids), []).to(prompt.dtype)])
 
+    def out_of_scope(self, question: str) -> Generation | None:
+        """The scope reply when `question` asks for a clinical judgement the tool does not make (a
+        diagnosis, a drug or treatment, seizures, deception: `prompts.scope`), with the topic under
+        `extra["scope_guard"]`; None for every other question. Nothing is generated for it."""
+        topic = clinical_ask(question)
+        if topic is None:
+            return None
+        return Generation(scope_reply(topic, self.config.labels), [], "out_of_scope",
+                          extra={"scope_guard": {"topic": topic}})
+
     def ask(self, conversation: Conversation, question: str | None = None,
             params: GenerationParams | None = None) -> Generation:
         question = question or self.default_question
+        declined = self.out_of_scope(question)
+        if declined is not None:
+            conversation.turns.append(Turn(question, declined.text, True))
+            return declined
         evidence = [ctx.evidence for ctx in conversation.recordings]
         route = self.route(conversation, question)
         result = self.generate([self.prompt_embeds(conversation, question)], params, evidence=[evidence],
@@ -376,6 +391,11 @@ class Assistant:
         whole answer is in and the evidence guard has judged it (a claim shown and then withdrawn
         is still shown)."""
         question = question or self.default_question
+        declined = self.out_of_scope(question)
+        if declined is not None:
+            yield declined.text
+            conversation.turns.append(Turn(question, declined.text, True))
+            return
         params = params or self.generation
         evidence = [ctx.evidence for ctx in conversation.recordings]
         guarded = bool(abstention.unsupported(evidence))

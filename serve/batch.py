@@ -223,6 +223,15 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                     continue
                 try:
                     question = line.question or assistant.default_question_for(len(contexts))
+                    declined = assistant.out_of_scope(question)
+                    if declined is not None:  # a clinical judgement: the scope reply, nothing generated
+                        finish(index, {**_base(line), "question": question,
+                                       "synthetic": any(c.synthetic for c in contexts), "answer": declined.text,
+                                       **answer_fields(declined.text, [c.evidence for c in contexts], labels),
+                                       **served_steps(declined.extra), "finish_reason": declined.finish_reason,
+                                       "timings": {"analysis_s": analysis_s, "analysis_reused": reused},
+                                       "error": None})
+                        continue
                     prompt = assistant.prompt_embeds(Conversation(contexts), question)
                     route = assistant.route(Conversation(contexts), question)
                 except EEGReasonError as err:  # e.g. a prompt longer than the engine takes

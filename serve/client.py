@@ -53,6 +53,9 @@ def ask_server(recording: str | Path, question: str | None = None, base_url: str
 
     client = OpenAI(base_url=base_url, api_key=api_key)
     assistant = assistant or Assistant(checkpoint, start_engine=False)
+    declined = assistant.out_of_scope(question or assistant.default_question)
+    if declined is not None:  # a clinical judgement: the scope reply, as in-process answers give it
+        return declined.text
     prompt, evidence, route = _prompt(assistant, recording, question)
     labels = assistant.config.labels
 

@@ -136,13 +136,17 @@ def test_a_batch_answers_every_line_in_order_through_one_engine(tiny_checkpoint,
 
 
 def test_a_batch_with_only_good_lines_exits_zero_and_prints_json_lines(tiny_checkpoint, fif14, tmp_path):
-    rows = [{"recording": str(fif14), "question": q} for q in ("Which bands stand out?", "Any bad channels?")]
+    questions = ("Which bands stand out?", "Any bad channels?", "Is he lying to us?")
+    rows = [{"recording": str(fif14), "question": q} for q in questions]
     result = run_cli("ask", "--batch", _write_batch(tmp_path, rows), "--checkpoint", str(tiny_checkpoint),
                      "--engine", "transformers", "--max-tokens", "8")
     assert result.returncode == 0, result.stderr[-3000:]
     records = [_strict(line) for line in result.stdout.splitlines()]
-    assert [r["question"] for r in records] == ["Which bands stand out?", "Any bad channels?"]
+    assert [r["question"] for r in records] == list(questions)
     assert all(r["error"] is None for r in records)
+    # A clinical judgement gets the scope reply, nothing generated (prompts/scope.py).
+    assert [r["scope_guard"] for r in records] == [None, None, {"topic": "deception"}]
+    assert records[2]["label"] == "cannot tell" and "research tool" in records[2]["answer"]
 
 
 def test_ask_json_reads_the_answer_apart_and_shows_the_question_context(tiny_checkpoint, fif14):

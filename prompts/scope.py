@@ -1,0 +1,260 @@
+"""Questions the assistant does not answer: clinical judgements that an emotion reading from EEG
+cannot make.
+
+The assistant reads emotion-related patterns in EEG for research. Asked whether the person has a
+condition (depression, dementia, ADHD, …), what medication or treatment to give, whether the EEG
+shows seizures or is clinically normal, or whether the person is lying, a small model would still
+write a reasoning and an answer in its trained shapes — an emotion, a valence, a next step — that a
+reader could take for a clinical assessment. `clinical_ask` recognises such a question from what
+it asks (not from the words it mentions: "She already has a diagnosis of depression; what is her
+valence?" is answerable), and `scope_reply` is the answer instead: what the tool does not do, why,
+and what it can report about the recording, abstaining at chance confidence. Nothing is generated.
+
+Recognised from the ask: a diagnosis asked for ("diagnose", "what is the diagnosis"), a condition
+asked about ("does she have / show signs of / is he at risk of <condition>", "is he clinically
+depressed"), a drug or a treatment asked about ("should we increase her sertraline", "would an SSRI
+help", "what therapy should he get"), seizures or a clinical read ("any epileptiform activity?",
+"is this EEG normal?"), deception or fitness ("is he lying?", "fit to drive?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .abstention import chance_among
+from .answer_format import ABSTAIN, format_answer
+
+_CONDITION = (r"(?:major\s+)?depres{1,2}i(?:on|ve(?:\s+(?:disorder|episode|illness))?)|clinical\s+depression|"
+              r"anxiety\s+disorders?|generali[sz]ed\s+anxiety|panic\s+disorders?|social\s+anxiety\s+disorder|PTSD|"
+              r"post[- ]?traumatic\s+stress|bipolar(?:\s+disorder)?|mania|schizophreni\w*|psychos[ie]s|"
+              r"autism(?:\s+spectrum(?:\s+disorder)?)?|ADHD|attention[- ]deficit\w*|dementia|alzheimer'?s?|"
+              r"parkinson'?s?|concussion|(?:traumatic\s+)?brain\s+(?:injury|damage|tumou?rs?|lesions?)|TBI|strokes?|"
+              r"tumou?rs?|encephalopath\w*|coma|brain[- ]dead|brain\s+death|insomnia|narcolepsy|sleep\s+apno?ea|"
+              r"sleep\s+disorders?|OCD|obsessive[- ]compulsive\w*|eating\s+disorders?|anorexia|bulimia|"
+              r"personality\s+disorders?|borderline\s+personality\w*|mental\s+(?:illness|disorder|health\s+(?:condition|disorder|"
+              r"problem)s?)|psychiatric\s+(?:illness|disorder|condition|problem)s?|neurological\s+(?:disorder|disease|"
+              r"condition|problem)s?|(?:medical|clinical)\s+(?:condition|disorder)s?|disorders?|diseases?|"
+              r"illness(?:es)?|syndromes?|anxiety|alexithymia|anhedonia|suicid\w*|self[- ]harm\w*|"
+              r"cognitive\s+(?:decline|impairment)|MCI|delirium|epilep\w*|seizures?")
+_STATE = (r"(?:clinically\s+)?(?:depressed|bipolar|schizo|schizophrenic|autistic|psychotic|demented|suicidal|manic|"
+          r"epileptic|mentally\s+ill|mentally\s+unwell|brain[- ]dead|concussed|anorexic|bulimic|psychopath\w*|"
+          r"sociopath\w*|senile)")
+# Verbs by which a question asks whether a condition is there.
+_HAS = (r"(?:have|has|having|had|suffer\w*|show\w*|indicat\w*|suggest\w*|point\w*\s+(?:to|towards)|"
+        r"(?:consistent|compatible)\s+with|signs?\s+of|signs?\b|evidence\s+(?:of|for)|at\s+risk\s+(?:of|for)|"
+        r"meets?\s+(?:the\s+)?criteria|mean\w*|reveal\w*|confirm\w*|rule\s+out|ruled\s+out|detect\w*|develop\w*|"
+        r"screen\w*\s+(?:for|positive)|diagnos\w*|markers?\s+(?:of|for)|tell\s+(?:if|whether|me if)|assess\w*|"
+        r"likelihood\s+of|probability\s+of|chances?\s+of|risk\s+of|grad\w*|stag\w*|severity\s+of|depth\s+of|"
+        r"get|gets|getting|got|developing|is\s+it|could\s+(?:it|this|that)\s+be|might\s+(?:it|this|that)\s+be|"
+        r"beginning\s+of|start\s+of|onset\s+of|early\s+stages?\s+of|first\s+signs?\s+of|"
+        r"caused\s+by|due\s+to|because\s+of|linked\s+to|related\s+to|look\s+like|looks\s+like|picture\s+of)")
+_DIAGNOSIS = re.compile(
+    r"\bdiagnos(?:e|es|ing)\b|\b(?:the|a|your|any|possible|likely|probable|differential|working|formal|clinical)\s+"
+    r"diagnos[ie]s\b(?!\s+of\b)|\bdiagnostic\s+(?:of|for|impression)\b|\bdiagnosis\s*\?"
+    rf"|\b(?:{_HAS})\b[^?.;:!]{{0,50}}?\b(?:{_CONDITION})\b"
+    rf"|\b(?:is|are|was|were|seems?|seemed|looks?|looked|appears?|appeared)\b\s+(?:\w+\s+){{0,3}}?{_STATE}\b"
+    rf"|\b(?:is|was|could|might|may|would|can)\s+(?:it|this|that|he|she|they)\s+(?:be\s+|have\s+)?(?:an?\s+)?(?:early|"
+    rf"possible|probable|incipient|beginning|mild|severe|\w+)?\s*(?:{_CONDITION})\b"
+    rf"|^\s*(?:{_CONDITION}|{_STATE})\s*(?:[,:?]|$|\s+(?:or\s+not|yes\s+or\s+no|y/n)\b)", re.I)
+_DRUG = (r"medications?|medicines?|meds|drugs?|doses|(?:the|her|his|their|a|higher|lower|this|that|current)\s+dose|"
+         r"dose\s+(?:of|up|down)|dosages?|dosing|prescri\w+|antidepressants?|"
+         r"anti-?depressants?|antipsychotics?|anxiolytics?|stimulants?|mood\s+stabili[sz]ers?|SSRIs?|SNRIs?|"
+         r"benzodiazepines?|benzos?|lithium|sertraline|zoloft|fluoxetine|prozac|citalopram|escitalopram|lexapro|"
+         r"paroxetine|venlafaxine|duloxetine|bupropion|mirtazapine|quetiapine|olanzapine|risperidone|aripiprazole|"
+         r"diazepam|valium|lorazepam|clonazepam|alprazolam|xanax|methylphenidate|ritalin|adderall|valproate|"
+         r"levetiracetam|keppra|lamotrigine|carbamazepine|propranolol|melatonin|ketamine|esketamine|psilocybin|"
+         r"haloperidol|clozapine|beta[- ]blockers?|blockers?|insulin|opioids?|painkillers?|"
+         r"pills?|mg|milligrams?|tapers?|tapering|dose(?=\s*[?.!,]|\s*$)")
+_THERAPY = (r"therapy|therapies|treatments?|interventions?|CBT|psychotherapy|counsell?ing|ECT|"
+            r"electroconvulsive|treat(?:ing)?\s+(?:her|his|their|him|them)\b|TMS|transcranial\s+\w+\s+stimulation|EMDR|exposure\s+therapy|neurofeedback\s+(?:therapy|"
+            r"treatment)|rehab\w*|hospitali[sz]\w*|admi(?:t|ssion)")
+_ADVISE = (r"should|shall|could|would|can|must|ought|recommend\w*|advis\w*|suggest\w*|increas\w*|decreas\w*|"
+           r"rais\w*|lower\w*|reduc\w*|stop\w*|start\w*|switch\w*|chang\w*|adjust\w*|taper\w*|titrat\w*|prescrib\w*|"
+           r"help\w*|work\w*|benefit\w*|tr(?:y|ied|ying)|worth|giv\w*|tak\w*|add\w*|need\w*|best|which|what|wean\w*|discontinu\w*|"
+           r"up|down|more|less|effective|respond\w*|indicated|better|choice|option|appropriate|suitable")
+# Advice on a therapy: "would CBT help", "which treatment is best" (not "did the reading increase after the intervention").
+_ADVISE_THERAPY = (r"should|shall|could|would|can|recommend\w*|advis\w*|suggest\w*|best|better|choice|option|help\w*|"
+                   r"work\w*|benefit\w*|tr(?:y|ied|ying)|worth|start\w*|stop\w*|switch\w*|need\w*|indicated|appropriate|suitable|"
+                   r"refer\w*|which|what")
+_TREATMENT = re.compile(rf"\b(?:{_DRUG})\b[^?.;:!—–]*\b(?:{_ADVISE})\b|\b(?:{_ADVISE})\b[^?.;:!—–]*\b(?:{_DRUG})\b"
+                        rf"|\b(?:{_ADVISE_THERAPY})\b[^?.;:!—–]{{0,40}}\b(?:{_THERAPY})\b"
+                        rf"|^\s*(?:{_DRUG}|{_THERAPY})\s*\??\s*$"
+                        rf"|\b(?:{_THERAPY})\b[^?.;:!—–]{{0,30}}\b(?:should|recommend\w*|best|would\s+help|"
+                        rf"would\s+work|is\s+indicated|do\s+you\s+suggest)\b", re.I)
+_SEIZURE_WORDS = (r"seizures?|convulsions?|epilep\w*|epileptiform\s*\w*|(?:inter)?ictal|spikes?(?:[- ]and[- ]|-)(?:slow[- ])?"
+                  r"waves?|epileptic\s+spikes?|sharp[- ]waves?|status\s+epilepticus|epileptiform\s+discharges?|"
+                  r"paroxysm\w*|abnormal\s+(?:findings?|EEG\s+activity|brain\s+activity|patterns?|rhythms?|slowing|"
+                  r"discharges?)|focal\s+slowing|(?:pathological|clinical)\s+(?:findings?|abnormalit\w*)")
+_SEIZURE_STRONG = (r"seizures?|convulsi\w*|epileptiform\w*|(?:inter)?ictal|spikes?(?:[- ]and[- ]|-)(?:slow[- ])?waves?|"
+                   r"sharp[- ]waves?|status\s+epilepticus|hypsarrhythmia|(?:periodic|lateraliz\w*|lateralis\w*|"
+                   r"epileptiform|generali[sz]ed)\s+(?:\w+\s+)?discharges?|photoparoxysmal\w*|absences?\s+seizures?|"
+                   r"myoclonic\w*|triphasic\s+waves?|burst[- ]suppression")
+_SEIZURE = re.compile(
+    rf"\b(?:{_SEIZURE_STRONG})\b"
+    rf"|\b(?:an?|the|this|his|her|their)\s+(?:abnormal|normal)\s+(?:EEG|recording|tracing|study)\b(?!\s+data)"
+    rf"(?![^?]*\b(?:compar\w*|relative|than|against|controls?|reference|others?|other\s+people|average|norms?|population|"
+    rf"peers?|cohort)\b)"
+    rf"|\bnormal\s+(?:or|vs\.?|versus)\s+abnormal\b|\bbackground\s+(?:rhythm|activity)\b"
+    rf"|\bclinical\s+EEG\b|\bas\s+a\s+neurologist\b|\b(?:is|was)\s+(?:he|she|they|the\s+\w+)\s+epileptic\b"
+    rf"|\b(?:any|is\s+there|are\s+there|was\s+there|were\s+there|do\s+you\s+see|can\s+you\s+see|see|saw|seen|find|"
+    rf"found|detect\w*|identif\w*|spot\w*|show\w*|evidence\s+of|signs?\s+of|rule\s+out|ruled\s+out|exclude|"
+    rf"consistent\s+with|compatible\s+with|had|have|has|having|contain\w*|"
+    rf"look\s+for|check\s+for|screen\s+for|count|how\s+many|where\s+(?:are|were|is|was)\s+the)\b[^?.;:!]{{0,40}}?"
+    rf"\b(?:{_SEIZURE_WORDS})\b"
+    rf"|^\s*any\s+(?:abnormalit\w*|abnormal\w*)\s*\??\s*$"
+    rf"|\b(?:is|was|are|were)\s+(?:this|the|her|his|their|my|our|that)\s+(?:\w+\s+)?(?:EEG|recording|tracing|trace|study|"
+    rf"record)\s+(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|pathological)\b(?![^?]*\b(?:compar\w*|relative|than|controls?|reference|others?|other\s+people|"
+    rf"average|norms?|population|peers?|cohort)\b)"
+    rf"|\b(?:clinical|neurolog\w*|medical)\s+(?:read|reading|interpretation|report|opinion|impression)\b"
+    rf"|^\s*(?:{_SEIZURE_WORDS})\s*\??\s*$", re.I)
+_DECEPTION = re.compile(
+    r"\blying\b(?!\s+(?:on|in|at|between|within|down|near|along|somewhere|flat))|\blie\s+detect\w*|\bliar\b|"
+    r"\b(?:telling|tell)\s+(?:me\s+)?the\s+truth\b|\btruthful\w*|\bdecepti\w*|\bdeceiv\w*|\bdeceit\w*|"
+    r"\b(?:is|was|are|were)\s+(?:he|she|they|the\s+\w+|this\s+\w+)\s+(?:being\s+)?(?:honest|dishonest|sincere)\b|"
+    r"\bhonest\s+or\s+not\b|\bcappin[g']?\b|\blie\s+or\s+truth\b|\btruth\s+or\s+lie\b|\bhiding\s+(?:something|anything|the\s+truth)|\bconceal\w*|"
+    r"\b(?:account|testimony|statement|story|alibi|confession|version)\s+(?:is\s+|was\s+)?(?:not\s+)?(?:trustworthy|"
+    r"credible|reliable|true|false)\b|"
+    r"\bguilt(?:y)?\b(?!\s+(?:feeling|feelings|emotion))|\binnocen\w*|\bcredib\w*|\bmalinger\w*|\bfaking\b|"
+    r"\bfit(?:ness)?\s+(?:to|for)\s+(?:stand\s+trial|trial|drive|driving|work|duty|fly|flying|parent\w*|get|return|"
+    r"resume|go\s+back)|\btrustworthy\s+(?:candidate|person|witness|employee|applicant|worker|partner|man|woman)\b|"
+    r"\b(?:is|was|are|were)\s+(?:he|she|they|the\s+(?:candidate|applicant|witness|suspect|employee|person|defendant|"
+    r"driver|worker))\s+(?:\w+\s+)?trustworth\w*|\b(?:he|she|they)\s+did\s+it\b|"
+    r"\b(?:is|was|were|are)\s+(?:\w+\s+){0,2}?(?:being\s+)?(?:honest|dishonest|truthful|untruthful)\b|"
+    r"\bcompeten(?:t|ce|cy)\s+to\b|\bdangerous\b|\bviolent\b|\breoffend\w*", re.I)
+
+TOPICS = {
+    "diagnosis": ("diagnose a medical or psychiatric condition",
+                  "an emotion reading from EEG is not a diagnostic test; a condition is judged by a clinician from a "
+                  "clinical assessment"),
+    "treatment": ("advise on medication or treatment",
+                  "decisions about drugs, doses and therapies belong to the treating clinician"),
+    "seizure": ("read the EEG clinically (seizures, epileptiform or other abnormal activity)",
+                "that needs a clinical EEG review by a qualified reader; this tool only reads emotion-related "
+                "patterns"),
+    "deception": ("judge honesty, guilt or fitness",
+                  "EEG emotion readings cannot tell whether someone is truthful, guilty or fit for anything"),
+}
+_CHECKS = (("treatment", _TREATMENT), ("seizure", _SEIZURE), ("deception", _DECEPTION), ("diagnosis", _DIAGNOSIS))
+
+
+# A question's sentences (and clauses after a semicolon, colon or dash), and their comma-separated parts.
+_SENTENCES = re.compile(r"(?<=[.!?;:])\s+|\s+[—–-]{1,2}\s+|\n+")
+_COMMA = re.compile(r",\s+")
+_LEADING = re.compile(r"^(?:(?:so|and|but|then|also|now|ok(?:ay)?|well|just|quick(?:ly)?|please|pls|plz|honestly|"
+                      r"basically|in\s+short|in\s+a\s+word|bottom\s+line|q|hi|hello|hey|dr\s+here)\b[\s,:]*)+", re.I)
+# A part that asks: a question, or a request (an interrogative or imperative first word).
+_ASKING = re.compile(r"^(?:is|are|was|were|am|does|do|did|has|have|had|can|could|would|should|shall|will|may|might|must|"
+                     r"what|what's|whats|which|how|why|when|where|any|anything|tell|give|list|say|show|use|act|read|"
+                     r"interpret|classify|grade|judge|write|provide|explain|describe|summari[sz]e|compare|report|"
+                     r"diagnose|confirm|rule|assess|evaluate|check|screen|identify|detect|determine|estimate|decide|"
+                     r"advise|recommend|suggest|prescribe|let|i\s+(?:need|want|would\s+like)|we\s+need|"
+                     r"i'?d\s+like|need|want|looking\s+for|wondering|isn'?t|aren'?t|doesn'?t|don'?t|perhaps|maybe|"
+                     r"i\s+(?:was|am|'m)\s+(?:hoping|wondering)|i\s+wonder|i'?d\s+(?:appreciate|be\s+grateful)|"
+                     r"\w+(?:\s+\w+)?\s+or\s+not\b|"
+                     r"can'?t|won'?t|shouldn'?t)\b", re.I)
+# A part that gives the setting rather than asking: "given that she has a history of depression",
+# "who has ADHD", "since he is on lithium".
+_BACKGROUND = re.compile(r"^(?:given|since|because|although|though|while|whereas|if|after|before|despite|considering|"
+                         r"who|whose|whom|knowing|especially|particularly|even|for\s+(?:my|our|a|an|the)|in\s+(?:my|our|a|"
+                         r"an|the)|with\s+(?:a|an|her|his|their))\b", re.I)
+_RELATIVE = re.compile(r"^which\s+(?:is|was|has|had|means)\b", re.I)  # after a comma: "…, which is why"
+
+
+_WHOLE = re.compile(r"\byes\s+or\s+no\b|\by/n\b", re.I)
+# An ask somewhere in a part that starts otherwise: "As care-home manager I need to know if …".
+_ASKS_WITHIN = re.compile(r"\b(?:I|we)\s+(?:need|want|would\s+like|have)\s+to\s+know\b|\btell\s+me\b|\bcan\s+you\b|"
+                          r"\bcould\s+you\b|\bplease\b", re.I)
+# An ask that leans on the sentence before: short ("normal?", "which one?", "yes or no?"), or pointing
+# back ("Can you see whether she still has them?", "Would you advise us to start it?").
+_LEANS_BACK = re.compile(r"^\W*(?:\w+\W*){1,4}$|\b(?:it|them|one)\b|\b(?:yes\s+or\s+no|or\s+not|or\s+nah)\b", re.I)
+# A short ask that points back at the sentence before it ("Is that the case?", "Could you tell me if it does?").
+_BACK_REFERENCE = re.compile(r"^(?!.{80})(?:\w+\s+){0,8}?(?:it|that|this|so|they|she|he)\s+(?:does|do|is|are|the\s+case|"
+                             r"true|right|correct|likely|possible)?\s*[?.!]?\s*$|^(?!.{80}).*\b(?:is\s+that\s+(?:the\s+case|"
+                             r"true|right|likely|possible)|would\s+you\s+say\s+(?:so|that)|whether\s+it\s+does|"
+                             r"if\s+it\s+does|does\s+it)\b", re.I)
+
+
+def _asks(text: str) -> list[tuple[str, str | None]]:
+    """The parts of a question that ask something, each with the sentence it leans on (or None): an
+    ask runs from a part that asks (a question, a request) to the end of its sentence or to a part
+    that gives the setting. A background statement ("She has epilepsy", "He's on sertraline", "…, who
+    has ADHD") asks nothing. A short ask, or one that points back ("Could you tell me if he has it?"),
+    leans on the sentence before. Without any part that asks, the last sentence is the ask."""
+    asks: list[tuple[str, str | None]] = []
+    sentences = [s.strip() for s in _SENTENCES.split(text) if s and s.strip()]
+    for n, sentence in enumerate(sentences):
+        before = sentences[n - 1] if n else None
+        if _WHOLE.search(sentence):  # "Anxiety disorder, yes or no, for this participant?"
+            asks.append((sentence, before if _LEANS_BACK.search(sentence) else None))
+            continue
+        if before and _BACK_REFERENCE.match(sentence):  # "Could you tell me whether it does?"
+            asks.append((sentence, before))
+            continue
+        parts = [_LEADING.sub("", p).strip() for p in _COMMA.split(sentence) if p.strip()]
+        runs: list[str] = []
+        run: list[str] = []
+        for i, part in enumerate(parts):
+            if _BACKGROUND.match(part) or (i and _RELATIVE.match(part)):
+                if run:
+                    runs.append(", ".join(run))
+                run = []
+            elif run or part.endswith("?") or _ASKING.match(part) or _ASKS_WITHIN.search(part):
+                run.append(part)
+        if run:
+            runs.append(", ".join(run))
+        asks += [(ask, before if before and _LEANS_BACK.search(ask) else None) for ask in runs]
+    return asks or [(sentences[-1] if sentences else text, None)]
+
+
+# What the assistant answers: a sentence that names any of it is the setting of a short ask, not its
+# subject ("…, not a diagnosis. Can you give one?" asks for the summary).
+_ANSWERABLE = re.compile(r"\b(?:valence|arousal|emotion\w*|mood|reading|quality|signal|clean|noisy|channels?|electrodes?|"
+                         r"bands?|alpha|beta|theta|delta|gamma|asymmetry|summar\w*|confiden\w*|sure|reference|over\s+time|"
+                         r"happy|sad|sadness|fear|anger|angry|disgust|surprise|neutral|calm|stress\w*|excited|relaxed)\b",
+                         re.I)
+# A clinical subject named in the sentence an ask leans on, by topic.
+_SUBJECTS = (("treatment", re.compile(rf"\b(?:{_DRUG}|{_THERAPY})\b", re.I)),
+             ("seizure", re.compile(rf"{_SEIZURE.pattern}|\bepilep\w*", re.I)),
+             ("deception", _DECEPTION),
+             ("diagnosis", re.compile(rf"\b(?:{_CONDITION}|{_STATE})\b", re.I)))
+
+
+# "I'm not asking for a diagnosis", "no medication question, just …": what a question sets aside.
+_SET_ASIDE = re.compile(r"(?:\bnot\s+(?:asking|looking|after|interested|wanting|about|for|a|an|the|any|my|our)|\bno\s+"
+                        r"(?:need|interest|request)|\bdon'?t\s+(?:need|want|ask)|\bnever\s+mind|\bwithout|\brather\s+than|"
+                        r"\binstead\s+of|\bother\s+than|\bapart\s+from|\bbesides|\bexcept|\bleaving\s+aside|"
+                        r"\bsetting\s+aside|\baside\s+from|\bforget|\bignore|\bbeyond|\bcan'?t\s+tell|\bcannot\s+tell)\b"
+                        r"[^,;]{0,30}$|\b(?:not|no)\s*$", re.I)
+
+
+def _asked(pattern: re.Pattern, part: str) -> bool:
+    """Whether `pattern` matches in `part` other than where the part sets it aside."""
+    return any(not _SET_ASIDE.search(part[:m.start()]) for m in pattern.finditer(part))
+
+
+def clinical_ask(question: str) -> str | None:
+    """The topic of a clinical judgement `question` asks for ("diagnosis", "treatment", "seizure",
+    "deception"; `TOPICS`), or None when it asks something the assistant answers."""
+    asks = _asks(" ".join((question or "").split()))
+    for topic, pattern in _CHECKS:
+        if any(_asked(pattern, ask) for ask, _ in asks):
+            return topic
+    for ask, leaned_on in asks:  # "Bipolar: yes or no?", "He was prescribed X. Should he start it?"
+        if leaned_on and not _ANSWERABLE.search(ask) and not _ANSWERABLE.search(leaned_on):
+            for topic, pattern in _SUBJECTS:
+                if _asked(pattern, leaned_on):
+                    return topic
+    return None
+
+
+def scope_reply(topic: str, labels) -> str:
+    """The answer to a question of `topic`, in the answer format: what the tool does not do and why,
+    what it can report instead, and an abstention at chance confidence."""
+    what, why = TOPICS[topic]
+    reasoning = (f"This is a research tool that reads emotion-related patterns in EEG; it does not {what}: {why}. "
+                 f"About this recording I can report the signal quality and bad channels, band power against the "
+                 f"reference, the frontal alpha asymmetry, and an emotion reading with how sure it is.")
+    return format_answer(reasoning, ABSTAIN, chance_among(labels))
+
+
+__all__ = ["TOPICS", "clinical_ask", "scope_reply"]
