@@ -3,8 +3,8 @@
 
 For a clinician who pastes a rationale (the model's, a colleague's, their own): each claim the
 text makes — a class's probability, a region's band power, the asymmetry's value, side and
-meaning, a class's valence or arousal, quality figures, bad channels, usable time — is listed with
-whether it holds and what was measured. The evidence is computed exactly as for `ask`, with the
+meaning, a class's valence or arousal, quality figures, bad channels, usable time, and what an
+Answer line in a free question's shape states — is listed with whether it holds and what was measured. The evidence is computed exactly as for `ask`, with the
 checkpoint's encoder (its pattern match) and band-power reference; no language model is loaded.
 """
 
