@@ -66,6 +66,7 @@ class Turn:
     guarded: bool = False  # the answer is a guard's (the evidence's abstention, the scope reply), not the model's text
     route: Route | None = None  # the kind the question router read, whose opening the answer starts with
     refitted: bool = False  # its Answer line was written again under the routed kind (answer-line guard)
+    declined: str | None = None  # the clinical judgement the question asked for, declined (`prompts.scope`)
 
 
 MAX_RECORDINGS = 3  # asked about at once: what the comparison and ranking tasks are trained on
@@ -353,7 +354,7 @@ class Assistant:
         question = question or self.default_question
         declined = self.out_of_scope(question)
         if declined is not None:
-            conversation.turns.append(Turn(question, declined.text, True))
+            conversation.turns.append(Turn(question, declined.text, True, declined=declined.extra["scope_guard"]["topic"]))
             return declined
         evidence = [ctx.evidence for ctx in conversation.recordings]
         route = self.route(conversation, question)
@@ -394,7 +395,7 @@ class Assistant:
         declined = self.out_of_scope(question)
         if declined is not None:
             yield declined.text
-            conversation.turns.append(Turn(question, declined.text, True))
+            conversation.turns.append(Turn(question, declined.text, True, declined=declined.extra["scope_guard"]["topic"]))
             return
         params = params or self.generation
         evidence = [ctx.evidence for ctx in conversation.recordings]

@@ -77,4 +77,8 @@ def test_a_clinical_question_is_answered_by_the_scope_reply_and_nothing_is_gener
     assert served_steps(result.extra)["scope_guard"] == {"topic": "diagnosis"}
     streamed = list(assistant.stream(conversation, "Should we raise her sertraline dose?"))
     assert len(streamed) == 1 and "medication or treatment" in streamed[0]
-    assert len(conversation.turns) == 2
+    assert len(conversation.turns) == 2 and conversation.turns[-1].declined == "treatment"
+    from serve.tabs.chat import reading_note
+
+    assert reading_note(conversation.turns[-1]) == " · last question not answered: it asks for a clinical judgement " \
+                                                   "(treatment)"

@@ -62,7 +62,10 @@ def upload_box() -> gr.File:
 
 def reading_note(turn: Turn | None) -> str:
     """What the last question was read as, so a reader sees why the answer took its shape (empty when
-    the model decided alone), and whether its Answer line was written again under that kind."""
+    the model decided alone), whether its Answer line was written again under that kind, or that it
+    was declined as a clinical judgement."""
+    if turn is not None and turn.declined:
+        return f" · last question not answered: it asks for a clinical judgement ({turn.declined})"
     if turn is None or turn.route is None:
         return ""
     route = turn.route
