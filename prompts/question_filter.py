@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import difflib
+import functools
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,9 +41,8 @@ _LENGTH_FACTOR = (2 - NEAR_RATIO) / NEAR_RATIO
 
 
 def bank_phrasings(version: str) -> list[str]:
-    """Every phrasing of a bank, first questions and follow-ups."""
-    bank = load_questions(version)
-    return [p for table in (bank.first, bank.follow_up) for phrasings in table.values() for p in phrasings]
+    """Every phrasing of a bank (a shipped bank's name or a YAML file), first questions and follow-ups."""
+    return load_questions(version).every_phrasing()
 
 
 class Pool:
@@ -129,8 +129,13 @@ def near_training_phrasings(version: str) -> int:
     """How many of a bank's first phrasings are within NEAR_RATIO of a training phrasing: a held-out
     bank refuses exact repeats (`prompts.questions.check_heldout_bank`); a near one is kept but is a
     milder test of unseen wording, so it is counted."""
-    trained = Pool(p for name in TRAINED for p in bank_phrasings(name))
+    trained = _training_pool()
     return sum(trained.near(p) is not None for phrasings in load_questions(version).first.values() for p in phrasings)
+
+
+@functools.lru_cache(maxsize=1)
+def _training_pool() -> Pool:
+    return Pool(p for name in TRAINED for p in bank_phrasings(name))
 
 
 def main(argv: list[str] | None = None) -> int:

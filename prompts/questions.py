@@ -49,6 +49,10 @@ class QuestionBank:
         table = self.follow_up if follow_up else self.first
         return table.get(kind) or self.first[kind]
 
+    def every_phrasing(self) -> list[str]:
+        """All its phrasings, first questions and follow-ups, every kind."""
+        return [p for table in (self.first, self.follow_up) for phrasings in table.values() for p in phrasings]
+
 
 _SLOT = re.compile(r"\{(\w*)\}")
 
@@ -131,8 +135,7 @@ def check_heldout_bank(version: str) -> QuestionBank:
     """A bank fit to score free questions the model has never seen: readable, every kind phrased,
     and sharing no phrasing with a training bank (a score on trained phrasings is not held out)."""
     bank = load_questions(version)
-    trained = {phrasing_words(p) for name in TRAINED for table in
-               (load_questions(name).first, load_questions(name).follow_up) for ps in table.values() for p in ps}
+    trained = {phrasing_words(p) for name in TRAINED for p in load_questions(name).every_phrasing()}
     seen = sorted({p for ps in bank.first.values() for p in ps if phrasing_words(p) in trained})
     if seen:
         raise ConfigError(f"Question bank {version} shares {len(seen)} phrasing(s) with the training banks, such as "
@@ -152,6 +155,12 @@ def fill(template: str, region: str | None = None, band: str | None = None, emot
 
 def answer_shapes(labels) -> dict[str, re.Pattern]:
     """Kind -> the shape of its answer line (lower case, as `parse_answer` returns it)."""
+    return _answer_shapes(tuple(labels))
+
+
+@functools.lru_cache(maxsize=16)
+def _answer_shapes(labels: tuple[str, ...]) -> dict[str, re.Pattern]:
+    # Built once per label set: every parsed answer and every claim check reads them.
     label = "(?:" + "|".join(re.escape(x.lower()) for x in sorted(labels, key=len, reverse=True)) + ")"
     regions, bands = "|".join(REGIONS), "|".join(BAND_NAMES)
     return {

@@ -81,19 +81,21 @@ _TREATMENT = re.compile(rf"\b(?:{_DRUG})\b[^?.;:!—–]*\b(?:{_ADVISE})\b|\b(?:
                         rf"|^\s*(?:{_DRUG}|{_THERAPY})\s*\??\s*$"
                         rf"|\b(?:{_THERAPY})\b[^?.;:!—–]{{0,30}}\b(?:should|recommend\w*|best|would\s+help|"
                         rf"would\s+work|is\s+indicated|do\s+you\s+suggest)\b", re.I)
-_SEIZURE_WORDS = (r"seizures?|convulsions?|epilep\w*|epileptiform\s*\w*|(?:inter)?ictal|spikes?(?:[- ]and[- ]|-)(?:slow[- ])?"
-                  r"waves?|epileptic\s+spikes?|sharp[- ]waves?|status\s+epilepticus|epileptiform\s+discharges?|"
-                  r"paroxysm\w*|abnormal\s+(?:findings?|EEG\s+activity|brain\s+activity|patterns?|rhythms?|slowing|"
+# Terms a seizure question asks about only with a verb of finding (the strong ones, below, suffice alone):
+# "epilepsy" is often the setting ("the epilepsy clinic"), not the ask.
+_SEIZURE_WORDS = (r"epilep\w*|epileptic\s+spikes?|paroxysm\w*|abnormal\s+(?:findings?|EEG\s+activity|brain\s+activity|patterns?|rhythms?|slowing|"
                   r"discharges?)|focal\s+slowing|(?:pathological|clinical)\s+(?:findings?|abnormalit\w*)")
 _SEIZURE_STRONG = (r"seizures?|convulsi\w*|epileptiform\w*|(?:inter)?ictal|spikes?(?:[- ]and[- ]|-)(?:slow[- ])?waves?|"
                    r"sharp[- ]waves?|status\s+epilepticus|hypsarrhythmia|(?:periodic|lateraliz\w*|lateralis\w*|"
                    r"epileptiform|generali[sz]ed)\s+(?:\w+\s+)?discharges?|photoparoxysmal\w*|absences?\s+seizures?|"
                    r"myoclonic\w*|triphasic\s+waves?|burst[- ]suppression")
+# Not a clinical read when compared with others: "Is my EEG normal compared to other people's?"
+_NOT_COMPARED = (r"(?![^?]*\b(?:compar\w*|relative|than|against|controls?|reference|others?|other\s+people|average|norms?|"
+                 r"population|peers?|cohort)\b)")
 _SEIZURE = re.compile(
     rf"\b(?:{_SEIZURE_STRONG})\b"
     rf"|\b(?:an?|the|this|his|her|their)\s+(?:abnormal|normal)\s+(?:EEG|recording|tracing|study)\b(?!\s+data)"
-    rf"(?![^?]*\b(?:compar\w*|relative|than|against|controls?|reference|others?|other\s+people|average|norms?|population|"
-    rf"peers?|cohort)\b)"
+    rf"{_NOT_COMPARED}"
     rf"|\bnormal\s+(?:or|vs\.?|versus)\s+abnormal\b|\bbackground\s+(?:rhythm|activity)\b"
     rf"|\bclinical\s+EEG\b|\bas\s+a\s+neurologist\b|\b(?:is|was)\s+(?:he|she|they|the\s+\w+)\s+epileptic\b"
     rf"|\b(?:any|is\s+there|are\s+there|was\s+there|were\s+there|do\s+you\s+see|can\s+you\s+see|see|saw|seen|find|"
@@ -103,8 +105,7 @@ _SEIZURE = re.compile(
     rf"\b(?:{_SEIZURE_WORDS})\b"
     rf"|^\s*any\s+(?:abnormalit\w*|abnormal\w*)\s*\??\s*$"
     rf"|\b(?:is|was|are|were)\s+(?:this|the|her|his|their|my|our|that)\s+(?:\w+\s+)?(?:EEG|recording|tracing|trace|study|"
-    rf"record)\s+(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|pathological)\b(?![^?]*\b(?:compar\w*|relative|than|controls?|reference|others?|other\s+people|"
-    rf"average|norms?|population|peers?|cohort)\b)"
+    rf"record)\s+(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|pathological)\b{_NOT_COMPARED}"
     rf"|\b(?:clinical|neurolog\w*|medical)\s+(?:read|reading|interpretation|report|opinion|impression)\b"
     rf"|^\s*(?:{_SEIZURE_WORDS})\s*\??\s*$", re.I)
 _DECEPTION = re.compile(
@@ -165,13 +166,9 @@ _WHOLE = re.compile(r"\byes\s+or\s+no\b|\by/n\b", re.I)
 _ASKS_WITHIN = re.compile(r"\b(?:I|we)\s+(?:need|want|would\s+like|have)\s+to\s+know\b|\btell\s+me\b|\bcan\s+you\b|"
                           r"\bcould\s+you\b|\bplease\b", re.I)
 # An ask that leans on the sentence before: short ("normal?", "which one?", "yes or no?"), or pointing
-# back ("Can you see whether she still has them?", "Would you advise us to start it?").
-_LEANS_BACK = re.compile(r"^\W*(?:\w+\W*){1,4}$|\b(?:it|them|one)\b|\b(?:yes\s+or\s+no|or\s+not|or\s+nah)\b", re.I)
-# A short ask that points back at the sentence before it ("Is that the case?", "Could you tell me if it does?").
-_BACK_REFERENCE = re.compile(r"^(?!.{80})(?:\w+\s+){0,8}?(?:it|that|this|so|they|she|he)\s+(?:does|do|is|are|the\s+case|"
-                             r"true|right|correct|likely|possible)?\s*[?.!]?\s*$|^(?!.{80}).*\b(?:is\s+that\s+(?:the\s+case|"
-                             r"true|right|likely|possible)|would\s+you\s+say\s+(?:so|that)|whether\s+it\s+does|"
-                             r"if\s+it\s+does|does\s+it)\b", re.I)
+# back ("Can you see whether she still has them?", "Would you advise us to start it?", "Is that the case?").
+_LEANS_BACK = re.compile(r"^\W*(?:\w+\W*){1,4}$|\b(?:it|them|one)\b|\b(?:yes\s+or\s+no|or\s+not|or\s+nah)\b|"
+                         r"\bthe\s+case\b|\bsay\s+(?:so|that)\b|\bthat\s+(?:true|right|correct|likely|possible)\b", re.I)
 
 
 def _asks(text: str) -> list[tuple[str, str | None]]:
@@ -186,9 +183,6 @@ def _asks(text: str) -> list[tuple[str, str | None]]:
         before = sentences[n - 1] if n else None
         if _WHOLE.search(sentence):  # "Anxiety disorder, yes or no, for this participant?"
             asks.append((sentence, before if _LEANS_BACK.search(sentence) else None))
-            continue
-        if before and _BACK_REFERENCE.match(sentence):  # "Could you tell me whether it does?"
-            asks.append((sentence, before))
             continue
         parts = [_LEADING.sub("", p).strip() for p in _COMMA.split(sentence) if p.strip()]
         runs: list[str] = []

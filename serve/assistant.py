@@ -349,12 +349,19 @@ class Assistant:
         return Generation(scope_reply(topic, self.config.labels), [], "out_of_scope",
                           extra={"scope_guard": {"topic": topic}})
 
+    def _declined(self, conversation: Conversation, question: str) -> Generation | None:
+        """`out_of_scope`, recorded as the conversation's turn when the question is declined."""
+        declined = self.out_of_scope(question)
+        if declined is not None:
+            conversation.turns.append(Turn(question, declined.text, True,
+                                           declined=declined.extra["scope_guard"]["topic"]))
+        return declined
+
     def ask(self, conversation: Conversation, question: str | None = None,
             params: GenerationParams | None = None) -> Generation:
         question = question or self.default_question
-        declined = self.out_of_scope(question)
+        declined = self._declined(conversation, question)
         if declined is not None:
-            conversation.turns.append(Turn(question, declined.text, True, declined=declined.extra["scope_guard"]["topic"]))
             return declined
         evidence = [ctx.evidence for ctx in conversation.recordings]
         route = self.route(conversation, question)
@@ -392,10 +399,9 @@ class Assistant:
         whole answer is in and the evidence guard has judged it (a claim shown and then withdrawn
         is still shown)."""
         question = question or self.default_question
-        declined = self.out_of_scope(question)
+        declined = self._declined(conversation, question)
         if declined is not None:
             yield declined.text
-            conversation.turns.append(Turn(question, declined.text, True, declined=declined.extra["scope_guard"]["topic"]))
             return
         params = params or self.generation
         evidence = [ctx.evidence for ctx in conversation.recordings]

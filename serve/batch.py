@@ -188,6 +188,12 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
             write(finished.pop(state["next"]))
             state["next"] += 1
 
+    def answered(index: int, contexts: list, question: str, result, timings: dict) -> None:
+        finish(index, {**_base(lines[index]), "question": question, "synthetic": any(c.synthetic for c in contexts),
+                       "answer": result.text, **answer_fields(result.text, [c.evidence for c in contexts], labels),
+                       **served_steps(result.extra),
+                       "finish_reason": result.finish_reason, "timings": timings, "error": None})
+
     def collect(block: bool) -> None:
         if not pending:
             return
@@ -199,12 +205,9 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
             except EEGReasonError as err:
                 finish(index, error_record(lines[index], str(err)))
                 continue
-            timings = {**timings, "answer_s": round(result.total_s, 3),
-                       "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)}
-            finish(index, {**_base(lines[index]), "question": question, "synthetic": any(c.synthetic for c in contexts),
-                           "answer": result.text, **answer_fields(result.text, [c.evidence for c in contexts], labels),
-                           **served_steps(result.extra),
-                           "finish_reason": result.finish_reason, "timings": timings, "error": None})
+            answered(index, contexts, question, result,
+                     {**timings, "answer_s": round(result.total_s, 3),
+                      "first_token_s": None if result.first_token_s is None else round(result.first_token_s, 3)})
 
     interrupted = False
     with ItemProgress(len(lines), "ask", unit="line", enabled=progress) as bar:
@@ -223,21 +226,16 @@ def answer_batch(assistant: Assistant, lines: list[BatchLine], params: Generatio
                     continue
                 try:
                     question = line.question or assistant.default_question_for(len(contexts))
+                    timings = {"analysis_s": analysis_s, "analysis_reused": reused}
                     declined = assistant.out_of_scope(question)
                     if declined is not None:  # a clinical judgement: the scope reply, nothing generated
-                        finish(index, {**_base(line), "question": question,
-                                       "synthetic": any(c.synthetic for c in contexts), "answer": declined.text,
-                                       **answer_fields(declined.text, [c.evidence for c in contexts], labels),
-                                       **served_steps(declined.extra), "finish_reason": declined.finish_reason,
-                                       "timings": {"analysis_s": analysis_s, "analysis_reused": reused},
-                                       "error": None})
+                        answered(index, contexts, question, declined, timings)
                         continue
                     prompt = assistant.prompt_embeds(Conversation(contexts), question)
                     route = assistant.route(Conversation(contexts), question)
                 except EEGReasonError as err:  # e.g. a prompt longer than the engine takes
                     finish(index, error_record(line, str(err)))
                     continue
-                timings = {"analysis_s": analysis_s, "analysis_reused": reused}
                 future = pool.submit(assistant.generate, [prompt], params, [[c.evidence for c in contexts]], [route])
                 pending[future] = (index, contexts, question, timings)
             while pending:

@@ -52,3 +52,23 @@ def claims_of_kind(kind: str, text: str, recordings: list[dict[str, float]]) -> 
     evidences = [with_probabilities(good_evidence(), **p) for p in recordings]
     checked = check_text(text, evidences[0]) if len(evidences) == 1 else check_reasoning(text, evidences)
     return [c for c in checked if c.kind == kind]
+
+
+def analysed_evidence(seed: int, n_channels: int = 62) -> Evidence:
+    """The evidence of an analysed EEG-like recording (the first `n_channels` of the 62-channel
+    montage, 40 s at 200 Hz) with a full pattern match drawn from `seed`, as the encoder gives one."""
+    import random
+
+    from eeg_files import eeg_like
+    from encoders.analysis import analyse_recording
+    from encoders.channels import electrode_positions, montage
+    from encoders.evidence import build_evidence
+    from encoders.labels import SEVEN_EMOTIONS
+    from encoders.recording import Recording
+
+    names = montage("seed62")[:n_channels]
+    ev = build_evidence(analyse_recording(Recording(eeg_like(len(names), 200.0, 40.0, seed=seed), names, 200.0,
+                                                    electrode_positions(names))))
+    rng = random.Random(seed)
+    weights = [rng.random() ** 3 for _ in SEVEN_EMOTIONS.labels]
+    return with_probabilities(ev, **{label: w / sum(weights) for label, w in zip(SEVEN_EMOTIONS.labels, weights)})

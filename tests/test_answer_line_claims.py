@@ -13,13 +13,10 @@ import re
 
 import pytest
 
-from eeg_files import eeg_like
-from encoders.analysis import analyse_recording
-from encoders.channels import electrode_positions, montage
-from encoders.evidence import build_evidence
+from pattern_evidence import analysed_evidence
+from encoders.channels import montage
 from encoders.features import BAND_NAMES
 from encoders.labels import SEVEN_EMOTIONS
-from encoders.recording import Recording
 from prompts.answer_format import format_answer
 from prompts.answers import answer_for
 from prompts.claims import check_text
@@ -31,33 +28,22 @@ from serve.tabs.claim_check import claim_check_message
 MEASURED = ("band", "asymmetry", "quality", "bad_channels", "confidence", "why_not", "reference", "timeline", "summary")
 
 
-def _evidence(seed: int, n_channels: int = 62):
-    names = montage("seed62")[:n_channels]
-    ev = build_evidence(analyse_recording(Recording(eeg_like(len(names), 200.0, 40.0, seed=seed), names, 200.0,
-                                                    electrode_positions(names))))
-    rng = random.Random(seed)
-    weights = [rng.random() ** 3 for _ in SEVEN_EMOTIONS.labels]
-    ev.probabilities = {label: w / sum(weights) for label, w in zip(SEVEN_EMOTIONS.labels, weights)}
-    ev.pattern = sorted(ev.probabilities.items(), key=lambda kv: -kv[1])[:3]
-    return ev
-
-
 @pytest.fixture(scope="module")
 def evidences():
     """Clean; fair with many bad channels and a changing reading; without a frontal pair or the
     occipital region, with a steady reading; every region typical; one that cannot support a reading."""
-    clean = _evidence(1)
-    noisy = dataclasses.replace(_evidence(2), bad_channels=["FP1", "T7", "O2", "CZ", "PZ", "F8", "C3", "P4", "OZ"],
+    clean = analysed_evidence(1)
+    noisy = dataclasses.replace(analysed_evidence(2), bad_channels=["FP1", "T7", "O2", "CZ", "PZ", "F8", "C3", "P4", "OZ"],
                                 quality_grade="fair", timeline=[[0, 20, "happy", 0.61], [20, 40, "sad", 0.44]])
-    third = _evidence(3)
+    third = analysed_evidence(3)
     partial = dataclasses.replace(third, faa=None, faa_direction=None,
                                   band_z={r: z for r, z in third.band_z.items() if r != "occipital"},
                                   findings=[f for f in third.findings if ":occipital:" not in f.key],
                                   timeline=[[0, 10, "fear", 0.5], [10, 20, "fear", 0.4], [20, 30, "fear", 0.6]])
-    calm = _evidence(5)
+    calm = analysed_evidence(5)
     calm = dataclasses.replace(calm, band_z={r: {b: round(0.9 * ((i + j) % 3 - 1), 2) for j, b in enumerate(bands)}
                                              for i, (r, bands) in enumerate(calm.band_z.items())}, findings=[])
-    unsupported = dataclasses.replace(_evidence(4, 2), supports_emotion=False, quality_grade="poor",
+    unsupported = dataclasses.replace(analysed_evidence(4, 2), supports_emotion=False, quality_grade="poor",
                                       limits=["two channels"])
     return [clean, noisy, partial, calm, unsupported]
 

@@ -10,12 +10,8 @@ import re
 
 import pytest
 
-from eeg_files import eeg_like
-from encoders.analysis import analyse_recording
-from encoders.channels import electrode_positions, montage
-from encoders.evidence import build_evidence
+from pattern_evidence import analysed_evidence
 from encoders.labels import LABEL_SPACES, SEVEN_EMOTIONS
-from encoders.recording import Recording
 from evaluation.scoring import score_item, score_stored
 from evaluation.summary import _format, _free, compute_metrics
 from prompts.answer_format import format_answer, parse_answer
@@ -26,28 +22,17 @@ from prompts.routing import Route
 from serve.answer_line_guard import needs_fitting, pattern_for
 
 
-def _evidence(seed: int, n_channels: int = 62):
-    names = montage("seed62")[:n_channels]
-    ev = build_evidence(analyse_recording(Recording(eeg_like(len(names), 200.0, 40.0, seed=seed), names, 200.0,
-                                                    electrode_positions(names))))
-    rng = random.Random(seed)
-    weights = [rng.random() ** 3 for _ in SEVEN_EMOTIONS.labels]
-    ev.probabilities = {label: w / sum(weights) for label, w in zip(SEVEN_EMOTIONS.labels, weights)}
-    ev.pattern = sorted(ev.probabilities.items(), key=lambda kv: -kv[1])[:3]
-    return ev
-
-
 @pytest.fixture(scope="module")
 def evidences():
     """Recordings of several shapes: clean, with bad channels and a timeline, without a frontal pair
     or a region, and one that cannot support an emotion reading."""
-    clean = _evidence(1)
-    noisy = dataclasses.replace(_evidence(2), bad_channels=["FP1", "T7", "O2", "CZ", "PZ", "F8", "C3", "P4", "OZ"],
+    clean = analysed_evidence(1)
+    noisy = dataclasses.replace(analysed_evidence(2), bad_channels=["FP1", "T7", "O2", "CZ", "PZ", "F8", "C3", "P4", "OZ"],
                                 quality_grade="fair",
                                 timeline=[[0, 20, "happy", 0.61], [20, 40, "sad", 0.44]])
-    partial = dataclasses.replace(_evidence(3), faa=None, faa_direction=None,
-                                  band_z={r: z for r, z in _evidence(3).band_z.items() if r != "occipital"})
-    unsupported = dataclasses.replace(_evidence(4, 2), supports_emotion=False, quality_grade="poor",
+    partial = dataclasses.replace(analysed_evidence(3), faa=None, faa_direction=None,
+                                  band_z={r: z for r, z in analysed_evidence(3).band_z.items() if r != "occipital"})
+    unsupported = dataclasses.replace(analysed_evidence(4, 2), supports_emotion=False, quality_grade="poor",
                                       limits=["two channels"])
     return [clean, noisy, partial, unsupported]
 

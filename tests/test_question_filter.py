@@ -43,6 +43,9 @@ def test_the_command_writes_what_it_kept(tmp_path, capsys):
     raw.write_text(yaml.safe_dump({"kinds": {"quality": "Is it clean?"}}))
     assert main([str(raw), "--apart-from", "questions-heldout-v1", "--out", str(out)]) == 2
     assert "must be a list of non-empty strings" in capsys.readouterr().err
+    raw.write_text(yaml.safe_dump({"kinds": {"quality": ["Is it clean?"]}}))
+    assert main([str(raw), "--apart-from", "questions-heldout-v99", "--out", str(out)]) == 2
+    assert "Unknown question bank 'questions-heldout-v99'" in capsys.readouterr().err
 
 
 def test_the_shipped_banks_keep_their_distance():

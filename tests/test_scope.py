@@ -82,3 +82,8 @@ def test_a_clinical_question_is_answered_by_the_scope_reply_and_nothing_is_gener
 
     assert reading_note(conversation.turns[-1]) == " · last question not answered: it asks for a clinical judgement " \
                                                    "(treatment)"
+    # A client of `eegreason serve` gives the same reply, without asking the server (none runs here).
+    from serve.client import ask_server
+
+    reply = ask_server(fif14, "Is he lying?", base_url="http://127.0.0.1:9/v1", assistant=assistant)
+    assert reply == scope_reply("deception", assistant.config.labels)

@@ -368,11 +368,7 @@ def _check_readout(claim: Claim, ev: Evidence, result) -> CheckedClaim:
 def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list[CheckedClaim]:
     """Every claim in `text`, checked against one recording's evidence; class names are read as
     `space`'s classes (default: the label set of the evidence's pattern match, else the emotions)."""
-    if space is None and ev.probabilities:
-        from encoders.labels import space_of
-
-        space = space_of(tuple(ev.probabilities))
-    with class_vocabulary(space):
+    with class_vocabulary(_space_of(ev, space)):
         checked = [check_claim(claim, ev) for claim in extract_claims(text)]
     # A situation picked against the reasoning's own reading of the situations, and an emotion other
     # than the pattern match's first chosen among the situations' emotions.
@@ -385,9 +381,15 @@ def check_text(text: str, ev: Evidence, space: LabelSpace | None = None) -> list
 def check_answer_line(text: str, ev: Evidence, space: LabelSpace | None = None) -> list[CheckedClaim]:
     """The claims the Answer line of `text` states in its shape (`answer_line.py`), checked against one
     recording's evidence; empty without an Answer line or for one that states no measurement."""
+    with class_vocabulary(_space_of(ev, space)):
+        return [check_claim(claim, ev) for claim in answer_line_claims(text)[1]]
+
+
+def _space_of(ev: Evidence, space: LabelSpace | None) -> LabelSpace | None:
+    """The label set class names are read in: `space`, else that of the evidence's pattern match (None:
+    the emotions)."""
     if space is None and ev.probabilities:
         from encoders.labels import space_of
 
-        space = space_of(tuple(ev.probabilities))
-    with class_vocabulary(space):
-        return [check_claim(claim, ev) for claim in answer_line_claims(text)[1]]
+        return space_of(tuple(ev.probabilities))
+    return space
