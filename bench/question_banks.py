@@ -79,6 +79,20 @@ def evaluate_banks(checkpoint: Path, out: Path, per_kind: int, banks: tuple[str,
     return results
 
 
+def stored_runs_missing(out: Path, answered: tuple[str, ...] = ()) -> list[str]:
+    """The banks, other than those about to be `answered`, with no stored run in each arm under `out`
+    (checked before an engine starts, so a re-judging run fails at once, not after the new banks)."""
+    return [bank for bank in BANKS if bank not in answered
+            and not all((out / arm / bank / "items.jsonl").exists() for arm in ARMS)]
+
+
+def merged_results(answered: dict[str, dict[str, dict]], out: Path, rejudge) -> dict[str, dict[str, dict]]:
+    """Every bank in each arm: the metrics of the banks just `answered`, and for the others
+    `rejudge(out / arm / bank)` (the stored run judged by the current code)."""
+    return {arm: {bank: answered.get(arm, {}).get(bank) or rejudge(out / arm / bank) for bank in BANKS}
+            for arm in ARMS}
+
+
 def _phrasings(bank: str) -> int:
     from prompts.questions import KINDS, load_questions
 
@@ -304,10 +318,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.rescore or args.only:
         from evaluation import rescore
 
-        results = evaluate_banks(args.checkpoint, args.out, args.per_kind, tuple(args.only)) if args.only else \
+        answered = tuple(args.only or ())
+        missing = stored_runs_missing(args.out, answered)
+        if missing:
+            parser.error(f"{args.out} holds no stored run of {', '.join(missing)}; answer every bank first "
+                         f"(without --only or --rescore) or give the --out of a full run.")
+        results = evaluate_banks(args.checkpoint, args.out, args.per_kind, answered) if answered else \
             {arm: {} for arm in ARMS}
-        results = {arm: {bank: results[arm].get(bank) or rescore(args.out / arm / bank) for bank in BANKS}
-                   for arm in ARMS}
+        results = merged_results(results, args.out, rescore)
     else:
         results = evaluate_banks(args.checkpoint, args.out, args.per_kind)
     body = section(args.checkpoint, args.out, results, args.per_kind)

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 
 def _claim(kind: str, holds: bool) -> dict:
     return {"kind": kind, "text": "", "subject": "", "holds": holds, "measured": "", "why": ""}
@@ -109,3 +111,31 @@ def test_the_question_bank_tables_are_read_from_each_banks_results(tmp_path):
                                                                             answer_lines_hold=1.0)}}},
             "routed": {"questions-heldout-v2": {"tasks": {"free": checked}}}}
     assert answer_lines_table(both).splitlines()[2] == "| `questions-heldout-v2` | 2 / 4 | 1.000 → 0.750 | why_not 1 |"
+
+
+def test_answering_one_bank_rejudges_the_others_from_their_stored_runs(tmp_path):
+    """`python -m bench.question_banks --only BANK`: the bank named is answered, every other bank is
+    judged again from its stored run, and a missing stored run is refused before any engine starts."""
+    from bench.question_banks import ARMS, BANKS, main, merged_results, stored_runs_missing
+
+    new, *stored = BANKS
+    for arm in ARMS:
+        for bank in stored:
+            (tmp_path / arm / bank).mkdir(parents=True)
+            (tmp_path / arm / bank / "items.jsonl").write_text("")
+    assert stored_runs_missing(tmp_path, (new,)) == []
+    assert stored_runs_missing(tmp_path) == [new]
+    rejudged = []
+    answered = {arm: {new: {"answered": arm}} for arm in ARMS}
+    results = merged_results(answered, tmp_path, lambda folder: rejudged.append(folder) or {"stored": folder.name})
+    assert sorted(rejudged) == sorted(tmp_path / arm / bank for arm in ARMS for bank in stored)
+    for arm in ARMS:
+        assert list(results[arm]) == list(BANKS)
+        assert results[arm][new] == {"answered": arm}
+        assert all(results[arm][bank] == {"stored": bank} for bank in stored)
+    # Re-judging with a stored bank missing stops with one sentence, before any engine or re-scoring.
+    with pytest.raises(SystemExit) as stop:
+        main(["--rescore", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["--only", stored[0], "--out", str(tmp_path)])
