@@ -35,10 +35,13 @@ _CONDITION = (r"(?:major\s+)?depres{1,2}i(?:on|ve(?:\s+(?:disorder|episode|illne
               r"problem)s?)|psychiatric\s+(?:illness|disorder|condition|problem)s?|neurological\s+(?:disorder|disease|"
               r"condition|problem)s?|(?:medical|clinical)\s+(?:condition|disorder)s?|disorders?|diseases?|"
               r"illness(?:es)?|syndromes?|anxiety|alexithymia|anhedonia|suicid\w*|self[- ]harm\w*|"
-              r"cognitive\s+(?:decline|impairment)|MCI|delirium|epilep\w*|seizures?")
+              r"cognitive\s+(?:decline|impairment)|MCI|delirium|epilep\w*|seizures?|MDD|GAD|dysthymi\w*|cyclothymi\w*|"
+              r"hypomani\w*|catatoni\w*|adjustment\s+disorders?|lewy\s+bod(?:y|ies)|frontotemporal\w*|FTD|"
+              r"huntington'?s?|tourette'?s?|dyslexi\w*|burn-?out|hypochondri\w*|psychopathy|neurodevelopmental\s+\w+")
 _STATE = (r"(?:clinically\s+)?(?:depressed|bipolar|schizo|schizophrenic|autistic|psychotic|demented|suicidal|manic|"
           r"epileptic|mentally\s+ill|mentally\s+unwell|brain[- ]dead|concussed|anorexic|bulimic|psychopath\w*|"
-          r"sociopath\w*|senile)")
+          r"sociopath\w*|senile|on\s+the\s+(?:autism\s+|autistic\s+)?spectrum|neurodivergent|dysthymic|cyclothymic|"
+          r"hypomanic|catatonic)")
 # Verbs by which a question asks whether a condition is there.
 _HAS = (r"(?:have|has|having|had|suffer\w*|show\w*|indicat\w*|suggest\w*|point\w*\s+(?:to|towards)|"
         r"(?:consistent|compatible)\s+with|signs?\s+of|signs?\b|evidence\s+(?:of|for)|at\s+risk\s+(?:of|for)|"
@@ -47,10 +50,16 @@ _HAS = (r"(?:have|has|having|had|suffer\w*|show\w*|indicat\w*|suggest\w*|point\w
         r"likelihood\s+of|probability\s+of|chances?\s+of|risk\s+of|grad\w*|stag\w*|severity\s+of|depth\s+of|"
         r"get|gets|getting|got|developing|is\s+it|could\s+(?:it|this|that)\s+be|might\s+(?:it|this|that)\s+be|"
         r"beginning\s+of|start\s+of|onset\s+of|early\s+stages?\s+of|first\s+signs?\s+of|"
-        r"caused\s+by|due\s+to|because\s+of|linked\s+to|related\s+to|look\s+like|looks\s+like|picture\s+of)")
+        r"caused\s+by|due\s+to|because\s+of|linked\s+to|related\s+to|look\s+like|looks\s+like|picture\s+of|"
+        r"worr\w*\s+(?:you\s+)?about|concern\w*\s+(?:about|for)|suspic\w*\s+(?:of|for)|red\s+flags?\s+(?:for|of)|"
+        r"lean\w*\s+(?:toward|towards|to)|point\s+(?:to|towards)|back\s+(?:\w+\s+)?up|support\w*|fits?|"
+        r"how\s+(?:severe|bad|serious|advanced)\s+(?:is|was|are))")
 _DIAGNOSIS = re.compile(
-    r"\bdiagnos(?:e|es|ing)\b|\b(?:the|a|your|any|possible|likely|probable|differential|working|formal|clinical)\s+"
+    r"\bdiagnos(?:e|es|ing)\b|\b(?:the|a|your|any|possible|likely|probable|differential|working|formal|clinical|"
+    r"provisional|tentative|preliminary|presumptive|suspected|definitive|definite|final|medical|psychiatric)\s+"
     r"diagnos[ie]s\b(?!\s+of\b)|\bdiagnostic\s+(?:of|for|impression)\b|\bdiagnosis\s*\?"
+    r"|\b(?:a|the|your|working|clinical)\s+differentials?\b(?!\s+(?:entropy|amplifier|signal|recording|mode|montage|"
+    r"electrode|reference|features?|values?))"
     rf"|\b(?:{_HAS})\b[^?.;:!]{{0,50}}?\b(?:{_CONDITION})\b"
     rf"|\b(?:is|are|was|were|seems?|seemed|looks?|looked|appears?|appeared)\b\s+(?:\w+\s+){{0,3}}?{_STATE}\b"
     rf"|\b(?:is|was|could|might|may|would|can)\s+(?:it|this|that|he|she|they)\s+(?:be\s+|have\s+)?(?:an?\s+)?(?:early|"
@@ -64,10 +73,17 @@ _DRUG = (r"medications?|medicines?|meds|drugs?|doses|(?:the|her|his|their|a|high
          r"diazepam|valium|lorazepam|clonazepam|alprazolam|xanax|methylphenidate|ritalin|adderall|valproate|"
          r"levetiracetam|keppra|lamotrigine|carbamazepine|propranolol|melatonin|ketamine|esketamine|psilocybin|"
          r"haloperidol|clozapine|beta[- ]blockers?|blockers?|insulin|opioids?|painkillers?|"
+         r"trazodone|amitriptyline|nortriptyline|vortioxetine|agomelatine|buspirone|hydroxyzine|zolpidem|zopiclone|"
+         r"gabapentin|pregabalin|modafinil|atomoxetine|guanfacine|clonidine|dexamfetamine|lisdexamfetamine|vyvanse|"
+         r"concerta|topiramate|phenytoin|phenobarbital|donepezil|memantine|levodopa|tricyclics?|MAOIs?|"
+         r"st\.?\s+john'?s\s+wort|supplements?|herbal\s+\w+|herbs?|ashwagandha|valerian|5-?HTP|kava|CBD|cannabis|"
+         r"microdos\w*|extracts?|saffron|rhodiola|omega[- ]?3s?|fish\s+oil|magnesium|vitamins?|probiotics?|"
+         r"nootropics?|adaptogens?|l-?theanine|"
          r"pills?|mg|milligrams?|tapers?|tapering|dose(?=\s*[?.!,]|\s*$)")
 _THERAPY = (r"therapy|therapies|treatments?|interventions?|CBT|psychotherapy|counsell?ing|ECT|"
-            r"electroconvulsive|treat(?:ing)?\s+(?:her|his|their|him|them)\b|TMS|transcranial\s+\w+\s+stimulation|EMDR|exposure\s+therapy|neurofeedback\s+(?:therapy|"
-            r"treatment)|rehab\w*|hospitali[sz]\w*|admi(?:t|ssion)")
+            r"electroconvulsive|treat(?:ing)?\s+(?:her|his|their|him|them)\b|TMS|rTMS|tDCS|DBS|deep\s+brain\s+stimulation|"
+            r"transcranial\s+\w+\s+stimulation|EMDR|DBT|exposure\s+therapy|neurofeedback\s+(?:therapy|treatment|"
+            r"protocols?|training)|rehab\w*|hospitali[sz]\w*|admi(?:t|ssion)")
 _ADVISE = (r"should|shall|could|would|can|must|ought|recommend\w*|advis\w*|suggest\w*|increas\w*|decreas\w*|"
            r"rais\w*|lower\w*|reduc\w*|stop\w*|start\w*|switch\w*|chang\w*|adjust\w*|taper\w*|titrat\w*|prescrib\w*|"
            r"help\w*|work\w*|benefit\w*|tr(?:y|ied|ying)|worth|giv\w*|tak\w*|add\w*|need\w*|best|which|what|wean\w*|discontinu\w*|"
@@ -75,12 +91,22 @@ _ADVISE = (r"should|shall|could|would|can|must|ought|recommend\w*|advis\w*|sugge
 # Advice on a therapy: "would CBT help", "which treatment is best" (not "did the reading increase after the intervention").
 _ADVISE_THERAPY = (r"should|shall|could|would|can|recommend\w*|advis\w*|suggest\w*|best|better|choice|option|help\w*|"
                    r"work\w*|benefit\w*|tr(?:y|ied|ying)|worth|start\w*|stop\w*|switch\w*|need\w*|indicated|appropriate|suitable|"
-                   r"refer\w*|which|what")
+                   r"refer\w*|candidate\w*|eligib\w*|(?:which|what)(?:\s+(?:kind|type|sort|form)\s+of)?(?=\s+(?:\w+\s+)?"
+                   r"(?:therap|treatment|intervention|CBT|psychotherap|counsel|TMS|neurofeedback))")
 _TREATMENT = re.compile(rf"\b(?:{_DRUG})\b[^?.;:!—–]*\b(?:{_ADVISE})\b|\b(?:{_ADVISE})\b[^?.;:!—–]*\b(?:{_DRUG})\b"
                         rf"|\b(?:{_ADVISE_THERAPY})\b[^?.;:!—–]{{0,40}}\b(?:{_THERAPY})\b"
                         rf"|^\s*(?:{_DRUG}|{_THERAPY})\s*\??\s*$"
+                        rf"|\b(?:candidate\w*|eligib\w*|suitab\w*|referr?\w*)\s+(?:for|to)\s+(?:\w+\s+){{0,2}}?"
+                        rf"(?:neurofeedback|{_THERAPY})\b"
                         rf"|\b(?:{_THERAPY})\b[^?.;:!—–]{{0,30}}\b(?:should|recommend\w*|best|would\s+help|"
-                        rf"would\s+work|is\s+indicated|do\s+you\s+suggest)\b", re.I)
+                        rf"would\s+work|(?:is\s+|are\s+)?(?:indicated|warranted|advisable)|do\s+you\s+suggest)\b", re.I)
+# A treatment named as the time or place of the recording, not as advice asked for: "the valence after
+# treatment", "which therapy session had the highest arousal".
+_TREATMENT_SETTING = re.compile(
+    rf"\b(?:after|before|during|following|since|throughout|between)\s+(?:(?:the|her|his|their|a|an|each|every|this|that|"
+    rf"last|first|second|today'?s)\s+)?(?:\w+\s+)?(?:{_DRUG}|{_THERAPY})\b(?:\s+(?:sessions?|visits?|blocks?))?"
+    rf"|\b(?:{_THERAPY})\s+(?:sessions?|visits?|blocks?|days?|weeks?|groups?|arms?|conditions?|phases?|runs?|"
+    rf"recordings?|clinic|room|centre|center|ward|unit|study|trial)\b", re.I)
 # Terms a seizure question asks about only with a verb of finding (the strong ones, below, suffice alone):
 # "epilepsy" is often the setting ("the epilepsy clinic"), not the ask.
 _SEIZURE_WORDS = (r"epilep\w*|epileptic\s+spikes?|paroxysm\w*|abnormal\s+(?:findings?|EEG\s+activity|brain\s+activity|patterns?|rhythms?|slowing|"
@@ -88,7 +114,10 @@ _SEIZURE_WORDS = (r"epilep\w*|epileptic\s+spikes?|paroxysm\w*|abnormal\s+(?:find
 _SEIZURE_STRONG = (r"seizures?|convulsi\w*|epileptiform\w*|(?:inter)?ictal|spikes?(?:[- ]and[- ]|-)(?:slow[- ])?waves?|"
                    r"sharp[- ]waves?|status\s+epilepticus|hypsarrhythmia|(?:periodic|lateraliz\w*|lateralis\w*|"
                    r"epileptiform|generali[sz]ed)\s+(?:\w+\s+)?discharges?|photoparoxysmal\w*|absences?\s+seizures?|"
-                   r"myoclonic\w*|triphasic\s+waves?|burst[- ]suppression")
+                   r"myoclonic\w*|triphasic\s+waves?|burst[- ]suppression|petit\s+mal|grand\s+mal|tonic[- ]clonic|"
+                   r"wicket\s+spikes?|benign\s+variants?|(?:true|epileptic|interictal)\s+spikes?|LPDs?|PLEDs?|GPDs?|"
+                   r"(?:periodic|rhythmic)\s+(?:lateralized\s+|generali[sz]ed\s+)?(?:delta\s+)?(?:discharges|patterns?)|"
+                   r"LRDA|FIRDA|SIRPIDs?")
 # Not a clinical read when compared with others: "Is my EEG normal compared to other people's?"
 _NOT_COMPARED = (r"(?![^?]*\b(?:compar\w*|relative|than|against|controls?|reference|others?|other\s+people|average|norms?|"
                  r"population|peers?|cohort)\b)")
@@ -105,11 +134,27 @@ _SEIZURE = re.compile(
     rf"\b(?:{_SEIZURE_WORDS})\b"
     rf"|^\s*any\s+(?:abnormalit\w*|abnormal\w*)\s*\??\s*$"
     rf"|\b(?:is|was|are|were)\s+(?:this|the|her|his|their|my|our|that)\s+(?:\w+\s+)?(?:EEG|recording|tracing|trace|study|"
-    rf"record)\s+(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|pathological)\b{_NOT_COMPARED}"
+    rf"record)\s+(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|pathological)\b"
+    rf"{_NOT_COMPARED}|\b(?:is|was)\s+(?:this|the|her|his|their|my|our)\s+(?:EEG|tracing)\s+unremarkable\b"
     rf"|\b(?:clinical|neurolog\w*|medical)\s+(?:read|reading|interpretation|report|opinion|impression)\b"
+    rf"|\b(?:neurolog\w*|further|medical|clinical)\s+work[- ]?ups?\b"
+    rf"|\b(?:the|this|her|his|their|my|our)\s+(?:EEG|tracing|study)\s+(?:is|was|looks?|seems?|appears?)\s+"
+    rf"(?:\w+\s+)?(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|unremarkable|pathological)\b"
+    rf"{_NOT_COMPARED}|\bunremarkable\s+(?:EEG|recording|tracing|study)\b"
     rf"|^\s*(?:{_SEIZURE_WORDS})\s*\??\s*$", re.I)
 _DECEPTION = re.compile(
     r"\blying\b(?!\s+(?:on|in|at|between|within|down|near|along|somewhere|flat))|\blie\s+detect\w*|\bliar\b|"
+    r"\blies\b(?!\s+(?:in|on|over|at|between|within|beneath|under|behind|near|along|above|below|mainly|mostly|"
+    r"primarily|largely|with|just|outside|inside|close|somewhere|flat|down|across|beyond))|\bfib(?:s|bing|bed|ber)?\b|"
+    r"\b(?:dis)?honesty\b|\bsincerity\b|\bveracity\b|\bbs(?:ing|-ing|'ing)\b|\bbullshit\w*|\bporkies\b|"
+    r"\bspinning\s+(?:\w+\s+){0,2}yarns?\b|\bpulling\s+(?:\w+\s+)?legs?\b|\bmaking\s+(?:it|this|that|things|stuff)\s+up\b|"
+    r"\bfeign\w*|\bexaggerat\w*\s+(?:her|his|their)\s+(?:symptoms|pain|condition|injur\w*|memory)|"
+    r"\b(?:he|she|they|the\s+(?:suspect|defendant|accused))\s+(?:set|stole|committed)\s+(?:it|that|"
+    r"the\s+(?:fire|crime|theft|assault|attack|robbery))\b|\b(?:set|started)\s+the\s+fire\b|\bresponsible\s+for\s+(?:the|this)\s+(?:fire|crime|theft|"
+    r"assault|attack|robbery|accident)\b|\b(?:mental\s+)?capacity\s+to\s+(?:consent|sign|decide|make|stand|understand|"
+    r"manage|testify)|\bmental\s+capacity\b|\bsafe\s+(?:for\s+\w+\s+)?to\s+(?:drive|fly|work|operate|return|go\s+back|"
+    r"be\s+left|live|parent|handle|carry|own|be\s+alone|discharge|release)|\bclear(?:ed)?\s+(?:for|to)\s+(?:duty|fly|"
+    r"flying|drive|driving|work|return|play|deploy\w*|combat)\b|"
     r"\b(?:telling|tell)\s+(?:me\s+)?the\s+truth\b|\btruthful\w*|\bdecepti\w*|\bdeceiv\w*|\bdeceit\w*|"
     r"\b(?:is|was|are|were)\s+(?:he|she|they|the\s+\w+|this\s+\w+)\s+(?:being\s+)?(?:honest|dishonest|sincere)\b|"
     r"\bhonest\s+or\s+not\b|\bcappin[g']?\b|\blie\s+or\s+truth\b|\btruth\s+or\s+lie\b|\bhiding\s+(?:something|anything|the\s+truth)|\bconceal\w*|"
@@ -117,7 +162,8 @@ _DECEPTION = re.compile(
     r"credible|reliable|true|false)\b|"
     r"\bguilt(?:y)?\b(?!\s+(?:feeling|feelings|emotion))|\binnocen\w*|\bcredib\w*|\bmalinger\w*|\bfaking\b|"
     r"\bfit(?:ness)?\s+(?:to|for)\s+(?:stand\s+trial|trial|drive|driving|work|duty|fly|flying|parent\w*|get|return|"
-    r"resume|go\s+back)|\btrustworthy\s+(?:candidate|person|witness|employee|applicant|worker|partner|man|woman)\b|"
+    r"resume|go\s+back|(?:re)?deploy\w*|combat|service|active\s+duty|custody|discharge|release|surgery|operate|"
+    r"school|employment|the\s+job|command|flight|interview|sign)|\btrustworthy\s+(?:candidate|person|witness|employee|applicant|worker|partner|man|woman)\b|"
     r"\b(?:is|was|are|were)\s+(?:he|she|they|the\s+(?:candidate|applicant|witness|suspect|employee|person|defendant|"
     r"driver|worker))\s+(?:\w+\s+)?trustworth\w*|\b(?:he|she|they)\s+did\s+it\b|"
     r"\b(?:is|was|were|are)\s+(?:\w+\s+){0,2}?(?:being\s+)?(?:honest|dishonest|truthful|untruthful)\b|"
@@ -196,7 +242,8 @@ def _asks(text: str) -> list[tuple[str, str | None]]:
                 run.append(part)
         if run:
             runs.append(", ".join(run))
-        asks += [(ask, before if before and _LEANS_BACK.search(ask) else None) for ask in runs]
+        # An ask ending in a colon ("Just tell me:") introduces the next sentence; it leans on nothing before.
+        asks += [(ask, before if before and _LEANS_BACK.search(ask) and not ask.endswith(":") else None) for ask in runs]
     return asks or [(sentences[-1] if sentences else text, None)]
 
 
@@ -226,13 +273,24 @@ def _asked(pattern: re.Pattern, part: str) -> bool:
     return any(not _SET_ASIDE.search(part[:m.start()]) for m in pattern.finditer(part))
 
 
+# An ask to act on a drug named elsewhere in the question: "He's on lorazepam, can we stop it now?".
+_ACT_ON_IT = re.compile(r"\b(?:stop|start|increase|decrease|reduce|raise|lower|taper|wean\s+(?:\w+\s+)?off|drop|switch|"
+                        r"change|adjust|halve|double|up|come\s+off|go\s+off|keep\s+(?:him|her|them|me)\s+on|"
+                        r"take\s+(?:him|her|them|me)\s+off|get\s+(?:him|her|them|me)\s+off)\s+(?:it|them|that|this|the\s+dose)\b",
+                        re.I)
+_NAMES_DRUG = re.compile(rf"\b(?:{_DRUG})\b", re.I)
+
+
 def clinical_ask(question: str) -> str | None:
     """The topic of a clinical judgement `question` asks for ("diagnosis", "treatment", "seizure",
     "deception"; `TOPICS`), or None when it asks something the assistant answers."""
-    asks = _asks(" ".join((question or "").split()))
+    text = " ".join((question or "").split())
+    asks = _asks(text)
     for topic, pattern in _CHECKS:
-        if any(_asked(pattern, ask) for ask, _ in asks):
+        if any(_asked(pattern, _TREATMENT_SETTING.sub(" ", ask) if topic == "treatment" else ask) for ask, _ in asks):
             return topic
+    if any(_asked(_ACT_ON_IT, ask) for ask, _ in asks) and _asked(_NAMES_DRUG, text):
+        return "treatment"
     for ask, leaned_on in asks:  # "Bipolar: yes or no?", "He was prescribed X. Should he start it?"
         if leaned_on and not _ANSWERABLE.search(ask) and not _ANSWERABLE.search(leaned_on):
             for topic, pattern in _SUBJECTS:

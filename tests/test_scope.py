@@ -18,9 +18,9 @@ from prompts.scope import TOPICS, clinical_ask, scope_reply
 
 DATA = Path(__file__).parent / "data" / "scope"
 CORPORA = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text())
-           for name in ("development", "second", "third", "fourth")}
-# The rules were extended on the misses of every corpus but the fourth, read once after they were fixed.
-FITTED = ("development", "second", "third")
+           for name in ("development", "second", "third", "fourth", "fifth", "sixth")}
+# The rules were extended on the misses of every corpus but the sixth, read once after they were fixed.
+FITTED = ("development", "second", "third", "fourth", "fifth")
 BANKS = TRAINED + tuple(f"questions-heldout-v{i}" for i in range(1, 9))
 
 
@@ -39,13 +39,13 @@ def test_every_clinical_question_is_declined_and_no_other(name):
 
 
 def test_on_a_corpus_the_rules_never_saw_no_answerable_question_is_declined():
-    """The fourth writer's corpus, read once with the rules as shipped: 0 of 76 answerable questions
-    declined, 52 of 57 clinical ones declined (0.912); the five answered are in tests/data/scope/README.md."""
-    cases = CORPORA["fourth"]
+    """The sixth writer's corpus, read once with the rules as shipped: 0 of 72 answerable questions
+    declined, 43 of 68 clinical ones declined (0.632); what it answered is in tests/data/scope/README.md."""
+    cases = CORPORA["sixth"]
     declined, answered = _outcome(cases)
     assert not declined, f"in-scope questions declined: {declined}"
     out = sum(c["scope"] == "out" for c in cases)
-    assert (out, out - len(answered)) == (57, 52), answered
+    assert (out, out - len(answered)) == (68, 43), answered
 
 
 def test_no_phrasing_of_a_question_bank_is_declined():
