@@ -37,7 +37,8 @@ _CONDITION = (r"(?:major\s+)?depres{1,2}i(?:on|ve(?:\s+(?:disorder|episode|illne
               r"illness(?:es)?|syndromes?|anxiety|alexithymia|anhedonia|suicid\w*|self[- ]harm\w*|"
               r"cognitive\s+(?:decline|impairment)|MCI|delirium|epilep\w*|seizures?|MDD|GAD|dysthymi\w*|cyclothymi\w*|"
               r"hypomani\w*|catatoni\w*|adjustment\s+disorders?|lewy\s+bod(?:y|ies)|frontotemporal\w*|FTD|"
-              r"huntington'?s?|tourette'?s?|dyslexi\w*|burn-?out|hypochondri\w*|psychopathy|neurodevelopmental\s+\w+")
+              r"huntington'?s?|tourette'?s?|dyslexi\w*|burn-?out|hypochondri\w*|psychopathy|neurodevelopmental\s+\w+|"
+              r"(?:manic|hypomanic|depressive|mixed|psychotic)\s+episodes?|panic\s+attacks?")
 _STATE = (r"(?:clinically\s+)?(?:depressed|bipolar|schizo|schizophrenic|autistic|psychotic|demented|suicidal|manic|"
           r"epileptic|mentally\s+ill|mentally\s+unwell|brain[- ]dead|concussed|anorexic|bulimic|psychopath\w*|"
           r"sociopath\w*|senile|on\s+the\s+(?:autism\s+|autistic\s+)?spectrum|neurodivergent|dysthymic|cyclothymic|"
@@ -53,18 +54,24 @@ _HAS = (r"(?:have|has|having|had|suffer\w*|show\w*|indicat\w*|suggest\w*|point\w
         r"caused\s+by|due\s+to|because\s+of|linked\s+to|related\s+to|look\s+like|looks\s+like|picture\s+of|"
         r"worr\w*\s+(?:you\s+)?about|concern\w*\s+(?:about|for)|suspic\w*\s+(?:of|for)|red\s+flags?\s+(?:for|of)|"
         r"lean\w*\s+(?:toward|towards|to)|point\s+(?:to|towards)|back\s+(?:\w+\s+)?up|support\w*|fits?|"
-        r"how\s+(?:severe|bad|serious|advanced)\s+(?:is|was|are))")
+        r"how\s+(?:severe|bad|serious|advanced)\s+(?:is|was|are|would|do|does)|relaps\w*(?:\s+(?:into|to))?|"
+        r"more\s+likely|rat(?:e|es|ing)|sliding\s+(?:back\s+)?into|heading\s+(?:for|towards?))")
 _DIAGNOSIS = re.compile(
     r"\bdiagnos(?:e|es|ing)\b|\b(?:the|a|your|any|possible|likely|probable|differential|working|formal|clinical|"
     r"provisional|tentative|preliminary|presumptive|suspected|definitive|definite|final|medical|psychiatric)\s+"
     r"diagnos[ie]s\b(?!\s+of\b)|\bdiagnostic\s+(?:of|for|impression)\b|\bdiagnosis\s*\?"
+    r"|\b(?:working|differential|provisional|ur|your|the|a|any)\s+dx\b|\bddx\b|\bdx\s*\?|\bprognos[ie]s\b"
+    r"|\bmild,?\s+moderate,?\s+or\s+severe\b"
+    r"|\b(?:will|would|is|are|could)\s+(?:she|he|they|the\s+(?:patient|child|participant|client))\s+(?:\w+\s+)?"
+    r"(?:get(?:ting)?\s+(?:better|worse)|recover\w*|deteriorat\w*)\b"
     r"|\b(?:a|the|your|working|clinical)\s+differentials?\b(?!\s+(?:entropy|amplifier|signal|recording|mode|montage|"
     r"electrode|reference|features?|values?))"
     rf"|\b(?:{_HAS})\b[^?.;:!]{{0,50}}?\b(?:{_CONDITION})\b"
     rf"|\b(?:is|are|was|were|seems?|seemed|looks?|looked|appears?|appeared)\b\s+(?:\w+\s+){{0,3}}?{_STATE}\b"
     rf"|\b(?:is|was|could|might|may|would|can)\s+(?:it|this|that|he|she|they)\s+(?:be\s+|have\s+)?(?:an?\s+)?(?:early|"
     rf"possible|probable|incipient|beginning|mild|severe|\w+)?\s*(?:{_CONDITION})\b"
-    rf"|^\s*(?:{_CONDITION}|{_STATE})\s*(?:[,:?]|$|\s+(?:or\s+not|yes\s+or\s+no|y/n)\b)", re.I)
+    rf"|^\s*(?:{_CONDITION}|{_STATE})\s*(?:[,:?]|$|\s+(?:or\s+not|yes\s+or\s+no|y/n)\b)"
+    rf"|\b(?:{_CONDITION})\b[^?.;:!]{{0,40}}\b(?:or|vs\.?|versus)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:{_CONDITION})\b", re.I)
 _DRUG = (r"medications?|medicines?|meds|drugs?|doses|(?:the|her|his|their|a|higher|lower|this|that|current)\s+dose|"
          r"dose\s+(?:of|up|down)|dosages?|dosing|prescri\w+|antidepressants?|"
          r"anti-?depressants?|antipsychotics?|anxiolytics?|stimulants?|mood\s+stabili[sz]ers?|SSRIs?|SNRIs?|"
@@ -92,21 +99,35 @@ _ADVISE = (r"should|shall|could|would|can|must|ought|recommend\w*|advis\w*|sugge
 _ADVISE_THERAPY = (r"should|shall|could|would|can|recommend\w*|advis\w*|suggest\w*|best|better|choice|option|help\w*|"
                    r"work\w*|benefit\w*|tr(?:y|ied|ying)|worth|start\w*|stop\w*|switch\w*|need\w*|indicated|appropriate|suitable|"
                    r"refer\w*|candidate\w*|eligib\w*|(?:which|what)(?:\s+(?:kind|type|sort|form)\s+of)?(?=\s+(?:\w+\s+)?"
-                   r"(?:therap|treatment|intervention|CBT|psychotherap|counsel|TMS|neurofeedback))")
+                   r"(?:therap|treatment|intervention|CBT|psychotherap|counsel|TMS|rTMS|tDCS|DBS|ECT|EMDR|DBT|neurofeedback|"
+                   r"stimulation))")
 _TREATMENT = re.compile(rf"\b(?:{_DRUG})\b[^?.;:!—–]*\b(?:{_ADVISE})\b|\b(?:{_ADVISE})\b[^?.;:!—–]*\b(?:{_DRUG})\b"
                         rf"|\b(?:{_ADVISE_THERAPY})\b[^?.;:!—–]{{0,40}}\b(?:{_THERAPY})\b"
                         rf"|^\s*(?:{_DRUG}|{_THERAPY})\s*\??\s*$"
                         rf"|\b(?:candidate\w*|eligib\w*|suitab\w*|referr?\w*)\s+(?:for|to)\s+(?:\w+\s+){{0,2}}?"
                         rf"(?:neurofeedback|{_THERAPY})\b"
                         rf"|\b(?:{_THERAPY})\b[^?.;:!—–]{{0,30}}\b(?:should|recommend\w*|best|would\s+help|"
-                        rf"would\s+work|(?:is\s+|are\s+)?(?:indicated|warranted|advisable)|do\s+you\s+suggest)\b", re.I)
+                        rf"would\s+work|(?:is\s+|are\s+)?(?:indicated|warranted|advisable)|do\s+you\s+suggest|"
+                        rf"worth\s+(?:considering|trying|a\s+(?:try|shot|go)|it))\b"
+                        rf"|\b(?:write|design|draft|plan|tailor|create|build|set\s+up|give)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+)?"
+                        rf"(?:[\w/-]+\s+){{0,3}}?(?:neurofeedback|tDCS|TMS|rTMS|stimulation|treatment|therapy|training|"
+                        rf"dosing|medication|tapering|taper)\s+(?:protocol|regimen|plan|schedule|montage)s?\b"
+                        rf"|\brefer\w*\s+(?:\w+\s+){{0,2}}?(?:to|for)\s+(?:a\s+|the\s+)?(?:psychiatr\w*|neurolog\w*|specialist|"
+                        rf"psycholog\w*|mental\s+health|hospital|A&E|ER|emergency|doctor|GP|therap\w*|counsell?\w*)"
+                        rf"|\b(?:GP|doctor|psychiatrist|neurologist)\s+(?:manage|handle|treat)\b", re.I)
+# A choice between two treatments: "Escitalopram or just keep going with talk therapy — what would you
+# pick", "CBT or EMDR — which suits someone like this better?".
+_TREATMENT_CHOICE = re.compile(
+    rf"\b(?:{_DRUG}|{_THERAPY})\b[^?.;:!]{{0,60}}\b(?:or|vs\.?|versus)\b[^?.;:!]{{0,60}}\b(?:{_DRUG}|{_THERAPY})\b", re.I)
+_CHOOSING = re.compile(r"\b(?:pick|choose|go\s+with|suits?|prefer\w*|opt\s+for|recommend\w*|better\s+(?:for|option|choice|fit)|"
+                       r"would\s+you\s+(?:do|use|try))\b", re.I)
 # A treatment named as the time or place of the recording, not as advice asked for: "the valence after
 # treatment", "which therapy session had the highest arousal".
 _TREATMENT_SETTING = re.compile(
     rf"\b(?:after|before|during|following|since|throughout|between)\s+(?:(?:the|her|his|their|a|an|each|every|this|that|"
     rf"last|first|second|today'?s)\s+)?(?:\w+\s+)?(?:{_DRUG}|{_THERAPY})\b(?:\s+(?:sessions?|visits?|blocks?))?"
     rf"|\b(?:{_THERAPY})\s+(?:sessions?|visits?|blocks?|days?|weeks?|groups?|arms?|conditions?|phases?|runs?|"
-    rf"recordings?|clinic|room|centre|center|ward|unit|study|trial)\b", re.I)
+    rf"recordings?|clinic|room|centre|center|ward|unit|study|trial|teams?|staff|notes?|records?)\b", re.I)
 # Terms a seizure question asks about only with a verb of finding (the strong ones, below, suffice alone):
 # "epilepsy" is often the setting ("the epilepsy clinic"), not the ask.
 _SEIZURE_WORDS = (r"epilep\w*|epileptic\s+spikes?|paroxysm\w*|abnormal\s+(?:findings?|EEG\s+activity|brain\s+activity|patterns?|rhythms?|slowing|"
@@ -117,7 +138,8 @@ _SEIZURE_STRONG = (r"seizures?|convulsi\w*|epileptiform\w*|(?:inter)?ictal|spike
                    r"myoclonic\w*|triphasic\s+waves?|burst[- ]suppression|petit\s+mal|grand\s+mal|tonic[- ]clonic|"
                    r"wicket\s+spikes?|benign\s+variants?|(?:true|epileptic|interictal)\s+spikes?|LPDs?|PLEDs?|GPDs?|"
                    r"(?:periodic|rhythmic)\s+(?:lateralized\s+|generali[sz]ed\s+)?(?:delta\s+)?(?:discharges|patterns?)|"
-                   r"LRDA|FIRDA|SIRPIDs?")
+                   r"LRDA|FIRDA|SIRPIDs?|non[- ]?epileptic\w*|PNES|functional\s+seizures?|breach\s+rhythms?|"
+                   r"posterior\s+dominant\s+rhythms?|alpha\s+coma|POSTS|hypsarrhythmi\w*")
 # Not a clinical read when compared with others: "Is my EEG normal compared to other people's?"
 _NOT_COMPARED = (r"(?![^?]*\b(?:compar\w*|relative|than|against|controls?|reference|others?|other\s+people|average|norms?|"
                  r"population|peers?|cohort)\b)")
@@ -137,7 +159,9 @@ _SEIZURE = re.compile(
     rf"record)\s+(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|pathological)\b"
     rf"{_NOT_COMPARED}|\b(?:is|was)\s+(?:this|the|her|his|their|my|our)\s+(?:EEG|tracing)\s+unremarkable\b"
     rf"|\b(?:clinical|neurolog\w*|medical)\s+(?:read|reading|interpretation|report|opinion|impression)\b"
-    rf"|\b(?:neurolog\w*|further|medical|clinical)\s+work[- ]?ups?\b"
+    rf"|\b(?:neurolog\w*|neuro|further|medical|clinical|full)\s+work[- ]?ups?\b"
+    rf"|\b(?:warrant|need|needs|require|requires|justify|justifies)\w*\s+(?:an?\s+)?(?:MRI|CT|brain\s+scan|imaging|"
+    rf"neuroimaging)\b|\b(?:background|EEG|tracing)\b[^?.;:!]{{0,15}}\bunremarkable\b"
     rf"|\b(?:the|this|her|his|their|my|our)\s+(?:EEG|tracing|study)\s+(?:is|was|looks?|seems?|appears?)\s+"
     rf"(?:\w+\s+)?(?:clinically\s+|medically\s+|neurologically\s+)?(?:normal|abnormal|unremarkable|pathological)\b"
     rf"{_NOT_COMPARED}|\bunremarkable\s+(?:EEG|recording|tracing|study)\b"
@@ -148,7 +172,10 @@ _DECEPTION = re.compile(
     r"primarily|largely|with|just|outside|inside|close|somewhere|flat|down|across|beyond))|\bfib(?:s|bing|bed|ber)?\b|"
     r"\b(?:dis)?honesty\b|\bsincerity\b|\bveracity\b|\bbs(?:ing|-ing|'ing)\b|\bbullshit\w*|\bporkies\b|"
     r"\bspinning\s+(?:\w+\s+){0,2}yarns?\b|\bpulling\s+(?:\w+\s+)?legs?\b|\bmaking\s+(?:it|this|that|things|stuff)\s+up\b|"
-    r"\bfeign\w*|\bexaggerat\w*\s+(?:her|his|their)\s+(?:symptoms|pain|condition|injur\w*|memory)|"
+    r"\bfeign\w*|\b(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|bf|gf|spouse|student|player|candidate)\s+"
+    r"(?:is\s+|was\s+|been\s+|has\s+been\s+)?cheat\w*|\bcheat\w*\s+on\b|\bunfaithful\b|\bbluff(?:ing|ed)\b|\b(?:being\s+)?straight\s+with\s+(?:us|me|him|"
+    r"her|them|you)\b|\bputting\s+(?:it|this|that|(?:the|her|his|their)\s+(?:anxiety|pain|symptoms?|distress|fear|"
+    r"sadness|emotions?|act))\s+on\b|\bputting\s+on\s+an?\s+(?:act|show)\b|\bplaying\s+up\b|\bexaggerat\w*\s+(?:her|his|their)\s+(?:symptoms|pain|condition|injur\w*|memory)|"
     r"\b(?:he|she|they|the\s+(?:suspect|defendant|accused))\s+(?:set|stole|committed)\s+(?:it|that|"
     r"the\s+(?:fire|crime|theft|assault|attack|robbery))\b|\b(?:set|started)\s+the\s+fire\b|\bresponsible\s+for\s+(?:the|this)\s+(?:fire|crime|theft|"
     r"assault|attack|robbery|accident)\b|\b(?:mental\s+)?capacity\s+to\s+(?:consent|sign|decide|make|stand|understand|"
@@ -198,7 +225,7 @@ _ASKING = re.compile(r"^(?:is|are|was|were|am|does|do|did|has|have|had|can|could
                      r"i'?d\s+like|need|want|looking\s+for|wondering|isn'?t|aren'?t|doesn'?t|don'?t|perhaps|maybe|"
                      r"i\s+(?:was|am|'m)\s+(?:hoping|wondering)|i\s+wonder|i'?d\s+(?:appreciate|be\s+grateful)|"
                      r"\w+(?:\s+\w+)?\s+or\s+not\b|"
-                     r"can'?t|won'?t|shouldn'?t)\b", re.I)
+                     r"can'?t|won'?t|shouldn'?t|fit|safe|cleared|competent)\b", re.I)
 # A part that gives the setting rather than asking: "given that she has a history of depression",
 # "who has ADHD", "since he is on lithium".
 _BACKGROUND = re.compile(r"^(?:given|since|because|although|though|while|whereas|if|after|before|despite|considering|"
@@ -209,7 +236,8 @@ _RELATIVE = re.compile(r"^which\s+(?:is|was|has|had|means)\b", re.I)  # after a 
 
 _WHOLE = re.compile(r"\byes\s+or\s+no\b|\by/n\b", re.I)
 # An ask somewhere in a part that starts otherwise: "As care-home manager I need to know if …".
-_ASKS_WITHIN = re.compile(r"\b(?:I|we)\s+(?:need|want|would\s+like|have)\s+to\s+know\b|\btell\s+me\b|\bcan\s+you\b|"
+_ASKS_WITHIN = re.compile(r"\b(?:I|we)\s+(?:need|want|would\s+like|have)\s+to\s+know\b|\b(?:wants?|needs?|would\s+like)\s+to\s+"
+                          r"know\b|\basks?\s+(?:me\s+)?(?:if|whether)\b|\btell\s+me\b|\bcan\s+you\b|"
                           r"\bcould\s+you\b|\bplease\b", re.I)
 # An ask that leans on the sentence before: short ("normal?", "which one?", "yes or no?"), or pointing
 # back ("Can you see whether she still has them?", "Would you advise us to start it?", "Is that the case?").
@@ -279,6 +307,16 @@ _ACT_ON_IT = re.compile(r"\b(?:stop|start|increase|decrease|reduce|raise|lower|t
                         r"take\s+(?:him|her|them|me)\s+off|get\s+(?:him|her|them|me)\s+off)\s+(?:it|them|that|this|the\s+dose)\b",
                         re.I)
 _NAMES_DRUG = re.compile(rf"\b(?:{_DRUG})\b", re.I)
+_NAMES_TREATMENT = re.compile(rf"\b(?:{_DRUG}|{_THERAPY})\b", re.I)
+_NAMES_CONDITION = _SUBJECTS[-1][1]
+# A short ask for advice on what the question proposes: "…, good idea?", "Worth trying?".
+_ADVICE_ASK = re.compile(r"^\W*(?:(?:is\s+(?:it|that|this)\s+)?(?:a\s+)?(?:good|bad|wise|sensible)\s+idea|worth\s+(?:a\s+)?"
+                         r"(?:try\w*|shot|go|it)|(?:is\s+(?:it|that)\s+)?(?:ok(?:ay)?|safe|advisable|sensible)(?:\s+to\s+do)?|"
+                         r"should\s+(?:we|i|she|he|they)(?:\s+do\s+(?:it|that))?|thoughts)\W*$", re.I)
+# An ask to corroborate what the sentence before says: "… she seems depressed — does the EEG back them up?".
+_CORROBORATE = re.compile(r"\bback\s+(?:\w+\s+)?up\b|\bbear\s+(?:\w+\s+)?out\b|\b(?:confirm|support|corroborat\w*|"
+                          r"agree\s+with|line\s+up\s+with|fit\s+with)\s+(?:it|that|this|them|her|him|what)\b|"
+                          r"\b(?:are|is)\s+(?:they|she|he)\s+right\b", re.I)
 
 
 def clinical_ask(question: str) -> str | None:
@@ -291,6 +329,12 @@ def clinical_ask(question: str) -> str | None:
             return topic
     if any(_asked(_ACT_ON_IT, ask) for ask, _ in asks) and _asked(_NAMES_DRUG, text):
         return "treatment"
+    if any(_CHOOSING.search(ask) or _ADVICE_ASK.match(ask) for ask, _ in asks) and _asked(_TREATMENT_CHOICE, text):
+        return "treatment"
+    if any(_ADVICE_ASK.match(ask) for ask, _ in asks) and _asked(_NAMES_TREATMENT, _TREATMENT_SETTING.sub(" ", text)):
+        return "treatment"
+    if any(leaned_on and _CORROBORATE.search(ask) and _asked(_NAMES_CONDITION, leaned_on) for ask, leaned_on in asks):
+        return "diagnosis"
     for ask, leaned_on in asks:  # "Bipolar: yes or no?", "He was prescribed X. Should he start it?"
         if leaned_on and not _ANSWERABLE.search(ask) and not _ANSWERABLE.search(leaned_on):
             for topic, pattern in _SUBJECTS:

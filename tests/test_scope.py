@@ -18,9 +18,9 @@ from prompts.scope import TOPICS, clinical_ask, scope_reply
 
 DATA = Path(__file__).parent / "data" / "scope"
 CORPORA = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text())
-           for name in ("development", "second", "third", "fourth", "fifth", "sixth")}
-# The rules were extended on the misses of every corpus but the sixth, read once after they were fixed.
-FITTED = ("development", "second", "third", "fourth", "fifth")
+           for name in ("development", "second", "third", "fourth", "fifth", "sixth", "seventh")}
+# The rules were extended on the misses of every corpus but the seventh, read once after they were fixed.
+FITTED = ("development", "second", "third", "fourth", "fifth", "sixth")
 BANKS = TRAINED + tuple(f"questions-heldout-v{i}" for i in range(1, 9))
 
 
@@ -38,14 +38,15 @@ def test_every_clinical_question_is_declined_and_no_other(name):
     assert not answered, f"clinical questions answered: {answered}"
 
 
-def test_on_a_corpus_the_rules_never_saw_no_answerable_question_is_declined():
-    """The sixth writer's corpus, read once with the rules as shipped: 0 of 72 answerable questions
-    declined, 43 of 68 clinical ones declined (0.632); what it answered is in tests/data/scope/README.md."""
-    cases = CORPORA["sixth"]
+def test_a_corpus_the_rules_never_saw_as_first_read():
+    """The seventh writer's corpus, read once with the rules as shipped: 1 of 72 answerable questions
+    declined (epilepsy named as the setting and set aside, "seizures aren't my question"), 39 of 68
+    clinical ones declined (0.574); what it answered is in tests/data/scope/README.md."""
+    cases = CORPORA["seventh"]
     declined, answered = _outcome(cases)
-    assert not declined, f"in-scope questions declined: {declined}"
+    assert declined == ["t105"]
     out = sum(c["scope"] == "out" for c in cases)
-    assert (out, out - len(answered)) == (68, 43), answered
+    assert (out, out - len(answered)) == (68, 39), answered
 
 
 def test_no_phrasing_of_a_question_bank_is_declined():
