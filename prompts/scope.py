@@ -14,12 +14,15 @@ Recognised from the ask: a diagnosis asked for ("diagnose", "what is the diagnos
 asked about ("does she have / show signs of / is he at risk of <condition>", "is he clinically
 depressed"), a drug or a treatment asked about ("should we increase her sertraline", "would an SSRI
 help", "what therapy should he get"), seizures or a clinical read ("any epileptiform activity?",
-"is this EEG normal?"), deception or fitness ("is he lying?", "fit to drive?").
+"is this EEG normal?"), deception or fitness ("is he lying?", "fit to drive?"). Where the rules find
+nothing, `scope_check` asks a classifier fitted on the scope corpora (`prompts.scope_classifier`),
+for wording no rule lists.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .abstention import chance_among
 from .answer_format import ABSTAIN, format_answer
@@ -343,6 +346,31 @@ def clinical_ask(question: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ScopeCheck:
+    """A question declined: the topic, what recognised it ("rules", or "classifier" where the rules
+    found nothing: `prompts.scope_classifier`) and, for the classifier, its probability."""
+    topic: str
+    by: str
+    probability: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"topic": self.topic, "by": self.by,
+                "probability": None if self.probability is None else round(self.probability, 3)}
+
+
+def scope_check(question: str) -> ScopeCheck | None:
+    """Whether to decline `question` as a clinical judgement: the rules first (`clinical_ask`), then,
+    where they find nothing, the classifier fitted on the scope corpora where it is sure. None: answer it."""
+    topic = clinical_ask(question)
+    if topic is not None:
+        return ScopeCheck(topic, "rules")
+    from .scope_classifier import scope_classifier
+
+    read = scope_classifier().topic(question or "")
+    return None if read is None else ScopeCheck(read[0], "classifier", read[1])
+
+
 def scope_reply(topic: str, labels) -> str:
     """The answer to a question of `topic`, in the answer format: what the tool does not do and why,
     what it can report instead, and an abstention at chance confidence."""
@@ -353,4 +381,4 @@ def scope_reply(topic: str, labels) -> str:
     return format_answer(reasoning, ABSTAIN, chance_among(labels))
 
 
-__all__ = ["TOPICS", "clinical_ask", "scope_reply"]
+__all__ = ["TOPICS", "ScopeCheck", "clinical_ask", "scope_check", "scope_reply"]

@@ -28,7 +28,7 @@ from prompts.evidence_text import render_evidence
 from prompts.ordering import order_lines
 from prompts.render import render_conversation
 from prompts.routing import Route, router_for
-from prompts.scope import clinical_ask, scope_reply
+from prompts.scope import scope_check, scope_reply
 from prompts.templates import default_question, load_tasks, load_template
 from reports.draft import REPORT_QUESTION, ModelFacts, draft_from_recording
 from reports.note import MedicalRecordNote
@@ -341,13 +341,13 @@ class Assistant:
 
     def out_of_scope(self, question: str) -> Generation | None:
         """The scope reply when `question` asks for a clinical judgement the tool does not make (a
-        diagnosis, a drug or treatment, seizures, deception: `prompts.scope`), with the topic under
-        `extra["scope_guard"]`; None for every other question. Nothing is generated for it."""
-        topic = clinical_ask(question)
-        if topic is None:
+        diagnosis, a drug or treatment, seizures, deception: `prompts.scope`), with the topic and what
+        recognised it under `extra["scope_guard"]`; None for every other question. Nothing is generated for it."""
+        check = scope_check(question)
+        if check is None:
             return None
-        return Generation(scope_reply(topic, self.config.labels), [], "out_of_scope",
-                          extra={"scope_guard": {"topic": topic}})
+        return Generation(scope_reply(check.topic, self.config.labels), [], "out_of_scope",
+                          extra={"scope_guard": check.to_dict()})
 
     def _declined(self, conversation: Conversation, question: str) -> Generation | None:
         """`out_of_scope`, recorded as the conversation's turn when the question is declined."""

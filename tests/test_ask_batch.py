@@ -145,7 +145,7 @@ def test_a_batch_with_only_good_lines_exits_zero_and_prints_json_lines(tiny_chec
     assert [r["question"] for r in records] == list(questions)
     assert all(r["error"] is None for r in records)
     # A clinical judgement gets the scope reply, nothing generated (prompts/scope.py).
-    assert [r["scope_guard"] for r in records] == [None, None, {"topic": "deception"}]
+    assert [r["scope_guard"] for r in records] == [None, None, {"topic": "deception", "by": "rules", "probability": None}]
     assert records[2]["label"] == "cannot tell" and "research tool" in records[2]["answer"]
 
 

@@ -52,6 +52,10 @@ def load_assistant_in_steps(args: argparse.Namespace):
             from prompts.routing import router_for
 
             router_for()
+    with step("fitting the scope classifier on the scope corpora"):
+        from prompts.scope_classifier import scope_classifier
+
+        scope_classifier()
     try:
         with step(f"starting the {settings.backend} engine", heartbeat_s=ENGINE_HEARTBEAT_S):
             assistant.start_engine()
