@@ -377,6 +377,17 @@ def _assign_directions(text: str, items: list[Item]) -> None:
                     break
 
 
+    # "Delta is raised in the central region": the verb between a band and its region, where nothing
+    # else gave the item a direction.
+    # Not where the region opens a list ("are elevated over central, temporal and occipital regions"),
+    # whose items share what is said of them as a whole.
+    for item in items:
+        inside = [d for d in directions if item.start <= d[0] and d[1] <= item.end]
+        if item.direction is None and inside and not re.match(r"\s*(?:,|and\b|&)\s*(?:the\s+)?" + alternation(_REGION_WORDS),
+                                                              text[item.end:], re.I):
+            item.direction = (inside[-1][2], inside[-1][3])
+
+
 def _signed(text: str, number: Number) -> float:
     """A z as written; "2.1 SD below the reference" is −2.1."""
     sign = _SIGN_AFTER.match(text[number.end:])

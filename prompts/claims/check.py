@@ -23,6 +23,7 @@ from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
+from .relations import check_relation
 from .situations import situation_claims
 from .text import Share, share_holds, stated_precision
 from .trend import check_trend
@@ -96,6 +97,19 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
     s = claim.stated
     if "segment" in s and claim.kind in ("probability", "rank") and (ev.timeline or not s.get("loose")):
         return _check_segment(claim, ev)
+    if claim.kind == "probability" and "sum_of" in s:  # "fear and sad hold 77% between them"
+        probabilities = probabilities_of(ev)
+        missing = [m for m in s["sum_of"] if m not in probabilities]
+        if missing:
+            return result(False, "not in the pattern match", f"the pattern match gives no probability for "
+                                                             f"{', '.join(missing)}")
+        total = sum(probabilities[m] for m in s["sum_of"])
+        number = claim.numbers.get("probability")
+        scale = 100.0 if number is not None and number.kind == "percent" else 1.0
+        slack = max(stated_precision(number) / scale if number is not None else 0.005, 0.005 * len(s["sum_of"]))
+        words = f"{' + '.join(s['sum_of'])} = {total:.0%}"
+        ok = abs(s["probability"] - total) <= slack + 1e-9
+        return result(ok, words, "matches the pattern match" if ok else f"together {total:.0%}, not {s['probability']:.0%}")
     if claim.kind == "probability":
         probabilities = probabilities_of(ev)
         if claim.subject not in probabilities:
@@ -119,6 +133,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         ok = abs(s["probability"] - measured) <= max(slack, 0.005 if not percent else 0.0) + 1e-9
         return result(ok, words, "matches the pattern match" if ok else
                       f"the pattern match gives {claim.subject} {measured:.0%}, not {s['probability']:.0%}")
+    if claim.kind in ("gap", "ratio"):
+        return result(*check_relation(claim, probabilities_of(ev)))
     if claim.kind == "readout":
         return _check_readout(claim, ev, result)
     if claim.kind == "rank":
@@ -132,6 +148,10 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         if s.get("not_first"):  # "fear is less likely": another class leads
             return result(higher > 0, order, "another class leads the pattern match" if higher else
                           f"{claim.subject} leads the pattern match")
+        if s["rank"] == 0:  # "the least likely class"
+            lower = sum(1 for q in probabilities.values() if q < p - 1e-9)
+            return result(lower == 0, order, "matches the pattern match's order" if lower == 0 else
+                          f"{claim.subject} is not last: {lower} class{'es' if lower > 1 else ''} below it")
         ok = higher + 1 <= s["rank"] <= higher + 1 + ties
         return result(ok, order, "matches the pattern match's order" if ok else
                       f"{claim.subject} ranks {higher + 1}, not {s['rank']}")
@@ -245,8 +265,26 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
             valence, arousal = class_of(claim.subject)
         measured = f"{claim.subject}: {valence} valence, {arousal} arousal"
         wrong = [f"{k} is {v}" for k, v in (("valence", valence), ("arousal", arousal)) if k in s and s[k] != v]
+        if s.get("only") and not wrong:  # "the only high-arousal class": no other class of the set placed so
+            same = [label for label in (space.labels if space is not None else VALENCE_AROUSAL) if label != claim.subject
+                    and all(_placement(label, space).get(k) == s[k] for k in ("valence", "arousal") if k in s)]
+            if same:
+                wrong.append(f"not the only one: {', '.join(same)} too")
         return result(not wrong, measured, "the class's placement" if not wrong else
                       f"{claim.subject}'s {'; '.join(wrong)}")
+    if claim.kind == "class_count":
+        labels = space.labels if (space := class_space()) is not None else tuple(VALENCE_AROUSAL)
+        dimension = "valence" if "valence" in s else "arousal"
+        placed = [label for label in labels if _placement(label, space).get(dimension) == s[dimension]]
+        measured = f"{s[dimension]} {dimension}: {', '.join(placed) or 'none'} (of {len(labels)} classes)"
+        wrong = []
+        if s["count"] != len(placed):
+            wrong.append(f"{len(placed)} classes are {s[dimension]} {dimension}, not {s['count']}")
+        if "of" in s and s["of"] != len(labels):
+            wrong.append(f"the set has {len(labels)} classes, not {s['of']}")
+        if "members" in s and set(s["members"]) != set(placed):
+            wrong.append(f"they are {', '.join(placed) or 'none'}")
+        return result(not wrong, measured, "; ".join(wrong) or "matches the label set")
     if claim.kind == "quality":
         ok = s["grade"] == ev.quality_grade
         return result(ok, f"quality {ev.quality_grade}", "matches the quality report" if ok else
@@ -292,6 +330,11 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         return result(ok, f"confidence {level}", "matches the pattern match's lead and the quality" if ok else
                       f"the reading's confidence is {level} (top probability, its lead and the quality), not "
                       f"{' or '.join(s['levels'])}")
+    if claim.kind == "channels" and "good" in s:
+        good = ev.n_channels - len(ev.bad_channels)
+        return result(s["good"] == good, f"{good} of {ev.n_channels} channels good",
+                      "matches the recording" if s["good"] == good else
+                      f"{good} channels are good ({len(ev.bad_channels)} of {ev.n_channels} bad), not {s['good']}")
     if claim.kind == "channels":
         ok = s["count"] == ev.n_channels
         return result(ok, f"{ev.n_channels} EEG channels", "matches the recording" if ok else
@@ -324,7 +367,7 @@ def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:
     if not led:
         leaders = " or ".join(sorted({seg[2] for seg in within}))
         return result(False, measured, f"the reading of {start:g}–{end:g} s is closest to {leaders}, not {claim.subject}")
-    if claim.kind == "rank" and claim.stated["rank"] != 1:
+    if claim.kind == "rank" and claim.stated["rank"] not in (0, 1):
         return result(False, measured, f"{claim.subject} leads that part")
     if claim.kind == "probability":
         number = claim.numbers.get("probability")
@@ -385,11 +428,22 @@ def check_answer_line(text: str, ev: Evidence, space: LabelSpace | None = None) 
         return [check_claim(claim, ev) for claim in answer_line_claims(text)[1]]
 
 
+def _placement(label: str, space: LabelSpace | None) -> dict:
+    """A class's valence and arousal classes in `space` (the emotions' placements by default)."""
+    if space is not None and not space.emotions:
+        return {"valence": space.valence(label), "arousal": space.arousal(label)}
+    valence, arousal = class_of(label) if label in VALENCE_AROUSAL else (None, None)
+    return {"valence": valence, "arousal": arousal}
+
+
 def _space_of(ev: Evidence, space: LabelSpace | None) -> LabelSpace | None:
     """The label set class names are read in: `space`, else that of the evidence's pattern match (None:
     the emotions)."""
     if space is None and ev.probabilities:
-        from encoders.labels import space_of
+        from encoders.labels import LABEL_SPACES, space_of
 
-        return space_of(tuple(ev.probabilities))
+        # By the classes, in whatever order the evidence lists them (a stored or pasted record may be
+        # ordered by probability): the checker reads names and placements, never indices.
+        named = set(ev.probabilities)
+        return next((s for s in LABEL_SPACES.values() if set(s.labels) == named), None) or space_of(tuple(ev.probabilities))
     return space

@@ -14,24 +14,42 @@ import re
 from .lexicon import AROUSAL_CLASS_WORDS, NEGATION, VALENCE_CLASS_WORDS, alternation
 from .model import Claim, span
 from .probabilities import emotion_mentions
-from .text import Clause
+from .text import NUMBER_WORD, Clause, number_word
 
 _VAL = alternation(VALENCE_CLASS_WORDS)
 _ARO = alternation(AROUSAL_CLASS_WORDS)
-_NOUN = r"(?:emotions?|states?|feelings?|affects?|moods?|class|one|valence)"
+# Words for an arousal class without the word "arousal": "a negative but calm state".
+_CALM = {"calm": "low", "relaxed": "low", "quiet": "low", "settled": "low", "agitated": "high", "excited": "high",
+         "activated": "high", "aroused": "high", "energised": "high", "energized": "high"}
+_CALM_WORDS = alternation(_CALM)
+_NOUN = r"(?:emotions?|states?|feelings?|affects?|moods?|class(?:es)?|ones?|valence)"
 # A valence class: "negative valence", "negative-valence", "a negative emotion", "negative, high-arousal
 # emotion", "positive but low-arousal emotion". "neutral" needs its noun ("neutral valence").
 _VALENCE = re.compile(r"\b(" + _VAL + r")(?:[- ](?:valence|valenced)\b|(?=(?:\s*(?:,|and|but|/)\s*(?:an?\s+)?"
-                      r"(?:" + _ARO + r")[- ]arous\w*)?\s+(?:[\w-]+\s+)?" + _NOUN + r"\b)|(?=\s*,\s*(?:" + _ARO +
-                      r")[- ]arous))", re.I)
-_AROUSAL = re.compile(r"\b(" + _ARO + r")[- ](?:arousal|arousing)\b|\b(highly|mildly|weakly)\s+arousing\b", re.I)
+                      r"(?:(?:" + _ARO + r")[- ]arous\w*|" + _CALM_WORDS + r"|" + _VAL + r"))?\s+(?:[\w-]+\s+)?" + _NOUN + r"\b)|"
+                      r"(?=\s*,\s*(?:" + _ARO + r")[- ]arous))", re.I)
+_AROUSAL = re.compile(r"\b(" + _ARO + r")[- ](?:arousal|arousing)\b|\b(highly|mildly|weakly)\s+arousing\b|"
+                      r"\b(" + _CALM_WORDS + r")\s+(?:[\w-]+\s+)?" + _NOUN + r"\b", re.I)
 # What may sit between a class and its description: punctuation, a copula, an apposition ("the
 # runner-up at 30%", "the top class") and fillers.
 _LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is\s+the\s+[\w\s'’-]{0,25}?\s*(?=—|–|,|:))?"
-                   r"(?:\((?=[^)]*(?:valence|arous|emotion|state|positive|negative))|,\s*(?:(?:the|in|at|ranked|placed|with|on)\s+"
-                   r"[\w\s%.()'’-]{0,34}?,)?"
-                   r"|—|–|-|:|=)?\s*(?:which\s+|that\s+)?(?:is|was|has|have|carries|shows|being|as|remains|counts as|"
-                   r"signals|reflects|means)?\s*(?:\w+ly\s+)?(?:an?\s+|the\s+)?", re.I)
+                   r"(?:\((?=[^)]*(?:valence|arous|emotion|state|positive|negative))|,\s*(?:i\.\s?e\.|ie|that\s+is|namely)\s*,?"
+                   r"|,\s*(?:(?:the|in|at|ranked|placed|with|on)\s+"
+                   r"(?:(?!arous|valence|positive|negative|neutral|calm|only|two\b|both)[\w\s%.()'’-]){0,34}?,)?"
+                   r"|—|–|-|:|=)?\s*(?:which\s+|that\s+)?"
+                   r"(?:(?:in|for)\s+(?:this\s+(?:label\s+)?set|this\s+scheme|these\s+labels|SEED[-\w]*|DEAP[-\w]*|DREAMER|"
+                   r"the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:label\s+set|scheme|ratings|labels))\s*,?\s*)?"
+                   r"(?:is|was|has|have|carries|shows|being|as|remains|counts as|signals|reflects|means|stands\s+for|"
+                   r"corresponds\s+to|denotes|represents|maps\s+(?:on)?to|amounts\s+to|equals|is\s+read\s+as|describes|"
+                   r"indicates|captures|stands\s+as)?\s*"
+                   r"(?:\w+ly\s+)?(?:an?\s+|the\s+)?", re.I)
+# "Runner-up disgust (0.24) is, like sad, a negative class": what follows the aside is said of both.
+_ASIDE = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is|was|are|were)?,?\s*(?:just\s+)?(?:like|as\s+with|as\s+is)\s*$", re.I)
+# "Fear (11%) and happy (8%), the two positive classes": a plural description of the classes joined before it.
+_JOINED = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:,\s*)?and\s*$", re.I)
+_PLURAL = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:the\s+two|both|all\s+three|the\s+three)\b", re.I)
+_ONLY = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:(?:is|was|remains|being)\s+)?(?:the\s+|its\s+)?"
+                   r"(?:only|sole|single|one\s+and\s+only)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:despite|although|though|however|even though|whereas|while|versus|vs\.?|unlike|"
                        r"rather than|instead|like|such as|than)\b", re.I)
 
@@ -46,13 +64,20 @@ def class_claims(clause: Clause) -> list[Claim]:
         if not link:
             continue
         segment = text[end:nxt]
-        description = segment[link.end():link.end() + 60]
+        at = link.end()  # where the description starts in the segment
+        # "…, the two positive classes", "…, the only high-arousal class": the description after those words.
+        lead = _PLURAL.match(segment) or _ONLY.match(segment)
+        if lead:
+            at = lead.end() + len(segment[lead.end():]) - len(segment[lead.end():].lstrip())
+        description = segment[at:at + 60]
         description = re.split(r"[;.]|\b(?:and|but)\s+(?:the|its|it|this|a)\b", description)[0]
         if NEGATION.search(segment[:link.end() + 4]) or _CONTRAST.search(segment[:link.end()]):
             continue
         stated = {}
         valence = _VALENCE.match(description) or (_VALENCE.search(description[:25]) if description[:1] in "(" or
                                                   segment[:link.end()].strip().startswith("(") else None)
+        if valence is None and lead:
+            valence = _VALENCE.search(description[:30])
         if valence is None:
             valence = _VALENCE.match(description.lstrip("( "))
         arousal = _AROUSAL.search(description[:45])
@@ -60,12 +85,86 @@ def class_claims(clause: Clause) -> list[Claim]:
             stated["valence"] = VALENCE_CLASS_WORDS[valence.group(1).lower()]
         if arousal and not _CONTRAST.search(description[:arousal.start()]) and \
                 not NEGATION.search(description[:arousal.start()]):
-            word = (arousal.group(1) or arousal.group(2)).lower()
-            stated["arousal"] = AROUSAL_CLASS_WORDS.get(word, "high" if word == "highly" else "low")
+            word = (arousal.group(1) or arousal.group(2) or arousal.group(3)).lower()
+            stated["arousal"] = _CALM.get(word) or AROUSAL_CLASS_WORDS.get(word, "high" if word == "highly" else "low")
         if not stated:
             continue
         stop = max(x.end() for x in (valence, arousal) if x)
         noun = re.match(r"(?:\s+[\w-]+){0,2}?\s+" + _NOUN + r"\b", description[stop:])
         stop += noun.end() if noun else 0
-        out.append(Claim("class", span(clause, start, end + link.end() + stop), emotion, stated))
+        if _ONLY.match(segment):  # "the only high-arousal class": no other class of the set is placed so
+            stated["only"] = True
+        out.append(Claim("class", span(clause, start, end + at + stop), emotion, stated))
+        if _PLURAL.match(segment) and index and _JOINED.match(text[emotions[index - 1][1]:start]):
+            before = emotions[index - 1]
+            out.append(Claim("class", span(clause, before[0], end + at + stop), before[2],
+                             {k: v for k, v in stated.items() if k != "only"}))
+    # The class before an aside ("disgust is, like sad, a negative …") is described as the one in it.
+    for index, (start, end, emotion) in enumerate(emotions[:-1]):
+        aside = emotions[index + 1]
+        said = next((c for c in out if c.subject == aside[2] and c.text.lower().startswith(text[aside[0]:aside[1]].lower())),
+                    None)
+        if said is not None and _ASIDE.match(text[end:aside[0]]):
+            stated = {k: v for k, v in said.stated.items() if k != "only"}
+            said_at = text.find(said.text, aside[0])
+            out.append(Claim("class", span(clause, start, said_at + len(said.text)), emotion, stated))
     return out
+
+
+# How many classes of the set share a placement, and which: "Three of the five classes are negative
+# (disgust, fear, sad)", "Of the three valence classes, two are negative", "The low-arousal pair is
+# neutral and sad".
+_COUNT = r"(\d+|" + NUMBER_WORD + r"|none|no|one|only\s+one)"
+_SET_NOUN = r"(?:[\w-]+\s+)?(?:classes|quadrants|emotions|labels|options|categories)(?:\s+in\s+(?:this|the)\s+(?:label\s+)?set)?"
+_PLACED = (r"(?:(" + _VAL + r")(?:[- ]valence(?:\s+(?:classes|ones))?)?|(" + _ARO + r")[- ]arousal(?:\s+(?:classes|ones))?)(?![\w-])")
+_COUNTED = re.compile(r"\b" + _COUNT + r"\s+of\s+the\s+(\d+|" + NUMBER_WORD + r"|all)\s+" + _SET_NOUN + r"\s+(?:are|is|were|was)\s+"
+                      + _PLACED + r"|\bof\s+the\s+(\d+|" + NUMBER_WORD + r")\s+" + _SET_NOUN + r",\s*" + _COUNT +
+                      r"\s+(?:are|is|were|was)\s+" + _PLACED, re.I)
+_NAMED_GROUP = re.compile(r"\bthe\s+(?:only\s+)?" + _PLACED + r"\s+(?:pair|classes|ones|quadrants|emotions|labels|trio|group)"
+                          r"\s+(?:is|are|was|were|:)\s+", re.I)
+
+
+def class_count_claims(clause: Clause) -> list[Claim]:
+    text = clause.text
+    out = []
+    for m in _COUNTED.finditer(text):
+        if m.group(1):
+            count, total, valence, arousal = m.group(1), m.group(2), m.group(3), m.group(4)
+        else:
+            total, count, valence, arousal = m.group(5), m.group(6), m.group(7), m.group(8)
+        stated = _placement_stated(valence, arousal)
+        stated["count"] = 0 if count.lower() in ("none", "no") else 1 if "one" in count.lower() else number_word(count)
+        if total and total.lower() != "all":
+            stated["of"] = number_word(total)
+        members, end = _members_after(text, m.end())
+        if members:
+            stated["members"] = members
+        out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
+    for m in _NAMED_GROUP.finditer(text):
+        members, end = _members_after(text, m.end(), lead=r"")
+        if len(members) >= 2:
+            stated = _placement_stated(m.group(1), m.group(2))
+            stated.update(members=members, count=len(members))
+            out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
+    return out
+
+
+def _placement_stated(valence: str | None, arousal: str | None) -> dict:
+    return {"valence": VALENCE_CLASS_WORDS[valence.lower()]} if valence else \
+        {"arousal": AROUSAL_CLASS_WORDS[arousal.lower()]}
+
+
+def _members_after(text: str, at: int, lead: str = r"\s*(?::|\(|—|–|-|,\s*(?:namely|i\.e\.))\s*") -> tuple[list[str], int]:
+    """The classes listed right after `at` ("(disgust, fear, sad)", ": neutral and fear"), and where the list ends."""
+    opened = re.match(lead, text[at:], re.I)
+    if opened is None:
+        return [], at
+    cursor, members = at + opened.end(), []
+    for start, end, name in emotion_mentions(text):
+        if start < cursor:
+            continue
+        if not re.fullmatch(r"\s*(?:,|and|&|/)?\s*(?:and\s+)?", text[cursor:start]) or (members and cursor == start):
+            break
+        members.append(name)
+        cursor = end
+    return members, cursor

@@ -2,12 +2,14 @@
 
     probability   a class's pattern-match probability, or a bound on it     (probabilities.py)
     rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
+    gap, ratio    how far apart two classes are ("by 4 points", "roughly double")  (relations.py)
     band          a region's band power: direction and/or z                  (bands.py)
     all_typical   "band power is typical everywhere (apart from …)"          (band_summary.py)
     comparison    one band power above another, or the top of a group        (comparisons.py)
     faa           frontal alpha asymmetry: value, side, or "not measured"    (asymmetry.py)
     association   the meaning tied to a band or asymmetry claim              (bands.py, asymmetry.py)
     class         a class's valence or arousal                               (classes.py)
+    class_count   how many classes of the set share a placement, and which   (classes.py)
     readout       a valence or arousal class's share of the pattern match    (readout.py)
     coverage      which regions were measured ("no central row")             (band_summary.py)
     trend         change over time ("anger built up over the three minutes") (trend.py)
@@ -32,12 +34,13 @@ from .asymmetry import faa_claims
 from .band_summary import all_typical_claims, coverage_claims, table_claims
 from .bands import band_claims
 from .certainty import confidence_claims
-from .classes import class_claims
+from .classes import class_claims, class_count_claims
 from .comparisons import comparison_claims
 from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .readout import readout_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
+from .relations import relation_claims
 from .order_words import not_asserted
 from .text import Clause, clauses, normalise, numbers
 from .trend import trend_claims
@@ -54,6 +57,7 @@ def extract_claims(text: str) -> list[Claim]:
         nums = numbers(clause.text)
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
+        out += relation_claims(clause)
         out += faa_claims(clause, nums)
         comparisons = comparison_claims(clause)
         out += _outside_superlatives(band_claims(clause, nums), comparisons)
@@ -61,6 +65,7 @@ def extract_claims(text: str) -> list[Claim]:
         out += comparisons
         out += coverage_claims(clause)
         out += class_claims(clause)
+        out += class_count_claims(clause)
         # What the recording is and how good it is, or what the read-out gives, asked or supposed ("Were
         # any channels bad?", "If more than 20% of windows had artefacts, …", "Re-record if quality is
         # poor", "Hypothetically, a negative-valence share of 90% …"), is not claimed.

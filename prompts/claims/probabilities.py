@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .lexicon import NEGATION, alternation, class_re, class_words
+from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation, class_re, class_space, class_words
 from .model import Claim, mentions, span
 from .parts import times
 from .text import Clause, Number, shares
@@ -36,6 +36,17 @@ def emotion_mentions(text: str) -> list[tuple[int, int, str]]:
     return [(s, e, emotion) for s, e, emotion in mentions(class_re(), text, words)
             if not (emotion.lower() in dimension_words and re.match(r"\s*[- ]?(?:valence|arousal|affect|mood)",
                                                                      text[e:], re.I))]
+
+
+def foreign_mentions(text: str, own: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Emotions named in a text read in a label set of valence or arousal classes ("fear 17%" where the
+    classes are negative, neutral and positive): not classes of the set, so a probability stated for one
+    cannot hold. Empty for a set of emotions (their words are the set's)."""
+    space, words = class_space(), class_words()
+    if space is None or space.emotions:
+        return []
+    return [m for m in mentions(EMOTION_RE, text, EMOTION_WORDS)
+            if m[2].lower() not in words and not any(o[0] < m[1] and m[0] < o[1] for o in own)]
 
 
 def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool:
@@ -152,6 +163,7 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     about_pattern = bool(SOURCE.search(clause.sentence))
     emotions = emotion_mentions(text)
+    emotions = sorted(emotions + foreign_mentions(text, emotions))
     probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
     out: list[Claim] = share_claims(clause)
     # "fear and surprise at 41% and 24% respectively": the lists pair in order.
@@ -172,6 +184,16 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         if match is None:
             continue
         claim = _claim(clause, match, number, text)
+        listed = _listed_before(emotions, match, text)
+        if listed and (_SUM_BEFORE.search(text[match[1]:number.start]) or _SUM_AFTER.match(text[number.end:])):
+            # "fear and sad … hold 77% between them", "(disgust, fear, sad), together 44%": their sum.
+            members = [e[2] for e in reversed(listed)] + [match[2]]
+            at = min(e[0] for e in listed)
+            tail = _SUM_AFTER.match(text[number.end:])
+            out.append(Claim("probability", span(clause, at, number.end + (tail.end() if tail else 1)),
+                             " + ".join(members), {"sum_of": members, "probability": claim.stated["probability"]},
+                             dict(claim.numbers)))
+            continue
         if re.search(r"\beach\s*$|\beach\s+(?:at|get|gets|got|with|of|have|has)\s*$", text[match[1]:number.start]) and \
                 not (_BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])):
             for other in _listed_before(emotions, match, text):
@@ -210,6 +232,11 @@ def _paired(text: str, emotions, probs: list[Number]) -> list:
     return out
 
 
+_SUM = r"(?:together|combined|between\s+them|in\s+total|in\s+all|altogether|jointly|collectively|summed|put\s+together)"
+_SUM_BEFORE = re.compile(r"\b" + _SUM + r"\b|\b(?:add|adds|added|sum|sums|summing)\s+(?:up\s+)?to\b|\btotal(?:ling|ing|s)?\b", re.I)
+_SUM_AFTER = re.compile(r"^\s*%?\s*" + _SUM + r"\b", re.I)
+
+
 def _listed_before(emotions, last, text: str) -> list:
     """The classes listed before `last` in one run ("anger, sad and disgust")."""
     position, out = emotions.index(last), []
@@ -230,17 +257,26 @@ def _claim(clause: Clause, emotion, number: Number, text: str) -> Claim:
 
 _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest": 1, "tops": 1, "dominates": 1,
              "most likely": 1, "most probable": 1, "best match": 1, "strongest": 1, "favourite": 1, "favorite": 1,
+             "wins": 1, "won": 1, "prevails": 1, "more likely of the two": 1, "more probable of the two": 1,
+             "second-most-likely": 2, "second most likely": 2, "second-most-probable": 2, "second most probable": 2,
+             "third most likely": 3, "third-most-likely": 3, "third most probable": 3,
+             # 0: last ("the least likely class")
+             "least likely": 0, "least probable": 0, "last": 0, "less likely of the two": 0,
+             "less probable of the two": 0,
              "second": 2, "runner-up": 2, "runner up": 2, "next": 2, "second-best": 2, "second best": 2,
              "third": 3}
 _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
-_AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
-                    r"the)?\s*(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+)?"
+_AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
+                    r"the)?\s*(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
+                    r"easily\s+|comfortably\s+|just\s+)?"
                     r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(" + _ORD + r")(?![\w-])", re.I)
 # "the top class is X", "followed by X", "then X", "puts X first"
 _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
                      r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
+                     r"(?:favou?rite|winner|winning\s+(?:class|label|quadrant|emotion))\s*(?:is|:|=)|"
                      r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is|:|goes to)|runner-up\s*(?:is|:)|"
+                     r"second[- ]most[- ](?:likely|probable)(?:\s+(?:class|emotion|label|quadrant|option|pick))?\s*(?:is|:)|"
                      r"third\s*(?:is|:))\s*(?:the\s+)?(?:class\s+)?$", re.I)
 _BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "third": 3}
 
@@ -254,7 +290,8 @@ def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
 def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     if not (SOURCE.search(clause.sentence) or any(n.kind in ("percent", "probability") for n in numbers)):
-        return []
+        # Two classes said to be tied are the pattern match's, whatever else the sentence says.
+        return [c for c in order_claims(clause, emotion_mentions(text)) if "tied" in c.stated]
     out: list[Claim] = []
     emotions = emotion_mentions(text)
     for index, (start, end, emotion) in enumerate(emotions):
@@ -264,7 +301,8 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             continue
         rank = None
         after = _AFTER.match(text[end:nxt])
-        if after and not re.match(r"\s*(?:to|than)\b", text[end + after.end():]):
+        if after and not re.match(r"\s*(?:to|than)\b|\s*(?:of|among)\s+(?:the\s+)?(?:\w+\s+)?(?:negative|positive|neutral|"
+                                  r"high|low|remaining|other|rest)\b", text[end + after.end():], re.I):
             rank = _ORDINALS[after.group(1).lower()]
         else:
             before = _BEFORE.search(text[prv:start])
@@ -304,7 +342,18 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
             word = m.group(1).lower()
             higher, lower = (a, b) if word in _HIGHER else (b, a)
             out.append(Claim("order", span(clause, s1, e2), f"{higher} over {lower}", {"higher": higher, "lower": lower}))
-        elif _TIED.match(between) and re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint)",
+        elif _TIED.match(between) and re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint)|"
+                                               r"\s*share\s+(?:the\s+)?(?:\w+\s+)?(?:place|spot|position|rank|lead)\b",
                                                text[e2:]):
             out.append(Claim("order", span(clause, s1, e2 + 20), f"{a} and {b}", {"tied": [a, b]}))
+    space = class_space()
+    both = _BOTH_TIED.search(text)
+    if both and space is not None and len(space.labels) == 2:  # "the two arousal classes are tied"
+        a, b = space.labels
+        out.append(Claim("order", span(clause, both.start(), both.end()), f"{a} and {b}", {"tied": [a, b]}))
     return out
+
+
+# In a label set of two classes: "the two valence classes are essentially tied", "both classes are level".
+_BOTH_TIED = re.compile(r"\b(?:the\s+two|both)\s+(?:[\w-]+\s+)?(?:classes|labels|options|outcomes)\s+(?:are|were|look|sit)\s+"
+                        r"(?:\w+\s+)?(?:tied|level|equal|even|neck\s+and\s+neck|a\s+coin\s+toss)\b", re.I)

@@ -23,7 +23,9 @@ _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|grade
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
                       r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|\s*:|\s*->|\s*=)?|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
                       r")\b|\b[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b"
-                      r"|\b(?:recording|data|EEG|trace|tracing)\s+(?:is|was|looks|appears)\s+(clean|excellent|poor)\b", re.I)
+                      r"|\b(?:recording|data|EEG|trace|tracing)\s+(?:is|was|looks|appears)\s+(clean|excellent|poor)\b"
+                      r"|\b(?:earned|earns|got|gets|received|receives|was\s+given|given|scored|scores|achieved|kept|keeps)\s+"
+                      r"(?:an?\s+|the\s+)?(" + _GRADE + r")\s+(?:grade|rating|quality\s+grade|quality)\b", re.I)
 _SECONDS = r"(?:s|sec|secs|seconds)\b"
 _KEPT = r"(?:usable|clean|artifact-free|artefact-free|kept|retained|survived|remain\w*|analy[sz]able|valid)"
 _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out of)\s*(?:the\s+|a\s+|its\s+|all\s+)?"
@@ -109,6 +111,8 @@ _LIST_BAD = re.compile(r"(" + _LIST + r")\s+(?:alone\s+)?(?:(?:is|are|was|were|l
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST + r")\s*\((?:" + _BAD + r")|(" + _LIST + r")\s+(?:is\s+|was\s+)?"
                        r"(?:one\s+)?among\s+them\b|(" + _LIST + r")\s+(?:was|were)\s+(?:rejected|excluded|dropped|removed)",
                        re.I)
+# A note's terse list: "Bad: FT8, TP8, PO8."
+_TERSE_BAD = re.compile(r"^\s*(?:[-•*]\s*)?" + _BAD + r"\s*[:=]\s*(" + _LIST + r")", re.I)
 _N = r"(\d+|" + NUMBER_WORD + r"|no|a single|single|sole|lone)"
 # "Seven channels were rejected (…)", "One channel (Oz) was removed", "Just one electrode, O1, was dropped",
 # "Three electrodes were dropped: FT8, TP7 and PO8": a count, and the list when one is given.
@@ -170,13 +174,13 @@ def channel_claims(clause: Clause) -> list[Claim]:
     none_said = None if counted else _NO_BAD.search(text)
     if none_said:
         found.append((none_said.start(), none_said.end(), {"count": 0}))
-    for pattern in (_BAD_LIST, _LIST_BAD, _ONLY_LIST, _THEN_LIST):
+    for pattern in (_BAD_LIST, _LIST_BAD, _ONLY_LIST, _THEN_LIST, _TERSE_BAD):
         for m in pattern.finditer(text):
             listed = next(g for g in m.groups()[pattern is _THEN_LIST:] if g)
             names = _CHANNEL.findall(listed)
             exhaustive = pattern is _BAD_LIST and not re.search(r"include|such as|e\.g\.|among", m.group(0), re.I) \
                 and not _OPEN_LIST.match(text[m.end():])
-            exhaustive |= pattern is _ONLY_LIST or (pattern is _LIST_BAD and bool(
+            exhaustive |= pattern in (_ONLY_LIST, _TERSE_BAD) or (pattern is _LIST_BAD and bool(
                 re.search(r"\b(?:only|just|solely)\s+$", text[:m.start()], re.I) or re.search(r"\balone\b", m.group(0))))
             exhaustive |= pattern is _THEN_LIST and m.group(1).lower().rstrip(".,") in ("namely", "specifically", "i.e")
             found.append((m.start(), m.end(), {"channels": names, "exhaustive": exhaustive}))
@@ -223,12 +227,17 @@ def count_claims(clause: Clause) -> list[Claim]:
     out = []
     for m in _CHANNEL_COUNT.finditer(text):
         prefix, suffix = text[max(0, m.start() - 25):m.start()], text[m.end():m.end() + 25]
+        count = number_word(m.group(1) or m.group(2))
+        # "13 good channels", "just 13 channels survived": the channels kept, once the bad ones are out.
+        if re.search(r"\b(?:good|remaining|usable|clean|surviving|retained)\s*$", prefix, re.I) or \
+                not re.search(r"\bof\s+(?:the\s+|all\s+)?$", prefix, re.I) and re.match(r"\s*(?:\w+\s+){0,2}(?:left|remain\w*|survived|were\s+(?:kept|retained|usable|good|clean)|"
+                         r"passed|made\s+it)\b", suffix, re.I):
+            out.append(Claim("channels", span(clause, m.start(), m.end()), "good channels", {"good": count}))
+            continue
         if re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b", prefix, re.I) or \
                 re.match(r"\s*(?:\([^)]*\)\s*|,\s*" + _LIST + r"\s*,\s*)?(?:were\s+|are\s+|was\s+|is\s+|had to be\s+)?" + _MARKED + _BAD, suffix, re.I):
             continue
-        if re.match(r"\s*(?:\w+\s+){0,2}(?:left|remain)", suffix, re.I):
-            continue  # "13 channels left": good channels, not the recording's count
-        out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": number_word(m.group(1) or m.group(2))}))
+        out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": count}))
     for m in _DURATION.finditer(text):
         value, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5, 7) if m.group(i))
         seconds = amount(value) * unit_seconds(unit)

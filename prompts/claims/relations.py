@@ -1,0 +1,93 @@
+"""How far apart two classes of the pattern match are: a gap in points ("positive leads negative by 4
+points", "happy edges out neutral by a single percentage point", "sad is 0.05 behind fear") or a ratio
+("fear is roughly double sad", "high arousal is more than twice as likely as low arousal", "happy is
+half of surprise").
+
+The stated gap or ratio is held to the stored probabilities (two decimals), with the slack its words
+allow: "about 4 points" within a point and a half, "nearly five times" from 85 % of five up to five,
+"more than three times" above three.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import alternation
+from .model import Claim, span
+from .probabilities import _AHEAD, _HIGHER, emotion_mentions, foreign_mentions
+from .text import NUMBER_WORD, Clause, amount
+
+_QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approximately": "about", "some": "about",
+               "close to": "about", "nearly": "nearly", "almost": "nearly", "just under": "nearly", "over": "over",
+               "more than": "over", "just over": "over", "above": "over", "under": "under", "less than": "under",
+               "at least": "at_least", "just": "exact", "only": "exact", "a mere": "exact", "exactly": "exact"}
+_Q = alternation(_QUALIFIERS)
+_AMOUNT = r"(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a\s+single|a)"
+_GAP = re.compile(r"^\s*,?\s*by\s+(?:(" + _Q + r")\s+)?(?:" + _AMOUNT + r"\s+(?:percentage[- ])?(?:points?|pp|pts?)\b|"
+                  r"(0?\.\d+)\b)", re.I)
+_RATIO_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "half": 0.5}
+_RATIO = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was|sits|comes\s+in|stands)?\s*(?:at\s+)?(?:(" + _Q + r")\s+)?"
+                    r"(?:(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:times|x|×|-fold|fold)|"
+                    r"(" + alternation(_RATIO_WORDS) + r"))\s*(?:as\s+(?:likely|probable|high|large|big|strong)\s+as|"
+                    r"(?:more\s+likely|more\s+probable|higher|bigger|larger)\s+than|that\s+of|the\s+(?:probability|share|"
+                    r"score|value)\s+(?:of|for)|of)?\s*(?:the\s+)?$", re.I)
+
+
+def _amount(word: str) -> float:
+    word = " ".join(word.lower().split())
+    return 1.0 if word in ("a single", "a") else amount(word)
+
+
+def relation_claims(clause: Clause) -> list[Claim]:
+    text = clause.text
+    own = emotion_mentions(text)
+    classes = sorted(own + foreign_mentions(text, own))
+    out = []
+    for (s1, e1, a), (s2, e2, b) in zip(classes, classes[1:]):
+        between = text[e1:s2]
+        ratio = _RATIO.match(between)
+        if ratio:
+            qualifier = _QUALIFIERS.get((ratio.group(1) or "").lower(), "exact")
+            value = _amount(ratio.group(2)) if ratio.group(2) else _RATIO_WORDS[ratio.group(3).lower()]
+            out.append(Claim("ratio", span(clause, s1, e2), f"{a} to {b}",
+                             {"first": a, "second": b, "ratio": value, "qualifier": qualifier}))
+            continue
+        ahead = _AHEAD.search(between)
+        gap = _GAP.match(text[e2:])
+        if ahead and gap:
+            higher, lower = (a, b) if ahead.group(1).lower() in _HIGHER else (b, a)
+            points = _amount(gap.group(2)) if gap.group(2) else float(gap.group(3)) * 100.0
+            qualifier = _QUALIFIERS.get((gap.group(1) or "").lower(), "exact")
+            out.append(Claim("gap", span(clause, s1, e2 + gap.end()), f"{higher} over {lower}",
+                             {"higher": higher, "lower": lower, "points": points, "qualifier": qualifier}))
+    return out
+
+
+def check_relation(claim: Claim, probabilities: dict[str, float]) -> tuple[bool, str, str]:
+    """(holds, measured, why) of a gap or ratio claim against the pattern match."""
+    s = claim.stated
+    names = [s["higher"], s["lower"]] if claim.kind == "gap" else [s["first"], s["second"]]
+    missing = [n for n in names if n not in probabilities]
+    if missing:
+        return False, "not in the pattern match", f"the pattern match gives no probability for {', '.join(missing)}"
+    a, b = (probabilities[n] for n in names)
+    words = f"{names[0]} {a:.0%}, {names[1]} {b:.0%}"
+    q = s["qualifier"]
+    if claim.kind == "gap":
+        measured, stated = round((a - b) * 100), s["points"]
+        ok = {"exact": abs(measured - stated) <= 0.5, "about": abs(measured - stated) <= 1.5,
+              "nearly": stated - 2.5 <= measured <= stated, "over": measured > stated,
+              "under": measured < stated, "at_least": measured >= stated}[q]
+        return ok, words, "matches the pattern match" if ok else f"{names[0]} is {measured:+d} points on {names[1]}, " \
+                                                                 f"not {q.replace('_', ' ') + ' ' if q != 'exact' else ''}{stated:g}"
+    if b <= 0:
+        return False, words, f"{names[1]} has no probability to compare with"
+    measured, stated, slack = a / b, s["ratio"], 0.03
+    ok = {"exact": abs(measured - stated) <= 0.12 * stated + slack, "about": abs(measured - stated) <= 0.2 * stated + slack,
+          "nearly": 0.85 * stated - slack <= measured <= stated + slack, "over": measured > stated - slack,
+          "under": measured < stated + slack, "at_least": measured >= stated - slack}[q]
+    return ok, words, "matches the pattern match" if ok else f"{names[0]} is {measured:.1f} times {names[1]}, not " \
+                                                             f"{q.replace('_', ' ') + ' ' if q != 'exact' else ''}{stated:g}"
+
+
+__all__ = ["check_relation", "relation_claims"]
