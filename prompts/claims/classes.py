@@ -115,7 +115,10 @@ def class_claims(clause: Clause) -> list[Claim]:
 # (disgust, fear, sad)", "Of the three valence classes, two are negative", "The low-arousal pair is
 # neutral and sad".
 _COUNT = r"(\d+|" + NUMBER_WORD + r"|none|no|one|only\s+one)"
-_SET_NOUN = r"(?:[\w-]+\s+)?(?:classes|quadrants|emotions|labels|options|categories)(?:\s+in\s+(?:this|the)\s+(?:label\s+)?set)?"
+# A modifier that names part of the set ("the three top classes", "the two shown") is not the set.
+_SET_NOUN = (r"(?:(?!top\b|shown\b|listed\b|leading\b|remaining\b|other\b|first\b|last\b|highest\b|lowest\b|displayed\b|"
+             r"named\b|most\b|likeliest\b)[\w-]+\s+)?(?:classes|quadrants|emotions|labels|options|categories)"
+             r"(?:\s+in\s+(?:this|the)\s+(?:label\s+)?set)?")
 _PLACED = (r"(?:(" + _VAL + r")(?:[- ]valence(?:\s+(?:classes|ones))?)?|(" + _ARO + r")[- ]arousal(?:\s+(?:classes|ones))?)(?![\w-])")
 _COUNTED = re.compile(r"\b" + _COUNT + r"\s+of\s+the\s+(\d+|" + NUMBER_WORD + r"|all)\s+" + _SET_NOUN + r"\s+(?:are|is|were|was)\s+"
                       + _PLACED + r"|\bof\s+the\s+(\d+|" + NUMBER_WORD + r")\s+" + _SET_NOUN + r",\s*" + _COUNT +

@@ -24,7 +24,7 @@ _QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approxi
 _Q = alternation(_QUALIFIERS)
 _AMOUNT = r"(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a\s+single|a)"
 _GAP = re.compile(r"^\s*,?\s*by\s+(?:(" + _Q + r")\s+)?(?:" + _AMOUNT + r"\s+(?:percentage[- ])?(?:points?|pp|pts?)\b|"
-                  r"(0?\.\d+)\b)", re.I)
+                  r"(0?\.\d+)\b(?!\s*(?:SDs?|standard|s\b|sec|seconds?|z\b|%|percent)))", re.I)
 _RATIO_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "half": 0.5}
 _RATIO = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was|sits|comes\s+in|stands)?\s*(?:at\s+)?(?:(" + _Q + r")\s+)?"
                     r"(?:(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:times|x|×|-fold|fold)|"
