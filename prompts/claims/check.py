@@ -23,7 +23,8 @@ from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
-from .relations import check_relation
+from .probabilities import NEAR_TIE
+from .relations import check_group_rank, check_relation
 from .situations import situation_claims
 from .text import Share, share_holds, stated_precision
 from .trend import check_trend
@@ -135,6 +136,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
                       f"the pattern match gives {claim.subject} {measured:.0%}, not {s['probability']:.0%}")
     if claim.kind in ("gap", "ratio"):
         return result(*check_relation(claim, probabilities_of(ev)))
+    if claim.kind == "group_rank":
+        return result(*check_group_rank(claim, probabilities_of(ev), lambda label: _placement(label, class_space())))
     if claim.kind == "readout":
         return _check_readout(claim, ev, result)
     if claim.kind == "rank":
@@ -148,6 +151,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         if s.get("not_first"):  # "fear is less likely": another class leads
             return result(higher > 0, order, "another class leads the pattern match" if higher else
                           f"{claim.subject} leads the pattern match")
+        if s.get("strict") and ties:  # "the least likely class outright"
+            return result(False, order, f"{claim.subject} shares its place with {ties} other class{'es' if ties > 1 else ''}")
         if s["rank"] == 0:  # "the least likely class"
             lower = sum(1 for q in probabilities.values() if q < p - 1e-9)
             return result(lower == 0, order, "matches the pattern match's order" if lower == 0 else
@@ -163,7 +168,7 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
             return result(False, "not ranked", f"the pattern match gives no probability for {', '.join(missing)}")
         a, b = (probabilities[n] for n in names)
         words = f"{names[0]} {a:.0%}, {names[1]} {b:.0%}"
-        ok = abs(a - b) <= 1e-9 if "tied" in s else a > b + 1e-9
+        ok = abs(a - b) <= (NEAR_TIE if s.get("near") else 0.0) + 1e-9 if "tied" in s else a > b + 1e-9
         return result(ok, words, "matches the pattern match" if ok else
                       f"{names[0]} is {a:.0%} and {names[1]} {b:.0%}")
     if claim.kind == "band":

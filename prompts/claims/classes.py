@@ -124,7 +124,13 @@ _COUNTED = re.compile(r"\b" + _COUNT + r"\s+of\s+the\s+(\d+|" + NUMBER_WORD + r"
                       + _PLACED + r"|\bof\s+the\s+(\d+|" + NUMBER_WORD + r")\s+" + _SET_NOUN + r",\s*" + _COUNT +
                       r"\s+(?:are|is|were|was)\s+" + _PLACED, re.I)
 _NAMED_GROUP = re.compile(r"\bthe\s+(?:only\s+)?" + _PLACED + r"\s+(?:pair|classes|ones|quadrants|emotions|labels|trio|group)"
-                          r"\s+(?:is|are|was|were|:)\s+", re.I)
+                          r"(?:\s+(?:is|are|was|were|:)\s+|\s*,\s*)", re.I)
+# "Only two classes are negative: fear and anger", "Only one class is positive", "Only neutral is low-arousal".
+_BARE_COUNT = re.compile(r"\b(?:(only|just)\s+)?" + _COUNT + r"\s+(?:classes|class|emotions?|labels?|quadrants?)\s+(?:are|is)\s+"
+                         + _PLACED, re.I)
+# "Surprise and anger are the two positive classes".
+_ARE_THE_GROUP = re.compile(r"^\s*(?:are|were)\s+(?:the|both|all)\s+(?:\w+\s+)?" + _PLACED +
+                            r"\s+(?:classes|ones|emotions|labels|quadrants|pair|trio)\b", re.I)
 
 
 def class_count_claims(clause: Clause) -> list[Claim]:
@@ -143,6 +149,38 @@ def class_count_claims(clause: Clause) -> list[Claim]:
         if members:
             stated["members"] = members
         out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
+    for m in _BARE_COUNT.finditer(text):
+        if any(c.text and m.start() >= text.find(c.text) and m.end() <= text.find(c.text) + len(c.text) for c in out):
+            continue  # part of "N of the M classes are …", read above
+        stated = _placement_stated(m.group(3), m.group(4))
+        count = m.group(2).lower()
+        stated["count"] = 0 if count in ("none", "no") else 1 if "one" in count else number_word(count)
+        members, end = _members_after(text, m.end())
+        if members:
+            stated["members"] = members
+        out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
+    emotions = emotion_mentions(text)
+    for start, end, name in emotions:
+        only = re.search(r"\bonly\s+$", text[:start], re.I)
+        said = re.match(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is|was)\s+(?:an?\s+)?" + _PLACED + r"(?!\s+(?:and|but|,))", text[end:], re.I)
+        if only and said:  # "Only neutral is low-arousal": the one class so placed
+            stated = _placement_stated(said.group(1), said.group(2))
+            stated.update(members=[name], count=1)
+            out.append(Claim("class_count", span(clause, only.start(), end + said.end()), "classes", stated))
+    for index, (start, end, name) in enumerate(emotions):
+        group = _ARE_THE_GROUP.match(text[end:])
+        if group is None:
+            continue
+        listed, first = [name], start
+        for prior in reversed(emotions[:index]):  # "Surprise and anger are the two positive classes"
+            if not re.fullmatch(r"[\s,]*(?:and\s+|&\s*)?", text[prior[1]:first]):
+                break
+            listed.insert(0, prior[2])
+            first = prior[0]
+        if len(listed) >= 2:
+            stated = _placement_stated(group.group(1), group.group(2))
+            stated.update(members=listed, count=len(listed))
+            out.append(Claim("class_count", span(clause, first, end + group.end()), "classes", stated))
     for m in _NAMED_GROUP.finditer(text):
         members, end = _members_after(text, m.end(), lead=r"")
         if len(members) >= 2:

@@ -3,6 +3,7 @@
     probability   a class's pattern-match probability, or a bound on it     (probabilities.py)
     rank, order   the pattern match's order ("closest to fear, then anger")  (probabilities.py)
     gap, ratio    how far apart two classes are ("by 4 points", "roughly double")  (relations.py)
+    group_rank    the top or bottom of a group ("the most likely negative emotion")  (relations.py)
     band          a region's band power: direction and/or z                  (bands.py)
     all_typical   "band power is typical everywhere (apart from …)"          (band_summary.py)
     comparison    one band power above another, or the top of a group        (comparisons.py)
@@ -40,7 +41,7 @@ from .model import Claim
 from .probabilities import probability_claims, rank_claims
 from .readout import readout_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
-from .relations import relation_claims
+from .relations import group_rank_claims, relation_claims
 from .order_words import not_asserted
 from .text import Clause, clauses, normalise, numbers
 from .trend import trend_claims
@@ -58,6 +59,7 @@ def extract_claims(text: str) -> list[Claim]:
         out += probability_claims(clause, nums)
         out += rank_claims(clause, nums)
         out += relation_claims(clause)
+        out += group_rank_claims(clause)
         out += faa_claims(clause, nums)
         comparisons = comparison_claims(clause)
         out += _outside_superlatives(band_claims(clause, nums), comparisons)

@@ -66,7 +66,7 @@ def _nearest_emotion(number: Number, emotions, text: str):
     if before:
         last = before[-1]
         gap = text[last[1]:number.start]
-        if len(gap) <= 60 and not re.search(r"\d", gap):
+        if len(gap) <= 60 and not re.search(r"\d(?!\d*(?:st|nd|rd|th)\b)", gap):
             return last
     if after:
         first = after[0]
@@ -143,6 +143,9 @@ def share_claims(clause: Clause) -> list[Claim]:
     emotions = emotion_mentions(text)
     out: list[Claim] = []
     for share in shares(text):
+        if re.match(r"\s+(?:as\s+(?:likely|probable|high|large|big|strong)\s+as|of\s+(?:the\s+)?(?:" + _E() + r")\b)",
+                    text[share.end:], re.I):
+            continue  # "anger is half as likely as surprise": a ratio between two classes (relations.py)
         after = next((e for e in emotions if e[0] >= share.end and _SHARE_FOR.fullmatch(text[share.end:e[0]])), None)
         before = [e for e in emotions if e[1] <= share.start]
         mass = re.match(r"\s*" + _MASS, text[share.end:], re.I)
@@ -183,9 +186,14 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             _nearest_emotion(number, emotions, text)
         if match is None:
             continue
+        if re.search(r"\b(?:except|apart\s+from|other\s+than|besides|save\s+for|excluding|but\s+not)\s+(?:for\s+)?$",
+                     text[:match[0]], re.I) or re.search(r"\bby\s+(?:about\s+|roughly\s+|just\s+|only\s+|some\s+)?$",
+                                                        text[:number.start], re.I):
+            continue  # "every class except surprise scores under 10%", "disgust trails sad by 0.05"
         claim = _claim(clause, match, number, text)
         listed = _listed_before(emotions, match, text)
-        if listed and (_SUM_BEFORE.search(text[match[1]:number.start]) or _SUM_AFTER.match(text[number.end:])):
+        grouped = listed and (_GROUP_BEFORE.search(text[:listed[-1][0]]) or "+" in text[listed[-1][0]:match[0]])
+        if listed and (_SUM_BEFORE.search(text[match[1]:number.start]) or _SUM_AFTER.match(text[number.end:]) or grouped):
             # "fear and sad … hold 77% between them", "(disgust, fear, sad), together 44%": their sum.
             members = [e[2] for e in reversed(listed)] + [match[2]]
             at = min(e[0] for e in listed)
@@ -234,13 +242,15 @@ def _paired(text: str, emotions, probs: list[Number]) -> list:
 
 _SUM = r"(?:together|combined|between\s+them|in\s+total|in\s+all|altogether|jointly|collectively|summed|put\s+together)"
 _SUM_BEFORE = re.compile(r"\b" + _SUM + r"\b|\b(?:add|adds|added|sum|sums|summing)\s+(?:up\s+)?to\b|\btotal(?:ling|ing|s)?\b", re.I)
-_SUM_AFTER = re.compile(r"^\s*%?\s*" + _SUM + r"\b", re.I)
+_SUM_AFTER = re.compile(r"^\s*(?:%|percent|per\s+cent)?\s*" + _SUM + r"\b", re.I)
+# A list named as a group, or joined with "+": "the low-arousal pair (neutral, sad) manages 7%", "(neutral + sad) 57%".
+_GROUP_BEFORE = re.compile(r"\b(?:pair|trio|classes|emotions|ones|group|quadrants|labels)\s*[(:]\s*$", re.I)
 
 
 def _listed_before(emotions, last, text: str) -> list:
     """The classes listed before `last` in one run ("anger, sad and disgust")."""
     position, out = emotions.index(last), []
-    while position > 0 and re.fullmatch(r"[\s,]*(?:and\s+)?", text[emotions[position - 1][1]:emotions[position][0]]):
+    while position > 0 and re.fullmatch(r"[\s,]*(?:(?:and|&|\+|/|plus)\s*)?", text[emotions[position - 1][1]:emotions[position][0]]):
         position -= 1
         out.append(emotions[position])
     return out
@@ -268,7 +278,7 @@ _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest
 _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
 _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
-                    r"the)?\s*(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
+                    r"the)?\s*(?:in\s+)?(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
                     r"easily\s+|comfortably\s+|just\s+)?"
                     r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(" + _ORD + r")(?![\w-])", re.I)
 # "the top class is X", "followed by X", "then X", "puts X first"
@@ -279,6 +289,10 @@ _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable
                      r"second[- ]most[- ](?:likely|probable)(?:\s+(?:class|emotion|label|quadrant|option|pick))?\s*(?:is|:)|"
                      r"third\s*(?:is|:))\s*(?:the\s+)?(?:class\s+)?$", re.I)
 _BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "third": 3}
+# An ordinal of a group ("the most likely negative emotion"), not of the whole pattern match (relations.py).
+_AMONG_GROUP = re.compile(r"\bamong\s+(?:the\s+)?(?:negative|positive|neutral|pleasant|unpleasant|high[- ]arousal|"
+                          r"low[- ]arousal)\b", re.I)
+_GROUP_WORD = r"\s+(?:negative|positive|neutral|pleasant|unpleasant|high[- ]arousal|low[- ]arousal)\b"
 
 
 
@@ -297,12 +311,12 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     for index, (start, end, emotion) in enumerate(emotions):
         nxt = emotions[index + 1][0] if index + 1 < len(emotions) else len(text)
         prv = emotions[index - 1][1] if index else 0
-        if NEGATION.search(text[max(prv, start - 14):start]):
-            continue
+        if NEGATION.search(text[max(prv, start - 14):start]) or _AMONG_GROUP.search(text[:start]):
+            continue  # "among high-arousal classes disgust is highest": a group's top (relations.py)
         rank = None
         after = _AFTER.match(text[end:nxt])
         if after and not re.match(r"\s*(?:to|than)\b|\s*(?:of|among)\s+(?:the\s+)?(?:\w+\s+)?(?:negative|positive|neutral|"
-                                  r"high|low|remaining|other|rest)\b", text[end + after.end():], re.I):
+                                  r"high|low|remaining|other|rest)\b|" + _GROUP_WORD, text[end + after.end():], re.I):
             rank = _ORDINALS[after.group(1).lower()]
         else:
             before = _BEFORE.search(text[prv:start])
@@ -312,8 +326,11 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         if rank is not None:
             if re.search(r"\btied\b|\bjoint\b|\bshare", text[end:nxt]):
                 continue  # "tied for second place": an order claim, read below
-            out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion,
-                             {"rank": rank}))
+            stated = {"rank": rank}
+            if after and re.match(r"(?:\s+[\w-]+){0,2}?\s+(?:outright|alone|on\s+its\s+own|by\s+itself|uniquely)\b",
+                                  text[end + after.end():], re.I):
+                stated["strict"] = True  # "the least likely class outright": no tie
+            out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion, stated))
     for m in _patterns(_E())[2].finditer(text):
         if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
             continue  # "Outside the top three: happy 13%, …"
@@ -326,9 +343,11 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
 _AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
                     r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
                     r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|surpasses|exceeds|outstrips|"
-                    r"trails|lags behind|is beaten by|is outranked by|falls behind)\s+(?:the\s+)?$", re.I)
+                    r"trails|lags behind|is beaten by|is outranked by|falls behind|edging(?: out)?|leading|beating|"
+                    r"outscoring|outranking|outpacing|trailing|lagging behind)\s+(?:the\s+)?$", re.I)
 _HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
-           "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips")
+           "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips", "edging", "edging out",
+           "leading", "beating", "outscoring", "outranking", "outpacing")
 _TIED = re.compile(r"^\s*(?:and|&)\s*$")
 
 
@@ -342,16 +361,33 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
             word = m.group(1).lower()
             higher, lower = (a, b) if word in _HIGHER else (b, a)
             out.append(Claim("order", span(clause, s1, e2), f"{higher} over {lower}", {"higher": higher, "lower": lower}))
-        elif _TIED.match(between) and re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint)|"
-                                               r"\s*share\s+(?:the\s+)?(?:\w+\s+)?(?:place|spot|position|rank|lead)\b",
-                                               text[e2:]):
-            out.append(Claim("order", span(clause, s1, e2 + 20), f"{a} and {b}", {"tied": [a, b]}))
+        elif re.search(r"\b(?:ties|tied|is\s+level|is\s+even|draws)\s+(?:with|to)\s+$", between, re.I) and \
+                not re.search(r"\b(?:not|never|no\s+longer)\b", between, re.I):
+            out.append(_tie(clause, s1, e2, a, b, between))
+        elif _TIED.match(between):
+            said = re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint|tie)\b|"
+                            r"\s*share\s+(?:the\s+)?(?:\w+\s+)?(?:place|spot|position|rank|lead)\b", text[e2:])
+            if said:
+                out.append(_tie(clause, s1, e2 + 20, a, b, said.group(0)))
     space = class_space()
     both = _BOTH_TIED.search(text)
     if both and space is not None and len(space.labels) == 2:  # "the two arousal classes are tied"
         a, b = space.labels
-        out.append(Claim("order", span(clause, both.start(), both.end()), f"{a} and {b}", {"tied": [a, b]}))
+        out.append(_tie(clause, both.start(), both.end(), a, b, both.group(0)))
     return out
+
+
+# "essentially tied", "virtually level": within the hedge, not equal to the point.
+_NEAR = re.compile(r"\b(?:essentially|nearly|almost|virtually|practically|roughly|about|effectively|more\s+or\s+less|"
+                   r"basically|near(?:ly)?|all\s+but)\b", re.I)
+NEAR_TIE = 0.03
+
+
+def _tie(clause: Clause, start: int, end: int, a: str, b: str, words: str) -> Claim:
+    stated = {"tied": [a, b]}
+    if _NEAR.search(words):
+        stated["near"] = True
+    return Claim("order", span(clause, start, end), f"{a} and {b}", stated)
 
 
 # In a label set of two classes: "the two valence classes are essentially tied", "both classes are level".

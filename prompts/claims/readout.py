@@ -20,7 +20,10 @@ from .model import Claim, span
 from .probabilities import emotion_mentions
 from .text import QUALIFIERS, Clause, Number
 
-_CLASS = re.compile(r"\b(?:(positive|neutral|negative)[- ]valence|(high|low)[- ]arousal)\b", re.I)
+# "negative valence", "the negative classes", "positive emotions", "high-arousal ones", "positive_total".
+_GROUP = r"(?:\s+(?:classes|emotions|ones|labels)\b|_(?:total|share|sum|mass)\b)"
+_CLASS = re.compile(r"\b(?:(positive|neutral|negative)(?:[- ]valence\b(?:" + _GROUP + r")?|" + _GROUP + r")|"
+                    r"(high|low)[- ]arousal\b(?:" + _GROUP + r")?)", re.I)
 MAX_GAP = 60  # characters between a class and its share: a phrase ("as a whole carried"), not a sentence
 # Words that end one statement and start another, or a bracket that closes one ("fear (negative valence,
 # high arousal) is second at 24%"): a share after them is not the class's before them.

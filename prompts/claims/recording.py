@@ -107,7 +107,7 @@ _BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|reject
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
 _BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\()?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _LIST + r")", re.I)
-_LIST_BAD = re.compile(r"(" + _LIST + r")\s+(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
+_LIST_BAD = re.compile(r"(" + _LIST + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST + r")\s*\((?:" + _BAD + r")|(" + _LIST + r")\s+(?:is\s+|was\s+)?"
                        r"(?:one\s+)?among\s+them\b|(" + _LIST + r")\s+(?:was|were)\s+(?:rejected|excluded|dropped|removed)",
                        re.I)

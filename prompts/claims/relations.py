@@ -23,10 +23,12 @@ _QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approxi
                "at least": "at_least", "just": "exact", "only": "exact", "a mere": "exact", "exactly": "exact"}
 _Q = alternation(_QUALIFIERS)
 _AMOUNT = r"(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a\s+single|a)"
-_GAP = re.compile(r"^\s*,?\s*by\s+(?:(" + _Q + r")\s+)?(?:" + _AMOUNT + r"\s+(?:percentage[- ])?(?:points?|pp|pts?)\b|"
+_GAP = re.compile(r"^\s*(?:,\s*)?(?:by|[:=])\s+(?:(" + _Q + r")\s+)?(?:" + _AMOUNT + r"\s+(?:percentage[- ])?(?:points?|pp|pts?)\b|"
                   r"(0?\.\d+)\b(?!\s*(?:SDs?|standard|s\b|sec|seconds?|z\b|%|percent)))", re.I)
+_LEAD_OVER = re.compile(r"\b(?:lead|margin|advantage|edge)\s+(?:over|on)\s+(?:the\s+)?$", re.I)
 _RATIO_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "half": 0.5}
-_RATIO = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was|sits|comes\s+in|stands)?\s*(?:at\s+)?(?:(" + _Q + r")\s+)?"
+_RATIO = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was|sits|comes\s+in|stands)?\s*(?:at\s+)?(?:(?:only|just)\s+)?"
+                    r"(?:(" + _Q + r")\s+)?"
                     r"(?:(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:times|x|×|-fold|fold)|"
                     r"(" + alternation(_RATIO_WORDS) + r"))\s*(?:as\s+(?:likely|probable|high|large|big|strong)\s+as|"
                     r"(?:more\s+likely|more\s+probable|higher|bigger|larger)\s+than|that\s+of|the\s+(?:probability|share|"
@@ -53,14 +55,75 @@ def relation_claims(clause: Clause) -> list[Claim]:
                              {"first": a, "second": b, "ratio": value, "qualifier": qualifier}))
             continue
         ahead = _AHEAD.search(between)
+        lead = _LEAD_OVER.search(between)  # "surprise | 0.66 | lead over anger: 57 pts"
         gap = _GAP.match(text[e2:])
-        if ahead and gap:
-            higher, lower = (a, b) if ahead.group(1).lower() in _HIGHER else (b, a)
+        if (ahead or lead) and gap:
+            higher, lower = (a, b) if lead or ahead.group(1).lower() in _HIGHER else (b, a)
             points = _amount(gap.group(2)) if gap.group(2) else float(gap.group(3)) * 100.0
             qualifier = _QUALIFIERS.get((gap.group(1) or "").lower(), "exact")
             out.append(Claim("gap", span(clause, s1, e2 + gap.end()), f"{higher} over {lower}",
                              {"higher": higher, "lower": lower, "points": points, "qualifier": qualifier}))
     return out
+
+
+# The top or bottom of a group of classes: "the most likely negative emotion is fear", "anger, the most
+# likely negative emotion", "among the high-arousal classes, anger scores lowest".
+_PLACED = r"(negative|positive|neutral|pleasant|unpleasant|(?:high|low)[- ]arousal)"
+_END = {"most": "top", "highest": "top", "top": "top", "first": "top", "least": "bottom", "lowest": "bottom",
+        "bottom": "bottom", "last": "bottom"}
+_GROUP_NOUN = r"(?:emotions?|class(?:es)?|ones?|labels?|quadrants?)"
+_GROUP_AFTER = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was)?\s*(?:the\s+)?(most|least|highest|lowest)[- ]?"
+                          r"(?:likely|probable|rated|scoring)?\s+" + _PLACED + r"\s+" + _GROUP_NOUN + r"\b", re.I)
+_GROUP_BEFORE = re.compile(r"\bthe\s+(most|least|highest|lowest)[- ]?(?:likely|probable|rated|scoring)?\s+" + _PLACED + r"\s+"
+                           + _GROUP_NOUN + r"\s+(?:is|was|:)\s*$", re.I)
+_AMONG = re.compile(r"\bamong\s+(?:the\s+)?" + _PLACED + r"\s+" + _GROUP_NOUN + r"\b", re.I)
+_AMONG_END = re.compile(r"^\s*(?:is|was|scores|sits|comes|ranks|places|lands)?\s*(?:the\s+)?(most|least|highest|lowest|top|"
+                        r"bottom|first|last)\b(?:[- ](?:likely|probable|rated|scoring))?", re.I)
+
+
+def group_rank_claims(clause: Clause) -> list[Claim]:
+    text = clause.text
+    own = emotion_mentions(text)
+    out = []
+    among = _AMONG.search(text)
+    for start, end, name in own:
+        after, before = _GROUP_AFTER.match(text[end:]), _GROUP_BEFORE.search(text[:start])
+        found = after or before
+        if found is None and among and start > among.end():
+            tail = _AMONG_END.match(text[end:])
+            if tail:
+                found = (tail.group(1), among.group(1))
+                stop = end + tail.end()
+            else:
+                continue
+        elif found is None:
+            continue
+        else:
+            stop = end + (after.end() if after else 0)
+            found = (found.group(1), found.group(2))
+        word, placed = found[0].lower(), found[1].lower().replace(" ", "-")
+        dimension = "arousal" if "arousal" in placed else "valence"
+        value = placed.split("-")[0] if dimension == "arousal" else {"pleasant": "positive", "unpleasant": "negative"}.get(
+            placed, placed)
+        first = before.start() if (before and not after) else start
+        out.append(Claim("group_rank", span(clause, first, stop), name,
+                         {"dimension": dimension, "value": value, "end": _END[word]}))
+    return out
+
+
+def check_group_rank(claim: Claim, probabilities: dict[str, float], placement) -> tuple[bool, str, str]:
+    """`placement(label)`: {"valence": …, "arousal": …} of a class in the label set read."""
+    s = claim.stated
+    group = {label: p for label, p in probabilities.items() if placement(label).get(s["dimension"]) == s["value"]}
+    words = f"{s['value']} {s['dimension']}: " + (", ".join(f"{k} {v:.0%}" for k, v in
+                                                         sorted(group.items(), key=lambda kv: -kv[1])) or "none")
+    if claim.subject not in group:
+        return False, words, f"{claim.subject} is not a {s['value']}-{s['dimension']} class"
+    p = group[claim.subject]
+    beyond = [k for k, v in group.items() if (v > p + 1e-9 if s["end"] == "top" else v < p - 1e-9)]
+    ok = not beyond
+    return ok, words, "matches the pattern match" if ok else \
+        f"{beyond[0]} is {'higher' if s['end'] == 'top' else 'lower'} among them"
 
 
 def check_relation(claim: Claim, probabilities: dict[str, float]) -> tuple[bool, str, str]:
@@ -90,4 +153,4 @@ def check_relation(claim: Claim, probabilities: dict[str, float]) -> tuple[bool,
                                                              f"{q.replace('_', ' ') + ' ' if q != 'exact' else ''}{stated:g}"
 
 
-__all__ = ["check_relation", "relation_claims"]
+__all__ = ["check_group_rank", "check_relation", "group_rank_claims", "relation_claims"]
