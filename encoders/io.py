@@ -18,8 +18,10 @@ from typing import Callable
 
 import numpy as np
 
+from .brainvision_text import missing_data_file, readable_header
 from .channels import classify_non_eeg, derivation_of, electrode_positions, normalize_channel_name
 from .declared_sizes import check_declared_sizes, check_edf_header, check_fif_tags, check_fits_in_memory
+from .edf_continuity import check_continuous
 from .errors import (
     BipolarMontageError,
     CorruptFileError,
@@ -135,16 +137,21 @@ def read_raw_mne(path: str | Path, source_name: str | None = None, preload: bool
     if edf:
         n_channels, n_times = check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
         check_fits_in_memory(n_channels, n_times, name)
+        check_continuous(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
     elif ext in (".fif", ".fif.gz"):
         check_fif_tags(path, name)
+    elif ext == ".vhdr" and (data_file := missing_data_file(path)) is not None:
+        raise CorruptFileError(f"{name} names its samples file {data_file!r}, which is not beside it; keep the "
+                               f".vhdr, .vmrk and .eeg files of a BrainVision set together, named as the header says.")
     reader = _reader(ext)
     label = FORMATS[ext][0]
-    with mne_guard(name, label):
-        if not edf and (header_only := _open_header_only(reader, path)) is not None:
+    # A BrainVision set in the Windows code page is read from a UTF-8 copy of its text files.
+    with mne_guard(name, label), (readable_header(path) if ext == ".vhdr" else contextlib.nullcontext(path)) as given:
+        if not edf and (header_only := _open_header_only(reader, given)) is not None:
             check_declared_sizes(header_only, name, label)
         # Only EDF/BDF may be read lazily (their sizes were checked from the header above); every
         # other format keeps its preloaded read, for the reasons above.
-        raw = reader(str(path), preload=preload or not edf, verbose="error")
+        raw = reader(str(given), preload=preload or not edf, verbose="error")
     if raw.n_times == 0:
         raise EmptyFileError(f"{name} contains no samples; re-export the recording.")
     return raw, FORMATS[ext][0]
