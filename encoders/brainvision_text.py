@@ -42,11 +42,16 @@ def _as_utf8(raw: bytes) -> str:
     return _CODEPAGE.sub(b"Codepage=UTF-8", text.encode("utf-8")).decode("utf-8")
 
 
+def _files_named(header: bytes) -> dict[str, str]:
+    """The header's "DataFile" and "MarkerFile" entries, by lower-case key (file names are ASCII in
+    practice; latin-1 reads any byte)."""
+    return {key.lower(): value for key, value in _FILE_ENTRY.findall(header.decode("latin-1"))}
+
+
 def missing_data_file(vhdr: Path) -> str | None:
     """The data file a header names when it is not where the header says (None when it is, or when
     the header names none: the reader then says what is wrong)."""
-    entries = {key.lower(): value for key, value in _FILE_ENTRY.findall(vhdr.read_bytes().decode("latin-1"))}
-    data = entries.get("datafile")
+    data = _files_named(vhdr.read_bytes()).get("datafile")
     return data if data and not (vhdr.parent / data).is_file() else None
 
 
@@ -55,8 +60,7 @@ def readable_header(vhdr: Path) -> Iterator[Path]:
     """The header to give MNE: `vhdr` itself, or (when it or its marker file is not UTF-8) a UTF-8
     copy in a temporary folder that names the data and marker files by full path; removed on exit."""
     header_raw = vhdr.read_bytes()
-    header = header_raw.decode("latin-1")
-    entries = {key.lower(): value for key, value in _FILE_ENTRY.findall(header)}
+    entries = _files_named(header_raw)
     marker = vhdr.parent / entries["markerfile"] if entries.get("markerfile") else None
     marker_raw = marker.read_bytes() if marker is not None and marker.is_file() else b""
     if _is_utf8(header_raw) and _is_utf8(marker_raw):

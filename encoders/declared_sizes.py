@@ -14,6 +14,7 @@ import os
 import resource
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorruptFileError, RecordingTooLargeError
@@ -43,10 +44,36 @@ def _field(raw: bytes, name: str, label: str, what: str) -> int:
         raise _damaged_edf(name, label, f"its {what} field is not a number") from None
 
 
-def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> tuple[int, int]:
+@dataclass(frozen=True)
+class EdfHeader:
+    """What an EDF/BDF header says, once its sizes are checked (`check_edf_header`)."""
+
+    reserved: bytes  # "EDF+C", "EDF+D", "24BIT", …
+    header_bytes: int
+    n_records: int  # the records the file holds
+    record_seconds: float | None  # None where the field is not a number (MNE then decides)
+    labels: list[str]
+    per_record: list[int]  # samples per data record, per signal
+    bytes_per_sample: int
+
+    @property
+    def n_signals(self) -> int:
+        return len(self.labels)
+
+    @property
+    def record_bytes(self) -> int:
+        return sum(self.per_record) * self.bytes_per_sample
+
+    @property
+    def n_times(self) -> int:
+        """Samples per channel MNE reads: every signal at the fastest signal's rate."""
+        return self.n_records * max(self.per_record)
+
+
+def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> EdfHeader:
     """Every size field of an EDF/BDF header is sane, and the file holds the samples it promises;
-    returns the channels and samples per channel MNE will read (it counts the records the file
-    holds and reads every signal at the fastest signal's rate).
+    returns the header (MNE counts the records the file holds and reads every signal at the fastest
+    signal's rate).
 
     MNE reads a cut-off EDF/BDF without complaint (it pads) and seeks wherever the header points,
     so the header's counts are checked against the file's real size first."""
@@ -69,6 +96,7 @@ def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> tuple[int,
         if header_bytes != expected_header:
             raise _damaged_edf(name, label, f"its header size field says {header_bytes} bytes where "
                                             f"{n_signals} signals need {expected_header}")
+        labels = [fh.read(16).decode("latin-1").strip() for _ in range(n_signals)]
         fh.seek(EDF_FIXED_HEADER + n_signals * EDF_SAMPLES_FIELD)
         fields = fh.read(8 * n_signals)
     per_record = [_field(fields[i * 8:(i + 1) * 8], name, label, "samples per record") for i in range(n_signals)]
@@ -81,7 +109,12 @@ def check_edf_header(path: Path, name: str, bytes_per_sample: int) -> tuple[int,
     if n_records >= 0 and size < expected:
         raise CorruptFileError(f"{name} is truncated: its header promises {expected} bytes but the file has "
                                f"{size}; copy or export the complete file again.")
-    return n_signals, (size - header_bytes) // record_bytes * max(per_record)
+    try:
+        record_seconds: float | None = float(fixed[244:252].decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        record_seconds = None
+    return EdfHeader(fixed[192:236].strip(), header_bytes, (size - header_bytes) // record_bytes, record_seconds,
+                     labels, per_record, bytes_per_sample)
 
 
 def memory_budget() -> int:

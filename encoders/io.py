@@ -135,9 +135,9 @@ def read_raw_mne(path: str | Path, source_name: str | None = None, preload: bool
     # read every file always had (a lazy read of a .fif.gz skips its checksum, and a lazy EEGLAB
     # read trusts the header's sample count over the samples the file holds).
     if edf:
-        n_channels, n_times = check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
-        check_fits_in_memory(n_channels, n_times, name)
-        check_continuous(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
+        header = check_edf_header(path, name, bytes_per_sample=3 if ext == ".bdf" else 2)
+        check_fits_in_memory(header.n_signals, header.n_times, name)
+        check_continuous(path, name, header)
     elif ext in (".fif", ".fif.gz"):
         check_fif_tags(path, name)
     elif ext == ".vhdr" and (data_file := missing_data_file(path)) is not None:

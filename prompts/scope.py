@@ -311,7 +311,7 @@ _ACT_ON_IT = re.compile(r"\b(?:stop|start|increase|decrease|reduce|raise|lower|t
                         re.I)
 _NAMES_DRUG = re.compile(rf"\b(?:{_DRUG})\b", re.I)
 _NAMES_TREATMENT = re.compile(rf"\b(?:{_DRUG}|{_THERAPY})\b", re.I)
-_NAMES_CONDITION = _SUBJECTS[-1][1]
+_NAMES_CONDITION = dict(_SUBJECTS)["diagnosis"]
 # A short ask for advice on what the question proposes: "…, good idea?", "Worth trying?".
 _ADVICE_ASK = re.compile(r"^\W*(?:(?:is\s+(?:it|that|this)\s+)?(?:a\s+)?(?:good|bad|wise|sensible)\s+idea|worth\s+(?:a\s+)?"
                          r"(?:try\w*|shot|go|it)|(?:is\s+(?:it|that)\s+)?(?:ok(?:ay)?|safe|advisable|sensible)(?:\s+to\s+do)?|"

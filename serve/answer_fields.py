@@ -28,7 +28,8 @@ def served_steps(extra: dict) -> dict:
     again: it looped, or answered another kind of question than the routed one), `evidence_guard`
     (when the recording cannot support an emotion reading: whether the model's text, kept here, was
     replaced by the abstention written from the evidence) and `scope_guard` (the clinical judgement
-    the question asked for, answered with the scope reply and nothing generated: `prompts.scope`)."""
+    the question asked for, whether the rules or the classifier read it and the classifier's
+    probability, answered with the scope reply and nothing generated: `prompts.scope.ScopeCheck`)."""
     return {step: extra.get(step) for step in ("route", "loop_guard", "answer_line_guard", "evidence_guard",
                                                "scope_guard")}
 

@@ -15,7 +15,7 @@ import pytest
 
 from encoders.analysis import analyse_recording
 from encoders.channels import normalize_channel_name
-from encoders.errors import EEGReasonError, UnsupportedFormatError
+from encoders.errors import CorruptFileError, EEGReasonError, UnsupportedFormatError
 from encoders.io import read_recording
 
 GENERATOR = Path(__file__).parent / "foreign_eeg" / "make_files.py"
@@ -91,6 +91,13 @@ def test_a_discontinuous_edf_is_refused_with_where_its_first_gap_is(foreign):
     out, _ = foreign
     with pytest.raises(UnsupportedFormatError, match=r"discontinuous EDF\+ recording with 2 gaps .*first at 20 s, 10 s long"):
         read_recording(out / "edf" / "e11_hand_edfplusD_discontinuous.edf")
+
+
+def test_a_brainvision_header_naming_a_missing_samples_file_says_which(foreign):
+    out, _ = foreign
+    with pytest.raises(CorruptFileError, match=r"names its samples file 'v06_hand_datafile_missing.eeg', which is not "
+                                               r"beside it"):
+        read_recording(out / "brainvision" / "v06_hand_datafile_missing.vhdr")
 
 
 def test_a_brainvision_set_in_the_windows_code_page_keeps_its_marker_text(foreign):

@@ -375,12 +375,9 @@ def _assign_directions(text: str, items: list[Item]) -> None:
                          re.match(r"\s*(?:too|also|as well|likewise|similarly)\b", text[item.end:])):
                     item.direction = other.direction
                     break
-
-
     # "Delta is raised in the central region": the verb between a band and its region, where nothing
-    # else gave the item a direction.
-    # Not where the region opens a list ("are elevated over central, temporal and occipital regions"),
-    # whose items share what is said of them as a whole.
+    # else gave the item a direction; not where the region opens a list ("are elevated over central,
+    # temporal and occipital regions"), whose items share what is said of them as a whole.
     for item in items:
         inside = [d for d in directions if item.start <= d[0] and d[1] <= item.end]
         if item.direction is None and inside and not re.match(r"\s*(?:,|and\b|&)\s*(?:the\s+)?" + alternation(_REGION_WORDS),

@@ -105,9 +105,8 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
             return result(False, "not in the pattern match", f"the pattern match gives no probability for "
                                                              f"{', '.join(missing)}")
         total = sum(probabilities[m] for m in s["sum_of"])
-        number = claim.numbers.get("probability")
-        scale = 100.0 if number is not None and number.kind == "percent" else 1.0
-        slack = max(stated_precision(number) / scale if number is not None else 0.005, 0.005 * len(s["sum_of"]))
+        # Each stored probability is rounded to two decimals: their sum may be off by half a point each.
+        slack = max(_probability_slack(claim.numbers.get("probability")), 0.005 * len(s["sum_of"]))
         words = f"{' + '.join(s['sum_of'])} = {total:.0%}"
         ok = abs(s["probability"] - total) <= slack + 1e-9
         return result(ok, words, "matches the pattern match" if ok else f"together {total:.0%}, not {s['probability']:.0%}")
@@ -118,8 +117,7 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         measured = probabilities[claim.subject]
         number = claim.numbers.get("probability")
         percent = number is not None and number.kind == "percent"
-        scale = 100.0 if percent else 1.0
-        slack = stated_precision(number) / scale if number is not None else 0.005
+        slack = _probability_slack(number)
         words = f"{claim.subject} {measured:.0%}"
         if "share" in s:  # "about a third of the match goes to sad"
             ok = share_holds(measured, s["share"])
@@ -137,7 +135,7 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
     if claim.kind in ("gap", "ratio"):
         return result(*check_relation(claim, probabilities_of(ev)))
     if claim.kind == "group_rank":
-        return result(*check_group_rank(claim, probabilities_of(ev), lambda label: _placement(label, class_space())))
+        return result(*check_group_rank(claim, probabilities_of(ev), class_space() or SEVEN_EMOTIONS))
     if claim.kind == "readout":
         return _check_readout(claim, ev, result)
     if claim.kind == "rank":
@@ -271,16 +269,18 @@ def check_claim(claim: Claim, ev: Evidence) -> CheckedClaim:
         measured = f"{claim.subject}: {valence} valence, {arousal} arousal"
         wrong = [f"{k} is {v}" for k, v in (("valence", valence), ("arousal", arousal)) if k in s and s[k] != v]
         if s.get("only") and not wrong:  # "the only high-arousal class": no other class of the set placed so
-            same = [label for label in (space.labels if space is not None else VALENCE_AROUSAL) if label != claim.subject
-                    and all(_placement(label, space).get(k) == s[k] for k in ("valence", "arousal") if k in s)]
+            read_in = space or SEVEN_EMOTIONS
+            same = [label for label in read_in.labels if label != claim.subject
+                    and all(read_in.class_on(label, k) == s[k] for k in ("valence", "arousal") if k in s)]
             if same:
                 wrong.append(f"not the only one: {', '.join(same)} too")
         return result(not wrong, measured, "the class's placement" if not wrong else
                       f"{claim.subject}'s {'; '.join(wrong)}")
     if claim.kind == "class_count":
-        labels = space.labels if (space := class_space()) is not None else tuple(VALENCE_AROUSAL)
+        read_in = class_space() or SEVEN_EMOTIONS
+        labels = read_in.labels
         dimension = "valence" if "valence" in s else "arousal"
-        placed = [label for label in labels if _placement(label, space).get(dimension) == s[dimension]]
+        placed = [label for label in labels if read_in.class_on(label, dimension) == s[dimension]]
         measured = f"{s[dimension]} {dimension}: {', '.join(placed) or 'none'} (of {len(labels)} classes)"
         wrong = []
         if s["count"] != len(placed):
@@ -375,9 +375,7 @@ def _check_segment(claim: Claim, ev: Evidence) -> CheckedClaim:
     if claim.kind == "rank" and claim.stated["rank"] not in (0, 1):
         return result(False, measured, f"{claim.subject} leads that part")
     if claim.kind == "probability":
-        number = claim.numbers.get("probability")
-        slack = stated_precision(number) / (100.0 if number is not None and number.kind == "percent" else 1.0) \
-            if number is not None else 0.005
+        slack = _probability_slack(claim.numbers.get("probability"))
         s = claim.stated
         if "share" in s and not any(share_holds(seg[3], s["share"]) for seg in led):
             return result(False, measured, f"{claim.subject} is {', '.join(f'{seg[3]:.0%}' for seg in led)} in that part, "
@@ -433,12 +431,12 @@ def check_answer_line(text: str, ev: Evidence, space: LabelSpace | None = None) 
         return [check_claim(claim, ev) for claim in answer_line_claims(text)[1]]
 
 
-def _placement(label: str, space: LabelSpace | None) -> dict:
-    """A class's valence and arousal classes in `space` (the emotions' placements by default)."""
-    if space is not None and not space.emotions:
-        return {"valence": space.valence(label), "arousal": space.arousal(label)}
-    valence, arousal = class_of(label) if label in VALENCE_AROUSAL else (None, None)
-    return {"valence": valence, "arousal": arousal}
+def _probability_slack(number) -> float:
+    """How far a stated probability may be from the stored one: the precision it is written at (half a
+    point for "41%"), else half of the stored two decimals' last digit."""
+    if number is None:
+        return 0.005
+    return stated_precision(number) / (100.0 if number.kind == "percent" else 1.0)
 
 
 def _space_of(ev: Evidence, space: LabelSpace | None) -> LabelSpace | None:

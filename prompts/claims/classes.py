@@ -119,52 +119,41 @@ _COUNT = r"(\d+|" + NUMBER_WORD + r"|none|no|one|only\s+one)"
 _SET_NOUN = (r"(?:(?!top\b|shown\b|listed\b|leading\b|remaining\b|other\b|first\b|last\b|highest\b|lowest\b|displayed\b|"
              r"named\b|most\b|likeliest\b)[\w-]+\s+)?(?:classes|quadrants|emotions|labels|options|categories)"
              r"(?:\s+in\s+(?:this|the)\s+(?:label\s+)?set)?")
-_PLACED = (r"(?:(" + _VAL + r")(?:[- ]valence(?:\s+(?:classes|ones))?)?|(" + _ARO + r")[- ]arousal(?:\s+(?:classes|ones))?)(?![\w-])")
+PLACED = (r"(?:(" + _VAL + r")(?:[- ]valence(?:\s+(?:classes|ones))?)?|(" + _ARO + r")[- ]arousal(?:\s+(?:classes|ones))?)(?![\w-])")
 _COUNTED = re.compile(r"\b" + _COUNT + r"\s+of\s+the\s+(\d+|" + NUMBER_WORD + r"|all)\s+" + _SET_NOUN + r"\s+(?:are|is|were|was)\s+"
-                      + _PLACED + r"|\bof\s+the\s+(\d+|" + NUMBER_WORD + r")\s+" + _SET_NOUN + r",\s*" + _COUNT +
-                      r"\s+(?:are|is|were|was)\s+" + _PLACED, re.I)
-_NAMED_GROUP = re.compile(r"\bthe\s+(?:only\s+)?" + _PLACED + r"\s+(?:pair|classes|ones|quadrants|emotions|labels|trio|group)"
+                      + PLACED + r"|\bof\s+the\s+(\d+|" + NUMBER_WORD + r")\s+" + _SET_NOUN + r",\s*" + _COUNT +
+                      r"\s+(?:are|is|were|was)\s+" + PLACED, re.I)
+_NAMED_GROUP = re.compile(r"\bthe\s+(?:only\s+)?" + PLACED + r"\s+(?:pair|classes|ones|quadrants|emotions|labels|trio|group)"
                           r"(?:\s+(?:is|are|was|were|:)\s+|\s*,\s*)", re.I)
 # "Only two classes are negative: fear and anger", "Only one class is positive", "Only neutral is low-arousal".
 _BARE_COUNT = re.compile(r"\b(?:(only|just)\s+)?" + _COUNT + r"\s+(?:classes|class|emotions?|labels?|quadrants?)\s+(?:are|is)\s+"
-                         + _PLACED, re.I)
+                         + PLACED, re.I)
 # "Surprise and anger are the two positive classes".
-_ARE_THE_GROUP = re.compile(r"^\s*(?:are|were)\s+(?:the|both|all)\s+(?:\w+\s+)?" + _PLACED +
+_ARE_THE_GROUP = re.compile(r"^\s*(?:are|were)\s+(?:the|both|all)\s+(?:\w+\s+)?" + PLACED +
                             r"\s+(?:classes|ones|emotions|labels|quadrants|pair|trio)\b", re.I)
 
 
 def class_count_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     out = []
+    counted = []  # where "N of the M classes are …" was read: a bare count inside it is the same claim
     for m in _COUNTED.finditer(text):
         if m.group(1):
             count, total, valence, arousal = m.group(1), m.group(2), m.group(3), m.group(4)
         else:
             total, count, valence, arousal = m.group(5), m.group(6), m.group(7), m.group(8)
-        stated = _placement_stated(valence, arousal)
-        stated["count"] = 0 if count.lower() in ("none", "no") else 1 if "one" in count.lower() else number_word(count)
-        if total and total.lower() != "all":
-            stated["of"] = number_word(total)
-        members, end = _members_after(text, m.end())
-        if members:
-            stated["members"] = members
-        out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
+        extra = {"of": number_word(total)} if total and total.lower() != "all" else {}
+        out.append(_counted(clause, m, count, valence, arousal, extra))
+        counted.append((m.start(), m.end()))
     for m in _BARE_COUNT.finditer(text):
-        if any(c.text and m.start() >= text.find(c.text) and m.end() <= text.find(c.text) + len(c.text) for c in out):
-            continue  # part of "N of the M classes are …", read above
-        stated = _placement_stated(m.group(3), m.group(4))
-        count = m.group(2).lower()
-        stated["count"] = 0 if count in ("none", "no") else 1 if "one" in count else number_word(count)
-        members, end = _members_after(text, m.end())
-        if members:
-            stated["members"] = members
-        out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
+        if not any(a <= m.start() and m.end() <= b for a, b in counted):
+            out.append(_counted(clause, m, m.group(2), m.group(3), m.group(4)))
     emotions = emotion_mentions(text)
     for start, end, name in emotions:
         only = re.search(r"\bonly\s+$", text[:start], re.I)
-        said = re.match(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is|was)\s+(?:an?\s+)?" + _PLACED + r"(?!\s+(?:and|but|,))", text[end:], re.I)
+        said = re.match(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is|was)\s+(?:an?\s+)?" + PLACED + r"(?!\s+(?:and|but|,))", text[end:], re.I)
         if only and said:  # "Only neutral is low-arousal": the one class so placed
-            stated = _placement_stated(said.group(1), said.group(2))
+            stated = placement_stated(said.group(1), said.group(2))
             stated.update(members=[name], count=1)
             out.append(Claim("class_count", span(clause, only.start(), end + said.end()), "classes", stated))
     for index, (start, end, name) in enumerate(emotions):
@@ -178,19 +167,31 @@ def class_count_claims(clause: Clause) -> list[Claim]:
             listed.insert(0, prior[2])
             first = prior[0]
         if len(listed) >= 2:
-            stated = _placement_stated(group.group(1), group.group(2))
+            stated = placement_stated(group.group(1), group.group(2))
             stated.update(members=listed, count=len(listed))
             out.append(Claim("class_count", span(clause, first, end + group.end()), "classes", stated))
     for m in _NAMED_GROUP.finditer(text):
         members, end = _members_after(text, m.end(), lead=r"")
         if len(members) >= 2:
-            stated = _placement_stated(m.group(1), m.group(2))
+            stated = placement_stated(m.group(1), m.group(2))
             stated.update(members=members, count=len(members))
             out.append(Claim("class_count", span(clause, m.start(), end), "classes", stated))
     return out
 
 
-def _placement_stated(valence: str | None, arousal: str | None) -> dict:
+def _counted(clause: Clause, m: re.Match, count: str, valence: str | None, arousal: str | None,
+             extra: dict | None = None) -> Claim:
+    """A count of classes so placed, with the classes listed right after it ("…: neutral and fear")."""
+    word = count.lower()
+    stated = {**placement_stated(valence, arousal), **(extra or {}),
+              "count": 0 if word in ("none", "no") else 1 if "one" in word else number_word(count)}
+    members, end = _members_after(clause.text, m.end())
+    if members:
+        stated["members"] = members
+    return Claim("class_count", span(clause, m.start(), end), "classes", stated)
+
+
+def placement_stated(valence: str | None, arousal: str | None) -> dict:
     return {"valence": VALENCE_CLASS_WORDS[valence.lower()]} if valence else \
         {"arousal": AROUSAL_CLASS_WORDS[arousal.lower()]}
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from encoders.labels import LabelSpace
+
+from .classes import PLACED, placement_stated
 from .lexicon import alternation
 from .model import Claim, span
 from .probabilities import _AHEAD, _HIGHER, emotion_mentions, foreign_mentions
@@ -68,57 +71,47 @@ def relation_claims(clause: Clause) -> list[Claim]:
 
 # The top or bottom of a group of classes: "the most likely negative emotion is fear", "anger, the most
 # likely negative emotion", "among the high-arousal classes, anger scores lowest".
-_PLACED = r"(negative|positive|neutral|pleasant|unpleasant|(?:high|low)[- ]arousal)"
 _END = {"most": "top", "highest": "top", "top": "top", "first": "top", "least": "bottom", "lowest": "bottom",
         "bottom": "bottom", "last": "bottom"}
 _GROUP_NOUN = r"(?:emotions?|class(?:es)?|ones?|labels?|quadrants?)"
 _GROUP_AFTER = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was)?\s*(?:the\s+)?(most|least|highest|lowest)[- ]?"
-                          r"(?:likely|probable|rated|scoring)?\s+" + _PLACED + r"\s+" + _GROUP_NOUN + r"\b", re.I)
-_GROUP_BEFORE = re.compile(r"\bthe\s+(most|least|highest|lowest)[- ]?(?:likely|probable|rated|scoring)?\s+" + _PLACED + r"\s+"
+                          r"(?:likely|probable|rated|scoring)?\s+" + PLACED + r"\s+" + _GROUP_NOUN + r"\b", re.I)
+_GROUP_BEFORE = re.compile(r"\bthe\s+(most|least|highest|lowest)[- ]?(?:likely|probable|rated|scoring)?\s+" + PLACED + r"\s+"
                            + _GROUP_NOUN + r"\s+(?:is|was|:)\s*$", re.I)
-_AMONG = re.compile(r"\bamong\s+(?:the\s+)?" + _PLACED + r"\s+" + _GROUP_NOUN + r"\b", re.I)
+_AMONG = re.compile(r"\bamong\s+(?:the\s+)?" + PLACED + r"\s+" + _GROUP_NOUN + r"\b", re.I)
 _AMONG_END = re.compile(r"^\s*(?:is|was|scores|sits|comes|ranks|places|lands)?\s*(?:the\s+)?(most|least|highest|lowest|top|"
                         r"bottom|first|last)\b(?:[- ](?:likely|probable|rated|scoring))?", re.I)
 
 
 def group_rank_claims(clause: Clause) -> list[Claim]:
     text = clause.text
-    own = emotion_mentions(text)
-    out = []
     among = _AMONG.search(text)
-    for start, end, name in own:
+    out = []
+    for start, end, name in emotion_mentions(text):
         after, before = _GROUP_AFTER.match(text[end:]), _GROUP_BEFORE.search(text[:start])
-        found = after or before
-        if found is None and among and start > among.end():
-            tail = _AMONG_END.match(text[end:])
-            if tail:
-                found = (tail.group(1), among.group(1))
-                stop = end + tail.end()
-            else:
-                continue
-        elif found is None:
-            continue
+        tail = _AMONG_END.match(text[end:]) if among and start > among.end() else None
+        if after or before:  # "anger, the most likely negative emotion", "the most likely negative emotion is anger"
+            said, first, stop = after or before, start if after else before.start(), end + (after.end() if after else 0)
+            word, placed = said.group(1), said.groups()[1:3]
+        elif tail:  # "among the high-arousal classes, anger scores lowest"
+            first, stop = start, end + tail.end()
+            word, placed = tail.group(1), among.groups()[:2]
         else:
-            stop = end + (after.end() if after else 0)
-            found = (found.group(1), found.group(2))
-        word, placed = found[0].lower(), found[1].lower().replace(" ", "-")
-        dimension = "arousal" if "arousal" in placed else "valence"
-        value = placed.split("-")[0] if dimension == "arousal" else {"pleasant": "positive", "unpleasant": "negative"}.get(
-            placed, placed)
-        first = before.start() if (before and not after) else start
+            continue
         out.append(Claim("group_rank", span(clause, first, stop), name,
-                         {"dimension": dimension, "value": value, "end": _END[word]}))
+                         {**placement_stated(*placed), "end": _END[word.lower()]}))
     return out
 
 
-def check_group_rank(claim: Claim, probabilities: dict[str, float], placement) -> tuple[bool, str, str]:
-    """`placement(label)`: {"valence": …, "arousal": …} of a class in the label set read."""
+def check_group_rank(claim: Claim, probabilities: dict[str, float], space: LabelSpace) -> tuple[bool, str, str]:
+    """Whether the class is at the stated end of the classes `space` places as stated."""
     s = claim.stated
-    group = {label: p for label, p in probabilities.items() if placement(label).get(s["dimension"]) == s["value"]}
-    words = f"{s['value']} {s['dimension']}: " + (", ".join(f"{k} {v:.0%}" for k, v in
-                                                         sorted(group.items(), key=lambda kv: -kv[1])) or "none")
+    dimension = "valence" if "valence" in s else "arousal"
+    group = {label: p for label, p in probabilities.items() if space.class_on(label, dimension) == s[dimension]}
+    words = f"{s[dimension]} {dimension}: " + (", ".join(f"{k} {v:.0%}" for k, v in
+                                                          sorted(group.items(), key=lambda kv: -kv[1])) or "none")
     if claim.subject not in group:
-        return False, words, f"{claim.subject} is not a {s['value']}-{s['dimension']} class"
+        return False, words, f"{claim.subject} is not a {s[dimension]}-{dimension} class"
     p = group[claim.subject]
     beyond = [k for k, v in group.items() if (v > p + 1e-9 if s["end"] == "top" else v < p - 1e-9)]
     ok = not beyond
