@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import medications
 from .abstention import chance_among
 from .answer_format import ABSTAIN, format_answer
 
@@ -75,17 +76,16 @@ _DIAGNOSIS = re.compile(
     rf"possible|probable|incipient|beginning|mild|severe|\w+)?\s*(?:{_CONDITION})\b"
     rf"|^\s*(?:{_CONDITION}|{_STATE})\s*(?:[,:?]|$|\s+(?:or\s+not|yes\s+or\s+no|y/n)\b)"
     rf"|\b(?:{_CONDITION})\b[^?.;:!]{{0,40}}\b(?:or|vs\.?|versus)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:{_CONDITION})\b", re.I)
+# Medication by name, stem or class comes from the word lists the note's prescription guard reads
+# (`prompts.medications`); supplements and remedies are asked about as treatments too.
+_MEDICATION_NAMES = "|".join(re.escape(n) for n in sorted(set(medications.GENERICS.split())
+                                                          | set(medications.BRANDS.split()), key=len, reverse=True))
+_MEDICATION_STEMS = (r"(?!(?:" + "|".join(sorted(medications.NOT_DRUGS)) + r")\b)[a-z]{3,}(?:"
+                     + "|".join(medications.STEMS) + ")")
 _DRUG = (r"medications?|medicines?|meds|drugs?|doses|(?:the|her|his|their|a|higher|lower|this|that|current)\s+dose|"
-         r"dose\s+(?:of|up|down)|dosages?|dosing|prescri\w+|antidepressants?|"
-         r"anti-?depressants?|antipsychotics?|anxiolytics?|stimulants?|mood\s+stabili[sz]ers?|SSRIs?|SNRIs?|"
-         r"benzodiazepines?|benzos?|lithium|sertraline|zoloft|fluoxetine|prozac|citalopram|escitalopram|lexapro|"
-         r"paroxetine|venlafaxine|duloxetine|bupropion|mirtazapine|quetiapine|olanzapine|risperidone|aripiprazole|"
-         r"diazepam|valium|lorazepam|clonazepam|alprazolam|xanax|methylphenidate|ritalin|adderall|valproate|"
-         r"levetiracetam|keppra|lamotrigine|carbamazepine|propranolol|melatonin|ketamine|esketamine|psilocybin|"
-         r"haloperidol|clozapine|beta[- ]blockers?|blockers?|insulin|opioids?|painkillers?|"
-         r"trazodone|amitriptyline|nortriptyline|vortioxetine|agomelatine|buspirone|hydroxyzine|zolpidem|zopiclone|"
-         r"gabapentin|pregabalin|modafinil|atomoxetine|guanfacine|clonidine|dexamfetamine|lisdexamfetamine|vyvanse|"
-         r"concerta|topiramate|phenytoin|phenobarbital|donepezil|memantine|levodopa|tricyclics?|MAOIs?|"
+         r"dose\s+(?:of|up|down)|dosages?|dosing|prescri\w+|"
+         + _MEDICATION_NAMES + "|" + _MEDICATION_STEMS + "|" + "|".join(medications.CLASS_PATTERNS) + "|"
+         r"blockers?|tricyclics?|melatonin|psilocybin|"
          r"st\.?\s+john'?s\s+wort|supplements?|herbal\s+\w+|herbs?|ashwagandha|valerian|5-?HTP|kava|CBD|cannabis|"
          r"microdos\w*|extracts?|saffron|rhodiola|omega[- ]?3s?|fish\s+oil|magnesium|vitamins?|probiotics?|"
          r"nootropics?|adaptogens?|l-?theanine|"

@@ -3,8 +3,7 @@ checked claim by claim against the evidence (struck, corrected or acknowledged b
 Markdown/PDF rendering, and the versioned, audited SQLite store.
 
     note.py      the note's schema (dataclasses) and its constants
-    guard.py     the prescription guard every text in a note passes
-    medications.py  what the guard knows: medication names, classes, stems, doses, schedules
+    guard.py     the prescription guard every text in a note passes (its word lists: prompts.medications)
     identity.py  pseudonymous recording ids (salted content hash)
     claims.py    the model's reasoning sentence by sentence, each claim checked against the evidence
     draft.py     a draft note from evidence and the model's answer

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from encoders.errors import ReportError
 
-from . import medications as m
+from prompts import medications as m
 
 # Letters of other scripts that look like Latin ones, used to slip a name past a word list.
 _LOOK_ALIKES = str.maketrans("аеорсхуіјѕкмнтвАЕОРСХУІЈЅКМНТВοαειкνρτυχΟΑΒΕΗΙΚΜΝΡΤΧΥΖ",
@@ -125,6 +125,8 @@ def _named_medication(sentence: str) -> str | None:
     if found:
         if re.fullmatch(r"(?:non-?)?stimulants?", found.group(0), re.I) and _CONDITIONS.search(sentence):
             return None
+        if re.search(r"(?:meds|medications?|medicines?)$", found.group(0), re.I) and _SCOPE.search(sentence):
+            return None  # "antiseizure medication was not reviewed in this report"
         return found.group(0)
     return None
 
@@ -135,13 +137,14 @@ _NUMBER = (r"(?:\d+(?:[.,]\d+)?(?:\s*/\s*\d+)?|[½¼¾⅓]|(?:" + "|".join(m.NUM
            + "|".join(m.NUMBER_WORDS) + r"))?|half(?: of)?(?: an?)?|an? (?:half|quarter)(?: of an?)?)")
 _NOT_A_DOSE_AFTER = (r"(?!\s+(?:of\s+)?(?:electrode|conductive|abrasive|contact)?\s*(?:gel|paste|saline|water|"
                      r"electrolyte|solution for the electrodes|skin|signal|data|packets?|samples?|frames?|cap|"
-                     r"size|sizes|computer|pc|device|screen|app))")
+                     r"size|sizes|computer|pc|device|screen|app)|\s+per\s+(?:electrode|site|channel|sensor))")
 _DOSES = re.compile(
     r"\b" + _NUMBER + r"\s*-?\s*(?:" + m.MASS_UNITS + r")(?:\s*/\s*(?:kg|day|d|h|hr|dose))?\b"
     r"|\b" + _NUMBER + r"\s*-?\s*(?:" + m.VOLUME_UNITS + r")\b" + _NOT_A_DOSE_AFTER
     + r"|(?<!packet )(?<!signal )(?<!frame )(?<!sample )(?<!electrode )(?<!eeg )\b" + _NUMBER
     + r"\s*-?\s*(?:" + m.COUNT_UNITS + r")(?![\w])" + _NOT_A_DOSE_AFTER
-    + r"|\b(?:an?|the) (?:tablet|capsule|pill|lozenge|sachet|suppository|ampoule|vial)s?\b"
+    + r"|(?<!\bon )(?<!\busing )(?<!\bvia )\b(?:an?|the) (?:tablet|capsule|pill|lozenge|sachet|suppository|"
+      r"ampoule|vial)s?\b"
       r"(?!\s+(?:computer|pc|device|screen|app|stand|holder))"
     + r"|\b(?:" + m.STRONG_SCHEDULES + r")(?![\w])"
     + r"|\b\d+(?:[.,]\d+)?\s*(?:" + m.WEAK_SCHEDULES + r")\b"
@@ -155,9 +158,21 @@ _DOSES = re.compile(
 _ELECTRODE_SYSTEMS = re.compile(r"\b10\s*[-–/]\s*(?:20|10|05|5)\b")  # "a 10–20 cap" names a montage
 
 
+_ELECTRODE_PREPARATION = re.compile(r"\b(?:gel|paste|saline|electrolyte|conductive|signagel|abrasive)\b", re.I)
+_VOLUME = re.compile(r"(?:" + m.VOLUME_UNITS + r")$", re.I)
+_MASS = re.compile(r"(?:" + m.MASS_UNITS + r")(?:\s*/\s*\w+)?$", re.I)
+
+
 def _dose(sentence: str) -> str | None:
-    found = _DOSES.search(_ELECTRODE_SYSTEMS.sub("electrode-system", sentence))
-    return found.group(0) if found else None
+    sentence = _ELECTRODE_SYSTEMS.sub("electrode-system", sentence)
+    for found in _DOSES.finditer(sentence):
+        words = found.group(0)
+        if _VOLUME.search(words) and _ELECTRODE_PREPARATION.search(sentence):
+            continue  # "~1 ml per electrode of SignaGel"
+        if _MASS.search(words) and _CONDITIONS.search(sentence[max(0, found.start() - 30):found.end() + 30]):
+            continue  # "two cups of coffee (~200 mg caffeine)": a recording condition
+        return words
+    return None
 
 
 # ---- starting, stopping, changing ----------------------------------------------------------------
@@ -166,7 +181,7 @@ _NOT_MEDICATION_DOSE = re.compile(r"\b(?:light|photic|stimul\w*|radiation|sound|
                                   r"intensity|response|training|feedback|sleep)\b", re.I)
 _VERB = r"\b(?:" + m.DIRECTIVE_VERBS + r")\w*"
 _OBJECT = r"\b(?:" + m.MEDICATION_OBJECTS + r")\b"
-_DIRECTIVE = re.compile(_VERB + r"(?:\W+\w+){0,5}?\W+" + _OBJECT + "|" + _OBJECT + r"(?:\W+\w+){0,5}?\W+" + _VERB,
+_DIRECTIVE = re.compile(_VERB + r"(?:\W+\w+){0,7}?\W+" + _OBJECT + "|" + _OBJECT + r"(?:\W+\w+){0,5}?\W+" + _VERB,
                         re.I)
 _PHRASES = re.compile(r"\b(?:" + "|".join(m.MEDICATION_PHRASES) + r")\b", re.I)
 _SCOPE = re.compile(r"\b(?:" + "|".join(m.SCOPE_STATEMENTS) + r")", re.I)

@@ -1,4 +1,4 @@
-"""The prescription guard against two corpora written by writers who never saw its code, and against
+"""The prescription guard against three corpora written by writers who never saw its code, and against
 every whole word of the embedded LLM's vocabulary (none of which may be read as a medication unless
 it is one)."""
 
@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from encoders.errors import ReportError
-from reports import medications
+from prompts import medications
 from reports.guard import check_no_prescriptions, prescription_words, without_prescriptions
 
 CORPORA = Path(__file__).parent / "data" / "reports" / "prescriptions"
@@ -21,7 +21,7 @@ def _cases(name: str) -> list[dict]:
     return yaml.safe_load((CORPORA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
 
 
-@pytest.mark.parametrize("corpus", ["development", "heldout"])
+@pytest.mark.parametrize("corpus", ["development", "second", "third"])
 def test_every_refusal_refused_and_every_acceptable_text_kept(corpus):
     wrong = []
     for case in _cases(corpus):
@@ -33,16 +33,16 @@ def test_every_refusal_refused_and_every_acceptable_text_kept(corpus):
 
 def test_the_known_miss_is_still_a_miss():
     """When it is fixed, drop it from KNOWN_MISSES and the corpus README."""
-    missed = [c for c in _cases("heldout") if c["id"] in KNOWN_MISSES]
+    missed = [c for c in _cases("second") if c["id"] in KNOWN_MISSES]
     assert missed and all(prescription_words(c["text"]) is None for c in missed)
 
 
 def test_corpora_cover_each_rule_and_the_traps():
-    cases = _cases("development") + _cases("heldout")
+    cases = _cases("development") + _cases("second") + _cases("third")
     rules = [c["rule"] for c in cases if c["expect"] == "refuse"]
     for rule in "123":
-        assert sum(rule in str(r) for r in rules) >= 40
-    assert sum(c["rule"] == "trap" for c in cases) >= 60
+        assert sum(rule in str(r) for r in rules) >= 80
+    assert sum(c["rule"] == "trap" for c in cases) >= 80
 
 
 def test_no_word_of_the_embedded_vocabulary_reads_as_a_medication_unless_listed():

@@ -1,5 +1,5 @@
 """What the prescription guard knows about medication: names, classes, name stems, dose units,
-schedules and routes. Data only; `reports.guard` does the matching.
+schedules and routes. Data only: `reports.guard` matches them in note text, `prompts.scope` in questions.
 
 Names are written from pharmacopoeias' common entries across the classes an EEG note might meet
 (psychiatric, neurological, sleep, pain, cardiovascular and everyday drugs), generic and brand,
@@ -44,7 +44,7 @@ indometacin indomethacin ketorolac mefenamic metamizole dipyrone
 sumatriptan rizatriptan zolmitriptan naratriptan eletriptan almotriptan frovatriptan erenumab
 galcanezumab fremanezumab rimegepant ubrogepant atogepant
 baclofen tizanidine cyclobenzaprine carisoprodol methocarbamol dantrolene orphenadrine
-propofol thiopental dexmedetomidine etomidate sevoflurane isoflurane lidocaine
+propofol thiopental thiopentone remifentanil sufentanil alfentanil dexmedetomidine etomidate sevoflurane isoflurane lidocaine
 disulfiram acamprosate varenicline nicotinamide
 metoprolol atenolol bisoprolol carvedilol nebivolol labetalol nadolol sotalol timolol
 amlodipine nifedipine diltiazem verapamil ramipril lisinopril enalapril perindopril captopril
@@ -117,7 +117,7 @@ STEMS = (
     "cycline", "semide", "thiazide", "dipine", "profen", "fenac", "coxib", "lukast", "butamol",
     "formin", "gliptin", "glitazone", "gliflozin", "tinib", "xaban", "gatran", "parin", "conazole",
     "methasone", "nisolone", "suximide", "ipramine", "atadine", "tirizine", "gepant", "dronate",
-    "idone", "pril", "terol", "samide", "prazine", "ridol", "lamide", "zodone",
+    "idone", "pril", "terol", "samide", "prazine", "mab", "ridol", "lamide", "zodone",
 )
 # English words that end in a stem or are a letter or two away from a name: every whole word of the
 # embedded LLM's vocabulary (24,427 words) the guard would otherwise read as a name, and a few more.
@@ -141,6 +141,10 @@ CLASS_PATTERNS = (
     r"anticoagulants?", r"blood thinners?", r"antibiotics?", r"anti-?parkinson\w*", r"anticholinergics?",
     r"sleeping (?:pills?|tablets?|draughts?)", r"(?:nerve|happy|water|diet|pep) pills", r"xann?(?:ies|ys?)",
     r"addys?", r"addies", r"vallies", r"percs", r"roxies", r"klonnies", r"depot(?: injections?)?",
+    r"(?:gaba-?ergic|serotonergic|dopaminergic|noradrenergic|adrenergic|cholinergic|glutamatergic|"
+    r"histaminergic) (?:agents?|drugs?|medications?|compounds?)",
+    r"(?:agents?|drugs?|compounds?) (?:targeting|acting on|that (?:blocks?|boosts?|raises?|increases?|enhances?)) "
+    r"(?:\w+ )?(?:serotonin|dopamine|noradrenaline|norepinephrine|gaba|glutamate|histamine|orexin|acetylcholine)",
     r"(?:adhd|anxiety|seizure|epilepsy|psych|psychiatric|sleep|pain|heart|blood pressure|bp|mood|migraine)"
     r" (?:meds|medications?|medicines?|pills|tablets|drugs)",
 )
@@ -153,7 +157,7 @@ CONDITION_SUBSTANCES = r"caffeine|coffee|tea|nicotine|energy drinks?|cola|alcoho
 
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
                 "twenty-five thirty forty fifty sixty seventy-five hundred half quarter").split()
-MASS_UNITS = r"毫克|mg|milligrams?|milligrammes?|mgs|mcg|micrograms?|microgrammes?|µg|μg|ug|ng|nanograms?|iu|i\.u\."
+MASS_UNITS = r"毫克|MAC|mg|milligrams?|milligrammes?|mgs|mcg|micrograms?|microgrammes?|µg|μg|ug|ng|nanograms?|iu|i\.u\."
 VOLUME_UNITS = r"ml|mls|millilit(?:re|er)s?|cc"
 COUNT_UNITS = (r"tablets?|tabs?|tab\.|caps?|capsules?|pills?|drops|gtts?|puffs?|sachets?|lozenges?|"
                r"patch(?:es)?|ampoules?|ampules?|vials?|injections?|suppositor(?:y|ies)|sprays?|"
@@ -177,7 +181,7 @@ DIRECTIVE_VERBS = (r"start|commenc|initiat|begin|began|begun|stop|discontinu|cea
                    r"reduc|rais|lower|halv|doubl|titrat|uptitrat|up-titrat|downtitrat|taper|wean|switch|"
                    r"chang|swap|hold|held|withh[oe]ld|omit|skip|review|adjust|optimi[sz]|trial|add|augment|"
                    r"resum|restart|revert|continu|avoid|giv|gave|administ|prescrib|consider|recommend|"
-                   r"suggest|advis|need|requir|benefit|try|tri|absetz|abgesetzt|erhöh|reduzier|ansetz|"
+                   r"suggest|advis|need|requir|benefit|try|tri|reconsider|rethink|revisit|absetz|abgesetzt|erhöh|reduzier|ansetz|"
                    r"suspend|aument|arrêt|diminu|retir|cambi|wechsel|停|加|减|换")
 MEDICATION_OBJECTS = (r"medications?|medicines?|meds|drugs?|pharmacotherapy|pharmacological|tablets|pills|"
                       r"capsules|doses?|dosage|dosing|posology|regimen|prescriptions?|medicated|medicine|agents?|"
@@ -185,6 +189,7 @@ MEDICATION_OBJECTS = (r"medications?|medicines?|meds|drugs?|pharmacotherapy|phar
 # Phrases that are medication on their own.
 MEDICATION_PHRASES = (
     r"(?:taper|wean)(?:ing|ed|s)?(?: \w+)? (?:off|down|from)", r"(?:up|down)-?titrat\w*", r"titrat\w* (?:up|down)",
+    r"(?:medication|medicine|drug)[- ]free", r"pharmacologic(?:al)?(?: \w+)? (?:down-?regulation|modulation|support)",
     r"pharmacotherap\w*", r"pharmacologic(?:al)? (?:treatment|therapy|management|intervention|option|approach)s?",
     r"drug (?:holiday|treatment|therapy|regimen|trial|interaction)s?", r"medication (?:review|trial|change|holiday)s?",
     r"deprescrib\w*", r"dose (?:escalation|reduction|adjustment|increase|decrease|titration|change)s?",
@@ -197,7 +202,8 @@ NON_MEDICAL_PRESCRIBERS = (r"protocol|paradigm|standard|guideline|montage|manual
                            r"neurofeedback|exercises?|breaks?|rest|recordings?")
 SCOPE_STATEMENTS = (
     r"(?:outside|beyond) (?:the |this |its )?(?:[\w'’]+ )?(?:scope|remit)",
-    r"not (?:within|part of|covered|addressed|assessed|discussed|considered|evaluated)",
+    r"not (?:within|part of|covered|addressed|assessed|discussed|considered|evaluated|reviewed|examined|"
+    r"documented|recorded|checked)",
     r"no (?:\w+ )?(?:statement|comment|recommendation|advice|opinion|suggestion)s?",
     r"(?:does|do|will|can|should|must|may) not (?:address|cover|comment|make|give|offer|include|contain|"
     r"recommend|advise)", r"(?:is|are) not (?:made|given|offered|included|provided)",
