@@ -194,8 +194,8 @@ def test_seed_missing_label_file(tmp_path):
     (root / "Preprocessed_EEG" / "label.mat").unlink()
     assert open_dataset("seed", root).labels().size == 15  # the ExtractedFeatures copy is used
     (root / "ExtractedFeatures" / "label.mat").unlink()
-    with pytest.raises(DatasetError, match=r"seed/Preprocessed_EEG/label\.mat was not found; point --root "
-                                           r"at the folder that contains Preprocessed_EEG"):
+    with pytest.raises(DatasetError, match=r"seed/Preprocessed_EEG/label\.mat was not found; copy label\.mat "
+                                           r"from the SEED release into Preprocessed_EEG"):
         open_dataset("seed", root)
 
 
@@ -426,7 +426,7 @@ def test_empty_or_missing_root(tmp_path, name, expected):
 
 def test_incomplete_folders(tmp_path):
     (tmp_path / "deap" / "data_preprocessed_python").mkdir(parents=True)
-    with pytest.raises(DatasetError, match="contains no sXX.dat files"):
+    with pytest.raises(DatasetError, match="contains no sXX.dat or sXX.mat files"):
         open_dataset("deap", tmp_path / "deap")
     (tmp_path / "seed" / "Preprocessed_EEG").mkdir(parents=True)
     with pytest.raises(DatasetError, match=r"contains no <subject>_<yyyymmdd>\.mat files"):

@@ -7,6 +7,7 @@ pickle. One trial is one film clip watched by one subject in one session.
 
 from __future__ import annotations
 
+import glob
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -97,19 +98,41 @@ def shown(root: Path, *parts: str) -> str:
     return "/".join([root.name or str(root), *parts])
 
 
-def require_dir(root: Path, relative: str, hint: str) -> Path:
-    """`root/relative` as a folder, or a DatasetError naming the expected layout."""
-    path = root / relative
-    if not path.is_dir():
-        raise DatasetError(f"{shown(root, relative)} was not found; {hint}.")
-    return path
+def _found_instead(root: Path, relative: str) -> str | None:
+    """What to do when `root/relative` is missing but a user's copy has it elsewhere: still zipped,
+    one folder down (the unpacked archive's own folder), or `--root` naming the folder itself."""
+    first = Path(relative).parts[0]
+    if (root / f"{first}.zip").is_file():
+        return f"{shown(root, first + '.zip')} is there: unzip it first"
+    if root.name == first:
+        return f"--root names {first} itself: point it at the folder above"
+    wanted = root / relative
+    if wanted.suffix and wanted.parent.is_dir():
+        others = sorted(p.name for p in wanted.parent.glob(f"{glob.escape(wanted.stem)}.*") if p.is_file())
+        if others:
+            return (f"{shown(root, *Path(relative).parent.parts, others[0])} is there, but the release's "
+                    f"{wanted.name} is what is read: use that file")
+    try:
+        children = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "__MACOSX")))
+    except OSError:
+        return None
+    for child in children:
+        if (child / relative).exists():
+            return f"{shown(root, child.name, relative)} is there: point --root at {shown(root, child.name)}"
+    return None
+
+
+def missing_folder(root: Path, relative: str, hint: str) -> DatasetError:
+    """The error for a folder or file of the layout that is not at `root/relative`: where it is
+    instead when the copy has it elsewhere, else `hint` (how the layout should look)."""
+    return DatasetError(f"{shown(root, relative)} was not found; {_found_instead(root, relative) or hint}.")
 
 
 def require_file(root: Path, relative: str, hint: str) -> Path:
     """`root/relative` as a non-empty file, or a DatasetError naming the expected layout."""
     path = root / relative
     if not path.is_file():
-        raise DatasetError(f"{shown(root, relative)} was not found; {hint}.")
+        raise missing_folder(root, relative, hint)
     if path.stat().st_size == 0:
         raise DatasetError(f"{shown(root, relative)} is empty (0 bytes); download that file again.")
     return path
@@ -258,8 +281,10 @@ class FolderPerKindLoader(DatasetLoader):
 
     def _check_layout(self) -> None:
         if not any((self.root / folder).is_dir() for folder in self.FOLDERS.values()):
-            raise DatasetError(f"{shown(self.root, self.FOLDERS[self.NAMED_WHEN_MISSING])} was not found; "
-                               f"point --root at {self.LAYOUT}.")
+            for folder in self.FOLDERS.values():  # a copy that keeps either folder elsewhere says where
+                if _found_instead(self.root, folder):
+                    raise missing_folder(self.root, folder, "")
+            raise missing_folder(self.root, self.FOLDERS[self.NAMED_WHEN_MISSING], f"point --root at {self.LAYOUT}")
         for kind, folder in self.FOLDERS.items():
             if (self.root / folder).is_dir() and not self._files(kind):
                 raise DatasetError(f"{shown(self.root, folder)} contains no {self.FILES[kind]}; copy the "

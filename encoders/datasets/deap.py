@@ -1,9 +1,11 @@
-"""DEAP (valence/arousal/dominance/liking ratings 1–9) from `data_preprocessed_python` (docs/datasets.md).
+"""DEAP (valence/arousal/dominance/liking ratings 1–9) from `data_preprocessed_python` or
+`data_preprocessed_matlab` (docs/datasets.md).
 
 Layout read: `data_preprocessed_python/sXX.dat`, a Python-2 pickle of a dict with `data`
 (trials, 40, samples) at 128 Hz = 3 s pre-trial baseline + 60 s, and `labels` (trials, 4) in the
-order valence, arousal, dominance, liking. Loaded only through `safe_pickle` (a pickle can run
-code). Channels 1–32 are EEG in the Geneva order (`MONTAGES["deap32"]`); 33–40 are peripheral
+order valence, arousal, dominance, liking, loaded only through `safe_pickle` (a pickle can run
+code); or, where a copy holds only the release's MATLAB version, `data_preprocessed_matlab/sXX.mat`
+with the same two variables. Channels 1–32 are EEG in the Geneva order (`MONTAGES["deap32"]`); 33–40 are peripheral
 (EOG, EMG, GSR, respiration, plethysmograph, temperature) and are set aside. Trial and sample
 counts are taken from the data. The trials are in video (Experiment_id) order, so trial n is
 video n for every subject and `stimulus_id` is `deap:videoNN`.
@@ -25,13 +27,15 @@ from ..channels import MONTAGES
 from ..errors import DatasetError
 from ..log import get_logger
 from ..recording import Annotation
-from .base import DatasetLoader, Trial, matching_files, require_dir, shown
+from .base import DatasetLoader, Trial, matching_files, missing_folder, shown
+from .matfile import load_mat
 from .safe_pickle import safe_load
 
 log = get_logger(__name__)
 
-DATA_DIR = "data_preprocessed_python"
-SUBJECT_FILE = re.compile(r"^s(\d{2})\.dat$")
+# The release's two copies of the same data; the Python one is read where both are present.
+DATA_DIRS = {"data_preprocessed_python": re.compile(r"^s(\d{2})\.dat$"),
+             "data_preprocessed_matlab": re.compile(r"^s(\d{2})\.mat$")}
 SFREQ = 128.0
 BASELINE_S = 3.0
 EEG_CHANNELS = list(MONTAGES["deap32"])
@@ -43,7 +47,8 @@ class DEAP(DatasetLoader):
     NAME = "deap"
     CLASS_NAMES = ("low", "high")
     KINDS = ("raw",)
-    LAYOUT = "the DEAP folder that contains data_preprocessed_python/s01.dat … s32.dat"
+    LAYOUT = ("the DEAP folder that contains data_preprocessed_python/s01.dat … s32.dat (or "
+              "data_preprocessed_matlab/s01.mat … s32.mat)")
 
     def __init__(self, root: Any, *, target: str = "valence", threshold: float = 5.0,
                  inclusive: bool = True, baseline: str = "split") -> None:
@@ -60,13 +65,19 @@ class DEAP(DatasetLoader):
         super().__init__(root)
 
     def _files(self) -> list:
-        return matching_files(self.root / DATA_DIR, SUBJECT_FILE)
+        for folder, pattern in DATA_DIRS.items():
+            files = matching_files(self.root / folder, pattern)
+            if files:
+                return files
+        return []
 
     def _check_layout(self) -> None:
-        require_dir(self.root, DATA_DIR, f"point --root at {self.LAYOUT}")
+        present = [folder for folder in DATA_DIRS if (self.root / folder).is_dir()]
+        if not present:
+            raise missing_folder(self.root, next(iter(DATA_DIRS)), f"point --root at {self.LAYOUT}")
         if not self._files():
-            raise DatasetError(f"{shown(self.root, DATA_DIR)} contains no sXX.dat files; copy the "
-                               f"dataset's files into it or point --root at {self.LAYOUT}.")
+            raise DatasetError(f"{shown(self.root, present[0])} contains no sXX.dat or sXX.mat files; copy "
+                               f"the dataset's files into it or point --root at {self.LAYOUT}.")
 
     def _subject_file_list(self, kind: str) -> list:
         return [(int(match.group(1)), path) for match, path in self._files()]
@@ -115,20 +126,23 @@ class DEAP(DatasetLoader):
 
 
 def _read_subject(path: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(data (trials, 40, samples) float64, labels (trials, 4)) of one sXX.dat."""
-    content = safe_load(path, encoding="latin1", source=path.name)
+    """(data (trials, 40, samples) float64, labels (trials, 4)) of one sXX.dat or sXX.mat."""
+    if path.suffix == ".mat":
+        content = load_mat(path)
+    else:
+        content = safe_load(path, encoding="latin1", source=path.name)
     if not isinstance(content, dict) or not {"data", "labels"} <= set(content):
         found = sorted(map(str, content)) if isinstance(content, dict) else type(content).__name__
         raise DatasetError(f"{path.name} holds {found}, not a dict with 'data' and 'labels'; it is not a "
-                           f"DEAP data_preprocessed_python file.")
+                           f"DEAP preprocessed data file.")
     data, labels = np.asarray(content["data"]), np.asarray(content["labels"])
     n_channels = len(EEG_CHANNELS) + len(PERIPHERAL)
     if data.ndim != 3 or data.shape[1] != n_channels or data.dtype.kind not in "fiu":
         raise DatasetError(f"{path.name} 'data' has shape {data.shape}, not (trials, {n_channels}, "
-                           f"samples); it is not a DEAP data_preprocessed_python file.")
+                           f"samples); it is not a DEAP preprocessed data file.")
     if labels.shape != (data.shape[0], len(RATINGS)):
         raise DatasetError(f"{path.name} 'labels' has shape {labels.shape}, not ({data.shape[0]}, 4); it "
-                           f"is not a DEAP data_preprocessed_python file.")
+                           f"is not a DEAP preprocessed data file.")
     if data.shape[2] <= BASELINE_S * SFREQ:
         raise DatasetError(f"{path.name} trials are {data.shape[2]} samples long, not longer than the "
                            f"3-s baseline; the file is truncated: download it again.")

@@ -57,8 +57,7 @@ class SEED(FolderPerKindLoader):
             if (self.root / folder / "label.mat").is_file():
                 return self.root / folder / "label.mat"
         first = next((f for f in order if (self.root / f).is_dir()), RAW_DIR)
-        return require_file(self.root, f"{first}/label.mat",
-                            f"point --root at the folder that contains {first}")
+        return require_file(self.root, f"{first}/label.mat", f"copy label.mat from the SEED release into {first}")
 
     def label_files(self) -> list[Path]:
         return [self._label_file()]

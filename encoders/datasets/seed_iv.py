@@ -45,6 +45,16 @@ class SEEDIV(FolderPerKindLoader):
     FOLDERS = FOLDERS
     FILES = dict.fromkeys(FOLDERS, "session folders 1, 2, 3 with <subject>_<yyyymmdd>.mat files")
 
+    def _check_extra_files(self) -> None:
+        """A copy missing a session folder (a partial download) is read with the sessions it has,
+        and says which are missing: each session folder holds its own files and label list."""
+        for folder in FOLDERS.values():
+            if (self.root / folder).is_dir():
+                absent = [str(s) for s in SESSIONS if not (self.root / folder / str(s)).is_dir()]
+                if absent:
+                    log.warning("SEED-IV %s has no session folder %s; reading the sessions it has.", folder,
+                                ", ".join(absent))
+
     def _files(self, kind: str) -> list[tuple[int, int, str, Any]]:
         """(subject, session, date, path) for every subject file of `kind`."""
         out = []
