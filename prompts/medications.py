@@ -44,7 +44,8 @@ indometacin indomethacin ketorolac mefenamic metamizole dipyrone
 sumatriptan rizatriptan zolmitriptan naratriptan eletriptan almotriptan frovatriptan erenumab
 galcanezumab fremanezumab rimegepant ubrogepant atogepant
 baclofen tizanidine cyclobenzaprine carisoprodol methocarbamol dantrolene orphenadrine
-propofol thiopental thiopentone remifentanil sufentanil alfentanil dexmedetomidine etomidate sevoflurane isoflurane lidocaine
+propofol thiopental thiopentone remifentanil sufentanil alfentanil dexmedetomidine etomidate sevoflurane
+isoflurane lidocaine
 disulfiram acamprosate varenicline nicotinamide
 metoprolol atenolol bisoprolol carvedilol nebivolol labetalol nadolol sotalol timolol
 amlodipine nifedipine diltiazem verapamil ramipril lisinopril enalapril perindopril captopril

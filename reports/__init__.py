@@ -4,6 +4,9 @@ Markdown/PDF rendering, and the versioned, audited SQLite store.
 
     note.py      the note's schema (dataclasses) and its constants
     guard.py     the prescription guard every text in a note passes (its word lists: prompts.medications)
+    identifier_guard.py  no patient identifier in text typed into a de-identified note
+    person_names.py      given names, titles and staff roles the identifier guard reads people by
+    text_checks.py       both guards, as every edit, comment and correction passes them
     identity.py  pseudonymous recording ids (salted content hash)
     claims.py    the model's reasoning sentence by sentence, each claim checked against the evidence
     draft.py     a draft note from evidence and the model's answer

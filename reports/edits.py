@@ -9,8 +9,8 @@ from typing import Any
 from encoders.errors import ReportError
 
 from .claims import correct, strike
-from .guard import check_no_prescriptions
 from .note import CORE_LIMITATION, EDITABLE_FIELDS, LIST_FIELDS, MAX_TEXT_CHARS, MedicalRecordNote
+from .text_checks import check_note_text
 
 
 @dataclass
@@ -42,7 +42,8 @@ def _normalise(name: str, value: Any) -> str | list[str]:
 def apply_edits(note: MedicalRecordNote, changes: dict[str, Any]) -> tuple[MedicalRecordNote, list[FieldChange]]:
     """A copy of `note` with `changes` applied to editable fields, and the field-level diff.
 
-    Refuses measured fields and prescription-like text with a `ReportError`; fields whose new value
+    Refuses measured fields, prescription-like text and, in a de-identified note, patient identifiers
+    with a `ReportError`; fields whose new value
     equals the old one are not counted as edits.
     """
     if not isinstance(changes, dict) or not changes:
@@ -58,7 +59,7 @@ def apply_edits(note: MedicalRecordNote, changes: dict[str, Any]) -> tuple[Medic
         if len(text) > MAX_TEXT_CHARS:
             raise ReportError(f"The field {name} is {len(text)} characters long, above the limit of "
                               f"{MAX_TEXT_CHARS}; shorten it and save again.")
-        check_no_prescriptions(text)
+        check_note_text(note, text)
         old = getattr(note, name)
         if new != old:
             diffs.append(FieldChange(name, old, new))
@@ -94,7 +95,8 @@ def strike_sentence(note: MedicalRecordNote, sentence_number: int, by: str, at: 
 def correct_reasoning(note: MedicalRecordNote, text: str, by: str, at: str
                       ) -> tuple[MedicalRecordNote, list[FieldChange], dict[str, Any]]:
     """A copy of `note` whose reasoning is the reviewer's `text`, checked again against the note's
-    evidence; refuses prescription-like text, empty text and text that changes nothing."""
+    evidence; refuses prescription-like text, identifiers in a de-identified note, empty text and
+    text that changes nothing."""
     if not isinstance(text, str) or not text.strip():
         raise ReportError("The corrected reasoning is empty; write the reasoning as it should read, or strike "
                           "the sentences that should go.")
@@ -102,7 +104,7 @@ def correct_reasoning(note: MedicalRecordNote, text: str, by: str, at: str
     if len(text) > MAX_TEXT_CHARS:
         raise ReportError(f"The corrected reasoning is {len(text)} characters long, above the limit of "
                           f"{MAX_TEXT_CHARS}; shorten it and save again.")
-    check_no_prescriptions(text)
+    check_note_text(note, text)
     old = note.reasoning_review.text()
     if " ".join(text.split()) == " ".join(old.split()):
         raise ReportError("The corrected reasoning is the same as the reasoning that stands; change it or "

@@ -38,7 +38,7 @@ from encoders.log import get_logger
 from encoders.paths import home
 from .claims import sentence_of_claim
 from .edits import FieldChange, apply_edits, correct_reasoning, strike_sentence
-from .guard import check_no_prescriptions
+from .text_checks import check_note_text
 from .note import EDITABLE_FIELDS, MedicalRecordNote, utc_now
 from .schema import prepare_schema
 
@@ -238,7 +238,7 @@ class ReportStore:
         note = replace(note, status="draft", signed_by=None, signed_at=None, acknowledged_claims=None)
         for name in EDITABLE_FIELDS:
             value = getattr(note, name)
-            check_no_prescriptions("\n".join(value) if isinstance(value, list) else value)
+            check_note_text(note, "\n".join(value) if isinstance(value, list) else value)
         content = content_json(note)
         report_id = "rpt-" + uuid.uuid4().hex[:12]
         at = utc_now()
@@ -301,7 +301,6 @@ class ReportStore:
         `base_version`, which must be current."""
         author = required_name(author, "author")
         comment = " ".join(str(comment or "").split())[:1000]
-        check_no_prescriptions(comment)
         with self._transaction() as conn:
             report = self._report_row(conn, report_id)
             current = report["current_version"]
@@ -316,6 +315,7 @@ class ReportStore:
                                   f"again.")
             row = self._version_row(conn, report["id"], current)
             note = self._note(row)
+            check_note_text(note, comment)
             amend = row["signed_at"] is not None
             at = utc_now()
             edited, diffs, detail = change(note, at)
