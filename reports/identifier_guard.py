@@ -37,8 +37,12 @@ _DAY_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth
               r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
               r"twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first")
 _DIGIT_WORDS = r"zero|oh|one|two|three|four|five|six|seven|eight|nine|double \w+"
+_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                 r"hundred)")
 _DATE_CONTEXT = (r"on|seen|recorded|admitted|discharged|dob|d\.o\.b\.?|born|birth|birthday|visit(?:ed)?|dated?|"
-                 r"since|until|from|appointment|admission|discharge|appt|review(?:ed)?|scan(?:ned)?|test(?:ed)?|eeg|session|le|am|el|du|vom")
+                 r"since|until|from|appointment|admission|discharge|appt|arrived|presented|attended|signed|"
+                 r"review(?:ed)?|scan(?:ned)?|test(?:ed)?|eeg|session|le|am|el|du|vom")
 _ID_LABELS = (r"mrn|m\.r\.n\.|medical record(?: number| no\.?| #)?|hospital (?:number|no\.?|id|#)|"
               r"hosp(?:ital)? no\.?|nhs(?: number| no\.?| #)?|chi(?: number| no\.?)|patient (?:id|number|no\.?|#)|"
               r"pt (?:id|no\.?|#)|case (?:number|no\.?|id|#)|record (?:number|no\.?)|account (?:number|no\.?)|"
@@ -51,6 +55,8 @@ _ID_LABELS = (r"mrn|m\.r\.n\.|medical record(?: number| no\.?| #)?|hospital (?:n
               r"licen[cs]e (?:number|no\.?)|serial(?: number| no\.?)?|s/n|id(?: number| no\.?| #)?|"
               r"nhc|historia clínica|ipp|fallnummer|fall-?nr\.?|uhid|chart(?: number| no\.?| #)?|"
               r"encounter(?: number| no\.?| #)?|csn|visit number|admission number|(?-i:PAN)(?: card)?|"
+              r"run(?: number| no\.?| #)|booking(?: number| no\.?| #)?|tracking(?: number| no\.?| #)?|"
+              r"(?:police|court|probate|incident|docket|welfare|cps)(?: case| report)?(?: number| no\.?| #)?|"
               r"身份证(?:号)?|病历号|住院号")
 
 _WORD_NAME = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?"
@@ -67,7 +73,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                  re.I)),
     ("an IP address", re.compile(r"(?<![\w.])(?!127\.|0\.0\.0\.0)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
                                  r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")),
-    ("a record or id number", re.compile(r"\b(?:" + _ID_LABELS + r")(?![a-z])(?:\s+(?:of|for)\s+[\w\s]{1,30}?)?\s*"
+    ("a record or id number", re.compile(r"\b(?:" + _ID_LABELS + r")(?!(?<=[a-z])[a-z])(?:\s+(?:of|for)\s+[\w\s]{1,30}?)?\s*"
                                          r"(?:[:#=.]|is|was)?\s*(?=[\w\- /]*\d)[A-Z0-9][\w\-/ ]{2,24}?\d\w*", re.I)),
     ("a social security number", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
     ("a phone number", re.compile(r"(?:\b(?:tel|telephone|phone|ph|mobile|mob|cell|fax|handy|tél|téléfono|"
@@ -79,12 +85,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("a long number", re.compile(r"(?<![\d.,])\d{8,}(?![\d.,]?\d)|\b(?:\d ){5,}\d\b|\b\d{4} \d{4} \d{4}\b"
                                  r"|\b(?:(?:" + _DIGIT_WORDS + r")[\s,-]+){6,}(?:" + _DIGIT_WORDS + r")\b", re.I)),
     ("a biometric identifier or photograph", re.compile(
-        r"\b(?:full[- ]face|facial)\s+(?:photo\w*|image|picture|scan)|\bphoto(?:graph)?s? of the (?:patient|participant)"
+        r"\b(?:full[- ]face|facial)\s+(?:\w+\s+)?(?:photo\w*|image|picture|scan)|\bphoto(?:graph)?s? of the (?:patient|participant)"
         r"|(?<!spectral )(?<!eeg )(?<!neural )(?<!brain )(?<!individual )(?<!oscillatory )(?<!functional )"
         r"(?<!connectivity )\bfinger\s?prints?\b|\bvoice\s?prints?\b|\bretina(?:l)? scans?\b|\biris scans?\b|\bpalm\s?prints?\b"
         r"|\bface scans?\b|\b(?:identifying|distinctive|unique)\s+(?:tattoo|birthmark|scar)s?"
-        r"|\btattoos?\s+(?:reading|saying|that reads|with the name|of the name)", re.I)),
-    ("a street address", re.compile(r"\b\d{1,5}[a-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:street|st|road|rd|avenue|ave|"
+        r"|\btattoos?\s+(?:[\w-]+\s+){0,4}?(?:reading|reads|saying|says|that reads|with the name|of the name)\b",
+        re.I)),
+    ("a named school or employer", re.compile(
+        r"\b(?:[A-Z][\w'’.-]+\s+){1,3}(?-i:Elementary|Middle School|High School|Primary School|Academy|Grammar School)\b"
+        r"|\b[a-z][\w'’-]+\s+(?:elementary|middle|high|primary|grammar) school\b"
+        r"|\b(?:works?|working|worked|employed|shift|job)\s+(?:as\s+(?:an?\s+)?\w+\s+)?(?:at|for|by)\s+(?:the\s+)?"
+        r"(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?"
+        r"|\b(?:attends|attending|pupil at|student at)\s+(?:[\w-]+\s+){0,2}?(?:at\s+)?(?-i:St\.?|Saint|[A-Z])[\w'’.-]+",
+        re.I)),
+    ("a street address", re.compile(r"\b(?:\d{1,5}[a-z]?|" + _NUMBER_WORDS + r"(?:[\s-]+" + _NUMBER_WORDS + r")*),?\s+"
+                                    r"(?:(?:[NSEW]|north|south|east|west)\.?\s+)?(?:[A-Z][\w'’-]+\s+){1,3}(?:street|st|road|rd|avenue|ave|"
                                     r"lane|ln|drive|boulevard|blvd|court|ct|way|place|pl|close|crescent|"
                                     r"terrace|square|sq|gardens|grove|parkway|highway|hwy)\b\.?"
                                     r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring)\s+\d{1,4}\b"
@@ -110,7 +125,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![\d.v])\b[0-3]?\d[/.-][01]?\d[/.-](?:19|20)\d{2}\b(?![\d.])"
         r"|(?<![\d.v])\b(?:19|20)\d{2}[/.-][01]?\d[/.-][0-3]?\d\b(?![\d.])"
         r"|(?<![\d.v])\b[01]?\d/[0-3]?\d/\d{2}\b(?![\d./])|\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-        r"|\b(?:" + _DATE_CONTEXT + r")\s*[:.]?\s+[0-3]?\d[/.][01]?\d\b(?![\d./]|\s*(?:hz|µv|uv|s\b|sec|min|ms|%|x))",
+        r"|\b(?:" + _DATE_CONTEXT + r")\s*[:.,]?\s+[0-3]?\d[/.][0-3]?\d\b(?![\d./]|\s*(?:hz|µv|uv|s\b|sec|min|ms|%|x))",
         re.I)),
     ("a birth date", re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: on)?|geb\.?|geboren(?: am)?|né(?:e)? le|"
                                 r"nacid[oa] el|fecha de nacimiento|date de naissance|b\.)\s*[:.]?\s*"
@@ -127,9 +142,17 @@ _SURNAME_FIRST = re.compile(r"\b" + _UPPER_NAME + r",\s*(" + _WORD_NAME + "|" + 
 _AFTER_LABEL = re.compile(r"(?:^|(?<=[\s,;(]))(?:(?:patient|pt|subject|client)(?:'?s)?\s+)?(?:full\s+)?"
                           r"(?:name|surname|first name|given name|family name|last name|nom|nombre|apellidos?|"
                           r"vorname|nachname|名字|姓名)\s*[:=]\s*[^\s,;.]+", re.I)
+_NAME_IS = re.compile(r"\b(?:his|her|their|my|the patient'?s|pt'?s|patient'?s|patient|pt)\s+(?:first\s+|last\s+|"
+                      r"full\s+|real\s+|given\s+)?name\s+(?:is|was)\s+(?:uh\s+|um\s+|er\s+)?"
+                      r"(['\"“‘][^'\"”’]{2,30}['\"”’]|(?-i:[A-Z])[\w'’-]+|[a-z]+)", re.I)
+# An initial and a surname where a name stands alone ("signed 'M. Fitzgerald'"), not a letter that
+# ends a sentence ("I pick A. Actually", "happy for C. Fear is").
+_INITIAL_SURNAME = re.compile(r"(?<![\w.])(?<![A-Za-z] )[A-Z]\.\s?[A-Z][a-z'’]{2,}(?:-[A-Z][a-z]+)?\b")
+_RELATION_TITLE = re.compile(r"\b(?:" + p.RELATIONS + r")\b,?\s+(?:" + p.TITLES + r"|" + p.PLAIN_TITLES + r")\.?\s+\w{2,}",
+                             re.I)
 _NOT_PEOPLE_LABELS = re.compile(r"\b(?:file|channel|montage|band|feature|task|study|device|model|software|"
                                 r"electrode|recording|condition|project|variable|site|dataset|column|user)\s*$", re.I)
-_RELATION_NAME = re.compile(r"\b(?:" + p.RELATIONS + r")\b\s*(?:[:,(]|\bis\b|\bnamed\b|\bcalled\b)?\s*"
+_RELATION_NAME = re.compile(r"\b(?:" + p.RELATIONS + r")\b\s*(?:[:,.(]|\bis\b|\bnamed\b|\bcalled\b)?\s*"
                             r"(" + _NAME + r")", re.I)
 _RELATION_LOWER = re.compile(r"\b(?:" + p.RELATIONS + r")\b\s*(?:[:,]|\bis\b|\bnamed\b|\bcalled\b)?\s*([a-zà-ÿ]+)",
                              re.I)
@@ -145,6 +168,13 @@ asymmetry montage reference average patient participant subject study trial run 
 
 
 _SPELLED_OUT = re.compile(r"\b[A-Za-z]([ .-])(?:[A-Za-z]\1)+[A-Za-z]\b(?![.-]\w)")
+
+
+# Words that start a sentence after a one-letter answer ("Answer: A. Actually, C."), not surnames.
+_SENTENCE_STARTERS = _NOT_SURNAMES | frozenset("""
+actually however also then this that these those it its but so yes overall answer because since
+happy sad fear anger disgust surprise neutral negative positive high low both either neither
+""".split())
 
 
 def _normalised(text: str) -> str:
@@ -211,6 +241,15 @@ def identifier_words(text: str) -> tuple[str, str] | None:
     for found in _TITLE_NAME.finditer(text):
         if not _staff(text, found.start(), found.end()):
             return "a name", found.group(0).strip()
+    for found in _NAME_IS.finditer(text):  # "his name is 'Dwayne'", "patient name is uh kevin"
+        name = found.group(1)
+        if name[0] in "'\"“‘" or name[0].isupper() or _plain(name) in p.GIVEN_NAMES:
+            return "a name", found.group(0).strip()
+    for pattern in (_INITIAL_SURNAME, _RELATION_TITLE):  # "M. Fitzgerald", "mother miss garcia"
+        for found in pattern.finditer(text):
+            last = _plain(found.group(0).split()[-1].split(".")[-1])
+            if last not in _SENTENCE_STARTERS and not _staff(text, found.start(), found.end()):
+                return "a name", found.group(0).strip()
     for found in _AFTER_LABEL.finditer(text):
         if not _NOT_PEOPLE_LABELS.search(text[:found.start()]):
             return "a name", found.group(0).strip()
