@@ -2,7 +2,9 @@
 
 The PDF is laid out from the note's structure (not from its Markdown) with fpdf2. fpdf2's core
 fonts are Latin-1 only, and notes carry "µV", "α", "−" and "—", so a Unicode TTF is embedded:
-DejaVu Sans, which matplotlib ships, so no font has to be installed or downloaded.
+DejaVu Sans, which matplotlib ships, so no font has to be installed or downloaded; text is shaped
+(Arabic, Hebrew), and a character no font draws refuses the export rather than vanish from it
+(`pdf_fonts.py`).
 
 Both exports go to a temporary file in the target folder and are moved into place with
 `os.replace`: a reader never sees half a file, and a crash leaves the previous export intact.
@@ -25,6 +27,7 @@ from pathlib import Path
 from encoders.errors import ReportError
 from encoders.log import get_logger
 from .note import MedicalRecordNote
+from .pdf_fonts import check_drawable, dejavu_files, fallback_files
 from .render import (
     CLAIM_COLUMNS,
     acknowledgement_line,
@@ -118,18 +121,6 @@ def export_markdown(note: MedicalRecordNote, path: str | Path, reference: str | 
     return out
 
 
-def _font_files() -> tuple[Path, Path]:
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-    for font in (regular, bold):
-        if not font.is_file():
-            raise ReportError(f"The PDF font {font.name} is missing from matplotlib's data folder ({folder}); "
-                              f"reinstall matplotlib.")
-    return regular, bold
-
-
 def _pdf_class():
     from fpdf import FPDF
 
@@ -148,13 +139,20 @@ def _pdf_class():
 def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     from fpdf.enums import XPos, YPos
 
-    regular, bold = _font_files()
+    regular, bold = dejavu_files()
+    fallbacks = fallback_files()
+    check_drawable(render_markdown(note, reference), [regular, *fallbacks])
     pdf = _pdf_class()(format="A4")
     pdf.set_title(TITLE)
     pdf.set_creator("eegreason")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_font(FONT_FAMILY, "", str(regular))
     pdf.add_font(FONT_FAMILY, "B", str(bold))
+    for number, font in enumerate(fallbacks):
+        pdf.add_font(f"fallback{number}", "", str(font))
+    if fallbacks:
+        pdf.set_fallback_fonts([f"fallback{n}" for n in range(len(fallbacks))], exact_match=False)
+    pdf.set_text_shaping(True)  # Arabic letters joined, right-to-left runs ordered (HarfBuzz)
     pdf.add_page()
     width = pdf.epw
 
@@ -263,7 +261,7 @@ def _pdf_bytes(note: MedicalRecordNote, reference: str | None) -> bytes:
     if rows:
         pdf.ln(1)
         pdf.set_font(FONT_FAMILY, "", 8)
-        with pdf.table(col_widths=(1, 1.5, 6, 4, 4, 6), line_height=4.5, text_align="LEFT") as table:
+        with pdf.table(col_widths=(1, 2.2, 6, 3.3, 4, 6), line_height=4.5, text_align="LEFT") as table:
             for values in [list(CLAIM_COLUMNS), *rows]:
                 row = table.row()
                 for value in values:
