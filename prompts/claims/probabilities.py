@@ -340,14 +340,15 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     return out + order_claims(clause, emotions)
 
 
-_AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
-                    r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
-                    r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|surpasses|exceeds|outstrips|"
-                    r"trails|lags behind|is beaten by|is outranked by|falls behind|edging(?: out)?|leading|beating|"
-                    r"outscoring|outranking|outpacing|trailing|lagging behind)\s+(?:the\s+)?$", re.I)
-_HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
-           "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips", "edging", "edging out",
-           "leading", "beating", "outscoring", "outranking", "outpacing")
+# One class placed above or below another ("well ahead of", "trails"); relations.py reads gaps with it.
+AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
+                   r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
+                   r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|surpasses|exceeds|outstrips|"
+                   r"trails|lags behind|is beaten by|is outranked by|falls behind|edging(?: out)?|leading|beating|"
+                   r"outscoring|outranking|outpacing|trailing|lagging behind)\s+(?:the\s+)?$", re.I)
+HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
+          "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips", "edging", "edging out",
+          "leading", "beating", "outscoring", "outranking", "outpacing")
 _TIED = re.compile(r"^\s*(?:and|&)\s*$")
 
 
@@ -356,10 +357,10 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
     out = []
     for (s1, e1, a), (s2, e2, b) in zip(emotions, emotions[1:]):
         between = text[e1:s2]
-        m = _AHEAD.search(between)
+        m = AHEAD.search(between)
         if m and not re.search(r"\b(?:but|while|whereas|although)\b", between[:m.start()]):
             word = m.group(1).lower()
-            higher, lower = (a, b) if word in _HIGHER else (b, a)
+            higher, lower = (a, b) if word in HIGHER else (b, a)
             out.append(Claim("order", span(clause, s1, e2), f"{higher} over {lower}", {"higher": higher, "lower": lower}))
         elif re.search(r"\b(?:ties|tied|is\s+level|is\s+even|draws)\s+(?:with|to)\s+$", between, re.I) and \
                 not re.search(r"\b(?:not|never|no\s+longer)\b", between, re.I):

@@ -17,7 +17,7 @@ from encoders.labels import LabelSpace
 from .classes import PLACED, placement_stated
 from .lexicon import alternation
 from .model import Claim, span
-from .probabilities import _AHEAD, _HIGHER, emotion_mentions, foreign_mentions
+from .probabilities import AHEAD, HIGHER, emotion_mentions, foreign_mentions
 from .text import NUMBER_WORD, Clause, amount
 
 _QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approximately": "about", "some": "about",
@@ -57,11 +57,11 @@ def relation_claims(clause: Clause) -> list[Claim]:
             out.append(Claim("ratio", span(clause, s1, e2), f"{a} to {b}",
                              {"first": a, "second": b, "ratio": value, "qualifier": qualifier}))
             continue
-        ahead = _AHEAD.search(between)
+        ahead = AHEAD.search(between)
         lead = _LEAD_OVER.search(between)  # "surprise | 0.66 | lead over anger: 57 pts"
         gap = _GAP.match(text[e2:])
         if (ahead or lead) and gap:
-            higher, lower = (a, b) if lead or ahead.group(1).lower() in _HIGHER else (b, a)
+            higher, lower = (a, b) if lead or ahead.group(1).lower() in HIGHER else (b, a)
             points = _amount(gap.group(2)) if gap.group(2) else float(gap.group(3)) * 100.0
             qualifier = _QUALIFIERS.get((gap.group(1) or "").lower(), "exact")
             out.append(Claim("gap", span(clause, s1, e2 + gap.end()), f"{higher} over {lower}",
