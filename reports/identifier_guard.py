@@ -228,9 +228,14 @@ def _given_name_words(text: str) -> str | None:
     return None
 
 
+# The tool's own pseudonymous recording and report ids ("rec-" + 16 hex digits, "rpt-" + 12), which
+# a comment may cite: made from a salted hash, they identify no one.
+_OWN_IDS = re.compile(r"\b(?:rec|rpt)-[0-9a-f]{12,16}\b")
+
+
 def identifier_words(text: str) -> tuple[str, str] | None:
     """(what it is, the words) for the first patient identifier in `text`, or None."""
-    text = _normalised(text)
+    text = _OWN_IDS.sub("rec-id", _normalised(text))
     for what, pattern in _PATTERNS:
         found = pattern.search(text)
         if found:

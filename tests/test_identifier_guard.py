@@ -73,7 +73,8 @@ def test_comments_and_corrected_reasoning_are_checked_too(store, note):  # noqa:
     assert store.get(rid)[1].version == 1
     # Staff named with their role, study codes and eponyms are de-identified text.
     version = store.edit(rid, 1, {"clinician_comments": "Reviewed with Dr. Okafor; participant P07; "
-                                                        "Hjorth parameters and Welch's method, 2024."}, "Dr Alice")
+                                                        "Hjorth parameters and Welch's method, 2024; as in "
+                                                        f"{note.recording.recording_id} and {rid}."}, "Dr Alice")
     assert version == 2
 
 
