@@ -105,7 +105,8 @@ antabuse campral revia vivitrol selincro champix chantix
 tenormin lopressor betaloc concor cardicor coreg lasix lipitor zocor crestor plavix eliquis
 xarelto pradaxa coumadin glucophage ozempic wegovy mounjaro synthroid euthyrox eltroxin
 losec prilosec nexium zantac pepcid zofran maxolon motilium stemetil phenergan benadryl nytol
-piriton zyrtec claritin ventolin sudafed
+piriton zyrtec claritin ventolin sudafed minias entact laroxyl depakin tryptanol gardenal paxera myslee depas
+sublocade xanor deroxat seresta lysanxia noctamid tafil lorans
 """
 
 # Generic-name stems (INN/USAN): a name ending in one of these is a drug even when not listed.
@@ -141,7 +142,9 @@ CLASS_PATTERNS = (
     r"mood[- ]stabili[sz]ers?", r"stimulants?", r"non-?stimulants?", r"nootropics?", r"antihypertensives?",
     r"anticoagulants?", r"blood thinners?", r"antibiotics?", r"anti-?parkinson\w*", r"anticholinergics?",
     r"sleeping (?:pills?|tablets?|draughts?)", r"(?:nerve|happy|water|diet|pep) pills", r"xann?(?:ies|ys?)",
-    r"addys?", r"addies", r"vallies", r"percs", r"roxies", r"klonnies", r"depot(?: injections?)?",
+    r"addys?", r"addies", r"vallies", r"percs", r"roxies", r"klonnies", r"bupe", r"depot(?: injections?)?",
+    r"caffeine (?:citrate|base)", r"(?:receiving|given|loading|maintenance)\s+(?:dose of\s+)?caffeine",
+    r"(?:on\s+)?a script (?:for|of)",
     r"(?:gaba-?ergic|serotonergic|dopaminergic|noradrenergic|adrenergic|cholinergic|glutamatergic|"
     r"histaminergic) (?:agents?|drugs?|medications?|compounds?)",
     r"(?:agents?|drugs?|compounds?) (?:targeting|acting on|that (?:blocks?|boosts?|raises?|increases?|enhances?)) "

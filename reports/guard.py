@@ -143,7 +143,9 @@ _DOSES = re.compile(
     r"|\b" + _NUMBER + r"\s*-?\s*(?:" + m.VOLUME_UNITS + r")\b" + _NOT_A_DOSE_AFTER
     + r"|(?<!packet )(?<!signal )(?<!frame )(?<!sample )(?<!electrode )(?<!eeg )\b" + _NUMBER
     + r"\s*-?\s*(?:" + m.COUNT_UNITS + r")(?![\w])" + _NOT_A_DOSE_AFTER
-    + r"|(?<!\bon )(?<!\busing )(?<!\bvia )\b(?:an?|the) (?:tablet|capsule|pill|lozenge|sachet|suppository|"
+    + r"|\b(?:take|takes|taking|took|give|gives|giving|gave|swallow\w*|chew\w*|crush\w*|dissolve\w*|"
+      r"administer\w*|prescribe\w*|missed|skip\w*|had|has|have)\s+(?:\w+\s+){0,2}?(?:an?|the|one|her|his|their) "
+      r"(?:tablet|capsule|pill|lozenge|sachet|suppository|"
       r"ampoule|vial)s?\b"
       r"(?!\s+(?:computer|pc|device|screen|app|stand|holder))"
     + r"|\b(?:" + m.STRONG_SCHEDULES + r")(?![\w])"
@@ -178,7 +180,8 @@ def _dose(sentence: str) -> str | None:
 # ---- starting, stopping, changing ----------------------------------------------------------------
 
 _NOT_MEDICATION_DOSE = re.compile(r"\b(?:light|photic|stimul\w*|radiation|sound|noise|exposure|flash\w*|"
-                                  r"intensity|response|training|feedback|sleep)\b", re.I)
+                                  r"intensity|response|training|feedback|sleep|clips?|movies?|films?|videos?|"
+                                  r"trials?|practice|music|tones?|level)\b|['‘’\"“”]dose['‘’\"“”]", re.I)
 _VERB = r"\b(?:" + m.DIRECTIVE_VERBS + r")\w*"
 _OBJECT = r"\b(?:" + m.MEDICATION_OBJECTS + r")\b"
 _DIRECTIVE = re.compile(_VERB + r"(?:\W+\w+){0,7}?\W+" + _OBJECT + "|" + _OBJECT + r"(?:\W+\w+){0,5}?\W+" + _VERB,
@@ -196,10 +199,10 @@ def _directive(sentence: str) -> str | None:
         words = found.group(0)
         if words.lower().startswith("prescri") and _PRESCRIBER.search(sentence):
             continue  # "the protocol prescribes five minutes eyes closed"
-        if re.search(r"\bdos(?:e|es|age|ing)\b", words, re.I) and not re.search(
+        if re.search(r"\bdos(?:e|es|age|ing)\b|titrat", words, re.I) and not re.search(
                 r"\b(?:medication|medicine|meds|drugs?|tablets|pills|capsules)\b", words, re.I) \
                 and _NOT_MEDICATION_DOSE.search(sentence):
-            continue  # "the dose of light", "a dose-response curve"
+            continue  # "the dose of light", "a dose-response curve", "intensity titrated up"
         return words
     return None
 

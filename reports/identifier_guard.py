@@ -32,7 +32,9 @@ _MONTHS = (r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|(?-i:M
            r"mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|juli|"
            r"oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
            r"noviembre|diciembre|muharram|safar|rabi'? al-(?:awwal|thani)|jumada al-(?:awwal|thani|ula|akhira)|rajab|"
-           r"sha'?ban|ramadan|shawwal|dhu al-(?:qi'?dah|hijjah)")
+           r"sha'?ban|ramadan|shawwal|dhu al-(?:qi'?dah|hijjah)|janeiro|fevereiro|março|maio|junho|julho|setembro|"
+           r"outubro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|"
+           r"februari|maart|mei|augustus")
 _DAY_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
               r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
               r"twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first")
@@ -57,10 +59,15 @@ _ID_LABELS = (r"mrn|m\.r\.n\.|medical record(?: number| no\.?| #)?|hospital (?:n
               r"encounter(?: number| no\.?| #)?|csn|visit number|admission number|(?-i:PAN)(?: card)?|"
               r"run(?: number| no\.?| #)|booking(?: number| no\.?| #)?|tracking(?: number| no\.?| #)?|"
               r"(?:police|court|probate|incident|docket|welfare|cps)(?: case| report)?(?: number| no\.?| #)?|"
+              r"rrn|resident registration(?: number| no\.?)?|cpf|curp|hetu|ppsn?|codice fiscale|cpr|"
+              r"(?:t\.?c\.? )?kimlik(?: no\.?)?|nin|my ?number|individual number|"
+              r"(?:health )?insurance card(?: number| no\.?| #)?|driver'?s? licen[cs]e(?: number| no\.?)?|"
               r"身份证(?:号)?|病历号|住院号")
 
-_WORD_NAME = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?"
-_UPPER_NAME = r"[A-Z][A-Z'’]{1,}(?:-[A-Z][A-Z'’]+)?"
+_UPPER_LETTER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞİĶĹĽŁŃŇŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LOWER_LETTERS = r"a-zß-öø-ÿāăąćčďđēęěğıķĺľłńňőœřśşšţťūůűųźżž'’"
+_WORD_NAME = rf"[{_UPPER_LETTER}][{_LOWER_LETTERS}]+(?:-[{_UPPER_LETTER}][{_LOWER_LETTERS}]+)?"
+_UPPER_NAME = rf"[{_UPPER_LETTER}][{_UPPER_LETTER}'’]{{1,}}(?:-[{_UPPER_LETTER}][{_UPPER_LETTER}'’]+)?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("an e-mail address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
@@ -69,19 +76,29 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("a messaging handle", re.compile(r"\b(?:wechat|whatsapp|skype|telegram|instagram|twitter|facebook|"
                                       r"snapchat|tiktok|username|user name)(?: id| handle)?"
                                       r"(?:\s+of\s+[\w\s]{1,20}?)?\s*[:=]\s*@?[\w.-]{3,}", re.I)),
-    ("a web address", re.compile(r"\bhttps?://(?!(?:127\.0\.0\.1|localhost|0\.0\.0\.0)\b)\S+|\bwww\.\S+\.\w+",
+    ("a web address", re.compile(r"\bhttps?://(?!(?:127\.0\.0\.1|localhost|0\.0\.0\.0)\b)\S+|\bwww\.\S+\.\w+"
+                                 r"|\b[\w-]+\.(?:com|org|net|io|me|info|co\.\w{2}|[a-z]{2})/[\w./?=%-]+",
                                  re.I)),
     ("an IP address", re.compile(r"(?<![\w.])(?!127\.|0\.0\.0\.0)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
                                  r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")),
     ("a record or id number", re.compile(r"\b(?:" + _ID_LABELS + r")(?!(?<=[a-z])[a-z])(?:\s+(?:of|for)\s+[\w\s]{1,30}?)?\s*"
                                          r"(?:[:#=.]|is|was)?\s*(?=[\w\- /]*\d)[A-Z0-9][\w\-/ ]{2,24}?\d\w*", re.I)),
-    ("a social security number", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
+    ("a national identity number", re.compile(
+        r"\b\d{3}-\d{2}-\d{4}\b"  # US SSN
+        r"|\b\d{6}-[1-4]\d{6}\b"  # Korean RRN
+        r"|\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"  # Brazilian CPF
+        r"|\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b"  # Mexican CURP
+        r"|\b\d{6}[-+A]\d{3}[0-9A-Y]\b"  # Finnish HETU, Danish CPR
+        r"|\b(?:19|20)?\d{6}[-+]\d{4}\b"  # Swedish personnummer
+        r"|\b\d{7}[A-W][A-IW]?\b"  # Irish PPSN
+        r"|\b[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]\b")),  # Italian codice fiscale
     ("a phone number", re.compile(r"(?:\b(?:tel|telephone|phone|ph|mobile|mob|cell|fax|handy|tél|téléfono|"
                                   r"teléfono|móvil|portable)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*\+?[\d(][\d ()./-]{5,}\d)"
                                   r"|(?:\+\d{1,3}[\s.-]?)(?:\(?\d{1,4}\)?[\s.-]?){2,5}\d{2,4}\b"
                                   r"|\(\d{2,5}\)\s?\d{3,4}[\s.-]?\d{3,4}\b"
                                   r"|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{2,4}[\s.-]?\d{3}[\s.-]?\d{3,4}\b"
-                                  r"|\b0\d(?:[ .-]?\d{2}){4}\b|\b1[3-9]\d[ -]?\d{4}[ -]?\d{4}\b", re.I)),
+                                  r"|\b0\d(?:[ .-]?\d{2}){4}\b|\b1[3-9]\d[ -]?\d{4}[ -]?\d{4}\b"
+                                  r"|\b0\d{1,4}-\d{1,4}-\d{4}\b", re.I)),
     ("a long number", re.compile(r"(?<![\d.,])\d{8,}(?![\d.,]?\d)|\b(?:\d ){5,}\d\b|\b\d{4} \d{4} \d{4}\b"
                                  r"|\b(?:(?:" + _DIGIT_WORDS + r")[\s,-]+){6,}(?:" + _DIGIT_WORDS + r")\b", re.I)),
     ("a biometric identifier or photograph", re.compile(
@@ -98,7 +115,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?"
         r"|\b(?:attends|attending|pupil at|student at)\s+(?:[\w-]+\s+){0,2}?(?:at\s+)?(?-i:St\.?|Saint|[A-Z])[\w'’.-]+",
         re.I)),
-    ("a street address", re.compile(r"\b(?:\d{1,5}[a-z]?|" + _NUMBER_WORDS + r"(?:[\s-]+" + _NUMBER_WORDS + r")*),?\s+"
+    ("a street address", re.compile(r"\b" + _NUMBER_WORDS + r"(?:[\s-]+" + _NUMBER_WORDS + r")*\s+(?:\w+\s+){1,2}?"
+                                    r"(?:street|road|avenue|lane|drive|boulevard|crescent|terrace)\b"
+                                    r"|\b\d{1,5}[a-z]?,?\s+"
                                     r"(?:(?:[NSEW]|north|south|east|west)\.?\s+)?(?:[A-Z][\w'’-]+\s+){1,3}(?:street|st|road|rd|avenue|ave|"
                                     r"lane|ln|drive|boulevard|blvd|court|ct|way|place|pl|close|crescent|"
                                     r"terrace|square|sq|gardens|grove|parkway|highway|hwy)\b\.?"
@@ -107,25 +126,34 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                     r"avda\.?|paseo|plaza|(?-i:Via|Viale|Piazza|Corso))\s+[\w'’ -]{2,40}"
                                     r"|\b(?:rue|calle|avenida|(?-i:Via|Piazza))\s+[A-Z][\w'’ -]{2,30},?\s+\d{1,4}\b"
                                     r"|\b(?:p\.?o\.? box|apt\.?|apartment|flat|suite|h\.?\s?no\.?|house no\.?)\s*\d+"
-                                    r"|\b(?:road|street|rd|st|lu|jie|lane|marg)\s+no\.?\s*\d+", re.I)),
-    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
+                                    r"|\b(?:road|street|rd|st|lu|jie|lane|marg)\s+no\.?\s*\d+"
+                                    r"|\b\d{1,5}\s+[A-Z][\w-]*-(?:ro|gil|daero)\b|\b[A-Z][a-z]+-gu\b|\b\d+-chome\b"
+                                    r"|\b(?:ul|al|os|pl)\.\s+[A-ZŁŚŻŹ][\wąćęłńóśźż-]+\s+\d+", re.I)),
+    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|〒\s?\d{3}-?\d{4}"
+                              r"|\b[ACDEFHKNPRTVWXY]\d{2}\s?(?=[0-9A-Z]{0,3}[A-Z])[0-9ACDEFHKNPRTVWXY]{4}\b"  # Eircode
+                              r"|\b\d{4}\s?[A-Z]{2}\b(?=\s+[A-Z][a-z])"  # Dutch "1012 AB Amsterdam"
+                              r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ][\wąćęłńóśźż]+"  # Polish "00-590 Warszawa"
                               r"|\b(?i:zip|zip code|postcode|post code|postal code|plz|code postal|pin code|pincode)"
                               r"\s*[:#]?\s*\d[A-Z\d -]{2,8}\b"
                               r"|\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b\d{5}\s+(?:[A-Z][a-zäöüéèà]+)(?:\s[A-Z][a-z]+)?\b(?=\s*(?:$|[,.;)]))")),
     ("a place of residence", re.compile(r"\b(?:lives|living|resides|residing|resident|wohnhaft|vit|vive|domiciled)"
-                                        r"\s+(?:in|at|à|en|a)\s+(?:the\s+)?(?-i:[A-ZÀ-Þ])[\w'’-]+", re.I)),
+                                        r"(?:\s+\w+){0,3}?\s+(?:in|at|à|en|a)\s+(?:the\s+)?(?-i:[A-ZÀ-Þ])[\w'’-]+"
+                                        r"|\breturns?\s+(?:home\s+)?to\s+(?-i:[A-ZÀ-Þ])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?"
+                                        r"|(?:^|(?<=[.;]\s))(?-i:From)\s+(?-i:[A-ZÀ-Þ])[\w'’-]+\s*[;,]", re.I)),
     ("an age over 89", re.compile(r"\b(?:9\d|1[01]\d)[- ](?:years?|yrs?|y)[- ]?(?:old|o\b)|\b(?:9\d|1[01]\d)(?:st|nd|rd|th) birthday"
                                   r"|\b(?:aged?|age:)\s*(?:9\d|1[01]\d)\b|\b(?:9\d|1[01]\d)\s?(?:yo|y/o|y\.o\.)\b"
                                   r"|\bnonagenarian|\bcentenarian|\b(?:âgée?|agée?|de|con)\s+(?:de\s+)?(?:9\d|1[01]\d)\s*(?:ans|años)\b"
                                   r"|\b(?:9\d|1[01]\d)[- ]?(?:jährige|jähriger|jährigen|ans|años)\b", re.I)),
     ("a date", re.compile(
-        r"\b(?:[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?[\s.-]+(?:" + _MONTHS + r")(?![a-z])\.?(?:[\s,.-]+(?:19|20)?\d{2})?\b"
+        r"\b(?:[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?:of|de|del|di))?[\s.-]+(?:" + _MONTHS + r")(?![a-z])\.?(?:[\s,.-]+(?:19|20)?\d{2})?\b"
         r"|\b(?:" + _MONTHS + r")(?![a-z])\.?\s+[0-3]?\d(?:st|nd|rd|th)?\b(?!\s*(?:hz|µv|uv|s\b|sec|min|ms|%))"
         r"|\b(?:the\s+)?(?:" + _DAY_WORDS + r")\s+of\s+(?:" + _MONTHS + r")\b"
         r"|(?<![\d.v])\b[0-3]?\d[/.-][01]?\d[/.-](?:19|20)\d{2}\b(?![\d.])"
         r"|(?<![\d.v])\b(?:19|20)\d{2}[/.-][01]?\d[/.-][0-3]?\d\b(?![\d.])"
-        r"|(?<![\d.v])\b[01]?\d/[0-3]?\d/\d{2}\b(?![\d./])|\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-        r"|\b(?:" + _DATE_CONTEXT + r")\s*[:.,]?\s+[0-3]?\d[/.][0-3]?\d\b(?![\d./]|\s*(?:hz|µv|uv|s\b|sec|min|ms|%|x))",
+        r"|(?<![\d.v])\b[01]?\d/[0-3]?\d/\d{2}\b(?![\d./])|(?:\d{1,4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+        r"|\d{2,4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일"
+        # a day and month with no year after a date word: "seen 12/03", "Admitted 03/22", "am 14.03."
+        r"|\b(?:" + _DATE_CONTEXT + r")\s*[:.,]?\s+(?:[0-3]?\d/[0-3]?\d\b(?![\d./])|[0-3]?\d\.[01]\d\.(?!\d))",
         re.I)),
     ("a birth date", re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: on)?|geb\.?|geboren(?: am)?|né(?:e)? le|"
                                 r"nacid[oa] el|fecha de nacimiento|date de naissance|b\.)\s*[:.]?\s*"
@@ -147,12 +175,13 @@ _NAME_IS = re.compile(r"\b(?:his|her|their|my|the patient'?s|pt'?s|patient'?s|pa
                       r"(['\"“‘][^'\"”’]{2,30}['\"”’]|(?-i:[A-Z])[\w'’-]+|[a-z]+)", re.I)
 # An initial and a surname where a name stands alone ("signed 'M. Fitzgerald'"), not a letter that
 # ends a sentence ("I pick A. Actually", "happy for C. Fear is").
+_HONORIFIC_SUFFIX = re.compile(r"\b[A-Z][a-z]+-(?:san|sama|kun|chan|ssi|nim)\b")
 _INITIAL_SURNAME = re.compile(r"(?<![\w.])(?<![A-Za-z] )[A-Z]\.\s?[A-Z][a-z'’]{2,}(?:-[A-Z][a-z]+)?\b")
 _RELATION_TITLE = re.compile(r"\b(?:" + p.RELATIONS + r")\b,?\s+(?:" + p.TITLES + r"|" + p.PLAIN_TITLES + r")\.?\s+\w{2,}",
                              re.I)
 _NOT_PEOPLE_LABELS = re.compile(r"\b(?:file|channel|montage|band|feature|task|study|device|model|software|"
                                 r"electrode|recording|condition|project|variable|site|dataset|column|user)\s*$", re.I)
-_RELATION_NAME = re.compile(r"\b(?:" + p.RELATIONS + r")\b\s*(?:[:,.(]|\bis\b|\bnamed\b|\bcalled\b)?\s*"
+_RELATION_NAME = re.compile(r"\b(?:" + p.RELATIONS + r"|pt\.)(?!\w)\s*(?:[:,(]|\bis\b|\bnamed\b|\bcalled\b)?\s*"
                             r"(" + _NAME + r")", re.I)
 _RELATION_LOWER = re.compile(r"\b(?:" + p.RELATIONS + r")\b\s*(?:[:,]|\bis\b|\bnamed\b|\bcalled\b)?\s*([a-zà-ÿ]+)",
                              re.I)
@@ -163,6 +192,7 @@ eeg the a an and or of in on at to for with by from is was were be has had did d
 could should may might must not no left right frontal central parietal occipital temporal alpha beta
 theta delta gamma power band recording session signal quality channel channels electrode electrodes
 hz uv repeat review note notes follow up findings impression summary plan limitations reasoning
+she he they we i it her his their our my your you this that there here
 asymmetry montage reference average patient participant subject study trial run block time min sec
 """.split())
 
@@ -211,6 +241,8 @@ def _given_name_words(text: str) -> str | None:
         if i <= skip:
             continue
         low = _plain(re.sub(r"['’]s$", "", match.group(0)))
+        if "-" in low and any(part in p.GIVEN_NAMES for part in low.split("-")):
+            low = next(part for part in low.split("-") if part in p.GIVEN_NAMES)  # "Sven-Erik"
         nxt = words[i + 1] if i + 1 < len(words) and words[i + 1].start() - match.end() == 1 else None
         has_surname = nxt is not None and nxt.group(0).lower() not in _NOT_SURNAMES
         upper = match.group(0).isupper()  # "RAM", "ANA": acronyms unless a surname follows
@@ -250,7 +282,7 @@ def identifier_words(text: str) -> tuple[str, str] | None:
         name = found.group(1)
         if name[0] in "'\"“‘" or name[0].isupper() or _plain(name) in p.GIVEN_NAMES:
             return "a name", found.group(0).strip()
-    for pattern in (_INITIAL_SURNAME, _RELATION_TITLE):  # "M. Fitzgerald", "mother miss garcia"
+    for pattern in (_INITIAL_SURNAME, _RELATION_TITLE, _HONORIFIC_SUFFIX):  # "M. Fitzgerald", "Nakamura-san"
         for found in pattern.finditer(text):
             last = _plain(found.group(0).split()[-1].split(".")[-1])
             if last not in _SENTENCE_STARTERS and not _staff(text, found.start(), found.end()):

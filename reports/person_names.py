@@ -55,6 +55,8 @@ sipho thandiwe lerato nomvula bongani sizwe zanele themba kagiso tendai tatenda 
 yaw abena efua kojo adwoa amadou moussa fatoumata aminata ibrahima mamadou ousmane seydou aissatou
 oumar chiamaka ngozi nkechi uche ikenna olumide oluwaseun segun tolu femi funmi yetunde bukola kemi
 wanjiru wambui njeri kamau otieno achieng akinyi baraka juma zawadi imani amani neema
+sven erik lars karl nils olof bjorn astrid sigrid linnea elin ebba freja kerstin birgitta gunnar leif
+magnus mikael jukka mikko matti pekka jussi sanna aino eero aroha tane mere hemi wiremu flor joana
 alejandra fernanda valentina ximena jimena catalina rodrigo emilio andres esteban mariana lorena
 """.split())
 AMBIGUOUS_GIVEN_NAMES = frozenset("""
@@ -64,8 +66,8 @@ wade cliff glen dale lance rich drew penny sky angel patience charity precious m
 autumn river storm page norman bradley stanley long young lee
 """.split())
 # Personal titles before a name (English and the languages non-native writers bring).
-TITLES = (r"mr|mrs|ms|miss|mx|herr|frau|sra|srta|señor|señora|señorita|mme|mlle|monsieur|madame|signor|"
-          r"signora|pani|shri|smt|sri|kumari|sheikh")
+TITLES = (r"mr|mrs|ms|miss|mx|herr|frau|sr|sra|srta|señor|señora|señorita|mme|mlle|monsieur|madame|signor|"
+          r"signora|sig\.ra|pani|shri|smt|sri|kumari|sheikh|mevr|mevrouw|dhr|meneer|dona|dna")
 # Titles that are never ordinary words, so a lower-case name after them is still a name.
 PLAIN_TITLES = r"mr|mrs|mx|mister|missus|shri|smt|frau|herr"
 # A name next to one of these belongs to staff, whose names a note may carry.
@@ -82,7 +84,7 @@ RELATIONS = (r"patient|pt|client|subject name|son|daughter|wife|husband|mother|f
              r"grandson|granddaughter|grandmother|grandfather|grandma|grandpa|nephew|niece|aunt|uncle|"
              r"cousin|employer|boss|neighbou?r|child|baby|infant|toddler|boy|girl|paciente|patiente|"
              r"patientin|hij[oa]|espos[oa]|marido|madre|padre|fils|fille|femme|mari|mère|père|sohn|tochter|"
-             r"ehefrau|ehemann|mutter|vater")
+             r"ehefrau|ehemann|mutter|vater|flatmate|roommate|housemate|friend|classmate|schoolmate")
 # Words after a person's name that make it an eponym ("Todd's paresis", "Hans Berger's rhythm").
 EPONYM_NOUNS = frozenset("""
 paresis palsy syndrome disease disorder sign signs phenomenon test tests method law effect criteria

@@ -1,4 +1,4 @@
-"""The prescription guard against three corpora written by writers who never saw its code, and against
+"""The prescription guard against four corpora written by writers who never saw its code, and against
 every whole word of the embedded LLM's vocabulary (none of which may be read as a medication unless
 it is one)."""
 
@@ -21,7 +21,7 @@ def _cases(name: str) -> list[dict]:
     return yaml.safe_load((CORPORA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
 
 
-@pytest.mark.parametrize("corpus", ["development", "second", "third"])
+@pytest.mark.parametrize("corpus", ["development", "second", "third", "fourth"])
 def test_every_refusal_refused_and_every_acceptable_text_kept(corpus):
     wrong = []
     for case in _cases(corpus):
@@ -38,7 +38,7 @@ def test_the_known_miss_is_still_a_miss():
 
 
 def test_corpora_cover_each_rule_and_the_traps():
-    cases = _cases("development") + _cases("second") + _cases("third")
+    cases = _cases("development") + _cases("second") + _cases("third") + _cases("fourth")
     rules = [c["rule"] for c in cases if c["expect"] == "refuse"]
     for rule in "123":
         assert sum(rule in str(r) for r in rules) >= 80
