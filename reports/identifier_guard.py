@@ -70,14 +70,16 @@ _WORD_NAME = rf"[{_UPPER_LETTER}][{_LOWER_LETTERS}]+(?:-[{_UPPER_LETTER}][{_LOWE
 _UPPER_NAME = rf"[{_UPPER_LETTER}][{_UPPER_LETTER}'’]{{1,}}(?:-[{_UPPER_LETTER}][{_UPPER_LETTER}'’]+)?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("an e-mail address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+    # Each run of word characters is tried from its start only (the lookbehinds), so a long hyphenated
+    # or dotted run costs one pass, not one per character.
+    ("an e-mail address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
                                      r"|\b\w+(?: dot \w+)* (?:at|@) \w+(?: dot \w+)+\b"
-                                     r"|[\w.+-]+\s*[\[({]\s*at\s*[\])}]\s*[\w.-]+\s*[\[({]\s*dot\s*[\])}]\s*\w+", re.I)),
+                                     r"|(?<![\w.+-])[\w.+-]+\s*[\[({]\s*at\s*[\])}]\s*[\w.-]+\s*[\[({]\s*dot\s*[\])}]\s*\w+", re.I)),
     ("a messaging handle", re.compile(r"\b(?:wechat|whatsapp|skype|telegram|instagram|twitter|facebook|"
                                       r"snapchat|tiktok|username|user name)(?: id| handle)?"
                                       r"(?:\s+of\s+[\w\s]{1,20}?)?\s*[:=]\s*@?[\w.-]{3,}", re.I)),
     ("a web address", re.compile(r"\bhttps?://(?!(?:127\.0\.0\.1|localhost|0\.0\.0\.0)\b)\S+|\bwww\.\S+\.\w+"
-                                 r"|\b[\w-]+\.(?:com|org|net|io|me|info|co\.\w{2}|[a-z]{2})/[\w./?=%-]+",
+                                 r"|(?<![\w.-])[\w-]+\.(?:com|org|net|io|me|info|co\.\w{2}|[a-z]{2})/[\w./?=%-]+",
                                  re.I)),
     ("an IP address", re.compile(r"(?<![\w.])(?!127\.|0\.0\.0\.0)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
                                  r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")),
@@ -109,8 +111,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\btattoos?\s+(?:[\w-]+\s+){0,4}?(?:reading|reads|saying|says|that reads|with the name|of the name)\b",
         re.I)),
     ("a named school or employer", re.compile(
-        r"\b(?:[A-Z][\w'’.-]+\s+){1,3}(?-i:Elementary|Middle School|High School|Primary School|Academy|Grammar School)\b"
-        r"|\b[a-z][\w'’-]+\s+(?:elementary|middle|high|primary|grammar) school\b"
+        r"(?<![\w'’.-])(?:[A-Z][\w'’.-]+\s+){1,3}(?-i:Elementary|Middle School|High School|Primary School|Academy|Grammar School)\b"
+        r"|(?<![\w'’-])[a-z][\w'’-]+\s+(?:elementary|middle|high|primary|grammar) school\b"
         r"|\b(?:works?|working|worked|employed|shift|job)\s+(?:as\s+(?:an?\s+)?\w+\s+)?(?:at|for|by)\s+(?:the\s+)?"
         r"(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?"
         r"|\b(?:attends|attending|pupil at|student at)\s+(?:[\w-]+\s+){0,2}?(?:at\s+)?(?-i:St\.?|Saint|[A-Z])[\w'’.-]+",
@@ -121,7 +123,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                     r"(?:(?:[NSEW]|north|south|east|west)\.?\s+)?(?:[A-Z][\w'’-]+\s+){1,3}(?:street|st|road|rd|avenue|ave|"
                                     r"lane|ln|drive|boulevard|blvd|court|ct|way|place|pl|close|crescent|"
                                     r"terrace|square|sq|gardens|grove|parkway|highway|hwy)\b\.?"
-                                    r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring)\s+\d{1,4}\b"
+                                    r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring)\s+\d{1,4}\b"
                                     r"|\b\d{1,4},?\s+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|calle|avenida|"
                                     r"avda\.?|paseo|plaza|(?-i:Via|Viale|Piazza|Corso))\s+[\w'’ -]{2,40}"
                                     r"|\b(?:rue|calle|avenida|(?-i:Via|Piazza))\s+[A-Z][\w'’ -]{2,30},?\s+\d{1,4}\b"

@@ -83,3 +83,18 @@ def test_a_note_drafted_with_identifiers_takes_them(store, note):  # noqa: F811
                                                  "the author's request).", identifiers={"last_name": "Doe"}))
     rid = store.create(identified, "Dr Alice")
     assert store.edit(rid, 1, {"clinician_comments": "Jane Doe, DOB 02/01/1970, seen 12/03."}, "Dr Alice") == 2
+
+
+@pytest.mark.parametrize("shape", ["Ab-", "Ab1-", "a@", "a/", "Name: ", "Mr ", "pt ", "A. ", "one ", "on 12/03 ",
+                                   "a.", "a ", "1-"])
+def test_a_long_repetitive_text_is_read_in_linear_time(shape):
+    """A field may hold 20,000 characters; no pattern of either guard may try every start position of
+    a long run to its end (that took 8 s on 15,000 characters of 'Ab-Ab-…' before)."""
+    import time
+
+    from reports.guard import prescription_words
+
+    text = (shape * (20_000 // len(shape) + 1))[:20_000]
+    started = time.perf_counter()
+    identifier_words(text), prescription_words(text)
+    assert time.perf_counter() - started < 3.0
