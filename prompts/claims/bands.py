@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from .asymmetry import hemisphere_spans
 from .lexicon import BAND_RE, BAND_WORDS, MEANINGS, REGION_WORDS, REGIONS, alternation, unhyphenated
 from .model import Claim, meaning_after, span
-from .text import Clause, Number
+from .text import Clause, Number, ends_before
 
 _ASYMMETRY = re.compile(r"asymmetr\w*|\bFAA\b|laterali[sz]\w*|laterality", re.I)
 _REGION_WORDS = {**REGION_WORDS, "posterior": "posterior", "at the back": "posterior", "back of the head": "posterior",
@@ -132,8 +132,10 @@ def items_of(text: str) -> list[Item]:
     items: list[Item] = []
     for start, end, band in bands:
         region = None
-        before = [r for r in regions if r[1] <= start and re.fullmatch(r"[\s,]*(?:and\s+)?", text[r[1]:start])]
-        after = [r for r in regions if r[0] >= end and re.fullmatch(
+        # A region names a band when only a few words stand between them (both windows are wider than
+        # what the patterns allow, so they only spare a long clause from reading every pair).
+        before = [r for r in regions if 0 <= start - r[1] <= 12 and re.fullmatch(r"[\s,]*(?:and\s+)?", text[r[1]:start])]
+        after = [r for r in regions if 0 <= r[0] - end <= 160 and re.fullmatch(
             r"\s*(?:power|rhythm|activity|waves?|band)?\s*,?\s*(?:which\s+)?(?:(?:is|was|are)\s+(?:\w+\s+)?\w+\s+)?"
             r"(?:(?:in|over|at|across|from)\s+(?:the\s+)?(?:very\s+)?|\(\s*)", text[end:r[0]])]
         if before:
@@ -197,7 +199,7 @@ _Z_NOUN = re.compile(r"\b(?:z(?:[- ]?scores?|[- ]?values?)?|deviation|score)\s*(
 
 
 def _assign_numbers(text: str, items: list[Item], numbers: list[Number]) -> None:
-    zs = [n for n in numbers if n.kind in ("z", "plain") and not _THRESHOLD_BEFORE.search(text[:n.start])
+    zs = [n for n in numbers if n.kind in ("z", "plain") and not ends_before(_THRESHOLD_BEFORE, text, n.start)
           and not _THRESHOLD_AFTER.match(text[n.end:]) and (n.kind == "z" or n.decimals >= 1 or n.signed)]
     # Parenthesised or trailing lists matched in order: "beta and gamma are typical (−0.50 and −0.16)".
     pending = list(zs)
@@ -295,7 +297,7 @@ _BREAK = re.compile(r"(?<!\d)[.;](?!\d)|\bwhile\b|\bwhereas\b|\bbut\b")
 def _in_parentheses(text: str, position: int) -> int | None:
     """Where the bracket that `position` sits in opens, or None."""
     depth, opened = 0, None
-    for index in range(position - 1, -1, -1):
+    for index in range(position - 1, max(-1, position - 400), -1):  # a bracket opens within a sentence
         if text[index] == ")":
             depth += 1
         elif text[index] == "(":

@@ -42,12 +42,19 @@ _NO_MEANING = re.compile(r"(?:\bno\b|\bnot\b|\bnor\b|\bwithout\b|\black of\b|\ba
 _SIDED = re.compile(r"\b(?:left|right)(?:[- ](?:frontal|prefrontal|hemisphere|hemispheric|sided|side))*[- ]$", re.I)
 
 
+# How far after a finding its meaning may be written: a clause's length and more ("…, which in this
+# montage is usually read as a sign of withdrawal"); reading to the end of a very long clause for every
+# finding made 20,000 characters of findings take seconds.
+MEANING_REACH = 400
+
+
 def meaning_after(text: str, start: int, end: int | None = None) -> tuple[tuple[str, int], str] | None:
     """The first documented-meaning phrase after `start` (up to `end`) and its words; None when there
     is none or it is negated ("no sign of alpha desynchronisation")."""
-    rest = text[start:end]
+    stop = len(text) if end is None else end
+    rest = text[start:min(stop, start + MEANING_REACH)]
     found = [(m.start(), meaning, m.group(0)) for pattern, meaning in MEANINGS for m in pattern.finditer(rest)
-             if not _SIDED.search(rest[:m.start()])]
+             if not _SIDED.search(rest, max(0, m.start() - 40), m.start())]
     if not found:
         return None
     offset, meaning, words = min(found)

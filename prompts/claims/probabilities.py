@@ -17,7 +17,7 @@ import re
 from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation, class_re, class_space, class_words
 from .model import Claim, mentions, span
 from .parts import times
-from .text import Clause, Number, shares
+from .text import BEFORE_WINDOW, Clause, Number, ends_before, shares
 
 # Sentences about the pattern match: only there are "first"/"leads"/a bare decimal read as a rank or
 # a probability ("fits happy best" is the conclusion, not a statement about the pattern match).
@@ -55,7 +55,7 @@ def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool
     if not (number.kind == "plain" and 0 <= number.value < 1 and number.decimals >= 1 and not number.signed):
         return False
     # A decimal written right after a class name ("Happy 0.67 / neutral 0.15") is its probability.
-    return about_pattern or bool(re.search(_patterns(_E())[0], text[:number.start]))
+    return about_pattern or bool(ends_before(_patterns(_E())[0], text, number.start))
 
 
 def _nearest_emotion(number: Number, emotions, text: str):
@@ -77,6 +77,7 @@ def _nearest_emotion(number: Number, emotions, text: str):
 
 
 _BOUND_AFTER = re.compile(r"^\s*(?:%|percent)?\s*or\s+(less|lower|below|under|fewer|more|higher|above)\b", re.I)
+_BY = re.compile(r"\bby\s+(?:about\s+|roughly\s+|just\s+|only\s+|some\s+)?$", re.I)  # "trails sad by 0.05"
 _BOUND_BEFORE = re.compile(r"\b(under|below|less than|at most|no more than|above|over|more than|at least|"
                            r"exceeding)\s*$", re.I)
 
@@ -181,14 +182,13 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     for number in probs:
         if any(number is n for _, n in paired):
             continue
-        written = _patterns(_E())[1].search(text[:number.start])  # "p(happy) = .67"
+        written = ends_before(_patterns(_E())[1], text, number.start)  # "p(happy) = .67"
         match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
             _nearest_emotion(number, emotions, text)
         if match is None:
             continue
         if re.search(r"\b(?:except|apart\s+from|other\s+than|besides|save\s+for|excluding|but\s+not)\s+(?:for\s+)?$",
-                     text[:match[0]], re.I) or re.search(r"\bby\s+(?:about\s+|roughly\s+|just\s+|only\s+|some\s+)?$",
-                                                        text[:number.start], re.I):
+                     text[max(0, match[0] - BEFORE_WINDOW):match[0]], re.I) or ends_before(_BY, text, number.start):
             continue  # "every class except surprise scores under 10%", "disgust trails sad by 0.05"
         claim = _claim(clause, match, number, text)
         listed = _listed_before(emotions, match, text)
@@ -203,10 +203,10 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                              dict(claim.numbers)))
             continue
         if re.search(r"\beach\s*$|\beach\s+(?:at|get|gets|got|with|of|have|has)\s*$", text[match[1]:number.start]) and \
-                not (_BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])):
+                not (_BOUND_AFTER.match(text[number.end:]) or ends_before(_BOUND_BEFORE, text, number.start)):
             for other in _listed_before(emotions, match, text):
                 out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
-        bound = _BOUND_AFTER.match(text[number.end:]) or _BOUND_BEFORE.search(text[:number.start])
+        bound = _BOUND_AFTER.match(text[number.end:]) or ends_before(_BOUND_BEFORE, text, number.start)
         if bound:
             word = bound.group(1).lower()
             key = "at_most" if word in ("less", "lower", "below", "under", "fewer", "less than", "at most",

@@ -22,7 +22,7 @@ _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|grade
                       r"|\b(" + _GRADE + r")[- ](?:(?:signal|technical|recording|data)[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
                       r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|\s*:|\s*->|\s*=)?|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
-                      r")\b|\b[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b"
+                      r")\b|(?<![\w-])[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b"
                       r"|\b(?:recording|data|EEG|trace|tracing)\s+(?:is|was|looks|appears)\s+(clean|excellent|poor)\b"
                       r"|\b(?:earned|earns|got|gets|received|receives|was\s+given|given|scored|scores|achieved|kept|keeps)\s+"
                       r"(?:an?\s+|the\s+)?(" + _GRADE + r")\s+(?:grade|rating|quality\s+grade|quality)\b", re.I)
@@ -101,15 +101,21 @@ def quality_claims(clause: Clause) -> list[Claim]:
 _CHANNEL_NAME = (r"(?:Fpz|Fp[12]|AF[zZ]|AF\d+|Fz|F\d+|FCz|FC\d+|FT\d+|Cz|C\d+|CPz|CP\d+|TP\d+|T\d+|Pz|P\d+|POz|PO\d+|"
                  r"Oz|O\d+|Iz|I\d+|CB\d+)")
 _CHANNEL = re.compile(r"\b" + _CHANNEL_NAME + r"\b")
-_LIST = _CHANNEL_NAME + r"(?:\s*(?:,|and|&|/|\+)\s*(?:and\s+)?" + _CHANNEL_NAME + r")*"
+# A list of channels, taken whole (possessive: a shorter list is never retried), and where a pattern
+# starts with one, only from its first name: otherwise each name of a long list is a new start that
+# reads the rest of it, and 4,000 names took a minute.
+_LIST = _CHANNEL_NAME + r"(?:\s*(?:,|and|&|/|\+)\s*(?:and\s+)?" + _CHANNEL_NAME + r")*+"
+_LIST_HEAD = (r"(?<![\w.])(?<![0-9zZ],\s)(?<![0-9zZ][,/+&])(?<![0-9zZ]\s[/+&]\s)(?<![0-9zZ]\sand\s)"
+              r"(?<![0-9zZ],\sand\s)" + _LIST)  # ends in a digit or z: a channel name ("Fp1, ", "Cz and ")
 _BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected|removed|dropped|"
         r"discarded|interpolated|flagged)")
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
 _BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\()?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _LIST + r")", re.I)
-_LIST_BAD = re.compile(r"(" + _LIST + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
-                       r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST + r")\s*\((?:" + _BAD + r")|(" + _LIST + r")\s+(?:is\s+|was\s+)?"
-                       r"(?:one\s+)?among\s+them\b|(" + _LIST + r")\s+(?:was|were)\s+(?:rejected|excluded|dropped|removed)",
+_LIST_BAD = re.compile(r"(" + _LIST_HEAD + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
+                       r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST_HEAD + r")\s*\((?:" + _BAD + r")|(" + _LIST_HEAD + r")\s+"
+                       r"(?:is\s+|was\s+)?(?:one\s+)?among\s+them\b|(" + _LIST_HEAD + r")\s+(?:was|were)\s+"
+                       r"(?:rejected|excluded|dropped|removed)",
                        re.I)
 # A note's terse list: "Bad: FT8, TP8, PO8."
 _TERSE_BAD = re.compile(r"^\s*(?:[-•*]\s*)?" + _BAD + r"\s*[:=]\s*(" + _LIST + r")", re.I)
@@ -122,7 +128,7 @@ _COUNT_LIST = re.compile(r"\b" + _N + r"\s+(?:\w+\s+)?(?:channels?|electrodes?)(
 # Exclusive statements name every bad channel: "Fp1 was the only channel excluded", "the only channel
 # rejected was T8", "only CB2 was flagged", "CB2 alone was marked bad".
 _ONLY = r"(?:only|sole|single|one|lone)"
-_ONLY_LIST = re.compile(r"(" + _LIST + r")\s+(?:is|was|were|are)\s+the\s+" + _ONLY + r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|"
+_ONLY_LIST = re.compile(r"(" + _LIST_HEAD + r")\s+(?:is|was|were|are)\s+the\s+" + _ONLY + r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|"
                         r"electrodes?)(?:\s+(?:that\s+(?:was|were)\s+)?" + _MARKED + _BAD + r")?|\bthe\s+" + _ONLY +
                         r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|electrodes?)\s+(?:(?:" + _BAD + r")\s+)?(?:was|is|were|are|:)"
                         r"\s+(" + _LIST + r")", re.I)

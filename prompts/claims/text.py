@@ -83,22 +83,32 @@ _BEFORE_PROBABILITY = re.compile(r"(?:\bp\s*(?:\(\s*\w+\s*\))?\s*[=:]|probabilit
 _AFTER_COUNT = re.compile(r"\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?)\b", re.I)
 
 
+BEFORE_WINDOW = 80  # characters: enough for any phrase that ends right before a number ("the z-score of (")
+
+
+def ends_before(pattern: re.Pattern, text: str, end: int, window: int = BEFORE_WINDOW) -> re.Match | None:
+    """`pattern`, anchored at `$`, matched against what comes just before `end` (offsets in `text`).
+    Searching the whole prefix for each number made a long clause quadratic: 20,000 characters of
+    numbers took 14 s."""
+    return pattern.search(text, max(0, end - window), end)
+
+
 def numbers(clause: str) -> list[Number]:
     out = []
     for match in _NUMBER.finditer(clause):
         sign, digits = match.group(1), match.group(2)
         value = float(sign + digits if digits[0] != "." else sign + "0" + digits)
         decimals = len(digits.split(".")[1]) if "." in digits else 0
-        before, after = clause[:match.start()], clause[match.end():]
+        after = clause[match.end():match.end() + BEFORE_WINDOW]
         if _AFTER_PERCENT.match(after):
             kind = "percent"
-        elif _BEFORE_Z.search(before) or _AFTER_SD.match(after):
+        elif ends_before(_BEFORE_Z, clause, match.start()) or _AFTER_SD.match(after):
             kind = "z"
         elif _AFTER_SECONDS.match(after):
             kind = "seconds"
         elif _AFTER_COUNT.match(after) and decimals == 0:
             kind = "count"
-        elif _BEFORE_PROBABILITY.search(before) and 0 <= value <= 1:
+        elif ends_before(_BEFORE_PROBABILITY, clause, match.start()) and 0 <= value <= 1:
             kind = "probability"
         else:
             kind = "plain"
