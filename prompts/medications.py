@@ -3,7 +3,8 @@ schedules and routes. Data only: `reports.guard` matches them in note text, `pro
 
 Names are written from pharmacopoeias' common entries across the classes an EEG note might meet
 (psychiatric, neurological, sleep, pain, cardiovascular and everyday drugs), generic and brand,
-in several countries' spellings. A name not listed is still caught when it carries an INN stem
+in several countries' spellings; names that are also what a study measures or an ordinary word in
+neuroscience (hormones such as testosterone, "Soma") are left out. A name not listed is still caught when it carries an INN stem
 (`STEMS`: "-azepam", "-oxetine", "-apine"…) or is one letter away from a listed name.
 """
 
@@ -46,7 +47,7 @@ galcanezumab fremanezumab rimegepant ubrogepant atogepant
 baclofen tizanidine cyclobenzaprine carisoprodol methocarbamol dantrolene orphenadrine
 propofol thiopental thiopentone remifentanil sufentanil alfentanil dexmedetomidine etomidate sevoflurane
 isoflurane lidocaine
-disulfiram acamprosate varenicline nicotinamide
+disulfiram acamprosate varenicline
 metoprolol atenolol bisoprolol carvedilol nebivolol labetalol nadolol sotalol timolol
 amlodipine nifedipine diltiazem verapamil ramipril lisinopril enalapril perindopril captopril
 losartan valsartan candesartan irbesartan telmisartan hydrochlorothiazide furosemide
@@ -60,7 +61,6 @@ ondansetron metoclopramide domperidone prochlorperazine promethazine cyclizine
 cetirizine loratadine fexofenadine diphenhydramine chlorphenamine chlorpheniramine doxylamine
 salbutamol albuterol salmeterol formoterol tiotropium montelukast pseudoephedrine
 penicillin amoxicillin doxycycline ciprofloxacin azithromycin clarithromycin
-estradiol progesterone testosterone
 """
 
 # Names as Chinese prescriptions write them (sertraline, fluoxetine, paroxetine, citalopram, escitalopram,
@@ -100,7 +100,7 @@ duragesic subutex suboxone espranor methadose physeptone palexia nucynta
 tylenol panadol calpol advil nurofen motrin aleve naprosyn voltaren voltarol celebrex arcoxia
 disprin co-codamol co-dydramol solpadeine
 imitrex imigran maxalt zomig aimovig emgality ajovy nurtec
-lioresal zanaflex flexeril soma diprivan ketalar narcan
+lioresal zanaflex flexeril diprivan ketalar narcan
 antabuse campral revia vivitrol selincro champix chantix
 tenormin lopressor betaloc concor cardicor coreg lasix lipitor zocor crestor plavix eliquis
 xarelto pradaxa coumadin glucophage ozempic wegovy mounjaro synthroid euthyrox eltroxin
