@@ -34,8 +34,14 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9@$]*(?:[-'][A-Za-zÀ-ÿ]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|\n+")
 
 
+def visible_text(text: str) -> str:
+    """`text` in its compatibility form (full-width letters, ligatures) without the invisible
+    characters and marks that split a word for a reader but not for the eye."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
 def _normalised(text: str) -> str:
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))
+    text = visible_text(text)
     text = re.sub(r"\S+", lambda w: w.group(0).translate(_LOOK_ALIKES)
                   if re.search("[A-Za-z]", w.group(0)) else w.group(0), text)
     # A digit between letters ("Br0mazepam") stands for a letter; channel names ("FC5") end in digits.

@@ -24,8 +24,10 @@ import re
 import unicodedata
 
 from encoders.errors import ReportError
+from prompts.claims.text import NUMBER_WORD
 
 from . import person_names as p
+from .guard import visible_text
 
 _MONTHS = (r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|(?-i:May|MAY)|june?|july?|aug(?:ust|\.)?|"
            r"sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?|janvier|février|mars|avril|"
@@ -39,9 +41,6 @@ _DAY_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth
               r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
               r"twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first")
 _DIGIT_WORDS = r"zero|oh|one|two|three|four|five|six|seven|eight|nine|double \w+"
-_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                 r"hundred)")
 _DATE_CONTEXT = (r"on|seen|recorded|admitted|discharged|dob|d\.o\.b\.?|born|birth|birthday|visit(?:ed)?|dated?|"
                  r"since|until|from|appointment|admission|discharge|appt|arrived|presented|attended|signed|"
                  r"review(?:ed)?|scan(?:ned)?|test(?:ed)?|eeg|session|le|am|el|du|vom")
@@ -117,7 +116,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?"
         r"|\b(?:attends|attending|pupil at|student at)\s+(?:[\w-]+\s+){0,2}?(?:at\s+)?(?-i:St\.?|Saint|[A-Z])[\w'’.-]+",
         re.I)),
-    ("a street address", re.compile(r"\b" + _NUMBER_WORDS + r"(?:[\s-]+" + _NUMBER_WORDS + r")*\s+(?:\w+\s+){1,2}?"
+    ("a street address", re.compile(r"\b" + NUMBER_WORD + r"(?:[\s-]+" + NUMBER_WORD + r")*\s+(?:\w+\s+){1,2}?"
                                     r"(?:street|road|avenue|lane|drive|boulevard|crescent|terrace)\b"
                                     r"|\b\d{1,5}[a-z]?,?\s+"
                                     r"(?:(?:[NSEW]|north|south|east|west)\.?\s+)?(?:[A-Z][\w'’-]+\s+){1,3}(?:street|st|road|rd|avenue|ave|"
@@ -163,6 +162,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _ROLE = re.compile(r"\b(?:" + p.CLINICIAN_ROLES + r")\b\.?$", re.I)
+_ROLE_INSIDE = re.compile(r"\s(?:" + p.CLINICIAN_ROLES + r")\.?$", re.I)
 _ROLE_AFTER = re.compile(r"^[\s,(]*(?:\w+\s+){0,2}?\(?(?:" + p.CLINICIAN_ROLES + r")\b", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:her|his|their|the patient'?s|pt'?s|patient'?s|my|our|your)\s+$", re.I)
 _NAME = r"(?-i:" + _WORD_NAME + "|" + _UPPER_NAME + ")"  # a capitalised word, whatever the pattern's case
@@ -210,7 +210,7 @@ happy sad fear anger disgust surprise neutral negative positive high low both ei
 
 
 def _normalised(text: str) -> str:
-    text = re.sub(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", unicodedata.normalize("NFKC", text or ""))
+    text = visible_text(text)
     # Letters spelled out one by one ("M R N", "A-N-N-A K-O-C-H") are read as the word they spell.
     return _SPELLED_OUT.sub(lambda w: re.sub(r"[ .-]", "", w.group(0)), text)
 
@@ -227,7 +227,7 @@ def _staff(text: str, start: int, end: int) -> bool:
     if _POSSESSIVE_BEFORE.search(before):
         return False
     return bool(_ROLE.search(before.rstrip(" .,:"))) or bool(_ROLE_AFTER.match(text[end:end + 40])) or bool(
-        re.search(r"\s(?:" + p.CLINICIAN_ROLES + r")\.?$", text[start:end], re.I))
+        _ROLE_INSIDE.search(text, start, end))
 
 
 def _eponym(text: str, end: int) -> bool:

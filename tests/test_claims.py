@@ -96,6 +96,30 @@ def _overlaps(a: str, b: str) -> bool:
     return len(words(a) & words(b)) >= 2
 
 
+def unflagged(verdicts) -> set[str]:
+    """Ids of misstatements every claim of which holds (nothing flagged)."""
+    return {c["id"] for c, checked in verdicts if not c["holds"] and all(x.holds for x in checked)}
+
+
+def misplaced(verdicts, skip=frozenset()) -> list[tuple]:
+    """Misstatements flagged, but at a claim other than the wrong phrase the corpus names."""
+    return [(c["id"], c["wrong"], [x.text for x in checked if not x.holds]) for c, checked in verdicts
+            if not c["holds"] and c["id"] not in skip
+            and not any(_overlaps(x.text, c["wrong"]) for x in checked if not x.holds)]
+
+
+def wrongly_flagged(verdicts) -> list[tuple]:
+    """Correct texts with a claim that fails."""
+    return [(c["id"], [x.to_dict() for x in checked if not x.holds]) for c, checked in verdicts
+            if c["holds"] and not all(x.holds for x in checked)]
+
+
+def read_share(verdicts) -> float:
+    """The share of correct texts in which the checker read at least one claim."""
+    read = [bool(checked) for c, checked in verdicts if c["holds"]]
+    return sum(read) / len(read)
+
+
 def test_correct_paraphrases_all_pass(verdicts):
     flagged = [(c["id"], c["text"], [x.to_dict() for x in checked if not x.holds])
                for c, checked in verdicts if c["holds"] and not all(x.holds for x in checked)]

@@ -51,21 +51,17 @@ def test_the_corpus_is_what_it_says(name, size, holding):
 
 
 def test_every_misstatement_is_flagged_at_the_wrong_claim(verdicts):
-    from test_claims import _overlaps
+    from test_claims import misplaced, unflagged
 
-    missed = [(c["id"], c["wrong"]) for c, checked in verdicts if not c["holds"] and all(x.holds for x in checked)]
-    assert not missed
-    misplaced = [(c["id"], c["wrong"], [x.text for x in checked if not x.holds]) for c, checked in verdicts
-                 if not c["holds"] and not any(_overlaps(x.text, c["wrong"]) for x in checked if not x.holds)]
-    assert not misplaced
+    assert not unflagged(verdicts)
+    assert not misplaced(verdicts)
 
 
 def test_every_correct_text_passes_and_most_are_read(verdicts):
-    flagged = [(c["id"], [x.to_dict() for x in checked if not x.holds]) for c, checked in verdicts
-               if c["holds"] and not all(x.holds for x in checked)]
-    assert not flagged
-    read = [bool(checked) for c, checked in verdicts if c["holds"]]
-    assert sum(read) / len(read) >= 0.85
+    from test_claims import read_share, wrongly_flagged
+
+    assert not wrongly_flagged(verdicts)
+    assert read_share(verdicts) >= 0.85
 
 
 def test_gaps_ratios_sums_and_counts_between_classes():

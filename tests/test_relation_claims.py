@@ -42,22 +42,17 @@ def test_the_corpus_is_what_it_says():
 
 
 def test_misstatements_between_classes_are_flagged_at_the_wrong_claim(verdicts):
-    from test_claims import _overlaps
+    from test_claims import misplaced, unflagged
 
-    missed = {c["id"] for c, checked in verdicts if not c["holds"] and all(x.holds for x in checked)}
-    assert missed == KNOWN_MISSES
-    misplaced = [(c["id"], c["wrong"], [x.text for x in checked if not x.holds]) for c, checked in verdicts
-                 if not c["holds"] and c["id"] not in KNOWN_MISSES
-                 and not any(_overlaps(x.text, c["wrong"]) for x in checked if not x.holds)]
-    assert not misplaced
+    assert unflagged(verdicts) == KNOWN_MISSES
+    assert not misplaced(verdicts, skip=KNOWN_MISSES)
 
 
 def test_every_correct_text_passes(verdicts):
-    flagged = [(c["id"], [x.to_dict() for x in checked if not x.holds]) for c, checked in verdicts
-               if c["holds"] and not all(x.holds for x in checked)]
-    assert not flagged
-    read = [bool(checked) for c, checked in verdicts if c["holds"]]
-    assert sum(read) / len(read) >= 0.9
+    from test_claims import read_share, wrongly_flagged
+
+    assert not wrongly_flagged(verdicts)
+    assert read_share(verdicts) >= 0.9
 
 
 def test_a_group_top_is_checked_within_the_group_not_against_the_whole_match():
