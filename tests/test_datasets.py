@@ -189,6 +189,12 @@ def test_seed_trial_number_comes_from_the_key_not_its_position(tmp_path):
         assert t.data[0, 0] == F.tag(1, t.session, t.trial)
 
 
+def test_a_root_naming_the_data_folder_itself_says_to_point_at_the_folder_above(tmp_path):
+    root = F.write_seed(tmp_path / "seed", subjects=(1,))
+    with pytest.raises(DatasetError, match=r"--root names Preprocessed_EEG itself: point it at the folder above"):
+        open_dataset("seed", root / "Preprocessed_EEG")
+
+
 def test_seed_missing_label_file(tmp_path):
     root = F.write_seed(tmp_path / "seed", subjects=(1,))
     (root / "Preprocessed_EEG" / "label.mat").unlink()

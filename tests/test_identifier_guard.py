@@ -40,6 +40,11 @@ def test_the_known_misses_are_still_misses():
     assert len(cases) == len(KNOWN_MISSES) and all(identifier_words(c["text"]) is None for c in cases)
 
 
+def test_invisible_characters_do_not_hide_an_identifier():
+    assert identifier_words("M\u00adRN\u200b 00884422 on the sheet") == ("a record or id number", "MRN 00884422")
+    assert identifier_words("Ｊａｎｅ was drowsy") == ("a name", "Jane")  # full-width letters
+
+
 def test_the_message_says_what_it_found_and_what_to_do():
     with pytest.raises(ReportError, match=r"de-identified.*a record or id number \('MRN: 00884422'\).*"
                                           r"draft a note with identifiers"):
