@@ -13,6 +13,7 @@ Markdown/PDF rendering, and the versioned, audited SQLite store.
     edits.py     clinician edits of the editable fields; strikes and corrections of the reasoning
     render.py    the note as Markdown
     export.py    Markdown and PDF files, written atomically
+    pdf_fonts.py the fonts a PDF draws a note with; a note they cannot draw is refused, not cut
     schema.py    the store's SQL schema and its migrations
     store.py     the store: versions, sign-off, audit trail
 
