@@ -215,6 +215,18 @@ def test_seed_features_only_folder(tmp_path):
         loader.iter_trials("raw")
 
 
+def test_seed_raw_folder_still_zipped_beside_the_features(tmp_path):
+    """Asking for a kind whose folder is missing says where it is when the copy has it elsewhere."""
+    root = F.write_seed(tmp_path / "seed", subjects=(1,))
+    shutil.make_archive(str(root / "Preprocessed_EEG"), "zip", root, "Preprocessed_EEG")
+    shutil.rmtree(root / "Preprocessed_EEG")
+    loader = open_dataset("seed", root)
+    assert loader.available_kinds() == ["features"]
+    with pytest.raises(DatasetError, match=r"Preprocessed_EEG was not found; seed/Preprocessed_EEG\.zip is there: "
+                                           r"unzip it first\.$"):
+        loader.iter_trials("raw")
+
+
 # -- SEED-IV --------------------------------------------------------------------------------------
 
 def test_seed_iv_labels_and_features(roots):

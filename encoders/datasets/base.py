@@ -295,7 +295,7 @@ class FolderPerKindLoader(DatasetLoader):
         """Raise DatasetError when a file the loader needs besides the two folders is missing."""
 
     def _check_kind(self, kind: str) -> None:
-        if not self._files(kind):
-            raise DatasetError(f"{shown(self.root, self.FOLDERS[kind])} was not found; point --root at the "
-                               f"folder that contains {self.FOLDERS[kind]} to load {self.NAME.upper()} {kind}.")
+        if not self._files(kind):  # the other kind's folder is there (the layout check passed)
+            raise missing_folder(self.root, self.FOLDERS[kind], f"point --root at the folder that contains "
+                                                                f"{self.FOLDERS[kind]} to load {self.NAME.upper()} {kind}")
 
