@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .memory import peak_rss_mb
 from .report import load_note, write_section
 
 CASES = (  # label, montage, rate (Hz), seconds
@@ -119,7 +119,7 @@ def child(path: str, warm_up: str, pipeline: str, repeats: int, out: str) -> dic
         wall.append(time.perf_counter() - start_wall)
         cpu.append(time.process_time() - start_cpu)
     np.savez(out, **{k: np.asarray(v) for k, v in result.items()})
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    peak_mb = peak_rss_mb()
     return {"wall": wall, "cpu": cpu, "peak_mb": peak_mb}
 
 

@@ -30,7 +30,8 @@ SFREQ = 200.0
 CHANNELS = 62
 
 RUN = r"""
-import json, resource, sys, time
+import json, sys, time
+from bench.memory import peak_rss_mb
 from encoders.analysis import FeatureConfig
 from training.config import DataSpec
 from training.dataset_tables import dataset_table
@@ -38,7 +39,7 @@ start = time.perf_counter()
 table = dataset_table(DataSpec(dataset="seed-vii", root=sys.argv[1]), FeatureConfig(), progress=False)
 print(json.dumps({"seconds": time.perf_counter() - start, "trials": len(table.trials),
                   "windows": int(len(table.features)),
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_rss_mb()}))
 """
 
 
