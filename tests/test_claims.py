@@ -27,13 +27,18 @@ DATA = Path(__file__).parent / "data" / "claims"
 FIXTURES = (DATA, DATA / "corpus3" / "fixtures")
 
 
-def load_evidence(name: str, timeline: list | None = None) -> Evidence:
-    path = next(d / f"{name}.json" for d in FIXTURES if (d / f"{name}.json").exists())
+def evidence_file(path: Path) -> Evidence:
+    """An evidence record of a corpus, with its pattern match in the order the file lists it."""
     data = json.loads(path.read_text())
     probabilities = data.pop("probabilities")
     data.pop("channels", None)
     evidence = Evidence.from_dict(data)
     evidence.probabilities = probabilities
+    return evidence
+
+
+def load_evidence(name: str, timeline: list | None = None) -> Evidence:
+    evidence = evidence_file(next(d / f"{name}.json" for d in FIXTURES if (d / f"{name}.json").exists()))
     if timeline is not None:  # a reading over time, for claims about change
         evidence.timeline = timeline
     return evidence

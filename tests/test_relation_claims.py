@@ -4,7 +4,6 @@ writer who never saw it (tests/data/claims/relations/: what its first read found
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -21,12 +20,9 @@ KNOWN_MISSES = {"r056", "r058"}
 
 
 def load_evidence(name: str) -> Evidence:
-    data = json.loads((DATA / "fixtures" / f"{name}.json").read_text())
-    probabilities = data.pop("probabilities")
-    data.pop("channels", None)
-    evidence = Evidence.from_dict(data)
-    evidence.probabilities = probabilities
-    return evidence
+    from test_claims import evidence_file
+
+    return evidence_file(DATA / "fixtures" / f"{name}.json")
 
 
 @pytest.fixture(scope="module")

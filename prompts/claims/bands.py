@@ -440,8 +440,13 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
         limit = items[index + 1].start if index + 1 < len(items) and items[index + 1].direction is not None else len(text)
         other_subject = _OTHER_SUBJECT.search(text, end, limit)
         meaning = meaning_after(text, end, other_subject.start() if other_subject else limit)
-        if meaning and "direction" in stated:
+        direction = stated.get("direction")
+        if direction is None and "z" in stated and abs(stated["z"]) >= 1.0:
+            # "lower alpha (parietal, z −1.02) is read as a sign of calm": the meaning is given to the
+            # value quoted, which the convention calls reduced, though the words only describe its sign.
+            direction = "elevated" if stated["z"] > 0 else "reduced"
+        if meaning and direction is not None:
             for region in regions:
                 out.append(Claim("association", meaning[1], f"{region} {item.band}",
-                                 {"direction": stated["direction"], "meaning": meaning[0]}))
+                                 {"direction": direction, "meaning": meaning[0]}))
     return out

@@ -36,13 +36,13 @@ _LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is\s+the\s+[\w\s'’-]{0,25}?\
                    r"(?:\((?=[^)]*(?:valence|arous|emotion|state|positive|negative))|,\s*(?:i\.\s?e\.|ie|that\s+is|namely)\s*,?"
                    r"|,\s*(?:(?:the|in|at|ranked|placed|with|on)\s+"
                    r"(?:(?!arous|valence|positive|negative|neutral|calm|only|two\b|both)[\w\s%.()'’-]){0,34}?,)?"
-                   r"|—|–|-|:|=)?\s*(?:which\s+|that\s+)?"
+                   r"|—|–|-|:|=)?\s*(?:which\s+|that\s+|(?:(?:with|at)\s+[\d.]+\s*%?\s*)?,\s*(?:it|this\s+one)\s+(?=is\b|was\b))?"
                    r"(?:(?:in|for)\s+(?:this\s+(?:label\s+)?set|this\s+scheme|these\s+labels|SEED[-\w]*|DEAP[-\w]*|DREAMER|"
                    r"the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:label\s+set|scheme|ratings|labels))\s*,?\s*)?"
                    r"(?:is|was|has|have|carries|shows|being|as|remains|counts as|signals|reflects|means|stands\s+for|"
                    r"corresponds\s+to|denotes|represents|maps\s+(?:on)?to|amounts\s+to|equals|is\s+read\s+as|describes|"
                    r"indicates|captures|stands\s+as)?\s*"
-                   r"(?:\w+ly\s+)?(?:an?\s+|the\s+)?", re.I)
+                   r"(?:\w+ly\s+|also\s+)?(?:an?\s+|the\s+)?", re.I)
 # "Runner-up disgust (0.24) is, like sad, a negative class": what follows the aside is said of both.
 _ASIDE = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is|was|are|were)?,?\s*(?:just\s+)?(?:like|as\s+with|as\s+is)\s*$", re.I)
 # "Fear (11%) and happy (8%), the two positive classes": a plural description of the classes joined before it.
@@ -81,6 +81,10 @@ def class_claims(clause: Clause) -> list[Claim]:
         if valence is None:
             valence = _VALENCE.match(description.lstrip("( "))
         arousal = _AROUSAL.search(description[:45])
+        if valence is None and arousal:  # "a high-arousal emotion of negative valence"
+            tail = re.match(r"(?:\s+[\w-]+){0,2}?\s+" + _NOUN + r"\s+(?:of|with)\s+(?:an?\s+)?(?=" + _VAL + r"[- ]valence)",
+                            description[arousal.end():], re.I)
+            valence = _VALENCE.match(description, arousal.end() + tail.end()) if tail else None
         if valence and not _CONTRAST.search(description[:valence.start()]):
             stated["valence"] = VALENCE_CLASS_WORDS[valence.group(1).lower()]
         if arousal and not _CONTRAST.search(description[:arousal.start()]) and \

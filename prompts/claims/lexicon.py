@@ -32,9 +32,9 @@ EMOTION_WORDS: dict[str, str] = {
 REGION_WORDS: dict[str, str] = {
     "frontal": "frontal", "frontally": "frontal", "prefrontal": "frontal", "anterior": "frontal",
     "central": "central", "centrally": "central",
-    "temporal": "temporal", "temporally": "temporal",
+    "temporal": "temporal", "temporally": "temporal", "temp": "temporal",  # "temp γ ↑ 1.4" in notes
     "parietal": "parietal", "parietally": "parietal",
-    "occipital": "occipital", "occipitally": "occipital",
+    "occipital": "occipital", "occipitally": "occipital", "occ": "occipital",
 }
 BAND_WORDS: dict[str, str] = {
     "delta": "delta", "δ": "delta", "theta": "theta", "θ": "theta", "alpha": "alpha", "α": "alpha",
@@ -65,10 +65,10 @@ MEANINGS: list[tuple[re.Pattern, tuple[str, int]]] = [
      ("valence", 1)),
     (re.compile(r"negative\s+(?:rather than|instead of|and not|,? not)\s+positive\s+(?:valence|emotion|affect)", re.I),
      ("valence", -1)),
-    (re.compile(r"positive (?:valence|emotion|affect|mood|state)s?|\bapproach\b(?![/-]withdrawal)|pleasant|positivity",
+    (re.compile(r"(?:positive|\bpos\.?) (?:valence|emotion|affect|mood|state)s?|\bapproach\b(?![/-]withdrawal)|pleasant|positivity",
                 re.I),
      ("valence", 1)),
-    (re.compile(r"negative (?:valence|emotion|affect|mood|state)s?|(?<!approach/)(?<!approach-)withdrawal|unpleasant|"
+    (re.compile(r"(?:negative|\bneg\.?) (?:valence|emotion|affect|mood|state)s?|(?<!approach/)(?<!approach-)withdrawal|unpleasant|"
                 r"negativity|avoidance", re.I),
      ("valence", -1)),
     (re.compile(r"(?:higher|high|heightened|increased|elevated|greater|more) (?:arousal|activation|alertness|engagement)"
@@ -79,7 +79,7 @@ MEANINGS: list[tuple[re.Pattern, tuple[str, int]]] = [
 # Words that tie a meaning to what precedes it ("…, a sign of positive valence").
 LINK = re.compile(r"\b(?:sign|signs|suggest\w*|indicat\w*|consistent with|typical of|reflect\w*|point\w* to|"
                   r"mean\w*|associated with|linked to|marker of|hint\w* at|implies|implying|so|thus|hence|"
-                  r"which fits|fitting|favou?ring|pattern of|evidence of|in line with|characteristic of)\b", re.I)
+                  r"which fits|fitting|favou?ring|pattern of|evidence of|in line with|characteristic of)\b|→|=>", re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|rather than|instead of|rules? out|ruling out|unlike|against|"
                       r"argues? against|without|isn't|is not|aren't|doesn't|does not|cannot|can't)\b", re.I)
 

@@ -35,8 +35,9 @@ _FRACTIONS = {"half": 2, "third": 3, "quarter": 4}
 _RECORDING = r"(?:recording|session|minute|trial|record|run)"
 _PART = re.compile(r"\b(?:the\s+)?(first|opening|early|earlier|second|middle|third|last|final|latter|later|closing|late)\s+"
                    r"(?:(half|third|quarter)|(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a|one)?\s*(s|sec|secs|seconds?|min|minutes?)\b|"
-                   r"(part|portion|stretch|segment|phase)s?)|\b(?:(?:at|near|towards?|by|around)\s+the\s+|in\s+the\s+(?=\w+\s+of\s+"
-                   r"(?:the|this)\s+" + _RECORDING + r"))(end|close|finish|start|beginning|outset)\b|\b(early on|at first(?! "
+                   r"(part|portion|stretch|segment|phase)s?)|\b(?:(?:at|near|towards?|by|around)\s+the\s+(?:very\s+)?|in\s+the\s+"
+                   r"(?:very\s+)?(?=(?:\w+\s+of\s+(?:the|this)\s+" + _RECORDING + r"|beginning\b(?!\s+of)|middle\b(?!\s+of)))|(?:during|"
+                   r"through)\s+the\s+(?=middle\b(?!\s+of)))(end|close|finish|start|beginning|outset|middle)\b|\b(early on|at first(?! "
                    r"(?:glance|sight))|initially|later on|later in|late in|early in|eventually)\b(?:\s+of\s+(?:the|this)\s+" +
                    _RECORDING + r")?", re.I)
 # A moment or a range may be given in minutes ("after 2 minutes", "around 1.5 min", "2 minutes in").
@@ -44,6 +45,10 @@ _UNIT = r"\s*-?\s*(?P<{}>s|sec|secs|seconds?|min|mins|minutes?)\b"
 # "from 0 to 20 s", "0–20 s", "between 20 and 40 seconds"
 _RANGE = re.compile(r"(?:\bbetween\s+(\d+(?:\.\d+)?)\s*(?:s\s*)?and|(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(?:s\s*)?(?:-|to|until))\s*"
                     r"(\d+(?:\.\d+)?)" + _UNIT.format("unit"), re.I)
+# A range of whole numbers in brackets with no unit ("(16–32)") is a part of the recording in seconds
+# only in a clause about the reading over time.
+_BARE_RANGE = re.compile(r"\(\s*(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*\)")
+_TIMELINE_WORD = re.compile(r"\btimeline\b|\bover time\b|\bsegments?\b|\bparts?\s+of\s+the\s+(?:recording|session)\b", re.I)
 _ROUGHLY = r"(?:around|about|roughly|approximately|near|circa|~)"
 _POINT = re.compile(r"\b(?P<prep>(?:at\s+|from\s+|after\s+|until\s+)?" + _ROUGHLY + r"|at|by|after|from|past|beyond|since|before|"
                     r"until|till|up to|shortly after|soon after|just after|just before)\s+(?:the\s+)?(?:t\s*=\s*)?"
@@ -71,6 +76,8 @@ def _part(m: re.Match) -> tuple | None:
     which, fraction, amount, unit, piece, edge, loose = m.groups()
     if edge or loose:
         word = (edge or loose).lower()
+        if word == "middle":  # "in the middle", "during the middle of the recording"
+            return ("share", 1 / 3, 2 / 3)
         start = word in ("start", "beginning", "outset", "early on", "at first", "initially", "early in")
         if word.startswith("later") or word == "late in":
             return ("share", 0.5, 1.0)
@@ -118,6 +125,10 @@ def times(text: str) -> list[Time]:
     ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)) * unit_seconds(m.group("unit")),
                                         float(m.group(3)) * unit_seconds(m.group("unit"))))
               for m in _RANGE.finditer(text) if float(m.group(1) or m.group(2)) < float(m.group(3))]
+    if _TIMELINE_WORD.search(text):  # "timeline: anger .27 (0–16) → surprise .33 (16–32)": seconds unsaid
+        ranges += [Time(m.start(), m.end(), ("span", float(m.group(1)), float(m.group(2))))
+                   for m in _BARE_RANGE.finditer(text) if float(m.group(1)) < float(m.group(2))
+                   and not any(r.start <= m.start() < r.end for r in ranges)]
     out += ranges
     for m in _POINT.finditer(text):
         part = None if any(r.start <= m.start() < r.end for r in ranges) else _point(m, text)

@@ -17,7 +17,7 @@ import re
 from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation, class_re, class_space, class_words
 from .model import Claim, mentions, span
 from .parts import times
-from .text import BEFORE_WINDOW, Clause, Number, ends_before, shares
+from .text import BEFORE_WINDOW, NUMBER_WORD, Clause, Number, ends_before, shares
 
 # Sentences about the pattern match: only there are "first"/"leads"/a bare decimal read as a rank or
 # a probability ("fits happy best" is the conclusion, not a statement about the pattern match).
@@ -58,14 +58,14 @@ def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool
     return about_pattern or bool(ends_before(_patterns(_E())[0], text, number.start))
 
 
-def _nearest_emotion(number: Number, emotions, text: str):
+def _nearest_emotion(number: Number, emotions, text: str, time_spans: list[tuple[int, int]] = ()):
     """The class a number belongs to: the one right before it ("fear (56%)", "fear at 0.56") unless
     another number or class sits between them; else the one right after ("56% fear")."""
     before = [e for e in emotions if e[1] <= number.start]
     after = [e for e in emotions if e[0] >= number.end]
     if before:
         last = before[-1]
-        gap = text[last[1]:number.start]
+        gap = _without_times(text, last[1], number.start, time_spans)  # "happy in the first 16 s (48%)": happy's
         if len(gap) <= 60 and not re.search(r"\d(?!\d*(?:st|nd|rd|th)\b)", gap):
             return last
     if after:
@@ -74,6 +74,16 @@ def _nearest_emotion(number: Number, emotions, text: str):
         if len(gap) <= 25 and not re.search(r"\d", gap) and not re.match(r"\s*(?:%|percent)?\s*(?:of|in)\b", gap):
             return first
     return None
+
+
+def _without_times(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> str:
+    """`text[start:end]` with the words of time in `time_spans` blanked, so that the seconds of a part
+    ("in the first 16 s") do not count as another number between a class and its probability."""
+    gap = list(text[start:end])
+    for a, b in time_spans:
+        for i in range(max(a, start), min(b, end)):
+            gap[i - start] = " "
+    return "".join(gap)
 
 
 _BOUND_AFTER = re.compile(r"^\s*(?:%|percent)?\s*or\s+(less|lower|below|under|fewer|more|higher|above)\b", re.I)
@@ -104,19 +114,37 @@ def _patterns(classes: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 # A clause that names two parts ("in the first half neutral 45%, and sad leads after 30 s at 0.70")
 # scopes each claim to the part written right after it in the same phrase, else to the last part
 # before it, else to the first.
+_WHOLE = re.compile(r"\boverall\b|\bin total\b|\b(?:for|across|over) the (?:whole|entire) (?:recording|session)\b", re.I)
+
+
 def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
     text = clause.text
     parts = [t for t in times(text) if t.part is not None]
     # A vague part ("late in the recording", "at first") scopes the claims only where no part is named,
     # and only where the evidence has a reading over time (else they are read of the whole recording).
     named = [t for t in parts if not t.loose] or parts
+    classes = emotion_mentions(text)
+
+    def other_class_between(a: int, b: int) -> bool:
+        return any(a <= e[0] and e[1] <= b for e in classes)
+
     for claim in claims if named else []:
+        if "segment" in claim.stated:
+            continue  # placed on the timeline already (a sequence of parts)
         at = max(0, text.find(claim.text))
         end = at + len(claim.text)
+        if _WHOLE.search(text[max(0, at - 12):end + 12]):
+            continue  # "ranked only third overall (0.16), yet it led the final segment": the whole recording
+        inside = [t for t in named if at <= t.start and t.end <= end]  # "happy in the first 16 s (48%)"
         joined = [t for t in named if t.start >= end - 1 and len(text[end:t.start]) <= 40 and
-                  not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:t.start])]
+                  not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:t.start])
+                  and not other_class_between(end, t.start)]
         before = [t for t in named if t.end <= at]
-        part = joined[0] if joined else before[-1] if before else min(named, key=lambda t: abs(t.start - at))
+        nearest = [t for t in named if not other_class_between(min(t.end, end), max(t.start, at))]
+        part = inside[-1] if inside else joined[0] if joined else before[-1] if before else \
+            min(nearest, key=lambda t: abs(t.start - at)) if nearest else None
+        if part is None:
+            continue
         claim.stated["segment"] = part.part
         claim.stated["loose"] = part.loose
         claim.text = span(clause, min(at, part.start), max(end, part.end))  # quoted with the part it is about
@@ -169,11 +197,22 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     emotions = emotion_mentions(text)
     emotions = sorted(emotions + foreign_mentions(text, emotions))
     probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
+    time_spans = [(t.start, t.end) for t in times(text)]
     out: list[Claim] = share_claims(clause)
     # "fear and surprise at 41% and 24% respectively": the lists pair in order.
     if re.search(r"\brespectively\b", text) and len(emotions) >= 2 and len(probs) == len(emotions):
         for emotion, number in zip(emotions, probs):
             out.append(_claim(clause, emotion, number, text))
+        return out
+    # "over time it goes anger → disgust → sad, each segment led clearly (55%, 45%, 52%)": the k classes
+    # in order lead the k parts of the timeline, each at its number.
+    if len(emotions) >= 2 and len(probs) == len(emotions) and _SEGMENTS_IN_ORDER.search(text) and \
+            all(_ARROW.fullmatch(text[a[1]:b[0]]) for a, b in zip(emotions, emotions[1:])) and probs[0].start > emotions[-1][1]:
+        k = len(emotions)
+        for i, (emotion, number) in enumerate(zip(emotions, probs)):
+            claim = _claim(clause, emotion, number, text)
+            claim.stated["segment"], claim.stated["loose"] = ("share", i / k, (i + 1) / k), False
+            out.append(claim)
         return out
     # k decimals written as a run right after k classes are their probabilities, whatever the sentence.
     loose = [n for n in numbers if n.kind == "plain" and 0 <= n.value < 1 and n.decimals >= 1 and not n.signed]
@@ -184,7 +223,7 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             continue
         written = ends_before(_patterns(_E())[1], text, number.start)  # "p(happy) = .67"
         match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
-            _nearest_emotion(number, emotions, text)
+            _nearest_emotion(number, emotions, text, time_spans)
         if match is None:
             continue
         if re.search(r"\b(?:except|apart\s+from|other\s+than|besides|save\s+for|excluding|but\s+not)\s+(?:for\s+)?$",
@@ -220,6 +259,8 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     return out
 
 
+_ARROW = re.compile(r"\s*(?:→|->|=>|,?\s*then|>)\s*", re.I)
+_SEGMENTS_IN_ORDER = re.compile(r"\b(?:each|every)\s+(?:segment|part|third|window)\b|\bover time\b|\btimeline\b", re.I)
 _JOIN = re.compile(r"\s*(?:vs\.?|versus|to|against|and|,|/)\s*")
 
 
@@ -274,13 +315,16 @@ _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest
              "least likely": 0, "least probable": 0, "last": 0, "less likely of the two": 0,
              "less probable of the two": 0,
              "second": 2, "runner-up": 2, "runner up": 2, "next": 2, "second-best": 2, "second best": 2,
-             "third": 3}
+             "third": 3, "1st": 1, "2nd": 2, "3rd": 3}
 _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
 _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
                     r"the)?\s*(?:in\s+)?(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
                     r"easily\s+|comfortably\s+|just\s+)?"
-                    r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(" + _ORD + r")(?![\w-])", re.I)
+                    r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(" + _ORD + r")(?![\w-])"
+                    # not a part of the recording: "happy in the first 16 s", "disgust in the last third"
+                    r"(?!\s+(?:\d+(?:\.\d+)?\s*-?\s*|" + NUMBER_WORD + r"(?:\s+|\s*-\s*))?(?:s|secs?|seconds?|mins?|minutes?|"
+                    r"half|third|quarter|part|portion|segment|stretch|phase|section)\b)", re.I)
 # "the top class is X", "followed by X", "then X", "puts X first"
 _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
                      r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
@@ -303,7 +347,8 @@ def rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
 
 def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
-    if not (SOURCE.search(clause.sentence) or any(n.kind in ("percent", "probability") for n in numbers)):
+    if not (SOURCE.search(clause.sentence) or any(n.kind in ("percent", "probability") for n in numbers) or
+            re.search(r"\b(?:" + _E() + r")\s*[:=(]?\s*0?\.\d\d?\b", text, re.I)):  # "sad .29, disgust next"
         # Two classes said to be tied are the pattern match's, whatever else the sentence says.
         return [c for c in order_claims(clause, emotion_mentions(text)) if "tied" in c.stated]
     out: list[Claim] = []

@@ -21,7 +21,8 @@ _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|grade
                       r"(?:only\s+|overall\s+|rather\s+|quite\s+)?(" + _GRADE + r")\b"
                       r"|\b(" + _GRADE + r")[- ](?:(?:signal|technical|recording|data)[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
-                      r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|\s*:|\s*->|\s*=)?|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
+                      r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|\s*:|\s*->|\s*=|\s+(?:came|comes|turned|turns)\s+out"
+                      r"(?:\s+as|\s+to\s+be)?)?|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
                       r")\b|(?<![\w-])[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b"
                       r"|\b(?:recording|data|EEG|trace|tracing)\s+(?:is|was|looks|appears)\s+(clean|excellent|poor)\b"
                       r"|\b(?:earned|earns|got|gets|received|receives|was\s+given|given|scored|scores|achieved|kept|keeps)\s+"
@@ -37,7 +38,8 @@ _USABLE_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+)?(
                              re.I)
 # A share kept, not one lost or of windows with artefacts between the figure and the word for kept.
 _USABLE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent)(?:(?!\b(?:lost|rejected|discarded|removed|excluded|dropped|"
-                             r"artefacts?|artifacts?|blinks?|muscle|EMG|windows)\b)[^.;%]){0,30}?\b(?:usable|retained|kept|"
+                             r"artefacts?|artifacts?|blinks?|muscle|EMG|windows|but|whereas|while|although|though)\b)[^.;%]){0,30}?"
+                             r"\b(?:usable|retained|kept|"
                              r"analy[sz]able)\b|\busable[^.;%\d]{0,15}?"
                              r"(\d+(?:\.\d+)?)\s*(?:%|percent)", re.I)
 _FULLY = re.compile(r"\busable[^.;]{0,30}?\b(?:the\s+)?full\s+(\d+(?:\.\d+)?)\s*" + _SECONDS + r"|"
@@ -46,12 +48,13 @@ _FULLY = re.compile(r"\busable[^.;]{0,30}?\b(?:the\s+)?full\s+(\d+(?:\.\d+)?)\s*
 # Seconds lost rather than kept: "31 s were lost to artefact", "artefact rejection removed 31 s".
 _GONE = r"(?:lost|rejected|discarded|removed|excluded|dropped|cut|thrown out)"
 _LOST = re.compile(r"\b(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*" + _SECONDS + r"\s+(?:of\s+(?:the\s+)?(?:\w+\s+)?)?(?:were\s+|was\s+|had to be\s+|"
-                   r"have been\s+|has been\s+)?" + _GONE + r"(?!\s+(?:channels?|electrodes?))"
+                   r"have been\s+|has been\s+)?" + _GONE + r"(?!\s+(?:channels?|electrodes?|sensors?))"
                    r"|\b(?:" + _GONE + r"|losing|a loss of|the loss of)\s+(?:only\s+|just\s+|some\s+)?(\d+(?:\.\d+)?)\s*"
                    + _SECONDS, re.I)
 # A share of the recording kept: "about half of the recording … was usable", "(under a third)".
 _OF_RECORDING = re.compile(r"\s*(?:of\s+)?(?:the\s+|this\s+|its\s+)?(?:\d+\s*-?\s*" + _SECONDS + r"\s+)?(?:recording|record|"
-                           r"session|data|signal|time|trial|file|EEG|seconds|minute)\b", re.I)
+                           r"session|data|signal|time|trial|file|EEG|seconds|minute)\b|\s*of\s+it\s+(?:\w+\s+)?(?:be\s+|was\s+|were\s+)?"
+                           r"(?:used|usable|kept|analy[sz]ed|clean)\b", re.I)
 
 
 def quality_claims(clause: Clause) -> list[Claim]:
@@ -62,13 +65,13 @@ def quality_claims(clause: Clause) -> list[Claim]:
         grade = next(g for g in m.groups() if g)
         named = re.match(r"\s*\(\s*(" + _GRADE + r")\s*\)", text[m.end():], re.I)  # "acceptable (good)": the grade's name
         grade, end = (named.group(1), m.end() + named.end()) if named else (grade, m.end())
-        if not re.match(r"\s*(?:channels?|electrodes?)", text[m.end():], re.I):
+        if not re.match(r"\s*(?:channels?|electrodes?|sensors?)", text[m.end():], re.I):
             out.append(Claim("quality", span(clause, m.start(), end), "quality", {"grade": GRADE_WORDS[grade.lower()]}))
     for m in _LOST.finditer(text):
         if not re.search(r"\b(?:of|out of|/)\s*(?:the\s+|all\s+)?$", text[:m.start()]):  # "13 of 60 s were rejected": below
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable",
                              {"rejected_s": amount(m.group(1) or m.group(2))}))
-    if not re.search(_KEPT, text, re.I):
+    if not re.search(_KEPT + r"|\b(?:used|analy[sz]ed)\b", text, re.I):  # "36 of the 48 s were used"
         return out
     kept = list(_USABLE_OF.finditer(text))
     for share in shares(text):
@@ -85,6 +88,9 @@ def quality_claims(clause: Clause) -> list[Claim]:
                              {"usable_s": float(m.group(1)), "total_s": float(m.group(2))}))
     if not kept:
         for m in _USABLE_SECONDS.finditer(text):
+            if re.match(r"remain", m.group(0), re.I) and \
+                    re.search(r"\b(?:for|in|during|over|through|across)\s+the\s+$", text[:m.start()], re.I):
+                continue  # "for the remaining 32 seconds it looked like disgust": a part of the recording
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable", {"usable_s": float(m.group(1) or m.group(2))}))
         for m in _FULLY.finditer(text):
             stated: dict[str, Any] = {"usable_percent": 100.0}
@@ -108,7 +114,7 @@ _LIST = _CHANNEL_NAME + r"(?:\s*(?:,|and|&|/|\+)\s*(?:and\s+)?" + _CHANNEL_NAME 
 _LIST_HEAD = (r"(?<![\w.])(?<![0-9zZ],\s)(?<![0-9zZ][,/+&])(?<![0-9zZ]\s[/+&]\s)(?<![0-9zZ]\sand\s)"
               r"(?<![0-9zZ],\sand\s)" + _LIST)  # ends in a digit or z: a channel name ("Fp1, ", "Cz and ")
 _BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected|removed|dropped|"
-        r"discarded|interpolated|flagged)")
+        r"discarded|interpolated|flagged|left\s+out)")
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
 _BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\()?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _LIST + r")", re.I)
@@ -122,30 +128,35 @@ _TERSE_BAD = re.compile(r"^\s*(?:[-•*]\s*)?" + _BAD + r"\s*[:=]\s*(" + _LIST +
 _N = r"(\d+|" + NUMBER_WORD + r"|no|a single|single|sole|lone)"
 # "Seven channels were rejected (…)", "One channel (Oz) was removed", "Just one electrode, O1, was dropped",
 # "Three electrodes were dropped: FT8, TP7 and PO8": a count, and the list when one is given.
-_COUNT_LIST = re.compile(r"\b" + _N + r"\s+(?:\w+\s+)?(?:channels?|electrodes?)(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST +
+_COUNT_LIST = re.compile(r"\b" + _N + r"\s+(?:\w+\s+)?(?:channels?|electrodes?|sensors?)(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST +
                          r")\s*,)?\s+(?:were\s+|was\s+|are\s+|is\s+|had to be\s+)?" + _MARKED + _BAD +
-                         r"\b(?:\s*\((" + _LIST + r")\)|\s*:\s*(" + _LIST + r"))?", re.I)
+                         r"\b(?:(?:\s+(?:on|in|from)\s+[\w-]+)?\s*\((" + _LIST + r")\)|\s*:\s*(" + _LIST + r"))?"
+                         # "one (Fp1) excluded": the count, its list, the word for bad
+                         r"|\b" + _N + r"\s*\((" + _LIST + r")\)\s*(?:was\s+|were\s+|is\s+|are\s+)?" + _MARKED + _BAD + r"\b", re.I)
 # Exclusive statements name every bad channel: "Fp1 was the only channel excluded", "the only channel
 # rejected was T8", "only CB2 was flagged", "CB2 alone was marked bad".
 _ONLY = r"(?:only|sole|single|one|lone)"
 _ONLY_LIST = re.compile(r"(" + _LIST_HEAD + r")\s+(?:is|was|were|are)\s+the\s+" + _ONLY + r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|"
                         r"electrodes?)(?:\s+(?:that\s+(?:was|were)\s+)?" + _MARKED + _BAD + r")?|\bthe\s+" + _ONLY +
-                        r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|electrodes?)\s+(?:(?:" + _BAD + r")\s+)?(?:was|is|were|are|:)"
+                        r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|electrodes?|sensors?)\s+(?:(?:" + _BAD + r")\s+)?(?:was|is|were|are|:)"
                         r"\s+(" + _LIST + r")", re.I)
 # A list after a statement about bad channels: "Seven channels were rejected, among them Fp1, Fp2 and F7".
 _THEN_LIST = re.compile(r"\b" + _BAD + r"\b[^.;]{0,40}?(among them|among which|among these|including|such as|e\.g\.,?|"
                         r"notably|namely|specifically|i\.e\.,?)\s+(" + _LIST + r")", re.I)
-_NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?:channels?|electrodes?)|"
-                     r"\b(?:no|none of the)\s+(?:channels?|electrodes?)\s+(?:was|were|is|are)?\s*(?:\w+\s+)?"
+_NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?:channels?|electrodes?|sensors?)|"
+                     r"\b(?:no|none of the)\s+(?:channels?|electrodes?|sensors?)\s+(?:was|were|is|are)?\s*(?:\w+\s+)?"
                      + _MARKED + _BAD + r"|\bno channel\s+(?:was|is)\s+(?:rejected|excluded|bad|dropped)|"
-                     r"\b(?:all|every)\s+(?:\w+\s+)?(?:channels?|electrodes?)\s+(?:are\s+|were\s+|look\s+)?"
+                     r"\b(?:all|every)\s+(?:\w+\s+)?(?:channels?|electrodes?|sensors?)\s+(?:are\s+|were\s+|look\s+)?"
                      r"(?:good|fine|usable|clean|ok)|" + _BAD + r"\s+channels?\s*(?::|-|=)?\s*none\b|\bnone\s+(?:were\s+|"
                      r"are\s+)?" + _BAD + r"\b", re.I)
-_RATIO = re.compile(r"\b" + _N + r"\s*(?:/|of|out of)\s*(?:the\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?)"
+_RATIO = re.compile(r"\b" + _N + r"\s*(?:/|of|out of)\s*(?:the\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?|sensors?)"
                     r"(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST + r")\s*,)?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD +
-                    r"|\bof\s+(?:the\s+|all\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?)\s*,\s*" + _N +
-                    r"(?:\s*\((" + _LIST + r")\))?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD, re.I)
-_BAD_N = re.compile(r"\b" + _N + r"\s+" + _BAD + r"\s+(?:channels?|electrodes?)",
+                    r"|\bof\s+(?:the\s+|all\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?|sensors?)\s*,\s*" + _N +
+                    r"(?:\s*\((" + _LIST + r")\))?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD +
+                    # "one sensor out of 14 had to be left out"
+                    r"|\b" + _N + r"\s+(?:channels?|electrodes?|sensors?)\s+(?:/|of|out of)\s*(?:the\s+)?" + _N +
+                    r"\s+(?:are\s+|were\s+|is\s+|was\s+|had\s+to\s+be\s+)?" + _MARKED + _BAD, re.I)
+_BAD_N = re.compile(r"\b" + _N + r"\s+" + _BAD + r"\s+(?:channels?|electrodes?|sensors?)",
                     re.I)
 _OPEN_LIST = re.compile(r"^\s*(?:,?\s*(?:and|among)\s+others|\.\.\.|…|,?\s*etc)", re.I)
 
@@ -155,7 +166,7 @@ def _number(word: str) -> int | None:
     return 0 if word == "no" else 1 if word in ("a single", "single", "sole", "lone") else number_word(word)
 
 
-_ABOUT_CHANNELS = re.compile(r"channel|electrode|\blead|" + _BAD + "|" + _CHANNEL_NAME, re.I)
+_ABOUT_CHANNELS = re.compile(r"channel|electrode|sensor|\blead|" + _BAD + "|" + _CHANNEL_NAME, re.I)
 
 
 def channel_claims(clause: Clause) -> list[Claim]:
@@ -165,15 +176,16 @@ def channel_claims(clause: Clause) -> list[Claim]:
         return []
     ratio = _RATIO.search(text)
     if ratio:
-        count, of, *lists = ratio.groups()[:4] if ratio.group(1) else (ratio.group(6), ratio.group(5), ratio.group(7))
+        count, of, *lists = ratio.groups()[:4] if ratio.group(1) else \
+            (ratio.group(6), ratio.group(5), ratio.group(7)) if ratio.group(5) else (ratio.group(8), ratio.group(9), None)
         stated: dict[str, Any] = {"count": _number(count), "of": _number(of)}
         if any(lists):
             stated.update(channels=_CHANNEL.findall(next(x for x in lists if x)), exhaustive=True)
         found.append((ratio.start(), ratio.end(), stated))
     counted = _COUNT_LIST.search(text)
     if counted and not ratio:
-        stated = {"count": _number(counted.group(1))}
-        listed = next((g for g in counted.groups()[1:] if g), None)
+        stated = {"count": _number(counted.group(1) or counted.group(6))}
+        listed = next((g for i, g in enumerate(counted.groups(), start=1) if i not in (1, 6) and g), None)
         if listed:
             stated.update(channels=_CHANNEL.findall(listed), exhaustive=True)
         found.append((counted.start(), counted.end(), stated))
@@ -217,7 +229,7 @@ def _one_per_statement(found: list[tuple[int, int, dict[str, Any]]]) -> list[tup
     return merged
 
 
-_CHANNEL_COUNT = re.compile(r"\b(\d+|" + NUMBER_WORD + r")\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?|ch)\b"
+_CHANNEL_COUNT = re.compile(r"\b(\d+|" + NUMBER_WORD + r")\s*(?:-\s*)?(?:EEG\s+)?(?:channels?|electrodes?|leads?|sensors?|ch)\b"
                             r"|\b(?:EEG\s+)?channels\s*[:=]\s*(\d+)\b", re.I)
 _DURATION = re.compile(r"\b(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:-\s*)?(s|sec|seconds?|min|minutes?)\b(?:-long)?\s+"
                        r"(?:long\s+)?(?:[a-z]+-[a-z]+\s+|(?:resting|rest|eyes[- ]closed|eyes[- ]open|baseline|task)\s+)?"
@@ -241,6 +253,7 @@ def count_claims(clause: Clause) -> list[Claim]:
             out.append(Claim("channels", span(clause, m.start(), m.end()), "good channels", {"good": count}))
             continue
         if re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b", prefix, re.I) or \
+                re.match(r"\s*(?:out\s+of|of|/)\s*(?:the\s+)?\d", suffix, re.I) or \
                 re.match(r"\s*(?:\([^)]*\)\s*|,\s*" + _LIST + r"\s*,\s*)?(?:were\s+|are\s+|was\s+|is\s+|had to be\s+)?" + _MARKED + _BAD, suffix, re.I):
             continue
         out.append(Claim("channels", span(clause, m.start(), m.end()), "channels", {"count": count}))

@@ -19,11 +19,29 @@ _CLAUSE = re.compile(r";\s*(?![^()]*\))")
 MINUS = "−–"  # unicode minus and en dash, both written for negative numbers
 
 
+_TABLE_ROW = re.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
+_TABLE_RULE = re.compile(r"^[\s|:-]+$")
+
+
+def _table_row(row: str) -> str:
+    """A Markdown table row as the statement it makes, same length: "| Bad channels | Fp1, Fp2 |" reads
+    " Bad channels : Fp1, Fp2  " (the first cell names what the rest gives), a rule row "|---|" is blank."""
+    if _TABLE_RULE.match(row):
+        return " " * len(row)
+    bars = [i for i, ch in enumerate(row) if ch == "|"]
+    chars = list(row)
+    for n, i in enumerate(bars):
+        chars[i] = " " if n in (0, len(bars) - 1) else ":" if n == 1 else ","
+    return "".join(chars)
+
+
 def normalise(text: str) -> str:
-    """The same text with unicode minus signs and non-breaking spaces replaced (same length)."""
+    """The same text with unicode minus signs and non-breaking spaces replaced and Markdown table rows
+    read as statements (same length)."""
     for ch in MINUS:
         text = text.replace(ch, "-")
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    return _TABLE_ROW.sub(lambda m: _table_row(m.group(0)), text) if "|" in text else text
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from .lexicon import BAND_RE, NEGATION, REGION_RE
 from .model import Claim, span
 from .probabilities import emotion_mentions
-from .parts import interval, named_part, times, tolerance
+from .parts import COURSE, interval, named_part, times, tolerance
 from .text import Clause
 
 _VERBS = {
@@ -85,11 +85,12 @@ def trend_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     verbs = list(_VERB.finditer(text))
     found = times(text)
-    if not verbs and not found:
+    ends = _BEGAN_WORD.search(text) or _ALL_PARTS_WORD.search(text) or ("→" in text or "->" in text)
+    if not verbs and not found and not ends:
         return []
     emotions = emotion_mentions(text)
     subject = _subject(text, emotions)
-    out = []
+    out = _ends_and_constancy(clause, emotions, verbs) if ends else []
     for index, verb in enumerate(verbs):
         change = verb.lastgroup
         limit = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
@@ -120,9 +121,14 @@ def trend_claims(clause: Clause) -> list[Claim]:
                         "only": bool(re.search(r"\bonly\b", text[max(0, verb.start() - 12):verb.end() + 20]))}
         if change == "shift":
             stated["from"] = before[-1][2] if before else None
-            stated["to"] = after[0][2] if after else None
+            # The class after the verb is where it went only when the words say so ("moved towards fear",
+            # "gave way to sadness"), not in "changed as the recording went on: it started out as surprise".
+            stated["to"] = after[0][2] if after and (to_class or re.search(r"\b(?:to|into|towards?)\s+(?:\w+\s+){0,3}$",
+                                                                             between)) else None
             if re.search(r"\bfrom\s+(?:\w+\s+)?$", between) and len(after) > 1:  # "shifted from neutral to sad"
                 stated["from"], stated["to"] = after[0][2], after[1][2]
+                if any(after[0][1] <= t.start < after[1][0] for t in own):
+                    stated["part"] = None  # "from disgust (0–16 s) to neutral (16–32 s)": each class's own part
         else:
             stated["class"] = before[-1][2] if before else after[0][2] if after else None
         end = max([verb.end(), *(t.end for t in own), *(e[1] for e in after[:2] if change == "shift")])
@@ -137,9 +143,59 @@ def trend_claims(clause: Clause) -> list[Claim]:
     # then ("At first the reading was neutral"), not as a turn of phrase ("At first I considered sad").
     part = named_part(text) or _vague_part_of_reading(text)
     if not verbs and part and subject == "reading" and _READING.search(text):
-        # "in the second half the reading was sad": the reading of a part, named as a part
-        out.append(Claim("trend", span(clause, min(part.start, emotions[0][0]), max(part.end, emotions[0][1])), subject,
-                         {"change": "during", "part": part.part, "class": emotions[0][2], "only": False}))
+        # "in the second half the reading was sad": the reading of a part, named as a part, by the class
+        # named nearest to it ("fear led overall … the pattern looked happy in the first 16 seconds": happy)
+        named = min(emotions, key=lambda e: max(part.start - e[1], e[0] - part.end, 0))
+        out.append(Claim("trend", span(clause, min(part.start, named[0]), max(part.end, named[1])), subject,
+                         {"change": "during", "part": part.part, "class": named[2], "only": False}))
+    return out
+
+
+# "began looking neutral and ended looking like disgust": the reading of the first and last thirds.
+_BEGAN = re.compile(r"\b(?:(began|begins|started|starts|opened|opens)(?:\s+out)?|(ended|ends|finished|finishes|closed|"
+                    r"closes)(?:\s+up)?)\s+(?:(?:by\s+|off\s+)?(?:looking|reading|sounding|being|as)\s+)?(?:like\s+|as\s+)?"
+                    r"(?:(?:a|an|the|more|most)\s+)?(?:like\s+)?$", re.I)
+# "sad throughout", "disgust led in all three segments": the same class in every part.
+_ALL_PARTS = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|remained|remains)\s+)?(?:(?:the\s+)?(?:leading|top)\s+"
+                        r"(?:class|emotion|label|reading)\s+|(?:led|leads|leading|dominated|dominates|on top)\s+)?(?:throughout\b"
+                        r"(?:\s+the\s+(?:recording|session|timeline|trial))?|all\s+along\b|(?:in|across|for)\s+(?:all|every|each)\s+"
+                        r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
+
+
+_ARROWS = re.compile(r"\s*(?:→|->)\s*")
+_BEGAN_WORD = re.compile(r"\b(?:began|begins|started|starts|opened|opens|ended|ends|finished|finishes|closed|closes)\b", re.I)
+_ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\ball\s+along\b|\b(?:all|every|each)\s+(?:\w+\s+)?(?:of\s+the\s+)?(?:segments?|parts?)\b",
+                             re.I)
+
+
+def _ends_and_constancy(clause: Clause, emotions, verbs) -> list[Claim]:
+    """The reading at the start and at the end ("began looking neutral … ended looking like disgust")
+    and the same class all along ("sad throughout", "the leading class in all three segments")."""
+    text, out = clause.text, []
+    # "over time it goes anger → disgust → sad": the leading classes of the timeline, in order.
+    chain = [emotions[0]] if emotions else []
+    for prev, cur in zip(emotions, emotions[1:]):
+        if _ARROWS.fullmatch(text[prev[1]:cur[0]]) and chain[-1] == prev:
+            chain.append(cur)
+        elif len(chain) < 2:
+            chain = [cur]
+    if len(chain) >= 2 and (COURSE.search(text) or re.search(r"\btimeline\b|\bsegments?\b", text, re.I)):
+        out.append(Claim("trend", span(clause, chain[0][0], chain[-1][1]), "reading",
+                         {"change": "sequence", "part": None, "classes": [c[2] for c in chain], "only": False}))
+    for start, end, label in emotions:
+        m = _BEGAN.search(text, max(0, start - 45), start)
+        # Of the reading ("the pattern began …", "started out looking like …"), not of a stimulus ("the
+        # trial started with a sad clip").
+        of_reading = m and (_READING.search(text) or re.search(r"\b(?:looking|like|reading)\b", m.group(0), re.I))
+        if m and of_reading and not NEGATION.search(text[max(0, m.start() - 16):m.start()]):
+            part = ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0)
+            out.append(Claim("trend", span(clause, m.start(), end), "reading",
+                             {"change": "during", "part": part, "class": label, "only": False}))
+            continue
+        after = _ALL_PARTS.match(text[end:])
+        if after and not any(v.lastgroup == "steady" for v in verbs) and not NEGATION.search(text[max(0, start - 16):start]):
+            out.append(Claim("trend", span(clause, start, end + after.end()), "reading",
+                             {"change": "steady", "part": None, "class": label, "only": False}))
     return out
 
 
