@@ -92,10 +92,12 @@ def _placed(checked: list[CheckedClaim], text: str, spans: list[tuple[int, int]]
     claim is looked for from the sentence of the one before it (the same words may recur later)."""
     norm = normalise(text)
     out, cursor = [], 0
-    for c in checked:
-        at = norm.find(c.text, cursor)
+    for c in checked:  # claims quote the text as written (older stores: as normalised)
+        at = text.find(c.text, cursor)
         if at < 0:
-            at = norm.find(c.text)
+            at = norm.find(c.text, cursor)
+        if at < 0:
+            at = max(text.find(c.text), norm.find(c.text))
         index = next((i for i, (a, b) in enumerate(spans) if a <= at and at + len(c.text) <= b), None) \
             if at >= 0 and c.text else None
         if index is not None:

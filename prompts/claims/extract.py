@@ -30,6 +30,8 @@ Claims only state what the text says; `check` decides whether they hold.
 
 from __future__ import annotations
 
+import re
+
 from .answer_line import answer_line_claims, inside
 from .asymmetry import faa_claims
 from .band_summary import all_typical_claims, coverage_claims, table_claims
@@ -55,27 +57,81 @@ def extract_claims(text: str) -> list[Claim]:
     for clause in clauses(text or ""):
         if answer_claims and inside(answer_span, clause.start, clause.end):
             continue  # read from its shape, below
-        nums = numbers(clause.text)
-        out += probability_claims(clause, nums)
-        out += rank_claims(clause, nums)
-        out += relation_claims(clause)
-        out += group_rank_claims(clause)
-        out += faa_claims(clause, nums)
-        comparisons = comparison_claims(clause)
-        out += _outside_superlatives(band_claims(clause, nums), comparisons)
-        out += all_typical_claims(clause)
-        out += comparisons
-        out += coverage_claims(clause)
-        out += class_claims(clause)
-        out += class_count_claims(clause)
-        # What the recording is and how good it is, or what the read-out gives, asked or supposed ("Were
-        # any channels bad?", "If more than 20% of windows had artefacts, …", "Re-record if quality is
-        # poor", "Hypothetically, a negative-valence share of 90% …"), is not claimed.
-        out += [c for c in quality_claims(clause) + figure_claims(clause) + channel_claims(clause) + count_claims(clause)
-                + readout_claims(clause, nums) if not _supposed(norm, clause, c)]
-        out += trend_claims(clause)
-        out += confidence_claims(clause)
-    return out + answer_claims + table_claims(text or "")
+        heard = reported_until(norm, clause)
+        if heard >= len(clause.text):
+            continue  # "You wrote that sad took over at 32 s.": another writer's claim, quoted to be judged
+        out += [c for c in _clause_claims(norm, clause) if not heard or clause.text.find(c.text) >= heard]
+    return _as_written(out, text or "", norm) + answer_claims + table_claims(text or "")
+
+
+def _as_written(claims: list[Claim], text: str, norm: str) -> list[Claim]:
+    """Each claim quoted in the writer's own characters ("−0.12", "Bad channels | Fp1", "twenty two
+    percent"), not as normalised for reading: the same offsets, as normalising keeps the length; a
+    quote that ends inside a number dictated in words runs to the end of its words."""
+    if norm == text:
+        return claims
+    cursor = 0
+    for claim in claims:
+        at = norm.find(claim.text, cursor)
+        at = at if at >= 0 else norm.find(claim.text)
+        if at < 0 or not claim.text:
+            continue
+        end = at + len(claim.text)
+        while end < len(norm) and norm[end] == " " and text[end] != " " or \
+                end + 1 < len(norm) and norm[end:end + 2] == "  " and text[end] == " " and text[end + 1] not in " \n":
+            end += 1
+        claim.text = text[at:end].rstrip(" |")
+        cursor = at
+    return claims
+
+
+def _clause_claims(norm: str, clause: Clause) -> list[Claim]:
+    """The claims of one clause, each kind read by its module."""
+    out: list[Claim] = []
+    nums = numbers(clause.text)
+    out += probability_claims(clause, nums)
+    out += rank_claims(clause, nums)
+    out += relation_claims(clause)
+    out += group_rank_claims(clause)
+    out += faa_claims(clause, nums)
+    comparisons = comparison_claims(clause)
+    out += _outside_superlatives(band_claims(clause, nums), comparisons)
+    out += all_typical_claims(clause)
+    out += comparisons
+    out += coverage_claims(clause)
+    out += class_claims(clause)
+    out += class_count_claims(clause)
+    # What the recording is and how good it is, or what the read-out gives, asked or supposed ("Were
+    # any channels bad?", "If more than 20% of windows had artefacts, …", "Re-record if quality is
+    # poor", "Hypothetically, a negative-valence share of 90% …"), is not claimed.
+    out += [c for c in quality_claims(clause) + figure_claims(clause) + channel_claims(clause) + count_claims(clause)
+            + readout_claims(clause, nums) if not _supposed(norm, clause, c)]
+    out += trend_claims(clause)
+    out += confidence_claims(clause)
+    return out
+
+
+# A sentence that quotes another reading to judge it ("You wrote that …", "The draft says …",
+# "According to your note, …") reports a claim rather than making one, up to a turn ("…, but …").
+_REPORTED = re.compile(r"^\W*(?:(?:you|they|he|she|the\s+(?:draft|report|note|summary|colleague|resident|fellow|author|"
+                       r"registrar|first\s+reader|original)|your\s+(?:note|draft|report|summary|reading|text))\s+(?:wrote|write|"
+                       r"writes|said|say|says|described|describe|describes|claimed|claims?|stated|states?|suggested|suggests|"
+                       r"reported|reports|called|calls|labell?ed|put|puts|read|reads|mentioned|mentions|concluded|concludes)\b"
+                       r"|according\s+to\s+(?:you|your\s+\w+|the\s+(?:draft|report|note|summary)))", re.I)
+_ENDORSED = re.compile(r"\W*(?:I\s+agree|agreed|that'?s\s+(?:right|correct|true)|that\s+is\s+(?:right|correct|true)|"
+                      r"correct|right|true|exactly|yes)\b", re.I)
+_TURN = re.compile(r"\b(?:but|however|whereas|although|though|yet|instead|actually)\b|[:;—]")
+
+
+def reported_until(norm: str, clause: Clause) -> int:
+    """Where in `clause` the words quoted from another writer end (0: none are)."""
+    sentence_at = norm.rfind(clause.sentence, 0, clause.start + len(clause.sentence))
+    if sentence_at < 0 or not _REPORTED.match(clause.sentence) or \
+            _ENDORSED.match(norm, sentence_at + len(clause.sentence)):
+        return 0  # "You wrote that it tips to the right. I agree.": the writer's own claim too
+    turn = _TURN.search(clause.sentence, _REPORTED.match(clause.sentence).end())
+    frame_end = sentence_at + (turn.start() if turn else len(clause.sentence))
+    return max(0, min(len(clause.text), frame_end - clause.start))
 
 
 def _supposed(norm: str, clause: Clause, claim: Claim) -> bool:

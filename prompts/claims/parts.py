@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import class_re
 from .text import NUMBER_WORD, unit_seconds
 from .text import amount as stated_amount
 
@@ -48,6 +49,7 @@ _RANGE = re.compile(r"(?:\bbetween\s+(\d+(?:\.\d+)?)\s*(?:s\s*)?and|(?:\bfrom\s+
 # A range of whole numbers in brackets with no unit ("(16–32)") is a part of the recording in seconds
 # only in a clause about the reading over time.
 _BARE_RANGE = re.compile(r"\(\s*(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*\)")
+_RANGE_BEFORE_CLASS = re.compile(r"(?<![\w.])(?:t|seg(?:ment)?\s*)?(\d+)\s*(?:-|–|—)\s*(\d+)\s*(?:s\b)?\s*[,:=]?\s*", re.I)
 _TIMELINE_WORD = re.compile(r"\btimeline\b|\bover time\b|\bsegments?\b|\bparts?\s+of\s+the\s+(?:recording|session)\b", re.I)
 _ROUGHLY = r"(?:around|about|roughly|approximately|near|circa|~)"
 _POINT = re.compile(r"\b(?P<prep>(?:at\s+|from\s+|after\s+|until\s+)?" + _ROUGHLY + r"|at|by|after|from|past|beyond|since|before|"
@@ -61,7 +63,7 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:of\b|were\b|was\b|are\b|is\b|had\b|have\b|usa
 
 _AMOUNT_BEFORE = re.compile(r"\b(?:lost|losing|removed|rejected|discarded|kept|retained|excluded|dropped|for|of|only|just|"
                             r"usable|clean|last(?:s|ed)?|lasting|took|takes|covers?|covered|spans?|spanned|total(?:led)?|"
-                            r"than|under|over|some|leaving|left)\s*$", re.I)
+                            r"than|under|(?<!took\s)(?<!takes\s)(?<!taken\s)(?<!taking\s)over|some|leaving|left)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ class Time:
     end: int
     part: tuple | None  # None: the whole course ("over time", "steadily")
     loose: bool = False  # "at first", "eventually": a vague part, not one named
+
+
+# "happy opened the session (.56)", "sad closed the recording": the class of the first or last part.
+_OPENED = re.compile(r"\b(?:(opened|started|began|kicked\s+off)|(closed|ended|finished))\s+(?:the|this)\s+" + _RECORDING + r"\b",
+                     re.I)
 
 
 def _part(m: re.Match) -> tuple | None:
@@ -125,11 +132,14 @@ def times(text: str) -> list[Time]:
     ranges = [Time(m.start(), m.end(), ("span", float(m.group(1) or m.group(2)) * unit_seconds(m.group("unit")),
                                         float(m.group(3)) * unit_seconds(m.group("unit"))))
               for m in _RANGE.finditer(text) if float(m.group(1) or m.group(2)) < float(m.group(3))]
-    if _TIMELINE_WORD.search(text):  # "timeline: anger .27 (0–16) → surprise .33 (16–32)": seconds unsaid
-        ranges += [Time(m.start(), m.end(), ("span", float(m.group(1)), float(m.group(2))))
-                   for m in _BARE_RANGE.finditer(text) if float(m.group(1)) < float(m.group(2))
-                   and not any(r.start <= m.start() < r.end for r in ranges)]
+    bare = list(_BARE_RANGE.finditer(text)) if _TIMELINE_WORD.search(text) else []
+    # "0-16 anger 0.27", "seg 12-40, fear .25", "t0-16 happy .48": a range right before a class names a part
+    bare += [m for m in _RANGE_BEFORE_CLASS.finditer(text) if class_re().match(text, m.end())]
+    ranges += [Time(m.start(), m.end(), ("span", float(m.group(1)), float(m.group(2))))
+               for m in bare if float(m.group(1)) < float(m.group(2)) and not any(r.start <= m.start() < r.end for r in ranges)]
     out += ranges
+    out += [Time(m.start(), m.end(), ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0))
+            for m in _OPENED.finditer(text)]
     for m in _POINT.finditer(text):
         part = None if any(r.start <= m.start() < r.end for r in ranges) else _point(m, text)
         if part is not None:

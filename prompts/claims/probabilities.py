@@ -136,11 +136,13 @@ def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
         if _WHOLE.search(text[max(0, at - 12):end + 12]):
             continue  # "ranked only third overall (0.16), yet it led the final segment": the whole recording
         inside = [t for t in named if at <= t.start and t.end <= end]  # "happy in the first 16 s (48%)"
-        joined = [t for t in named if t.start >= end - 1 and len(text[end:t.start]) <= 40 and
+        # A part written right before a class after the claim ("happy 0.56, 16–32 disgust 0.34") is that class's.
+        ahead = [t for t in named if t.start >= end - 1 and not any(e[0] == t.end for e in classes)]
+        joined = [t for t in ahead if len(text[end:t.start]) <= 40 and
                   not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:t.start])
                   and not other_class_between(end, t.start)]
         before = [t for t in named if t.end <= at]
-        nearest = [t for t in named if not other_class_between(min(t.end, end), max(t.start, at))]
+        nearest = [t for t in named if (t.end <= at or t in ahead) and not other_class_between(min(t.end, end), max(t.start, at))]
         part = inside[-1] if inside else joined[0] if joined else before[-1] if before else \
             min(nearest, key=lambda t: abs(t.start - at)) if nearest else None
         if part is None:
@@ -315,7 +317,8 @@ _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest
              "least likely": 0, "least probable": 0, "last": 0, "less likely of the two": 0,
              "less probable of the two": 0,
              "second": 2, "runner-up": 2, "runner up": 2, "next": 2, "second-best": 2, "second best": 2,
-             "third": 3, "1st": 1, "2nd": 2, "3rd": 3}
+             "third": 3, "1st": 1, "2nd": 2, "3rd": 3, "top-ranked": 1, "second-ranked": 2, "third-ranked": 3,
+             "top ranked": 1, "second ranked": 2, "third ranked": 3}
 _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
 _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
@@ -329,10 +332,10 @@ _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\
 _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
                      r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
                      r"(?:favou?rite|winner|winning\s+(?:class|label|quadrant|emotion))\s*(?:is|:|=)|"
-                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is|:|goes to)|runner-up\s*(?:is|:)|"
+                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is|:|goes to)|runner[- ]up\s*(?:is|:|=)|"
                      r"second[- ]most[- ](?:likely|probable)(?:\s+(?:class|emotion|label|quadrant|option|pick))?\s*(?:is|:)|"
                      r"third\s*(?:is|:))\s*(?:the\s+)?(?:class\s+)?$", re.I)
-_BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "third": 3}
+_BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "runner up": 2, "third": 3}
 # An ordinal of a group ("the most likely negative emotion"), not of the whole pattern match (relations.py).
 _AMONG_GROUP = re.compile(r"\bamong\s+(?:the\s+)?(?:negative|positive|neutral|pleasant|unpleasant|high[- ]arousal|"
                           r"low[- ]arousal)\b", re.I)

@@ -21,7 +21,7 @@ from .probabilities import emotion_mentions
 from .text import QUALIFIERS, Clause, Number
 
 # "negative valence", "the negative classes", "positive emotions", "high-arousal ones", "positive_total".
-_GROUP = r"(?:\s+(?:classes|emotions|ones|labels)\b|_(?:total|share|sum|mass)\b)"
+_GROUP = r"(?:\s+(?:classes|emotions|ones|labels)\b|[_ ](?:total|share|sum|mass)\b)"  # underscores read as spaces
 _CLASS = re.compile(r"\b(?:(positive|neutral|negative)(?:[- ]valence\b(?:" + _GROUP + r")?|" + _GROUP + r")|"
                     r"(high|low)[- ]arousal\b(?:" + _GROUP + r")?)", re.I)
 MAX_GAP = 60  # characters between a class and its share: a phrase ("as a whole carried"), not a sentence

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lexicon import GRADE_WORDS, alternation
+from .lexicon import GRADE_WORDS, alternation, class_re
 from .model import Claim, span
 from .text import NUMBER_WORD, Clause, amount, number_word, shares, unit_seconds
 
 _GRADE = alternation(GRADE_WORDS)
-_QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|graded\s+|of\s+|looks\s+|appears\s+|remains\s+)?"
+_QUALITY = re.compile(r"\b(?:quality|grade)\s*[,=]\s*(" + _GRADE + r")\b|"  # a spreadsheet's "quality,good", "grade=fair"
+                      r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|graded\s+|of\s+|looks\s+|appears\s+|remains\s+)?"
                       r"(?:only\s+|overall\s+|rather\s+|quite\s+)?(" + _GRADE + r")\b"
                       r"|\b(" + _GRADE + r")[- ](?:(?:signal|technical|recording|data)[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
@@ -30,7 +31,7 @@ _QUALITY = re.compile(r"(?:quality|signal)\s+(?:is\s+|was\s+|:\s*|rated\s+|grade
 _SECONDS = r"(?:s|sec|secs|seconds)\b"
 _KEPT = r"(?:usable|clean|artifact-free|artefact-free|kept|retained|survived|remain\w*|analy[sz]able|valid)"
 _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out of)\s*(?:the\s+|a\s+|its\s+|all\s+)?"
-                        r"(\d+(?:\.\d+)?)\s*-?\s*" + _SECONDS, re.I)
+                        r"(\d+(?:\.\d+)?)\s*-?\s*(?:" + _SECONDS + r"|(?=\s+(?:could|were|was|are|is|had)\b))", re.I)  # "32 of the 48 s", "about 32 seconds of the 48 could be used"
 _USABLE_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+)?(?:clean\s+|artifact-free\s+)?"
                              r"(?:signal\s+|data\s+|(?:the|this|its)\s+(?:recording|record|session|data|signal|trial|EEG)\s+)?"
                              r"(?:are\s+|is\s+|were\s+|was\s+)?" + _KEPT +
@@ -88,9 +89,11 @@ def quality_claims(clause: Clause) -> list[Claim]:
                              {"usable_s": float(m.group(1)), "total_s": float(m.group(2))}))
     if not kept:
         for m in _USABLE_SECONDS.finditer(text):
-            if re.match(r"remain", m.group(0), re.I) and \
-                    re.search(r"\b(?:for|in|during|over|through|across)\s+the\s+$", text[:m.start()], re.I):
-                continue  # "for the remaining 32 seconds it looked like disgust": a part of the recording
+            if re.match(r"remain", m.group(0), re.I) and (
+                    re.search(r"\b(?:for|in|during|over|through|across)\s+the\s+$", text[:m.start()], re.I) or
+                    re.search(r"(?:" + class_re().pattern + r")\s+(?:led\s+|leads\s+)?(?:for\s+|in\s+)?the\s+$", text[:m.start()], re.I)):
+                continue  # "for the remaining 32 seconds it looked like disgust", "fear the first 16 s and disgust the
+                # remaining 32 s": a part of the recording
             out.append(Claim("usable", span(clause, m.start(), m.end()), "usable", {"usable_s": float(m.group(1) or m.group(2))}))
         for m in _FULLY.finditer(text):
             stated: dict[str, Any] = {"usable_percent": 100.0}
@@ -144,7 +147,7 @@ _ONLY_LIST = re.compile(r"(" + _LIST_HEAD + r")\s+(?:is|was|were|are)\s+the\s+" 
 _THEN_LIST = re.compile(r"\b" + _BAD + r"\b[^.;]{0,40}?(among them|among which|among these|including|such as|e\.g\.,?|"
                         r"notably|namely|specifically|i\.e\.,?)\s+(" + _LIST + r")", re.I)
 _NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?:channels?|electrodes?|sensors?)|"
-                     r"\b(?:no|none of the)\s+(?:channels?|electrodes?|sensors?)\s+(?:was|were|is|are)?\s*(?:\w+\s+)?"
+                     r"\b(?:no|none of the(?:\s+(?:\d+|" + NUMBER_WORD + r"))?)\s+(?:channels?|electrodes?|sensors?)\s+(?:was|were|is|are)?\s*(?:\w+\s+)?"
                      + _MARKED + _BAD + r"|\bno channel\s+(?:was|is)\s+(?:rejected|excluded|bad|dropped)|"
                      r"\b(?:all|every)\s+(?:\w+\s+)?(?:channels?|electrodes?|sensors?)\s+(?:are\s+|were\s+|look\s+)?"
                      r"(?:good|fine|usable|clean|ok)|" + _BAD + r"\s+channels?\s*(?::|-|=)?\s*none\b|\bnone\s+(?:were\s+|"
@@ -183,6 +186,8 @@ def channel_claims(clause: Clause) -> list[Claim]:
             stated.update(channels=_CHANNEL.findall(next(x for x in lists if x)), exhaustive=True)
         found.append((ratio.start(), ratio.end(), stated))
     counted = _COUNT_LIST.search(text)
+    if counted and re.search(r"\bnone\s+of\s+(?:the|its|all)\s+$", text[:counted.start()], re.I):
+        counted = None  # "none of the 19 channels was bad": no bad channel, read below
     if counted and not ratio:
         stated = {"count": _number(counted.group(1) or counted.group(6))}
         listed = next((g for i, g in enumerate(counted.groups(), start=1) if i not in (1, 6) and g), None)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 # at a line break or a bullet; a clause also ends at a semicolon, except inside parentheses
 # ("(z +1.4; positive valence)" is one statement). Kept as character offsets so claims can quote
 # the original text.
-_SENTENCE = re.compile(r"(?<![ie]\.[ge])(?<!\b[A-Za-z]\.)(?<=[.!?])\s+(?=\S)|\n+\s*(?:[-*•]\s*)?|^\s*[-*•]\s*")
+_SENTENCE = re.compile(r"(?<![ie]\.[ge])(?<!\b[A-Za-z]\.)(?<=[.!?])\s+(?=\S)|(?<=\d\ss\.)\s+(?=[A-Z])|(?<=\ds\.)\s+(?=[A-Z])|"
+                       r"\n+\s*(?:[-*•]\s*)?|^\s*[-*•]\s*")  # "… around 16 s. It didn't": a unit ends the sentence
 _CLAUSE = re.compile(r";\s*(?![^()]*\))")
 
 MINUS = "−–"  # unicode minus and en dash, both written for negative numbers
@@ -35,12 +36,29 @@ def _table_row(row: str) -> str:
     return "".join(chars)
 
 
+def _spoken_number(m: re.Match) -> str:
+    """A number dictated in words as digits, padded with spaces to the words' length: "minus point
+    three eight" → "-0.38" and spaces, "thirty two" (before "per cent") → "32" and spaces."""
+    sign, whole, decimals = m.group("sign"), m.group("whole"), m.group("decimals")
+    if not whole and not decimals:
+        return m.group(0)  # a sign word alone ("plus"), or nothing
+    value = str(number_word(" ".join(whole.split())) if whole else 0)
+    if decimals:
+        value += "." + "".join(str(_UNITS.index(d.lower())) for d in decimals.split()[1:])
+    if sign:
+        value = ("-" if sign.lower() == "minus" else "+") + value
+    return value.ljust(len(m.group(0)))
+
+
 def normalise(text: str) -> str:
-    """The same text with unicode minus signs and non-breaking spaces replaced and Markdown table rows
-    read as statements (same length)."""
+    """The same text with unicode minus signs, non-breaking spaces and underscores replaced and Markdown
+    table rows read as statements (same length)."""
     for ch in MINUS:
         text = text.replace(ch, "-")
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    # "frontal_delta_z", "runner_up=surprise": a spreadsheet's names read as words
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("_", " ")
+    if _SPOKEN_HINT.search(text):
+        text = _SPOKEN.sub(_spoken_number, text)
     return _TABLE_ROW.sub(lambda m: _table_row(m.group(0)), text) if "|" in text else text
 
 
@@ -233,3 +251,11 @@ def share_holds(measured: float, share: Share) -> bool:
             "under": measured < value + eps, "over": measured > value - eps,
             "well_under": measured <= value - 0.05 + eps, "well_over": measured >= value + 0.05 - eps,
             "at_least": measured >= value - eps, "at_most": measured <= value + eps}[share.relation]
+
+
+# Numbers dictated in words ("minus one point zero three", "point four one", "thirty two per cent"): a
+# decimal with "point", or a whole number before "percent"; other number words are left as they are.
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN = re.compile(r"(?<![\w-])(?:(?P<sign>minus|plus)\s+)?(?:(?P<whole>" + NUMBER_WORD + r")(?=\s+point\s|\s+(?:percent|per\s+cent)"
+                     r"\b)\s*)?(?P<decimals>(?:(?<=\s)|(?<![\w-]))point(?:\s+" + _DIGIT_WORD + r")+)?(?![\w-])", re.I)
+_SPOKEN_HINT = re.compile(r"\bpoint\s+" + _DIGIT_WORD + r"\b|\b" + NUMBER_WORD + r"\s+(?:percent|per\s+cent)\b", re.I)

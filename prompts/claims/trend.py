@@ -40,8 +40,8 @@ _VERBS = {
     "steady": r"stay(?:s|ed)?|remain(?:s|ed)?|held|holds|stable|steady|constant|unchanged|consistent|persist\w*",
 }
 _VERB = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _VERBS.items()) + r")\b", re.I)
-_READING = re.compile(r"\b(?:reading|pattern|match|probabilit\w*|encoder|classifier|model|prediction|emotion|label|class)\b",
-                      re.I)
+_READING = re.compile(r"\b(?:reading|pattern|match|probabilit\w*|encoder|classifier|model|prediction|emotion|label|class|"
+                      r"leading|led)\b", re.I)
 _READING_WAS = re.compile(r"\b(?:reading|pattern match|prediction|classifier|encoder)\b[^.;,]{0,30}?\b(?:was|is|read|reads|"
                           r"showed|shows|favou?red|favou?rs)\b", re.I)
 _QUALITY = re.compile(r"\b(?:quality|signal|artifact|artefact|blink|eye|noise|contamination|muscle|EMG|channels?|electrodes?|"
@@ -85,12 +85,15 @@ def trend_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     verbs = list(_VERB.finditer(text))
     found = times(text)
-    ends = _BEGAN_WORD.search(text) or _ALL_PARTS_WORD.search(text) or ("→" in text or "->" in text)
+    ends = _BEGAN_WORD.search(text) or _ALL_PARTS_WORD.search(text) or ("→" in text or "->" in text) or \
+        re.search(r"\b(?:led|leads|dominated|dominates|topped|tops|top)\b", text, re.I)
     if not verbs and not found and not ends:
         return []
     emotions = emotion_mentions(text)
     subject = _subject(text, emotions)
     out = _ends_and_constancy(clause, emotions, verbs) if ends else []
+    chains = [c for c in out if c.stated["change"] == "sequence"]
+    chain_end = text.find(chains[0].text) + len(chains[0].text) if chains else None
     for index, verb in enumerate(verbs):
         change = verb.lastgroup
         limit = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
@@ -117,9 +120,14 @@ def trend_claims(clause: Clause) -> list[Claim]:
             continue
         if NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
             change = "steady"
-        stated: dict = {"change": change, "part": next((t.part for t in own if t.part), None),
+        # A part written after the class it follows ("changed over time: anger at the start, …") is that
+        # class's, not the change's.
+        stated: dict = {"change": change, "part": next((t.part for t in own if t.part and not (
+                            change == "shift" and len(after) > 1 and after[0][0] < t.start < after[1][0])), None),
                         "only": bool(re.search(r"\bonly\b", text[max(0, verb.start() - 12):verb.end() + 20]))}
-        if change == "shift":
+        if change == "shift" and chain_end is not None and verb.start() >= chain_end and not after:
+            stated["from"] = stated["to"] = None  # "anger → surprise → sad, switching at 16 s and 32 s"
+        elif change == "shift":
             stated["from"] = before[-1][2] if before else None
             # The class after the verb is where it went only when the words say so ("moved towards fear",
             # "gave way to sadness"), not in "changed as the recording went on: it started out as surprise".
@@ -162,6 +170,11 @@ _ALL_PARTS = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|r
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
 
 
+# "the middle third was led by fear", "the opening 16 s were dominated by happy"
+_LED_BY = re.compile(r"\b(?:was|were|is|are)\s+(?:\w+\s+)?(?:led|dominated|taken|owned|won)\s+by\s+(?:the\s+)?(?:class\s+)?$",
+                     re.I)
+_LED_PART = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:led|leads|dominated|dominates|topped|tops|was\s+(?:on\s+)?top)\s+"
+                       r"(?:(?:in|during|for|over|across|through|throughout)\s+)?", re.I)
 _ARROWS = re.compile(r"\s*(?:→|->)\s*")
 _BEGAN_WORD = re.compile(r"\b(?:began|begins|started|starts|opened|opens|ended|ends|finished|finishes|closed|closes)\b", re.I)
 _ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\ball\s+along\b|\b(?:all|every|each)\s+(?:\w+\s+)?(?:of\s+the\s+)?(?:segments?|parts?)\b",
@@ -183,6 +196,19 @@ def _ends_and_constancy(clause: Clause, emotions, verbs) -> list[Claim]:
         out.append(Claim("trend", span(clause, chain[0][0], chain[-1][1]), "reading",
                          {"change": "sequence", "part": None, "classes": [c[2] for c in chain], "only": False}))
     for start, end, label in emotions:
+        led = _LED_BY.search(text, max(0, start - 30), start)
+        part = led and next((t for t in times(text) if t.part is not None and t.end <= led.start() and
+                             led.start() - t.end <= 12), None)
+        if part and not NEGATION.search(text[part.end:start]):
+            out.append(Claim("trend", span(clause, part.start, end), "reading",
+                             {"change": "during", "part": part.part, "class": label, "only": False}))
+            continue
+        lead = _LED_PART.match(text, end)  # "disgust led 16–32 s", "happy dominated the opening 16 s"
+        part = lead and next((t for t in times(text) if t.part is not None and lead.end() - 5 <= t.start <= lead.end()), None)
+        if part and not NEGATION.search(text[max(0, start - 16):start]):
+            out.append(Claim("trend", span(clause, start, part.end), "reading",
+                             {"change": "during", "part": part.part, "class": label, "only": False}))
+            continue
         m = _BEGAN.search(text, max(0, start - 45), start)
         # Of the reading ("the pattern began …", "started out looking like …"), not of a stimulus ("the
         # trial started with a sad clip").
