@@ -57,7 +57,7 @@ def extract_claims(text: str) -> list[Claim]:
     for clause in clauses(text or ""):
         if answer_claims and inside(answer_span, clause.start, clause.end):
             continue  # read from its shape, below
-        heard = reported_until(norm, clause)
+        heard = max(reported_until(norm, clause), crossed_until(clause))
         if heard >= len(clause.text):
             continue  # "You wrote that sad took over at 32 s.": another writer's claim, quoted to be judged
         out += [c for c in _clause_claims(norm, clause) if not heard or clause.text.find(c.text) >= heard]
@@ -121,6 +121,20 @@ _REPORTED = re.compile(r"^\W*(?:(?:you|they|he|she|the\s+(?:draft|report|note|su
 _ENDORSED = re.compile(r"\W*(?:I\s+agree|agreed|that'?s\s+(?:right|correct|true)|that\s+is\s+(?:right|correct|true)|"
                       r"correct|right|true|exactly|yes)\b", re.I)
 _TURN = re.compile(r"\b(?:but|however|whereas|although|though|yet|instead|actually)\b|[:;—]")
+
+
+# A checklist item crossed and corrected after a dash ("✗ temporal gamma elevated — it is 0.94,
+# typical") says its words do not hold, up to the dash; a cross without a correction marks a finding
+# ("✗ one bad channel: Fp1"), whose words are claimed.
+_CROSSED = re.compile(r"^\s*(?:[-*•]\s*)?(?:✗|✘|❌|☒)")
+_CORRECTION = re.compile(r"\s(?:—|–|-{1,2})\s")
+
+
+def crossed_until(clause: Clause) -> int:
+    """Where in `clause` the words of a crossed and corrected checklist item end (0: it is not one)."""
+    crossed = _CROSSED.match(clause.text)
+    correction = crossed and _CORRECTION.search(clause.text, crossed.end())
+    return correction.start() if correction else 0
 
 
 def reported_until(norm: str, clause: Clause) -> int:

@@ -208,6 +208,17 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         return out
     # "over time it goes anger → disgust → sad, each segment led clearly (55%, 45%, 52%)": the k classes
     # in order lead the k parts of the timeline, each at its number.
+    # "neutral led throughout (59% -> 58% -> 55%)": one class, each part's share in order.
+    steady = re.search(r"\b(?:throughout|in\s+(?:all|every|each)\s+(?:\w+\s+)?(?:parts?|segments?|thirds?))\b", text, re.I)
+    if len(emotions) == 1 and len(probs) >= 2 and steady and probs[0].start > emotions[0][1] and \
+            all(_ARROW.fullmatch(text[a.end:b.start].replace("%", "")) or re.fullmatch(r"\s*%?\s*,\s*", text[a.end:b.start])
+                for a, b in zip(probs, probs[1:])):
+        k = len(probs)
+        for i, number in enumerate(probs):
+            claim = _claim(clause, emotions[0], number, text)
+            claim.stated["segment"], claim.stated["loose"] = ("share", i / k, (i + 1) / k), False
+            out.append(claim)
+        return out
     if len(emotions) >= 2 and len(probs) == len(emotions) and _SEGMENTS_IN_ORDER.search(text) and \
             all(_ARROW.fullmatch(text[a[1]:b[0]]) for a, b in zip(emotions, emotions[1:])) and probs[0].start > emotions[-1][1]:
         k = len(emotions)
@@ -224,8 +235,11 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         if any(number is n for _, n in paired):
             continue
         written = ends_before(_patterns(_E())[1], text, number.start)  # "p(happy) = .67"
+        before = [e for e in emotions if e[1] <= number.start and number.start - e[1] <= 40]
+        summed = before and (_SUM_AFTER.match(text[number.end:]) or _SUM_BEFORE.search(text[before[-1][1]:number.start]))
         match = next((e for e in emotions if e[0] == written.start(1)), None) if written else \
-            _nearest_emotion(number, emotions, text, time_spans)
+            before[-1] if summed and _listed_before(emotions, before[-1], text) else \
+            _nearest_emotion(number, emotions, text, time_spans)  # "(14% together)": the classes before
         if match is None:
             continue
         if re.search(r"\b(?:except|apart\s+from|other\s+than|besides|save\s+for|excluding|but\s+not)\s+(?:for\s+)?$",
@@ -293,7 +307,9 @@ _GROUP_BEFORE = re.compile(r"\b(?:pair|trio|classes|emotions|ones|group|quadrant
 def _listed_before(emotions, last, text: str) -> list:
     """The classes listed before `last` in one run ("anger, sad and disgust")."""
     position, out = emotions.index(last), []
-    while position > 0 and re.fullmatch(r"[\s,]*(?:(?:and|&|\+|/|plus)\s*)?", text[emotions[position - 1][1]:emotions[position][0]]):
+    # "neutral (0.28) and sad", "the disgust and the sad": a bracketed share or an article between
+    while position > 0 and re.fullmatch(r"[\s,]*(?:(?:and|&|\+|/|plus)\s*)?(?:the\s+)?|\s*\([^)]{0,12}\)\s*(?:and|&|\+|plus)\s+"
+                                        r"(?:the\s+)?", text[emotions[position - 1][1]:emotions[position][0]], re.I):
         position -= 1
         out.append(emotions[position])
     return out

@@ -114,13 +114,16 @@ _CHANNEL = re.compile(r"\b" + _CHANNEL_NAME + r"\b")
 # starts with one, only from its first name: otherwise each name of a long list is a new start that
 # reads the rest of it, and 4,000 names took a minute.
 _LIST = _CHANNEL_NAME + r"(?:\s*(?:,|and|&|/|\+)\s*(?:and\s+)?" + _CHANNEL_NAME + r")*+"
+# A list whose names carry a note each: "TP8 (flat) and P8 (noisy)".
+_NOTED_LIST = (_CHANNEL_NAME + r"(?:\s*\([a-z -]{1,20}\))?(?:\s*(?:,|and|&)\s*(?:and\s+)?" + _CHANNEL_NAME +
+               r"(?:\s*\([a-z -]{1,20}\))?)*+")
 _LIST_HEAD = (r"(?<![\w.])(?<![0-9zZ],\s)(?<![0-9zZ][,/+&])(?<![0-9zZ]\s[/+&]\s)(?<![0-9zZ]\sand\s)"
               r"(?<![0-9zZ],\sand\s)" + _LIST)  # ends in a digit or z: a channel name ("Fp1, ", "Cz and ")
 _BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected|removed|dropped|"
         r"discarded|interpolated|flagged|left\s+out)")
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
 _BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\()?\s*"
-                       r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _LIST + r")", re.I)
+                       r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _NOTED_LIST + r")", re.I)
 _LIST_BAD = re.compile(r"(" + _LIST_HEAD + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST_HEAD + r")\s*\((?:" + _BAD + r")|(" + _LIST_HEAD + r")\s+"
                        r"(?:is\s+|was\s+)?(?:one\s+)?among\s+them\b|(" + _LIST_HEAD + r")\s+(?:was|were)\s+"
@@ -133,7 +136,7 @@ _N = r"(\d+|" + NUMBER_WORD + r"|no|a single|single|sole|lone)"
 # "Three electrodes were dropped: FT8, TP7 and PO8": a count, and the list when one is given.
 _COUNT_LIST = re.compile(r"\b" + _N + r"\s+(?:\w+\s+)?(?:channels?|electrodes?|sensors?)(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST +
                          r")\s*,)?\s+(?:were\s+|was\s+|are\s+|is\s+|had to be\s+)?" + _MARKED + _BAD +
-                         r"\b(?:(?:\s+(?:on|in|from)\s+[\w-]+)?\s*\((" + _LIST + r")\)|\s*:\s*(" + _LIST + r"))?"
+                         r"\b(?:(?:\s+(?:on|in|from)\s+[\w-]+)?\s*\((" + _LIST + r")\)|\s*:\s*(" + _NOTED_LIST + r"))?"
                          # "one (Fp1) excluded": the count, its list, the word for bad
                          r"|\b" + _N + r"\s*\((" + _LIST + r")\)\s*(?:was\s+|were\s+|is\s+|are\s+)?" + _MARKED + _BAD + r"\b", re.I)
 # Exclusive statements name every bad channel: "Fp1 was the only channel excluded", "the only channel
@@ -257,7 +260,8 @@ def count_claims(clause: Clause) -> list[Claim]:
                          r"passed|made\s+it)\b", suffix, re.I):
             out.append(Claim("channels", span(clause, m.start(), m.end()), "good channels", {"good": count}))
             continue
-        if re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b", prefix, re.I) or \
+        if re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b|\baverage\s+(?:of|over|across)\s+(?:the\s+)?$|"
+                     r"\breference\s+(?:of|over)\s+$", prefix, re.I) or \
                 re.match(r"\s*(?:out\s+of|of|/)\s*(?:the\s+)?\d", suffix, re.I) or \
                 re.match(r"\s*(?:\([^)]*\)\s*|,\s*" + _LIST + r"\s*,\s*)?(?:were\s+|are\s+|was\s+|is\s+|had to be\s+)?" + _MARKED + _BAD, suffix, re.I):
             continue

@@ -42,12 +42,21 @@ def _spoken_number(m: re.Match) -> str:
     sign, whole, decimals = m.group("sign"), m.group("whole"), m.group("decimals")
     if not whole and not decimals:
         return m.group(0)  # a sign word alone ("plus"), or nothing
+    if decimals and not whole and not sign and len(decimals.split()) < 3:
+        return m.group(0)  # "at this point one could argue": a bare "point" needs two digits ("point four one")
     value = str(number_word(" ".join(whole.split())) if whole else 0)
     if decimals:
         value += "." + "".join(str(_UNITS.index(d.lower())) for d in decimals.split()[1:])
     if sign:
         value = ("-" if sign.lower() == "minus" else "+") + value
     return value.ljust(len(m.group(0)))
+
+
+def _in_table(text: str, m: re.Match) -> bool:
+    """Whether the line break `m` ends or starts a row of cells ("frontal | alpha | 0.90"): rows stay apart."""
+    before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+    after_end = text.find("\n", m.end())
+    return "|" in before or "|" in text[m.end():after_end if after_end >= 0 else len(text)]
 
 
 def normalise(text: str) -> str:
@@ -57,6 +66,10 @@ def normalise(text: str) -> str:
         text = text.replace(ch, "-")
     # "frontal_delta_z", "runner_up=surprise": a spreadsheet's names read as words
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("_", " ")
+    if "\n" in text:
+        text = _SOFT_BREAK.sub(lambda m: m.group(0) if _in_table(text, m) else " " * len(m.group(0)), text)
+    if "," in text:
+        text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     if _SPOKEN_HINT.search(text):
         text = _SPOKEN.sub(_spoken_number, text)
     return _TABLE_ROW.sub(lambda m: _table_row(m.group(0)), text) if "|" in text else text
@@ -259,3 +272,10 @@ _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _SPOKEN = re.compile(r"(?<![\w-])(?:(?P<sign>minus|plus)\s+)?(?:(?P<whole>" + NUMBER_WORD + r")(?=\s+point\s|\s+(?:percent|per\s+cent)"
                      r"\b)\s*)?(?P<decimals>(?:(?<=\s)|(?<![\w-]))point(?:\s+" + _DIGIT_WORD + r")+)?(?![\w-])", re.I)
 _SPOKEN_HINT = re.compile(r"\bpoint\s+" + _DIGIT_WORD + r"\b|\b" + NUMBER_WORD + r"\s+(?:percent|per\s+cent)\b", re.I)
+
+# A line break inside a sentence, as a mail client or a note's width leaves it ("… sad\n27%, neutral …"):
+# the line before does not end a statement and the next one continues it (lower case, a number, a
+# bracket), not an item of its own (a bullet, a tick or cross, a table row, "key: value", "2. …").
+_SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;|])[ \t]*\n(?=[ \t]*(?![-*•✓✗✘☐☑|]|\d+[.)]\s|[\w ./()-]{1,30}:\s)[a-z0-9(%−+])")
+# A decimal comma ("−0,83", "0,26"): one digit, a comma, one or two digits, not a list of numbers.
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])([-+−]?\d),(\d{1,2})(?!\d|,\d)")

@@ -120,6 +120,9 @@ def trend_claims(clause: Clause) -> list[Claim]:
             continue
         if NEGATION.search(text[max(0, verb.start() - 16):verb.start()]):
             change = "steady"
+        if change in ("rise", "fall") and len([t for t in own if t.part]) >= 2 and \
+                re.search(r"\bfrom\b.*\bto\b", text[verb.end():limit]):
+            own = [t for t in own if t.part is None]  # "easing from 59% (0–28 s) to 55% (56–80 s)": its ends
         # A part written after the class it follows ("changed over time: anger at the start, …") is that
         # class's, not the change's.
         stated: dict = {"change": change, "part": next((t.part for t in own if t.part and not (
