@@ -12,7 +12,9 @@ with why."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,26 +24,23 @@ from encoders.evidence import Evidence
 from prompts.claims import check_text
 from test_claims import evidence_file, misplaced, read_share, unflagged, wrongly_flagged
 
-CORPUS = Path(__file__).parent / "data" / "claims" / "corpus5"
-CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text())
-HELDOUT = yaml.safe_load((CORPUS.parent / "corpus6" / "cases.yaml").read_text())
-SEVENTH = CORPUS.parent / "corpus7"
-SEVENTH_CASES = yaml.safe_load((SEVENTH / "cases.yaml").read_text())
+DATA = Path(__file__).parent / "data" / "claims"
+CORPUS = DATA / "corpus5"  # its evidence records serve the sixth corpus too
 
-KNOWN_MISSES = {
+FIFTH_MISSES = {
     "v033",  # "fear led the timeline only in the first twelve seconds": "only" (it led the middle too) is not read
     "v059",  # "the most prominent temporal finding was gamma (z = 1.54)": region and band four words apart
     "v072",  # a table row "happy | 0.18 | positive / low": a valence/arousal pair without the nouns
     "v077",  # "alpha activity over the upper back of your head (parietal, z −1.02)": region after the band
     "v094",  # "the runner-up was disgust, with happy in third place": an order between two tied classes
 }
-KNOWN_WRONGLY_FLAGGED = {
+FIFTH_WRONGLY_FLAGGED = {
     "v013",  # "Before this the surprise was leading (33 %)": "before this" points at the previous sentence's part
     "v104",  # "surprise in the first (0.50) and last (0.52) sixteen-second segments": a part split by numbers
 }
 
 
-HELDOUT_MISSES = {
+SIXTH_MISSES = {
     "w015",  # "usable_s 45" in a row of fields: a column name, not words
     "w017",  # "the front of the brain leaned to the left side (−0.76)": the asymmetry in lay words
     "w018",  # "sixty two channels three bad … so sixty were used": the channels in the average, dictated
@@ -52,7 +51,7 @@ HELDOUT_MISSES = {
     "w102",  # "the front-of-head balance measure was −0.33": the asymmetry in lay words
     "w104",  # "Fear top (39%) — a positive, high-arousal class": a description after "top (39%) —"
 }
-HELDOUT_WRONGLY_FLAGGED = {
+SIXTH_WRONGLY_FLAGGED = {
     "w009",  # "parietal (−0.11) and occipital (0.67) alpha": the band named after both regions
     "w011",  # a spreadsheet row whose columns seg1, seg2, seg3 name the parts only in its header
     "w029",  # dictated without punctuation: a meaning read with the band before it
@@ -80,69 +79,55 @@ SEVENTH_WRONGLY_FLAGGED = {
 }
 
 
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus, its size (cases, that hold, at least this many of each of its 14 wrong kinds) and
+    what the checker still reads wrongly in it."""
+
+    folder: str
+    size: tuple[int, int, int]
+    misses: set[str]
+    wrongly_flagged: set[str]
+    misplaced: frozenset[str] = frozenset()
+
+    @functools.cached_property
+    def cases(self) -> list[dict]:
+        return yaml.safe_load((DATA / self.folder / "cases.yaml").read_text())
+
+
+CORPORA = {
+    "fifth": Corpus("corpus5", (150, 60, 6), FIFTH_MISSES, FIFTH_WRONGLY_FLAGGED),
+    "sixth": Corpus("corpus6", (110, 45, 4), SIXTH_MISSES, SIXTH_WRONGLY_FLAGGED),
+    "seventh": Corpus("corpus7", (100, 40, 4), SEVENTH_MISSES, SEVENTH_WRONGLY_FLAGGED, frozenset(SEVENTH_MISPLACED)),
+}
+
+
 def load_evidence(name: str) -> Evidence:
-    return evidence_file((SEVENTH if name.startswith("evidence-c7") else CORPUS) / "fixtures" / f"{name}.json")
+    folder = DATA / "corpus7" if name.startswith("evidence-c7") else CORPUS
+    return evidence_file(folder / "fixtures" / f"{name}.json")
 
 
-@pytest.fixture(scope="module")
-def verdicts():
-    return [(case, check_text(case["text"], load_evidence(case["evidence"]))) for case in CASES]
+@pytest.mark.parametrize("name", CORPORA)
+def test_the_corpus_is_what_it_says(name):
+    corpus = CORPORA[name]
+    cases, holding, per_kind = corpus.size
+    assert (len(corpus.cases), sum(c["holds"] for c in corpus.cases)) == (cases, holding)
+    kinds = Counter(c["wrong_kind"] for c in corpus.cases if not c["holds"])
+    assert len(kinds) == 14 and min(kinds.values()) >= per_kind
+    assert all(c["text"].count(c["wrong"]) == 1 for c in corpus.cases if not c["holds"])
+    assert len({c["id"] for c in corpus.cases}) == len(corpus.cases)
 
 
-def test_the_corpus_is_what_it_says():
-    assert (len(CASES), sum(c["holds"] for c in CASES)) == (150, 60)
-    kinds = Counter(c["wrong_kind"] for c in CASES if not c["holds"])
-    assert len(kinds) == 14 and min(kinds.values()) >= 6
-    assert all(c["text"].count(c["wrong"]) == 1 for c in CASES if not c["holds"])
-    assert len({c["id"] for c in CASES}) == len(CASES)
-
-
-def test_every_misstatement_but_the_known_ones_is_flagged_at_the_wrong_claim(verdicts):
-    assert unflagged(verdicts) == KNOWN_MISSES
-    assert misplaced(verdicts, KNOWN_MISSES) == []
-
-
-def test_correct_texts_pass_but_the_known_ones(verdicts):
-    assert {case_id for case_id, _ in wrongly_flagged(verdicts)} == KNOWN_WRONGLY_FLAGGED
+@pytest.mark.parametrize("name", CORPORA)
+def test_the_corpus_is_read_but_for_the_known_cases(name):
+    corpus = CORPORA[name]
+    verdicts = [(case, check_text(case["text"], load_evidence(case["evidence"]))) for case in corpus.cases]
+    assert unflagged(verdicts) == corpus.misses
+    assert {case_id for case_id, *_ in misplaced(verdicts, corpus.misses)} == corpus.misplaced
+    assert {case_id for case_id, _ in wrongly_flagged(verdicts)} == corpus.wrongly_flagged
     assert read_share(verdicts) >= 0.95  # a checker that reads nothing would pass every correct text
-
-
-@pytest.fixture(scope="module")
-def heldout_verdicts():
-    return [(case, check_text(case["text"], load_evidence(case["evidence"]))) for case in HELDOUT]
-
-
-def test_the_held_out_corpus_is_what_it_says():
-    assert (len(HELDOUT), sum(c["holds"] for c in HELDOUT)) == (110, 45)
-    kinds = Counter(c["wrong_kind"] for c in HELDOUT if not c["holds"])
-    assert len(kinds) == 14 and min(kinds.values()) >= 4
-    assert all(c["text"].count(c["wrong"]) == 1 for c in HELDOUT if not c["holds"])
-
-
-def test_the_held_out_corpus_is_read_but_for_the_known_cases(heldout_verdicts):
-    assert unflagged(heldout_verdicts) == HELDOUT_MISSES
-    assert misplaced(heldout_verdicts, HELDOUT_MISSES) == []
-    assert {case_id for case_id, _ in wrongly_flagged(heldout_verdicts)} == HELDOUT_WRONGLY_FLAGGED
-    assert read_share(heldout_verdicts) >= 0.95
-
-
-@pytest.fixture(scope="module")
-def seventh_verdicts():
-    return [(case, check_text(case["text"], load_evidence(case["evidence"]))) for case in SEVENTH_CASES]
-
-
-def test_the_seventh_corpus_is_what_it_says():
-    assert (len(SEVENTH_CASES), sum(c["holds"] for c in SEVENTH_CASES)) == (100, 40)
-    kinds = Counter(c["wrong_kind"] for c in SEVENTH_CASES if not c["holds"])
-    assert len(kinds) == 14 and min(kinds.values()) >= 4
-    assert all(c["text"].count(c["wrong"]) == 1 for c in SEVENTH_CASES if not c["holds"])
-
-
-def test_the_seventh_corpus_is_read_but_for_the_known_cases(seventh_verdicts):
-    assert unflagged(seventh_verdicts) == SEVENTH_MISSES
-    assert {case_id for case_id, *_ in misplaced(seventh_verdicts, SEVENTH_MISSES)} == SEVENTH_MISPLACED
-    assert {case_id for case_id, _ in wrongly_flagged(seventh_verdicts)} == SEVENTH_WRONGLY_FLAGGED
-    assert read_share(seventh_verdicts) >= 0.95
 
 
 # Phrasings of the rules the corpus led to, other than its own, on its evidence record 06 (32 channels,
