@@ -56,7 +56,9 @@ def confidence_level(ev: Evidence) -> str:
     if not ev.supports_emotion or not ranked:
         return "low"
     top = ranked[0]
-    margin = top - (ranked[1] if len(ranked) > 1 else 0.0)
+    # Rounded, so that shares stored at two decimals compare as written: 0.37 − 0.27 is a lead of 0.10
+    # (moderate), not the 0.0999… of binary floating point (low).
+    margin = round(top - (ranked[1] if len(ranked) > 1 else 0.0), 9)
     if top >= 0.5 and margin >= 0.2 and ev.quality_grade == "good":
         return "high"
     if top >= 0.3 and margin >= 0.1 and ev.quality_grade != "poor":

@@ -217,3 +217,24 @@ def test_dictated_numbers_are_read_and_ordinary_words_left_alone():
         assert len(read) == len(spoken) and read.split()[0] == digits
     for prose in ["At this point one could argue otherwise.", "Point two: the quality is good.", "one of the channels"]:
         assert normalise(prose) == prose
+
+
+@pytest.mark.parametrize("shares, grade, level", [
+    ((0.37, 0.27), "good", "moderate"),  # a lead of exactly 10 points (0.0999… in binary floating point)
+    ((0.36, 0.27), "good", "low"),
+    ((0.56, 0.36), "good", "high"),  # exactly 20 points
+    ((0.55, 0.36), "good", "moderate"),
+    ((0.30, 0.20), "fair", "moderate"),
+])
+def test_a_lead_at_the_documented_threshold_counts(shares, grade, level):
+    """The seventh corpus's writer found record 06 (disgust 37%, sad 27%) shown as low where the
+    documented rule (a lead of at least 10 points) says moderate."""
+    from prompts.evidence_text import confidence_level, render_evidence
+
+    evidence = load_evidence("evidence-c7-06")
+    evidence.quality_grade = grade
+    evidence.probabilities = {"disgust": shares[0], "sad": shares[1], "neutral": round(1 - sum(shares), 2) / 5}
+    evidence.pattern = [("disgust", shares[0]), ("sad", shares[1])]
+    assert confidence_level(evidence) == level
+    assert f"(confidence {level})" in render_evidence(evidence)
+    assert [c.holds for c in check_text(f"Confidence is {level}.", evidence) if c.kind == "confidence_level"] == [True]
