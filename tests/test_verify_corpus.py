@@ -4,10 +4,12 @@ e-mails, lab reports, Markdown tables, shorthand, non-native English, lay summar
 product computed from SYNTHETIC recordings with a reading over time, and tests/data/claims/corpus6,
 110 cases by a sixth writer on the same evidence, written after the rules corpus5 led to were fixed
 (handover notes, case-conference summaries, paper drafts, reviewers quoting a colleague, spreadsheet
-lines, dictated notes, text messages), and tests/data/claims/corpus7, 100 cases by a seventh writer
+lines, dictated notes, text messages), tests/data/claims/corpus7, 100 cases by a seventh writer
 on new evidence, written after the sixth's fixes (progress notes, grant paragraphs, exam answers,
-copied assistant replies, key: value lists, a translator's decimal commas, QA checklists). See the
-README there for each first read; the cases the checker still reads wrongly are named here, each
+copied assistant replies, key: value lists, a translator's decimal commas, QA checklists), and
+tests/data/claims/corpus8, 80 cases by an eighth writer after the seventh's fixes (shift notes, portal
+messages, forum questions, e-mails with quoted lines, letters, speaker notes). See the README there
+for each first read; the cases the checker still reads wrongly are named here, each
 with why."""
 
 from __future__ import annotations
@@ -97,10 +99,28 @@ class Corpus:
         return yaml.safe_load((DATA / self.folder / "cases.yaml").read_text())
 
 
+EIGHTH_MISSES = {
+    "y007",  # "runner-up disgust 0.16 — low-arousal class": a description after a dash in a fragment
+    "y008",  # "Temporal beta (1.28) and gamma (1.27) both elevated; … this points toward negative valence":
+    #          the meaning after a semicolon, of two bands named together
+    "y021",  # "conf moderate": an abbreviation of confidence
+    "y033",  # "> FAA is +0.20." then "Yes — that's small enough to count as balanced": the asymmetry is in the quote
+    "y044",  # "Surprise is grouped with the negative-valence emotions": a class placed by a group's name
+    "y053",  # "happy in clear second place": an order between two tied classes
+    "y058",  # "the measure comparing the two sides of the front of your head was +0.61": the asymmetry in lay words
+    "y063",  # "fear held to the end of the recording": "held" as staying on top
+    "y079",  # "40 of those seconds were clear enough to use": "those seconds" is the length said before
+}
+EIGHTH_WRONGLY_FLAGGED = {
+    "y050",  # "changed over the 48 s: anger first (27%), surprise in the middle": "first" is a part here
+}
+
+
 CORPORA = {
     "fifth": Corpus("corpus5", (150, 60, 6), FIFTH_MISSES, FIFTH_WRONGLY_FLAGGED),
     "sixth": Corpus("corpus6", (110, 45, 4), SIXTH_MISSES, SIXTH_WRONGLY_FLAGGED),
     "seventh": Corpus("corpus7", (100, 40, 4), SEVENTH_MISSES, SEVENTH_WRONGLY_FLAGGED, frozenset(SEVENTH_MISPLACED)),
+    "eighth": Corpus("corpus8", (80, 32, 3), EIGHTH_MISSES, EIGHTH_WRONGLY_FLAGGED),
 }
 
 
@@ -238,3 +258,22 @@ def test_a_lead_at_the_documented_threshold_counts(shares, grade, level):
     assert confidence_level(evidence) == level
     assert f"(confidence {level})" in render_evidence(evidence)
     assert [c.holds for c in check_text(f"Confidence is {level}.", evidence) if c.kind == "confidence_level"] == [True]
+
+
+def test_the_evidence_text_beside_each_record_is_what_the_product_renders_for_its_level():
+    """The writers read the evidence texts: each shows the confidence level the code computes."""
+    from prompts.evidence_text import confidence_level
+
+    for path in sorted(DATA.glob("corpus[57]/fixtures/*.json")):
+        evidence = evidence_file(path)
+        assert f"(confidence {confidence_level(evidence)})" in path.with_suffix(".txt").read_text(), path.name
+
+
+def test_questions_and_quoted_lines_are_not_claims_unless_endorsed():
+    evidence = load_evidence("evidence-c5-06")  # sad 29%, anger 23%; grade good
+    for text in ["Is it right that the grade is poor here?",
+                 "> The grade is poor and sad is at 40%.\n\nNo: the grade is good.",
+                 "> The grade is poor.\n> Sad is at 40%.\n\nNot quite, sad is at 29%."]:
+        assert all(c.holds for c in check_text(text, evidence)), text
+    endorsed = check_text("> Sad is at 40%.\n\nAgreed.", evidence)
+    assert [c.holds for c in endorsed if c.kind == "probability"] == [False]

@@ -57,6 +57,10 @@ def extract_claims(text: str) -> list[Claim]:
     for clause in clauses(text or ""):
         if answer_claims and inside(answer_span, clause.start, clause.end):
             continue  # read from its shape, below
+        if quoted_unendorsed(norm, clause):
+            continue  # "> Quality looks fair …": a line quoted from an earlier message in a reply
+        if clause.sentence.rstrip().endswith("?"):
+            continue  # "Is it right that occipital alpha is elevated here too?": asked, not claimed
         heard = max(reported_until(norm, clause), crossed_until(clause))
         if heard >= len(clause.text):
             continue  # "You wrote that sad took over at 32 s.": another writer's claim, quoted to be judged
@@ -111,6 +115,7 @@ def _clause_claims(norm: str, clause: Clause) -> list[Claim]:
     return out
 
 
+_QUOTED_LINE = re.compile(r"[ \t]*>")
 # A sentence that quotes another reading to judge it ("You wrote that …", "The draft says …",
 # "According to your note, …") reports a claim rather than making one, up to a turn ("…, but …").
 _REPORTED = re.compile(r"^\W*(?:(?:you|they|he|she|the\s+(?:draft|report|note|summary|colleague|resident|fellow|author|"
@@ -135,6 +140,15 @@ def crossed_until(clause: Clause) -> int:
     crossed = _CROSSED.match(clause.text)
     correction = crossed and _CORRECTION.search(clause.text, crossed.end())
     return correction.start() if correction else 0
+
+
+def quoted_unendorsed(norm: str, clause: Clause) -> bool:
+    """Whether `clause` is on a line quoted from an earlier message ("> …") that the reply does not
+    endorse ("Agreed.", "Yes, …" right after the quote)."""
+    if not _QUOTED_LINE.match(norm, norm.rfind("\n", 0, clause.start) + 1):
+        return False
+    reply = re.search(r"^(?![ \t]*>)[ \t]*\S.*$", norm[clause.end:], re.M)  # the first line after the quote
+    return not (reply and _ENDORSED.match(reply.group(0)))
 
 
 def reported_until(norm: str, clause: Clause) -> int:

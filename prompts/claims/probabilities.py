@@ -384,6 +384,9 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             rank = _ORDINALS[after.group(1).lower()]
         else:
             before = _BEFORE.search(text[prv:start])
+            if before and before.group(0).lower().startswith("then") and \
+                    any(t.end <= prv + before.start() and prv + before.start() - t.end <= 4 for t in times(text)):
+                before = None  # "disgust led until 60 s, then neutral took over": a sequence in time, not a rank
             if before:
                 phrase = before.group(0).lower()
                 rank = next((r for key, r in _BEFORE_RANK.items() if key in phrase), 1)

@@ -29,7 +29,8 @@ _QUALITY = re.compile(r"\b(?:quality|grade)\s*[,=]\s*(" + _GRADE + r")\b|"  # a 
                       r"|\b(?:earned|earns|got|gets|received|receives|was\s+given|given|scored|scores|achieved|kept|keeps)\s+"
                       r"(?:an?\s+|the\s+)?(" + _GRADE + r")\s+(?:grade|rating|quality\s+grade|quality)\b", re.I)
 _SECONDS = r"(?:s|sec|secs|seconds)\b"
-_KEPT = r"(?:usable|clean|artifact-free|artefact-free|kept|retained|survived|remain\w*|analy[sz]able|valid)"
+_KEPT = (r"(?:usable|clean|artifact-free|artefact-free|kept|retained|survived|remain\w*|analy[sz]able|valid|"
+         r"(?:clear|clean|good)\s+enough\s+to\s+(?:use|analy[sz]e))")
 _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out of)\s*(?:the\s+|a\s+|its\s+|all\s+)?"
                         r"(\d+(?:\.\d+)?)\s*-?\s*(?:" + _SECONDS + r"|(?=\s+(?:could|were|was|are|is|had)\b))", re.I)  # "32 of the 48 s", "about 32 seconds of the 48 could be used"
 _USABLE_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+)?(?:clean\s+|artifact-free\s+)?"
@@ -120,9 +121,9 @@ _NOTED_LIST = (_CHANNEL_NAME + r"(?:\s*\([a-z -]{1,20}\))?(?:\s*(?:,|and|&)\s*(?
 _LIST_HEAD = (r"(?<![\w.])(?<![0-9zZ],\s)(?<![0-9zZ][,/+&])(?<![0-9zZ]\s[/+&]\s)(?<![0-9zZ]\sand\s)"
               r"(?<![0-9zZ],\sand\s)" + _LIST)  # ends in a digit or z: a channel name ("Fp1, ", "Cz and ")
 _BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected|removed|dropped|"
-        r"discarded|interpolated|flagged|left\s+out)")
+        r"discarded|interpolated|flagged|left\s+out|not\s+working(?:\s+(?:well|properly))?|malfunctioning)")
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
-_BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\()?\s*"
+_BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?|sensors?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\(|,)?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _NOTED_LIST + r")", re.I)
 _LIST_BAD = re.compile(r"(" + _LIST_HEAD + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST_HEAD + r")\s*\((?:" + _BAD + r")|(" + _LIST_HEAD + r")\s+"

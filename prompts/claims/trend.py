@@ -156,7 +156,8 @@ def trend_claims(clause: Clause) -> list[Claim]:
     if not verbs and part and subject == "reading" and _READING.search(text):
         # "in the second half the reading was sad": the reading of a part, named as a part, by the class
         # named nearest to it ("fear led overall … the pattern looked happy in the first 16 seconds": happy)
-        named = min(emotions, key=lambda e: max(part.start - e[1], e[0] - part.end, 0))
+        before = [e for e in emotions if e[1] <= part.start and part.start - e[1] <= 30]
+        named = before[-1] if before else min(emotions, key=lambda e: max(part.start - e[1], e[0] - part.end, 0))
         out.append(Claim("trend", span(clause, min(part.start, named[0]), max(part.end, named[1])), subject,
                          {"change": "during", "part": part.part, "class": named[2], "only": False}))
     return out
@@ -164,7 +165,7 @@ def trend_claims(clause: Clause) -> list[Claim]:
 
 # "began looking neutral and ended looking like disgust": the reading of the first and last thirds.
 _BEGAN = re.compile(r"\b(?:(began|begins|started|starts|opened|opens)(?:\s+out)?|(ended|ends|finished|finishes|closed|"
-                    r"closes)(?:\s+up)?)\s+(?:(?:by\s+|off\s+)?(?:looking|reading|sounding|being|as)\s+)?(?:like\s+|as\s+)?"
+                    r"closes)(?:\s+up)?)\s+(?:(?:by\s+|off\s+)?(?:looking|reading|sounding|being|as|on)\s+)?(?:like\s+|as\s+)?"
                     r"(?:(?:a|an|the|more|most)\s+)?(?:like\s+)?$", re.I)
 # "sad throughout", "disgust led in all three segments": the same class in every part.
 _ALL_PARTS = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|remained|remains)\s+)?(?:(?:the\s+)?(?:leading|top)\s+"
