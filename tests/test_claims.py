@@ -170,7 +170,10 @@ def test_no_bad_channels_is_one_claim():
 
 
 @pytest.mark.parametrize("shape", ["Fp1, ", "O1/", "Cz and ", "0.5 ", "12% ", "z +1.2 ", "Ab-", "happy 0.5, ",
-                                   "sad (20%) ", "frontal alpha z +1.2, ", "alpha ", "("])
+                                   "sad (20%) ", "frontal alpha z +1.2, ", "alpha ", "(",
+                                   # parts of the recording, each near a class (113 s once: a search per class)
+                                   "disgust led the first part, ", "happy in the first 16 s (48%), ", "0-16 anger 0.27, ",
+                                   "the middle third was led by fear ", "> sad 40%\n", "minus point three eight "])
 def test_a_long_repetitive_rationale_is_read_without_quadratic_blowup(shape):
     """A pasted reasoning may be 20,000 characters long in one clause: a list of 4,000 channels took a
     minute and 5,000 numbers 14 s when each started a search of everything before or after it."""

@@ -232,7 +232,8 @@ def test_dictated_numbers_are_read_and_ordinary_words_left_alone():
     from prompts.claims.text import normalise
 
     for spoken, digits in [("minus point three eight", "-0.38"), ("one point four four", "1.44"),
-                           ("plus point zero three", "+0.03"), ("twenty nine percent", "29")]:
+                           ("plus point zero three", "+0.03"), ("twenty nine percent", "29"),
+                           ("minus point oh five", "-0.05")]:
         read = normalise(spoken)
         assert len(read) == len(spoken) and read.split()[0] == digits
     for prose in ["At this point one could argue otherwise.", "Point two: the quality is good.", "one of the channels"]:
@@ -277,3 +278,14 @@ def test_questions_and_quoted_lines_are_not_claims_unless_endorsed():
         assert all(c.holds for c in check_text(text, evidence)), text
     endorsed = check_text("> Sad is at 40%.\n\nAgreed.", evidence)
     assert [c.holds for c in endorsed if c.kind == "probability"] == [False]
+
+
+@pytest.mark.parametrize("table", [
+    "| region | delta | theta | alpha |\n|---|---|---|---|\n| frontal | -1.10 | -0.40 | 0.10 |",
+    "region | delta | theta | alpha\nfrontal | -1.10 | -0.40 | 0.10",
+])
+def test_a_band_table_is_read_cell_by_cell_with_or_without_outer_bars(table):
+    from prompts.claims import extract_claims
+
+    bands = sorted((c.subject, c.stated["z"]) for c in extract_claims(table) if c.kind == "band")
+    assert bands == [("frontal alpha", 0.10), ("frontal delta", -1.10), ("frontal theta", -0.40)]

@@ -65,7 +65,7 @@ def table_claims(text: str) -> list[Claim]:
     per region of numbers. (Rows that name region and band themselves are read as clauses.)"""
     out: list[Claim] = []
     header: list[str | None] | None = None
-    for line in normalise(text).splitlines():
+    for line in normalise(text, rows_as_statements=False).splitlines():  # its cells, split at the bars
         cells = [c.strip() for c in re.split(r"\s*\|\s*|\t+", line.strip().strip("|"))]
         lower = [c.lower() for c in cells]
         if len(cells) < 3:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -77,10 +78,10 @@ def _nearest_emotion(number: Number, emotions, text: str, time_spans: list[tuple
 
 
 def _without_times(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> str:
-    """`text[start:end]` with the words of time in `time_spans` blanked, so that the seconds of a part
-    ("in the first 16 s") do not count as another number between a class and its probability."""
+    """`text[start:end]` with the words of time in `time_spans` (sorted) blanked, so that the seconds of
+    a part ("in the first 16 s") do not count as another number between a class and its probability."""
     gap = list(text[start:end])
-    for a, b in time_spans:
+    for a, b in time_spans[max(0, bisect.bisect_left(time_spans, (start,)) - 1):bisect.bisect_left(time_spans, (end,))]:
         for i in range(max(a, start), min(b, end)):
             gap[i - start] = " "
     return "".join(gap)
@@ -123,28 +124,41 @@ def _scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
     # A vague part ("late in the recording", "at first") scopes the claims only where no part is named,
     # and only where the evidence has a reading over time (else they are read of the whole recording).
     named = [t for t in parts if not t.loose] or parts
+    if not named or not claims:
+        return claims
+    # Sorted offsets, so that each claim looks only at the parts and classes near it: a pasted clause
+    # of 20,000 characters holds hundreds of each.
     classes = emotion_mentions(text)
+    class_starts = [e[0] for e in classes]
+    starts = [t.start for t in named]
+    by_end = sorted(range(len(named)), key=lambda i: named[i].end)
+    ends = [named[i].end for i in by_end]
 
-    def other_class_between(a: int, b: int) -> bool:
-        return any(a <= e[0] and e[1] <= b for e in classes)
+    def class_between(a: int, b: int) -> bool:
+        i = bisect.bisect_left(class_starts, a)
+        return i < len(classes) and classes[i][1] <= b
 
-    for claim in claims if named else []:
+    def owned_by_next_class(t) -> bool:  # "…, 16–32 disgust 0.34": the part of the class right after it
+        i = bisect.bisect_left(class_starts, t.end)
+        return i < len(classes) and classes[i][0] == t.end
+
+    for claim in claims:
         if "segment" in claim.stated:
             continue  # placed on the timeline already (a sequence of parts)
         at = max(0, text.find(claim.text))
         end = at + len(claim.text)
-        if _WHOLE.search(text[max(0, at - 12):end + 12]):
+        if _WHOLE.search(text, max(0, at - 12), end + 12):
             continue  # "ranked only third overall (0.16), yet it led the final segment": the whole recording
-        inside = [t for t in named if at <= t.start and t.end <= end]  # "happy in the first 16 s (48%)"
-        # A part written right before a class after the claim ("happy 0.56, 16–32 disgust 0.34") is that class's.
-        ahead = [t for t in named if t.start >= end - 1 and not any(e[0] == t.end for e in classes)]
-        joined = [t for t in ahead if len(text[end:t.start]) <= 40 and
-                  not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:t.start])
-                  and not other_class_between(end, t.start)]
-        before = [t for t in named if t.end <= at]
-        nearest = [t for t in named if (t.end <= at or t in ahead) and not other_class_between(min(t.end, end), max(t.start, at))]
-        part = inside[-1] if inside else joined[0] if joined else before[-1] if before else \
-            min(nearest, key=lambda t: abs(t.start - at)) if nearest else None
+        first_ahead = bisect.bisect_left(starts, end - 1)
+        inside = [t for t in named[bisect.bisect_left(starts, at):first_ahead + 1] if at <= t.start and t.end <= end]
+        ahead = named[first_ahead] if first_ahead < len(named) and not owned_by_next_class(named[first_ahead]) else None
+        joined = ahead if ahead is not None and ahead.start - end <= 40 and not class_between(end, ahead.start) and \
+            not re.search(r"[,;]\s*(?:and|but|while|whereas)\b|\d", text[end:ahead.start]) else None
+        last_before = bisect.bisect_right(ends, at) - 1
+        before = named[by_end[last_before]] if last_before >= 0 else None
+        # The part nearest the claim with no other class between them: after it (before comes first above).
+        near = ahead if ahead is not None and not class_between(end, ahead.start) else None
+        part = inside[-1] if inside else joined or before or near
         if part is None:
             continue
         claim.stated["segment"] = part.part
@@ -213,20 +227,10 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     if len(emotions) == 1 and len(probs) >= 2 and steady and probs[0].start > emotions[0][1] and \
             all(_ARROW.fullmatch(text[a.end:b.start].replace("%", "")) or re.fullmatch(r"\s*%?\s*,\s*", text[a.end:b.start])
                 for a, b in zip(probs, probs[1:])):
-        k = len(probs)
-        for i, number in enumerate(probs):
-            claim = _claim(clause, emotions[0], number, text)
-            claim.stated["segment"], claim.stated["loose"] = ("share", i / k, (i + 1) / k), False
-            out.append(claim)
-        return out
+        return out + _along_parts(clause, [(emotions[0], number) for number in probs])
     if len(emotions) >= 2 and len(probs) == len(emotions) and _SEGMENTS_IN_ORDER.search(text) and \
             all(_ARROW.fullmatch(text[a[1]:b[0]]) for a, b in zip(emotions, emotions[1:])) and probs[0].start > emotions[-1][1]:
-        k = len(emotions)
-        for i, (emotion, number) in enumerate(zip(emotions, probs)):
-            claim = _claim(clause, emotion, number, text)
-            claim.stated["segment"], claim.stated["loose"] = ("share", i / k, (i + 1) / k), False
-            out.append(claim)
-        return out
+        return out + _along_parts(clause, list(zip(emotions, probs)))
     # k decimals written as a run right after k classes are their probabilities, whatever the sentence.
     loose = [n for n in numbers if n.kind == "plain" and 0 <= n.value < 1 and n.decimals >= 1 and not n.signed]
     paired = _paired(text, emotions, sorted({id(n): n for n in probs + loose}.values(), key=lambda n: n.start))
@@ -271,6 +275,18 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             if re.search(r"\beach\b|\ball\b|\bboth\b", text[match[1]:number.start]):
                 for other in _listed_before(emotions, match, text):
                     out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
+        out.append(claim)
+    return out
+
+
+def _along_parts(clause: Clause, pairs: list) -> list[Claim]:
+    """(class, number) pairs written in the order of the timeline's k parts, each claimed of its part
+    (the i-th k-th of the recording)."""
+    k = len(pairs)
+    out = []
+    for i, (emotion, number) in enumerate(pairs):
+        claim = _claim(clause, emotion, number, clause.text)
+        claim.stated["segment"], claim.stated["loose"] = ("share", i / k, (i + 1) / k), False
         out.append(claim)
     return out
 

@@ -46,7 +46,7 @@ def _spoken_number(m: re.Match) -> str:
         return m.group(0)  # "at this point one could argue": a bare "point" needs two digits ("point four one")
     value = str(number_word(" ".join(whole.split())) if whole else 0)
     if decimals:
-        value += "." + "".join(str(_UNITS.index(d.lower())) for d in decimals.split()[1:])
+        value += "." + "".join("0" if d.lower() == "oh" else str(_UNITS.index(d.lower())) for d in decimals.split()[1:])
     if sign:
         value = ("-" if sign.lower() == "minus" else "+") + value
     return value.ljust(len(m.group(0)))
@@ -59,9 +59,10 @@ def _in_table(text: str, m: re.Match) -> bool:
     return "|" in before or "|" in text[m.end():after_end if after_end >= 0 else len(text)]
 
 
-def normalise(text: str) -> str:
-    """The same text with unicode minus signs, non-breaking spaces and underscores replaced and Markdown
-    table rows read as statements (same length)."""
+def normalise(text: str, rows_as_statements: bool = True) -> str:
+    """The same text with unicode minus signs, non-breaking spaces and underscores replaced, numbers in
+    words and decimal commas as digits, and (unless `rows_as_statements` is off, for a reader of the
+    cells) Markdown table rows read as statements (same length)."""
     for ch in MINUS:
         text = text.replace(ch, "-")
     # "frontal_delta_z", "runner_up=surprise": a spreadsheet's names read as words
@@ -72,7 +73,7 @@ def normalise(text: str) -> str:
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     if _SPOKEN_HINT.search(text):
         text = _SPOKEN.sub(_spoken_number, text)
-    return _TABLE_ROW.sub(lambda m: _table_row(m.group(0)), text) if "|" in text else text
+    return _TABLE_ROW.sub(lambda m: _table_row(m.group(0)), text) if rows_as_statements and "|" in text else text
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,7 @@ def share_holds(measured: float, share: Share) -> bool:
 # Numbers dictated in words ("minus one point zero three", "point four one", "thirty two per cent"): a
 # decimal with "point", or a whole number before "percent"; other number words are left as they are.
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
-_SPOKEN = re.compile(r"(?<![\w-])(?:(?P<sign>minus|plus)\s+)?(?:(?P<whole>" + NUMBER_WORD + r")(?=\s+point\s|\s+(?:percent|per\s+cent)"
+_SPOKEN = re.compile(r"(?<![\w-])(?=minus\b|plus\b|point\b|" + NUMBER_WORD + r"\b)(?:(?P<sign>minus|plus)\s+)?(?:(?P<whole>" + NUMBER_WORD + r")(?=\s+point\s|\s+(?:percent|per\s+cent)"
                      r"\b)\s*)?(?P<decimals>(?:(?<=\s)|(?<![\w-]))point(?:\s+" + _DIGIT_WORD + r")+)?(?![\w-])", re.I)
 _SPOKEN_HINT = re.compile(r"\bpoint\s+" + _DIGIT_WORD + r"\b|\b" + NUMBER_WORD + r"\s+(?:percent|per\s+cent)\b", re.I)
 

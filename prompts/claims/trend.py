@@ -16,6 +16,7 @@ moment (parts.py says how near) and the reading changes there as stated.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .lexicon import BAND_RE, NEGATION, REGION_RE
@@ -91,7 +92,7 @@ def trend_claims(clause: Clause) -> list[Claim]:
         return []
     emotions = emotion_mentions(text)
     subject = _subject(text, emotions)
-    out = _ends_and_constancy(clause, emotions, verbs) if ends else []
+    out = _ends_and_constancy(clause, emotions, verbs, found) if ends else []
     chains = [c for c in out if c.stated["change"] == "sequence"]
     chain_end = text.find(chains[0].text) + len(chains[0].text) if chains else None
     for index, verb in enumerate(verbs):
@@ -168,7 +169,7 @@ _BEGAN = re.compile(r"\b(?:(began|begins|started|starts|opened|opens)(?:\s+out)?
                     r"closes)(?:\s+up)?)\s+(?:(?:by\s+|off\s+)?(?:looking|reading|sounding|being|as|on)\s+)?(?:like\s+|as\s+)?"
                     r"(?:(?:a|an|the|more|most)\s+)?(?:like\s+)?$", re.I)
 # "sad throughout", "disgust led in all three segments": the same class in every part.
-_ALL_PARTS = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|remained|remains)\s+)?(?:(?:the\s+)?(?:leading|top)\s+"
+_ALL_PARTS = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|remained|remains)\s+)?(?:(?:the\s+)?(?:leading|top)\s+"
                         r"(?:class|emotion|label|reading)\s+|(?:led|leads|leading|dominated|dominates|on top)\s+)?(?:throughout\b"
                         r"(?:\s+the\s+(?:recording|session|timeline|trial))?|all\s+along\b|(?:in|across|for)\s+(?:all|every|each)\s+"
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
@@ -185,10 +186,15 @@ _ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\ball\s+along\b|\b(?:all|every|eac
                              re.I)
 
 
-def _ends_and_constancy(clause: Clause, emotions, verbs) -> list[Claim]:
+def _ends_and_constancy(clause: Clause, emotions, verbs, found: list) -> list[Claim]:
     """The reading at the start and at the end ("began looking neutral … ended looking like disgust")
-    and the same class all along ("sad throughout", "the leading class in all three segments")."""
+    and the same class all along ("sad throughout", "the leading class in all three segments"); `found`:
+    the clause's words of time."""
     text, out = clause.text, []
+    parts = [t for t in found if t.part is not None]
+    part_starts, part_ends = [t.start for t in parts], sorted((t.end, i) for i, t in enumerate(parts))
+    about_reading = bool(_READING.search(text))
+    steady_verb = any(v.lastgroup == "steady" for v in verbs)
     # "over time it goes anger → disgust → sad": the leading classes of the timeline, in order.
     chain = [emotions[0]] if emotions else []
     for prev, cur in zip(emotions, emotions[1:]):
@@ -201,14 +207,15 @@ def _ends_and_constancy(clause: Clause, emotions, verbs) -> list[Claim]:
                          {"change": "sequence", "part": None, "classes": [c[2] for c in chain], "only": False}))
     for start, end, label in emotions:
         led = _LED_BY.search(text, max(0, start - 30), start)
-        part = led and next((t for t in times(text) if t.part is not None and t.end <= led.start() and
-                             led.start() - t.end <= 12), None)
+        last = bisect.bisect_right(part_ends, (led.start(), len(parts))) - 1 if led else -1
+        part = parts[part_ends[last][1]] if last >= 0 and led.start() - part_ends[last][0] <= 12 else None
         if part and not NEGATION.search(text[part.end:start]):
             out.append(Claim("trend", span(clause, part.start, end), "reading",
                              {"change": "during", "part": part.part, "class": label, "only": False}))
             continue
         lead = _LED_PART.match(text, end)  # "disgust led 16–32 s", "happy dominated the opening 16 s"
-        part = lead and next((t for t in times(text) if t.part is not None and lead.end() - 5 <= t.start <= lead.end()), None)
+        at = bisect.bisect_left(part_starts, lead.end() - 5) if lead else len(parts)
+        part = parts[at] if at < len(parts) and parts[at].start <= lead.end() else None
         if part and not NEGATION.search(text[max(0, start - 16):start]):
             out.append(Claim("trend", span(clause, start, part.end), "reading",
                              {"change": "during", "part": part.part, "class": label, "only": False}))
@@ -216,15 +223,15 @@ def _ends_and_constancy(clause: Clause, emotions, verbs) -> list[Claim]:
         m = _BEGAN.search(text, max(0, start - 45), start)
         # Of the reading ("the pattern began …", "started out looking like …"), not of a stimulus ("the
         # trial started with a sad clip").
-        of_reading = m and (_READING.search(text) or re.search(r"\b(?:looking|like|reading)\b", m.group(0), re.I))
+        of_reading = m and (about_reading or re.search(r"\b(?:looking|like|reading)\b", m.group(0), re.I))
         if m and of_reading and not NEGATION.search(text[max(0, m.start() - 16):m.start()]):
             part = ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0)
             out.append(Claim("trend", span(clause, m.start(), end), "reading",
                              {"change": "during", "part": part, "class": label, "only": False}))
             continue
-        after = _ALL_PARTS.match(text[end:])
-        if after and not any(v.lastgroup == "steady" for v in verbs) and not NEGATION.search(text[max(0, start - 16):start]):
-            out.append(Claim("trend", span(clause, start, end + after.end()), "reading",
+        after = _ALL_PARTS.match(text, end)
+        if after and not steady_verb and not NEGATION.search(text[max(0, start - 16):start]):
+            out.append(Claim("trend", span(clause, start, after.end()), "reading",
                              {"change": "steady", "part": None, "class": label, "only": False}))
     return out
 
