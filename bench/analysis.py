@@ -46,7 +46,7 @@ CASES = (  # label, montage, rate (Hz), seconds
 )
 EXTRA_CASES = (("10 min, 32 ch, 1000 Hz", "deap32", 1000.0, 600.0),)  # --also-1000hz: filtering at 1 kHz
 PIPELINES = ("fast", "reference", "mne")
-REPEATS = {"fast": 3, "reference": 1, "mne": 2}
+REPEATS = {"fast": 5, "reference": 1, "mne": 3}
 WARM_UP_S = 60.0
 MAINS_HZ = 50.0  # the synthetic files' mains; the MNE script is told it, ours detects it
 TARGET_REAL_TIME = 1000.0

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .memory import TreePeak
 from .report import write_section
 
 BUDGET_MIN = 25.0  # what the quick preset is sized for on 2 cores
@@ -38,8 +38,8 @@ def write_dataset(root: Path, subjects: int, seconds: float) -> float:
     return time.perf_counter() - start
 
 
-def run_experiment(root: Path, run: Path, home: Path, folds: int) -> tuple[float, float]:
-    """(seconds, peak RSS MB of its largest process) of one `eegreason experiment`."""
+def run_experiment(root: Path, run: Path, home: Path, folds: int) -> tuple[float, TreePeak]:
+    """(seconds, peak memory of the command's process tree, sampled) of one `eegreason experiment`."""
     repo = Path(__file__).resolve().parent.parent
     env = {**os.environ, "EEGREASON_HOME": str(home), "PYTHONPATH": str(repo), "VLLM_CPU_KVCACHE_SPACE":
            os.environ.get("VLLM_CPU_KVCACHE_SPACE", "2")}
@@ -47,9 +47,13 @@ def run_experiment(root: Path, run: Path, home: Path, folds: int) -> tuple[float
                "--protocol", "loso", "--preset", "quick", "--folds", str(folds), "--out", str(run)]
     start = time.perf_counter()
     with open(run.parent / "experiment.log", "w") as log:
-        subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=True, cwd=repo)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=repo)
+        with TreePeak(process.pid) as peak:
+            code = process.wait()
+    if code:
+        raise subprocess.CalledProcessError(code, command)
     seconds = time.perf_counter() - start
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, peak
 
 
 def against_chance(results: dict) -> dict:
@@ -81,7 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
     load = os.getloadavg()[0]
     try:
         written = write_dataset(root, args.subjects, args.seconds)
-        seconds, peak_mb = run_experiment(root, run, home, args.folds)
+        seconds, peak = run_experiment(root, run, home, args.folds)
         results = json.loads((run / "results.json").read_text())
         table = (run / "results.md").read_text()
     finally:
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> dict:
     chance = against_chance(results)
     fold_seconds = {f["fold"]: f.get("seconds", {}) for f in results["folds"]}
     result = {"subjects": args.subjects, "seconds_per_video": args.seconds, "folds": args.folds, "write_s": written,
-              "experiment_s": seconds, "peak_rss_mb": peak_mb, "fold_seconds": fold_seconds, "against_chance": chance,
+              "experiment_s": seconds, "peak_rss_mb": peak.largest_mb, "peak_tree_mb": peak.tree_mb, "fold_seconds": fold_seconds, "against_chance": chance,
               "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count()}
     verdict = "within" if seconds / 60 <= BUDGET_MIN else "OVER"
     arms = "\n".join(f"| {arm} | {c['correct']} / {c['n']} | {c['accuracy']:.3f} | {c['chance']:.3f} | {c['p_value']:.2g} |"
@@ -104,7 +108,9 @@ def main(argv: list[str] | None = None) -> dict:
 --preset quick --folds {args.folds}` in a fresh process (features, three stages and both prompt arms per fold).
 
 Whole run: **{seconds / 60:.1f} min** ({verdict} the {BUDGET_MIN:g}-min budget on {os.cpu_count()} cores; load
-average {result['load_before']} before, {result['load_after']} after), peak memory of its largest process {peak_mb:.0f} MB. Per fold: {folds}.
+average {result['load_before']} before, {result['load_after']} after), peak memory of its largest process {peak.largest_mb:.0f} MB, of all its processes
+together {peak.tree_mb:.0f} MB (each process's own high-water mark and the tree's resident total, sampled every
+{peak.interval:g} s while the command ran). Per fold: {folds}.
 
 | arm | correct / items | LLM accuracy | chance | p (binomial, one-sided) |
 |---|---|---|---|---|

@@ -240,6 +240,20 @@ def test_dictated_numbers_are_read_and_ordinary_words_left_alone():
         assert normalise(prose) == prose
 
 
+@pytest.mark.parametrize("written, read", [
+    ("frontal alpha asymmetry −0,83", "frontal alpha asymmetry -0.83"),  # the minus sign made plain too
+    ("z-scores of 1,2 and 0,8", "z-scores of 1.2 and 0.8"),
+    ("alpha 0,26 and 1 bad channel", "alpha 0.26 and 1 bad channel"),
+    ("segments 1,2 and 3 lead with sad", "segments 1,2 and 3 lead with sad"),  # a list of whole numbers
+    ("channels 1,2,3 are noisy", "channels 1,2,3 are noisy"),
+    ("windows 4,5 or 6", "windows 4,5 or 6"),
+])
+def test_decimal_commas_are_read_and_lists_of_whole_numbers_left_alone(written, read):
+    from prompts.claims.text import normalise
+
+    assert normalise(written) == read
+
+
 @pytest.mark.parametrize("shares, grade, level", [
     ((0.37, 0.27), "good", "moderate"),  # a lead of exactly 10 points (0.0999… in binary floating point)
     ((0.36, 0.27), "good", "low"),

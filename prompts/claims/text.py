@@ -278,5 +278,7 @@ _SPOKEN_HINT = re.compile(r"\bpoint\s+" + _DIGIT_WORD + r"\b|\b" + NUMBER_WORD +
 # the line before does not end a statement and the next one continues it (lower case, a number, a
 # bracket), not an item of its own (a bullet, a tick or cross, a table row, "key: value", "2. …").
 _SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;|])[ \t]*\n(?=[ \t]*(?![-*•✓✗✘☐☑|]|\d+[.)]\s|[\w ./()-]{1,30}:\s)[a-z0-9(%−+])")
-# A decimal comma ("−0,83", "0,26"): one digit, a comma, one or two digits, not a list of numbers.
-_DECIMAL_COMMA = re.compile(r"(?<![\d,.])([-+−]?\d),(\d{1,2})(?!\d|,\d)")
+# A decimal comma ("−0,83", "0,26"): one digit, a comma, one or two digits, not a list of numbers
+# ("1,2,3"; "segments 1,2 and 3": one digit after the comma and a whole number after "and").
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])([-+−]?\d),(\d{1,2})(?!\d|,\d)"
+                            r"(?!(?<=,\d)\s*(?:and|or|&)\s*\d+(?![,.]?\d))")
