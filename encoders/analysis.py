@@ -9,7 +9,8 @@ lets the evidence in a prompt, the rationale targets in training and the evaluat
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import contextlib
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,11 +84,13 @@ class RecordingAnalysis:
         return np.arange(self.n_windows) * step
 
 
-def compute_features(rec: Recording, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(band feature, band power), each (W, C, B), of an already preprocessed recording."""
+def compute_features(rec: Recording, config: FeatureConfig, pool: Executor | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(band feature, band power), each (W, C, B), of an already preprocessed recording; `pool`: an
+    idle one-thread executor to share the spectra with."""
     windows = make_windows(rec.data, rec.sfreq, config.window_s, config.step_s,
                            source=rec.meta.source_name or "the recording")
-    spectral = spectral_features(windows, rec.sfreq, config.bands, seed_convention=config.feature == "de_seed")
+    spectral = spectral_features(windows, rec.sfreq, config.bands, seed_convention=config.feature == "de_seed",
+                                 pool=pool)
     feature = getattr(spectral, config.feature)
     return feature, spectral.band_power
 
@@ -150,19 +153,20 @@ def analyse_recording(rec: Recording, config: FeatureConfig | None = None, engin
         line_freq = detect_line_freq(rec, engine)
         # The steps before the reference (filters, resampling) do not depend on the quality verdict.
         head, tail = config.pipeline(line_freq).split_at_reference()
-        if engine == "fast":
-            # Both read the raw signal and neither needs the other, so on two cores they run side by
-            # side: NumPy, scipy.fft, BLAS and sosfilt release the GIL for the long stretches.
-            with ThreadPoolExecutor(max_workers=1) as pool:
+        # The fast engine works on two threads: this one and `pool`'s. Quality and the filters both
+        # read the raw signal and neither needs the other, so they run side by side (NumPy, scipy.fft,
+        # BLAS and sosfilt release the GIL for the long stretches), and the spectra are shared too.
+        with ThreadPoolExecutor(max_workers=1) if engine == "fast" else contextlib.nullcontext() as pool:
+            if pool is not None:
                 filtering = pool.submit(_quietly, head, rec, engine)
-                measures = measure_quality(rec, config.window_s, engine, line_freq)
+                measures = measure_quality(rec, config.window_s, engine, line_freq, pool)
                 filtered = filtering.result()
-        else:
-            measures = measure_quality(rec, config.window_s, engine, line_freq)
-            filtered = head(rec, engine)
-        quality = grade_quality(measures)
-        processed = tail.excluding(quality.bad_channels)(filtered, engine, owned=filtered.data is not rec.data)
-        features, band_power = compute_features(processed, config)
+            else:
+                measures = measure_quality(rec, config.window_s, engine, line_freq)
+                filtered = head(rec, engine)
+            quality = grade_quality(measures)
+            processed = tail.excluding(quality.bad_channels)(filtered, engine, owned=filtered.data is not rec.data)
+            features, band_power = compute_features(processed, config, pool)
         # The raw and processed signals can differ by one window after resampling; align on the shorter.
         n = min(len(quality.window_ok), features.shape[0])
         features, band_power = features[:n], band_power[:n]

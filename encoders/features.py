@@ -15,6 +15,7 @@ incompatible conventions found in the literature, under distinct names, never mi
 from __future__ import annotations
 
 import functools
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,7 +94,7 @@ class SpectralFeatures:
 
 
 def spectral_features(windows: np.ndarray, sfreq: float, bands: dict[str, tuple[float, float]] = BANDS,
-                      seed_convention: bool = False) -> SpectralFeatures:
+                      seed_convention: bool = False, pool: Executor | None = None) -> SpectralFeatures:
     """Spectral features of (W, C, n) windows: one real FFT per window (a second, Hann-windowed and
     zero-padded, only for the SEED convention). Computed in float32 in chunks of windows, which is
     what makes an hour of 62-channel EEG take a fraction of a second.
@@ -102,7 +103,10 @@ def spectral_features(windows: np.ndarray, sfreq: float, bands: dict[str, tuple[
     a chunk whose float32 result is not finite is computed again with every window and channel
     scaled to unit peak first, the scale put back in float64 (in the log domain for the DE), so
     such values give finite features where float64 can hold them. Clean chunks never take that
-    path and keep their exact float32 values."""
+    path and keep their exact float32 values.
+
+    `pool`: an idle one-thread executor that takes every other batch of windows (the batches are
+    independent; the numbers do not depend on which thread computed them)."""
     n_windows, n_channels, n = windows.shape
     band_list = tuple(bands.values())
     n_bands = len(band_list)
@@ -128,19 +132,29 @@ def spectral_features(windows: np.ndarray, sfreq: float, bands: dict[str, tuple[
             hspec = scipy.fft.rfft(chunk * hann, n=nfft, axis=-1)[..., : nfft // 2]
             energy[rows] = (hspec.real ** 2 + hspec.imag ** 2) @ seed_masks
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, n_windows, _CHUNK_WINDOWS):
-            rows = slice(start, min(start + _CHUNK_WINDOWS, n_windows))
+    def batch(rows: slice) -> np.ndarray | None:
+        """Fills the batch's rows; returns ln of its windows' scales if it had to be rescaled."""
+        with np.errstate(over="ignore", invalid="ignore"):
             spectra(np.asarray(windows[rows], dtype=np.float32), rows)
             if np.isfinite(var_power[rows]).all() and (not seed_convention or np.isfinite(energy[rows]).all()):
-                continue
+                return None
             raw = np.asarray(windows[rows], dtype=np.float64)
             peak = np.abs(raw).max(axis=-1, keepdims=True)
             peak = np.where(np.isfinite(peak) & (peak > 0), peak, 1.0)
             spectra((raw / peak).astype(np.float32), rows)
+            return np.log(peak[..., 0])
+
+    batches = [slice(start, min(start + _CHUNK_WINDOWS, n_windows)) for start in range(0, n_windows, _CHUNK_WINDOWS)]
+    if pool is not None and len(batches) > 1:
+        elsewhere = pool.submit(lambda: [(rows, batch(rows)) for rows in batches[1::2]])
+        scaled = [(rows, batch(rows)) for rows in batches[0::2]] + elsewhere.result()
+    else:
+        scaled = [(rows, batch(rows)) for rows in batches]
+    for rows, log_peak in scaled:
+        if log_peak is not None:
             if log_scale is None:
                 log_scale = np.zeros((n_windows, n_channels))
-            log_scale[rows] = np.log(peak[..., 0])
+            log_scale[rows] = log_peak
     tiny = 1e-12
     var = var_power[..., :n_bands].astype(np.float64)
     power = var_power[..., n_bands:].astype(np.float64)

@@ -8,6 +8,7 @@ them.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -138,11 +139,12 @@ class FeatureFaults:
 
 
 def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast",
-                    line_freq: float | None = None) -> QualityMeasures:
+                    line_freq: float | None = None, pool: Executor | None = None) -> QualityMeasures:
     """The raw measurements `grade_quality` turns into a report (any rate ≥ 64 Hz, µV). `engine`:
     "fast" (block filters, float32 spectra) or "reference" (scipy on the whole recording, as first
     written); both give the same numbers (encoders/quality_signals.py). `line_freq`: the mains
-    frequency when the caller has detected it already."""
+    frequency when the caller has detected it already; `pool`: a one-thread executor the fast engine
+    may queue part of its work on (see `fast_signals`)."""
     sfreq = rec.sfreq
     names = rec.ch_names
     line_freq = detect_line_freq(rec, engine) if line_freq is None else line_freq
@@ -150,7 +152,10 @@ def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast",
     frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
     if engine not in SIGNAL_ENGINES:
         raise ConfigError(f"Unknown analysis engine {engine!r}; choose one of {', '.join(SIGNAL_ENGINES)}.")
-    signals = SIGNAL_ENGINES[engine](rec.data, sfreq, window_s, line_freq, frontal)
+    if engine == "fast":
+        signals = fast_signals(rec.data, sfreq, window_s, line_freq, frontal, pool)
+    else:
+        signals = SIGNAL_ENGINES[engine](rec.data, sfreq, window_s, line_freq, frontal)
 
     # Flat and saturated channels on the raw signal.
     flat_frac = (signals.window_std < FLAT_STD_UV).mean(axis=0)

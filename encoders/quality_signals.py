@@ -20,6 +20,7 @@ measured value sits within a few parts per million of its threshold.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,32 +109,64 @@ def _muscle_ratio(freqs: np.ndarray, psd: np.ndarray, sfreq: float) -> np.ndarra
 # ---- the fast path ------------------------------------------------------------------------------
 
 def fast_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: float,
-                 frontal: list[int]) -> RawSignals:
-    """The same numbers as `reference_signals`, for all channels at once (see the module notes)."""
+                 frontal: list[int], pool: Executor | None = None) -> RawSignals:
+    """The same numbers as `reference_signals`, for all channels at once (see the module notes).
+    `pool`: a one-thread executor the caller has given other work first (the analysis' filters);
+    part of the channels' high-pass work is queued behind it, so both cores stay busy to the end."""
     n_windows, _, n = make_windows(data, sfreq, window_s).shape
     window_std, pinned, chunks = _row_sweep(data, n_windows, n)
+    ptp = np.empty((n_windows, data.shape[0]))
+    peak = np.empty(data.shape[0])
+    muscle_ratio = np.empty((n_windows, data.shape[0]))
+    mine, queued = _split_rows(chunks, MAIN_THREAD_SHARE) if pool is not None else (chunks, [])
+    behind = pool.submit(_high_passed, data, sfreq, n_windows, n, queued, ptp, peak, muscle_ratio) if queued else None
     if sfreq / 2 > line_freq + 5:
         line_ratio = _welch_line_ratio(data, sfreq, line_freq, chunks)
     else:
         line_ratio = np.zeros(data.shape[0])
-    # The high-passed signal is only reduced (window peak-to-peak, peak, EMG ratio): a few channels
-    # at a time, while they are in cache, never the whole filtered recording.
-    ptp = np.empty((n_windows, data.shape[0]))
-    peak = np.empty(data.shape[0])
-    muscle_ratio = np.empty((n_windows, data.shape[0]))
-    for rows, hp in sosfiltfilt_chunks(highpass_sos(sfreq), data, chunks):
-        hp_windows = hp[:, :n_windows * n].reshape(hp.shape[0], n_windows, n)  # (c, W, n), as make_windows cuts
-        with np.errstate(over="ignore", invalid="ignore"):
-            ptp[:, rows] = (hp_windows.max(axis=-1) - hp_windows.min(axis=-1)).T
-            peak[rows] = np.maximum(hp.max(axis=1), -hp.min(axis=1))
-        muscle_ratio[:, rows] = _periodogram_muscle_ratio(hp_windows, sfreq)
+    _high_passed(data, sfreq, n_windows, n, mine, ptp, peak, muscle_ratio)
     eye_ptp = None
     if frontal:
         eye = sosfiltfilt_fast(eye_band_sos(sfreq), data[frontal])
         eye_windows = eye[:, :n_windows * n].reshape(len(frontal), n_windows, n)
         with np.errstate(over="ignore", invalid="ignore"):
             eye_ptp = (eye_windows.max(axis=-1) - eye_windows.min(axis=-1)).T.astype(np.float64)
+    if behind is not None:
+        behind.result()
     return RawSignals(window_std, pinned, line_ratio, ptp, peak, muscle_ratio, eye_ptp)
+
+
+# The calling thread's share of the high-pass rows when a busy pool takes the rest: it also has the
+# line-noise spectra to compute, while the pool thread first finishes the analysis' filters
+# (balanced on 2 cores for an hour of 62-channel EEG; bench/analysis.py).
+MAIN_THREAD_SHARE = 0.6
+
+
+def _split_rows(chunks: list[RowChunk], share: float) -> tuple[list[RowChunk], list[RowChunk]]:
+    """(first chunks holding about `share` of the rows, the rest)."""
+    total = sum(len(c.mean) for c in chunks)
+    taken, mine = 0, []
+    for chunk in chunks:
+        if mine and taken + len(chunk.mean) / 2 > share * total:
+            break
+        mine.append(chunk)
+        taken += len(chunk.mean)
+    return mine, chunks[len(mine):]
+
+
+def _high_passed(data: np.ndarray, sfreq: float, n_windows: int, n: int, chunks: list[RowChunk],
+                 ptp: np.ndarray, peak: np.ndarray, muscle_ratio: np.ndarray) -> None:
+    """Window peak-to-peak, peak and EMG ratio of the 1-Hz high-passed rows of `chunks`, written into
+    the given arrays. The high-passed signal is only reduced: a few channels at a time, while they
+    are in cache, never the whole filtered recording."""
+    if not chunks:
+        return
+    for rows, hp in sosfiltfilt_chunks(highpass_sos(sfreq), data, chunks):
+        hp_windows = hp[:, :n_windows * n].reshape(hp.shape[0], n_windows, n)  # (c, W, n), as make_windows cuts
+        with np.errstate(over="ignore", invalid="ignore"):
+            ptp[:, rows] = (hp_windows.max(axis=-1) - hp_windows.min(axis=-1)).T
+            peak[rows] = np.maximum(hp.max(axis=1), -hp.min(axis=1))
+        muscle_ratio[:, rows] = _periodogram_muscle_ratio(hp_windows, sfreq)
 
 
 def _row_sweep(data: np.ndarray, n_windows: int, n: int) -> tuple[np.ndarray, np.ndarray, list[RowChunk]]:

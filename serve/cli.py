@@ -15,6 +15,7 @@ import signal
 import sys
 
 from encoders.errors import EEGReasonError
+from encoders.hugepages import avoid_compaction_stalls
 from encoders.log import configure_logging, get_logger
 
 from . import lifetime, quiet
@@ -89,6 +90,7 @@ def run_command(argv: list[str] | None) -> int:
         return 2
     configure_logging(args.log_level)
     quiet.configure(verbose=get_logger().isEnabledFor(logging.DEBUG))
+    avoid_compaction_stalls()  # seconds-long stalls on large fresh arrays otherwise (encoders/hugepages.py)
     # Processes already running belong to whoever runs this command in-process (a test, a notebook
     # holding an engine): the clean-up below ends only what the command started.
     running_before = lifetime.descendants() if argv is not None else frozenset()
