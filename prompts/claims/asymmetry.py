@@ -20,7 +20,7 @@ from .text import Clause, Number
 
 # A number right after a band name is that band's ("theta (0.17)"), unless the band is the "alpha" of
 # "alpha asymmetry".
-_BAND_BEFORE = re.compile(r"(?:delta|theta|beta|gamma|alpha(?!\s*asymmetr))\W{0,12}$", re.I)
+_BAND_BEFORE = re.compile(r"(?:delta|theta|beta|gamma|alpha(?!\s*asymmetr)|[δθαβγ])\W{0,12}$", re.I)
 MENTION = re.compile(r"asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b", re.I)
 _SIDE_ACTIVITY = re.compile(
     r"(?:favou?r\w*|toward\w*|tilt\w*|shift\w*|lateral\w*\s+to|(?:skew|lean|tip|bias|point)\w*(?:\s+to(?:wards?)?)?|"
@@ -31,6 +31,8 @@ _SIDE_ACTIVITY = re.compile(
     r"|(?:more|greater|higher|stronger|relatively\s+more)\s+(left|right)(?:-| )(?:frontal\s+)?"
     r"(?:activ\w*|hemisphere\s+activ\w*)"
     r"|[(,:]\s*(left|right)\b(?!-)(?!\s+(?:alpha|hemisphere\s+alpha))"
+    # a notebook's letter: "FAA −0.08 → R", "FAA −.23 R |"
+    r"|(?:→|->|=>)\s*((?-i:L|R))(?![\w'-])|(?<=\d)\s+((?-i:L|R))(?=\s*(?:$|[|,;.)(]))"
     r"|\b(left|right)(?:-| )(?:frontal\s+)?(?:region|cortex|side|hemisphere|lobe)?\s*(?:is|was|are|being)\s+(?:relatively\s+|"
     r"slightly\s+|more\s+)?(?:more\s+|most\s+)active", re.I)
 _SIDE_ALPHA = re.compile(r"(?:more|greater|higher|stronger|larger)\s+(left|right)(?:-| )?(?:frontal\s+|hemisphere\s+)?"
@@ -134,7 +136,8 @@ def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     elif alpha_side:  # more alpha on one side = less activity there: the asymmetry favours the other
         stated["side"] = {"left": "right", "right": "left"}[next(g for g in alpha_side.groups() if g).lower()]
     elif side:
-        stated["side"] = next(g for g in side.groups() if g).lower()
+        word = next(g for g in side.groups() if g).lower()
+        stated["side"] = {"l": "left", "r": "right"}.get(word, word)
     elif balanced:
         stated["side"] = "balanced"
     elif sign:

@@ -32,13 +32,14 @@ _AROUSAL = re.compile(r"\b(" + _ARO + r")[- ](?:arousal|arousing)\b|\b(highly|mi
                       r"\b(" + _CALM_WORDS + r")\s+(?:[\w-]+\s+)?" + _NOUN + r"\b", re.I)
 # What may sit between a class and its description: punctuation, a copula, an apposition ("the
 # runner-up at 30%", "the top class") and fillers.
-_LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is\s+the\s+[\w\s'’-]{0,25}?\s*(?=—|–|,|:))?"
+_LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:class|label|quadrant)\b\s*)?(?:is\s+the\s+[\w\s'’-]{0,25}?\s*(?=—|–|,|:))?"
                    r"(?:\((?=[^)]*(?:valence|arous|emotion|state|positive|negative))|,\s*(?:i\.\s?e\.|ie|that\s+is|namely)\s*,?"
                    r"|,\s*(?:(?:the|in|at|ranked|placed|with|on)\s+"
                    r"(?:(?!arous|valence|positive|negative|neutral|calm|only|two\b|both)[\w\s%.()'’-]){0,34}?,)?"
                    r"|—|–|-|:|=)?\s*(?:which\s+|that\s+|(?:(?:with|at)\s+[\d.]+\s*%?\s*)?,\s*(?:it|this\s+one)\s+(?=is\b|was\b))?"
                    r"(?:(?:in|for)\s+(?:this\s+(?:label\s+)?set|this\s+scheme|these\s+labels|SEED[-\w]*|DEAP[-\w]*|DREAMER|"
                    r"the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:label\s+set|scheme|ratings|labels))\s*,?\s*)?"
+                   r"(?:(?:here|also|too)\s+){0,2}"  # "Low arousal here also stands for …"
                    r"(?:is|was|has|have|carries|shows|being|as|remains|counts as|signals|reflects|means|stands\s+for|"
                    r"corresponds\s+to|denotes|represents|maps\s+(?:on)?to|amounts\s+to|equals|is\s+read\s+as|describes|"
                    r"indicates|captures|stands\s+as)?\s*"

@@ -30,10 +30,10 @@ EMOTION_WORDS: dict[str, str] = {
     "anger": "anger", "angry": "anger",
 }
 REGION_WORDS: dict[str, str] = {
-    "frontal": "frontal", "frontally": "frontal", "prefrontal": "frontal", "anterior": "frontal",
+    "frontal": "frontal", "frontally": "frontal", "prefrontal": "frontal", "anterior": "frontal", "front": "frontal",
     "central": "central", "centrally": "central",
     "temporal": "temporal", "temporally": "temporal", "temp": "temporal",  # "temp γ ↑ 1.4" in notes
-    "parietal": "parietal", "parietally": "parietal",
+    "parietal": "parietal", "parietally": "parietal", "par": "parietal",  # "par α −0.93" in a lab notebook
     "occipital": "occipital", "occipitally": "occipital", "occ": "occipital",
 }
 BAND_WORDS: dict[str, str] = {

@@ -89,8 +89,8 @@ def _without_times(text: str, start: int, end: int, time_spans: list[tuple[int, 
 
 _BOUND_AFTER = re.compile(r"^\s*(?:%|percent)?\s*or\s+(less|lower|below|under|fewer|more|higher|above)\b", re.I)
 _BY = re.compile(r"\bby\s+(?:about\s+|roughly\s+|just\s+|only\s+|some\s+)?$", re.I)  # "trails sad by 0.05"
-_BOUND_BEFORE = re.compile(r"\b(under|below|less than|at most|no more than|above|over|more than|at least|"
-                           r"exceeding)\s*$", re.I)
+_BOUND_BEFORE = re.compile(r"(\b(?:under|below|less than|at most|no more than|above|over|more than|at least|"
+                           r"exceeding)|<=|>=|<|>|≤|≥)\s*$", re.I)  # "top <.30": a bound, not a value
 
 
 def _E() -> str:
@@ -269,7 +269,7 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         if bound:
             word = bound.group(1).lower()
             key = "at_most" if word in ("less", "lower", "below", "under", "fewer", "less than", "at most",
-                                        "no more than") else "at_least"
+                                        "no more than", "<", "<=", "≤") else "at_least"
             claim.stated = {key: claim.stated["probability"]}
             # "anger, sad and disgust each get 5% or less": the bound holds for every class listed.
             if re.search(r"\beach\b|\ball\b|\bboth\b", text[match[1]:number.start]):
@@ -342,7 +342,7 @@ def _claim(clause: Clause, emotion, number: Number, text: str) -> Claim:
 
 _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest": 1, "tops": 1, "dominates": 1,
              "most likely": 1, "most probable": 1, "best match": 1, "strongest": 1, "favourite": 1, "favorite": 1,
-             "wins": 1, "won": 1, "prevails": 1, "more likely of the two": 1, "more probable of the two": 1,
+             "wins": 1, "won": 1, "prevails": 1, "edges it on top": 1, "edges it": 1, "edges ahead": 1, "more likely of the two": 1, "more probable of the two": 1,
              "second-most-likely": 2, "second most likely": 2, "second-most-probable": 2, "second most probable": 2,
              "third most likely": 3, "third-most-likely": 3, "third most probable": 3,
              # 0: last ("the least likely class")
@@ -388,6 +388,7 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         return [c for c in order_claims(clause, emotion_mentions(text)) if "tied" in c.stated]
     out: list[Claim] = []
     emotions = emotion_mentions(text)
+    ranked: dict[int, int] = {}  # emotion mention → the rank stated for it
     for index, (start, end, emotion) in enumerate(emotions):
         nxt = emotions[index + 1][0] if index + 1 < len(emotions) else len(text)
         prv = emotions[index - 1][1] if index else 0
@@ -406,13 +407,16 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             if before:
                 phrase = before.group(0).lower()
                 rank = next((r for key, r in _BEFORE_RANK.items() if key in phrase), 1)
+                if re.match(r"then|followed by", phrase) and index - 1 in ranked:
+                    rank = ranked[index - 1] + 1  # "neutral second at 27%, then fear": fear is third
         if rank is not None:
             if re.search(r"\btied\b|\bjoint\b|\bshare", text[end:nxt]):
                 continue  # "tied for second place": an order claim, read below
+            ranked[index] = rank
             stated = {"rank": rank}
-            if after and re.match(r"(?:\s+[\w-]+){0,2}?\s+(?:outright|alone|on\s+its\s+own|by\s+itself|uniquely)\b",
-                                  text[end + after.end():], re.I):
-                stated["strict"] = True  # "the least likely class outright": no tie
+            if after and (re.match(r"(?:\s+[\w-]+){0,2}?\s+(?:outright|alone|on\s+its\s+own|by\s+itself|uniquely)\b",
+                                   text[end + after.end():], re.I) or after.group(1).lower().startswith("edges")):
+                stated["strict"] = True  # "the least likely class outright", "sad edges it on top": no tie
             out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion, stated))
     for m in _patterns(_E())[2].finditer(text):
         if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
@@ -426,11 +430,13 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
 # One class placed above or below another ("well ahead of", "trails"); relations.py reads gaps with it.
 AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
                    r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
-                   r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|surpasses|exceeds|outstrips|"
+                   r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|led|surpasses|exceeds|outstrips|"
                    r"trails|lags behind|is beaten by|is outranked by|falls behind|edging(?: out)?|leading|beating|"
                    r"outscoring|outranking|outpacing|trailing|lagging behind)\s+(?:the\s+)?$", re.I)
+# "…, and led": a verb whose subject is the clause's, not the class just before it.
+ELIDED_SUBJECT = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,\s*(?:and|but)\s+(?:then\s+)?(?:also\s+)?$", re.I)
 HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
-          "outweighs", "edges", "edges out", "leads", "surpasses", "exceeds", "outstrips", "edging", "edging out",
+          "outweighs", "edges", "edges out", "leads", "led", "surpasses", "exceeds", "outstrips", "edging", "edging out",
           "leading", "beating", "outscoring", "outranking", "outpacing")
 _TIED = re.compile(r"^\s*(?:and|&)\s*$")
 
@@ -441,6 +447,8 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
     for (s1, e1, a), (s2, e2, b) in zip(emotions, emotions[1:]):
         between = text[e1:s2]
         m = AHEAD.search(between)
+        if m and ELIDED_SUBJECT.match(between[:m.start()]):
+            continue  # "X was twice as likely as Y (18%), and led Z": X led, not Y
         if m and not re.search(r"\b(?:but|while|whereas|although)\b", between[:m.start()]):
             word = m.group(1).lower()
             higher, lower = (a, b) if word in HIGHER else (b, a)

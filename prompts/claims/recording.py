@@ -156,12 +156,12 @@ _NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?
                      r"\b(?:all|every)\s+(?:\w+\s+)?(?:channels?|electrodes?|sensors?)\s+(?:are\s+|were\s+|look\s+)?"
                      r"(?:good|fine|usable|clean|ok)|" + _BAD + r"\s+channels?\s*(?::|-|=)?\s*none\b|\bnone\s+(?:were\s+|"
                      r"are\s+)?" + _BAD + r"\b", re.I)
-_RATIO = re.compile(r"\b" + _N + r"\s*(?:/|of|out of)\s*(?:the\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?|sensors?)"
+_RATIO = re.compile(r"\b" + _N + r"\s*(?:/|of|out of|from)\s*(?:the\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?|sensors?)"
                     r"(?:\s*\((" + _LIST + r")\)|\s*,\s*(" + _LIST + r")\s*,)?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD +
                     r"|\bof\s+(?:the\s+|all\s+)?" + _N + r"\s+(?:EEG\s+)?(?:channels?|electrodes?|sensors?)\s*,\s*" + _N +
                     r"(?:\s*\((" + _LIST + r")\))?\s+(?:are\s+|were\s+|is\s+|was\s+)?" + _MARKED + _BAD +
                     # "one sensor out of 14 had to be left out"
-                    r"|\b" + _N + r"\s+(?:channels?|electrodes?|sensors?)\s+(?:/|of|out of)\s*(?:the\s+)?" + _N +
+                    r"|\b" + _N + r"\s+(?:channels?|electrodes?|sensors?)\s+(?:/|of|out of|from)\s*(?:the\s+)?" + _N +
                     r"\s+(?:are\s+|were\s+|is\s+|was\s+|had\s+to\s+be\s+)?" + _MARKED + _BAD, re.I)
 _BAD_N = re.compile(r"\b" + _N + r"\s+" + _BAD + r"\s+(?:channels?|electrodes?|sensors?)",
                     re.I)

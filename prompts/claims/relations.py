@@ -17,7 +17,7 @@ from encoders.labels import LabelSpace
 from .classes import PLACED, placement_stated
 from .lexicon import alternation
 from .model import Claim, span
-from .probabilities import AHEAD, HIGHER, emotion_mentions, foreign_mentions
+from .probabilities import AHEAD, ELIDED_SUBJECT, HIGHER, emotion_mentions, foreign_mentions
 from .text import NUMBER_WORD, Clause, amount
 
 _QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approximately": "about", "some": "about",
@@ -26,11 +26,11 @@ _QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approxi
                "at least": "at_least", "just": "exact", "only": "exact", "a mere": "exact", "exactly": "exact"}
 _Q = alternation(_QUALIFIERS)
 _AMOUNT = r"(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a\s+single|a)"
-_GAP = re.compile(r"^\s*(?:,\s*)?(?:by|[:=])\s+(?:(" + _Q + r")\s+)?(?:" + _AMOUNT + r"\s+(?:percentage[- ])?(?:points?|pp|pts?)\b|"
+_GAP = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:,\s*)?(?:by|[:=])\s+(?:(" + _Q + r")\s+)?(?:" + _AMOUNT + r"\s+(?:percentage[- ])?(?:points?|pp|pts?)\b|"
                   r"(0?\.\d+)\b(?!\s*(?:SDs?|standard|s\b|sec|seconds?|z\b|%|percent)))", re.I)
 _LEAD_OVER = re.compile(r"\b(?:lead|margin|advantage|edge)\s+(?:over|on)\s+(?:the\s+)?$", re.I)
 _RATIO_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "half": 0.5}
-_RATIO = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was|sits|comes\s+in|stands)?\s*(?:at\s+)?(?:(?:only|just)\s+)?"
+_RATIO = re.compile(r"^\s*(?:(?:class|emotion|label|quadrant)\s*)?(?:\([^)]{0,12}\)\s*)?,?\s*(?:is|was|sits|comes\s+in|stands)?\s*(?:at\s+)?(?:(?:only|just)\s+)?"
                     r"(?:(" + _Q + r")\s+)?"
                     r"(?:(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*(?:times|x|×|-fold|fold)|"
                     r"(" + alternation(_RATIO_WORDS) + r"))\s*(?:as\s+(?:likely|probable|high|large|big|strong)\s+as|"
@@ -58,6 +58,8 @@ def relation_claims(clause: Clause) -> list[Claim]:
                              {"first": a, "second": b, "ratio": value, "qualifier": qualifier}))
             continue
         ahead = AHEAD.search(between)
+        if ahead and ELIDED_SUBJECT.match(between[:ahead.start()]):
+            continue  # "…, and led Z by 3 points": the clause's subject led
         lead = _LEAD_OVER.search(between)  # "surprise | 0.66 | lead over anger: 57 pts"
         gap = _GAP.match(text[e2:])
         if (ahead or lead) and gap:

@@ -24,15 +24,22 @@ _TABLE_ROW = re.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
 
 
+# A row of a long-format band table: "| occipital | alpha | −1.21 |" names one region's band.
+_REGION_BAND_CELLS = re.compile(r"\s*\|?\s*(?:frontal|central|temporal|parietal|occipital)\s*\|\s*"
+                                r"(?:delta|theta|alpha|beta|gamma|[δθαβγ])\s*\|", re.I)
+
+
 def _table_row(row: str) -> str:
     """A Markdown table row as the statement it makes, same length: "| Bad channels | Fp1, Fp2 |" reads
-    " Bad channels : Fp1, Fp2  " (the first cell names what the rest gives), a rule row "|---|" is blank."""
+    " Bad channels : Fp1, Fp2  " (the first cell names what the rest gives), "| occipital | alpha | −1.21 |"
+    reads " occipital   alpha   −1.21 " (a region's band and its value), a rule row "|---|" is blank."""
     if _TABLE_RULE.match(row):
         return " " * len(row)
     bars = [i for i, ch in enumerate(row) if ch == "|"]
     chars = list(row)
+    region_band = bool(_REGION_BAND_CELLS.match(row))
     for n, i in enumerate(bars):
-        chars[i] = " " if n in (0, len(bars) - 1) else ":" if n == 1 else ","
+        chars[i] = " " if n in (0, len(bars) - 1) or (region_band and n in (1, 2)) else ":" if n == 1 else ","
     return "".join(chars)
 
 
@@ -53,10 +60,12 @@ def _spoken_number(m: re.Match) -> str:
 
 
 def _in_table(text: str, m: re.Match) -> bool:
-    """Whether the line break `m` ends or starts a row of cells ("frontal | alpha | 0.90"): rows stay apart."""
+    """Whether the line break `m` ends or starts a row of cells ("frontal | alpha | 0.90") or a lab
+    notebook's item ("occ α↓ −1.35 → higher arousal"): such lines stay apart."""
     before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
     after_end = text.find("\n", m.end())
-    return "|" in before or "|" in text[m.end():after_end if after_end >= 0 else len(text)]
+    after = text[m.end():after_end if after_end >= 0 else len(text)]
+    return any(mark in line for line in (before, after) for mark in ("|", "→", "->", "↑", "↓"))
 
 
 def normalise(text: str, rows_as_statements: bool = True) -> str:
