@@ -129,7 +129,7 @@ def test_a_third_writers_texts_are_read_but_for_the_known_cases():
     ("FAA +0.34 → R", False),
     ("FAA +0.34 R | happy .46", False),
     ("happy edges it on top", True),
-    ("conf low, top <.30\nneutral .27", True),                        # "<.30" is a bound, not neutral's value
+    ("conf moderate, top <.50\nneutral .27", True),                   # "<.50" is a bound, not neutral's value
     ("fear (15%) was twice as likely as sad (12%)", False),           # a ratio after a bracket
     ("happy (46%) led neutral (27%) by 19 points", True),
     ("happy (46%) led neutral (27%) by 9 points", False),
@@ -152,3 +152,13 @@ def test_a_long_format_band_table_is_read_row_by_row():
     table = "| region | band | z |\n|---|---|---|\n| parietal | alpha | 1.18 |\n| occipital | alpha | 1.26 |"
     claims = [c for c in check_text(table, evidence) if c.kind == "band"]
     assert [(c.subject, c.holds) for c in claims] == [("parietal alpha", True), ("occipital alpha", False)]
+
+
+def test_conf_is_confidence_in_a_note_and_conference_is_not():
+    evidence, _ = load_evidence("evidence-c5-01")  # happy 46 over neutral 27 on a good recording: moderate
+    assert [(c.kind, c.holds) for c in check_text("happy .46 → conf moderate", evidence)
+            if c.kind == "confidence_level"] == [("confidence_level", True)]
+    assert [(c.kind, c.holds) for c in check_text("happy .46, conf high", evidence)
+            if c.kind == "confidence_level"] == [("confidence_level", False)]
+    assert not [c for c in check_text("Shown at the conference as a high-quality example.", evidence)
+                if c.kind == "confidence_level"]

@@ -103,7 +103,6 @@ EIGHTH_MISSES = {
     "y007",  # "runner-up disgust 0.16 — low-arousal class": a description after a dash in a fragment
     "y008",  # "Temporal beta (1.28) and gamma (1.27) both elevated; … this points toward negative valence":
     #          the meaning after a semicolon, of two bands named together
-    "y021",  # "conf moderate": an abbreviation of confidence
     "y033",  # "> FAA is +0.20." then "Yes — that's small enough to count as balanced": the asymmetry is in the quote
     "y044",  # "Surprise is grouped with the negative-valence emotions": a class placed by a group's name
     "y053",  # "happy in clear second place": an order between two tied classes

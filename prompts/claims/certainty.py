@@ -21,7 +21,7 @@ from .text import Clause
 LEVEL_WORDS = {"low": "low", "moderate": "moderate", "medium": "moderate", "high": "high"}
 _LEVEL = r"(low|moderate|medium|high)"
 _RANGE = r"(?:[- ](?:to|or)[- ]" + _LEVEL + r")?"
-_SURE = r"(?:confid[ae]nce|certainty)"
+_SURE = r"(?:confid[ae]nce|certainty|conf(?![\w.-]))"  # "conf moderate" in a note
 # The level as what "confidence" is: "confidence is moderate", "confidence: high", "(confidence low)",
 # "confidence in the encoder's reading is low", "certainty remains low". The subject is the
 # confidence itself, so it needs no other word tying it to the reading.
