@@ -36,7 +36,9 @@ _USABLE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _SECONDS + r")?\s*(?:of|/|out
 _USABLE_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*" + _SECONDS + r"\s+(?:of\s+)?(?:clean\s+|artifact-free\s+)?"
                              r"(?:signal\s+|data\s+|(?:the|this|its)\s+(?:recording|record|session|data|signal|trial|EEG)\s+)?"
                              r"(?:are\s+|is\s+|were\s+|was\s+)?" + _KEPT +
-                             r"|" + _KEPT + r"\s+(?:for\s+|during\s+|:\s*|(?:signal|data|time|duration)\s*[:=]?\s*)?(\d+(?:\.\d+)?)\s*" + _SECONDS,
+                             r"|" + _KEPT + r"\s+(?:for\s+|during\s+|:\s*|(?:signal|data|time|duration)\s*[:=]?\s*)?(\d+(?:\.\d+)?)\s*" + _SECONDS +
+                             # a field and its value: "usable_seconds: 72", "usable_s 45"
+                             r"|\busable\s+(?:seconds?|secs?|s)\s*[:=]?\s*(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|/|of\b|out\b))",
                              re.I)
 # A share kept, not one lost or of windows with artefacts between the figure and the word for kept.
 _USABLE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent)(?:(?!\b(?:lost|rejected|discarded|removed|excluded|dropped|"
@@ -95,7 +97,8 @@ def quality_claims(clause: Clause) -> list[Claim]:
                     re.search(r"(?:" + class_re().pattern + r")\s+(?:led\s+|leads\s+)?(?:for\s+|in\s+)?the\s+$", text[:m.start()], re.I)):
                 continue  # "for the remaining 32 seconds it looked like disgust", "fear the first 16 s and disgust the
                 # remaining 32 s": a part of the recording
-            out.append(Claim("usable", span(clause, m.start(), m.end()), "usable", {"usable_s": float(m.group(1) or m.group(2))}))
+            out.append(Claim("usable", span(clause, m.start(), m.end()), "usable",
+                             {"usable_s": float(m.group(1) or m.group(2) or m.group(3))}))
         for m in _FULLY.finditer(text):
             stated: dict[str, Any] = {"usable_percent": 100.0}
             seconds = m.group(1) or m.group(2)
