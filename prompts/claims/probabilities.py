@@ -354,9 +354,9 @@ _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest
 _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
 _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
-                    r"the)?\s*(?:in\s+)?(?:the\s+|a\s+)?(?:clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
+                    r"the)?\s*(?:in\s+)?(?:the\s+|a\s+)?(?P<margin>clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
                     r"easily\s+|comfortably\s+|just\s+)?"
-                    r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(" + _ORD + r")(?![\w-])"
+                    r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(?P<ordinal>" + _ORD + r")(?![\w-])"
                     # not a part of the recording: "happy in the first 16 s", "disgust in the last third"
                     r"(?!\s+(?:\d+(?:\.\d+)?\s*-?\s*|" + NUMBER_WORD + r"(?:\s+|\s*-\s*))?(?:s|secs?|seconds?|mins?|minutes?|"
                     r"half|third|quarter|part|portion|segment|stretch|phase|section)\b)", re.I)
@@ -398,7 +398,7 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         after = _AFTER.match(text[end:nxt])
         if after and not re.match(r"\s*(?:to|than)\b|\s*(?:of|among)\s+(?:the\s+)?(?:\w+\s+)?(?:negative|positive|neutral|"
                                   r"high|low|remaining|other|rest)\b|" + _GROUP_WORD, text[end + after.end():], re.I):
-            rank = _ORDINALS[after.group(1).lower()]
+            rank = _ORDINALS[after.group("ordinal").lower()]
         else:
             before = _BEFORE.search(text[prv:start])
             if before and before.group(0).lower().startswith("then") and \
@@ -415,8 +415,10 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             ranked[index] = rank
             stated = {"rank": rank}
             if after and (re.match(r"(?:\s+[\w-]+){0,2}?\s+(?:outright|alone|on\s+its\s+own|by\s+itself|uniquely)\b",
-                                   text[end + after.end():], re.I) or after.group(1).lower().startswith("edges")):
-                stated["strict"] = True  # "the least likely class outright", "sad edges it on top": no tie
+                                   text[end + after.end():], re.I) or after.group("ordinal").lower().startswith("edges") or
+                          (after.group("margin") or "").strip().lower() in ("clear", "clearly", "clear-cut", "distant",
+                                                                            "easily", "comfortably")):
+                stated["strict"] = True  # "the least likely class outright", "sad edges it on top", "in clear second place": no tie
             out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion, stated))
     for m in _patterns(_E())[2].finditer(text):
         if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
