@@ -9,7 +9,10 @@ which `execve` replaces, so it starts afresh in every child.
 from __future__ import annotations
 
 import resource
+import threading
 from pathlib import Path
+
+import psutil
 
 
 def peak_rss_mb() -> float:
@@ -23,7 +26,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux; elsewhere a bound
 
 
-
 class TreePeak:
     """Peak memory of a process and everything it starts, sampled while they run.
 
@@ -34,8 +36,6 @@ class TreePeak:
     tree's peak at a sampled moment."""
 
     def __init__(self, pid: int, interval: float = 0.2):
-        import threading
-
         self.pid, self.interval = pid, interval
         self.per_process: dict[int, float] = {}  # pid → its peak, MB
         self.tree_mb = 0.0
@@ -56,8 +56,6 @@ class TreePeak:
         return max(self.per_process.values(), default=0.0)
 
     def _sample(self) -> None:
-        import psutil
-
         while not self._stop.is_set():
             try:
                 root = psutil.Process(self.pid)

@@ -152,10 +152,7 @@ def measure_quality(rec: Recording, window_s: float = 4.0, engine: str = "fast",
     frontal = [i for i, n in enumerate(names) if n in FRONTOPOLAR]
     if engine not in SIGNAL_ENGINES:
         raise ConfigError(f"Unknown analysis engine {engine!r}; choose one of {', '.join(SIGNAL_ENGINES)}.")
-    if engine == "fast":
-        signals = fast_signals(rec.data, sfreq, window_s, line_freq, frontal, pool)
-    else:
-        signals = SIGNAL_ENGINES[engine](rec.data, sfreq, window_s, line_freq, frontal)
+    signals = SIGNAL_ENGINES[engine](rec.data, sfreq, window_s, line_freq, frontal, pool)
 
     # Flat and saturated channels on the raw signal.
     flat_frac = (signals.window_std < FLAT_STD_UV).mean(axis=0)

@@ -69,8 +69,9 @@ def _pinned_fraction_reference(data: np.ndarray) -> np.ndarray:
 
 
 def reference_signals(data: np.ndarray, sfreq: float, window_s: float, line_freq: float,
-                      frontal: list[int]) -> RawSignals:
-    """scipy on the whole recording, float64: the implementation `fast_signals` is checked against."""
+                      frontal: list[int], pool: Executor | None = None) -> RawSignals:
+    """scipy on the whole recording, float64: the implementation `fast_signals` is checked against
+    (one thread: `pool` is not used)."""
     windows = make_windows(data, sfreq, window_s)
     window_std = windows.std(axis=-1)
     pinned = _pinned_fraction_reference(data)

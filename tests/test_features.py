@@ -172,3 +172,36 @@ def test_quality_flags_flat_clipped_and_artifacts():
     assert report.usable_seconds == 52.0 and report.grade in ("fair", "good")
     clean = assess_quality(Recording(eeg_like(19, 200.0, 60.0, seed=7), names, 200.0, np.zeros((19, 3))))
     assert clean.grade == "good" and not clean.bad_channels and clean.usable_seconds == 60.0
+
+
+@pytest.mark.parametrize("seed_convention", [False, True])
+def test_spectra_shared_with_a_second_thread_are_the_same_numbers(seed_convention):
+    """`spectral_features(pool=…)` hands every other batch of windows to the pool's thread; a batch
+    with absurd values (rescaled before its float32 squares) lands on each thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from encoders.features import make_windows, spectral_features
+
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((8, 200 * 4 * 100)) * 20.0  # 100 windows: four batches
+    x[3, :800] *= 1e18  # window 0 of channel 3 (first batch, this thread)
+    x[5, 200 * 4 * 40:200 * 4 * 41] *= 1e18  # window 40 (second batch, the pool's)
+    windows = make_windows(x, 200.0)
+    alone = spectral_features(windows, 200.0, seed_convention=seed_convention)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        shared = spectral_features(windows, 200.0, seed_convention=seed_convention, pool=pool)
+    for name in ("de_gaussian", "band_power") + (("de_seed",) if seed_convention else ()):
+        assert np.array_equal(getattr(alone, name), getattr(shared, name)), name
+    assert np.isfinite(shared.de_gaussian).all()
+
+
+def test_the_reads_row_summary_on_two_threads_is_the_same_numbers():
+    from encoders.io import RowSummary, _summarise
+
+    rng = np.random.default_rng(6)
+    data = rng.standard_normal((62, 70_000)) * 30.0  # 4.3 million samples: above the two-thread size
+    data[7] = np.inf
+    one = [np.array(column) for column in zip(*_summarise(data))]
+    two = RowSummary.of(data)
+    for mine, theirs in zip(one, (two.sums, two.lows, two.highs, two.stds)):
+        assert np.array_equal(mine, theirs, equal_nan=True)

@@ -162,3 +162,10 @@ def test_conf_is_confidence_in_a_note_and_conference_is_not():
             if c.kind == "confidence_level"] == [("confidence_level", False)]
     assert not [c for c in check_text("Shown at the conference as a high-quality example.", evidence)
                 if c.kind == "confidence_level"]
+
+
+def test_a_bands_value_is_not_the_next_classs_probability():
+    evidence, _ = load_evidence("evidence-c5-07")  # sad 34%
+    claims = check_text("Up front: the alpha (0.45) looks typical and sad leads at 34%.", evidence)
+    assert [c.text for c in claims if c.kind == "probability"] == ["sad leads at 34%"]
+    assert all(c.holds for c in claims)

@@ -258,15 +258,16 @@ _ELSEWHERE = re.compile(r"\s*(?:elsewhere|everywhere else|in (?:all )?(?:the )?o
 
 # "par α −1.02 ↓ → arousal ↑": the arrow after arousal or valence is the meaning's, not the band's;
 # "low valence (55%) leads high valence": class names of a label set, not directions.
-_MEANING_ARROW = re.compile(r"\b(?:arousal|valence)\s*[↑↓]|[↑↓]\s*(?:arousal|valence)\b|"
-                            r"\b(?:high|low)[- ]?(?:valence|arousal)\b", re.I)
+_NOT_A_DIRECTION = re.compile(r"\b(?:arousal|valence)\s*[↑↓]|[↑↓]\s*(?:arousal|valence)\b|"
+                              r"\b(?:high|low)[- ]?(?:valence|arousal)\b", re.I)
 
 
 def _directions(text: str) -> list[tuple[int, int, str, bool]]:
     hedges = [(m.start(), m.end(), "typical", False) for m in _HEDGE.finditer(text)]
     masked = text
-    for pattern, _ in MEANINGS + [(_MEANING_ARROW, None)]:  # "heightened arousal" is a meaning, not a band's direction
+    for pattern, _ in MEANINGS:  # "heightened arousal" is a meaning, not a band's direction
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _NOT_A_DIRECTION.sub(lambda m: " " * len(m.group(0)), masked)
     for start, end, _, _ in hedges:
         masked = masked[:start] + " " * (end - start) + masked[end:]
     out = list(hedges)

@@ -15,7 +15,7 @@ import bisect
 import functools
 import re
 
-from .lexicon import EMOTION_RE, EMOTION_WORDS, NEGATION, alternation, class_re, class_space, class_words
+from .lexicon import BAND_WORDS, EMOTION_RE, EMOTION_WORDS, NEGATION, alternation, class_re, class_space, class_words
 from .model import Claim, mentions, span
 from .parts import times
 from .text import BEFORE_WINDOW, NUMBER_WORD, Clause, Number, ends_before, shares
@@ -50,11 +50,16 @@ def foreign_mentions(text: str, own: list[tuple[int, int, str]]) -> list[tuple[i
             if m[2].lower() not in words and not any(o[0] < m[1] and m[0] < o[1] for o in own)]
 
 
+_AFTER_BAND = re.compile(r"(?<![\w-])" + alternation(BAND_WORDS) + r"(?:\s+power)?\s*[(:=]?\s*(?:z\s*[=:]?\s*)?$", re.I)
+
+
 def _is_probability(number: Number, about_pattern: bool, text: str = "") -> bool:
     if number.kind in ("percent", "probability"):
         return True
     if not (number.kind == "plain" and 0 <= number.value < 1 and number.decimals >= 1 and not number.signed):
         return False
+    if _AFTER_BAND.search(text[max(0, number.start - 30):number.start]):
+        return False  # "the alpha (0.45) looks typical": the band's z-score
     # A decimal written right after a class name ("Happy 0.67 / neutral 0.15") is its probability.
     return about_pattern or bool(ends_before(_patterns(_E())[0], text, number.start))
 

@@ -59,7 +59,7 @@ def _spoken_number(m: re.Match) -> str:
     return value.ljust(len(m.group(0)))
 
 
-def _in_table(text: str, m: re.Match) -> bool:
+def _kept_apart(text: str, m: re.Match) -> bool:
     """Whether the line break `m` ends or starts a row of cells ("frontal | alpha | 0.90") or a lab
     notebook's item ("occ α↓ −1.35 → higher arousal"): such lines stay apart."""
     before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
@@ -77,7 +77,7 @@ def normalise(text: str, rows_as_statements: bool = True) -> str:
     # "frontal_delta_z", "runner_up=surprise": a spreadsheet's names read as words
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("_", " ")
     if "\n" in text:
-        text = _SOFT_BREAK.sub(lambda m: m.group(0) if _in_table(text, m) else " " * len(m.group(0)), text)
+        text = _SOFT_BREAK.sub(lambda m: m.group(0) if _kept_apart(text, m) else " " * len(m.group(0)), text)
     if "," in text:
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     if _SPOKEN_HINT.search(text):
