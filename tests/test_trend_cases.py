@@ -44,3 +44,22 @@ def test_a_trend_case_is_checked_as_expected(name, case):
     evidence = with_timeline(good_evidence(), case["timeline"], case["duration"])
     found = [c for c in check_text(case["text"], evidence) if c.kind == "trend"]
     assert_verdicts(found, case["expect"], case["text"], "trend")
+
+
+# The last third of this reading is split evenly: 32–40 s fear, 40–48 s sad.
+EVEN_END = [[0, 12, "fear", 0.41], [12, 40, "fear", 0.25], [40, 48, "sad", 0.60]]
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("sad held to the end of the recording", True),  # the class at the very end: the last part
+    ("Sad lasted until the very end.", True),
+    ("fear held to the end of the recording", False),
+    ("fear (33%) persisted into the end", False),
+    ("sad stayed on top until the end of the session", True),
+    ("By the end the reading was sad.", True),  # a part split evenly is led by either class
+    ("In the middle the reading was sad.", False),
+])
+def test_the_class_at_the_end_and_a_part_led_jointly(text, expect):
+    evidence = with_timeline(good_evidence(), EVEN_END, 48)
+    found = [c for c in check_text(text, evidence) if c.kind == "trend"]
+    assert_verdicts(found, expect, text, "trend")

@@ -126,7 +126,9 @@ _LIST_HEAD = (r"(?<![\w.])(?<![0-9zZ],\s)(?<![0-9zZ][,/+&])(?<![0-9zZ]\s[/+&]\s)
 _BAD = (r"(?:bad|noisy|flat|clipped|saturated|broken|faulty|dead|excluded|rejected|unusable|disconnected|removed|dropped|"
         r"discarded|interpolated|flagged|left\s+out|not\s+working(?:\s+(?:well|properly))?|malfunctioning)")
 _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?:as\s+)?)?"
-_BAD_LIST = re.compile(r"\b" + _BAD + r"\s+(?:channels?|electrodes?|leads?|sensors?)\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\(|,)?\s*"
+# "bad channels: T7", and in a translator's order "the channels bad are T8 and T7"
+_BAD_LIST = re.compile(r"\b(?:" + _BAD + r"\s+(?:channels?|electrodes?|leads?|sensors?)|(?:channels?|electrodes?|sensors?)\s+" +
+                       _BAD + r"(?=\s+(?:are|were|is|was)\b))\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\(|,)?\s*"
                        r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _NOTED_LIST + r")", re.I)
 _LIST_BAD = re.compile(r"(" + _LIST_HEAD + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST_HEAD + r")\s*\((?:" + _BAD + r")|(" + _LIST_HEAD + r")\s+"

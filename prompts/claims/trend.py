@@ -87,7 +87,7 @@ def trend_claims(clause: Clause) -> list[Claim]:
     verbs = list(_VERB.finditer(text))
     found = times(text)
     ends = _BEGAN_WORD.search(text) or _ALL_PARTS_WORD.search(text) or ("→" in text or "->" in text) or \
-        re.search(r"\b(?:led|leads|dominated|dominates|topped|tops|top)\b", text, re.I)
+        re.search(r"\b(?:led|leads|dominated|dominates|topped|tops|top)\b|\bthe\s+(?:very\s+)?end\b", text, re.I)
     if not verbs and not found and not ends:
         return []
     emotions = emotion_mentions(text)
@@ -175,6 +175,11 @@ _ALL_PARTS = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|re
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
 
 
+# "fear held to the end of the recording", "sad lasted until the end": the class of the last part.
+_TO_THE_END = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:held|holds|lasted|lasts|persisted|persists|continued|continues|"
+                         r"(?:stayed|stays|remained|remains)\s+(?:on\s+top|in\s+the\s+lead|ahead))\s+(?:on\s+)?(?:right\s+)?"
+                         r"(?:until|till|to|through|into)\s+the\s+(?:very\s+)?end\b(?:\s+of\s+the\s+(?:recording|session|trial|timeline))?",
+                         re.I)
 # "the middle third was led by fear", "the opening 16 s were dominated by happy"
 _LED_BY = re.compile(r"\b(?:was|were|is|are)\s+(?:\w+\s+)?(?:led|dominated|taken|owned|won)\s+by\s+(?:the\s+)?(?:class\s+)?$",
                      re.I)
@@ -229,6 +234,12 @@ def _ends_and_constancy(clause: Clause, emotions, verbs, found: list) -> list[Cl
             out.append(Claim("trend", span(clause, m.start(), end), "reading",
                              {"change": "during", "part": part, "class": label, "only": False}))
             continue
+        tail = _TO_THE_END.match(text, end)
+        if tail and not NEGATION.search(text[max(0, start - 16):start]):
+            # The class at the very end: the last half second, i.e. the timeline's last part.
+            out.append(Claim("trend", span(clause, start, tail.end()), "reading",
+                             {"change": "during", "part": ("seconds", "last", 0.5), "class": label, "only": False}))
+            continue
         after = _ALL_PARTS.match(text, end)
         if after and not steady_verb and not NEGATION.search(text[max(0, start - 16):start]):
             out.append(Claim("trend", span(clause, start, after.end()), "reading",
@@ -248,12 +259,22 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
     measured = "; ".join(f"{a:g}–{b:g} s {label} {p:.0%}" for a, b, label, p in timeline)
     a, b = interval(s["part"], total)
 
-    def leader(start: float, end: float) -> str | None:
+    def time_led(start: float, end: float) -> dict[str, float]:
         share: dict[str, float] = {}
         for x, y, label, _ in timeline:
             share[label] = share.get(label, 0.0) + max(0.0, min(y, end) - max(x, start))
+        return share
+
+    def leader(start: float, end: float) -> str | None:
+        share = time_led(start, end)
         best = max(share, key=share.get) if share else None
         return best if best is not None and share[best] > 0 else None
+
+    def leads(label: str, start: float, end: float) -> bool:
+        """`label` leads the part, alone or level with another ("by the end it was sad" of a last third
+        split 8 s fear, 8 s sad)."""
+        share = time_led(start, end)
+        return share.get(label, 0.0) > 0 and share[label] >= max(share.values()) - 1e-9
 
     def strength(label: str | None, segment) -> float:
         return segment[3] if label is None or segment[2] == label else 0.0
@@ -270,7 +291,7 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
     elif change == "sequence":  # "changing: neutral then fear": the leading classes, in order
         ok = [x for i, x in enumerate(labels) if i == 0 or x != labels[i - 1]] == s["classes"]
     elif change == "during":
-        ok = leader(a, b) == label
+        ok = leads(label, a, b)
     elif change == "shift":
         if s["part"] is not None:
             ok = leader(a, b) == (s["to"] or leader(a, b)) and leader(0.0, a) not in (None, leader(a, b)) and \
