@@ -110,6 +110,11 @@ _ELECTRODES = re.compile(r"(?:more|higher|greater|stronger|larger)\s+alpha(?:\s+
                          r"(?:Fp|AF|F)(\d+)\s+than\s+(?:at\s+|over\s+|on\s+)?(?:Fp|AF|F)(\d+)", re.I)
 
 
+# A threshold, not the value: "|faa| < 0.10 -> balanced", "FAA below 0.10, balanced", "beyond ±0.10"
+_BOUND_BEFORE = re.compile(r"(?:<|>|≤|≥|\b(?:below|under|above|over|less\s+than|more\s+than|within|beyond|exceeds?|"
+                           r"threshold(?:\s+of)?|cut-?off(?:\s+of)?))\s*±?\s*$", re.I)
+
+
 def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     text = clause.text
     hemispheres = _hemispheres(text)
@@ -121,7 +126,8 @@ def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     stated: dict = {}
     used: dict = {}
     candidates = [n for n in numbers if n.kind == "plain" and (n.decimals >= 1 or n.value == 0) and abs(n.value) < 5
-                  and n.start >= max(0, m.start() - 40) and not _BAND_BEFORE.search(text[max(0, n.start - 20):n.start])]
+                  and n.start >= max(0, m.start() - 40) and not _BAND_BEFORE.search(text[max(0, n.start - 20):n.start])
+                  and not _BOUND_BEFORE.search(text[max(0, n.start - 24):n.start])]
     if candidates:
         number = min(candidates, key=lambda n: abs(n.start - m.end()))
         stated["value"], used["value"] = number.value, number

@@ -31,6 +31,7 @@ Claims only state what the text says; `check` decides whether they hold.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .answer_line import answer_line_claims, inside
 from .asymmetry import faa_claims
@@ -64,7 +65,9 @@ def extract_claims(text: str) -> list[Claim]:
         heard = max(reported_until(norm, clause), crossed_until(clause))
         if heard >= len(clause.text):
             continue  # "You wrote that sad took over at 32 s.": another writer's claim, quoted to be judged
-        out += [c for c in _clause_claims(norm, clause) if not heard or clause.text.find(c.text) >= heard]
+        if heard:  # read only the writer's own words after the quoted ones ("…; in fact …", "…: FAA is −0.24")
+            clause = replace(clause, start=clause.start + heard, text=clause.text[heard:])
+        out += _clause_claims(norm, clause)
     return _as_written(out, text or "", norm) + answer_claims + table_claims(text or "")
 
 
@@ -118,11 +121,15 @@ def _clause_claims(norm: str, clause: Clause) -> list[Claim]:
 _QUOTED_LINE = re.compile(r"[ \t]*>")
 # A sentence that quotes another reading to judge it ("You wrote that …", "The draft says …",
 # "According to your note, …") reports a claim rather than making one, up to a turn ("…, but …").
-_REPORTED = re.compile(r"^\W*(?:(?:you|they|he|she|the\s+(?:draft|report|note|summary|colleague|resident|fellow|author|"
-                       r"registrar|first\s+reader|original)|your\s+(?:note|draft|report|summary|reading|text))\s+(?:wrote|write|"
+_REPORTED = re.compile(r"^\W*(?:(?:you|they|he|she|the\s+(?:draft|report|note|summary|colleague|resident|fellow|authors?|"
+                       r"registrar|first\s+reader|original|paper|manuscript|submission|abstract|text)|your\s+(?:note|draft|report|"
+                       r"summary|reading|text))\s+(?:wrote|write|"
                        r"writes|said|say|says|described|describe|describes|claimed|claims?|stated|states?|suggested|suggests|"
-                       r"reported|reports|called|calls|labell?ed|put|puts|read|reads|mentioned|mentions|concluded|concludes)\b"
-                       r"|according\s+to\s+(?:you|your\s+\w+|the\s+(?:draft|report|note|summary)))", re.I)
+                       r"reported|reports|called|calls?|labell?ed|put|puts|read|reads|mentioned|mentions|concluded|concludes)\b"
+                       r"|according\s+to\s+(?:you|your\s+\w+|the\s+(?:draft|report|note|summary|authors?|paper|manuscript)))"
+                       # a reviewer's "Their statement that …", "Their reported FAA of +0.23 has the wrong sign: …"
+                       r"|(?:their|the\s+authors'?|your)\s+(?:statement|claim|assertion|description|conclusion|reported|"
+                       r"stated|quoted)\b", re.I)
 _ENDORSED = re.compile(r"\W*(?:I\s+agree|agreed|that'?s\s+(?:right|correct|true)|that\s+is\s+(?:right|correct|true)|"
                       r"correct|right|true|exactly|yes)\b", re.I)
 _TURN = re.compile(r"\b(?:but|however|whereas|although|though|yet|instead|actually)\b|[:;—]")

@@ -228,7 +228,9 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     # "over time it goes anger → disgust → sad, each segment led clearly (55%, 45%, 52%)": the k classes
     # in order lead the k parts of the timeline, each at its number.
     # "neutral led throughout (59% -> 58% -> 55%)": one class, each part's share in order.
-    steady = re.search(r"\b(?:throughout|in\s+(?:all|every|each)\s+(?:\w+\s+)?(?:parts?|segments?|thirds?))\b", text, re.I)
+    # "stable over time (disgust 44%, 33%, 40% in the three 16-s windows)" too.
+    steady = re.search(r"\b(?:throughout|in\s+(?:all|every|each|the\s+(?:two|three|four|five|six|\d))\s+(?:[\w-]+\s+)?"
+                       r"(?:parts?|segments?|thirds?|windows?))\b", text, re.I)
     if len(emotions) == 1 and len(probs) >= 2 and steady and probs[0].start > emotions[0][1] and \
             all(_ARROW.fullmatch(text[a.end:b.start].replace("%", "")) or re.fullmatch(r"\s*%?\s*,\s*", text[a.end:b.start])
                 for a, b in zip(probs, probs[1:])):
@@ -359,12 +361,16 @@ _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest
 _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
 _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
-                    r"the)?\s*(?:in\s+)?(?:the\s+|a\s+)?(?P<margin>clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
+                    r"the)?\s*(?:with\s+[\d.]+\s*%\s+)?(?:in\s+)?(?:the\s+|a\s+)?(?P<margin>clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
                     r"easily\s+|comfortably\s+|just\s+)?"
                     r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(?P<ordinal>" + _ORD + r")(?![\w-])"
                     # not a part of the recording: "happy in the first 16 s", "disgust in the last third"
                     r"(?!\s+(?:\d+(?:\.\d+)?\s*-?\s*|" + NUMBER_WORD + r"(?:\s+|\s*-\s*))?(?:s|secs?|seconds?|mins?|minutes?|"
-                    r"half|third|quarter|part|portion|segment|stretch|phase|section)\b)", re.I)
+                    r"half|third|quarter|part|portion|segment|stretch|phase|section|window|epoch|block)s?\b"
+                    # nor a part with its seconds in brackets: "fear the second (16–32 s, 26%)"
+                    r"|\s*\(\s*\d+(?:\.\d+)?\s*(?:-|–|—|to)\s*\d)", re.I)
+# "the neutral follows with 26%": the place after the class before it
+_FOLLOWS = re.compile(r"\s*(?:follows|comes\s+next|is\s+next)\b", re.I)
 # "the top class is X", "followed by X", "then X", "puts X first"
 _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
                      r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
@@ -407,13 +413,19 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         else:
             before = _BEFORE.search(text[prv:start])
             if before and before.group(0).lower().startswith("then") and \
-                    any(t.end <= prv + before.start() and prv + before.start() - t.end <= 4 for t in times(text)):
-                before = None  # "disgust led until 60 s, then neutral took over": a sequence in time, not a rank
+                    any(t.end <= prv + before.start() and prv + before.start() - t.end <= 4 or
+                        t.part is not None and 0 <= t.start - end <= 3 for t in times(text)):
+                # "disgust led until 60 s, then neutral took over", "happy (0–16 s), then fear (16–32 s)": a
+                # sequence in time, not a rank
+                before = None
             if before:
                 phrase = before.group(0).lower()
                 rank = next((r for key, r in _BEFORE_RANK.items() if key in phrase), 1)
                 if re.match(r"then|followed by", phrase) and index - 1 in ranked:
                     rank = ranked[index - 1] + 1  # "neutral second at 27%, then fear": fear is third
+        follows = _FOLLOWS.match(text, end) if rank is None and index - 1 in ranked else None
+        if follows:
+            rank = ranked[index - 1] + 1
         if rank is not None:
             if re.search(r"\btied\b|\bjoint\b|\bshare", text[end:nxt]):
                 continue  # "tied for second place": an order claim, read below
@@ -424,7 +436,8 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                           (after.group("margin") or "").strip().lower() in ("clear", "clearly", "clear-cut", "distant",
                                                                             "easily", "comfortably")):
                 stated["strict"] = True  # "the least likely class outright", "sad edges it on top", "in clear second place": no tie
-            out.append(Claim("rank", span(clause, start, end + (after.end() if after else 0)), emotion, stated))
+            out.append(Claim("rank", span(clause, start, follows.end() if follows else end + (after.end() if after else 0)),
+                             emotion, stated))
     for m in _patterns(_E())[2].finditer(text):
         if re.search(r"\b(?:outside|beyond|below|not in|except|apart from)\s+(?:the\s+)?$", text[:m.start()], re.I):
             continue  # "Outside the top three: happy 13%, …"

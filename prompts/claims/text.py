@@ -14,7 +14,8 @@ from dataclasses import dataclass
 # ("(z +1.4; positive valence)" is one statement). Kept as character offsets so claims can quote
 # the original text.
 _SENTENCE = re.compile(r"(?<![ie]\.[ge])(?<!\b[A-Za-z]\.)(?<=[.!?])\s+(?=\S)|(?<=\d\ss\.)\s+(?=[A-Z])|(?<=\ds\.)\s+(?=[A-Z])|"
-                       r"\n+\s*(?:[-*•]\s*)?|^\s*[-*•]\s*")  # "… around 16 s. It didn't": a unit ends the sentence
+                       r"\n+\s*(?:(?:[*•]|-(?![\d.]))\s*)?|^\s*(?:[*•]|-(?![\d.]))\s*")  # "… around 16 s. It didn't": a unit
+# ends the sentence; a minus before a number at a line's start ("-0.09   # balanced") is no bullet
 _CLAUSE = re.compile(r";\s*(?![^()]*\))")
 
 MINUS = "−–"  # unicode minus and en dash, both written for negative numbers
@@ -65,7 +66,12 @@ def _kept_apart(text: str, m: re.Match) -> bool:
     before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
     after_end = text.find("\n", m.end())
     after = text[m.end():after_end if after_end >= 0 else len(text)]
-    return any(mark in line for line in (before, after) for mark in ("|", "→", "->", "↑", "↓"))
+    if "|" in before or "|" in after:
+        return True
+    # An arrow counts in the sentence at the break only: "… Stable over time\n(disgust 44%, 33%, 40%).
+    # Parietal alpha reduced → higher arousal." is one sentence wrapped, whatever the next one holds.
+    near = (re.split(r"[.!?]\s", before)[-1], re.split(r"[.!?](?:\s|$)", after)[0])
+    return any(mark in part for part in near for mark in ("→", "->", "↑", "↓"))
 
 
 def normalise(text: str, rows_as_statements: bool = True) -> str:
@@ -285,8 +291,9 @@ _SPOKEN_HINT = re.compile(r"\bpoint\s+" + _DIGIT_WORD + r"\b|\b" + NUMBER_WORD +
 
 # A line break inside a sentence, as a mail client or a note's width leaves it ("… sad\n27%, neutral …"):
 # the line before does not end a statement and the next one continues it (lower case, a number, a
-# bracket), not an item of its own (a bullet, a tick or cross, a table row, "key: value", "2. …").
-_SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;|])[ \t]*\n(?=[ \t]*(?![-*•✓✗✘☐☑|]|\d+[.)]\s|[\w ./()-]{1,30}:\s)[a-z0-9(%−+])")
+# bracket, a quoted lower-case word), not an item of its own (a bullet, a tick or cross, a table row, "key: value", "2. …").
+_SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;|])[ \t]*\n(?=[ \t]*(?![-*•✓✗✘☐☑|]|\d+[.)]\s|[\w ./()-]{1,30}:\s)[a-z0-9(%−+])"
+                         r"|(?<=[a-z])[ \t]*\n(?=[ \t]*[\"“‘'][a-z])")  # "… edges out\n"anger" — 29% to 23%"
 # A decimal comma ("−0,83", "0,26"): one digit, a comma, one or two digits, not a list of numbers
 # ("1,2,3"; "segments 1,2 and 3": one digit after the comma and a whole number after "and").
 _DECIMAL_COMMA = re.compile(r"(?<![\d,.])([-+−]?\d),(\d{1,2})(?!\d|,\d)"
