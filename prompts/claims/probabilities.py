@@ -362,7 +362,7 @@ _ORD = alternation(_ORDINALS)
 # "X is the (encoder's) second choice", "X leads with 35%", "X, the top class,", "X is first"
 _AFTER = re.compile(r"^\s*(?:\(\s*[^)]{0,12}\)\s*)?,?\s*(?:at\s+[\d.]+\s*%?\s*,\s*)?(?:is|was|comes|comes in|ranks?|sits|stands|as|placed|"
                     r"the)?\s*(?:with\s+[\d.]+\s*%\s+)?(?:in\s+)?(?:the\s+|a\s+)?(?P<margin>clear\s+|close\s+|distant\s+|clear-cut\s+|narrowly\s+|clearly\s+|"
-                    r"easily\s+|comfortably\s+|just\s+)?"
+                    r"easily\s+|comfortably\s+|just\s+|only\s+)?"
                     r"(?:(?:encoder|model|classifier|pattern match)(?:'s)?\s+)?(?P<ordinal>" + _ORD + r")(?![\w-])"
                     # not a part of the recording: "happy in the first 16 s", "disgust in the last third"
                     r"(?!\s+(?:\d+(?:\.\d+)?\s*-?\s*|" + NUMBER_WORD + r"(?:\s+|\s*-\s*))?(?:s|secs?|seconds?|mins?|minutes?|"
@@ -375,7 +375,7 @@ _FOLLOWS = re.compile(r"\s*(?:follows|comes\s+next|is\s+next)\b", re.I)
 _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
                      r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
                      r"(?:favou?rite|winner|winning\s+(?:class|label|quadrant|emotion))\s*(?:is|:|=)|"
-                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is|:|goes to)|runner[- ]up\s*(?:is|:|=)|"
+                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is(?:\s+for)?|:|goes to)|runner[- ]up\s*(?:is|:|=)|"
                      r"second[- ]most[- ](?:likely|probable)(?:\s+(?:class|emotion|label|quadrant|option|pick))?\s*(?:is|:)|"
                      r"third\s*(?:is|:))\s*(?:the\s+)?(?:class\s+)?$", re.I)
 _BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "runner up": 2, "third": 3}
@@ -450,12 +450,14 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
 # One class placed above or below another ("well ahead of", "trails"); relations.py reads gaps with it.
 AHEAD = re.compile(r"(?:well\s+|far\s+|just\s+|slightly\s+|clearly\s+|comfortably\s+|narrowly\s+|easily\s+|marginally\s+)?"
                    r"(ahead of|above|over|higher than|behind|below|under|lower than|less likely than|more likely than|"
+                   r"more probable than|less probable than|more (?:likely|probable) as|less (?:likely|probable) as|"
                    r"tops|beats|outranks|outscores|outweighs|edges(?: out)?|leads|led|surpasses|exceeds|outstrips|"
                    r"trails|lags behind|is beaten by|is outranked by|falls behind|edging(?: out)?|leading|beating|"
                    r"outscoring|outranking|outpacing|trailing|lagging behind)\s+(?:the\s+)?$", re.I)
 # "…, and led": a verb whose subject is the clause's, not the class just before it.
 ELIDED_SUBJECT = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?,\s*(?:and|but)\s+(?:then\s+)?(?:also\s+)?$", re.I)
-HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "tops", "beats", "outranks", "outscores",
+HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "more probable than", "more likely as",
+          "more probable as", "tops", "beats", "outranks", "outscores",
           "outweighs", "edges", "edges out", "leads", "led", "surpasses", "exceeds", "outstrips", "edging", "edging out",
           "leading", "beating", "outscoring", "outranking", "outpacing")
 _TIED = re.compile(r"^\s*(?:and|&)\s*$")

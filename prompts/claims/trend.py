@@ -92,6 +92,9 @@ def trend_claims(clause: Clause) -> list[Claim]:
         return []
     emotions = emotion_mentions(text)
     subject = _subject(text, emotions)
+    if subject == "recording" and clause.sentence != text and not re.search(r"\brecording|\bsession|\btrace", text, re.I) and \
+            _subject(clause.sentence, emotion_mentions(clause.sentence)) == "reading":
+        subject = "reading"  # "# disgust leads every window; peak 0.40 in the middle": the sentence's subject
     out = _ends_and_constancy(clause, emotions, verbs, found) if ends else []
     chains = [c for c in out if c.stated["change"] == "sequence"]
     chain_end = text.find(chains[0].text) + len(chains[0].text) if chains else None
@@ -171,7 +174,8 @@ _BEGAN = re.compile(r"\b(?:(began|begins|started|starts|opened|opens)(?:\s+out)?
 # "sad throughout", "disgust led in all three segments": the same class in every part.
 _ALL_PARTS = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|remained|remains)\s+)?(?:(?:the\s+)?(?:leading|top)\s+"
                         r"(?:class|emotion|label|reading)\s+|(?:led|leads|leading|dominated|dominates|on top)\s+)?(?:throughout\b"
-                        r"(?:\s+the\s+(?:recording|session|timeline|trial))?|all\s+along\b|(?:in|across|for)\s+(?:all|every|each)\s+"
+                        r"(?:\s+the\s+(?:recording|session|timeline|trial))?|all\s+along\b|(?:the\s+whole|all\s+the)\s+way\s+through\b|"
+                        r"(?:the\s+)?(?:whole|entire)\s+time\b|from\s+start\s+to\s+finish\b|(?:in|across|for)\s+(?:all|every|each)\s+"
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
 
 
@@ -187,7 +191,7 @@ _LED_PART = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:led|leads|dominated|dominat
                        r"(?:(?:in|during|for|over|across|through|throughout)\s+)?", re.I)
 _ARROWS = re.compile(r"\s*(?:→|->)\s*")
 _BEGAN_WORD = re.compile(r"\b(?:began|begins|started|starts|opened|opens|ended|ends|finished|finishes|closed|closes)\b", re.I)
-_ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\ball\s+along\b|\b(?:all|every|each)\s+(?:\w+\s+)?(?:of\s+the\s+)?(?:segments?|parts?)\b",
+_ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\ball\s+along\b|\bway\s+through\b|\b(?:whole|entire)\s+time\b|\bstart\s+to\s+finish\b|\b(?:all|every|each)\s+(?:\w+\s+)?(?:of\s+the\s+)?(?:segments?|parts?)\b",
                              re.I)
 
 
@@ -228,7 +232,7 @@ def _ends_and_constancy(clause: Clause, emotions, verbs, found: list) -> list[Cl
         m = _BEGAN.search(text, max(0, start - 45), start)
         # Of the reading ("the pattern began …", "started out looking like …"), not of a stimulus ("the
         # trial started with a sad clip").
-        of_reading = m and (about_reading or re.search(r"\b(?:looking|like|reading)\b", m.group(0), re.I))
+        of_reading = m and (about_reading or re.search(r"\b(?:looking|like|reading|as)\b", m.group(0), re.I))
         if m and of_reading and not NEGATION.search(text[max(0, m.start() - 16):m.start()]):
             part = ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0)
             out.append(Claim("trend", span(clause, m.start(), end), "reading",
