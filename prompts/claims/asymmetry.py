@@ -24,7 +24,8 @@ _BAND_BEFORE = re.compile(r"(?:delta|theta|beta|gamma|alpha(?!\s*asymmetr)|[δθ
 MENTION = re.compile(r"asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b", re.I)
 _SIDE_ACTIVITY = re.compile(
     r"(?:favou?r\w*|toward\w*|tilt\w*|shift\w*|lateral\w*\s+to|(?:skew|lean|tip|bias|point)\w*(?:\s+to(?:wards?)?)?|"
-    r"in favou?r of|dominan\w*\s+(?:of|on|over))\s+(?:the\s+)?(left|right)\b"
+    r"in favou?r of|dominan\w*\s+(?:of|on|over))(?:\s+(?:a\s+little|a\s+bit|slightly|somewhat|mildly|weakly|marginally|"
+    r"clearly|strongly))?(?:\s+to(?:wards?)?|\s+toward)?\s+(?:the\s+)?(left|right)\b"  # "favours a little the left"
     r"|\b(left|right)(?:-| )(?:sided|dominant|lateral\w*|favou?ring|leaning|frontal\s+activ\w*|"
     r"hemisphere\s+(?:dominance|activ\w*)|(?:frontal\s+)?dominance|hemispheric)"
     r"|\b(left|right)[- ]?wards?\b|\b(?:is|was|lies|sits|leans?|goes)\s+(?:\w+ly\s+)?to\s+the\s+(left|right)\b"

@@ -27,8 +27,12 @@ _SURE = r"(?:confid[ae]nce|certainty|conf(?![\w.-]))"  # "conf moderate" in a no
 # confidence itself, so it needs no other word tying it to the reading.
 _IS_LEVEL = re.compile(r"\b" + _SURE + r"(?:\s+level)?(?:\s+(?:in|of|for)\s+(?:the\s+|this\s+|that\s+|its\s+)?"
                        r"[\w'’-]+(?:\s+(?:match|reading|call|estimate|result))?)?"
-                       r"\s*(?:is|was|remains|stays|would be|:|=|of|at|\()?\s*(?:only\s+|therefore\s+|so\s+|thus\s+|"
-                       r"just\s+)?" + _LEVEL + _RANGE + r"\b", re.I)
+                       r"\s*(?:is|was|remains|stays|would be|:|=|of|at|\()?\s*(?:(?:rated|graded|given|set|classed|judged)\s+"
+                       r"(?:as\s+)?)?(?:only\s+|therefore\s+|so\s+|thus\s+|just\s+)?['\"]?" + _LEVEL + _RANGE + r"\b"
+                       # "the record rates the confidence as moderate", "it rated this a high-confidence guess"
+                       r"|\b(?:rates?|rated|grades?|graded|puts?|classe[sd])\s+(?:the\s+|its\s+)?" + _SURE + r"\s+(?:as\s+|at\s+)?" +
+                       _LEVEL + r"\b|\b(?:rates?|rated|calls?|called)\s+(?:this|it|the\s+(?:match|reading|guess|call))\s+"
+                       r"(?:as\s+)?an?\s+" + _LEVEL + r"[- ]" + _SURE + r"(?:\s+(?:guess|match|reading|call|result|estimate))?\b", re.I)
 # The level as a description: "moderate confidence", "a high-confidence match": a claim about the
 # reading only where the sentence speaks of it.
 _DESCRIBED = re.compile(r"\b" + _LEVEL + _RANGE + r"[- ]" + _SURE + r"\b", re.I)

@@ -220,8 +220,11 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     probs = [n for n in numbers if _is_probability(n, about_pattern, text)]
     time_spans = [(t.start, t.end) for t in times(text)]
     out: list[Claim] = share_claims(clause)
-    # "fear and surprise at 41% and 24% respectively": the lists pair in order.
-    if re.search(r"\brespectively\b", text) and len(emotions) >= 2 and len(probs) == len(emotions):
+    # "fear and surprise at 41% and 24% respectively", and in code "top, second = 0.39, 0.18   # fear,
+    # disgust" (the values, then a comment naming them): the lists pair in order.
+    comment = text.find("#")
+    named_after = comment > 0 and probs and probs[-1].end <= comment and all(e[0] > comment for e in emotions)
+    if (re.search(r"\brespectively\b", text) or named_after) and len(emotions) >= 2 and len(probs) == len(emotions):
         for emotion, number in zip(emotions, probs):
             out.append(_claim(clause, emotion, number, text))
         return out

@@ -23,7 +23,7 @@ _QUALITY = re.compile(r"\b(?:quality|grade)\s*[,=]\s*(" + _GRADE + r")\b|"  # a 
                       r"|\b(" + _GRADE + r")[- ](?:(?:signal|technical|recording|data)[- ])?quality\b|\b(" + _GRADE + r")\s+in\s+quality\b"
                       r"|\bquality\b[^.;]{0,25}?\b(?:is|was|rated|graded|:)\s+(?:only\s+)?(" + _GRADE + r")\b"
                       r"|\b(?:graded|rated|grade(?:d)? as|grade(?:\s+is|\s*:|\s*->|\s*=|\s+(?:came|comes|turned|turns)\s+out"
-                      r"(?:\s+as|\s+to\s+be)?)?|overall grade(?:\s+is|:)?)\s+(" + _GRADE +
+                      r"(?:\s+as|\s+to\s+be)?)?|overall grade(?:\s+is|:)?)\s+(?:only\s+|just\s+|merely\s+)?(" + _GRADE +
                       r")\b|(?<![\w-])[\w-]+\s*\(\s*(" + _GRADE + r")\s*\)\s*(?:signal[- ])?quality\b"
                       r"|\b(?:recording|data|EEG|trace|tracing)\s+(?:is|was|looks|appears)\s+(clean|excellent|poor)\b"
                       r"|\b(?:earned|earns|got|gets|received|receives|was\s+given|given|scored|scores|achieved|kept|keeps)\s+"
@@ -69,7 +69,9 @@ def quality_claims(clause: Clause) -> list[Claim]:
         grade = next(g for g in m.groups() if g)
         named = re.match(r"\s*\(\s*(" + _GRADE + r")\s*\)", text[m.end():], re.I)  # "acceptable (good)": the grade's name
         grade, end = (named.group(1), m.end() + named.end()) if named else (grade, m.end())
-        if not re.match(r"\s*(?:channels?|electrodes?|sensors?)", text[m.end():], re.I):
+        confidence = re.search(r"\b(?:confid[ae]nce|certainty|match|reading)\s+(?:is\s+|was\s+)?$", text[:m.start()], re.I)
+        if not confidence and not re.match(r"\s*(?:channels?|electrodes?|sensors?)", text[m.end():], re.I):
+            # not "the confidence is rated moderate" (a level of the reading, certainty.py)
             out.append(Claim("quality", span(clause, m.start(), end), "quality", {"grade": GRADE_WORDS[grade.lower()]}))
     for m in _LOST.finditer(text):
         if not re.search(r"\b(?:of|out of|/)\s*(?:the\s+|all\s+)?$", text[:m.start()]):  # "13 of 60 s were rejected": below

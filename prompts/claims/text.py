@@ -60,6 +60,13 @@ def _spoken_number(m: re.Match) -> str:
     return value.ljust(len(m.group(0)))
 
 
+# A line of code or a notebook's output: an assignment ("faa = -0.09"), a prompt (">>> ev.faa") or a
+# comment after two spaces ("-0.09        # balanced").
+_CODE_LINE = re.compile(r"^\s*(?:>>>|\.\.\.\s|[A-Za-z_][\w.\[\]'\"]+(?:\s*,\s*[\w.]+)*\s*=\s(?!.*[.;:,]\s*$))|\S\s{2,}#\s")
+# (an assignment's name has two characters or more, and its line does not end as a sentence does:
+# "p = 0.48), then fear (16–32 s, p = 0.42)." is a wrapped sentence)
+
+
 def _kept_apart(text: str, m: re.Match) -> bool:
     """Whether the line break `m` ends or starts a row of cells ("frontal | alpha | 0.90") or a lab
     notebook's item ("occ α↓ −1.35 → higher arousal"): such lines stay apart."""
@@ -68,6 +75,8 @@ def _kept_apart(text: str, m: re.Match) -> bool:
     after = text[m.end():after_end if after_end >= 0 else len(text)]
     if "|" in before or "|" in after:
         return True
+    if any(_CODE_LINE.search(line) for line in (before, after)):
+        return True  # "top, second = 0.39, 0.18   # fear, disgust" / "margin = top - second   # 0.21": lines of code
     # An arrow counts in the sentence at the break only: "… Stable over time\n(disgust 44%, 33%, 40%).
     # Parietal alpha reduced → higher arousal." is one sentence wrapped, whatever the next one holds.
     near = (re.split(r"[.!?]\s", before)[-1], re.split(r"[.!?](?:\s|$)", after)[0])

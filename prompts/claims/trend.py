@@ -114,6 +114,14 @@ def trend_claims(clause: Clause) -> list[Claim]:
             bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way|\bto$", verb.group(0)))
         if not own and not to_class:
             continue
+        if change == "better" and verb.group(0).lower().startswith("settl") and after and \
+                re.fullmatch(r"\s*(?:on|into|in|to|at)\s+(?:the\s+|a\s+)?", between):
+            # "from 16 seconds on it settled on disgust": disgust from then on (or, with no part, at the end)
+            part = next((t.part for t in own if t.part), ("seconds", "last", 0.5))
+            words = [verb.start(), after[0][1], *(x for t in own for x in (t.start, t.end))]
+            out.append(Claim("trend", span(clause, min(words), max(words)), "reading",
+                             {"change": "during", "part": part, "class": after[0][2], "only": False}))
+            continue
         if change == "steady" and own and not any(t.part is None for t in own):
             # "remains sad in the second half", "stayed on top until 40 s": the reading of that part
             named = before[-1:] or after[:1]
