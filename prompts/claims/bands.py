@@ -53,6 +53,7 @@ _STRONG = {
     "typical": "typical", "normal": "typical", "unremarkable": "typical", "unchanged": "typical",
     "within range": "typical", "within the typical range": "typical", "within the normal range": "typical",
     "within the reference range": "typical", "within normal limits": "typical", "in range": "typical",
+    "in the normal range": "typical", "in the typical range": "typical", "in the reference range": "typical",
 }
 _DIRECTION = re.compile(r"(?<![\w-])" + alternation(_STRONG) + r"(?![\w-])", re.I)
 # Phrases that mean "typical" however they are built.

@@ -71,8 +71,10 @@ _SUPERLATIVES = [re.compile(pattern, re.I) for pattern in (
     r"\s+(?P<band>" + _B + r")",
     r"\bthe\s+" + _SUP + r"(?:\s+one)?\s*(?:is|was|:|=)\s+(?:the\s+)?(?P<region>" + _R + r")\s+(?P<band>" + _B + r")(?P<elliptic>)",
     # "of the alpha values, frontal is the highest"; "the alpha maximum lies over parietal regions"
-    r"\bof\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<band>" + _B + r")\s+(?:values?|z-?scores?|powers?|readings?)\s*,\s*(?:the\s+)?"
-    r"(?P<region>" + _R + r")(?:\s+(?:region|area|sites?))?\s+(?:is|was|has|shows)\s+(?:the\s+)?" + _SUP + r"\b",
+    # "among the alpha values, occipital alpha is the largest"
+    r"\b(?:of|among)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<band>" + _B + r")\s+(?:values?|z-?scores?|powers?|readings?)\s*,\s*"
+    r"(?:the\s+)?(?P<region>" + _R + r")(?:\s+(?:region|area|sites?))?(?:\s+" + _B + r")?\s+(?:is|was|has|shows)\s+(?:the\s+)?" +
+    _SUP + r"\b",
     r"\bthe\s+(?P<band>" + _B + r")\s+(?:power\s+)?(?:(?P<high>maximum|peak)|(?P<low>minimum))\s+(?:is|was|lies|sits|falls)\s+" +
     _WHERE,
     r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:reaches|hits|has|attains)\s+its\s+(?:(?P<high>maximum|peak)|"
