@@ -6,9 +6,11 @@ product computed from SYNTHETIC recordings with a reading over time, and tests/d
 (handover notes, case-conference summaries, paper drafts, reviewers quoting a colleague, spreadsheet
 lines, dictated notes, text messages), tests/data/claims/corpus7, 100 cases by a seventh writer
 on new evidence, written after the sixth's fixes (progress notes, grant paragraphs, exam answers,
-copied assistant replies, key: value lists, a translator's decimal commas, QA checklists), and
+copied assistant replies, key: value lists, a translator's decimal commas, QA checklists),
 tests/data/claims/corpus8, 80 cases by an eighth writer after the seventh's fixes (shift notes, portal
-messages, forum questions, e-mails with quoted lines, letters, speaker notes). See the README there
+messages, forum questions, e-mails with quoted lines, letters, speaker notes), and
+tests/data/claims/corpus9, 80 cases by a ninth writer after the eighth's fixes (SOAP and SBAR notes,
+chat transcripts, notebook output, translated English, a peer reviewer). See the README there
 for each first read; the cases the checker still reads wrongly are named here, each
 with why."""
 
@@ -109,12 +111,21 @@ EIGHTH_WRONGLY_FLAGGED = {
     "y050",  # "changed over the 48 s: anger first (27%), surprise in the middle": "first" is a part here
 }
 
+NINTH_MISSES = {
+    "u028",  # "Assistant: Negative valence and low arousal." of the class named in the turn before
+    "u036",  # "It's −0.17, so it tilts toward the left": "it" is the asymmetry the user asked about
+    "u068",  # "About half — 40 of the 80 seconds": usable only in the user's question before
+    "u072",  # "The authors call the asymmetry right-favouring; in fact it is balanced, at −0.04": "it" is in the quote
+    "u077",  # "faa = 0.04   # balanced" then "# -> slight approach bias, …": the meaning on a line of its own
+}
+
 
 CORPORA = {
     "fifth": Corpus("corpus5", (150, 60, 6), FIFTH_MISSES, FIFTH_WRONGLY_FLAGGED),
     "sixth": Corpus("corpus6", (110, 45, 4), SIXTH_MISSES, SIXTH_WRONGLY_FLAGGED),
     "seventh": Corpus("corpus7", (100, 40, 4), SEVENTH_MISSES, SEVENTH_WRONGLY_FLAGGED),
     "eighth": Corpus("corpus8", (80, 32, 3), EIGHTH_MISSES, EIGHTH_WRONGLY_FLAGGED),
+    "ninth": Corpus("corpus9", (80, 32, 3), NINTH_MISSES, set()),
 }
 
 
@@ -203,6 +214,30 @@ RULES = [
     ("evidence-c5-06", "In the pattern match anger (0.23) and disgust (0.16) together reach 0.49, more than sad.", False),
     ("evidence-c5-08", "1 bad channel: T8 (flat); common average of 13 channels", True),
     ("evidence-c5-08", "2 bad channels: T8 (flat) and T7 (noisy)", False),
+    # rules the ninth corpus led to
+    ("evidence-c5-06", "The paper states that anger led throughout; the timeline shows sad in the last part (52%).", True),
+    ("evidence-c5-06", "Their claim that the grade is poor does not hold: the grade is good.", True),
+    ("evidence-c5-06", "Their claim that the grade is poor does not hold: the grade is fair.", False),
+    ("evidence-c5-06", "The timeline: anger (0–16 s, 55%), then disgust (16–32 s, 45%), then sad (32–48 s, 52%).", True),
+    ("evidence-c5-06", "The timeline: anger (0–16 s, 55%), then sad (16–32 s, 45%).", False),
+    ("evidence-c5-06", "Timeline: anger the first (0–16 s, 55%), disgust the second (16–32 s, 45%).", True),
+    ("evidence-c5-06", "Sad is with 29% the most likely, anger comes next with 23%, then disgust.", True),
+    ("evidence-c5-06", "Sad is with 29% the most likely, anger comes next with 23%, then neutral.", False),
+    ("evidence-c5-06", "the anger is more likely as the disgust", True),
+    ("evidence-c5-06", "the disgust is more likely as the anger", False),
+    ("evidence-c5-06", "The runner-up place is for the anger.", True),
+    ("evidence-c5-06", "Second place is for the disgust.", False),
+    ("evidence-c5-06", "The record rates its confidence as low.", True),
+    ("evidence-c5-06", "The record rates its confidence as high.", False),
+    ("evidence-c5-06", "conf = 'low'   # sad leads by 6 points", True),
+    ("evidence-c5-06", "After 32 s it settled on sad.", True),
+    ("evidence-c5-06", "After 32 s it settled on anger.", False),
+    ("evidence-c5-06", "FAA −0.17; |FAA| ≥ 0.10 means a side, here the right.", True),
+    ("evidence-c5-06", "sad holds on to the very end", True),
+    ("evidence-c5-06", "anger holds on to the very end", False),
+    ("evidence-c5-08", "The recording was graded just fair.", True),
+    ("evidence-c5-08", "The recording was graded merely poor.", False),
+    ("evidence-c5-08", "The asymmetry leans slightly towards the left.", False),
 ]
 
 

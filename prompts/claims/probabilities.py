@@ -378,7 +378,7 @@ _FOLLOWS = re.compile(r"\s*(?:follows|comes\s+next|is\s+next)\b", re.I)
 _BEFORE = re.compile(r"(?:(?:top|first|leading|highest|most likely|most probable|best|strongest)\s+(?:class|match|"
                      r"candidate|guess|choice|emotion|label|pick)?\s*(?:is|:|=|goes to)|closest to|followed by|"
                      r"(?:favou?rite|winner|winning\s+(?:class|label|quadrant|emotion))\s*(?:is|:|=)|"
-                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is(?:\s+for)?|:|goes to)|runner[- ]up\s*(?:is|:|=)|"
+                     r"\bthen\b|second(?:\s+(?:place|choice|class))?\s*(?:is(?:\s+for)?|:|goes to)|runner[- ]up(?:\s+(?:place|spot|position))?\s*(?:is(?:\s+for)?|:|=)|"
                      r"second[- ]most[- ](?:likely|probable)(?:\s+(?:class|emotion|label|quadrant|option|pick))?\s*(?:is|:)|"
                      r"third\s*(?:is|:))\s*(?:the\s+)?(?:class\s+)?$", re.I)
 _BEFORE_RANK = {"followed by": 2, "then": 2, "second": 2, "runner-up": 2, "runner up": 2, "third": 3}
