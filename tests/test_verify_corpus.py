@@ -61,7 +61,6 @@ SIXTH_WRONGLY_FLAGGED = {
     "w032",  # dictated without punctuation: "… sad fifteen first sixteen seconds anger …"
     "w044",  # dictated without punctuation: "fear led only the first part … the margin over sad"
     "w076",  # dictated without punctuation: "elevated" read with the band after it
-    "w085",  # "fear led 0–12 s (41%) and 12–40 s (25%), and sad …": the second share read as sad's
 }
 
 

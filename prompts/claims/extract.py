@@ -67,7 +67,9 @@ def extract_claims(text: str) -> list[Claim]:
             continue  # "You wrote that sad took over at 32 s.": another writer's claim, quoted to be judged
         if heard:  # read only the writer's own words after the quoted ones ("…; in fact …", "…: FAA is −0.24")
             clause = replace(clause, start=clause.start + heard, text=clause.text[heard:])
-        out += _clause_claims(norm, clause)
+        elsewhere = other_recording_spans(clause.text)
+        out += [c for c in _clause_claims(norm, clause)
+                if not any(a <= max(clause.text.find(c.text), 0) < b for a, b in elsewhere)]
     return _as_written(out, text or "", norm) + answer_claims + table_claims(text or "")
 
 
@@ -167,6 +169,44 @@ def reported_until(norm: str, clause: Clause) -> int:
     turn = _TURN.search(clause.sentence, _REPORTED.match(clause.sentence).end())
     frame_end = sentence_at + (turn.start() if turn else len(clause.sentence))
     return max(0, min(len(clause.text), frame_end - clause.start))
+
+
+# Another recording than the one checked: "last week's session", "the October pilot", "the earlier
+# recording", "last week it was sad". What is said of it cannot be checked against this evidence.
+_OTHER_RECORDING = re.compile(
+    r"\b(?:last|previous|prior|earlier|past|first|baseline|preceding|former|other)\s+(?:week'?s|month'?s|year'?s|time'?s|"
+    r"session|recording|record|visit|run|pilot|scan|EEG|study|cap)\b|\blast\s+(?:week|month|time|year)\b|"
+    r"\bthe\s+(?:\w+\s+)?pilot\b|\b(?:session|recording|visit)\s+(?:two|three|\d+)\s+(?:days?|weeks?|months?)\s+ago\b|"
+    r"\b(?:two|three|\d+)\s+(?:days?|weeks?|months?)\s+ago\b", re.I)
+# Where what is said of it stops: its brackets, then a turn to this one (", this recording", "; here",
+# "— this one"), or the end of the clause.
+_BACK_TO_THIS = re.compile(r"[;—–]|,(?!\s*(?:which|that|where|when|who)\b)|\b(?:this|here|now|today|the\s+present|"
+                           r"the\s+current)\b", re.I)
+
+
+def other_recording_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that speak of another recording ("Compared with last week's session (which the
+    team graded fair), this recording …": up to "this recording")."""
+    spans = []
+    for m in _OTHER_RECORDING.finditer(text):
+        start = m.start()
+        # "the −0.12 we noted last week": the clause's words before the mention speak of it too
+        relative = re.search(r"\b(?:we|they|you|I)\s+(?:\w+\s+){0,2}$", text[:start])
+        if relative:
+            start = max(text.rfind(",", 0, relative.start()) + 1, text.rfind("the", 0, relative.start()))
+        end, i = len(text), m.end()
+        while i < len(text):
+            if text[i] == "(":
+                close = text.find(")", i)
+                i = close + 1 if close > 0 else len(text)
+                continue
+            stop = _BACK_TO_THIS.match(text, i)
+            if stop and (i > m.end() or text[i] in ";—–,"):
+                end = i
+                break
+            i += 1
+        spans.append((start, end))
+    return spans
 
 
 def _supposed(norm: str, clause: Clause, claim: Claim) -> bool:

@@ -77,7 +77,11 @@ def _nearest_emotion(number: Number, emotions, text: str, time_spans: list[tuple
     if after:
         first = after[0]
         gap = text[number.end:first[0]]
-        if len(gap) <= 25 and not re.search(r"\d", gap) and not re.match(r"\s*(?:%|percent)?\s*(?:of|in)\b", gap):
+        # "… still led from 12 to 40 s (25%), then sad took over": a number in brackets closed before a
+        # turn to the next class describes what came before it
+        closed = re.search(r"\(\s*$", text[:number.start]) and re.match(r"\s*(?:%|percent)?\s*\)\s*[,;]", gap)
+        if len(gap) <= 25 and not closed and not re.search(r"\d", gap) and \
+                not re.match(r"\s*(?:%|percent)?\s*(?:of|in)\b", gap):
             return first
     return None
 
@@ -416,10 +420,14 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         else:
             before = _BEFORE.search(text[prv:start])
             if before and before.group(0).lower().startswith("then") and \
-                    any(t.end <= prv + before.start() and prv + before.start() - t.end <= 4 or
-                        t.part is not None and 0 <= t.start - end <= 3 for t in times(text)):
-                # "disgust led until 60 s, then neutral took over", "happy (0–16 s), then fear (16–32 s)": a
-                # sequence in time, not a rank
+                    (re.match(r"\s+(?:took|takes|take)\s+over\b|\s+(?:emerged|appeared|came\s+in|set\s+in)\b", text[end:], re.I) or
+                     any(t.end <= prv + before.start() and
+                         re.fullmatch(r"\s*(?:\([^)]{0,12}\))?\s*,?\s*", text[t.end:prv + before.start()]) or
+                        t.part is not None and t.start >= end and
+                        re.fullmatch(r"[\s(,]*(?:(?:again|once\s+more|back)\s*)?", text[end:t.start], re.I)
+                        for t in times(text))):
+                # "disgust led until 60 s, then neutral took over", "happy (0–16 s), then fear (16–32 s)",
+                # "then happy again at the end": a sequence in time, not a rank
                 before = None
             if before:
                 phrase = before.group(0).lower()

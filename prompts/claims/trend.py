@@ -114,6 +114,8 @@ def trend_claims(clause: Clause) -> list[Claim]:
             bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way|\bto$", verb.group(0)))
         if not own and not to_class:
             continue
+        if change == "steady" and _AGGREGATE.search(text):
+            continue  # "across the whole recording fear remains the top match at 33%": the overall pattern match
         if change == "better" and verb.group(0).lower().startswith("settl") and after and \
                 re.fullmatch(r"\s*(?:on|into|in|to|at)\s+(?:the\s+|a\s+)?", between):
             # "from 16 seconds on it settled on disgust": disgust from then on (or, with no part, at the end)
@@ -187,6 +189,9 @@ _ALL_PARTS = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|re
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
 
 
+# The pattern match of the whole recording, not its course: "across the whole recording", "overall".
+_AGGREGATE = re.compile(r"\b(?:across|over)\s+the\s+(?:whole|entire)\s+(?:recording|session|record|trial)\b|\boverall\b|"
+                        r"\bon\s+(?:the\s+whole|balance|average)\b|\baveraged\b|\bin\s+total\b", re.I)
 # "fear held to the end of the recording", "sad lasted until the end": the class of the last part.
 _TO_THE_END = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:held|holds|lasted|lasts|persisted|persists|continued|continues|"
                          r"(?:stayed|stays|remained|remains)\s+(?:on\s+top|in\s+the\s+lead|ahead))\s+(?:on\s+)?(?:right\s+)?"
