@@ -36,7 +36,8 @@ _FRACTIONS = {"half": 2, "third": 3, "quarter": 4}
 _RECORDING = r"(?:recording|session|minute|trial|record|run)"
 _PART = re.compile(r"\b(?:the\s+)?(first|opening|early|earlier|second|middle|third|last|final|latter|later|closing|late)\s+"
                    r"(?:(half|third|quarter)|(\d+(?:\.\d+)?|" + NUMBER_WORD + r"|a|one)?\s*(s|sec|secs|seconds?|min|minutes?)\b|"
-                   r"(part|portion|stretch|segment|phase|section)s?)|\b(?:(?:at|near|towards?|by|around)\s+the\s+(?:very\s+)?|in\s+the\s+"
+                   r"(part|portion|stretch|segment|phase|section)s?)|\b(?:(?:at|near|towards?|by|around|both|led|leads|dominated|dominates|"
+                   r"topped|tops)\s+the\s+(?:very\s+)?|(?<=\)\s)and\s+the\s+(?=end\b|close\b|finish\b)|in\s+the\s+"
                    r"(?:very\s+)?(?=(?:\w+\s+of\s+(?:the|this)\s+" + _RECORDING + r"|beginning\b(?!\s+of)|middle\b(?!\s+of)))|(?:during|"
                    r"through)\s+the\s+(?=middle\b(?!\s+of)))(end|close|finish|start|beginning|outset|middle)\b|\b(early on|at first(?! "
                    r"(?:glance|sight))|initially|later on|later in|late in|early in|eventually)\b(?:\s+of\s+(?:the|this)\s+" +

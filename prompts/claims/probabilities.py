@@ -232,16 +232,34 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         for emotion, number in zip(emotions, probs):
             out.append(_claim(clause, emotion, number, text))
         return out
+    # "disgust and sad together take seven in ten (37% + 34% = 71%)": each addend is its class's, the
+    # total their sum, and none of these numbers is anyone else's.
+    expression = _SUM_EXPRESSION.search(text)
+    if expression:
+        inside = [n for n in probs if expression.start() <= n.start < expression.end()]
+        addends, total = inside[:-1], inside[-1:]
+        owners = [e for e in emotions if e[1] <= expression.start()][-len(addends):] if addends else []
+        if total and len(addends) >= 2 and len(owners) == len(addends):
+            out += [_claim(clause, owner, number, text) for owner, number in zip(owners, addends)]
+            members = [e[2] for e in owners]
+            summed = _claim(clause, owners[-1], total[0], text)
+            out.append(Claim("probability", span(clause, owners[0][0], expression.end()), " + ".join(members),
+                             {"sum_of": members, "probability": summed.stated["probability"]}, dict(summed.numbers)))
+            probs = [n for n in probs if not any(n is m for m in inside)]
+            numbers = [n for n in numbers if not any(n is m for m in inside)]
     # "over time it goes anger → disgust → sad, each segment led clearly (55%, 45%, 52%)": the k classes
     # in order lead the k parts of the timeline, each at its number.
     # "neutral led throughout (59% -> 58% -> 55%)": one class, each part's share in order.
     # "stable over time (disgust 44%, 33%, 40% in the three 16-s windows)" too.
     steady = re.search(r"\b(?:throughout|in\s+(?:all|every|each|the\s+(?:two|three|four|five|six|\d))\s+(?:[\w-]+\s+)?"
-                       r"(?:parts?|segments?|thirds?|windows?))\b", text, re.I)
-    if len(emotions) == 1 and len(probs) >= 2 and steady and probs[0].start > emotions[0][1] and \
+                       r"(?:parts?|segments?|thirds?|windows?))\b|\btimeline\b|\bover\s+time\b", text, re.I)
+    # (bare decimals count in such a run: "timeline: neutral .59 → .58 → .55")
+    run = probs if len(probs) >= 2 else [n for n in numbers if n.kind in ("plain", "percent", "probability") and
+                                         0 <= n.value < (100 if n.kind == "percent" else 1) and n.decimals >= 1 and not n.signed]
+    if len(emotions) == 1 and len(run) >= 2 and steady and run[0].start > emotions[0][1] and \
             all(_ARROW.fullmatch(text[a.end:b.start].replace("%", "")) or re.fullmatch(r"\s*%?\s*,\s*", text[a.end:b.start])
-                for a, b in zip(probs, probs[1:])):
-        return out + _along_parts(clause, [(emotions[0], number) for number in probs])
+                for a, b in zip(run, run[1:])):
+        return out + _along_parts(clause, [(emotions[0], number) for number in run])
     if len(emotions) >= 2 and len(probs) == len(emotions) and _SEGMENTS_IN_ORDER.search(text) and \
             all(_ARROW.fullmatch(text[a[1]:b[0]]) for a, b in zip(emotions, emotions[1:])) and probs[0].start > emotions[-1][1]:
         return out + _along_parts(clause, list(zip(emotions, probs)))
@@ -327,6 +345,7 @@ def _paired(text: str, emotions, probs: list[Number]) -> list:
     return out
 
 
+_SUM_EXPRESSION = re.compile(r"\d+(?:\.\d+)?\s*%?(?:\s*\+\s*\d+(?:\.\d+)?\s*%?)+\s*=\s*\d+(?:\.\d+)?\s*%?")
 _SUM = r"(?:together|combined|between\s+them|in\s+total|in\s+all|altogether|jointly|collectively|summed|put\s+together)"
 _SUM_BEFORE = re.compile(r"\b" + _SUM + r"\b|\b(?:add|adds|added|sum|sums|summing)\s+(?:up\s+)?to\b|\btotal(?:ling|ing|s)?\b", re.I)
 _SUM_AFTER = re.compile(r"^\s*(?:%|percent|per\s+cent)?\s*" + _SUM + r"\b", re.I)

@@ -306,7 +306,9 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
     elif change == "steady":
         ok = len(set(labels)) == 1 and label in (None, labels[0])
     elif change == "sequence":  # "changing: neutral then fear": the leading classes, in order
-        ok = [x for i, x in enumerate(labels) if i == 0 or x != labels[i - 1]] == s["classes"]
+        # "disgust → disgust → neutral" names each part; "disgust → neutral" each change: both hold
+        stated = [x for i, x in enumerate(s["classes"]) if i == 0 or x != s["classes"][i - 1]]
+        ok = [x for i, x in enumerate(labels) if i == 0 or x != labels[i - 1]] == stated
     elif change == "during":
         ok = leads(label, a, b)
     elif change == "shift":
