@@ -101,7 +101,6 @@ THIRD_MISSES = {
     "z062",  # "…; reduced alpha here is meaning a relaxed, calm state": the region is the clause before
     "z070",  # "✗ FAA favours the left" (true): a cross with no correction is read as a finding, as in the
     #          fifth corpus's QA checklists, not as a denial
-    "z076",  # "✗ quality poor (graded fair)": the correction names the grade without the word quality
 }
 
 

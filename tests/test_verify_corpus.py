@@ -10,7 +10,9 @@ copied assistant replies, key: value lists, a translator's decimal commas, QA ch
 tests/data/claims/corpus8, 80 cases by an eighth writer after the seventh's fixes (shift notes, portal
 messages, forum questions, e-mails with quoted lines, letters, speaker notes), and
 tests/data/claims/corpus9, 80 cases by a ninth writer after the eighth's fixes (SOAP and SBAR notes,
-chat transcripts, notebook output, translated English, a peer reviewer). See the README there
+chat transcripts, notebook output, translated English, a peer reviewer), and tests/data/claims/corpus10,
+80 cases by a tenth writer after the ninth's (the assistant's own reply shapes, draft-note impressions,
+QA bullets, teaching walk-throughs, comparisons with earlier sessions). See the README there
 for each first read; the cases the checker still reads wrongly are named here, each
 with why."""
 
@@ -125,6 +127,7 @@ CORPORA = {
     "seventh": Corpus("corpus7", (100, 40, 4), SEVENTH_MISSES, SEVENTH_WRONGLY_FLAGGED),
     "eighth": Corpus("corpus8", (80, 32, 3), EIGHTH_MISSES, EIGHTH_WRONGLY_FLAGGED),
     "ninth": Corpus("corpus9", (80, 32, 3), NINTH_MISSES, set()),
+    "tenth": Corpus("corpus10", (80, 32, 3), set(), set()),
 }
 
 
@@ -237,6 +240,24 @@ RULES = [
     ("evidence-c5-08", "The recording was graded just fair.", True),
     ("evidence-c5-08", "The recording was graded merely poor.", False),
     ("evidence-c5-08", "The asymmetry leans slightly towards the left.", False),
+    # rules the tenth corpus led to
+    ("evidence-c5-06", "Unlike the earlier recording, which was graded poor, this one is graded good.", True),
+    ("evidence-c5-06", "Unlike the earlier recording, which was graded poor, this one is graded fair.", False),
+    ("evidence-c5-06", "Two months ago the cap had 19 channels; sad now leads at 29%.", True),
+    ("evidence-c5-06", "anger led 0–16 s (55%), then sad took over in the last part (52%).", True),
+    ("evidence-c5-06", "anger led 0–16 s (55%), then disgust took over in the last part (52%).", False),
+    ("evidence-c5-06", "Overall, sad remains the top class at 29%.", True),
+    ("evidence-c5-06", "Sad stayed in the lead for the whole 48 seconds.", False),
+    ("evidence-c5-06", "- timeline: anger .55 → .45 → .52", False),  # one class for three parts: disgust and sad led two
+    ("evidence-c5-06", "over time: anger → disgust → sad → sad", True),
+    ("evidence-c5-06", "sad and anger together make up just over half (29% + 23% = 52%).", True),
+    ("evidence-c5-06", "sad and anger together make up just over half (29% + 23% = 62%).", False),
+    ("evidence-c5-06", "Sad (29%) and anger (23%) are tied for first.", False),
+    ("evidence-c5-06", "anger led the start (55%) and sad led the end (52%).", True),
+    ("evidence-c5-08", "Frontal alpha favours the right (-0.50).", True),
+    ("evidence-c5-08", "Frontal alpha leans to the left (+0.50).", False),
+    ("evidence-c5-08", "Two thirds of the recording (32 of 48 s) was usable.", True),
+    ("evidence-c5-08", "Five sixths of the recording was usable.", False),
 ]
 
 

@@ -21,7 +21,8 @@ from .text import Clause, Number
 # A number right after a band name is that band's ("theta (0.17)"), unless the band is the "alpha" of
 # "alpha asymmetry".
 _BAND_BEFORE = re.compile(r"(?:delta|theta|beta|gamma|alpha(?!\s*asymmetr)|[δθαβγ])\W{0,12}$", re.I)
-MENTION = re.compile(r"asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b", re.I)
+MENTION = re.compile(r"asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b|\bfrontal\s+alpha(?=\s+(?:index\s+|balance\s+)?"
+                     r"(?:favou?r|lean|tilt|point|skew)\w*\s+(?:to(?:wards?)?\s+|toward\s+)?(?:the\s+)?(?:left|right)\b)", re.I)
 _SIDE_ACTIVITY = re.compile(
     r"(?:favou?r\w*|toward\w*|tilt\w*|shift\w*|lateral\w*\s+to|(?:skew|lean|tip|bias|point)\w*(?:\s+to(?:wards?)?)?|"
     r"in favou?r of|dominan\w*\s+(?:of|on|over))(?:\s+(?:a\s+little|a\s+bit|slightly|somewhat|mildly|weakly|marginally|"

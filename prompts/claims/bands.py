@@ -115,12 +115,21 @@ def _of_asymmetry(text: str, start: int) -> bool:
                                          text[max(0, start - 25) + found[-1].end():start], re.I)
 
 
+# "frontal alpha favours the left (+0.20)": the asymmetry named by its band, not frontal alpha's power
+SIDED = re.compile(r"(?:index\s+|balance\s+)?(?:favou?r|lean|tilt|point|skew)\w*\s+(?:to(?:wards?)?\s+|toward\s+)?(?:the\s+)?"
+                   r"(?:left|right)\b", re.I)
+
+
+def _names_asymmetry(rest: str) -> bool:
+    return bool(_ASYMMETRY.match(rest) or SIDED.match(rest))
+
+
 def items_of(text: str) -> list[Item]:
     bands = [(m.start(), m.end(), BAND_WORDS[m.group(0).lower()]) for m in BAND_RE.finditer(text)
-             if not _ASYMMETRY.match(text[m.end():].lstrip(" -")) and not _of_asymmetry(text, m.start())]
+             if not _names_asymmetry(text[m.end():].lstrip(" -")) and not _of_asymmetry(text, m.start())]
     regions = []
     for m in _REGION_RE.finditer(text):
-        if _ASYMMETRY.match(text[m.end():].lstrip(" -").removeprefix("alpha").lstrip(" -")):
+        if _names_asymmetry(text[m.end():].lstrip(" -").removeprefix("alpha").lstrip(" -")):
             continue  # "frontal (alpha) asymmetry" is the asymmetry, not a region's band power
         region = _REGION_WORDS[m.group(0).lower()]
         specific = re.match(r"\s*\((" + "|".join(REGIONS) + r")(?:\s+(?:region|area|lobe|sites?))?\)", text[m.end():], re.I)

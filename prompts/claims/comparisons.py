@@ -49,7 +49,7 @@ _OF_GROUP = re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has|shows|remains|s
                        r")(?:\s*(?:,|and|&)\s*)?)*)\s*(" + _B + r")?\s*(?:values?|z-?scores?|readings?|measures?|regions?|"
                        r"powers?)?\b", re.I)
 # The whole record: "… is the strongest deviation anywhere", "the largest deviation is X", "X has the highest z".
-_DEVIATION = r"(?:single\s+)?(?:deviation|departure|abnormality|outlier|finding)s?"
+_DEVIATION = r"(?:single\s+)?(?:band\s+)?(?:deviation|departure|abnormality|outlier|finding)s?"
 _RECORD = re.compile(r"\bthe\s+(?:(largest|strongest|biggest|greatest|most extreme|most marked|most prominent|"
                      r"most pronounced|most striking|most notable)\s+" + _DEVIATION +
                      r"|(highest|largest|biggest)\s+(?:z-?(?:score|value)?|value)|(lowest|most negative)\s+(?:z-?(?:score|value)?|"
@@ -63,6 +63,7 @@ _RECORD = re.compile(r"\bthe\s+(?:(largest|strongest|biggest|greatest|most extre
 # record after a superlative of the record).
 _SUP = r"(?:(?P<high>" + _HIGH_WORDS + r"|peaks?|peaking|tops out)|(?P<low>" + _LOW_WORDS + r"|bottoms out))"
 _WHERE = r"(?:(?:in|over|at|across)\s+(?:the\s+)?)?(?P<region>" + _R + r")(?![\w-])(?:\s+(?:region|area|sites?|channels?|lobe))?"
+_MOST = r"most\s+(?:strongly|markedly|clearly|prominently|so)"
 _SUPERLATIVES = [re.compile(pattern, re.I) for pattern in (
     r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:is\s+|was\s+|are\s+)?(?:the\s+)?(?:\w+ly\s+)?" + _SUP + r"\s+" + _WHERE,
     r"\bthe\s+" + _SUP + r"\s+(?P<band>" + _B + r")(?:\s+(?:power|values?|z-?scores?|readings?))?\s+(?:is|was|:|=|sits|lies|comes)"
@@ -80,7 +81,15 @@ _SUPERLATIVES = [re.compile(pattern, re.I) for pattern in (
     r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:reaches|hits|has|attains)\s+its\s+(?:(?P<high>maximum|peak)|"
     r"(?P<low>minimum))\s+" + _WHERE,
     r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:is\s+|was\s+)?(?:(?P<high>maximal|maximum|highest|greatest)|"
-    r"(?P<low>minimal|minimum|lowest))\s+(?P<region>" + _R + r")ly\b")]
+    r"(?P<low>minimal|minimum|lowest))\s+(?P<region>" + _R + r")ly\b",
+    # "beta seems broadly elevated, most strongly over the frontal region" (the highest); "theta is reduced
+    # throughout, most markedly over the temporal region" (the lowest)
+    r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:[\w-]+\s+){0,3}?(?:elevated|raised|increased|high)\b[^.;]{0,20}?,\s*"
+    r"(?:and\s+)?(?:(?P<high>" + _MOST + r"|strongest|highest|maximal(?:ly)?)|(?P<low>(?!x)x))\s+(?:over|in|at)\s+(?:the\s+)?"
+    r"(?P<region>" + _R + r")(?![\w-])(?:\s+(?:region|area|sites?|channels?|lobe))?",
+    r"(?<![\w-])(?P<band>" + _B + r")(?:\s+power)?\s+(?:[\w-]+\s+){0,3}?(?:reduced|suppressed|decreased|low)\b[^.;]{0,20}?,\s*"
+    r"(?:and\s+)?(?:(?P<low>" + _MOST + r"|strongest|lowest|deepest)|(?P<high>(?!x)x))\s+(?:over|in|at)\s+(?:the\s+)?"
+    r"(?P<region>" + _R + r")(?![\w-])(?:\s+(?:region|area|sites?|channels?|lobe))?")]
 # "apart from temporal, alpha is highest in occipital": the items set aside are not in the group.
 _ASIDE = r"(?:" + _R + r")(?:\s+(?:" + _B + r"))?(?:\s+(?:region|area)s?)?"
 _EXCEPT = re.compile(r"\b(?:apart from|except(?:\s+for)?|with the exception of|other than|besides|aside from|but for|"
@@ -164,7 +173,8 @@ def comparison_claims(clause: Clause) -> list[Claim]:
     aside = [m.span() for m in _EXCEPT.finditer(text)]
     for m in _RECORD.finditer(text):
         before = [p for p in pairs if p.end() <= m.start() and not any(a <= p.start() < b for a, b in aside) and re.fullmatch(
-            r"\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has|had|shows|showed|carries|holds|displays|remains|reaches[^,;]{0,40},|"
+            r"\s*(?:\([^)]*\)\s*)?(?:,\s*(?:at|with)\s+(?:a\s+)?(?:z\s*[=:]?\s*)?[-+]?\d+(?:\.\d+)?\s*)?,?\s*"  # ", at z 1.07,"
+            r"(?:is|was|has|had|shows|showed|carries|holds|displays|remains|reaches[^,;]{0,40},|"
             r"(?:stands out|emerges|appears|is seen)\s+as)?\s*", text[p.end():m.start()])]
         after = [p for p in pairs if p.start() >= m.end() and re.fullmatch(
             r"\s*(?:(?:is|was)(?:\s+(?:seen|found|observed|located))?(?:\s+(?:in|over|at))?|:|=|-)\s*(?:(?:reduced|elevated|raised|"

@@ -490,7 +490,7 @@ HIGHER = ("ahead of", "above", "over", "higher than", "more likely than", "more 
           "more probable as", "tops", "beats", "outranks", "outscores",
           "outweighs", "edges", "edges out", "leads", "led", "surpasses", "exceeds", "outstrips", "edging", "edging out",
           "leading", "beating", "outscoring", "outranking", "outpacing")
-_TIED = re.compile(r"^\s*(?:and|&)\s*$")
+_TIED = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:and|&)\s*$")  # "disgust (37%) and sad (34%) are tied"
 
 
 def order_claims(clause: Clause, emotions) -> list[Claim]:
@@ -509,10 +509,11 @@ def order_claims(clause: Clause, emotions) -> list[Claim]:
                 not re.search(r"\b(?:not|never|no\s+longer)\b", between, re.I):
             out.append(_tie(clause, s1, e2, a, b, between))
         elif _TIED.match(between):
-            said = re.match(r"\s*(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint|tie)\b|"
+            said = re.match(r"\s*(?:\([^)]{0,12}\)\s*)?(?:are|were|is)?\s*(?:\w+\s+)?(?:tied|level|equal|joint|tie)\b"
+                            r"(?:\s+(?:at|for)\s+(?:the\s+)?(?:top|first|second|lead)\b(?:\s+of\s+the\s+pattern\s+match)?)?|"
                             r"\s*share\s+(?:the\s+)?(?:\w+\s+)?(?:place|spot|position|rank|lead)\b", text[e2:])
             if said:
-                out.append(_tie(clause, s1, e2 + 20, a, b, said.group(0)))
+                out.append(_tie(clause, s1, e2 + said.end(), a, b, said.group(0)))
     space = class_space()
     both = _BOTH_TIED.search(text)
     if both and space is not None and len(space.labels) == 2:  # "the two arousal classes are tied"

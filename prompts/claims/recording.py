@@ -64,8 +64,9 @@ _OF_RECORDING = re.compile(r"\s*(?:of\s+)?(?:the\s+|this\s+|its\s+)?(?:\d+\s*-?\
 def quality_claims(clause: Clause) -> list[Claim]:
     text = clause.text
     out: list[Claim] = []
-    m = _QUALITY.search(text)
-    if m:
+    # Each grade stated ("Unlike the earlier recording, which was graded poor, this one is graded good":
+    # the first is another recording's, extract.py sets it aside)
+    for m in _QUALITY.finditer(text):
         grade = next(g for g in m.groups() if g)
         named = re.match(r"\s*\(\s*(" + _GRADE + r")\s*\)", text[m.end():], re.I)  # "acceptable (good)": the grade's name
         grade, end = (named.group(1), m.end() + named.end()) if named else (grade, m.end())

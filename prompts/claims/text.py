@@ -231,7 +231,9 @@ def unit_seconds(unit: str) -> float:
 _SHARES = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "two-thirds": 2 / 3,
            "a quarter": 1 / 4, "one quarter": 1 / 4, "three quarters": 3 / 4, "three-quarters": 3 / 4,
            "a fifth": 1 / 5, "one fifth": 1 / 5, "two fifths": 2 / 5, "three fifths": 3 / 5, "four fifths": 4 / 5,
-           "a tenth": 1 / 10, "one tenth": 1 / 10}
+           "a tenth": 1 / 10, "one tenth": 1 / 10, "a sixth": 1 / 6, "one sixth": 1 / 6, "five sixths": 5 / 6,
+           "an eighth": 1 / 8, "one eighth": 1 / 8, "three eighths": 3 / 8, "five eighths": 5 / 8, "seven eighths": 7 / 8,
+           "three tenths": 3 / 10, "seven tenths": 7 / 10, "nine tenths": 9 / 10}
 _SHARES.update({word.replace(" ", "-"): value for word, value in _SHARES.items() if " " in word and not word.startswith("a ")})
 QUALIFIERS = {"about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
                "close to": "about", "nearly": "just_under", "almost": "just_under", "just under": "just_under",

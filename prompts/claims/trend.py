@@ -174,7 +174,9 @@ def trend_claims(clause: Clause) -> list[Claim]:
         named = before[-1] if before else min(emotions, key=lambda e: max(part.start - e[1], e[0] - part.end, 0))
         out.append(Claim("trend", span(clause, min(part.start, named[0]), max(part.end, named[1])), subject,
                          {"change": "during", "part": part.part, "class": named[2], "only": False}))
-    return out
+    # One claim for words read twice (the verb "stayed" and "stayed on top throughout" alike)
+    unique = {(c.text, repr(sorted(c.stated.items()))): c for c in out}
+    return list(unique.values())
 
 
 # "began looking neutral and ended looking like disgust": the reading of the first and last thirds.
@@ -183,8 +185,10 @@ _BEGAN = re.compile(r"\b(?:(began|begins|started|starts|opened|opens)(?:\s+out)?
                     r"(?:(?:a|an|the|more|most)\s+)?(?:like\s+)?$", re.I)
 # "sad throughout", "disgust led in all three segments": the same class in every part.
 _ALL_PARTS = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|remained|remains)\s+)?(?:(?:the\s+)?(?:leading|top)\s+"
-                        r"(?:class|emotion|label|reading)\s+|(?:led|leads|leading|dominated|dominates|on top)\s+)?(?:throughout\b"
+                        r"(?:class|emotion|label|reading)\s+|(?:led|leads|leading|dominated|dominates|on top|in the lead|ahead)\s+)?(?:throughout\b"
                         r"(?:\s+the\s+(?:recording|session|timeline|trial))?|all\s+along\b|(?:the\s+whole|all\s+the)\s+way\s+through\b|"
+                        r"for\s+the\s+(?:whole|entire|full)\s+(?:\d+(?:\.\d+)?\s*(?:s|sec|seconds|min|minutes)\b|recording\b|"
+                        r"session\b|trial\b|duration\b|time\b)|"
                         r"(?:the\s+)?(?:whole|entire)\s+time\b|from\s+start\s+to\s+finish\b|(?:in|across|for)\s+(?:all|every|each)\s+"
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
 
@@ -204,7 +208,7 @@ _LED_PART = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:led|leads|dominated|dominat
                        r"(?:(?:in|during|for|over|across|through|throughout)\s+)?", re.I)
 _ARROWS = re.compile(r"\s*(?:→|->)\s*")
 _BEGAN_WORD = re.compile(r"\b(?:began|begins|started|starts|opened|opens|ended|ends|finished|finishes|closed|closes)\b", re.I)
-_ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\ball\s+along\b|\bway\s+through\b|\b(?:whole|entire)\s+time\b|\bstart\s+to\s+finish\b|\b(?:all|every|each)\s+(?:\w+\s+)?(?:of\s+the\s+)?(?:segments?|parts?)\b",
+_ALL_PARTS_WORD = re.compile(r"\bthroughout\b|\bfor\s+the\s+(?:whole|entire|full)\b|\ball\s+along\b|\bway\s+through\b|\b(?:whole|entire)\s+time\b|\bstart\s+to\s+finish\b|\b(?:all|every|each)\s+(?:\w+\s+)?(?:of\s+the\s+)?(?:segments?|parts?)\b",
                              re.I)
 
 
@@ -258,7 +262,8 @@ def _ends_and_constancy(clause: Clause, emotions, verbs, found: list) -> list[Cl
                              {"change": "during", "part": ("seconds", "last", 0.5), "class": label, "only": False}))
             continue
         after = _ALL_PARTS.match(text, end)
-        if after and not steady_verb and not NEGATION.search(text[max(0, start - 16):start]):
+        kept_on = after and re.match(r"\s*(?:\([^)]*\)\s*)?(?:stays?|stayed|remained|remains)\b", after.group(0))
+        if after and (not steady_verb or kept_on) and not NEGATION.search(text[max(0, start - 16):start]):
             out.append(Claim("trend", span(clause, start, after.end()), "reading",
                              {"change": "steady", "part": None, "class": label, "only": False}))
     return out
