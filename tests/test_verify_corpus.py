@@ -114,8 +114,6 @@ EIGHTH_WRONGLY_FLAGGED = {
 
 NINTH_MISSES = {
     "u028",  # "Assistant: Negative valence and low arousal." of the class named in the turn before
-    "u036",  # "It's −0.17, so it tilts toward the left": "it" is the asymmetry the user asked about
-    "u068",  # "About half — 40 of the 80 seconds": usable only in the user's question before
     "u072",  # "The authors call the asymmetry right-favouring; in fact it is balanced, at −0.04": "it" is in the quote
     "u077",  # "faa = 0.04   # balanced" then "# -> slight approach bias, …": the meaning on a line of its own
 }
@@ -258,6 +256,13 @@ RULES = [
     ("evidence-c5-08", "Frontal alpha leans to the left (+0.50).", False),
     ("evidence-c5-08", "Two thirds of the recording (32 of 48 s) was usable.", True),
     ("evidence-c5-08", "Five sixths of the recording was usable.", False),
+    # a pasted chat's answer turn reads with the question right before it
+    ("evidence-c5-08", "User: And the asymmetry?\nAssistant: −0.50, favouring the right.", True),
+    ("evidence-c5-08", "Q: Which way does the hemispheric balance tip?\nA: To the left, at +0.50.", False),
+    ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 32 of the 48 seconds.", True),
+    ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 40 of the 48 seconds.", False),
+    ("evidence-c5-08", "User: Any bad channels?\nAssistant: Just T8.", True),
+    ("evidence-c5-08", "User: Any bad channels?\nAssistant: T7 only.", False),
 ]
 
 

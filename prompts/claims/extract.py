@@ -68,9 +68,44 @@ def extract_claims(text: str) -> list[Claim]:
         if heard:  # read only the writer's own words after the quoted ones ("…; in fact …", "…: FAA is −0.24")
             clause = replace(clause, start=clause.start + heard, text=clause.text[heard:])
         elsewhere = other_recording_spans(clause.text)
-        out += [c for c in _clause_claims(norm, clause)
-                if not any(a <= max(clause.text.find(c.text), 0) < b for a, b in elsewhere)]
+        found = [c for c in _clause_claims(norm, clause)
+                 if not any(a <= max(clause.text.find(c.text), 0) < b for a, b in elsewhere)]
+        topic = None if found else asked_topic(norm, clause)
+        if topic:  # "User: What about the asymmetry?" / "Assistant: It's −0.17, so it tilts to the left."
+            label = _ANSWERING.match(clause.text)  # "Assistant: T7 only." read as "Bad channels: T7 only."
+            body = clause.text[label.end():] if label else clause.text
+            found = [c for c in _clause_claims(norm, replace(clause, text=topic + body))
+                     if c.text.startswith(topic) or clause.text.find(c.text) >= 0]
+            for claim in found:
+                claim.text = claim.text[len(topic):].strip() if claim.text.startswith(topic) else claim.text
+        out += found
     return _as_written(out, text or "", norm) + answer_claims + table_claims(text or "")
+
+
+# A pasted chat: an answer turn may leave its subject to the question before it.
+_ASKED = re.compile(r"^[ \t]*(?:user|you|me|q|question|clinician|researcher|doctor|student)\s*:\s*(?P<q>[^\n]*\?)[ \t]*$",
+                    re.I | re.M)
+_ANSWERING = re.compile(r"[ \t]*(?:assistant|model|bot|eegreason|a)\s*:", re.I)
+_TOPICS = [(re.compile(r"asymmetr|\bFAA\b|laterali|hemispher", re.I), "The asymmetry: "),
+           (re.compile(r"\bused\b|\busable\b|how much of the recording|how many seconds|\bclean\s+(?:data|signal|seconds)",
+                       re.I), "Usable seconds: "),
+           (re.compile(r"\bbad\s+channels?|channels?\s+(?:were\s+|was\s+)?(?:bad|noisy|flat|dropped)|electrodes?", re.I),
+            "Bad channels: "),
+           (re.compile(r"\bquality\b|\bgrade\b", re.I), "Quality: "),
+           (re.compile(r"\bconfiden|\bhow sure\b|\bcertain", re.I), "Confidence: ")]
+
+
+def asked_topic(norm: str, clause: Clause) -> str | None:
+    """The subject an answer turn of a pasted chat leaves to the question right before it ("What
+    about the asymmetry?" → "The asymmetry: "), as words to read the answer with; None elsewhere."""
+    line_start = norm.rfind("\n", 0, clause.start) + 1
+    if not _ANSWERING.match(norm, line_start):
+        return None
+    asked = [m for m in _ASKED.finditer(norm, 0, line_start)]
+    if not asked or norm[asked[-1].end():line_start].strip():
+        return None  # the question must be the line right before the answer
+    question = asked[-1].group("q")
+    return next((words for pattern, words in _TOPICS if pattern.search(question)), None)
 
 
 def _as_written(claims: list[Claim], text: str, norm: str) -> list[Claim]:

@@ -132,7 +132,7 @@ _MARKED = r"(?:(?:flagged|marked|labelled|labeled|rated|classed|identified)\s+(?
 # "bad channels: T7", and in a translator's order "the channels bad are T8 and T7"
 _BAD_LIST = re.compile(r"\b(?:" + _BAD + r"\s+(?:channels?|electrodes?|leads?|sensors?)|(?:channels?|electrodes?|sensors?)\s+" +
                        _BAD + r"(?=\s+(?:are|were|is|was)\b))\s*(?:were\s+|are\s+|is\s+|was\s+|:|=|-|\(|,)?\s*"
-                       r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+)?(" + _NOTED_LIST + r")", re.I)
+                       r"(?:include\w*\s+|such as\s+|e\.g\.,?\s+|namely\s+|just\s+|only\s+)?(" + _NOTED_LIST + r")", re.I)
 _LIST_BAD = re.compile(r"(" + _LIST_HEAD + r")\s*(?:,\s*which\s+)?(?:alone\s+)?(?:(?:is|are|was|were|looks?|appears?|seems?)\s+(?:\w+\s+)?)?" + _MARKED +
                        r"(?:an?\s+)?" + _BAD + r"\b|(" + _LIST_HEAD + r")\s*\((?:" + _BAD + r")|(" + _LIST_HEAD + r")\s+"
                        r"(?:is\s+|was\s+)?(?:one\s+)?among\s+them\b|(" + _LIST_HEAD + r")\s+(?:was|were)\s+"
