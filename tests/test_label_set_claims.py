@@ -168,3 +168,15 @@ def test_a_bands_value_is_not_the_next_classs_probability():
     claims = check_text("Up front: the alpha (0.45) looks typical and sad leads at 34%.", evidence)
     assert [c.text for c in claims if c.kind == "probability"] == ["sad leads at 34%"]
     assert all(c.holds for c in claims)
+
+
+@pytest.mark.parametrize("text", [
+    "In the first part (0–16 s) the fear was leading, but after, the disgust takes the lead until the end.",
+    "The reading over time shows anger first (0–16 s, 55%), disgust in the middle (16–32 s, 45%).",
+])
+def test_emotion_words_in_a_set_without_them_leave_the_reading_over_time_unclaimed(text):
+    """Emotions are no classes of a valence set: a part of the reading named with them makes no claim
+    (and, found by a ninth-corpus text read in the wrong set, no error)."""
+    evidence, label_set = load_evidence("evidence-c5-04")
+    assert label_set == "valence-2"
+    assert not [c for c in check_text(text, evidence) if c.kind == "trend"]

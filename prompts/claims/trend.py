@@ -167,7 +167,7 @@ def trend_claims(clause: Clause) -> list[Claim]:
     # A vague part ("early on", "at first") names a part only where the reading is said to be a class
     # then ("At first the reading was neutral"), not as a turn of phrase ("At first I considered sad").
     part = named_part(text) or _vague_part_of_reading(text)
-    if not verbs and part and subject == "reading" and _READING.search(text):
+    if not verbs and part and emotions and subject == "reading" and _READING.search(text):
         # "in the second half the reading was sad": the reading of a part, named as a part, by the class
         # named nearest to it ("fear led overall … the pattern looked happy in the first 16 seconds": happy)
         before = [e for e in emotions if e[1] <= part.start and part.start - e[1] <= 30]
