@@ -83,9 +83,10 @@ def extract_claims(text: str) -> list[Claim]:
 
 
 # A pasted chat: an answer turn may leave its subject to the question before it.
-_ASKED = re.compile(r"^[ \t]*(?:user|you|me|q|question|clinician|researcher|doctor|student)\s*:\s*(?P<q>[^\n]*\?)[ \t]*$",
-                    re.I | re.M)
-_ANSWERING = re.compile(r"[ \t]*(?:assistant|model|bot|eegreason|a)\s*:", re.I)
+# Each turn opens with its speaker ("User:", "Assistant:", "Q:", "A:", "B:", "Dr K:"); a question turn
+# ends with a question mark.
+_ASKED = re.compile(r"^[ \t]*(?P<who>[A-Za-z][\w .]{0,14}?)\s*:\s*(?P<q>[^\n]*\?)[ \t]*$", re.M)
+_ANSWERING = re.compile(r"[ \t]*(?P<who>[A-Za-z][\w .]{0,14}?)\s*:\s")
 _TOPICS = [(re.compile(r"asymmetr|\bFAA\b|laterali|hemispher", re.I), "The asymmetry: "),
            (re.compile(r"\bused\b|\busable\b|how much of the recording|how many seconds|\bclean\s+(?:data|signal|seconds)",
                        re.I), "Usable seconds: "),
@@ -99,11 +100,13 @@ def asked_topic(norm: str, clause: Clause) -> str | None:
     """The subject an answer turn of a pasted chat leaves to the question right before it ("What
     about the asymmetry?" → "The asymmetry: "), as words to read the answer with; None elsewhere."""
     line_start = norm.rfind("\n", 0, clause.start) + 1
-    if not _ANSWERING.match(norm, line_start):
+    answering = _ANSWERING.match(norm, line_start)
+    if not answering:
         return None
     asked = [m for m in _ASKED.finditer(norm, 0, line_start)]
-    if not asked or norm[asked[-1].end():line_start].strip():
-        return None  # the question must be the line right before the answer
+    if not asked or norm[asked[-1].end():line_start].strip() or \
+            asked[-1].group("who").strip().lower() == answering.group("who").strip().lower():
+        return None  # the question must be the line right before the answer, asked by someone else
     question = asked[-1].group("q")
     return next((words for pattern, words in _TOPICS if pattern.search(question)), None)
 
@@ -215,8 +218,9 @@ _OTHER_RECORDING = re.compile(
     r"\b(?:two|three|\d+)\s+(?:days?|weeks?|months?)\s+ago\b", re.I)
 # Where what is said of it stops: its brackets, then a turn to this one (", this recording", "; here",
 # "— this one"), or the end of the clause.
-_BACK_TO_THIS = re.compile(r"[;—–]|,(?!\s*(?:which|that|where|when|who)\b)|\b(?:this|here|now|today|the\s+present|"
-                           r"the\s+current)\b", re.I)
+_BACK_TO_THIS = re.compile(r"[;—–]|,(?!\s*(?:which|that|where|when|who)\b)|\b(?:here|now|today)\b|"
+                           r"\b(?:this|the\s+present|the\s+current)\s+(?:one|recording|session|record|file|EEG|trial|run|"
+                           r"time|visit)\b", re.I)  # not "on this headset"
 
 
 def other_recording_spans(text: str) -> list[tuple[int, int]]:

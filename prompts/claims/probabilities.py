@@ -375,7 +375,8 @@ def _claim(clause: Clause, emotion, number: Number, text: str) -> Claim:
 
 _ORDINALS = {"first": 1, "top": 1, "leads": 1, "lead": 1, "leading": 1, "highest": 1, "tops": 1, "dominates": 1,
              "most likely": 1, "most probable": 1, "best match": 1, "strongest": 1, "favourite": 1, "favorite": 1,
-             "wins": 1, "won": 1, "prevails": 1, "edges it on top": 1, "edges it": 1, "edges ahead": 1, "more likely of the two": 1, "more probable of the two": 1,
+             "wins": 1, "won": 1, "prevails": 1, "edges it on top": 1, "edges it": 1, "edges ahead": 1, "comes out on top": 1, "came out on top": 1,
+             "on top": 1, "more likely of the two": 1, "more probable of the two": 1,
              "second-most-likely": 2, "second most likely": 2, "second-most-probable": 2, "second most probable": 2,
              "third most likely": 3, "third-most-likely": 3, "third most probable": 3,
              # 0: last ("the least likely class")
