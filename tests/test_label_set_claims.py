@@ -2,8 +2,9 @@
 SEED, valence or arousal high/low, quadrants) by two writers who never saw it, each on evidence
 records of their own: every misstatement flagged, at the claim that is wrong, and every correct text
 passed (tests/data/claims/labelsets/ and labelsets2/; what each first read found is in the README);
-and a third writer's texts in pasted styles on the same records (labelsets3/), read but for the
-cases named here."""
+a third writer's texts in pasted styles on the same records (labelsets3/), read but for the
+cases named here; and a fourth writer's (labelsets4/: the assistant's reply shapes, papers, QA
+bullets, chats between researchers, comparisons with an earlier session)."""
 
 from __future__ import annotations
 
@@ -96,6 +97,10 @@ def test_a_class_outside_the_label_set_is_named_as_such():
 # lab notebooks with arrows, Markdown tables, dictated numbers, non-native English, grant paragraphs
 # with gaps and ratios, checklists), on the first two writers' records (labelsets3/README.md).
 THIRD = yaml.safe_load((ROOT / "labelsets3" / "cases.yaml").read_text())
+FOURTH = yaml.safe_load((ROOT / "labelsets4" / "cases.yaml").read_text())
+FOURTH_MISSES = {
+    "s078",  # "B: low .55 vs high .45, high confidence" in a chat: a level with nothing tying it to the reading
+}
 THIRD_MISSES = {
     "z028",  # a table row "| fear | 0.20 | negative | low |": a placement given by its column headers
     "z062",  # "…; reduced alpha here is meaning a relaxed, calm state": the region is the clause before
@@ -180,3 +185,18 @@ def test_emotion_words_in_a_set_without_them_leave_the_reading_over_time_unclaim
     evidence, label_set = load_evidence("evidence-c5-04")
     assert label_set == "valence-2"
     assert not [c for c in check_text(text, evidence) if c.kind == "trend"]
+
+
+def test_a_fourth_writers_texts_are_read_but_for_the_known_cases():
+    from test_claims import misplaced, read_share, unflagged, wrongly_flagged
+
+    assert (len(FOURTH), sum(c["holds"] for c in FOURTH)) == (80, 32)
+    assert all(c["text"].count(c["wrong"]) == 1 for c in FOURTH if not c["holds"])
+    assert {load_evidence(c["evidence"])[1] for c in FOURTH} == {"emotions-4", "emotions-5", "valence-3", "valence-2",
+                                                                   "arousal-2", "quadrants-4"}
+    verdicts = [(case, check_text(case["text"], load_evidence(case["evidence"])[0])) for case in FOURTH]
+    missed = unflagged(verdicts)
+    assert missed == FOURTH_MISSES
+    assert not misplaced(verdicts, missed)
+    assert not wrongly_flagged(verdicts)
+    assert read_share(verdicts) >= 0.95

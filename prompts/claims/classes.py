@@ -22,7 +22,7 @@ _ARO = alternation(AROUSAL_CLASS_WORDS)
 _CALM = {"calm": "low", "relaxed": "low", "quiet": "low", "settled": "low", "agitated": "high", "excited": "high",
          "activated": "high", "aroused": "high", "energised": "high", "energized": "high"}
 _CALM_WORDS = alternation(_CALM)
-_NOUN = r"(?:emotions?|states?|feelings?|affects?|moods?|class(?:es)?|ones?|valence)"
+_NOUN = r"(?:emotions?|states?|feelings?|affects?|moods?|class(?:es)?|ones?|valence|quadrants?|labels?|categor(?:y|ies))"
 # A valence class: "negative valence", "negative-valence", "a negative emotion", "negative, high-arousal
 # emotion", "positive but low-arousal emotion". "neutral" needs its noun ("neutral valence").
 _VALENCE = re.compile(r"\b(" + _VAL + r")(?:[- ](?:valence|valenced)\b|(?=(?:\s*(?:,|and|but|/)\s*(?:an?\s+)?"
