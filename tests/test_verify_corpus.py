@@ -47,13 +47,11 @@ FIFTH_WRONGLY_FLAGGED = {
 
 
 SIXTH_MISSES = {
-    "w017",  # "the front of the brain leaned to the left side (−0.76)": the asymmetry in lay words
     "w018",  # "sixty two channels three bad … so sixty were used": the channels in the average, dictated
     "w034",  # "I think it actually indicates approach": the asymmetry's meaning with no asymmetry word
     "w040",  # "by the documented rule it is high": "it" is the confidence of the sentence before
     "w046",  # "happy the sole runner-up": an order between two tied classes
     "w057",  # "frontal_delta_z;-1.01": a name and its value split by the separator that ends a clause
-    "w102",  # "the front-of-head balance measure was −0.33": the asymmetry in lay words
     "w104",  # "Fear top (39%) — a positive, high-arousal class": a description after "top (39%) —"
 }
 SIXTH_WRONGLY_FLAGGED = {
@@ -105,7 +103,6 @@ EIGHTH_MISSES = {
     #          the meaning after a semicolon, of two bands named together
     "y033",  # "> FAA is +0.20." then "Yes — that's small enough to count as balanced": the asymmetry is in the quote
     "y044",  # "Surprise is grouped with the negative-valence emotions": a class placed by a group's name
-    "y058",  # "the measure comparing the two sides of the front of your head was +0.61": the asymmetry in lay words
     "y079",  # "40 of those seconds were clear enough to use": "those seconds" is the length said before
 }
 EIGHTH_WRONGLY_FLAGGED = {
@@ -258,6 +255,10 @@ RULES = [
     ("evidence-c5-08", "Five sixths of the recording was usable.", False),
     # a pasted chat's answer turn reads with the question right before it
     ("evidence-c5-08", "User: And the asymmetry?\nAssistant: −0.50, favouring the right.", True),
+    # the asymmetry in lay words
+    ("evidence-c5-08", "The front of her head tilted to the right (−0.50).", True),
+    ("evidence-c5-08", "The front-of-head balance score was +0.50.", False),
+    ("evidence-c5-08", "Comparing both sides of the front of the head gave −0.50, leaning left.", False),
     ("evidence-c5-08", "Q: Which way does the hemispheric balance tip?\nA: To the left, at +0.50.", False),
     ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 32 of the 48 seconds.", True),
     ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 40 of the 48 seconds.", False),

@@ -21,7 +21,11 @@ from .text import Clause, Number
 # A number right after a band name is that band's ("theta (0.17)"), unless the band is the "alpha" of
 # "alpha asymmetry".
 _BAND_BEFORE = re.compile(r"(?:delta|theta|beta|gamma|alpha(?!\s*asymmetr)|[δθαβγ])\W{0,12}$", re.I)
-MENTION = re.compile(r"asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b|\bfrontal\s+alpha(?=\s+(?:index\s+|balance\s+)?"
+# The asymmetry in lay words: "the front-of-head balance measure", "the measure comparing the two sides of
+# the front of your head", "the front of the brain leaned to the left".
+_LAY = (r"\bfront[- ]of[- ](?:the[- ])?head\s+balance\b|\b(?:two|both)\s+sides\s+of\s+the\s+front\s+of\s+(?:the|your|his|her|their)\s+"
+        r"(?:head|brain)\b|\bfront\s+of\s+(?:the|your|his|her|their)\s+(?:brain|head)\s+(?=(?:leaned|leans|tilted|tilts|tipped|tips)\b)")
+MENTION = re.compile(_LAY + r"|asymmetr\w*|\bFAA\b|\blateral(?:i[sz]ation|ity)\b|\bfrontal\s+alpha(?=\s+(?:index\s+|balance\s+)?"
                      r"(?:favou?r|lean|tilt|point|skew)\w*\s+(?:to(?:wards?)?\s+|toward\s+)?(?:the\s+)?(?:left|right)\b)", re.I)
 _SIDE_ACTIVITY = re.compile(
     r"(?:favou?r\w*|toward\w*|tilt\w*|shift\w*|lateral\w*\s+to|(?:skew|lean|tip|bias|point)\w*(?:\s+to(?:wards?)?)?|"
@@ -127,7 +131,9 @@ def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
         return [Claim("faa", span(clause, m.start(), len(text)), "faa", {"measured": False})]
     stated: dict = {}
     used: dict = {}
-    candidates = [n for n in numbers if n.kind == "plain" and (n.decimals >= 1 or n.value == 0) and abs(n.value) < 5
+    # (a signed value is no probability, whatever word came before it: "the balance score was +0.50")
+    candidates = [n for n in numbers if (n.kind == "plain" or n.kind == "probability" and n.signed)
+                  and (n.decimals >= 1 or n.value == 0) and abs(n.value) < 5
                   and n.start >= max(0, m.start() - 40) and not _BAND_BEFORE.search(text[max(0, n.start - 20):n.start])
                   and not _BOUND_BEFORE.search(text[max(0, n.start - 24):n.start])]
     if candidates:
