@@ -102,7 +102,6 @@ EIGHTH_MISSES = {
     "y008",  # "Temporal beta (1.28) and gamma (1.27) both elevated; … this points toward negative valence":
     #          the meaning after a semicolon, of two bands named together
     "y033",  # "> FAA is +0.20." then "Yes — that's small enough to count as balanced": the asymmetry is in the quote
-    "y044",  # "Surprise is grouped with the negative-valence emotions": a class placed by a group's name
     "y079",  # "40 of those seconds were clear enough to use": "those seconds" is the length said before
 }
 EIGHTH_WRONGLY_FLAGGED = {

@@ -40,7 +40,10 @@ _LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:class|label|quadrant)\b\s*)
                    r"(?:(?:in|for)\s+(?:this\s+(?:label\s+)?set|this\s+scheme|these\s+labels|SEED[-\w]*|DEAP[-\w]*|DREAMER|"
                    r"the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:label\s+set|scheme|ratings|labels))\s*,?\s*)?"
                    r"(?:(?:here|also|too)\s+){0,2}"  # "Low arousal here also stands for …"
-                   r"(?:is|was|has|have|carries|shows|being|as|remains|counts as|signals|reflects|means|stands\s+for|"
+                   # "surprise is grouped with the negative-valence emotions", "fear belongs among the high-arousal ones"
+                   r"(?:(?:is|was|are|were)\s+(?:grouped|counted|listed|classed|classified|placed|put)\s+(?:with|among|as)|"
+                   r"belongs?\s+(?:to|with|among)|sits\s+(?:with|among)|falls\s+(?:among|into|under|in)|"
+                   r"is|was|has|have|carries|shows|being|as|remains|counts as|signals|reflects|means|stands\s+for|"
                    r"corresponds\s+to|denotes|represents|maps\s+(?:on)?to|amounts\s+to|equals|is\s+read\s+as|describes|"
                    r"indicates|captures|stands\s+as)?\s*"
                    r"(?:\w+ly\s+|also\s+)?(?:an?\s+|the\s+)?", re.I)
