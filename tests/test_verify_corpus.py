@@ -12,7 +12,8 @@ messages, forum questions, e-mails with quoted lines, letters, speaker notes), a
 tests/data/claims/corpus9, 80 cases by a ninth writer after the eighth's fixes (SOAP and SBAR notes,
 chat transcripts, notebook output, translated English, a peer reviewer), and tests/data/claims/corpus10,
 80 cases by a tenth writer after the ninth's (the assistant's own reply shapes, draft-note impressions,
-QA bullets, teaching walk-throughs, comparisons with earlier sessions). See the README there
+QA bullets, teaching walk-throughs, comparisons with earlier sessions), and tests/data/claims/corpus11,
+90 cases by an eleventh writer asked for correct paraphrases above all (50 that hold). See the README there
 for each first read; the cases the checker still reads wrongly are named here, each
 with why."""
 
@@ -122,6 +123,7 @@ CORPORA = {
     "eighth": Corpus("corpus8", (80, 32, 3), EIGHTH_MISSES, EIGHTH_WRONGLY_FLAGGED),
     "ninth": Corpus("corpus9", (80, 32, 3), NINTH_MISSES, set()),
     "tenth": Corpus("corpus10", (80, 32, 3), set(), set()),
+    "eleventh": Corpus("corpus11", (90, 50, 2), set(), set()),
 }
 
 
@@ -258,6 +260,20 @@ RULES = [
     ("evidence-c5-08", "The front of her head tilted to the right (−0.50).", True),
     ("evidence-c5-08", "The front-of-head balance score was +0.50.", False),
     ("evidence-c5-08", "Comparing both sides of the front of the head gave −0.50, leaning left.", False),
+    # rules the eleventh corpus led to
+    ("evidence-c5-06", "Delta is reduced in all regions except parietal and occipital.", True),
+    ("evidence-c5-06", "Delta is reduced in all regions except occipital.", False),  # parietal delta is −0.43
+    ("evidence-c5-06", "The reading moved from anger (55%) to disgust (45%) and then sad (52%).", True),
+    ("evidence-c5-06", "The reading moved from anger (55%) to sad (45%) to disgust (52%).", False),
+    ("evidence-c5-06", "anger took the first third (55%), disgust the middle (45%), sad the end (52%)", True),
+    ("evidence-c5-06", "anger took the first third (55%), sad the middle (45%)", False),
+    ("evidence-c5-06", "It began as anger and finished on sad (52%).", True),
+    ("evidence-c5-06", "It began as anger and finished on disgust (52%).", False),
+    ("evidence-c5-06", "Sad was top overall, 0.29, with anger next at 23%.", True),
+    ("evidence-c5-06", "Anger is an emotion of negative valence.", True),
+    ("evidence-c5-06", "Anger is an emotion of positive valence.", False),
+    ("evidence-c5-08", "Two thirds of its length was usable.", True),
+    ("evidence-c5-08", "Three quarters of its length was usable.", False),
     ("evidence-c5-08", "Q: Which way does the hemispheric balance tip?\nA: To the left, at +0.50.", False),
     ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 32 of the 48 seconds.", True),
     ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 40 of the 48 seconds.", False),

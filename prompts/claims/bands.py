@@ -412,6 +412,11 @@ def _signed(text: str, number: Number) -> float:
     return number.value
 
 
+_SPARED = re.compile(r"\s*,?\s*(?:except(?:\s+for)?|apart\s+from|other\s+than|but\s+not|save\s+for|excluding|bar)\s+"
+                     r"(?:the\s+)?((?:" + _REGION_RE.pattern + r")(?:\s*(?:,|and|or|&)\s*(?:the\s+)?(?:" + _REGION_RE.pattern +
+                     r"))*)", re.I)
+
+
 def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
     # Table rows that name region and band ("frontal | alpha | 0.90 | elevated") read as a list.
     text = unhyphenated(clause.text).replace("|", ",")
@@ -434,6 +439,11 @@ def band_claims(clause: Clause, found: list[Number]) -> list[Claim]:
         if item.direction is None and not item.z:
             continue
         regions = GROUPS.get(item.region, (item.region,))
+        if item.region == "*":  # "delta is reduced in all regions except frontal (−0.93)": not frontal
+            spared = _SPARED.match(text, item.end)
+            if spared:
+                named = {_REGION_WORDS[r.lower()] for r in _REGION_RE.findall(spared.group(1))}
+                regions = tuple(r for r in regions if r not in named)
         stated: dict = {}
         if item.direction is not None:
             direction, negated = item.direction

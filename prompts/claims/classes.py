@@ -84,6 +84,10 @@ def class_claims(clause: Clause) -> list[Claim]:
             valence = _VALENCE.search(description[:30])
         if valence is None:
             valence = _VALENCE.match(description.lstrip("( "))
+        if valence is None:  # "surprise is a class of negative valence"
+            tail = re.match(r"\s*(?:an?\s+|the\s+)?" + _NOUN + r"\s+(?:of|with)\s+(?:an?\s+)?(?=" + _VAL + r"[- ]valence)", description,
+                            re.I)
+            valence = _VALENCE.match(description, tail.end()) if tail else None
         arousal = _AROUSAL.search(description[:45])
         if valence is None and arousal:  # "a high-arousal emotion of negative valence"
             tail = re.match(r"(?:\s+[\w-]+){0,2}?\s+" + _NOUN + r"\s+(?:of|with)\s+(?:an?\s+)?(?=" + _VAL + r"[- ]valence)",

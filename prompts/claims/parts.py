@@ -80,6 +80,10 @@ _OPENED = re.compile(r"\b(?:(opened|started|began|kicked\s+off)|(closed|ended|fi
                      re.I)
 
 
+_ENDED_AS = re.compile(r"\b(?:(started|began|opened)(?:\s+out)?|(ended|finished|closed)(?:\s+up)?)\s+(?:as|on|with|in)\b(?!\s+(?:the|this)\s+"
+                       + _RECORDING + r")", re.I)
+
+
 def _part(m: re.Match) -> tuple | None:
     which, fraction, amount, unit, piece, edge, loose = m.groups()
     if edge or loose:
@@ -141,6 +145,21 @@ def times(text: str) -> list[Time]:
     out += ranges
     out += [Time(m.start(), m.end(), ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0))
             for m in _OPENED.finditer(text)]
+    # "anger dominated the first third (55%), disgust the middle (45%)": a part right after a class, its verb
+    # left out; "happy again, at 24% in the last": the last part, its noun left out
+    for m in re.finditer(r"(?:" + class_re().pattern + r")\s+(the\s+(start|beginning|opening|middle|end|close|finish))\b"
+                         r"(?!\s+of\b)|\bin\s+the\s+(last|final|first|opening)(?=\s*(?:[.,;)]|$))", text, re.I):
+        word = (m.group(2) or m.group(3)).lower()
+        at = m.start(1) if m.group(1) else m.start()
+        if any(t.start <= at < t.end for t in out):
+            continue
+        part = ("share", 1 / 3, 2 / 3) if word == "middle" else ("share", 0.0, 1 / 3) if word in (
+            "start", "beginning", "opening", "first") else ("share", 2 / 3, 1.0)
+        out.append(Time(at, m.end(), part))
+    # "… and ended as disgust (32%)", "started out as neutral (41%)": the first or last third, for the share
+    # written with the class (the trend reader reads the words themselves)
+    out += [Time(m.start(), m.end(), ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0))
+            for m in _ENDED_AS.finditer(text) if not any(t.start <= m.start() < t.end for t in out)]
     for m in _POINT.finditer(text):
         part = None if any(r.start <= m.start() < r.end for r in ranges) else _point(m, text)
         if part is not None:

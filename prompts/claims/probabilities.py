@@ -79,7 +79,8 @@ def _nearest_emotion(number: Number, emotions, text: str, time_spans: list[tuple
         gap = text[number.end:first[0]]
         # "… still led from 12 to 40 s (25%), then sad took over": a number in brackets closed before a
         # turn to the next class describes what came before it
-        closed = re.search(r"\(\s*$", text[:number.start]) and re.match(r"\s*(?:%|percent)?\s*\)\s*[,;]", gap)
+        closed = re.search(r"\(\s*$", text[:number.start]) and re.match(r"\s*(?:%|percent)?\s*\)\s*[,;]", gap) or \
+            re.match(r"\s*(?:%|percent)?\s*,\s*(?:with|and|while|whereas)\b", gap)  # "mass, 0.48, with anger …"
         if len(gap) <= 25 and not closed and not re.search(r"\d", gap) and \
                 not re.match(r"\s*(?:%|percent)?\s*(?:of|in)\b", gap):
             return first
@@ -256,10 +257,15 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     # (bare decimals count in such a run: "timeline: neutral .59 → .58 → .55")
     run = probs if len(probs) >= 2 else [n for n in numbers if n.kind in ("plain", "percent", "probability") and
                                          0 <= n.value < (100 if n.kind == "percent" else 1) and n.decimals >= 1 and not n.signed]
-    if len(emotions) == 1 and len(run) >= 2 and steady and run[0].start > emotions[0][1] and \
-            all(_ARROW.fullmatch(text[a.end:b.start].replace("%", "")) or re.fullmatch(r"\s*%?\s*,\s*", text[a.end:b.start])
-                for a, b in zip(run, run[1:])):
+    if emotions and len({e[2] for e in emotions}) == 1 and len(run) >= 2 and steady and run[0].start > emotions[0][1] and \
+            all(_ARROW.fullmatch(text[a.end:b.start].replace("%", "")) or
+                re.fullmatch(r"\s*%?\s*(?:,|,?\s*and)\s*", text[a.end:b.start]) for a, b in zip(run, run[1:])):
         return out + _along_parts(clause, [(emotions[0], number) for number in run])
+    # "over the 48 seconds the reading went from disgust (24%) to neutral (42%) to sad (41%)": each class
+    # with its share leads the next part, in order
+    chained = _chain_with_shares(text, emotions, probs)
+    if chained:
+        return out + _along_parts(clause, chained)
     if len(emotions) >= 2 and len(probs) == len(emotions) and _SEGMENTS_IN_ORDER.search(text) and \
             all(_ARROW.fullmatch(text[a[1]:b[0]]) for a, b in zip(emotions, emotions[1:])) and probs[0].start > emotions[-1][1]:
         return out + _along_parts(clause, list(zip(emotions, probs)))
@@ -309,6 +315,24 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                     out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
         out.append(claim)
     return out
+
+
+_SHARE_AFTER = re.compile(r"\s*\(\s*$")
+_CHAIN_LINK = re.compile(r"\s*\)\s*,?\s*(?:to|then|→|->|and\s+then|and\s+finally|and\s+on\s+to)\s+(?:the\s+|a\s+)?$", re.I)
+
+
+def _chain_with_shares(text: str, emotions, probs: list[Number]) -> list:
+    """(class, share) pairs of "went from disgust (24%) to neutral (42%) to sad (41%)": two or more classes,
+    each with its share in brackets, joined by "to" or "then" after "from", in a clause about change."""
+    if len(emotions) < 2 or len(probs) != len(emotions) or not re.search(r"\bfrom\s+(?:the\s+|a\s+)?$",
+                                                                         text[:emotions[0][0]], re.I):
+        return []
+    pairs = list(zip(emotions, probs))
+    if not all(e[1] <= n.start and _SHARE_AFTER.fullmatch(text[e[1]:n.start]) for e, n in pairs):
+        return []
+    if not all(_CHAIN_LINK.fullmatch(text[n.end:nxt[0]].replace("%", "", 1)) for (_, n), (nxt, _) in zip(pairs, pairs[1:])):
+        return []
+    return pairs
 
 
 def _along_parts(clause: Clause, pairs: list) -> list[Claim]:
@@ -441,6 +465,9 @@ def _rank_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
             before = _BEFORE.search(text[prv:start])
             if before and before.group(0).lower().startswith("then") and \
                     (re.match(r"\s+(?:took|takes|take)\s+over\b|\s+(?:emerged|appeared|came\s+in|set\s+in)\b", text[end:], re.I) or
+                     # "the reading moved from anger (55%) to disgust (45%) and then sad": a course, not a ranking
+                     re.search(r"\b(?:moved|went|shifted|changed|turned|progressed|drifted|switched|evolved|passed)\b[^.;]*"
+                               r"\bfrom\b", text[:start], re.I) or
                      any(t.end <= prv + before.start() and
                          re.fullmatch(r"\s*(?:\([^)]{0,12}\))?\s*,?\s*", text[t.end:prv + before.start()]) or
                         t.part is not None and t.start >= end and

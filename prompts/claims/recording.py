@@ -57,6 +57,7 @@ _LOST = re.compile(r"\b(\d+(?:\.\d+)?|" + NUMBER_WORD + r")\s*" + _SECONDS + r"\
                    + _SECONDS, re.I)
 # A share of the recording kept: "about half of the recording … was usable", "(under a third)".
 _OF_RECORDING = re.compile(r"\s*(?:of\s+)?(?:the\s+|this\s+|its\s+)?(?:\d+\s*-?\s*" + _SECONDS + r"\s+)?(?:recording|record|"
+                           r"duration|length|"
                            r"session|data|signal|time|trial|file|EEG|seconds|minute)\b|\s*of\s+it\s+(?:\w+\s+)?(?:be\s+|was\s+|were\s+)?"
                            r"(?:used|usable|kept|analy[sz]ed|clean)\b", re.I)
 

@@ -114,7 +114,9 @@ def trend_claims(clause: Clause) -> list[Claim]:
             bool(re.search(r"\b(?:to|into|towards?|from)\s", between) or re.search(r"into|way|\bto$", verb.group(0)))
         if not own and not to_class:
             continue
-        if change == "steady" and _AGGREGATE.search(text):
+        near = re.split(r",\s*(?:and|but|while)\b|;", text[max(0, verb.start() - 50):verb.start()])[-1] + \
+            re.split(r",\s*(?:and|but|while)\b|;", text[verb.start():verb.end() + 40])[0]
+        if change == "steady" and _AGGREGATE.search(near):
             continue  # "across the whole recording fear remains the top match at 33%": the overall pattern match
         if change == "better" and verb.group(0).lower().startswith("settl") and after and \
                 re.fullmatch(r"\s*(?:on|into|in|to|at)\s+(?:the\s+|a\s+)?", between):
@@ -317,9 +319,10 @@ def check_trend(claim: Claim, timeline: list[list], duration: float) -> tuple[bo
     elif change == "during":
         ok = leads(label, a, b)
     elif change == "shift":
-        if s["part"] is not None:
-            ok = leader(a, b) == (s["to"] or leader(a, b)) and leader(0.0, a) not in (None, leader(a, b)) and \
-                 (s["from"] is None or leader(0.0, a) == s["from"])
+        if s["part"] is not None:  # "shifted from fear to sad towards the end": sad leads the end (or shares it)
+            to = s["to"] or leader(a, b)
+            ok = to is not None and leads(to, a, b) and leader(0.0, a) not in (None, to) and \
+                (s["from"] is None or leader(0.0, a) == s["from"])
         elif s["from"] and s["to"]:  # "from neutral to sad": neutral leads a part before one sad leads
             ok = any(x == s["from"] and s["to"] in labels[i + 1:] for i, x in enumerate(labels))
         else:  # "shifted towards fear": it ends there; "the neutral reading changed": it starts there
