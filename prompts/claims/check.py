@@ -23,7 +23,7 @@ from .extract import extract_claims
 from .lexicon import class_space, class_vocabulary
 from .model import Claim
 from .parts import interval
-from .probabilities import NEAR_TIE
+from .ranks import NEAR_TIE
 from .relations import check_group_rank, check_relation
 from .situations import situation_claims
 from .text import Share, share_holds, stated_precision

@@ -41,7 +41,8 @@ from .certainty import confidence_claims
 from .classes import class_claims, class_count_claims
 from .comparisons import comparison_claims
 from .model import Claim
-from .probabilities import probability_claims, rank_claims
+from .probabilities import probability_claims
+from .ranks import rank_claims
 from .readout import readout_claims
 from .recording import channel_claims, count_claims, figure_claims, quality_claims
 from .relations import group_rank_claims, relation_claims

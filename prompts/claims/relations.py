@@ -17,7 +17,8 @@ from encoders.labels import LabelSpace
 from .classes import PLACED, placement_stated
 from .lexicon import alternation
 from .model import Claim, span
-from .probabilities import AHEAD, ELIDED_SUBJECT, HIGHER, emotion_mentions, foreign_mentions
+from .probabilities import emotion_mentions, foreign_mentions
+from .ranks import AHEAD, ELIDED_SUBJECT, HIGHER
 from .text import NUMBER_WORD, Clause, amount
 
 _QUALIFIERS = {"about": "about", "roughly": "about", "around": "about", "approximately": "about", "some": "about",
