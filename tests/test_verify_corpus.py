@@ -13,7 +13,9 @@ tests/data/claims/corpus9, 80 cases by a ninth writer after the eighth's fixes (
 chat transcripts, notebook output, translated English, a peer reviewer), and tests/data/claims/corpus10,
 80 cases by a tenth writer after the ninth's (the assistant's own reply shapes, draft-note impressions,
 QA bullets, teaching walk-throughs, comparisons with earlier sessions), and tests/data/claims/corpus11,
-90 cases by an eleventh writer asked for correct paraphrases above all (50 that hold). See the README there
+90 cases by an eleventh writer asked for correct paraphrases above all (50 that hold), and
+tests/data/claims/corpus12, 84 replies to free questions in the assistant's shape by a twelfth writer,
+the wrong claim in the reasoning or in the Answer line. See the README there
 for each first read; the cases the checker still reads wrongly are named here, each
 with why."""
 
@@ -124,6 +126,7 @@ CORPORA = {
     "ninth": Corpus("corpus9", (80, 32, 3), NINTH_MISSES, set()),
     "tenth": Corpus("corpus10", (80, 32, 3), set(), set()),
     "eleventh": Corpus("corpus11", (90, 50, 2), set(), set()),
+    "twelfth": Corpus("corpus12", (84, 36, 3), set(), set()),
 }
 
 
@@ -274,6 +277,14 @@ RULES = [
     ("evidence-c5-06", "Anger is an emotion of positive valence.", False),
     ("evidence-c5-08", "Two thirds of its length was usable.", True),
     ("evidence-c5-08", "Three quarters of its length was usable.", False),
+    # rules the twelfth corpus led to
+    ("evidence-c5-08", "One channel is bad out of the 14 channels.", True),
+    ("evidence-c5-08", "One channel is bad out of the 19 channels.", False),
+    ("evidence-c5-08", "One of 14 channels is bad, T8.", True),
+    ("evidence-c5-08", "One of 14 channels is bad, T7.", False),
+    ("evidence-c5-08", "The recording became noisier in its second half.", False),  # quality is not measured over time
+    ("evidence-c5-06", "Anger is a clearly negative emotion.", True),
+    ("evidence-c5-06", "Anger is a mildly positive emotion.", False),
     ("evidence-c5-08", "Q: Which way does the hemispheric balance tip?\nA: To the left, at +0.50.", False),
     ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 32 of the 48 seconds.", True),
     ("evidence-c5-08", "User: How much of it could be used?\nAssistant: 40 of the 48 seconds.", False),

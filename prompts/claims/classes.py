@@ -46,7 +46,8 @@ _LINK = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:class|label|quadrant)\b\s*)
                    r"is|was|has|have|carries|shows|being|as|remains|counts as|signals|reflects|means|stands\s+for|"
                    r"corresponds\s+to|denotes|represents|maps\s+(?:on)?to|amounts\s+to|equals|is\s+read\s+as|describes|"
                    r"indicates|captures|stands\s+as)?\s*"
-                   r"(?:\w+ly\s+|also\s+)?(?:an?\s+|the\s+)?", re.I)
+                   r"(?:\w+ly\s+|also\s+)?(?:an?\s+|the\s+)?(?:(?:mildly|slightly|somewhat|weakly|moderately|fairly|rather|"
+                   r"quite|clearly|strongly|markedly)\s+)?", re.I)  # "neutral is a mildly positive state"
 # "Runner-up disgust (0.24) is, like sad, a negative class": what follows the aside is said of both.
 _ASIDE = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:is|was|are|were)?,?\s*(?:just\s+)?(?:like|as\s+with|as\s+is)\s*$", re.I)
 # "Fear (11%) and happy (8%), the two positive classes": a plural description of the classes joined before it.

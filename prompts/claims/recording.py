@@ -157,8 +157,9 @@ _ONLY_LIST = re.compile(r"(" + _LIST_HEAD + r")\s+(?:is|was|were|are)\s+the\s+" 
                         r"\s+(?:(?:" + _BAD + r")\s+)?(?:channels?|electrodes?|sensors?)\s+(?:(?:" + _BAD + r")\s+)?(?:was|is|were|are|:)"
                         r"\s+(" + _LIST + r")", re.I)
 # A list after a statement about bad channels: "Seven channels were rejected, among them Fp1, Fp2 and F7".
-_THEN_LIST = re.compile(r"\b" + _BAD + r"\b[^.;]{0,40}?(among them|among which|among these|including|such as|e\.g\.,?|"
-                        r"notably|namely|specifically|i\.e\.,?)\s+(" + _LIST + r")", re.I)
+# "bad channels, among them T7 and P8", and "two of 32 channels are bad, P7 and Pz"
+_THEN_LIST = re.compile(r"\b" + _BAD + r"\b(?:[^.;]{0,40}?(among them|among which|among these|including|such as|e\.g\.,?|"
+                        r"notably|namely|specifically|i\.e\.,?)|(?<=\bbad)\s*([,:—]))\s+(" + _LIST + r")", re.I)
 _NO_BAD = re.compile(r"\b(?:no|zero|none of the)\s+(?:\w+\s+)?" + _BAD + r"\s+(?:channels?|electrodes?|sensors?)|"
                      r"\b(?:no|none of the(?:\s+(?:\d+|" + NUMBER_WORD + r"))?)\s+(?:channels?|electrodes?|sensors?)\s+(?:was|were|is|are)?\s*(?:\w+\s+)?"
                      + _MARKED + _BAD + r"|\bno channel\s+(?:was|is)\s+(?:rejected|excluded|bad|dropped)|"
@@ -212,13 +213,14 @@ def channel_claims(clause: Clause) -> list[Claim]:
         found.append((none_said.start(), none_said.end(), {"count": 0}))
     for pattern in (_BAD_LIST, _LIST_BAD, _ONLY_LIST, _THEN_LIST, _TERSE_BAD):
         for m in pattern.finditer(text):
-            listed = next(g for g in m.groups()[pattern is _THEN_LIST:] if g)
+            listed = m.group(3) if pattern is _THEN_LIST else next(g for g in m.groups() if g)
             names = _CHANNEL.findall(listed)
             exhaustive = pattern is _BAD_LIST and not re.search(r"include|such as|e\.g\.|among", m.group(0), re.I) \
                 and not _OPEN_LIST.match(text[m.end():])
             exhaustive |= pattern in (_ONLY_LIST, _TERSE_BAD) or (pattern is _LIST_BAD and bool(
                 re.search(r"\b(?:only|just|solely)\s+$", text[:m.start()], re.I) or re.search(r"\balone\b", m.group(0))))
-            exhaustive |= pattern is _THEN_LIST and m.group(1).lower().rstrip(".,") in ("namely", "specifically", "i.e")
+            # ("… are bad, P7 and P8" names some of them: a count before it may say how many)
+            exhaustive |= pattern is _THEN_LIST and (m.group(1) or "").lower().rstrip(".,") in ("namely", "specifically", "i.e")
             found.append((m.start(), m.end(), {"channels": names, "exhaustive": exhaustive}))
     if not ratio and not counted:
         for m in _BAD_N.finditer(text):
@@ -270,8 +272,10 @@ def count_claims(clause: Clause) -> list[Claim]:
                          r"passed|made\s+it)\b", suffix, re.I):
             out.append(Claim("channels", span(clause, m.start(), m.end()), "good channels", {"good": count}))
             continue
-        if re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b|\baverage\s+(?:of|over|across)\s+(?:the\s+)?$|"
-                     r"\breference\s+(?:of|over)\s+$", prefix, re.I) or \
+        # "no channel is bad out of the 19 channels": the montage, whatever was said of the bad ones before
+        whole = re.search(r"\b(?:out\s+of|among)\s+(?:the\s+|all\s+|its\s+)?$", prefix, re.I)
+        if not whole and re.search(_BAD + r"|/\s*$|\bgood\b|\bremaining\b|\busable\b|\baverage\s+(?:of|over|across)\s+(?:the\s+)?$|"
+                                   r"\breference\s+(?:of|over)\s+$", prefix, re.I) or \
                 re.match(r"\s*(?:out\s+of|of|/)\s*(?:the\s+)?\d", suffix, re.I) or \
                 re.match(r"\s*(?:\([^)]*\)\s*|,\s*" + _LIST + r"\s*,\s*)?(?:were\s+|are\s+|was\s+|is\s+|had to be\s+)?" + _MARKED + _BAD, suffix, re.I):
             continue

@@ -35,8 +35,10 @@ _VERBS = {
               r"c(?:a|o)me(?:s)? to dominate|taken over|surfac\w*",
     "shift": r"gave way|give(?:s)? way|giving way|turn(?:ed|s|ing)? into|turn(?:ed|s)? to|shift(?:ed|s|ing)?|mov(?:e|ed|es|ing)|switch\w*|"
              r"chang(?:e|ed|es|ing)|transition\w*|evolv\w*|replaced|drift\w*",
-    "worse": r"deteriorat\w*|degrad\w*|worsen\w*",
-    "better": r"improv\w*|recover\w*|stabili[sz]\w*|normali[sz]\w*|settl(?:ed|es|ing)",
+    "worse": r"deteriorat\w*|degrad\w*|worsen\w*|(?:got|gets|became|becomes|grew|grows|turned|turns)\s+(?:noisier|worse|"
+             r"messier|dirtier|more\s+(?:artifact|artefact|noisy|contaminated)\w*)",
+    "better": r"improv\w*|recover\w*|stabili[sz]\w*|normali[sz]\w*|settl(?:ed|es|ing)|(?:got|gets|became|becomes|grew|grows|"
+              r"turned|turns)\s+(?:cleaner|better|quieter|less\s+(?:noisy|artifact\w*|artefact\w*))",
     "peak": r"peak(?:ed|s|ing)?|crest(?:ed|s|ing)?",
     "steady": r"stay(?:s|ed)?|remain(?:s|ed)?|held|holds|stable|steady|constant|unchanged|consistent|persist\w*",
 }
