@@ -14,8 +14,9 @@ import sys
 BENCHMARKS = ("features", "analysis", "encoder", "serving", "first-token", "evaluate")
 # Run by name only: the dataset-features benchmark writes 19 GB and computes 100 hours of EEG; the
 # quick experiment trains and evaluates two folds (about 10 minutes on 2 cores); the question banks
-# start vLLM and answer eight banks' free questions twice (about 50 minutes).
-BY_NAME = ("dataset_features", "experiment_quick", "question_banks")
+# start vLLM and answer eight banks' free questions twice (about 50 minutes); the claim mutations read
+# the demo evaluation's stored run (runs/eval-demo, written by bench.demo_model).
+BY_NAME = ("dataset_features", "experiment_quick", "question_banks", "claim_mutations")
 
 
 def main() -> None:
