@@ -118,9 +118,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eval-dir", type=Path, default=Path("runs/eval-demo"))
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing BENCHMARKS.md")
     args = parser.parse_args(argv)
-    if not (args.eval_dir / "items.jsonl").exists():
+    if not (args.eval_dir / "items.jsonl").exists() or not (args.eval_dir / "results.jsonl").exists():
         sys.exit(f"{args.eval_dir} holds no evaluation run; run `python -m bench.demo_model` (or give --eval-dir).")
-    section = render(measure(args.eval_dir), args.eval_dir)
+    result = measure(args.eval_dir)
+    if not result["counts"]:
+        sys.exit(f"{args.eval_dir} holds no reply about one recording whose claims all hold; nothing to change.")
+    section = render(result, args.eval_dir)
     print(section)
     if not args.no_write:
         write_section("claim-mutations", section)

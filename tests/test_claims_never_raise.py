@@ -5,14 +5,13 @@ here once came from a part of the reading named with emotions that a valence set
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 from test_claims import evidence_file
+from test_label_set_claims import load_evidence as label_set_record
 
-from encoders.evidence import Evidence
 from prompts.claims import check_text
 
 DATA = Path(__file__).parent / "data" / "claims"
@@ -20,19 +19,10 @@ TEXTS = [case["text"] for path in sorted(DATA.glob("**/cases.yaml")) + [DATA / "
          for case in yaml.safe_load(path.read_text())]
 
 
-def _label_set_record(name: str) -> Evidence:
-    data = json.loads((DATA / "labelsets" / "fixtures" / f"{name}.json").read_text())
-    data.pop("label_set"), data.pop("channels", None)
-    probabilities = data.pop("probabilities")
-    evidence = Evidence.from_dict(data)
-    evidence.probabilities = probabilities
-    return evidence
-
-
 RECORDS = {
     "7 emotions, fair, a reading over time": lambda: evidence_file(DATA / "corpus5" / "fixtures" / "evidence-c5-08.json"),
-    "valence high/low": lambda: _label_set_record("evidence-c5-04"),
-    "arousal, no frontal channels": lambda: _label_set_record("evidence-c5-05"),
+    "valence high/low": lambda: label_set_record("evidence-c5-04")[0],
+    "arousal, no frontal channels": lambda: label_set_record("evidence-c5-05")[0],
 }
 
 

@@ -109,19 +109,6 @@ THIRD_MISSES = {
 }
 
 
-def test_a_third_writers_texts_are_read_but_for_the_known_cases():
-    from test_claims import misplaced, read_share, unflagged, wrongly_flagged
-
-    assert (len(THIRD), sum(c["holds"] for c in THIRD)) == (80, 32)
-    assert all(c["wrong"] in c["text"] for c in THIRD if not c["holds"])
-    verdicts = [(case, check_text(case["text"], load_evidence(case["evidence"])[0])) for case in THIRD]
-    missed = unflagged(verdicts)
-    assert missed == THIRD_MISSES
-    assert not misplaced(verdicts, missed)
-    assert not wrongly_flagged(verdicts)
-    assert read_share(verdicts) >= 0.95
-
-
 @pytest.mark.parametrize("text, holds", [
     ("happy top (46%), neutral second at 27%, then fear 15%", True),   # "then" after a stated second: third
     ("happy top (46%), neutral second at 27%, then sad 12%", False),  # sad is fourth
@@ -187,16 +174,17 @@ def test_emotion_words_in_a_set_without_them_leave_the_reading_over_time_unclaim
     assert not [c for c in check_text(text, evidence) if c.kind == "trend"]
 
 
-def test_a_fourth_writers_texts_are_read_but_for_the_known_cases():
+@pytest.mark.parametrize("cases, misses", [(THIRD, THIRD_MISSES), (FOURTH, FOURTH_MISSES)], ids=["third", "fourth"])
+def test_a_later_writers_texts_are_read_but_for_the_known_cases(cases, misses):
     from test_claims import misplaced, read_share, unflagged, wrongly_flagged
 
-    assert (len(FOURTH), sum(c["holds"] for c in FOURTH)) == (80, 32)
-    assert all(c["text"].count(c["wrong"]) == 1 for c in FOURTH if not c["holds"])
-    assert {load_evidence(c["evidence"])[1] for c in FOURTH} == {"emotions-4", "emotions-5", "valence-3", "valence-2",
-                                                                   "arousal-2", "quadrants-4"}
-    verdicts = [(case, check_text(case["text"], load_evidence(case["evidence"])[0])) for case in FOURTH]
+    assert (len(cases), sum(c["holds"] for c in cases)) == (80, 32)
+    assert all(c["text"].count(c["wrong"]) == 1 for c in cases if not c["holds"])
+    assert {load_evidence(c["evidence"])[1] for c in cases} == {"emotions-4", "emotions-5", "valence-3", "valence-2",
+                                                                  "arousal-2", "quadrants-4"}
+    verdicts = [(case, check_text(case["text"], load_evidence(case["evidence"])[0])) for case in cases]
     missed = unflagged(verdicts)
-    assert missed == FOURTH_MISSES
+    assert missed == misses
     assert not misplaced(verdicts, missed)
     assert not wrongly_flagged(verdicts)
     assert read_share(verdicts) >= 0.95

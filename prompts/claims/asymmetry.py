@@ -16,7 +16,7 @@ import re
 
 from .lexicon import BAND_RE, REGION_RE
 from .model import Claim, meaning_after, span
-from .text import Clause, Number
+from .text import BOUND_BEFORE, Clause, Number
 
 # A number right after a band name is that band's ("theta (0.17)"), unless the band is the "alpha" of
 # "alpha asymmetry".
@@ -117,8 +117,8 @@ _ELECTRODES = re.compile(r"(?:more|higher|greater|stronger|larger)\s+alpha(?:\s+
 
 
 # A threshold, not the value: "|faa| < 0.10 -> balanced", "FAA below 0.10, balanced", "beyond ±0.10"
-_BOUND_BEFORE = re.compile(r"(?:<|>|≤|≥|\b(?:below|under|above|over|less\s+than|more\s+than|within|beyond|exceeds?|"
-                           r"threshold(?:\s+of)?|cut-?off(?:\s+of)?))\s*±?\s*$", re.I)
+# (BOUND_BEFORE, and the words of a threshold)
+_THRESHOLD_BEFORE = re.compile(r"\b(?:within|beyond|exceeds?|threshold(?:\s+of)?|cut-?off(?:\s+of)?)\s*±?\s*$", re.I)
 
 
 def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
@@ -135,7 +135,8 @@ def faa_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
     candidates = [n for n in numbers if (n.kind == "plain" or n.kind == "probability" and n.signed)
                   and (n.decimals >= 1 or n.value == 0) and abs(n.value) < 5
                   and n.start >= max(0, m.start() - 40) and not _BAND_BEFORE.search(text[max(0, n.start - 20):n.start])
-                  and not _BOUND_BEFORE.search(text[max(0, n.start - 24):n.start])]
+                  and not (BOUND_BEFORE.search(text[max(0, n.start - 24):n.start]) or
+                           _THRESHOLD_BEFORE.search(text[max(0, n.start - 24):n.start]))]
     if candidates:
         number = min(candidates, key=lambda n: abs(n.start - m.end()))
         stated["value"], used["value"] = number.value, number

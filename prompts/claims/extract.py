@@ -86,7 +86,7 @@ def extract_claims(text: str) -> list[Claim]:
 # A pasted chat: an answer turn may leave its subject to the question before it.
 # Each turn opens with its speaker ("User:", "Assistant:", "Q:", "A:", "B:", "Dr K:"); a question turn
 # ends with a question mark.
-_ASKED = re.compile(r"^[ \t]*(?P<who>[A-Za-z][\w .]{0,14}?)\s*:\s*(?P<q>[^\n]*\?)[ \t]*$", re.M)
+_ASKED = re.compile(r"[ \t]*(?P<who>[A-Za-z][\w .]{0,14}?)\s*:\s*(?P<q>[^\n]*\?)[ \t]*")
 _ANSWERING = re.compile(r"[ \t]*(?P<who>[A-Za-z][\w .]{0,14}?)\s*:\s")
 _TOPICS = [(re.compile(r"asymmetr|\bFAA\b|laterali|hemispher", re.I), "The asymmetry: "),
            (re.compile(r"\bused\b|\busable\b|how much of the recording|how many seconds|\bclean\s+(?:data|signal|seconds)",
@@ -104,12 +104,12 @@ def asked_topic(norm: str, clause: Clause) -> str | None:
     answering = _ANSWERING.match(norm, line_start)
     if not answering:
         return None
-    asked = [m for m in _ASKED.finditer(norm, 0, line_start)]
-    if not asked or norm[asked[-1].end():line_start].strip() or \
-            asked[-1].group("who").strip().lower() == answering.group("who").strip().lower():
-        return None  # the question must be the line right before the answer, asked by someone else
-    question = asked[-1].group("q")
-    return next((words for pattern, words in _TOPICS if pattern.search(question)), None)
+    # the question is the line right before the answer (blank lines aside), asked by someone else
+    before = norm[:line_start].rstrip()
+    asked = _ASKED.fullmatch(before, before.rfind("\n") + 1)
+    if not asked or asked.group("who").strip().lower() == answering.group("who").strip().lower():
+        return None
+    return next((words for pattern, words in _TOPICS if pattern.search(asked.group("q"))), None)
 
 
 def _as_written(claims: list[Claim], text: str, norm: str) -> list[Claim]:

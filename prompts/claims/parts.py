@@ -16,6 +16,7 @@ A part is kept as a tuple the checker turns into seconds once it knows the recor
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -75,25 +76,37 @@ class Time:
     loose: bool = False  # "at first", "eventually": a vague part, not one named
 
 
-# "happy opened the session (.56)", "sad closed the recording": the class of the first or last part.
-_OPENED = re.compile(r"\b(?:(opened|started|began|kicked\s+off)|(closed|ended|finished))\s+(?:the|this)\s+" + _RECORDING + r"\b",
+# "happy opened the session (.56)", "sad closed the recording", and with the class after the verb
+# "… and ended as disgust (32%)", "started out as neutral (41%)": the first or last part, for the share
+# written with the class (the trend reader reads the words themselves).
+_OPENED = re.compile(r"\b(?:(opened|started|began|kicked\s+off)(?:\s+out)?|(closed|ended|finished)(?:\s+up)?)\s+"
+                     r"(?:(?:the|this)\s+" + _RECORDING + r"\b|(?:as|on|with|in)\b(?!\s+(?:the|this)\s+" + _RECORDING + r"))",
                      re.I)
+_START_WORDS = ("start", "beginning", "outset", "opening", "first", "early on", "at first", "initially", "early in")
 
 
-_ENDED_AS = re.compile(r"\b(?:(started|began|opened)(?:\s+out)?|(ended|finished|closed)(?:\s+up)?)\s+(?:as|on|with|in)\b(?!\s+(?:the|this)\s+"
-                       + _RECORDING + r")", re.I)
+def _edge_share(word: str) -> tuple:
+    """The share of the recording an edge or a vague word names: "the middle", "the start", "the end"."""
+    word = word.lower()
+    if word == "middle":  # "in the middle", "during the middle of the recording"
+        return ("share", 1 / 3, 2 / 3)
+    if word.startswith("later") or word == "late in":
+        return ("share", 0.5, 1.0)
+    return ("share", 0.0, 1 / 3) if word in _START_WORDS else ("share", 2 / 3, 1.0)
+
+
+# "anger dominated the first third (55%), disgust the middle (45%)": a part right after a class, its verb
+# left out; "happy again, at 24% in the last": the last part, its noun left out.
+@functools.lru_cache(maxsize=32)
+def _elided_parts(classes: str) -> re.Pattern:
+    return re.compile(r"(?:" + classes + r")\s+(the\s+(start|beginning|opening|middle|end|close|finish))\b(?!\s+of\b)|"
+                      r"\bin\s+the\s+(last|final|first|opening)(?=\s*(?:[.,;)]|$))", re.I)
 
 
 def _part(m: re.Match) -> tuple | None:
     which, fraction, amount, unit, piece, edge, loose = m.groups()
     if edge or loose:
-        word = (edge or loose).lower()
-        if word == "middle":  # "in the middle", "during the middle of the recording"
-            return ("share", 1 / 3, 2 / 3)
-        start = word in ("start", "beginning", "outset", "early on", "at first", "initially", "early in")
-        if word.startswith("later") or word == "late in":
-            return ("share", 0.5, 1.0)
-        return ("share", 0.0, 1 / 3) if start else ("share", 2 / 3, 1.0)
+        return _edge_share(edge or loose)
     order = _ORDINAL[which.lower()]
     if fraction:
         k = _FRACTIONS[fraction.lower()]
@@ -144,22 +157,11 @@ def times(text: str) -> list[Time]:
                for m in bare if float(m.group(1)) < float(m.group(2)) and not any(r.start <= m.start() < r.end for r in ranges)]
     out += ranges
     out += [Time(m.start(), m.end(), ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0))
-            for m in _OPENED.finditer(text)]
-    # "anger dominated the first third (55%), disgust the middle (45%)": a part right after a class, its verb
-    # left out; "happy again, at 24% in the last": the last part, its noun left out
-    for m in re.finditer(r"(?:" + class_re().pattern + r")\s+(the\s+(start|beginning|opening|middle|end|close|finish))\b"
-                         r"(?!\s+of\b)|\bin\s+the\s+(last|final|first|opening)(?=\s*(?:[.,;)]|$))", text, re.I):
-        word = (m.group(2) or m.group(3)).lower()
+            for m in _OPENED.finditer(text) if not any(t.start <= m.start() < t.end for t in out)]
+    for m in _elided_parts(class_re().pattern).finditer(text):
         at = m.start(1) if m.group(1) else m.start()
-        if any(t.start <= at < t.end for t in out):
-            continue
-        part = ("share", 1 / 3, 2 / 3) if word == "middle" else ("share", 0.0, 1 / 3) if word in (
-            "start", "beginning", "opening", "first") else ("share", 2 / 3, 1.0)
-        out.append(Time(at, m.end(), part))
-    # "… and ended as disgust (32%)", "started out as neutral (41%)": the first or last third, for the share
-    # written with the class (the trend reader reads the words themselves)
-    out += [Time(m.start(), m.end(), ("share", 0.0, 1 / 3) if m.group(1) else ("share", 2 / 3, 1.0))
-            for m in _ENDED_AS.finditer(text) if not any(t.start <= m.start() < t.end for t in out)]
+        if not any(t.start <= at < t.end for t in out):
+            out.append(Time(at, m.end(), _edge_share(m.group(2) or m.group(3))))
     for m in _POINT.finditer(text):
         part = None if any(r.start <= m.start() < r.end for r in ranges) else _point(m, text)
         if part is not None:

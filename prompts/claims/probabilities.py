@@ -17,7 +17,7 @@ import re
 from .lexicon import BAND_WORDS, EMOTION_RE, EMOTION_WORDS, alternation, class_re, class_space, class_words
 from .model import Claim, mentions, span
 from .parts import times
-from .text import BEFORE_WINDOW, Clause, Number, ends_before, shares
+from .text import BEFORE_WINDOW, BOUND_BEFORE, Clause, Number, ends_before, shares
 
 # Sentences about the pattern match: only there are "first"/"leads"/a bare decimal read as a rank or
 # a probability ("fits happy best" is the conclusion, not a statement about the pattern match).
@@ -98,8 +98,6 @@ def _without_times(text: str, start: int, end: int, time_spans: list[tuple[int, 
 
 _BOUND_AFTER = re.compile(r"^\s*(?:%|percent)?\s*or\s+(less|lower|below|under|fewer|more|higher|above)\b", re.I)
 _BY = re.compile(r"\bby\s+(?:about\s+|roughly\s+|just\s+|only\s+|some\s+)?$", re.I)  # "trails sad by 0.05"
-_BOUND_BEFORE = re.compile(r"(\b(?:under|below|less than|at most|no more than|above|over|more than|at least|"
-                           r"exceeding)|<=|>=|<|>|≤|≥)\s*$", re.I)  # "top <.30": a bound, not a value
 
 
 def class_alternation() -> str:
@@ -124,7 +122,10 @@ def class_patterns(classes: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 # A clause that names two parts ("in the first half neutral 45%, and sad leads after 30 s at 0.70")
 # scopes each claim to the part written right after it in the same phrase, else to the last part
 # before it, else to the first.
-_WHOLE = re.compile(r"\boverall\b|\bin total\b|\b(?:for|across|over) the (?:whole|entire) (?:recording|session)\b", re.I)
+# The pattern match of the whole recording, not a part of it (trend.py reads a steady verb beside it
+# so too: "across the whole recording fear remains the top match").
+WHOLE_RECORDING = re.compile(r"\boverall\b|\bin\s+total\b|\b(?:for|across|over)\s+the\s+(?:whole|entire)\s+(?:recording|session|record|"
+                             r"trial)\b|\bon\s+(?:the\s+whole|balance|average)\b|\baveraged\b", re.I)
 
 
 def scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
@@ -156,7 +157,7 @@ def scoped(claims: list[Claim], clause: Clause) -> list[Claim]:
             continue  # placed on the timeline already (a sequence of parts)
         at = max(0, text.find(claim.text))
         end = at + len(claim.text)
-        if _WHOLE.search(text, max(0, at - 12), end + 12):
+        if WHOLE_RECORDING.search(text, max(0, at - 12), end + 12):
             continue  # "ranked only third overall (0.16), yet it led the final segment": the whole recording
         first_ahead = bisect.bisect_left(starts, end - 1)
         inside = [t for t in named[bisect.bisect_left(starts, at):first_ahead + 1] if at <= t.start and t.end <= end]
@@ -299,10 +300,10 @@ def _probability_claims(clause: Clause, numbers: list[Number]) -> list[Claim]:
                              dict(claim.numbers)))
             continue
         if re.search(r"\beach\s*$|\beach\s+(?:at|get|gets|got|with|of|have|has)\s*$", text[match[1]:number.start]) and \
-                not (_BOUND_AFTER.match(text[number.end:]) or ends_before(_BOUND_BEFORE, text, number.start)):
+                not (_BOUND_AFTER.match(text[number.end:]) or ends_before(BOUND_BEFORE, text, number.start)):
             for other in _listed_before(emotions, match, text):
                 out.append(Claim("probability", claim.text, other[2], dict(claim.stated), dict(claim.numbers)))
-        bound = _BOUND_AFTER.match(text[number.end:]) or ends_before(_BOUND_BEFORE, text, number.start)
+        bound = _BOUND_AFTER.match(text[number.end:]) or ends_before(BOUND_BEFORE, text, number.start)
         if bound:
             word = bound.group(1).lower()
             key = "at_most" if word in ("less", "lower", "below", "under", "fewer", "less than", "at most",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import BAND_WORDS, REGION_WORDS, alternation
+
 # A sentence ends at . ! ? followed by space/end (not the point of a decimal, nor "i.e."/"e.g."), or
 # at a line break or a bullet; a clause also ends at a semicolon, except inside parentheses
 # ("(z +1.4; positive valence)" is one statement). Kept as character offsets so claims can quote
@@ -19,6 +21,9 @@ _SENTENCE = re.compile(r"(?<![ie]\.[ge])(?<!\b[A-Za-z]\.)(?<=[.!?])\s+(?=\S)|(?<
 _CLAUSE = re.compile(r";\s*(?![^()]*\))")
 
 MINUS = "−–"  # unicode minus and en dash, both written for negative numbers
+# A bound before a number, not its value: "top <.30", "under 10%", "below 0.10" (group 1: the bound's word)
+BOUND_BEFORE = re.compile(r"(\b(?:under|below|less than|at most|no more than|above|over|more than|at least|"
+                          r"exceeding)|<=|>=|<|>|≤|≥)\s*$", re.I)
 
 
 _TABLE_ROW = re.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
@@ -26,8 +31,8 @@ _TABLE_RULE = re.compile(r"^[\s|:-]+$")
 
 
 # A row of a long-format band table: "| occipital | alpha | −1.21 |" names one region's band.
-_REGION_BAND_CELLS = re.compile(r"\s*\|?\s*(?:frontal|central|temporal|parietal|occipital)\s*\|\s*"
-                                r"(?:delta|theta|alpha|beta|gamma|[δθαβγ])\s*\|", re.I)
+_REGION_BAND_CELLS = re.compile(r"\s*\|?\s*(?:" + alternation(REGION_WORDS) + r")\s*\|\s*(?:" + alternation(BAND_WORDS) +
+                                r")\s*\|", re.I)
 
 
 def _table_row(row: str) -> str:

@@ -21,7 +21,7 @@ import re
 
 from .lexicon import BAND_RE, NEGATION, REGION_RE
 from .model import Claim, span
-from .probabilities import emotion_mentions
+from .probabilities import WHOLE_RECORDING, emotion_mentions
 from .parts import COURSE, interval, named_part, times, tolerance
 from .text import Clause
 
@@ -118,7 +118,7 @@ def trend_claims(clause: Clause) -> list[Claim]:
             continue
         near = re.split(r",\s*(?:and|but|while)\b|;", text[max(0, verb.start() - 50):verb.start()])[-1] + \
             re.split(r",\s*(?:and|but|while)\b|;", text[verb.start():verb.end() + 40])[0]
-        if change == "steady" and _AGGREGATE.search(near):
+        if change == "steady" and WHOLE_RECORDING.search(near):
             continue  # "across the whole recording fear remains the top match at 33%": the overall pattern match
         if change == "better" and verb.group(0).lower().startswith("settl") and after and \
                 re.fullmatch(r"\s*(?:on|into|in|to|at)\s+(?:the\s+|a\s+)?", between):
@@ -197,9 +197,6 @@ _ALL_PARTS = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:(?:was|is|stays?|stayed|re
                         r"(?:(?:\d+|three|two|four|five|six)\s+)?(?:of\s+the\s+)?(?:segments?|parts?|windows of the timeline)\b)", re.I)
 
 
-# The pattern match of the whole recording, not its course: "across the whole recording", "overall".
-_AGGREGATE = re.compile(r"\b(?:across|over)\s+the\s+(?:whole|entire)\s+(?:recording|session|record|trial)\b|\boverall\b|"
-                        r"\bon\s+(?:the\s+whole|balance|average)\b|\baveraged\b|\bin\s+total\b", re.I)
 # "fear held to the end of the recording", "sad lasted until the end": the class of the last part.
 _TO_THE_END = re.compile(r"\s*(?:\([^)]{0,12}\)\s*)?(?:held|holds|lasted|lasts|persisted|persists|continued|continues|"
                          r"(?:stayed|stays|remained|remains)\s+(?:on\s+top|in\s+the\s+lead|ahead))\s+(?:on\s+)?(?:right\s+)?"
